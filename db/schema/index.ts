@@ -1,0 +1,3 @@
+export * from "./users";
+export * from "./pipelines";
+export * from "./runs";

@@ -1,0 +1,41 @@
+import { index, mysqlEnum, mysqlTable, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
+import { USER_ROLES } from "../../lib/roles";
+import { createdAt, foreignId, id, timestamp } from "./columns";
+
+export const users = mysqlTable("users", {
+  id: id(),
+  username: varchar("username", { length: 64 }).notNull().unique("users_username_unique"),
+  email: varchar("email", { length: 255 }),
+  role: mysqlEnum("role", USER_ROLES).notNull().default("submitter"),
+  /** argon2id PHC string. */
+  passwordHash: varchar("password_hash", { length: 255 }).notNull(),
+  disabledAt: timestamp("disabled_at"),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at"),
+});
+
+/** API tokens: only the SHA-256 of the token is stored; the token is shown once. */
+export const apiTokens = mysqlTable(
+  "api_tokens",
+  {
+    id: id(),
+    userId: foreignId("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: varchar("name", { length: 100 }).notNull(),
+    tokenHash: varchar("token_hash", { length: 64 }).notNull(),
+    /** First characters of the token, to recognise it in a list. */
+    tokenPrefix: varchar("token_prefix", { length: 16 }).notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at"),
+    expiresAt: timestamp("expires_at"),
+    revokedAt: timestamp("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("api_tokens_hash_unique").on(t.tokenHash),
+    index("api_tokens_user_idx").on(t.userId),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;

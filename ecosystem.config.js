@@ -1,0 +1,37 @@
+// PM2 process file: `npm start` (pm2-runtime, foreground) and production (`pm2 start
+// ecosystem.config.js`) use the same three processes. Settings come from .env.
+const { loadEnvConfig } = require("@next/env");
+
+loadEnvConfig(__dirname);
+const env = { NODE_ENV: "production" };
+const drainSeconds = Number(process.env.WORKER_DRAIN_SECONDS || 30);
+const graceSeconds = Number(process.env.CANCEL_GRACE_SECONDS || 10);
+
+module.exports = {
+  apps: [
+    {
+      name: "runport-web",
+      script: "node_modules/next/dist/bin/next",
+      args: ["start", "--port", process.env.PORT || "3000", "--hostname", process.env.HOST || "0.0.0.0"],
+      cwd: __dirname,
+      env,
+      kill_timeout: 10_000,
+      max_memory_restart: "1G",
+    },
+    {
+      name: "runport-worker",
+      script: "dist/worker.cjs",
+      cwd: __dirname,
+      env,
+      // Enough for the drain, the grace period of the last cancel and the final writes.
+      kill_timeout: (drainSeconds + graceSeconds + 15) * 1000,
+    },
+    {
+      name: "runport-beat",
+      script: "dist/beat.cjs",
+      cwd: __dirname,
+      env,
+      kill_timeout: 10_000,
+    },
+  ],
+};

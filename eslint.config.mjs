@@ -1,0 +1,74 @@
+// Typed ESLint. Besides the recommended rules it enforces the import direction of
+// STYLE.md: app → server → db; worker → server → db; components and lib import neither.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+// Each rule names the alias form (@/server/x) and the relative form (../server/x).
+const restrict = (patterns) => ({
+  "no-restricted-imports": [
+    "error",
+    {
+      patterns: patterns.map(({ from, why }) => ({
+        group: from.startsWith("@/") ? [from, `**/${from.slice(2)}`] : [from],
+        message: why,
+      })),
+    },
+  ],
+});
+
+export default tseslint.config(
+  {
+    ignores: [".next/**", "dist/**", "node_modules/**", "db/migrations/**", ".data/**", "next-env.d.ts", "test-results/**", "bench-results/**", "**/*.mjs", "**/*.cjs", "**/*.js"],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "no-console": "off",
+    },
+  },
+  {
+    files: ["lib/**", "components/**"],
+    rules: restrict([
+      { from: "@/server/*", why: "lib/ and components/ are client-safe: no server code" },
+      { from: "@/db/*", why: "lib/ and components/ are client-safe: no database" },
+      { from: "@/worker/*", why: "lib/ and components/ are client-safe" },
+      { from: "node:*", why: "lib/ and components/ do no I/O" },
+    ]),
+  },
+  {
+    files: ["db/**"],
+    rules: restrict([
+      { from: "@/server/*", why: "db/ is below server/" },
+      { from: "@/app/*", why: "db/ is below server/" },
+      { from: "@/worker/*", why: "db/ is below server/" },
+    ]),
+  },
+  {
+    files: ["server/**"],
+    rules: restrict([
+      { from: "@/app/*", why: "server/ never imports routes" },
+      { from: "@/worker/*", why: "server/ is shared by web, worker and beat" },
+      { from: "@/components/*", why: "server/ has no React" },
+    ]),
+  },
+  {
+    files: ["app/**"],
+    rules: restrict([
+      { from: "@/worker/*", why: "the web never runs pipelines" },
+      { from: "@/db/*", why: "routes call services in server/, not the database" },
+    ]),
+  },
+  {
+    files: ["worker/**"],
+    rules: restrict([
+      { from: "@/app/*", why: "the worker has no routes" },
+      { from: "@/components/*", why: "the worker has no React" },
+    ]),
+  },
+);

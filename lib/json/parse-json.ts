@@ -1,0 +1,129 @@
+import {
+  findNodeAtLocation,
+  parseTree,
+  printParseErrorCode,
+  type Node,
+  type ParseError,
+} from "jsonc-parser";
+
+/** Where something is in a text: 1-based line and column, 0-based offset. */
+export interface TextPosition {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+export type ParseJsonResult =
+  | { ok: true; value: unknown }
+  | { ok: false; message: string; position: TextPosition };
+
+/** Converts an offset into a 1-based line and column. */
+export function positionAt(text: string, offset: number): TextPosition {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { offset, line, column: end - lineStart + 1 };
+}
+
+const MESSAGES: Partial<Record<string, string>> = {
+  InvalidSymbol: "Unexpected character",
+  InvalidNumberFormat: "Invalid number",
+  PropertyNameExpected: "Expected a property name in double quotes",
+  ValueExpected: "Expected a value",
+  ColonExpected: "Expected ':' after the property name",
+  CommaExpected: "Expected ',' between items",
+  CloseBraceExpected: "Expected '}' to close the object",
+  CloseBracketExpected: "Expected ']' to close the array",
+  EndOfFileExpected: "Unexpected text after the end of the JSON document",
+  InvalidCommentToken: "Comments are not allowed in JSON",
+  UnexpectedEndOfComment: "Comments are not allowed in JSON",
+  UnexpectedEndOfString: "Unterminated string",
+  UnexpectedEndOfNumber: "Unexpected end of number",
+  InvalidUnicode: "Invalid unicode escape",
+  InvalidEscapeCharacter: "Invalid escape character in string",
+  InvalidCharacter: "Invalid character in string (control characters must be escaped)",
+};
+
+function describe(error: ParseError): string {
+  const code = printParseErrorCode(error.error);
+  return MESSAGES[code] ?? code;
+}
+
+/**
+ * Strict JSON parse that, on failure, says what is wrong and where (line and column),
+ * so a person can find the mistake in a pasted document. Used by the API and the editor.
+ */
+export function parseJson(text: string): ParseJsonResult {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (nativeError) {
+    if (text.trim().length === 0) {
+      return { ok: false, message: "The document is empty", position: positionAt(text, 0) };
+    }
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    if (first) {
+      return { ok: false, message: describe(first), position: positionAt(text, first.offset) };
+    }
+    // jsonc-parser is more lenient than JSON.parse in a few corners; fall back to V8's position.
+    const message = nativeError instanceof Error ? nativeError.message : "Invalid JSON";
+    const match = /position (\d+)/.exec(message);
+    const offset = match?.[1] ? Number(match[1]) : 0;
+    return { ok: false, message, position: positionAt(text, offset) };
+  }
+}
+
+/** Splits an RFC 6901 JSON Pointer into its segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/** Builds a JSON Pointer from segments. */
+export function toPointer(segments: readonly (string | number)[]): string {
+  return segments.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+}
+
+/** A parsed tree for locating JSON Pointers in the original text (null for invalid text). */
+export function parseJsonTree(text: string): Node | null {
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  return errors.length === 0 && tree ? tree : null;
+}
+
+/**
+ * Locates a pointer in the text: the value it names, or the nearest existing parent
+ * (a missing required property is reported at its object). With `key`, points at the
+ * property name instead of its value.
+ */
+export function locatePointer(
+  text: string,
+  tree: Node,
+  pointer: string,
+): TextPosition & { length: number } {
+  const segments = pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  for (let n = segments.length; n >= 0; n--) {
+    const node = findNodeAtLocation(tree, segments.slice(0, n));
+    if (node) {
+      const target = n === segments.length && node.parent?.type === "property" ? node.parent : node;
+      return { ...positionAt(text, target.offset), length: target.length };
+    }
+  }
+  return { ...positionAt(text, 0), length: 0 };
+}
+
+/** The exact source text of the value at a top-level property, or null. */
+export function sourceOfProperty(text: string, tree: Node, key: string): string | null {
+  const node = findNodeAtLocation(tree, [key]);
+  return node ? text.slice(node.offset, node.offset + node.length) : null;
+}

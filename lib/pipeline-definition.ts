@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/** Pipeline names: lowercase words joined by - or _, safe in paths, URLs and Redis keys. */
+export const PIPELINE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Versions: semver (1.2.0, 1.3.0-dev.1) or the bare word dev. */
+export const PIPELINE_VERSION_PATTERN =
+  /^(dev|(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]{1,40})?)$/;
+
+/** Placeholders an argv element may contain; all are platform values, never config values. */
+export const COMMAND_PLACEHOLDERS = [
+  "{pipelineDir}",
+  "{workDir}",
+  "{configPath}",
+  "{outputsDir}",
+  "{runId}",
+] as const;
+
+const ZArgv = z
+  .array(z.string().min(1).max(4096))
+  .min(1)
+  .max(100)
+  .describe("argv array; argv[0] is the program, run without a shell");
+
+/** The file format of `pipeline.json` (schema and example may be inline or a relative file name). */
+export const ZPipelineFile = z.strictObject({
+  name: z.string().regex(PIPELINE_NAME_PATTERN, "lowercase letters, digits, - and _"),
+  version: z.string().regex(PIPELINE_VERSION_PATTERN, "semver like 1.2.0 or 1.3.0-dev.1"),
+  title: z.string().min(1).max(200),
+  description: z.string().max(20_000).default(""),
+  command: ZArgv,
+  schema: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+  example: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .default(3600),
+  /** Extra attempts after a platform error (`error`); a pipeline failure is never retried. */
+  retries: z.number().int().min(0).max(10).default(0),
+  executor: z.enum(["local"]).default("local"),
+  /** Marks a version as a development version (also implied by a prerelease tag). */
+  dev: z.boolean().optional(),
+});
+export type TPipelineFile = z.infer<typeof ZPipelineFile>;
+
+/** What is stored in `pipelines.definition`: everything the worker needs to run it. */
+export const ZPipelineDefinition = z.object({
+  name: z.string(),
+  version: z.string(),
+  command: z.array(z.string()),
+  timeoutSeconds: z.number(),
+  retries: z.number(),
+  executor: z.enum(["local"]),
+});
+export type PipelineDefinition = z.infer<typeof ZPipelineDefinition>;

@@ -1,0 +1,34 @@
+/** Run states, shared by server and UI. `failed` is the pipeline's fault, `error` the platform's. */
+export const RUN_STATUSES = [
+  "queued",
+  "held",
+  "running",
+  "cancelling",
+  "succeeded",
+  "failed",
+  "error",
+  "cancelled",
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ["succeeded", "failed", "error", "cancelled"];
+
+export function isTerminal(status: RunStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** How a run was submitted. */
+export const RUN_TRIGGERS = ["api", "legacy_api", "web", "workbook", "schedule", "retry"] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+/** GA4GH WES state names. */
+export const WES_STATE: Record<RunStatus, string> = {
+  queued: "QUEUED",
+  held: "PAUSED",
+  running: "RUNNING",
+  cancelling: "CANCELING",
+  succeeded: "COMPLETE",
+  failed: "EXECUTOR_ERROR",
+  error: "SYSTEM_ERROR",
+  cancelled: "CANCELED",
+};

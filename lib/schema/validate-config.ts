@@ -1,0 +1,129 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { pointerSegments, toPointer } from "../json/parse-json";
+
+/** One problem found in a config: a JSON Pointer and a sentence about it. */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+const MAX_PROBLEMS = 100;
+
+function newAjv<T extends Ajv>(AjvClass: new (opts: object) => T): T {
+  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+let draft2020: Ajv | undefined;
+let draft07: Ajv | undefined;
+
+function ajvFor(schema: Record<string, unknown>): Ajv {
+  const dialect = typeof schema.$schema === "string" ? schema.$schema : "";
+  if (dialect.includes("draft-07") || dialect.includes("draft-06")) {
+    return (draft07 ??= newAjv(Ajv));
+  }
+  return (draft2020 ??= newAjv(Ajv2020));
+}
+
+/** Compiles a pipeline's JSON Schema; throws with ajv's message when the schema is invalid. */
+export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  return ajvFor(schema).compile(schema);
+}
+
+
+function typeOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a number";
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  return candidates.find((c) => c.toLowerCase() === lower || c.toLowerCase().startsWith(lower));
+}
+
+/** Turns one ajv error into a problem a person can act on. */
+export function describeError(error: ErrorObject, data: unknown): ConfigProblem {
+  const base = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "required":
+      return { path: `${base}${toPointer([String(params.missingProperty)])}`, message: "is required" };
+    case "additionalProperties": {
+      const property = String(params.additionalProperty);
+      const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const known = Object.keys(parentSchema?.properties ?? {});
+      const guess = closest(property, known);
+      const hint = guess ? `; did you mean "${guess}"?` : known.length ? `; allowed: ${known.join(", ")}` : "";
+      return { path: `${base}${toPointer([property])}`, message: `is not an allowed property${hint}` };
+    }
+    case "type": {
+      const expected = String(params.type).split(",").map(article).join(" or ");
+      return { path: base, message: `must be ${expected}, not ${typeOf(valueAt(data, base))}` };
+    }
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
+      return { path: base, message: `must be one of ${allowed}` };
+    }
+    case "const":
+      return { path: base, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case "format":
+      return { path: base, message: `must be a valid ${String(params.format)}` };
+    case "pattern":
+      return { path: base, message: `must match the pattern ${String(params.pattern)}` };
+    case "minLength":
+      return {
+        path: base,
+        message: params.limit === 1 ? "must not be empty" : `must be at least ${String(params.limit)} characters long`,
+      };
+    case "maxLength":
+      return { path: base, message: `must be at most ${String(params.limit)} characters long` };
+    case "minItems":
+      return { path: base, message: `must have at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` };
+    case "maxItems":
+      return { path: base, message: `must have at most ${String(params.limit)} items` };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return { path: base, message: `must be ${String(params.comparison)} ${String(params.limit)}` };
+    default:
+      return { path: base, message: error.message ?? `fails the "${error.keyword}" rule` };
+  }
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let current: unknown = data;
+  for (const key of pointerSegments(pointer)) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** Validates a config; returns its problems (empty when valid), at most 100, de-duplicated. */
+export function validateWith(validate: ValidateFunction, data: unknown): ConfigProblem[] {
+  if (validate(data)) return [];
+  const seen = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  for (const error of validate.errors ?? []) {
+    // anyOf/oneOf summaries repeat what their branches already said.
+    if (error.keyword === "anyOf" || error.keyword === "oneOf" || error.keyword === "if") continue;
+    const problem = describeError(error, data);
+    const key = `${problem.path}\u0000${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(problem);
+    if (problems.length >= MAX_PROBLEMS) break;
+  }
+  return problems;
+}

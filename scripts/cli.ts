@@ -1,0 +1,92 @@
+// The runport command line: `npm run user -- create alice --role submitter`,
+// `npm run user -- token alice`, `npm run setup:db` (migrate, register pipelines, seed admin).
+import { parseArgs } from "node:util";
+import { loadEnvConfig } from "@next/env";
+import { eq } from "drizzle-orm";
+import { users } from "@/db/schema";
+import { USER_ROLES, type UserRole } from "@/lib/roles";
+import { hashPassword } from "@/server/auth/passwords";
+import { createAppContext, type AppContext } from "@/server/context";
+import { loadConfig } from "@/server/env";
+import { prepare } from "@/server/setup/prepare";
+import { createApiToken } from "@/server/users/create-api-token";
+import { createUser, generatePassword } from "@/server/users/create-user";
+import { ensureAdmin } from "@/server/users/ensure-admin";
+
+const USAGE = `usage:
+  runport setup                                   migrate, register pipelines, create the first admin
+  runport user create <name> [--role ${USER_ROLES.join("|")}] [--password P] [--email E]
+  runport user token <name> [--label L]           print a new API token (shown once)
+  runport user password <name> [--password P]     set (or generate) a new password
+  runport user list`;
+
+async function setup(ctx: AppContext): Promise<void> {
+  const pipelines = await prepare(ctx);
+  console.log(`database ready; ${pipelines.length} pipeline version(s) registered`);
+  const admin = await ensureAdmin(ctx, {
+    username: ctx.config.adminUsername,
+    ...(ctx.config.adminPassword ? { password: ctx.config.adminPassword } : {}),
+  });
+  if (!admin) console.log("an admin exists already");
+  else if (admin.password) console.log(`created admin "${admin.username}" with password: ${admin.password}`);
+  else console.log(`created admin "${admin.username}" with the password from ADMIN_PASSWORD`);
+}
+
+async function user(ctx: AppContext, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { role: { type: "string" }, password: { type: "string" }, email: { type: "string" }, label: { type: "string" } },
+  });
+  const [action, name] = positionals;
+  if (action === "list") {
+    const rows = await ctx.db.select().from(users).orderBy(users.username);
+    for (const u of rows) console.log(`${u.username}\t${u.role}${u.disabledAt ? "\tdisabled" : ""}`);
+    return;
+  }
+  if (!name) throw new Error(USAGE);
+  if (action === "create") {
+    const role = (values.role ?? "submitter") as UserRole;
+    const created = await createUser(ctx, {
+      username: name,
+      role,
+      ...(values.password ? { password: values.password } : {}),
+      ...(values.email ? { email: values.email } : {}),
+    });
+    console.log(`created ${role} "${created.username}"${created.generated ? ` with password: ${created.password}` : ""}`);
+  } else if (action === "token") {
+    const { token } = await createApiToken(ctx, { username: name, name: values.label ?? "cli" });
+    console.log(token);
+  } else if (action === "password") {
+    const password = values.password ?? generatePassword();
+    const [result] = await ctx.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
+      .where(eq(users.username, name));
+    if (result.affectedRows !== 1) throw new Error(`There is no user "${name}"`);
+    console.log(values.password ? "password changed" : `new password: ${password}`);
+  } else {
+    throw new Error(USAGE);
+  }
+}
+
+async function main(): Promise<void> {
+  loadEnvConfig(process.cwd());
+  const [command, ...rest] = process.argv.slice(2);
+  if (command !== "setup" && command !== "user") throw new Error(USAGE);
+  const ctx = createAppContext({ ...loadConfig(), logLevel: "warn" }, "cli");
+  try {
+    if (command === "setup") await setup(ctx);
+    else {
+      await prepare(ctx);
+      await user(ctx, rest);
+    }
+  } finally {
+    await ctx.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

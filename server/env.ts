@@ -1,0 +1,138 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Every process (web, worker, beat, CLI)
+ * calls `loadConfig()` once at boot; tests build a Config from their own values.
+ */
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^mysql:\/\//, "must be a mysql:// URL")
+    .default("mysql://root@127.0.0.1:3306/runport"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .default("redis://127.0.0.1:6379"),
+  /** Namespace of every Redis key, so that several installations (or tests) share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default("runport"),
+  /** Secret for session cookies and the HMAC of cached credentials. */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)"),
+  PUBLIC_URL: z.string().url().optional(),
+  PIPELINES_PATH: z.string().default("./pipelines"),
+  RUNS_DIR: z.string().default("./.data/runs"),
+  MIGRATIONS_DIR: z.string().default("./db/migrations"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Largest accepted request body (JSON or workbook). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Largest stored log of one run; the rest is dropped with a notice. */
+  MAX_LOG_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024),
+  /** How long a verified Basic credential stays cached in memory. */
+  AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
+  WORKER_ID: z.string().max(100).optional(),
+  /** Seconds between SIGTERM and SIGKILL when a run is cancelled or times out. */
+  CANCEL_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
+  /** Seconds a stopping worker waits for its runs before handing them back. */
+  WORKER_DRAIN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Extra directories (colon-separated) pipelines may read input data from. */
+  DATA_ROOTS: z.string().default(""),
+  BEAT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
+  /** The first admin, created when no admin exists (password generated and printed if unset). */
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/)
+    .default("admin"),
+  ADMIN_PASSWORD: z.string().min(10).optional(),
+  // Passed on to pipeline processes; nothing else of the worker's environment is.
+  PATH: z.string().default("/usr/local/bin:/usr/bin:/bin"),
+  HOME: z.string().optional(),
+  LANG: z.string().optional(),
+  TZ: z.string().optional(),
+  TMPDIR: z.string().optional(),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+export interface Config {
+  nodeEnv: TEnv["NODE_ENV"];
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  authSecret: string;
+  publicUrl: string | undefined;
+  pipelinesPath: string[];
+  runsDir: string;
+  migrationsDir: string;
+  logLevel: TEnv["LOG_LEVEL"];
+  maxBodyBytes: number;
+  maxLogBytes: number;
+  authCacheSeconds: number;
+  workerConcurrency: number;
+  workerId: string | undefined;
+  cancelGraceSeconds: number;
+  workerDrainSeconds: number;
+  dataRoots: string[];
+  beatIntervalSeconds: number;
+  adminUsername: string;
+  adminPassword: string | undefined;
+  /** The only environment a pipeline inherits (besides its RUNPORT_* variables). */
+  childEnv: Record<string, string>;
+}
+
+function splitPaths(value: string): string[] {
+  return value
+    .split(":")
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => path.resolve(p));
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and checks an environment; throws one readable error listing every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  return {
+    nodeEnv: env.NODE_ENV,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    authSecret: env.AUTH_SECRET,
+    publicUrl: env.PUBLIC_URL,
+    pipelinesPath: splitPaths(env.PIPELINES_PATH),
+    runsDir: path.resolve(env.RUNS_DIR),
+    migrationsDir: path.resolve(env.MIGRATIONS_DIR),
+    logLevel: env.LOG_LEVEL,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    maxLogBytes: env.MAX_LOG_BYTES,
+    authCacheSeconds: env.AUTH_CACHE_SECONDS,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    workerId: env.WORKER_ID,
+    cancelGraceSeconds: env.CANCEL_GRACE_SECONDS,
+    workerDrainSeconds: env.WORKER_DRAIN_SECONDS,
+    dataRoots: splitPaths(env.DATA_ROOTS),
+    beatIntervalSeconds: env.BEAT_INTERVAL_SECONDS,
+    adminUsername: env.ADMIN_USERNAME,
+    adminPassword: env.ADMIN_PASSWORD,
+    childEnv: Object.fromEntries(
+      (["PATH", "HOME", "LANG", "TZ", "TMPDIR"] as const).flatMap((k) => {
+        const value = env[k];
+        return value === undefined ? [] : [[k, value]];
+      }),
+    ),
+  };
+}

@@ -1,0 +1,29 @@
+import type { z } from "zod";
+import { AppError } from "../errors";
+
+/**
+ * Parses a query string with a zod schema. `repeatable` keys become arrays (`?a=1&a=2`),
+ * and those in `commaLists` also accept `?a=1,2`. 400 on failure.
+ */
+export function parseQuery<T extends z.ZodType>(
+  url: URL,
+  schema: T,
+  options: { repeatable?: readonly string[]; commaLists?: readonly string[] } = {},
+): z.infer<T> {
+  const repeatable = options.repeatable ?? [];
+  const commaLists = options.commaLists ?? [];
+  const raw: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    raw[key] = repeatable.includes(key)
+      ? values.flatMap((v) => (commaLists.includes(key) ? v.split(",") : [v])).filter((v) => v !== "")
+      : (values[values.length - 1] ?? "");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError("BAD_REQUEST", "The query string is not valid", {
+      errors: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
+  }
+  return parsed.data;
+}

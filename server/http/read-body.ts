@@ -1,0 +1,53 @@
+import { AppError } from "../errors";
+
+/** The media type of a request without parameters, lowercased ("" when absent). */
+export function mediaType(request: Request): string {
+  return (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+/** Throws 415 unless the body is declared as JSON (application/json or any +json type). */
+export function requireJsonContentType(request: Request): void {
+  const type = mediaType(request);
+  if (type === "application/json" || type.endsWith("+json")) return;
+  throw new AppError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `Send the body with Content-Type: application/json${type ? ` (got ${type})` : " (none was sent)"}`,
+  );
+}
+
+/**
+ * Reads the body up to `limit` bytes; throws 413 as soon as it is known to be larger
+ * (from Content-Length, else while streaming) without buffering the rest.
+ */
+export async function readBody(request: Request, limit: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new AppError("PAYLOAD_TOO_LARGE", `The body is larger than the limit of ${limit} bytes`);
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes UTF-8 text (a leading BOM is dropped); invalid bytes are a 400. */
+export function decodeUtf8(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new AppError("INVALID_JSON", "The body is not valid UTF-8 text");
+  }
+}

@@ -1,0 +1,39 @@
+import { eq } from "drizzle-orm";
+import { pipelines, type PipelineRow } from "@/db/schema";
+import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+
+/**
+ * Resolves `name@1.2.0`, `name@latest`, bare `name` or `name@dev` to a pipeline version.
+ * Throws UNKNOWN_PIPELINE (422) naming what exists, so the client can correct itself.
+ */
+export async function resolvePipeline(
+  ctx: Pick<AppContext, "db">,
+  reference: string,
+  pointer = "/pipeline",
+): Promise<PipelineRow> {
+  const ref = parsePipelineRef(reference);
+  if (!ref) {
+    throw new AppError("UNKNOWN_PIPELINE", `"${reference}" is not a pipeline reference like name@1.0.0`, {
+      errors: [{ path: pointer, message: "must look like name, name@latest, name@dev or name@1.2.0" }],
+    });
+  }
+  const rows = await ctx.db.select().from(pipelines).where(eq(pipelines.name, ref.name));
+  if (rows.length === 0) {
+    throw new AppError("UNKNOWN_PIPELINE", `There is no pipeline named "${ref.name}"`, {
+      errors: [{ path: pointer, message: `unknown pipeline "${ref.name}"` }],
+    });
+  }
+  const version = resolveVersion(rows, ref.selector);
+  const row = rows.find((r) => r.version === version);
+  if (!row) {
+    const known = rows.map((r) => r.version).join(", ");
+    throw new AppError(
+      "UNKNOWN_PIPELINE",
+      `Pipeline "${ref.name}" has no version "${ref.selector}"; available: ${known}`,
+      { errors: [{ path: pointer, message: `unknown version "${ref.selector}" (available: ${known})` }] },
+    );
+  }
+  return row;
+}

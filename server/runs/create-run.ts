@@ -1,0 +1,131 @@
+import { and, eq } from "drizzle-orm";
+import { runEvents, runs, type PipelineRow, type RunRow } from "@/db/schema";
+import { newRunId } from "@/lib/ids";
+import type { RunTrigger } from "@/lib/run-status";
+import type { Principal } from "../auth/principal";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+import { enqueueRun } from "../queue/run-queue";
+
+export interface CreateRunOptions {
+  principal: Principal;
+  pipeline: PipelineRow;
+  /** The config text exactly as submitted (already validated by the caller). */
+  configText: string;
+  name: string | null;
+  labels: Record<string, string>;
+  hold: boolean;
+  trigger: RunTrigger;
+  priority?: number;
+  idempotency?: { key: string; requestHash: string };
+  retryOfRunId?: number;
+}
+
+export interface CreateRunResult {
+  run: RunRow;
+  /** False when an Idempotency-Key replay returned the original run. */
+  created: boolean;
+}
+
+/** Finds the run an earlier request with the same Idempotency-Key created, if any. */
+async function findReplay(
+  ctx: Pick<AppContext, "db">,
+  userId: number,
+  idempotency: { key: string; requestHash: string },
+): Promise<RunRow | null> {
+  const [existing] = await ctx.db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.userId, userId), eq(runs.idempotencyKey, idempotency.key)))
+    .limit(1);
+  if (!existing) return null;
+  if (existing.requestHash !== idempotency.requestHash) {
+    throw new AppError(
+      "CONFLICT",
+      `The Idempotency-Key "${idempotency.key}" was already used with a different request body`,
+    );
+  }
+  return existing;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return (error as { code?: string }).code === "ER_DUP_ENTRY" || cause?.code === "ER_DUP_ENTRY";
+}
+
+/**
+ * Stores a validated run (status queued, or held) with its first event in one
+ * transaction, then enqueues it. If Redis is down the run stays queued in MySQL and
+ * beat enqueues it later: a stored run is never lost.
+ */
+export async function createRun(ctx: AppContext, options: CreateRunOptions): Promise<CreateRunResult> {
+  const { principal, pipeline, idempotency } = options;
+  if (idempotency) {
+    const replay = await findReplay(ctx, principal.userId, idempotency);
+    if (replay) return { run: replay, created: false };
+  }
+  const now = new Date();
+  const status = options.hold ? "held" : "queued";
+  const values = {
+    publicId: newRunId(now.getTime()),
+    pipelineId: pipeline.id,
+    pipelineName: pipeline.name,
+    pipelineVersion: pipeline.version,
+    userId: principal.userId,
+    name: options.name,
+    labels: options.labels,
+    status,
+    trigger: options.trigger,
+    config: options.configText,
+    priority: options.priority ?? 0,
+    maxAttempts: pipeline.maxAttempts,
+    idempotencyKey: idempotency?.key ?? null,
+    requestHash: idempotency?.requestHash ?? null,
+    retryOfRunId: options.retryOfRunId ?? null,
+    createdAt: now,
+    queuedAt: status === "queued" ? now : null,
+  } as const;
+  let id: number;
+  try {
+    id = await ctx.db.transaction(async (tx) => {
+      const [inserted] = await tx.insert(runs).values(values);
+      await tx.insert(runEvents).values({
+        runId: inserted.insertId,
+        attempt: 0,
+        fromStatus: null,
+        toStatus: status,
+        message: `submitted by ${principal.username} (${options.trigger})`,
+        actorUserId: principal.userId,
+        createdAt: now,
+      });
+      return inserted.insertId;
+    });
+  } catch (error) {
+    // Two requests with one Idempotency-Key raced: the loser answers with the winner's run.
+    if (idempotency && isDuplicateKey(error)) {
+      const replay = await findReplay(ctx, principal.userId, idempotency);
+      if (replay) return { run: replay, created: false };
+    }
+    throw error;
+  }
+  if (status === "queued") {
+    await enqueueRun(ctx.queue, values.publicId, values.priority).catch((error: unknown) => {
+      ctx.log.warn({ err: error, runId: values.publicId }, "enqueue failed; beat will re-enqueue");
+    });
+  }
+  const run: RunRow = {
+    ...values,
+    id,
+    attempt: 0,
+    exitCode: null,
+    error: null,
+    progressPercent: null,
+    progressMessage: null,
+    logBytes: 0,
+    startedAt: null,
+    finishedAt: null,
+    cancelRequestedAt: null,
+    updatedAt: null,
+  };
+  return { run, created: true };
+}

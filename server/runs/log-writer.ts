@@ -1,0 +1,112 @@
+import { eq } from "drizzle-orm";
+import { runLogs, runs } from "@/db/schema";
+import type { AppContext } from "../context";
+
+type Stream = "stdout" | "stderr" | "system";
+
+const FLUSH_INTERVAL_MS = 200;
+const FLUSH_BYTES = 256 * 1024;
+/** Above this many unflushed bytes, write() asks the producer to pause. */
+const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+const MAX_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Appends a run's output to run_logs in batches (every 200 ms or 256 KiB), keeps the
+ * byte offsets continuous across attempts, and announces new text on the run's Redis
+ * channel for live tails. Memory stays bounded: write() returns false above 4 MiB
+ * pending, and the caller pauses the process's pipes until `drained()` resolves.
+ */
+export class LogWriter {
+  private pending: { stream: Stream; text: string; bytes: number }[] = [];
+  private pendingBytes = 0;
+  private offset: number;
+  private truncated = false;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly ctx: Pick<AppContext, "db" | "redis" | "keys" | "log">,
+    private readonly run: { id: number; publicId: string; attempt: number; startOffset: number; maxBytes: number },
+  ) {
+    this.offset = run.startOffset;
+  }
+
+  /** Bytes of the whole log written so far (the next offset). */
+  get bytes(): number {
+    return this.offset + this.pendingBytes;
+  }
+
+  write(stream: Stream, text: string): boolean {
+    if (text.length === 0) return true;
+    let bytes = Buffer.byteLength(text);
+    if (this.bytes + bytes > this.run.maxBytes) {
+      if (this.truncated) return true;
+      this.truncated = true;
+      text = `\n[runport] log truncated: it reached the limit of ${this.run.maxBytes} bytes\n`;
+      stream = "system";
+      bytes = Buffer.byteLength(text);
+    }
+    this.pending.push({ stream, text, bytes });
+    this.pendingBytes += bytes;
+    if (this.pendingBytes >= FLUSH_BYTES) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+    return this.pendingBytes < HIGH_WATER_BYTES;
+  }
+
+  /** Resolves when the pending text is below the high-water mark again. */
+  async drained(): Promise<void> {
+    while (this.pendingBytes >= HIGH_WATER_BYTES) await this.flush();
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushing = this.flushing.then(() => this.writeBatch());
+    return this.flushing;
+  }
+
+  /** Final flush; stores the log size on the run. Throws if any write failed. */
+  async close(): Promise<number> {
+    await this.flush();
+    if (this.failure) throw this.failure;
+    await this.ctx.db.update(runs).set({ logBytes: this.offset }).where(eq(runs.id, this.run.id));
+    return this.offset;
+  }
+
+  private takeRows() {
+    const rows: (typeof runLogs.$inferInsert)[] = [];
+    for (const segment of this.pending) {
+      const last = rows[rows.length - 1];
+      if (last && last.stream === segment.stream && last.length + segment.bytes <= MAX_CHUNK_BYTES) {
+        last.content += segment.text;
+        last.length += segment.bytes;
+      } else {
+        const offset = last ? last.offset + last.length : this.offset;
+        rows.push({ runId: this.run.id, attempt: this.run.attempt, offset, length: segment.bytes, stream: segment.stream, content: segment.text });
+      }
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    return rows;
+  }
+
+  private async writeBatch(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const rows = this.takeRows();
+    const last = rows[rows.length - 1]!;
+    const end = last.offset + last.length;
+    try {
+      await this.ctx.db.insert(runLogs).values(rows);
+      this.offset = end;
+      await this.ctx.redis
+        .publish(this.ctx.keys.runChannel(this.run.publicId), JSON.stringify({ type: "log", end }))
+        .catch(() => undefined);
+    } catch (error) {
+      // Keep the offsets continuous even if a batch is lost; report it once at close.
+      this.offset = end;
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      this.ctx.log.error({ err: error, runId: this.run.publicId }, "could not store log chunk");
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import type { RunAttemptRow, RunEventRow, RunRow } from "@/db/schema";
+import { WES_STATE, type RunStatus } from "@/lib/run-status";
+
+/** A run as the API returns it. Lists omit config, events and attempts. */
+export interface RunView {
+  id: string;
+  pipeline: string;
+  pipelineName: string;
+  pipelineVersion: string;
+  name: string | null;
+  labels: Record<string, string>;
+  status: RunStatus;
+  state: string;
+  trigger: string;
+  submitter: string;
+  priority: number;
+  attempt: number;
+  maxAttempts: number;
+  progress: { percent: number | null; message: string | null } | null;
+  exitCode: number | null;
+  error: string | null;
+  logBytes: number;
+  retryOf: string | null;
+  createdAt: string;
+  queuedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  links: { self: string; logs: string; cancel: string; web: string };
+  config?: unknown;
+  events?: RunEventView[];
+  attempts?: RunAttemptView[];
+}
+
+export interface RunEventView {
+  at: string;
+  attempt: number;
+  from: RunStatus | null;
+  to: RunStatus;
+  message: string | null;
+}
+
+export interface RunAttemptView {
+  attempt: number;
+  host: string;
+  pid: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  outcome: RunStatus | null;
+  error: string | null;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function toRunView(
+  run: Omit<RunRow, "config">,
+  extra: { submitter: string; retryOf?: string | null },
+): RunView {
+  const base = `/api/v1/runs/${run.publicId}`;
+  return {
+    id: run.publicId,
+    pipeline: `${run.pipelineName}@${run.pipelineVersion}`,
+    pipelineName: run.pipelineName,
+    pipelineVersion: run.pipelineVersion,
+    name: run.name,
+    labels: run.labels,
+    status: run.status,
+    state: WES_STATE[run.status],
+    trigger: run.trigger,
+    submitter: extra.submitter,
+    priority: run.priority,
+    attempt: run.attempt,
+    maxAttempts: run.maxAttempts,
+    progress:
+      run.progressPercent !== null || run.progressMessage !== null
+        ? { percent: run.progressPercent, message: run.progressMessage }
+        : null,
+    exitCode: run.exitCode,
+    error: run.error,
+    logBytes: run.logBytes,
+    retryOf: extra.retryOf ?? null,
+    createdAt: run.createdAt.toISOString(),
+    queuedAt: iso(run.queuedAt),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    links: { self: base, logs: `${base}/logs`, cancel: `${base}/cancel`, web: `/runs/${run.publicId}` },
+  };
+}
+
+export function toEventView(event: RunEventRow): RunEventView {
+  return {
+    at: event.createdAt.toISOString(),
+    attempt: event.attempt,
+    from: event.fromStatus,
+    to: event.toStatus,
+    message: event.message,
+  };
+}
+
+export function toAttemptView(attempt: RunAttemptRow): RunAttemptView {
+  return {
+    attempt: attempt.attempt,
+    host: attempt.host,
+    pid: attempt.pid,
+    startedAt: attempt.startedAt.toISOString(),
+    finishedAt: iso(attempt.finishedAt),
+    exitCode: attempt.exitCode,
+    signal: attempt.signal,
+    outcome: attempt.outcome,
+    error: attempt.error,
+  };
+}

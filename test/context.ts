@@ -1,0 +1,32 @@
+import { randomBytes } from "node:crypto";
+import { createAppContext, type AppContext } from "@/server/context";
+import { loadConfig, type Config } from "@/server/env";
+import { principalOf, type Principal } from "./principal";
+import { createApiToken } from "@/server/users/create-api-token";
+import { createUser } from "@/server/users/create-user";
+import type { UserRole } from "@/lib/roles";
+
+/** A context on this test file's database and key prefix (see setup-env.ts). */
+export function createTestContext(overrides: Partial<Config> = {}): AppContext {
+  return createAppContext({ ...loadConfig(process.env), ...overrides }, "test");
+}
+
+export interface TestUser {
+  username: string;
+  password: string;
+  token: string;
+  principal: Principal;
+}
+
+/** A fresh user with a password and an API token. */
+export async function createTestUser(ctx: AppContext, role: UserRole = "submitter"): Promise<TestUser> {
+  const username = `${role}-${randomBytes(4).toString("hex")}`;
+  const password = `pw-${randomBytes(8).toString("hex")}`;
+  const user = await createUser(ctx, { username, role, password });
+  const { token } = await createApiToken(ctx, { username, name: "test" });
+  return { username, password, token, principal: principalOf(user.id, username, role) };
+}
+
+export function basicAuth(username: string, secret: string): string {
+  return `Basic ${Buffer.from(`${username}:${secret}`).toString("base64")}`;
+}

@@ -1,0 +1,36 @@
+import { inArray } from "drizzle-orm";
+import { runs } from "@/db/schema";
+import type { AppContext } from "@/server/context";
+import { createRedis } from "@/server/redis";
+import type { ActiveRun } from "./execute-run";
+
+const POLL_MS = 5000;
+
+/**
+ * Delivers cancel requests to the runs this worker executes: at once through Redis
+ * pub/sub, and by polling MySQL every 5 s in case a message was missed (Redis restart).
+ */
+export function listenForCancels(ctx: AppContext, active: Map<string, ActiveRun>): () => void {
+  const subscriber = createRedis(ctx.config.redisUrl, "blocking", "runport-worker-cancel");
+  subscriber.on("error", () => undefined);
+  subscriber.on("message", (_channel: string, runId: string) => active.get(runId)?.cancel());
+  void subscriber.subscribe(ctx.keys.cancelChannel).catch((error: unknown) => {
+    ctx.log.warn({ err: error }, "cancel subscription failed; polling MySQL only");
+  });
+  const poll = setInterval(() => {
+    const ids = [...active.keys()];
+    if (ids.length === 0) return;
+    void ctx.db
+      .select({ publicId: runs.publicId, status: runs.status })
+      .from(runs)
+      .where(inArray(runs.publicId, ids))
+      .then((rows) => {
+        for (const row of rows) if (row.status === "cancelling") active.get(row.publicId)?.cancel();
+      })
+      .catch(() => undefined);
+  }, POLL_MS);
+  return () => {
+    clearInterval(poll);
+    subscriber.disconnect();
+  };
+}

@@ -1,0 +1,214 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { AppContext } from "@/server/context";
+import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
+import { claimRun, recordAttemptProcess, type WorkerIdentity } from "@/server/runs/claim-run";
+import { finishRun, type AttemptOutcome } from "@/server/runs/finish-run";
+import { LogWriter } from "@/server/runs/log-writer";
+import { parseProgressLine, recordProgress, type Progress } from "@/server/runs/record-progress";
+import { startLocalProcess, type ProcessExit, type RunningProcess } from "./executors/local-executor";
+import { attemptDir, buildArgv, buildEnv } from "./run-command";
+
+/** What the worker can do to a run it is executing (cancel listener, shutdown). */
+export interface ActiveRun {
+  cancel(): void;
+  handBack(reason: string): void;
+}
+
+export interface ExecuteRunDeps {
+  ctx: AppContext;
+  worker: WorkerIdentity;
+  pipelines: ReadonlyMap<string, LoadedPipeline>;
+  active: Map<string, ActiveRun>;
+}
+
+/** Forwards a pipe into the log (pausing it while the log is behind) and parses progress. */
+function pipeOutput(
+  stream: NodeJS.ReadableStream,
+  name: "stdout" | "stderr",
+  log: LogWriter,
+  onLine?: (line: string) => void,
+): Promise<void> {
+  let partial = "";
+  return new Promise((resolve) => {
+    stream.on("data", (text: string) => {
+      if (!log.write(name, text)) {
+        stream.pause();
+        void log.drained().then(() => stream.resume());
+      }
+      if (onLine) {
+        const lines = (partial + text).split("\n");
+        partial = lines.pop() ?? "";
+        if (partial.length > 4096) partial = "";
+        for (const line of lines) onLine(line);
+      }
+    });
+    stream.on("end", () => {
+      if (onLine && partial) onLine(partial);
+      resolve();
+    });
+    stream.on("error", () => resolve());
+  });
+}
+
+function describeExit(exit: ProcessExit, state: { cancelled: boolean; timedOut: string | null; handBack: string | null }): AttemptOutcome["status"] {
+  if (exit.spawnError && exit.exitCode === null && exit.signal === null) return state.handBack ? "queued" : "error";
+  if (state.handBack) return "queued";
+  if (state.cancelled && exit.exitCode !== 0) return "cancelled";
+  if (state.timedOut) return "failed";
+  return exit.exitCode === 0 ? "succeeded" : "failed";
+}
+
+/**
+ * Executes one queued run: claim it (exactly-once start), prepare a fresh attempt
+ * directory with config.json, start the command, stream its output into the log,
+ * enforce timeout and cancel on the process group, and record the outcome.
+ */
+export async function executeRun(deps: ExecuteRunDeps, publicId: string): Promise<void> {
+  const { ctx, worker } = deps;
+  const claimed = await claimRun(ctx, {
+    publicId,
+    worker,
+    workDirFor: (attempt) => attemptDir(ctx.config.runsDir, publicId, attempt),
+  });
+  if (!claimed) {
+    ctx.log.info({ runId: publicId }, "run is no longer queued; skipped");
+    return;
+  }
+  const { run, attempt, workDir } = claimed;
+  const log = new LogWriter(ctx, {
+    id: run.id,
+    publicId,
+    attempt,
+    startOffset: run.logBytes,
+    maxBytes: ctx.config.maxLogBytes,
+  });
+  const finish = async (outcome: Omit<AttemptOutcome, "logBytes">) => {
+    const logBytes = await log.close().catch(() => log.bytes);
+    await finishRun(ctx, { runId: run.id, attempt, outcome: { ...outcome, logBytes } });
+  };
+  const pipeline = deps.pipelines.get(`${run.pipelineName}@${run.pipelineVersion}`);
+  if (!pipeline) {
+    const error = `pipeline ${run.pipelineName}@${run.pipelineVersion} is not installed on worker ${worker.workerId}`;
+    log.write("system", `[runport] ${error}\n`);
+    await finish({ status: "error", exitCode: null, signal: null, error });
+    return;
+  }
+  const paths = {
+    pipelineDir: pipeline.dir,
+    workDir,
+    configPath: path.join(workDir, "config.json"),
+    outputsDir: path.join(workDir, "outputs"),
+    runId: publicId,
+  };
+  let child: RunningProcess;
+  try {
+    await mkdir(paths.outputsDir, { recursive: true, mode: 0o750 });
+    await writeFile(paths.configPath, run.config, { mode: 0o640 });
+    const argv = buildArgv(pipeline.definition, paths);
+    const env = buildEnv(ctx.config.childEnv, {
+      ...paths,
+      attempt,
+      pipeline: pipeline.name,
+      version: pipeline.version,
+      dataRoots: ctx.config.dataRoots,
+    });
+    child = startLocalProcess({ argv, cwd: workDir, env });
+  } catch (error) {
+    const message = `could not start: ${error instanceof Error ? error.message : String(error)}`;
+    log.write("system", `[runport] ${message}\n`);
+    await finish({ status: "error", exitCode: null, signal: null, error: message });
+    return;
+  }
+  await superviseProcess(deps, { run, attempt, pipeline, child, log, finish });
+}
+
+interface Supervised {
+  run: { id: number; publicId: string };
+  attempt: number;
+  pipeline: LoadedPipeline;
+  child: RunningProcess;
+  log: LogWriter;
+  finish: (outcome: Omit<AttemptOutcome, "logBytes">) => Promise<void>;
+}
+
+async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<void> {
+  const { ctx, worker, active } = deps;
+  const { run, child, log } = s;
+  const graceMs = ctx.config.cancelGraceSeconds * 1000;
+  const state = { cancelled: false, timedOut: null as string | null, handBack: null as string | null };
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    child.signalGroup("SIGTERM");
+    killTimer ??= setTimeout(() => child.signalGroup("SIGKILL"), graceMs);
+  };
+  active.set(run.publicId, {
+    cancel: () => {
+      if (state.cancelled) return;
+      state.cancelled = true;
+      log.write("system", "[runport] cancel requested: stopping the process group\n");
+      stop();
+    },
+    handBack: (reason) => {
+      state.handBack = reason;
+      log.write("system", `[runport] ${reason}: stopping this attempt, the run will be retried\n`);
+      stop();
+    },
+  });
+  const timeoutSeconds = s.pipeline.definition.timeoutSeconds;
+  const timeout = setTimeout(() => {
+    state.timedOut = `exceeded the pipeline's timeout of ${timeoutSeconds} s`;
+    log.write("system", `[runport] ${state.timedOut}: stopping the process group\n`);
+    stop();
+  }, timeoutSeconds * 1000);
+
+  let latest: Progress | null = null;
+  let progressTimer: NodeJS.Timeout | undefined;
+  const saveProgress = () => {
+    progressTimer = undefined;
+    if (latest) void recordProgress(ctx, run, latest).catch(() => undefined);
+  };
+  const onLine = (line: string) => {
+    const progress = parseProgressLine(line);
+    if (!progress) return;
+    latest = progress;
+    progressTimer ??= setTimeout(saveProgress, 250);
+  };
+
+  void child.startedAt.then((startedAt) => {
+    if (child.pid === undefined) return;
+    log.write("system", `[runport] attempt ${s.attempt} started on ${worker.host}, pid ${child.pid}\n`);
+    void recordAttemptProcess(ctx, { runId: run.id, attempt: s.attempt, pid: child.pid, startedAt }).catch(
+      (error: unknown) => ctx.log.warn({ err: error }, "could not record the process"),
+    );
+  });
+  const started = performance.now();
+  const output = Promise.all([pipeOutput(child.stdout, "stdout", log, onLine), pipeOutput(child.stderr, "stderr", log)]);
+  const exit = await child.exited;
+  // Pipes close once every process holding them is gone (the group was killed on exit).
+  await Promise.race([output, new Promise((r) => setTimeout(r, 5000))]);
+  clearTimeout(timeout);
+  clearTimeout(killTimer);
+  if (progressTimer) {
+    clearTimeout(progressTimer);
+    saveProgress();
+  }
+  active.delete(run.publicId);
+
+  const status = describeExit(exit, state);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const how = exit.spawnError
+    ? `could not start: ${exit.spawnError.message}`
+    : exit.exitCode !== null
+      ? `exited with code ${exit.exitCode}`
+      : `was killed by ${exit.signal}`;
+  log.write("system", `[runport] the process ${how} after ${seconds} s\n`);
+  const error =
+    status === "error"
+      ? how
+      : status === "queued"
+        ? state.handBack
+        : state.timedOut ?? (status === "failed" && exit.signal ? `killed by ${exit.signal}` : null);
+  await s.finish({ status, exitCode: exit.exitCode, signal: exit.signal, error });
+  ctx.log.info({ runId: run.publicId, attempt: s.attempt, status, exitCode: exit.exitCode }, "run finished");
+}

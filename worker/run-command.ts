@@ -1,0 +1,53 @@
+import path from "node:path";
+import type { PipelineDefinition } from "@/lib/pipeline-definition";
+
+export interface RunPaths {
+  pipelineDir: string;
+  workDir: string;
+  configPath: string;
+  outputsDir: string;
+  runId: string;
+}
+
+/**
+ * The argv of a pipeline command with its placeholders replaced by platform values
+ * (never by config values). `node` means the worker's own Node binary.
+ */
+export function buildArgv(definition: PipelineDefinition, paths: RunPaths): string[] {
+  const values: Record<string, string> = {
+    "{pipelineDir}": paths.pipelineDir,
+    "{workDir}": paths.workDir,
+    "{configPath}": paths.configPath,
+    "{outputsDir}": paths.outputsDir,
+    "{runId}": paths.runId,
+  };
+  const argv = definition.command.map((arg) =>
+    arg.replace(/\{(pipelineDir|workDir|configPath|outputsDir|runId)\}/g, (token) => values[token] ?? token),
+  );
+  if (argv[0] === "node") argv[0] = process.execPath;
+  return argv;
+}
+
+/** The environment of a pipeline process: the worker's base variables plus RUNPORT_*. */
+export function buildEnv(
+  base: Record<string, string>,
+  options: RunPaths & { attempt: number; pipeline: string; version: string; dataRoots: readonly string[] },
+): Record<string, string> {
+  return {
+    ...base,
+    RUNPORT_RUN_ID: options.runId,
+    RUNPORT_ATTEMPT: String(options.attempt),
+    RUNPORT_CONFIG: options.configPath,
+    RUNPORT_WORK_DIR: options.workDir,
+    RUNPORT_OUTPUTS_DIR: options.outputsDir,
+    RUNPORT_PIPELINE: options.pipeline,
+    RUNPORT_PIPELINE_VERSION: options.version,
+    RUNPORT_PIPELINE_DIR: options.pipelineDir,
+    RUNPORT_DATA_ROOTS: options.dataRoots.join(":"),
+  };
+}
+
+/** RUNS_DIR/<run id>/attempt-<n>: every attempt starts in a fresh directory. */
+export function attemptDir(runsDir: string, runId: string, attempt: number): string {
+  return path.join(runsDir, runId, `attempt-${attempt}`);
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { LeaderLock } from "@/server/beat/leader-lock";
+import { reconcileQueue } from "@/server/beat/reconcile-queue";
+import type { AppContext } from "@/server/context";
+
+export interface BeatHandle {
+  instanceId: string;
+  isLeader(): boolean;
+  /** One tick now (tests); normally ticks run every BEAT_INTERVAL_SECONDS. */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The beat: everything periodic. Exactly one instance is active (a Redis lease);
+ * others stand by and take over within three intervals when it dies.
+ */
+export function startBeat(ctx: AppContext): BeatHandle {
+  const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const intervalMs = ctx.config.beatIntervalSeconds * 1000;
+  const lock = new LeaderLock(ctx.redis, ctx.keys.beatLock, instanceId, intervalMs * 3);
+  let leader = false;
+  let running: Promise<void> = Promise.resolve();
+
+  const work = async () => {
+    const wasLeader = leader;
+    leader = await lock.hold().catch(() => false);
+    if (leader !== wasLeader) ctx.log.info({ instanceId }, leader ? "beat is active" : "beat stands by");
+    if (!leader) return;
+    await ctx.redis.set(
+      ctx.keys.beatHeartbeat,
+      JSON.stringify({ instanceId, host: hostname(), pid: process.pid, at: new Date().toISOString() }),
+      "PX",
+      intervalMs * 6,
+    );
+    const requeued = await reconcileQueue(ctx);
+    if (requeued > 0) ctx.log.warn({ requeued }, "re-enqueued queued runs missing from Redis");
+  };
+  const tick = () => {
+    running = running.then(work).catch((error: unknown) => ctx.log.error({ err: error }, "beat tick failed"));
+    return running;
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+
+  return {
+    instanceId,
+    isLeader: () => leader,
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      if (leader) await lock.release().catch(() => undefined);
+      leader = false;
+    },
+  };
+}

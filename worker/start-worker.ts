@@ -1,0 +1,71 @@
+import { hostname } from "node:os";
+import { Worker } from "bullmq";
+import type { AppContext } from "@/server/context";
+import { writeWorkerHeartbeat } from "@/server/health/heartbeats";
+import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
+import { connectionFromUrl, RUN_QUEUE_NAME } from "@/server/queue/run-queue";
+import { listenForCancels } from "./cancel-listener";
+import type { ActiveRun } from "./execute-run";
+import { createExecuteRunHandler } from "./jobs/execute-run.handler";
+
+export interface WorkerHandle {
+  workerId: string;
+  active: Map<string, ActiveRun>;
+  /** Stops taking runs, waits up to drainSeconds for running ones, then hands the rest back. */
+  stop(): Promise<void>;
+}
+
+const HEARTBEAT_MS = 10_000;
+
+/** Starts consuming the run queue with the given pipelines (what worker/main.ts runs). */
+export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[]): WorkerHandle {
+  const host = hostname();
+  const workerId = ctx.config.workerId ?? `${host}-${process.pid}`;
+  const active = new Map<string, ActiveRun>();
+  const registry = new Map(pipelines.map((p) => [`${p.name}@${p.version}`, p]));
+  const handler = createExecuteRunHandler({ ctx, worker: { workerId, host }, pipelines: registry, active });
+  const bull = new Worker(RUN_QUEUE_NAME, handler, {
+    connection: connectionFromUrl(ctx.config.redisUrl, true),
+    prefix: ctx.config.redisPrefix,
+    concurrency: ctx.config.workerConcurrency,
+    removeOnComplete: { count: 0 },
+    removeOnFail: { count: 0 },
+    // A run's duration is unbounded; the lock is renewed while it runs.
+    lockDuration: 60_000,
+    maxStalledCount: 5,
+  });
+  bull.on("error", (error) => ctx.log.warn({ err: error }, "queue connection error"));
+  bull.on("failed", (job, error) => ctx.log.error({ err: error, runId: job?.id }, "run job failed"));
+  const stopCancels = listenForCancels(ctx, active);
+  const startedAt = new Date().toISOString();
+  const beat = () =>
+    writeWorkerHeartbeat(ctx, {
+      id: workerId,
+      host,
+      pid: process.pid,
+      concurrency: ctx.config.workerConcurrency,
+      running: [...active.keys()],
+      startedAt,
+      at: new Date().toISOString(),
+    }).catch(() => undefined);
+  void beat();
+  const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
+  ctx.log.info({ workerId, concurrency: ctx.config.workerConcurrency, pipelines: [...registry.keys()] }, "worker started");
+
+  return {
+    workerId,
+    active,
+    async stop() {
+      const closing = bull.close();
+      const drainMs = ctx.config.workerDrainSeconds * 1000;
+      const deadline = setTimeout(() => {
+        for (const run of active.values()) run.handBack("worker stopping");
+      }, drainMs);
+      await closing;
+      clearTimeout(deadline);
+      clearInterval(heartbeat);
+      stopCancels();
+      await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
+    },
+  };
+}

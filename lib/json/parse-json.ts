@@ -102,20 +102,22 @@ export function parseJsonTree(text: string): Node | null {
 }
 
 /**
- * Locates a pointer in the text: the value it names, or the nearest existing parent
- * (a missing required property is reported at its object). With `key`, points at the
- * property name instead of its value.
+ * Locates a pointer in the text: the value it names (or, with `key`, its property
+ * name), else the nearest existing parent (a missing required property is reported
+ * at its object).
  */
 export function locatePointer(
   text: string,
   tree: Node,
   pointer: string,
+  options: { key?: boolean } = {},
 ): TextPosition & { length: number } {
   const segments = pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   for (let n = segments.length; n >= 0; n--) {
     const node = findNodeAtLocation(tree, segments.slice(0, n));
     if (node) {
-      const target = n === segments.length && node.parent?.type === "property" ? node.parent : node;
+      const keyNode = node.parent?.type === "property" ? node.parent.children?.[0] : undefined;
+      const target = options.key && n === segments.length && keyNode ? keyNode : node;
       return { ...positionAt(text, target.offset), length: target.length };
     }
   }

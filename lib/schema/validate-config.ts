@@ -7,6 +7,8 @@ import { pointerSegments, toPointer } from "../json/parse-json";
 export interface ConfigProblem {
   path: string;
   message: string;
+  /** The property name itself is the problem (an unknown property), not its value. */
+  atKey?: boolean;
 }
 
 const MAX_PROBLEMS = 100;
@@ -64,7 +66,7 @@ export function describeError(error: ErrorObject, data: unknown): ConfigProblem 
       const known = Object.keys(parentSchema?.properties ?? {});
       const guess = closest(property, known);
       const hint = guess ? `; did you mean "${guess}"?` : known.length ? `; allowed: ${known.join(", ")}` : "";
-      return { path: `${base}${toPointer([property])}`, message: `is not an allowed property${hint}` };
+      return { path: `${base}${toPointer([property])}`, message: `is not an allowed property${hint}`, atKey: true };
     }
     case "type": {
       const expected = String(params.type).split(",").map(article).join(" or ");

@@ -125,3 +125,119 @@ describe("POST /api/v1/runs", () => {
     expect(await counts()).toEqual(before);
   });
 });
+
+describe("bad input gets a precise error and changes nothing", () => {
+  const valid = JSON.stringify({ pipeline: "hello@1.0.0", project: "p", name: "world" });
+  type Case = {
+    name: string;
+    status: number;
+    headers?: () => Record<string, string>;
+    body?: string | Buffer;
+    path?: string;
+    expect?: (problem: { detail: string; errors?: { path: string; line?: number; column?: number }[] }) => void;
+  };
+  const cases: Case[] = [
+    {
+      name: "malformed JSON → 400 with line and column",
+      status: 400,
+      body: '{\n  "pipeline": "hello@1.0.0",\n  "name": "x",,\n}',
+      expect: (p) => {
+        expect(p.errors?.[0]).toMatchObject({ line: 3, column: 15 });
+        expect(p.detail).toContain("line 3, column 15");
+      },
+    },
+    {
+      name: "schema violation → 422 with JSON Pointers, lines and columns",
+      status: 422,
+      body: '{"pipeline": "hello@1.0.0",\n "name": "",\n "steps": "3",\n "exitcode": 1}',
+      expect: (p) => {
+        expect(p.errors).toEqual([
+          { path: "/name", message: "must not be empty", line: 2, column: 10 },
+          { path: "/steps", message: "must be an integer, not a string", line: 3, column: 11 },
+          expect.objectContaining({ path: "/exitcode", line: 4, column: 2 }),
+        ]);
+      },
+    },
+    {
+      name: "no pipeline named → 422 at /pipeline",
+      status: 422,
+      body: '{"name": "x"}',
+      expect: (p) => expect(p.errors?.[0]?.path).toBe("/pipeline"),
+    },
+    {
+      name: "unknown pipeline → 422",
+      status: 422,
+      body: '{"pipeline": "nope@1.0.0", "name": "x"}',
+      expect: (p) => expect(p.detail).toContain("nope"),
+    },
+    {
+      name: "unknown version → 422 listing the versions",
+      status: 422,
+      body: '{"pipeline": "hello@9.9.9", "name": "x"}',
+      expect: (p) => expect(p.detail).toContain("available: 1.0.0"),
+    },
+    {
+      name: "a JSON array → 422",
+      status: 422,
+      body: "[1, 2]",
+    },
+    {
+      name: "no credentials → 401 with WWW-Authenticate",
+      status: 401,
+      headers: () => ({ "Content-Type": "application/json" }),
+    },
+    {
+      name: "wrong password → 401",
+      status: 401,
+      headers: () => ({ Authorization: basicAuth(alice.username, "wrong-password"), "Content-Type": "application/json" }),
+    },
+    {
+      name: "revoked or unknown token → 401",
+      status: 401,
+      headers: () => ({ Authorization: `Bearer rp_${"x".repeat(43)}`, "Content-Type": "application/json" }),
+    },
+    {
+      name: "a viewer → 403",
+      status: 403,
+      headers: () => json(basicAuth(viewer.username, viewer.password)),
+    },
+    {
+      name: "body over the limit → 413",
+      status: 413,
+      body: Buffer.alloc(ctx_limit() + 1, 0x20),
+    },
+    {
+      name: "form-encoded body → 415",
+      status: 415,
+      headers: () => ({ Authorization: basicAuth(alice.username, alice.password), "Content-Type": "application/x-www-form-urlencoded" }),
+    },
+    {
+      name: "invalid UTF-8 → 400",
+      status: 400,
+      body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const before = await counts();
+      const response = await callRoute(postNewRun, {
+        method: "POST",
+        path: c.path ?? "/api/v1/new-run/",
+        headers: c.headers?.() ?? json(basicAuth(alice.username, alice.password)),
+        body: c.body ?? valid,
+      });
+      expect(response.status).toBe(c.status);
+      expect(response.headers.get("content-type")).toContain("application/problem+json");
+      if (c.status === 401) expect(response.headers.get("www-authenticate")).toContain("Basic");
+      const problem = (await response.json()) as Parameters<NonNullable<Case["expect"]>>[0] & { status: number };
+      expect(problem.status).toBe(c.status);
+      c.expect?.(problem);
+      expect(await counts()).toEqual(before);
+    });
+  }
+});
+
+function ctx_limit(): number {
+  return getAppContext().config.maxBodyBytes;
+}

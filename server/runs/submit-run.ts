@@ -54,12 +54,12 @@ export type SubmitRunResult =
   | { kind: "created" | "replayed"; run: RunRow }
   | { kind: "dry-run"; pipeline: string; config: unknown };
 
-function withPositions(text: string, problems: ProblemItem[]): ProblemItem[] {
+function withPositions(text: string, problems: (ProblemItem & { atKey?: boolean })[]): ProblemItem[] {
   const tree = parseJsonTree(text);
   if (!tree) return problems;
   return problems
-    .map((p) => {
-      const at = locatePointer(text, tree, p.path);
+    .map(({ atKey, ...p }) => {
+      const at = locatePointer(text, tree, p.path, { key: atKey ?? false });
       return { ...p, line: at.line, column: at.column };
     })
     .sort((a, b) => a.line - b.line || a.column - b.column);
@@ -142,7 +142,7 @@ export async function submitRun(ctx: AppContext, options: SubmitRunOptions): Pro
   });
   const problems = validateWith(getConfigValidator(pipeline), envelope.config);
   if (problems.length > 0) {
-    const errors = problems.map((p) => ({ path: envelope.configPointer + p.path, message: p.message }));
+    const errors = problems.map((p) => ({ ...p, path: envelope.configPointer + p.path }));
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new AppError(
       "VALIDATION_FAILED",

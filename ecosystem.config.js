@@ -12,7 +12,13 @@ module.exports = {
     {
       name: "runport-web",
       script: "node_modules/next/dist/bin/next",
-      args: ["start", "--port", process.env.PORT || "3000", "--hostname", process.env.HOST || "0.0.0.0"],
+      args: [
+        "start",
+        "--port",
+        process.env.PORT || "3000",
+        "--hostname",
+        process.env.HOST || "0.0.0.0",
+      ],
       cwd: __dirname,
       env,
       kill_timeout: 10_000,

@@ -18,22 +18,44 @@ const restrict = (patterns) => ({
 
 export default tseslint.config(
   {
-    ignores: [".next/**", "dist/**", "node_modules/**", "db/migrations/**", ".data/**", "next-env.d.ts", "test-results/**", "bench-results/**", "**/*.mjs", "**/*.cjs", "**/*.js"],
+    ignores: [
+      ".next/**",
+      "dist/**",
+      "node_modules/**",
+      "db/migrations/**",
+      ".data/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "bench-results/**",
+      "**/*.mjs",
+      "**/*.cjs",
+      "**/*.js",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
-      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-misused-promises": [
+        "error",
+        { checksVoidReturn: { arguments: false } },
+      ],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-console": "off",
     },
   },
+  // The import-direction blocks below apply to product code; tests may reach across layers.
   {
     files: ["lib/**", "components/**"],
+    ignores: ["**/*.test.ts"],
     rules: restrict([
       { from: "@/server/*", why: "lib/ and components/ are client-safe: no server code" },
       { from: "@/db/*", why: "lib/ and components/ are client-safe: no database" },
@@ -43,6 +65,7 @@ export default tseslint.config(
   },
   {
     files: ["db/**"],
+    ignores: ["**/*.test.ts"],
     rules: restrict([
       { from: "@/server/*", why: "db/ is below server/" },
       { from: "@/app/*", why: "db/ is below server/" },
@@ -51,6 +74,7 @@ export default tseslint.config(
   },
   {
     files: ["server/**"],
+    ignores: ["**/*.test.ts"],
     rules: restrict([
       { from: "@/app/*", why: "server/ never imports routes" },
       { from: "@/worker/*", why: "server/ is shared by web, worker and beat" },
@@ -59,6 +83,7 @@ export default tseslint.config(
   },
   {
     files: ["app/**"],
+    ignores: ["**/*.test.ts"],
     rules: restrict([
       { from: "@/worker/*", why: "the web never runs pipelines" },
       { from: "@/db/*", why: "routes call services in server/, not the database" },
@@ -66,6 +91,7 @@ export default tseslint.config(
   },
   {
     files: ["worker/**"],
+    ignores: ["**/*.test.ts"],
     rules: restrict([
       { from: "@/app/*", why: "the worker has no routes" },
       { from: "@/components/*", why: "the worker has no React" },

@@ -12,7 +12,13 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "node_modules/**", ".next/**", "dist/**"],
+          exclude: [
+            "**/*.int.test.ts",
+            "**/*.e2e.test.ts",
+            "node_modules/**",
+            ".next/**",
+            "dist/**",
+          ],
           environment: "node",
         },
       },

@@ -4,7 +4,10 @@ export default function HomePage() {
   return (
     <main>
       <h1>Runport</h1>
-      <p>Submit pipeline runs, validated against each pipeline&apos;s schema before anything is queued.</p>
+      <p>
+        Submit pipeline runs, validated against each pipeline&apos;s schema before anything is
+        queued.
+      </p>
       <h2>Submit with curl</h2>
       <pre>
         {`curl --request POST --user USER:TOKEN \\
@@ -13,7 +16,8 @@ export default function HomePage() {
       </pre>
       <ul>
         <li>
-          <Link href="/apidocs">API documentation</Link> (<a href="/api/openapi.json">OpenAPI document</a>)
+          <Link href="/apidocs">API documentation</Link> (
+          <a href="/api/openapi.json">OpenAPI document</a>)
         </li>
         <li>
           <a href="/api/health">Health</a>

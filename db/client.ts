@@ -28,7 +28,9 @@ export function createDatabase(url: string, options: Partial<PoolOptions> = {}):
     db,
     pool,
     close: () =>
-      new Promise<void>((resolve, reject) => pool.end((error) => (error ? reject(error) : resolve()))),
+      new Promise<void>((resolve, reject) =>
+        pool.end((error) => (error ? reject(error) : resolve())),
+      ),
   };
 }
 

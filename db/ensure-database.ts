@@ -3,7 +3,8 @@ import { createConnection } from "mysql2/promise";
 /** The database name of a mysql:// URL (letters, digits, _ and $ only, as we create it). */
 export function databaseName(url: string): string {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ""));
-  if (!/^[A-Za-z0-9_$]{1,64}$/.test(name)) throw new Error(`Unsupported database name "${name}" in DATABASE_URL`);
+  if (!/^[A-Za-z0-9_$]{1,64}$/.test(name))
+    throw new Error(`Unsupported database name "${name}" in DATABASE_URL`);
   return name;
 }
 

@@ -18,10 +18,11 @@ export async function withNamedLock<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
-    const [rows] = (await tx.execute(sql`SELECT GET_LOCK(${name}, ${timeoutSeconds}) AS got`)) as unknown as [
-      { got: number | null }[],
-    ];
-    if (rows[0]?.got !== 1) throw new Error(`Could not take the lock ${name} in ${timeoutSeconds}s`);
+    const [rows] = (await tx.execute(
+      sql`SELECT GET_LOCK(${name}, ${timeoutSeconds}) AS got`,
+    )) as unknown as [{ got: number | null }[]];
+    if (rows[0]?.got !== 1)
+      throw new Error(`Could not take the lock ${name} in ${timeoutSeconds}s`);
     try {
       return await fn();
     } finally {

@@ -28,7 +28,8 @@ async function setup(ctx: AppContext): Promise<void> {
     ...(ctx.config.adminPassword ? { password: ctx.config.adminPassword } : {}),
   });
   if (!admin) console.log("an admin exists already");
-  else if (admin.password) console.log(`created admin "${admin.username}" with password: ${admin.password}`);
+  else if (admin.password)
+    console.log(`created admin "${admin.username}" with password: ${admin.password}`);
   else console.log(`created admin "${admin.username}" with the password from ADMIN_PASSWORD`);
 }
 
@@ -36,12 +37,18 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { role: { type: "string" }, password: { type: "string" }, email: { type: "string" }, label: { type: "string" } },
+    options: {
+      role: { type: "string" },
+      password: { type: "string" },
+      email: { type: "string" },
+      label: { type: "string" },
+    },
   });
   const [action, name] = positionals;
   if (action === "list") {
     const rows = await ctx.db.select().from(users).orderBy(users.username);
-    for (const u of rows) console.log(`${u.username}\t${u.role}${u.disabledAt ? "\tdisabled" : ""}`);
+    for (const u of rows)
+      console.log(`${u.username}\t${u.role}${u.disabledAt ? "\tdisabled" : ""}`);
     return;
   }
   if (!name) throw new Error(USAGE);
@@ -53,7 +60,9 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
       ...(values.password ? { password: values.password } : {}),
       ...(values.email ? { email: values.email } : {}),
     });
-    console.log(`created ${role} "${created.username}"${created.generated ? ` with password: ${created.password}` : ""}`);
+    console.log(
+      `created ${role} "${created.username}"${created.generated ? ` with password: ${created.password}` : ""}`,
+    );
   } else if (action === "token") {
     const { token } = await createApiToken(ctx, { username: name, name: values.label ?? "cli" });
     console.log(token);

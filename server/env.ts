@@ -28,7 +28,11 @@ export const ZEnv = z.object({
   MIGRATIONS_DIR: z.string().default("./db/migrations"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest accepted request body (JSON or workbook). */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   /** Largest stored log of one run; the rest is dropped with a notice. */
   MAX_LOG_BYTES: z.coerce
     .number()

@@ -19,7 +19,10 @@ export interface TestUser {
 }
 
 /** A fresh user with a password and an API token. */
-export async function createTestUser(ctx: AppContext, role: UserRole = "submitter"): Promise<TestUser> {
+export async function createTestUser(
+  ctx: AppContext,
+  role: UserRole = "submitter",
+): Promise<TestUser> {
   const username = `${role}-${randomBytes(4).toString("hex")}`;
   const password = `pw-${randomBytes(8).toString("hex")}`;
   const user = await createUser(ctx, { username, role, password });

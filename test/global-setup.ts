@@ -12,7 +12,10 @@ import { createRedis } from "@/server/redis";
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const id = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  const server = (process.env.TEST_DATABASE_SERVER ?? "mysql://root@127.0.0.1:3306").replace(/\/$/, "");
+  const server = (process.env.TEST_DATABASE_SERVER ?? "mysql://root@127.0.0.1:3306").replace(
+    /\/$/,
+    "",
+  );
   const databaseUrl = `${server}/runport_test_${id}`;
   const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
   const redisPrefix = `rpt-${id}`;

@@ -1,6 +1,9 @@
 import path from "node:path";
 import type { AppContext } from "@/server/context";
-import { loadPipelineDefinitions, type LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
+import {
+  loadPipelineDefinitions,
+  type LoadedPipeline,
+} from "@/server/pipelines/load-pipeline-definitions";
 import { syncPipelines } from "@/server/pipelines/sync-pipelines";
 
 /** The shipped pipelines and the test-only ones (stubborn, missing-program, ...). */

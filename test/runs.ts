@@ -43,7 +43,9 @@ export async function waitForStatus(
     const row = await getRunRow(ctx, publicId);
     if (statuses.includes(row.status)) return row;
     if (Date.now() > deadline) {
-      throw new Error(`run ${publicId} is ${row.status}, not ${statuses.join("/")} after ${timeoutMs} ms`);
+      throw new Error(
+        `run ${publicId} is ${row.status}, not ${statuses.join("/")} after ${timeoutMs} ms`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

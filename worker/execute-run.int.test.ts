@@ -20,7 +20,12 @@ let runsDir: string;
 
 beforeAll(async () => {
   runsDir = mkdtempSync(path.join(tmpdir(), "runport-runs-"));
-  ctx = createTestContext({ runsDir, cancelGraceSeconds: 1, workerConcurrency: 4, workerDrainSeconds: 2 });
+  ctx = createTestContext({
+    runsDir,
+    cancelGraceSeconds: 1,
+    workerConcurrency: 4,
+    workerDrainSeconds: 2,
+  });
   const pipelines = await registerPipelines(ctx);
   alice = await createTestUser(ctx);
   worker = startWorker(ctx, pipelines);
@@ -34,7 +39,11 @@ afterAll(async () => {
 });
 
 async function events(runId: number) {
-  const rows = await ctx.db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.id));
+  const rows = await ctx.db
+    .select()
+    .from(runEvents)
+    .where(eq(runEvents.runId, runId))
+    .orderBy(asc(runEvents.id));
   return rows.map((e) => e.toStatus);
 }
 
@@ -42,7 +51,12 @@ describe("a worker executing runs", () => {
   it("runs hello to success with log, progress, attempt and events", async () => {
     const id = await submit(ctx, alice.principal, "hello@1.0.0", { name: "tests", steps: 2 });
     const run = await waitForStatus(ctx, id, ["succeeded", "failed", "error"]);
-    expect(run).toMatchObject({ status: "succeeded", exitCode: 0, attempt: 1, progressPercent: 100 });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      exitCode: 0,
+      attempt: 1,
+      progressPercent: 100,
+    });
     expect(await events(run.id)).toEqual(["queued", "running", "succeeded"]);
     const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
     expect(attempt).toMatchObject({ attempt: 1, outcome: "succeeded", exitCode: 0 });
@@ -65,7 +79,9 @@ describe("a worker executing runs", () => {
     const run = await waitForStatus(ctx, id, ["succeeded", "failed", "error"]);
     expect(run.status).toBe("succeeded");
     const workDir = path.join(runsDir, id, "attempt-1");
-    const report = JSON.parse(readFileSync(path.join(workDir, "outputs", "report.json"), "utf8")) as {
+    const report = JSON.parse(
+      readFileSync(path.join(workDir, "outputs", "report.json"), "utf8"),
+    ) as {
       argv: string[];
       cwd: string;
       env: Record<string, string>;
@@ -76,12 +92,18 @@ describe("a worker executing runs", () => {
     expect(report.config).toBe(run.config);
     expect(report.env.RUNPORT_RUN_ID).toBe(id);
     expect(report.env.RUNPORT_OUTPUTS_DIR).toBe(path.join(workDir, "outputs"));
-    expect(Object.keys(report.env).filter((k) => !k.startsWith("RUNPORT_")).sort()).toEqual(
-      expect.arrayContaining(["PATH"]),
-    );
-    for (const secret of ["DATABASE_URL", "REDIS_URL", "AUTH_SECRET"]) expect(report.env[secret]).toBeUndefined();
+    expect(
+      Object.keys(report.env)
+        .filter((k) => !k.startsWith("RUNPORT_"))
+        .sort(),
+    ).toEqual(expect.arrayContaining(["PATH"]));
+    for (const secret of ["DATABASE_URL", "REDIS_URL", "AUTH_SECRET"])
+      expect(report.env[secret]).toBeUndefined();
     expect(run).toMatchObject({ progressPercent: 42.5, progressMessage: "half way" });
-    const streams = await ctx.db.select({ stream: runLogs.stream }).from(runLogs).where(eq(runLogs.runId, run.id));
+    const streams = await ctx.db
+      .select({ stream: runLogs.stream })
+      .from(runLogs)
+      .where(eq(runLogs.runId, run.id));
     expect(new Set(streams.map((s) => s.stream))).toEqual(new Set(["system", "stdout", "stderr"]));
   });
 
@@ -111,7 +133,9 @@ describe("a worker executing runs", () => {
       else await new Promise((r) => setTimeout(r, 50));
     }
     expect(pids.every(processAlive)).toBe(true);
-    expect(await cancelRun(ctx, { principal: alice.principal, runId: id })).toEqual({ status: "cancelling" });
+    expect(await cancelRun(ctx, { principal: alice.principal, runId: id })).toEqual({
+      status: "cancelling",
+    });
     const run = await waitForStatus(ctx, id, ["cancelled", "failed", "succeeded", "error"], 5000);
     expect(run.status).toBe("cancelled");
     expect(await waitForExit(pids)).toBe(true);
@@ -122,9 +146,13 @@ describe("a worker executing runs", () => {
 
   it("cancels a held run at once, and a finished run is a conflict", async () => {
     const id = await submit(ctx, alice.principal, "hello", { name: "x" }, { hold: true });
-    expect(await cancelRun(ctx, { principal: alice.principal, runId: id })).toEqual({ status: "cancelled" });
+    expect(await cancelRun(ctx, { principal: alice.principal, runId: id })).toEqual({
+      status: "cancelled",
+    });
     expect((await getRunRow(ctx, id)).status).toBe("cancelled");
-    await expect(cancelRun(ctx, { principal: alice.principal, runId: id })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(cancelRun(ctx, { principal: alice.principal, runId: id })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
   });
 
   it("starts a run exactly once even when two workers claim it together", async () => {
@@ -133,19 +161,30 @@ describe("a worker executing runs", () => {
     await ctx.db.update(runs).set({ status: "queued" }).where(eq(runs.id, run.id));
     const worker = { workerId: "w", host: "h" };
     const claims = await Promise.all(
-      Array.from({ length: 5 }, () => claimRun(ctx, { publicId: id, worker, workDirFor: () => "/tmp/x" })),
+      Array.from({ length: 5 }, () =>
+        claimRun(ctx, { publicId: id, worker, workDirFor: () => "/tmp/x" }),
+      ),
     );
     expect(claims.filter((c) => c !== null)).toHaveLength(1);
   });
 
   it("pages a large log by cursor without losing or repeating a byte", async () => {
-    const id = await submit(ctx, alice.principal, "hello", { name: "lines", lines: 50_000, steps: 1 });
+    const id = await submit(ctx, alice.principal, "hello", {
+      name: "lines",
+      lines: 50_000,
+      steps: 1,
+    });
     const run = await waitForStatus(ctx, id, ["succeeded", "failed", "error"], 30_000);
     expect(run.status).toBe("succeeded");
     let cursor = 0;
     let text = "";
     for (;;) {
-      const page = await getRunLogs(ctx, { principal: alice.principal, runId: id, cursor, limitBytes: 64 * 1024 });
+      const page = await getRunLogs(ctx, {
+        principal: alice.principal,
+        runId: id,
+        cursor,
+        limitBytes: 64 * 1024,
+      });
       text += page.text;
       if (!page.moreData) break;
       expect(page.nextCursor).toBeGreaterThan(cursor);

@@ -6,7 +6,11 @@ import { claimRun, recordAttemptProcess, type WorkerIdentity } from "@/server/ru
 import { finishRun, type AttemptOutcome } from "@/server/runs/finish-run";
 import { LogWriter } from "@/server/runs/log-writer";
 import { parseProgressLine, recordProgress, type Progress } from "@/server/runs/record-progress";
-import { startLocalProcess, type ProcessExit, type RunningProcess } from "./executors/local-executor";
+import {
+  startLocalProcess,
+  type ProcessExit,
+  type RunningProcess,
+} from "./executors/local-executor";
 import { attemptDir, buildArgv, buildEnv } from "./run-command";
 
 /** What the worker can do to a run it is executing (cancel listener, shutdown). */
@@ -51,8 +55,12 @@ function pipeOutput(
   });
 }
 
-function describeExit(exit: ProcessExit, state: { cancelled: boolean; timedOut: string | null; handBack: string | null }): AttemptOutcome["status"] {
-  if (exit.spawnError && exit.exitCode === null && exit.signal === null) return state.handBack ? "queued" : "error";
+function describeExit(
+  exit: ProcessExit,
+  state: { cancelled: boolean; timedOut: string | null; handBack: string | null },
+): AttemptOutcome["status"] {
+  if (exit.spawnError && exit.exitCode === null && exit.signal === null)
+    return state.handBack ? "queued" : "error";
   if (state.handBack) return "queued";
   if (state.cancelled && exit.exitCode !== 0) return "cancelled";
   if (state.timedOut) return "failed";
@@ -136,7 +144,11 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   const { ctx, worker, active } = deps;
   const { run, child, log } = s;
   const graceMs = ctx.config.cancelGraceSeconds * 1000;
-  const state = { cancelled: false, timedOut: null as string | null, handBack: null as string | null };
+  const state = {
+    cancelled: false,
+    timedOut: null as string | null,
+    handBack: null as string | null,
+  };
   let killTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     child.signalGroup("SIGTERM");
@@ -177,13 +189,22 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
 
   void child.startedAt.then((startedAt) => {
     if (child.pid === undefined) return;
-    log.write("system", `[runport] attempt ${s.attempt} started on ${worker.host}, pid ${child.pid}\n`);
-    void recordAttemptProcess(ctx, { runId: run.id, attempt: s.attempt, pid: child.pid, startedAt }).catch(
-      (error: unknown) => ctx.log.warn({ err: error }, "could not record the process"),
+    log.write(
+      "system",
+      `[runport] attempt ${s.attempt} started on ${worker.host}, pid ${child.pid}\n`,
     );
+    void recordAttemptProcess(ctx, {
+      runId: run.id,
+      attempt: s.attempt,
+      pid: child.pid,
+      startedAt,
+    }).catch((error: unknown) => ctx.log.warn({ err: error }, "could not record the process"));
   });
   const started = performance.now();
-  const output = Promise.all([pipeOutput(child.stdout, "stdout", log, onLine), pipeOutput(child.stderr, "stderr", log)]);
+  const output = Promise.all([
+    pipeOutput(child.stdout, "stdout", log, onLine),
+    pipeOutput(child.stderr, "stderr", log),
+  ]);
   const exit = await child.exited;
   // Pipes close once every process holding them is gone (the group was killed on exit).
   await Promise.race([output, new Promise((r) => setTimeout(r, 5000))]);
@@ -208,7 +229,11 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
       ? how
       : status === "queued"
         ? state.handBack
-        : state.timedOut ?? (status === "failed" && exit.signal ? `killed by ${exit.signal}` : null);
+        : (state.timedOut ??
+          (status === "failed" && exit.signal ? `killed by ${exit.signal}` : null));
   await s.finish({ status, exitCode: exit.exitCode, signal: exit.signal, error });
-  ctx.log.info({ runId: run.publicId, attempt: s.attempt, status, exitCode: exit.exitCode }, "run finished");
+  ctx.log.info(
+    { runId: run.publicId, attempt: s.attempt, status, exitCode: exit.exitCode },
+    "run finished",
+  );
 }

@@ -22,7 +22,10 @@ export function buildArgv(definition: PipelineDefinition, paths: RunPaths): stri
     "{runId}": paths.runId,
   };
   const argv = definition.command.map((arg) =>
-    arg.replace(/\{(pipelineDir|workDir|configPath|outputsDir|runId)\}/g, (token) => values[token] ?? token),
+    arg.replace(
+      /\{(pipelineDir|workDir|configPath|outputsDir|runId)\}/g,
+      (token) => values[token] ?? token,
+    ),
   );
   if (argv[0] === "node") argv[0] = process.execPath;
   return argv;
@@ -31,7 +34,12 @@ export function buildArgv(definition: PipelineDefinition, paths: RunPaths): stri
 /** The environment of a pipeline process: the worker's base variables plus RUNPORT_*. */
 export function buildEnv(
   base: Record<string, string>,
-  options: RunPaths & { attempt: number; pipeline: string; version: string; dataRoots: readonly string[] },
+  options: RunPaths & {
+    attempt: number;
+    pipeline: string;
+    version: string;
+    dataRoots: readonly string[];
+  },
 ): Record<string, string> {
   return {
     ...base,

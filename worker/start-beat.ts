@@ -26,11 +26,17 @@ export function startBeat(ctx: AppContext): BeatHandle {
   const work = async () => {
     const wasLeader = leader;
     leader = await lock.hold().catch(() => false);
-    if (leader !== wasLeader) ctx.log.info({ instanceId }, leader ? "beat is active" : "beat stands by");
+    if (leader !== wasLeader)
+      ctx.log.info({ instanceId }, leader ? "beat is active" : "beat stands by");
     if (!leader) return;
     await ctx.redis.set(
       ctx.keys.beatHeartbeat,
-      JSON.stringify({ instanceId, host: hostname(), pid: process.pid, at: new Date().toISOString() }),
+      JSON.stringify({
+        instanceId,
+        host: hostname(),
+        pid: process.pid,
+        at: new Date().toISOString(),
+      }),
       "PX",
       intervalMs * 6,
     );
@@ -38,7 +44,9 @@ export function startBeat(ctx: AppContext): BeatHandle {
     if (requeued > 0) ctx.log.warn({ requeued }, "re-enqueued queued runs missing from Redis");
   };
   const tick = () => {
-    running = running.then(work).catch((error: unknown) => ctx.log.error({ err: error }, "beat tick failed"));
+    running = running
+      .then(work)
+      .catch((error: unknown) => ctx.log.error({ err: error }, "beat tick failed"));
     return running;
   };
   void tick();

@@ -23,7 +23,12 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
   const workerId = ctx.config.workerId ?? `${host}-${process.pid}`;
   const active = new Map<string, ActiveRun>();
   const registry = new Map(pipelines.map((p) => [`${p.name}@${p.version}`, p]));
-  const handler = createExecuteRunHandler({ ctx, worker: { workerId, host }, pipelines: registry, active });
+  const handler = createExecuteRunHandler({
+    ctx,
+    worker: { workerId, host },
+    pipelines: registry,
+    active,
+  });
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
     connection: connectionFromUrl(ctx.config.redisUrl, true),
     prefix: ctx.config.redisPrefix,
@@ -35,7 +40,9 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     maxStalledCount: 5,
   });
   bull.on("error", (error) => ctx.log.warn({ err: error }, "queue connection error"));
-  bull.on("failed", (job, error) => ctx.log.error({ err: error, runId: job?.id }, "run job failed"));
+  bull.on("failed", (job, error) =>
+    ctx.log.error({ err: error, runId: job?.id }, "run job failed"),
+  );
   const stopCancels = listenForCancels(ctx, active);
   const startedAt = new Date().toISOString();
   const beat = () =>
@@ -50,7 +57,10 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     }).catch(() => undefined);
   void beat();
   const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
-  ctx.log.info({ workerId, concurrency: ctx.config.workerConcurrency, pipelines: [...registry.keys()] }, "worker started");
+  ctx.log.info(
+    { workerId, concurrency: ctx.config.workerConcurrency, pipelines: [...registry.keys()] },
+    "worker started",
+  );
 
   return {
     workerId,

@@ -1,7 +1,8 @@
 import { bigint, customType, datetime } from "drizzle-orm/mysql-core";
 
 /** Shared column shapes: unsigned bigint keys and millisecond UTC timestamps. */
-export const id = () => bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey();
+export const id = () =>
+  bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey();
 
 export const foreignId = (name: string) => bigint(name, { mode: "number", unsigned: true });
 

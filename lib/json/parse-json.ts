@@ -14,8 +14,7 @@ export interface TextPosition {
 }
 
 export type ParseJsonResult =
-  | { ok: true; value: unknown }
-  | { ok: false; message: string; position: TextPosition };
+  { ok: true; value: unknown } | { ok: false; message: string; position: TextPosition };
 
 /** Converts an offset into a 1-based line and column. */
 export function positionAt(text: string, offset: number): TextPosition {
@@ -37,7 +36,7 @@ const MESSAGES: Partial<Record<string, string>> = {
   PropertyNameExpected: "Expected a property name in double quotes",
   ValueExpected: "Expected a value",
   ColonExpected: "Expected ':' after the property name",
-  CommaExpected: "Expected ',' between items",
+  CommaExpected: "Expected ',' or a closing bracket",
   CloseBraceExpected: "Expected '}' to close the object",
   CloseBracketExpected: "Expected ']' to close the array",
   EndOfFileExpected: "Unexpected text after the end of the JSON document",
@@ -67,10 +66,15 @@ export function parseJson(text: string): ParseJsonResult {
       return { ok: false, message: "The document is empty", position: positionAt(text, 0) };
     }
     const errors: ParseError[] = [];
-    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
     if (first) {
-      return { ok: false, message: describe(first), position: positionAt(text, first.offset) };
+      const afterRoot =
+        root !== undefined && first.offset >= root.offset + root.length && root.length > 0;
+      const message = afterRoot
+        ? "Unexpected text after the end of the JSON document"
+        : describe(first);
+      return { ok: false, message, position: positionAt(text, first.offset) };
     }
     // jsonc-parser is more lenient than JSON.parse in a few corners; fall back to V8's position.
     const message = nativeError instanceof Error ? nativeError.message : "Invalid JSON";

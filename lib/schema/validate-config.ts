@@ -14,7 +14,13 @@ export interface ConfigProblem {
 const MAX_PROBLEMS = 100;
 
 function newAjv<T extends Ajv>(AjvClass: new (opts: object) => T): T {
-  const ajv = new AjvClass({ allErrors: true, strict: false, validateFormats: true });
+  // verbose: errors carry their parent schema, used to suggest a property name.
+  const ajv = new AjvClass({
+    allErrors: true,
+    strict: false,
+    validateFormats: true,
+    verbose: true,
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -35,7 +41,6 @@ export function compileSchema(schema: Record<string, unknown>): ValidateFunction
   return ajvFor(schema).compile(schema);
 }
 
-
 function typeOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
@@ -48,9 +53,31 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+/** Edit distance with transpositions, to suggest "email" for "emial". */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
 function closest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
-  return candidates.find((c) => c.toLowerCase() === lower || c.toLowerCase().startsWith(lower));
+  let best: { name: string; score: number } | undefined;
+  for (const name of candidates) {
+    const score = distance(lower, name.toLowerCase());
+    if (score <= Math.max(1, Math.floor(name.length / 3)) && (!best || score < best.score))
+      best = { name, score };
+  }
+  return best?.name;
 }
 
 /** Turns one ajv error into a problem a person can act on. */
@@ -59,14 +86,26 @@ export function describeError(error: ErrorObject, data: unknown): ConfigProblem 
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "required":
-      return { path: `${base}${toPointer([String(params.missingProperty)])}`, message: "is required" };
+      return {
+        path: `${base}${toPointer([String(params.missingProperty)])}`,
+        message: "is required",
+      };
     case "additionalProperties": {
       const property = String(params.additionalProperty);
-      const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const parentSchema = error.parentSchema as
+        { properties?: Record<string, unknown> } | undefined;
       const known = Object.keys(parentSchema?.properties ?? {});
       const guess = closest(property, known);
-      const hint = guess ? `; did you mean "${guess}"?` : known.length ? `; allowed: ${known.join(", ")}` : "";
-      return { path: `${base}${toPointer([property])}`, message: `is not an allowed property${hint}`, atKey: true };
+      const hint = guess
+        ? `; did you mean "${guess}"?`
+        : known.length
+          ? `; allowed: ${known.join(", ")}`
+          : "";
+      return {
+        path: `${base}${toPointer([property])}`,
+        message: `is not an allowed property${hint}`,
+        atKey: true,
+      };
     }
     case "type": {
       const expected = String(params.type).split(",").map(article).join(" or ");
@@ -85,19 +124,28 @@ export function describeError(error: ErrorObject, data: unknown): ConfigProblem 
     case "minLength":
       return {
         path: base,
-        message: params.limit === 1 ? "must not be empty" : `must be at least ${String(params.limit)} characters long`,
+        message:
+          params.limit === 1
+            ? "must not be empty"
+            : `must be at least ${String(params.limit)} characters long`,
       };
     case "maxLength":
       return { path: base, message: `must be at most ${String(params.limit)} characters long` };
     case "minItems":
-      return { path: base, message: `must have at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` };
+      return {
+        path: base,
+        message: `must have at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}`,
+      };
     case "maxItems":
       return { path: base, message: `must have at most ${String(params.limit)} items` };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return { path: base, message: `must be ${String(params.comparison)} ${String(params.limit)}` };
+      return {
+        path: base,
+        message: `must be ${String(params.comparison)} ${String(params.limit)}`,
+      };
     default:
       return { path: base, message: error.message ?? `fails the "${error.keyword}" rule` };
   }

@@ -24,7 +24,11 @@ export function unauthorized(detail: string): AppError {
   return new AppError("UNAUTHORIZED", detail, { headers: { "WWW-Authenticate": BASIC_CHALLENGE } });
 }
 
-async function principalFromToken(ctx: AppContext, token: string, username?: string): Promise<Principal | null> {
+async function principalFromToken(
+  ctx: AppContext,
+  token: string,
+  username?: string,
+): Promise<Principal | null> {
   const now = new Date();
   const [row] = await ctx.db
     .select({
@@ -53,14 +57,25 @@ async function principalFromToken(ctx: AppContext, token: string, username?: str
   return { userId: row.userId, username: row.username, role: row.role, via: "token" };
 }
 
-async function principalFromPassword(ctx: AppContext, username: string, password: string): Promise<Principal | null> {
+async function principalFromPassword(
+  ctx: AppContext,
+  username: string,
+  password: string,
+): Promise<Principal | null> {
   const [row] = await ctx.db
-    .select({ id: users.id, username: users.username, role: users.role, passwordHash: users.passwordHash })
+    .select({
+      id: users.id,
+      username: users.username,
+      role: users.role,
+      passwordHash: users.passwordHash,
+    })
     .from(users)
     .where(and(eq(users.username, username), isNull(users.disabledAt)))
     .limit(1);
   const ok = await verifyPassword(row?.passwordHash ?? null, password);
-  return ok && row ? { userId: row.id, username: row.username, role: row.role, via: "password" } : null;
+  return ok && row
+    ? { userId: row.id, username: row.username, role: row.role, via: "password" }
+    : null;
 }
 
 function decodeBasic(value: string): { username: string; secret: string } {
@@ -75,7 +90,10 @@ function decodeBasic(value: string): { username: string; secret: string } {
  * `Authorization: Bearer <token>`. Returns null when the header is absent; throws 401
  * when credentials are present but wrong.
  */
-export async function authenticateHeader(ctx: AppContext, header: string | null): Promise<Principal | null> {
+export async function authenticateHeader(
+  ctx: AppContext,
+  header: string | null,
+): Promise<Principal | null> {
   if (!header) return null;
   const space = header.indexOf(" ");
   const scheme = header.slice(0, space).toLowerCase();
@@ -83,7 +101,8 @@ export async function authenticateHeader(ctx: AppContext, header: string | null)
   const cache = credentialCache(ctx);
   if (scheme === "bearer") {
     const key = cache.key("bearer", "", value);
-    const principal = cache.get(key) ?? (looksLikeToken(value) ? await principalFromToken(ctx, value) : null);
+    const principal =
+      cache.get(key) ?? (looksLikeToken(value) ? await principalFromToken(ctx, value) : null);
     if (!principal) throw unauthorized("The bearer token is unknown, revoked or expired");
     cache.set(key, principal);
     return principal;

@@ -16,7 +16,9 @@ export class CredentialCache {
   ) {}
 
   key(kind: string, username: string, secret: string): string {
-    return createHmac("sha256", this.secret).update(`${kind}\0${username}\0${secret}`).digest("base64url");
+    return createHmac("sha256", this.secret)
+      .update(`${kind}\0${username}\0${secret}`)
+      .digest("base64url");
   }
 
   get(key: string, now = Date.now()): Principal | undefined {

@@ -11,7 +11,10 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /** Verifies a password; with no stored hash it still spends the same time (no user enumeration). */
-export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  storedHash: string | null,
+  password: string,
+): Promise<boolean> {
   try {
     const ok = await verify(storedHash ?? DUMMY_HASH, password);
     return storedHash !== null && ok;

@@ -19,16 +19,30 @@ export async function reconcileQueue(ctx: AppContext, now = new Date()): Promise
     const batch = await ctx.db
       .select({ id: runs.id, publicId: runs.publicId, priority: runs.priority })
       .from(runs)
-      .where(and(eq(runs.status, "queued"), gt(runs.id, afterId), lt(runs.queuedAt, new Date(now.getTime() - GRACE_MS))))
+      .where(
+        and(
+          eq(runs.status, "queued"),
+          gt(runs.id, afterId),
+          lt(runs.queuedAt, new Date(now.getTime() - GRACE_MS)),
+        ),
+      )
       .orderBy(asc(runs.id))
       .limit(BATCH);
     if (batch.length === 0) return requeued;
     const states = await Promise.all(batch.map((run) => ctx.queue.getJobState(run.publicId)));
     for (const [i, run] of batch.entries()) {
       const state = states[i];
-      if (state === "waiting" || state === "active" || state === "delayed" || state === "prioritized" || state === "waiting-children") continue;
+      if (
+        state === "waiting" ||
+        state === "active" ||
+        state === "delayed" ||
+        state === "prioritized" ||
+        state === "waiting-children"
+      )
+        continue;
       // completed/failed leftovers block a new job with the same id: remove them first.
-      if (state === "completed" || state === "failed") await ctx.queue.remove(run.publicId).catch(() => undefined);
+      if (state === "completed" || state === "failed")
+        await ctx.queue.remove(run.publicId).catch(() => undefined);
       await enqueueRun(ctx.queue, run.publicId, run.priority);
       requeued++;
     }

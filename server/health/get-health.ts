@@ -1,6 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context";
-import { listWorkers, readBeatHeartbeat, type BeatHeartbeat, type WorkerHeartbeat } from "./heartbeats";
+import {
+  listWorkers,
+  readBeatHeartbeat,
+  type BeatHeartbeat,
+  type WorkerHeartbeat,
+} from "./heartbeats";
 
 export interface Health {
   status: "ok" | "degraded" | "down";
@@ -10,7 +15,9 @@ export interface Health {
   beat: { active: boolean; heartbeat: BeatHeartbeat | null };
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<{ ok: boolean; latencyMs: number | null; error?: string }> {
+async function timed(
+  fn: () => Promise<unknown>,
+): Promise<{ ok: boolean; latencyMs: number | null; error?: string }> {
   const started = performance.now();
   try {
     await Promise.race([
@@ -19,7 +26,11 @@ async function timed(fn: () => Promise<unknown>): Promise<{ ok: boolean; latency
     ]);
     return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
-    return { ok: false, latencyMs: null, error: error instanceof Error ? error.message : String(error) };
+    return {
+      ok: false,
+      latencyMs: null,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -35,8 +46,11 @@ export async function getHealth(ctx: AppContext): Promise<Health> {
   ]);
   const workers = redis.ok ? await listWorkers(ctx).catch(() => []) : [];
   const beat = redis.ok ? await readBeatHeartbeat(ctx).catch(() => null) : null;
-  const beatActive = beat !== null && Date.now() - Date.parse(beat.at) < 3 * ctx.config.beatIntervalSeconds * 1000 + 5000;
-  const status = !database.ok || !redis.ok ? "down" : workers.length === 0 || !beatActive ? "degraded" : "ok";
+  const beatActive =
+    beat !== null &&
+    Date.now() - Date.parse(beat.at) < 3 * ctx.config.beatIntervalSeconds * 1000 + 5000;
+  const status =
+    !database.ok || !redis.ok ? "down" : workers.length === 0 || !beatActive ? "degraded" : "ok";
   return {
     status,
     database,

@@ -23,15 +23,31 @@ export type BeatHeartbeat = z.infer<typeof ZBeatHeartbeat>;
 
 export const WORKER_HEARTBEAT_TTL_SECONDS = 30;
 
-export async function writeWorkerHeartbeat(ctx: Pick<AppContext, "redis" | "keys">, beat: WorkerHeartbeat): Promise<void> {
-  await ctx.redis.set(ctx.keys.worker(beat.id), JSON.stringify(beat), "EX", WORKER_HEARTBEAT_TTL_SECONDS);
+export async function writeWorkerHeartbeat(
+  ctx: Pick<AppContext, "redis" | "keys">,
+  beat: WorkerHeartbeat,
+): Promise<void> {
+  await ctx.redis.set(
+    ctx.keys.worker(beat.id),
+    JSON.stringify(beat),
+    "EX",
+    WORKER_HEARTBEAT_TTL_SECONDS,
+  );
 }
 
-export async function listWorkers(ctx: Pick<AppContext, "redis" | "keys">): Promise<WorkerHeartbeat[]> {
+export async function listWorkers(
+  ctx: Pick<AppContext, "redis" | "keys">,
+): Promise<WorkerHeartbeat[]> {
   const keys: string[] = [];
   let cursor = "0";
   do {
-    const [next, batch] = await ctx.redis.scan(cursor, "MATCH", ctx.keys.workerPattern, "COUNT", 200);
+    const [next, batch] = await ctx.redis.scan(
+      cursor,
+      "MATCH",
+      ctx.keys.workerPattern,
+      "COUNT",
+      200,
+    );
     cursor = next;
     keys.push(...batch);
   } while (cursor !== "0" && keys.length < 10_000);
@@ -43,7 +59,9 @@ export async function listWorkers(ctx: Pick<AppContext, "redis" | "keys">): Prom
   });
 }
 
-export async function readBeatHeartbeat(ctx: Pick<AppContext, "redis" | "keys">): Promise<BeatHeartbeat | null> {
+export async function readBeatHeartbeat(
+  ctx: Pick<AppContext, "redis" | "keys">,
+): Promise<BeatHeartbeat | null> {
   const value = await ctx.redis.get(ctx.keys.beatHeartbeat);
   if (!value) return null;
   const parsed = ZBeatHeartbeat.safeParse(JSON.parse(value));

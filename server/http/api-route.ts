@@ -27,7 +27,8 @@ export function apiRoute<P = Record<string, never>>(
     try {
       app = getAppContext();
       const principal = await authenticateHeader(app, request.headers.get("authorization"));
-      if (!principal) throw unauthorized("Sign in, or send HTTP Basic credentials or a bearer token");
+      if (!principal)
+        throw unauthorized("Sign in, or send HTTP Basic credentials or a bearer token");
       const params = await context.params;
       return await handler({ request, url: new URL(request.url), params, app, principal });
     } catch (error) {

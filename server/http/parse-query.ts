@@ -16,7 +16,9 @@ export function parseQuery<T extends z.ZodType>(
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
     raw[key] = repeatable.includes(key)
-      ? values.flatMap((v) => (commaLists.includes(key) ? v.split(",") : [v])).filter((v) => v !== "")
+      ? values
+          .flatMap((v) => (commaLists.includes(key) ? v.split(",") : [v]))
+          .filter((v) => v !== "")
       : (values[values.length - 1] ?? "");
   }
   const parsed = schema.safeParse(raw);

@@ -5,7 +5,9 @@ import { compileSchema } from "@/lib/schema/validate-config";
 const cache = new Map<string, ValidateFunction>();
 
 /** The compiled validator of a pipeline version, cached by its definition hash. */
-export function getConfigValidator(pipeline: Pick<PipelineRow, "definitionHash" | "schema">): ValidateFunction {
+export function getConfigValidator(
+  pipeline: Pick<PipelineRow, "definitionHash" | "schema">,
+): ValidateFunction {
   let validate = cache.get(pipeline.definitionHash);
   if (!validate) {
     validate = compileSchema(pipeline.schema);

@@ -22,12 +22,15 @@ export async function getPipeline(
   ctx: Pick<AppContext, "db">,
   options: { name: string; version?: string },
 ): Promise<PipelineDetail> {
-  const ref = parsePipelineRef(options.version ? `${options.name}@${options.version}` : options.name);
+  const ref = parsePipelineRef(
+    options.version ? `${options.name}@${options.version}` : options.name,
+  );
   if (!ref) throw new AppError("NOT_FOUND", `There is no pipeline "${options.name}"`);
   const rows = await ctx.db.select().from(pipelines).where(eq(pipelines.name, ref.name));
   const [summary] = summarize(rows);
   if (!summary) throw new AppError("NOT_FOUND", `There is no pipeline "${ref.name}"`);
-  const version = resolveVersion(rows, ref.selector) ?? (ref.selector === "latest" ? rows[0]?.version : null);
+  const version =
+    resolveVersion(rows, ref.selector) ?? (ref.selector === "latest" ? rows[0]?.version : null);
   const row = rows.find((r) => r.version === version);
   if (!row) {
     throw new AppError("NOT_FOUND", `Pipeline "${ref.name}" has no version "${ref.selector}"`);

@@ -43,7 +43,10 @@ export function summarize(rows: readonly PipelineRow[]): PipelineSummary[] {
       description: shown.description,
       latest,
       versions: versions.map(toVersionSummary),
-      links: { self: `/api/v1/pipelines/${name}`, template: `/api/v1/pipelines/${name}/template.xlsx` },
+      links: {
+        self: `/api/v1/pipelines/${name}`,
+        template: `/api/v1/pipelines/${name}/template.xlsx`,
+      },
     };
   });
 }

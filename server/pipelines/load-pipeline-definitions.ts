@@ -38,7 +38,8 @@ function findDefinitionFiles(root: string): string[] {
     }
     if (depth === 0) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && !entry.name.startsWith(".")) visit(path.join(dir, entry.name), depth - 1);
+      if (entry.isDirectory() && !entry.name.startsWith("."))
+        visit(path.join(dir, entry.name), depth - 1);
     }
   };
   if (existsSync(root) && statSync(root).isDirectory()) visit(root, 2);
@@ -53,7 +54,8 @@ function readJsonFile(file: string): unknown {
 function inlineOrFile(dir: string, value: unknown): unknown {
   if (typeof value !== "string") return value;
   const resolved = path.resolve(dir, value);
-  if (!resolved.startsWith(dir + path.sep)) throw new Error(`${value} is outside the pipeline folder`);
+  if (!resolved.startsWith(dir + path.sep))
+    throw new Error(`${value} is outside the pipeline folder`);
   return readJsonFile(resolved);
 }
 
@@ -70,7 +72,9 @@ function loadOne(file: string): LoadedPipeline {
   if (example !== null) {
     const problems = validateWith(validate, example);
     if (problems.length > 0) {
-      throw new Error(`example does not match the schema: ${problems[0]?.path} ${problems[0]?.message}`);
+      throw new Error(
+        `example does not match the schema: ${problems[0]?.path} ${problems[0]?.message}`,
+      );
     }
   }
   const definition: PipelineDefinition = {
@@ -81,9 +85,7 @@ function loadOne(file: string): LoadedPipeline {
     retries: spec.retries,
     executor: spec.executor,
   };
-  const hash = createHash("sha256")
-    .update(JSON.stringify({ spec, schema, example }))
-    .digest("hex");
+  const hash = createHash("sha256").update(JSON.stringify({ spec, schema, example })).digest("hex");
   return {
     dir,
     name: spec.name,
@@ -114,7 +116,10 @@ export function loadPipelineDefinitions(roots: readonly string[]): LoadResult {
         seen.add(key);
         result.pipelines.push(pipeline);
       } catch (error) {
-        result.problems.push({ file, message: error instanceof Error ? error.message : String(error) });
+        result.problems.push({
+          file,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   }

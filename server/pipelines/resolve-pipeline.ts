@@ -15,9 +15,15 @@ export async function resolvePipeline(
 ): Promise<PipelineRow> {
   const ref = parsePipelineRef(reference);
   if (!ref) {
-    throw new AppError("UNKNOWN_PIPELINE", `"${reference}" is not a pipeline reference like name@1.0.0`, {
-      errors: [{ path: pointer, message: "must look like name, name@latest, name@dev or name@1.2.0" }],
-    });
+    throw new AppError(
+      "UNKNOWN_PIPELINE",
+      `"${reference}" is not a pipeline reference like name@1.0.0`,
+      {
+        errors: [
+          { path: pointer, message: "must look like name, name@latest, name@dev or name@1.2.0" },
+        ],
+      },
+    );
   }
   const rows = await ctx.db.select().from(pipelines).where(eq(pipelines.name, ref.name));
   if (rows.length === 0) {
@@ -32,7 +38,11 @@ export async function resolvePipeline(
     throw new AppError(
       "UNKNOWN_PIPELINE",
       `Pipeline "${ref.name}" has no version "${ref.selector}"; available: ${known}`,
-      { errors: [{ path: pointer, message: `unknown version "${ref.selector}" (available: ${known})` }] },
+      {
+        errors: [
+          { path: pointer, message: `unknown version "${ref.selector}" (available: ${known})` },
+        ],
+      },
     );
   }
   return row;

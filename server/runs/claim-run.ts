@@ -24,7 +24,11 @@ export async function claimRun(
 ): Promise<ClaimedRun | null> {
   const now = new Date();
   return ctx.db.transaction(async (tx) => {
-    const [run] = await tx.select().from(runs).where(eq(runs.publicId, options.publicId)).for("update");
+    const [run] = await tx
+      .select()
+      .from(runs)
+      .where(eq(runs.publicId, options.publicId))
+      .for("update");
     if (!run || run.status !== "queued") return null;
     const attempt = run.attempt + 1;
     const workDir = options.workDirFor(attempt);

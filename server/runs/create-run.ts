@@ -58,7 +58,10 @@ function isDuplicateKey(error: unknown): boolean {
  * transaction, then enqueues it. If Redis is down the run stays queued in MySQL and
  * beat enqueues it later: a stored run is never lost.
  */
-export async function createRun(ctx: AppContext, options: CreateRunOptions): Promise<CreateRunResult> {
+export async function createRun(
+  ctx: AppContext,
+  options: CreateRunOptions,
+): Promise<CreateRunResult> {
   const { principal, pipeline, idempotency } = options;
   if (idempotency) {
     const replay = await findReplay(ctx, principal.userId, idempotency);

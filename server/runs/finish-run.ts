@@ -36,8 +36,10 @@ export async function finishRun(
   const handBack = outcome.status === "queued";
   const message = handBack
     ? `attempt ${options.attempt} handed back: ${outcome.error ?? "worker stopping"}`
-    : outcome.error ??
-      (outcome.exitCode !== null ? `exited with code ${outcome.exitCode}` : `ended by ${outcome.signal}`);
+    : (outcome.error ??
+      (outcome.exitCode !== null
+        ? `exited with code ${outcome.exitCode}`
+        : `ended by ${outcome.signal}`));
   return transitionRun(ctx.db, {
     runId: options.runId,
     from: ["running", "cancelling"],

@@ -21,7 +21,13 @@ export async function getRunLogs(
   options: { principal: Principal; runId: string; cursor: number; limitBytes?: number },
 ): Promise<LogPage> {
   const { run } = await findRunFor(ctx, options.principal, options.runId, "read");
-  return readLogPage(ctx, run.id, options.cursor, options.limitBytes ?? DEFAULT_PAGE_BYTES, !isTerminal(run.status));
+  return readLogPage(
+    ctx,
+    run.id,
+    options.cursor,
+    options.limitBytes ?? DEFAULT_PAGE_BYTES,
+    !isTerminal(run.status),
+  );
 }
 
 /** The log page itself; shared with the live tail. */
@@ -58,5 +64,9 @@ export async function readLogPage(
   }
   // A full batch of chunks may have more behind it.
   if (chunks.length === 256) truncated = true;
-  return { text: Buffer.concat(parts).toString("utf8"), nextCursor: next, moreData: running || truncated };
+  return {
+    text: Buffer.concat(parts).toString("utf8"),
+    nextCursor: next,
+    moreData: running || truncated,
+  };
 }

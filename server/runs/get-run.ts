@@ -13,7 +13,11 @@ export async function getRun(
   const { run, submitter } = await findRunFor(ctx, options.principal, options.runId, "read");
   const [events, attempts, retryOf] = await Promise.all([
     ctx.db.select().from(runEvents).where(eq(runEvents.runId, run.id)).orderBy(asc(runEvents.id)),
-    ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id)).orderBy(asc(runAttempts.attempt)),
+    ctx.db
+      .select()
+      .from(runAttempts)
+      .where(eq(runAttempts.runId, run.id))
+      .orderBy(asc(runAttempts.attempt)),
     run.retryOfRunId
       ? ctx.db.select({ publicId: runs.publicId }).from(runs).where(eq(runs.id, run.retryOfRunId))
       : Promise.resolve([]),

@@ -1,4 +1,16 @@
-import { and, count, desc, eq, getTableColumns, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  count,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  like,
+  lt,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import { z } from "zod";
 import { runs, users } from "@/db/schema";
 import { parsePipelineRef } from "@/lib/pipeline-ref";
@@ -36,7 +48,8 @@ const { config: _config, ...summaryColumns } = getTableColumns(runs);
 
 function decodeCursor(cursor: string): number {
   const id = Number(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError("BAD_REQUEST", "The cursor is not valid");
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new AppError("BAD_REQUEST", "The cursor is not valid");
   return id;
 }
 
@@ -62,11 +75,17 @@ function filters(principal: Principal, query: TListRunsQuery): SQL[] {
   for (const label of query.label) {
     const colon = label.indexOf(":");
     const path = `$."${label.slice(0, colon)}"`;
-    where.push(sql`JSON_UNQUOTE(JSON_EXTRACT(${runs.labels}, ${path})) = ${label.slice(colon + 1)}`);
+    where.push(
+      sql`JSON_UNQUOTE(JSON_EXTRACT(${runs.labels}, ${path})) = ${label.slice(colon + 1)}`,
+    );
   }
   if (query.q) {
     const pattern = `%${escapeLike(query.q)}%`;
-    const text = or(like(runs.name, pattern), like(runs.publicId, pattern), like(runs.pipelineName, pattern));
+    const text = or(
+      like(runs.name, pattern),
+      like(runs.publicId, pattern),
+      like(runs.pipelineName, pattern),
+    );
     if (text) where.push(text);
   }
   return where;

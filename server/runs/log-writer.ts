@@ -27,7 +27,13 @@ export class LogWriter {
 
   constructor(
     private readonly ctx: Pick<AppContext, "db" | "redis" | "keys" | "log">,
-    private readonly run: { id: number; publicId: string; attempt: number; startOffset: number; maxBytes: number },
+    private readonly run: {
+      id: number;
+      publicId: string;
+      attempt: number;
+      startOffset: number;
+      maxBytes: number;
+    },
   ) {
     this.offset = run.startOffset;
   }
@@ -78,12 +84,23 @@ export class LogWriter {
     const rows: (typeof runLogs.$inferInsert)[] = [];
     for (const segment of this.pending) {
       const last = rows[rows.length - 1];
-      if (last && last.stream === segment.stream && last.length + segment.bytes <= MAX_CHUNK_BYTES) {
+      if (
+        last &&
+        last.stream === segment.stream &&
+        last.length + segment.bytes <= MAX_CHUNK_BYTES
+      ) {
         last.content += segment.text;
         last.length += segment.bytes;
       } else {
         const offset = last ? last.offset + last.length : this.offset;
-        rows.push({ runId: this.run.id, attempt: this.run.attempt, offset, length: segment.bytes, stream: segment.stream, content: segment.text });
+        rows.push({
+          runId: this.run.id,
+          attempt: this.run.attempt,
+          offset,
+          length: segment.bytes,
+          stream: segment.stream,
+          content: segment.text,
+        });
       }
     }
     this.pending = [];

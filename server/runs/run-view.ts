@@ -84,7 +84,12 @@ export function toRunView(
     queuedAt: iso(run.queuedAt),
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
-    links: { self: base, logs: `${base}/logs`, cancel: `${base}/cancel`, web: `/runs/${run.publicId}` },
+    links: {
+      self: base,
+      logs: `${base}/logs`,
+      cancel: `${base}/cancel`,
+      web: `/runs/${run.publicId}`,
+    },
   };
 }
 

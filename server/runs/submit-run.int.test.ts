@@ -48,7 +48,12 @@ describe("POST /api/v1/new-run/ (the old portal's contract)", () => {
       body: example,
     });
     expect(response.status).toBe(201);
-    const run = (await response.json()) as { id: string; status: string; name: string; pipeline: string };
+    const run = (await response.json()) as {
+      id: string;
+      status: string;
+      name: string;
+      pipeline: string;
+    };
     expect(response.headers.get("location")).toBe(`/api/v1/runs/${run.id}`);
     expect(run).toMatchObject({ status: "queued", name: "demo-qc", pipeline: "fastq-qc@1.0.0" });
 
@@ -85,7 +90,12 @@ describe("POST /api/v1/runs", () => {
       body,
     });
     expect(response.status).toBe(201);
-    const run = (await response.json()) as { id: string; status: string; labels: object; pipeline: string };
+    const run = (await response.json()) as {
+      id: string;
+      status: string;
+      labels: object;
+      pipeline: string;
+    };
     expect(run).toMatchObject({ status: "held", labels: { team: "qc" }, pipeline: "hello@1.0.0" });
     const [row] = await ctx.db.select().from(runs).where(eq(runs.publicId, run.id));
     expect(row?.config).toBe(config);
@@ -101,7 +111,11 @@ describe("POST /api/v1/runs", () => {
       body: JSON.stringify({ pipeline: "hello@latest", config: { name: "x" } }),
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ valid: true, pipeline: "hello@1.0.0", config: { name: "x" } });
+    expect(await response.json()).toEqual({
+      valid: true,
+      pipeline: "hello@1.0.0",
+      config: { name: "x" },
+    });
     expect(await counts()).toEqual(before);
   });
 
@@ -119,7 +133,9 @@ describe("POST /api/v1/runs", () => {
     const before = await counts();
     const again = await send("one");
     expect(again.status).toBe(200);
-    expect(((await again.json()) as { id: string }).id).toBe(((await first.json()) as { id: string }).id);
+    expect(((await again.json()) as { id: string }).id).toBe(
+      ((await first.json()) as { id: string }).id,
+    );
     const other = await send("two");
     expect(other.status).toBe(409);
     expect(await counts()).toEqual(before);
@@ -134,7 +150,10 @@ describe("bad input gets a precise error and changes nothing", () => {
     headers?: () => Record<string, string>;
     body?: string | Buffer;
     path?: string;
-    expect?: (problem: { detail: string; errors?: { path: string; line?: number; column?: number }[] }) => void;
+    expect?: (problem: {
+      detail: string;
+      errors?: { path: string; line?: number; column?: number }[];
+    }) => void;
   };
   const cases: Case[] = [
     {
@@ -189,12 +208,18 @@ describe("bad input gets a precise error and changes nothing", () => {
     {
       name: "wrong password → 401",
       status: 401,
-      headers: () => ({ Authorization: basicAuth(alice.username, "wrong-password"), "Content-Type": "application/json" }),
+      headers: () => ({
+        Authorization: basicAuth(alice.username, "wrong-password"),
+        "Content-Type": "application/json",
+      }),
     },
     {
       name: "revoked or unknown token → 401",
       status: 401,
-      headers: () => ({ Authorization: `Bearer rp_${"x".repeat(43)}`, "Content-Type": "application/json" }),
+      headers: () => ({
+        Authorization: `Bearer rp_${"x".repeat(43)}`,
+        "Content-Type": "application/json",
+      }),
     },
     {
       name: "a viewer → 403",
@@ -209,7 +234,10 @@ describe("bad input gets a precise error and changes nothing", () => {
     {
       name: "form-encoded body → 415",
       status: 415,
-      headers: () => ({ Authorization: basicAuth(alice.username, alice.password), "Content-Type": "application/x-www-form-urlencoded" }),
+      headers: () => ({
+        Authorization: basicAuth(alice.username, alice.password),
+        "Content-Type": "application/x-www-form-urlencoded",
+      }),
     },
     {
       name: "invalid UTF-8 → 400",
@@ -230,7 +258,9 @@ describe("bad input gets a precise error and changes nothing", () => {
       expect(response.status).toBe(c.status);
       expect(response.headers.get("content-type")).toContain("application/problem+json");
       if (c.status === 401) expect(response.headers.get("www-authenticate")).toContain("Basic");
-      const problem = (await response.json()) as Parameters<NonNullable<Case["expect"]>>[0] & { status: number };
+      const problem = (await response.json()) as Parameters<NonNullable<Case["expect"]>>[0] & {
+        status: number;
+      };
       expect(problem.status).toBe(c.status);
       c.expect?.(problem);
       expect(await counts()).toEqual(before);

@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { locatePointer, parseJson, parseJsonTree, sourceOfProperty, toPointer } from "@/lib/json/parse-json";
+import {
+  locatePointer,
+  parseJson,
+  parseJsonTree,
+  sourceOfProperty,
+  toPointer,
+} from "@/lib/json/parse-json";
 import { canSubmit } from "@/lib/roles";
 import type { RunTrigger } from "@/lib/run-status";
 import { validateWith } from "@/lib/schema/validate-config";
@@ -54,7 +60,10 @@ export type SubmitRunResult =
   | { kind: "created" | "replayed"; run: RunRow }
   | { kind: "dry-run"; pipeline: string; config: unknown };
 
-function withPositions(text: string, problems: (ProblemItem & { atKey?: boolean })[]): ProblemItem[] {
+function withPositions(
+  text: string,
+  problems: (ProblemItem & { atKey?: boolean })[],
+): ProblemItem[] {
   const tree = parseJsonTree(text);
   if (!tree) return problems;
   return problems
@@ -104,7 +113,8 @@ function readEnvelope(options: SubmitRunOptions, body: unknown) {
   }
   const tree = parseJsonTree(options.bodyText);
   const configText =
-    (tree && sourceOfProperty(options.bodyText, tree, "config")) ?? JSON.stringify(parsed.data.config);
+    (tree && sourceOfProperty(options.bodyText, tree, "config")) ??
+    JSON.stringify(parsed.data.config);
   return {
     pipeline: parsed.data.pipeline,
     config: parsed.data.config,
@@ -122,7 +132,10 @@ function readEnvelope(options: SubmitRunOptions, body: unknown) {
  * Schema) before anything is stored, then creates the run. Every problem carries a
  * JSON Pointer into the submitted document and its line and column.
  */
-export async function submitRun(ctx: AppContext, options: SubmitRunOptions): Promise<SubmitRunResult> {
+export async function submitRun(
+  ctx: AppContext,
+  options: SubmitRunOptions,
+): Promise<SubmitRunResult> {
   if (!canSubmit(options.principal.role)) {
     throw new AppError("FORBIDDEN", `The role "${options.principal.role}" cannot submit runs`);
   }
@@ -136,7 +149,9 @@ export async function submitRun(ctx: AppContext, options: SubmitRunOptions): Pro
   const envelope = readEnvelope(options, parsed.value);
   const pipeline = await resolvePipeline(ctx, envelope.pipeline).catch((error: unknown) => {
     if (error instanceof AppError && error.errors) {
-      throw new AppError(error.code, error.message, { errors: withPositions(options.bodyText, error.errors) });
+      throw new AppError(error.code, error.message, {
+        errors: withPositions(options.bodyText, error.errors),
+      });
     }
     throw error;
   });
@@ -164,7 +179,9 @@ export async function submitRun(ctx: AppContext, options: SubmitRunOptions): Pro
     hold: envelope.hold,
     priority: envelope.priority,
     trigger: options.trigger,
-    ...(options.idempotencyKey ? { idempotency: { key: options.idempotencyKey, requestHash } } : {}),
+    ...(options.idempotencyKey
+      ? { idempotency: { key: options.idempotencyKey, requestHash } }
+      : {}),
   });
   return { kind: result.created ? "created" : "replayed", run: result.run };
 }

@@ -1,7 +1,10 @@
 import { ensureDatabase } from "@/db/ensure-database";
 import { migrateDatabase } from "@/db/migrate";
 import type { AppContext } from "../context";
-import { loadPipelineDefinitions, type LoadedPipeline } from "../pipelines/load-pipeline-definitions";
+import {
+  loadPipelineDefinitions,
+  type LoadedPipeline,
+} from "../pipelines/load-pipeline-definitions";
 import { syncPipelines } from "../pipelines/sync-pipelines";
 
 /**

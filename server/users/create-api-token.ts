@@ -9,7 +9,10 @@ export async function createApiToken(
   ctx: Pick<AppContext, "db">,
   options: { username: string; name: string; expiresAt?: Date },
 ): Promise<{ id: number; token: string; name: string }> {
-  const [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.username, options.username));
+  const [user] = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, options.username));
   if (!user) throw new AppError("NOT_FOUND", `There is no user "${options.username}"`);
   const token = generateToken();
   const [result] = await ctx.db.insert(apiTokens).values({

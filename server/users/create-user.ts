@@ -30,7 +30,10 @@ export async function createUser(
   request: TCreateUserRequest,
 ): Promise<{ id: number; username: string; password: string; generated: boolean }> {
   const input = ZCreateUserRequest.parse(request);
-  const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.username, input.username));
+  const [existing] = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, input.username));
   if (existing) throw new AppError("CONFLICT", `The user "${input.username}" already exists`);
   const password = input.password ?? generatePassword();
   const [result] = await ctx.db.insert(users).values({

@@ -11,7 +11,11 @@ export async function ensureAdmin(
   ctx: Pick<AppContext, "db">,
   options: { username: string; password?: string },
 ): Promise<{ username: string; password: string | null } | null> {
-  const [admin] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.role, "admin")).limit(1);
+  const [admin] = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.role, "admin"))
+    .limit(1);
   if (admin) return null;
   const created = await createUser(ctx, {
     username: options.username,

@@ -7,7 +7,10 @@ import { handleSubmission } from "@/server/http/submission";
 import { listRuns, ZListRunsQuery } from "@/server/runs/list-runs";
 
 export const GET = apiRoute(async ({ url, app, principal }) => {
-  const query = parseQuery(url, ZListRunsQuery, { repeatable: ["status", "label"], commaLists: ["status"] });
+  const query = parseQuery(url, ZListRunsQuery, {
+    repeatable: ["status", "label"],
+    commaLists: ["status"],
+  });
   return json(await listRuns(app, { principal, query }));
 });
 

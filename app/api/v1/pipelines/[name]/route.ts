@@ -9,5 +9,10 @@ const ZPipelineQuery = z.object({ version: z.string().max(64).optional() });
 
 export const GET = apiRoute<{ name: string }>(async ({ url, params, app }) => {
   const { version } = parseQuery(url, ZPipelineQuery);
-  return json(await getPipeline(app, { name: decodeURIComponent(params.name), ...(version ? { version } : {}) }));
+  return json(
+    await getPipeline(app, {
+      name: decodeURIComponent(params.name),
+      ...(version ? { version } : {}),
+    }),
+  );
 });

@@ -7,7 +7,12 @@ import { getRunLogs } from "@/server/runs/get-run-logs";
 
 const ZLogQuery = z.object({
   cursor: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1024).max(8 * 1024 * 1024).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(8 * 1024 * 1024)
+    .optional(),
 });
 
 export const GET = apiRoute<{ id: string }>(async ({ url, params, app, principal }) => {

@@ -40,8 +40,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/**/*.e2e.test.ts"],
-          globalSetup: ["test/global-setup.ts", "e2e/support/global-stack.ts"],
-          setupFiles: ["test/setup-env.ts"],
+          globalSetup: ["e2e/support/global-stack.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -152,7 +152,7 @@ _rp_probe_mysql() {
         user: e.RP_USER, password: e.RP_PASS, connectTimeout: 5000 });
       c.on("error", () => {});
       c.query("SELECT 1", (err) => {
-        if (!err) { c.destroy(); process.exit(0); }
+        if (!err) { c.end(); return; } // a clean QUIT: no "Aborted connection" in the server log
         console.log(err.message);
         const gone = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"];
         process.exit(gone.includes(err.code) ? 1 : 2);
@@ -268,27 +268,36 @@ _rp_apt_install() {
   local root=$1
   shift
   local sudo=() log="$root/.data/apt-get.log" pkg unit new=()
+  # Only what is not installed yet: never upgrade (and so restart) existing packages.
+  for pkg in "$@"; do _rp_package_installed "$pkg" || new+=("$pkg"); done
+  if ((${#new[@]} == 0)); then
+    _rp_err "The packages $* are installed, but their programs were not found (looked in PATH and /usr/sbin)."
+    return 1
+  fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    _rp_err "Cannot install $* automatically: this is not a Debian/Ubuntu system (no apt-get)."
+    _rp_err "Cannot install ${new[*]} automatically: this is not a Debian/Ubuntu system (no apt-get)."
     _rp_err "Install them with your package manager, then run this again."
     return 1
   fi
   if ((EUID != 0)); then
     if ! command -v sudo >/dev/null 2>&1; then
-      _rp_err "Need to install $*, which requires root, but you are not root and sudo is missing."
-      _rp_err "Ask an administrator to run:  apt-get install -y $*   then run this again."
+      _rp_err "Need to install ${new[*]}, which requires root, but you are not root and sudo is missing."
+      _rp_err "Ask an administrator to run:  apt-get install -y ${new[*]}   then run this again."
       return 1
     fi
     sudo=(sudo)
   fi
-  for pkg in "$@"; do _rp_package_installed "$pkg" || new+=("$pkg"); done
   mkdir -p "$root/.data"
-  _rp_say "Installing $* with apt-get${sudo:+ (through sudo: it may ask for your password)}; this can take a few minutes (log: .data/apt-get.log)..."
-  if ! "${sudo[@]}" apt-get update >"$log" 2>&1 ||
-    ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >>"$log" 2>&1; then
-    _rp_err "Installing $* failed. The end of .data/apt-get.log:"
+  _rp_say "Installing ${new[*]} with apt-get${sudo:+ (through sudo: it may ask for your password)}; this can take a few minutes (log: .data/apt-get.log)..."
+  # A failing update (e.g. one broken third-party repository) need not stop the install.
+  "${sudo[@]}" apt-get update >"$log" 2>&1 {_RP_LOCK_FD}>&- ||
+    _rp_err "(apt-get update reported errors, see .data/apt-get.log; trying the install anyway)"
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${new[@]}" >>"$log" 2>&1 {_RP_LOCK_FD}>&-; then
+    _rp_err "Installing ${new[*]} failed. The end of .data/apt-get.log:"
     tail -n 15 "$log" >&2
-    [[ ${#sudo[@]} -gt 0 ]] && _rp_err "(If sudo refused: ask an administrator to run  apt-get install -y $*)"
+    if ((${#sudo[@]} > 0)); then
+      _rp_err "(If sudo refused: ask an administrator to run  apt-get install -y ${new[*]})"
+    fi
     return 1
   fi
   for pkg in "${new[@]}"; do
@@ -299,8 +308,9 @@ _rp_apt_install() {
     esac
     if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
       "${sudo[@]}" systemctl disable --now "$unit" >>"$log" 2>&1 || true
-      _rp_say "Note: the $unit system service that came with $pkg is stopped and disabled; Runport runs its own server from .data/ (re-enable it with: sudo systemctl enable --now $unit)."
+      _rp_say "Note: the $unit system service that came with $pkg is stopped and disabled; Runport runs its own server from .data/ (to use the system one instead: sudo systemctl enable --now $unit)."
     elif command -v service >/dev/null 2>&1; then
+      # No systemd (a container): the package may have started it through its init script.
       "${sudo[@]}" service "$unit" stop >>"$log" 2>&1 || true
     fi
   done
@@ -409,7 +419,7 @@ _rp_mariadb_start() {
     --socket="$_RP_MDB_SOCKET" --port="$port" --bind-address="$bind" \
     --pid-file="$_RP_MDB_PIDFILE" --log-error="$_RP_MDB_LOG" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-    </dev/null >/dev/null 2>&1 &
+    </dev/null >/dev/null 2>&1 {_RP_LOCK_FD}>&- &
   deadline=$((SECONDS + 90))
   until _rp_mariadb_alive "$bind" "$port"; do
     # Give up early when the server has already logged that it stopped.
@@ -464,10 +474,10 @@ _rp_ensure_mariadb() {
         return 0
       fi
     fi
-    _rp_err "$what: a server answers at $where but does not let user \"$user\" in:"
+    _rp_err "$what: something answers at $where, but logging in as \"$user\" fails:"
     _rp_err "  ${_RP_PROBE_MSG//$'\n'/ }"
-    _rp_err "Fix DATABASE_URL in .env (mysql://USER:PASSWORD@$where/runport) with an account of that server,"
-    _rp_err "for example one created with:"
+    _rp_err "If it is a MariaDB/MySQL server, put an account of it in DATABASE_URL in .env"
+    _rp_err "(mysql://USER:PASSWORD@$where/runport), for example one created with:"
     _rp_err "  sudo mariadb -e \"CREATE USER 'runport'@'localhost' IDENTIFIED BY 'choose-a-password'; GRANT ALL ON *.* TO 'runport'@'localhost';\""
     if _rp_is_local_host "$host"; then
       _rp_err "or let Runport run its own server on another port: DATABASE_URL=mysql://root@127.0.0.1:3307/runport"
@@ -520,13 +530,14 @@ _rp_redis_start() {
   log_offset=$(stat -c %s "$dir/redis.log" 2>/dev/null || echo 0)
   printf 'HOST=%s\nPORT=%s\n' "$bind" "$port" >"$dir/runport-server"
   # Absolute paths: --dir makes Redis chdir. The password is given on stdin (as a
-  # config file), not on the command line where `ps` would show it.
+  # config file), not on the command line where `ps` would show it. The servers
+  # must not inherit the lock's descriptor ({_RP_LOCK_FD}>&-), or they would hold it.
   args=(--port "$port" --bind "$bind" --dir "$dir" --appendonly yes --daemonize yes
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log")
   if [[ -n $pass ]]; then
-    printf 'requirepass "%s"\n' "$(printf '%s' "$pass" | sed 's/[\\"]/\\&/g')" | "$server" - "${args[@]}" >/dev/null 2>&1
+    printf 'requirepass "%s"\n' "$(printf '%s' "$pass" | sed 's/[\\"]/\\&/g')" | "$server" - "${args[@]}" >/dev/null 2>&1 {_RP_LOCK_FD}>&-
   else
-    "$server" "${args[@]}" </dev/null >/dev/null 2>&1
+    "$server" "${args[@]}" </dev/null >/dev/null 2>&1 {_RP_LOCK_FD}>&-
   fi
   deadline=$((SECONDS + 30))
   until _rp_probe_redis redis "$bind" "$port" "$user" "$pass" "$root"; do
@@ -630,7 +641,7 @@ _rp_missing_packages() {
 }
 
 runport_ensure_services() {
-  local root chromium=0 arg packages=() lock_fd=""
+  local root chromium=0 arg packages=()
   root=$(_rp_root) || return 1
   for arg in "$@"; do
     case $arg in
@@ -657,13 +668,12 @@ runport_ensure_services() {
   mkdir -p "$root/.data"
   # One run at a time (e.g. `npm run up` and the tests started together), so that two
   # runs never initialise or start the same private server.
-  if command -v flock >/dev/null 2>&1; then
-    exec {lock_fd}>"$root/.data/.services.lock"
-    if ! flock -w 300 "$lock_fd"; then
-      _rp_err "Another ensure-services.sh is still running (lock .data/.services.lock)."
-      exec {lock_fd}>&-
-      return 1
-    fi
+  # The servers started meanwhile are told not to inherit the descriptor.
+  exec {_RP_LOCK_FD}>"$root/.data/.services.lock"
+  if command -v flock >/dev/null 2>&1 && ! flock -w 300 "$_RP_LOCK_FD"; then
+    _rp_err "Another ensure-services.sh is still running (lock .data/.services.lock)."
+    exec {_RP_LOCK_FD}>&-
+    return 1
   fi
 
   local rc=0
@@ -677,7 +687,7 @@ runport_ensure_services() {
   if ((rc == 0)); then
     _rp_ensure_redis "$root" "$redis_url" || rc=1
   fi
-  [[ -n $lock_fd ]] && exec {lock_fd}>&-
+  exec {_RP_LOCK_FD}>&-
   ((rc == 0)) || return 1
 
   RUNPORT_DATABASE_URL=$db_url

@@ -1,5 +1,10 @@
 import type { Redis } from "ioredis";
-import { createDatabase, type Database, type DatabaseHandle } from "@/db/client";
+import {
+  createDatabase,
+  type Database,
+  type DatabaseHandle,
+  type RunTransaction,
+} from "@/db/client";
 import type { Config } from "./env";
 import { createLogger, type Logger } from "./logger";
 import { createRunQueue, type RunQueue } from "./queue/run-queue";
@@ -12,6 +17,8 @@ import { createRedis, redisKeys, type RedisKeys } from "./redis";
 export interface AppContext {
   config: Config;
   db: Database;
+  /** Several statements as one transaction in one round trip (hot paths only). */
+  runTransaction: RunTransaction;
   redis: Redis;
   queue: RunQueue;
   keys: RedisKeys;
@@ -29,6 +36,7 @@ export function createAppContext(config: Config, processName: string): AppContex
   return {
     config,
     db: database.db,
+    runTransaction: database.runTransaction,
     redis,
     queue,
     keys: redisKeys(config.redisPrefix),

@@ -1,21 +1,5 @@
+import type { OperationDoc } from "@/lib/operation-doc";
 import styles from "./api-docs.module.css";
-
-export interface OperationDoc {
-  method: string;
-  path: string;
-  summary: string;
-  description?: string;
-  parameters: {
-    name: string;
-    in: string;
-    required?: boolean;
-    description?: string;
-    type?: string;
-  }[];
-  requestExample?: string;
-  responses: { status: string; description: string }[];
-  public: boolean;
-}
 
 /** Text with `code` spans, as the OpenAPI descriptions write them. */
 function Prose({ text }: { text: string }) {

@@ -277,6 +277,14 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/health/live": {
+      get: {
+        tags: ["system"],
+        summary: "Liveness: the web process answers (no checks, no authentication)",
+        security: [],
+        responses: { "200": { description: '`{"status": "ok"}`' } },
+      },
+    },
     "/api/openapi.json": {
       get: {
         tags: ["system"],

@@ -1,4 +1,4 @@
-import type { OperationDoc } from "@/components/api-docs/operation";
+import type { OperationDoc } from "@/lib/operation-doc";
 import { openApiDocument } from "./document";
 
 type Parameter = {

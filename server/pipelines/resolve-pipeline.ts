@@ -4,6 +4,24 @@ import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 
+const CACHE_MS = 5000;
+const caches = new WeakMap<object, Map<string, { rows: PipelineRow[]; expires: number }>>();
+
+/**
+ * The versions of a pipeline, cached for five seconds per process: every submission
+ * resolves its pipeline, and definitions change only when a worker starts.
+ */
+async function versionsOf(ctx: Pick<AppContext, "db">, name: string): Promise<PipelineRow[]> {
+  let cache = caches.get(ctx.db);
+  if (!cache)
+    caches.set(ctx.db, (cache = new Map<string, { rows: PipelineRow[]; expires: number }>()));
+  const hit = cache.get(name);
+  if (hit && hit.expires > Date.now()) return hit.rows;
+  const rows = await ctx.db.select().from(pipelines).where(eq(pipelines.name, name));
+  if (rows.length > 0) cache.set(name, { rows, expires: Date.now() + CACHE_MS });
+  return rows;
+}
+
 /**
  * Resolves `name@1.2.0`, `name@latest`, bare `name` or `name@dev` to a pipeline version.
  * Throws UNKNOWN_PIPELINE (422) naming what exists, so the client can correct itself.
@@ -25,7 +43,7 @@ export async function resolvePipeline(
       },
     );
   }
-  const rows = await ctx.db.select().from(pipelines).where(eq(pipelines.name, ref.name));
+  const rows = await versionsOf(ctx, ref.name);
   if (rows.length === 0) {
     throw new AppError("UNKNOWN_PIPELINE", `There is no pipeline named "${ref.name}"`, {
       errors: [{ path: pointer, message: `unknown pipeline "${ref.name}"` }],

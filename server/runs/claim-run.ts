@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { runAttempts, runEvents, runs, type RunRow } from "@/db/schema";
+import { runAttempts, runs, type RunRow } from "@/db/schema";
 import type { AppContext } from "../context";
 
 export interface WorkerIdentity {
@@ -17,54 +17,53 @@ export interface ClaimedRun {
  * Exactly-once start: moves the run queued → running with a conditional UPDATE and
  * records the attempt and its event in the same transaction. Returns null when the
  * run is no longer queued (cancelled meanwhile, or another worker has it).
+ * Two round trips: read the run, then one transaction whose inserts only happen when
+ * the UPDATE changed the row (ROW_COUNT() = 1 chains through the statements).
  */
 export async function claimRun(
-  ctx: Pick<AppContext, "db">,
+  ctx: Pick<AppContext, "db" | "runTransaction">,
   options: { publicId: string; worker: WorkerIdentity; workDirFor: (attempt: number) => string },
 ): Promise<ClaimedRun | null> {
+  const [run] = await ctx.db.select().from(runs).where(eq(runs.publicId, options.publicId));
+  if (!run || run.status !== "queued") return null;
   const now = new Date();
-  return ctx.db.transaction(async (tx) => {
-    const [run] = await tx
-      .select()
-      .from(runs)
-      .where(eq(runs.publicId, options.publicId))
-      .for("update");
-    if (!run || run.status !== "queued") return null;
-    const attempt = run.attempt + 1;
-    const workDir = options.workDirFor(attempt);
-    const [result] = await tx
-      .update(runs)
-      .set({
-        status: "running",
-        attempt,
-        startedAt: now,
-        finishedAt: null,
-        exitCode: null,
-        error: null,
-        progressPercent: null,
-        progressMessage: null,
-        updatedAt: now,
-      })
-      .where(and(eq(runs.id, run.id), eq(runs.status, "queued")));
-    if (result.affectedRows !== 1) return null;
-    await tx.insert(runAttempts).values({
-      runId: run.id,
+  const attempt = run.attempt + 1;
+  const workDir = options.workDirFor(attempt);
+  const update = ctx.db
+    .update(runs)
+    .set({
+      status: "running",
       attempt,
-      workerId: options.worker.workerId,
-      host: options.worker.host,
-      workDir,
       startedAt: now,
-    });
-    await tx.insert(runEvents).values({
-      runId: run.id,
+      finishedAt: null,
+      exitCode: null,
+      error: null,
+      progressPercent: null,
+      progressMessage: null,
+      updatedAt: now,
+    })
+    .where(and(eq(runs.id, run.id), eq(runs.status, "queued"), eq(runs.attempt, run.attempt)))
+    .toSQL();
+  const insertAttempt = {
+    sql: "INSERT INTO run_attempts (run_id, attempt, worker_id, host, work_dir, started_at) SELECT ?, ?, ?, ?, ?, ? FROM DUAL WHERE ROW_COUNT() = 1",
+    params: [run.id, attempt, options.worker.workerId, options.worker.host, workDir, now],
+  };
+  const insertEvent = {
+    sql: "INSERT INTO run_events (run_id, attempt, from_status, to_status, message, created_at) SELECT ?, ?, 'queued', 'running', ?, ? FROM DUAL WHERE ROW_COUNT() = 1",
+    params: [
+      run.id,
       attempt,
-      fromStatus: "queued",
-      toStatus: "running",
-      message: `attempt ${attempt} started on ${options.worker.host} (${options.worker.workerId})`,
-      createdAt: now,
-    });
-    return { run: { ...run, status: "running", attempt, startedAt: now }, attempt, workDir };
-  });
+      `attempt ${attempt} started on ${options.worker.host} (${options.worker.workerId})`,
+      now,
+    ],
+  };
+  const [updated] = await ctx.runTransaction([update, insertAttempt, insertEvent]);
+  if (updated?.affectedRows !== 1) return null;
+  return {
+    run: { ...run, status: "running", attempt, startedAt: now, updatedAt: now },
+    attempt,
+    workDir,
+  };
 }
 
 /** Records the process of an attempt once it has started (for lost-worker cleanup). */

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { runEvents, runs, type PipelineRow, type RunRow } from "@/db/schema";
 import { newRunId } from "@/lib/ids";
 import type { RunTrigger } from "@/lib/run-status";
@@ -55,7 +55,7 @@ function isDuplicateKey(error: unknown): boolean {
 
 /**
  * Stores a validated run (status queued, or held) with its first event in one
- * transaction, then enqueues it. If Redis is down the run stays queued in MySQL and
+ * transaction (one round trip), then enqueues it. If Redis is down the run stays queued in MySQL and
  * beat enqueues it later: a stored run is never lost.
  */
 export async function createRun(
@@ -88,21 +88,23 @@ export async function createRun(
     createdAt: now,
     queuedAt: status === "queued" ? now : null,
   } as const;
+  const insertRun = ctx.db.insert(runs).values(values).toSQL();
+  const insertEvent = ctx.db
+    .insert(runEvents)
+    .values({
+      runId: sql`LAST_INSERT_ID()`,
+      attempt: 0,
+      fromStatus: null,
+      toStatus: status,
+      message: `submitted by ${principal.username} (${options.trigger})`,
+      actorUserId: principal.userId,
+      createdAt: now,
+    })
+    .toSQL();
   let id: number;
   try {
-    id = await ctx.db.transaction(async (tx) => {
-      const [inserted] = await tx.insert(runs).values(values);
-      await tx.insert(runEvents).values({
-        runId: inserted.insertId,
-        attempt: 0,
-        fromStatus: null,
-        toStatus: status,
-        message: `submitted by ${principal.username} (${options.trigger})`,
-        actorUserId: principal.userId,
-        createdAt: now,
-      });
-      return inserted.insertId;
-    });
+    const [inserted] = await ctx.runTransaction([insertRun, insertEvent]);
+    id = inserted!.insertId;
   } catch (error) {
     // Two requests with one Idempotency-Key raced: the loser answers with the winner's run.
     if (idempotency && isDuplicateKey(error)) {

@@ -1,0 +1,62 @@
+import { eq } from "drizzle-orm";
+import { runAttempts, runs } from "@/db/schema";
+import { isTerminal } from "@/lib/run-status";
+import type { AppContext } from "@/server/context";
+import { createUser } from "@/server/users/create-user";
+
+export interface Latency {
+  samples: number;
+  p50: number;
+  p99: number;
+  min: number;
+  max: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/**
+ * Submits `count` runs one after another, each when the worker is idle again, and
+ * measures from just before the POST leaves to the moment the worker's spawn of the
+ * pipeline process succeeded (run_attempts.started_at, same machine, same clock).
+ */
+export async function measureLatency(
+  ctx: AppContext,
+  baseUrl: string,
+  count: number,
+): Promise<Latency> {
+  const password = "latency-password-1";
+  await createUser(ctx, { username: "latency", role: "submitter", password });
+  const auth = `Basic ${Buffer.from(`latency:${password}`).toString("base64")}`;
+  const samples: number[] = [];
+  for (let i = 0; i < count + 5; i++) {
+    const sent = Date.now();
+    const response = await fetch(`${baseUrl}/api/v1/runs`, {
+      method: "POST",
+      headers: { Authorization: auth, "Content-Type": "application/json" },
+      body: JSON.stringify({ pipeline: "hello@1.0.0", config: { name: `latency ${i}`, steps: 1 } }),
+    });
+    const { id } = (await response.json()) as { id: string };
+    for (;;) {
+      const [row] = await ctx.db
+        .select({ status: runs.status, startedAt: runAttempts.startedAt, pid: runAttempts.pid })
+        .from(runs)
+        .leftJoin(runAttempts, eq(runAttempts.runId, runs.id))
+        .where(eq(runs.publicId, id));
+      if (row && isTerminal(row.status)) {
+        if (i >= 5 && row.startedAt && row.pid) samples.push(row.startedAt.getTime() - sent); // first 5 warm up
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    samples: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    min: sorted[0] ?? NaN,
+    max: sorted.at(-1) ?? NaN,
+  };
+}

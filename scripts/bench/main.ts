@@ -1,0 +1,153 @@
+// `npm run bench`: performance figures measured side by side in one run, printed as a
+// table and written to bench-results/bench.json. Needs a production build (npm run build).
+// (a) authenticated, validated, stored and queued POST /api/v1/runs per second with 20
+//     clients, divided by GET /api/health/live per second on the same server (target ≥ 0.5);
+// (b) submit → process-start latency with an idle worker (targets p50 ≤ 15 ms, p99 ≤ 50 ms);
+// (c) idle RSS of web, worker and beat.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadEnvConfig } from "@next/env";
+import { createAppContext } from "@/server/context";
+import { loadConfig } from "@/server/env";
+import { createUser } from "@/server/users/create-user";
+import { createTestResources } from "@/test/resources";
+import { startStack } from "@/test/stack";
+import { measureLatency } from "./latency";
+import { runLoad } from "./load";
+import { treeRssMiB } from "./rss";
+
+const CONCURRENCY = 20;
+const ROUNDS = 3;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const outDir = path.resolve("bench-results");
+
+async function throughput() {
+  const resources = await createTestResources();
+  const stack = await startStack({
+    ...resources,
+    processes: ["web"],
+    adminPassword: "bench-admin-1",
+    logDir: path.join(outDir, "processes"),
+  });
+  const ctx = createAppContext({ ...loadConfig(stack.env), logLevel: "warn" }, "bench");
+  try {
+    const password = "bench-password-1";
+    await createUser(ctx, { username: "bench", role: "submitter", password });
+    const auth = `Basic ${Buffer.from(`bench:${password}`).toString("base64")}`;
+    const get = {
+      url: `${stack.baseUrl}/api/health/live`,
+      method: "GET" as const,
+      expectStatus: 200,
+    };
+    const post = {
+      url: `${stack.baseUrl}/api/v1/runs`,
+      method: "POST" as const,
+      headers: { Authorization: auth, "Content-Type": "application/json" },
+      body: (i: number) =>
+        JSON.stringify({
+          pipeline: "hello@1.0.0",
+          name: `bench ${i}`,
+          config: { name: `run ${i}`, steps: 1 },
+        }),
+      expectStatus: 201,
+    };
+    await runLoad(get, CONCURRENCY, 2); // warm up both paths (JIT, pools, caches)
+    await runLoad(post, CONCURRENCY, 2);
+    let gets = 0;
+    let posts = 0;
+    let getSeconds = 0;
+    let postSeconds = 0;
+    const errors: Record<string, number> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      const g = await runLoad(get, CONCURRENCY, SECONDS);
+      const p = await runLoad(post, CONCURRENCY, SECONDS);
+      gets += g.requests;
+      getSeconds += g.seconds;
+      posts += p.requests;
+      postSeconds += p.seconds;
+      for (const [status, n] of Object.entries({ ...p.statuses }))
+        if (status !== "201") errors[status] = (errors[status] ?? 0) + n;
+    }
+    const [queued] = (await ctx.db.execute(
+      "SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'",
+    )) as unknown as [{ n: number }[]];
+    return {
+      getPerSecond: gets / getSeconds,
+      postPerSecond: posts / postSeconds,
+      ratio: posts / postSeconds / (gets / getSeconds),
+      postErrors: errors,
+      runsStored: Number(queued[0]?.n ?? 0),
+    };
+  } finally {
+    await ctx.close();
+    await stack.stop();
+    await resources.remove();
+  }
+}
+
+async function latencyAndMemory() {
+  const resources = await createTestResources();
+  const stack = await startStack({
+    ...resources,
+    adminPassword: "bench-admin-1",
+    logDir: path.join(outDir, "processes"),
+  });
+  const ctx = createAppContext({ ...loadConfig(stack.env), logLevel: "warn" }, "bench");
+  try {
+    const latency = await measureLatency(ctx, stack.baseUrl, 200);
+    await new Promise((resolve) => setTimeout(resolve, 5000)); // let everything go idle
+    const rss = {
+      web: treeRssMiB(stack.processes.web!.pid!),
+      worker: treeRssMiB(stack.processes.worker!.pid!),
+      beat: treeRssMiB(stack.processes.beat!.pid!),
+    };
+    return { latency, rss };
+  } finally {
+    await ctx.close();
+    await stack.stop();
+    await resources.remove();
+  }
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  loadEnvConfig(process.cwd());
+  mkdirSync(outDir, { recursive: true });
+  console.log(
+    `Runport bench — ${new Date().toISOString()} — ${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds\n`,
+  );
+  const a = await throughput();
+  const { latency, rss } = await latencyAndMemory();
+  const rows = [
+    ["(a) GET /api/health/live", `${fmt(a.getPerSecond, 0)} req/s`, ""],
+    [
+      "(a) POST /api/v1/runs (Basic auth, validated, stored, queued)",
+      `${fmt(a.postPerSecond, 0)} req/s`,
+      "",
+    ],
+    ["(a) ratio POST / GET", fmt(a.ratio, 2), "target ≥ 0.5"],
+    ["(b) submit → process start p50", `${fmt(latency.p50)} ms`, "target ≤ 15 ms"],
+    ["(b) submit → process start p99", `${fmt(latency.p99)} ms`, "target ≤ 50 ms"],
+    ["(c) idle RSS web", `${fmt(rss.web)} MiB`, ""],
+    ["(c) idle RSS worker", `${fmt(rss.worker)} MiB`, ""],
+    ["(c) idle RSS beat", `${fmt(rss.beat)} MiB`, ""],
+  ];
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  for (const [name, value, target] of rows)
+    console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
+  if (Object.keys(a.postErrors).length > 0)
+    console.log(`\nPOST answers other than 201: ${JSON.stringify(a.postErrors)}`);
+  console.log(
+    `\n(b) from ${latency.samples} sequential runs of hello; min ${fmt(latency.min)} ms, max ${fmt(latency.max)} ms`,
+  );
+  writeFileSync(
+    path.join(outDir, "bench.json"),
+    JSON.stringify({ at: new Date().toISOString(), throughput: a, latency, rss }, null, 2),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -3,7 +3,7 @@
 const { loadEnvConfig } = require("@next/env");
 
 loadEnvConfig(__dirname);
-const env = { NODE_ENV: "production" };
+const env = { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 const drainSeconds = Number(process.env.WORKER_DRAIN_SECONDS || 30);
 const graceSeconds = Number(process.env.CANCEL_GRACE_SECONDS || 10);
 

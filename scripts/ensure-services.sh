@@ -406,7 +406,8 @@ _rp_mariadb_start() {
       --auth-root-authentication-method=normal --skip-test-db >"$root/.data/mariadb-install.log" 2>&1; then
       _rp_err "MariaDB: mariadb-install-db failed. The end of .data/mariadb-install.log:"
       tail -n 20 "$root/.data/mariadb-install.log" >&2
-      rm -rf "$_RP_MDB_DIR/mysql"  # so that the next run tries again from scratch
+      # It never held a database: empty it so that the next run starts from scratch.
+      find "$_RP_MDB_DIR" -mindepth 1 -delete
       return 1
     fi
   fi
@@ -534,13 +535,17 @@ _rp_redis_start() {
   # must not inherit the lock's descriptor ({_RP_LOCK_FD}>&-), or they would hold it.
   args=(--port "$port" --bind "$bind" --dir "$dir" --appendonly yes --daemonize yes
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log")
+  # Errors before it daemonizes (bad options) go to stderr: into the same log.
+  local started=0
   if [[ -n $pass ]]; then
-    printf 'requirepass "%s"\n' "$(printf '%s' "$pass" | sed 's/[\\"]/\\&/g')" | "$server" - "${args[@]}" >/dev/null 2>&1 {_RP_LOCK_FD}>&-
+    printf 'requirepass "%s"\n' "$(printf '%s' "$pass" | sed 's/[\\"]/\\&/g')" |
+      "$server" - "${args[@]}" >>"$dir/redis.log" 2>&1 {_RP_LOCK_FD}>&- || started=$?
   else
-    "$server" "${args[@]}" </dev/null >/dev/null 2>&1 {_RP_LOCK_FD}>&-
+    "$server" "${args[@]}" </dev/null >>"$dir/redis.log" 2>&1 {_RP_LOCK_FD}>&- || started=$?
   fi
   deadline=$((SECONDS + 30))
-  until _rp_probe_redis redis "$bind" "$port" "$user" "$pass" "$root"; do
+  ((started == 0)) || deadline=0
+  until ((started == 0)) && _rp_probe_redis redis "$bind" "$port" "$user" "$pass" "$root"; do
     if ((SECONDS >= deadline)) || tail -c +"$((log_offset + 1))" "$dir/redis.log" 2>/dev/null | grep -q '# \(Failed\|Could not\|Can.t\)'; then
       _rp_err "Redis: the private server did not start on $(_rp_hostport "$bind" "$port"). The end of .data/redis/redis.log:"
       tail -c +"$((log_offset + 1))" "$dir/redis.log" 2>/dev/null | tail -n 20 >&2

@@ -17,6 +17,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export NEXT_TELEMETRY_DISABLED=1
 
 MIN_NODE="20.9" # as package.json "engines" (Next.js needs it)
 

@@ -11,8 +11,11 @@ export interface Statement {
   params: unknown[];
 }
 
+/** What each statement of a transaction gave: a result header, or rows for a SELECT. */
+export type StatementResult = ResultSetHeader | Record<string, unknown>[];
+
 /** Runs statements as one transaction in a single round trip (see createDatabase). */
-export type RunTransaction = (statements: readonly Statement[]) => Promise<ResultSetHeader[]>;
+export type RunTransaction = (statements: readonly Statement[]) => Promise<StatementResult[]>;
 
 export interface DatabaseHandle {
   db: Database;
@@ -50,7 +53,7 @@ export function createDatabase(url: string, options: Partial<PoolOptions> = {}):
   const db = drizzle(pool, { schema, mode: "default" });
   let batchPool: Pool | undefined;
   const runTransaction: RunTransaction = async (statements) => {
-    batchPool ??= utcPool({ uri: url, connectionLimit: 5, multipleStatements: true });
+    batchPool ??= utcPool({ uri: url, connectionLimit: 10, multipleStatements: true });
     const connection = await batchPool.promise().getConnection();
     const text = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
     try {
@@ -58,7 +61,7 @@ export function createDatabase(url: string, options: Partial<PoolOptions> = {}):
         text,
         statements.flatMap((s) => s.params),
       );
-      return (results as ResultSetHeader[]).slice(1, statements.length + 1);
+      return (results as StatementResult[]).slice(1, statements.length + 1);
     } catch (error) {
       // A failed statement stops the batch with the transaction still open: undo it.
       await connection.query("ROLLBACK").catch(() => undefined);

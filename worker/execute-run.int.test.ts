@@ -162,7 +162,7 @@ describe("a worker executing runs", () => {
     const worker = { workerId: "w", host: "h" };
     const claims = await Promise.all(
       Array.from({ length: 5 }, () =>
-        claimRun(ctx, { publicId: id, worker, workDirFor: () => "/tmp/x" }),
+        claimRun(ctx, { publicId: id, worker, workDirPrefix: "/tmp/x/attempt-" }),
       ),
     );
     expect(claims.filter((c) => c !== null)).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attemptDir, buildArgv, buildEnv } from "./run-command";
+import { attemptDirPrefix, buildArgv, buildEnv } from "./run-command";
 
 const paths = {
   pipelineDir: "/p/hello",
@@ -60,6 +60,6 @@ describe("pipeline commands", () => {
       RUNPORT_PIPELINE_DIR: "/p/hello",
       RUNPORT_DATA_ROOTS: "/data:/scratch",
     });
-    expect(attemptDir("/runs", "r1", 3)).toBe("/runs/r1/attempt-3");
+    expect(attemptDirPrefix("/runs", "r1")).toBe("/runs/r1/attempt-");
   });
 });

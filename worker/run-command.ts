@@ -55,7 +55,7 @@ export function buildEnv(
   };
 }
 
-/** RUNS_DIR/<run id>/attempt-<n>: every attempt starts in a fresh directory. */
-export function attemptDir(runsDir: string, runId: string, attempt: number): string {
-  return path.join(runsDir, runId, `attempt-${attempt}`);
+/** RUNS_DIR/<run id>/attempt-<n> (the prefix, without n): every attempt starts in a fresh directory. */
+export function attemptDirPrefix(runsDir: string, runId: string): string {
+  return path.join(runsDir, runId, "attempt-");
 }

@@ -1,4 +1,5 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import type { ResultSetHeader } from "mysql2";
 import { runAttempts, runs, type RunRow } from "@/db/schema";
 import type { AppContext } from "../context";
 
@@ -17,23 +18,22 @@ export interface ClaimedRun {
  * Exactly-once start: moves the run queued → running with a conditional UPDATE and
  * records the attempt and its event in the same transaction. Returns null when the
  * run is no longer queued (cancelled meanwhile, or another worker has it).
- * Two round trips: read the run, then one transaction whose inserts only happen when
- * the UPDATE changed the row (ROW_COUNT() = 1 chains through the statements).
+ *
+ * This is on the path from submit to process start, so it costs one round trip: the
+ * transaction (its inserts only happen when the UPDATE changed the row: ROW_COUNT() = 1
+ * chains through the statements) runs while the run's row is read on another connection.
  */
 export async function claimRun(
   ctx: Pick<AppContext, "db" | "runTransaction">,
-  options: { publicId: string; worker: WorkerIdentity; workDirFor: (attempt: number) => string },
+  options: { publicId: string; worker: WorkerIdentity; workDirPrefix: string },
 ): Promise<ClaimedRun | null> {
-  const [run] = await ctx.db.select().from(runs).where(eq(runs.publicId, options.publicId));
-  if (!run || run.status !== "queued") return null;
+  const { publicId, worker, workDirPrefix } = options;
   const now = new Date();
-  const attempt = run.attempt + 1;
-  const workDir = options.workDirFor(attempt);
   const update = ctx.db
     .update(runs)
     .set({
       status: "running",
-      attempt,
+      attempt: sql`${runs.attempt} + 1`,
       startedAt: now,
       finishedAt: null,
       exitCode: null,
@@ -42,27 +42,31 @@ export async function claimRun(
       progressMessage: null,
       updatedAt: now,
     })
-    .where(and(eq(runs.id, run.id), eq(runs.status, "queued"), eq(runs.attempt, run.attempt)))
+    .where(and(eq(runs.publicId, publicId), eq(runs.status, "queued")))
     .toSQL();
   const insertAttempt = {
-    sql: "INSERT INTO run_attempts (run_id, attempt, worker_id, host, work_dir, started_at) SELECT ?, ?, ?, ?, ?, ? FROM DUAL WHERE ROW_COUNT() = 1",
-    params: [run.id, attempt, options.worker.workerId, options.worker.host, workDir, now],
+    sql: `INSERT INTO run_attempts (run_id, attempt, worker_id, host, work_dir, started_at)
+          SELECT id, attempt, ?, ?, CONCAT(?, attempt), ? FROM runs WHERE public_id = ? AND ROW_COUNT() = 1`,
+    params: [worker.workerId, worker.host, workDirPrefix, now, publicId],
   };
   const insertEvent = {
-    sql: "INSERT INTO run_events (run_id, attempt, from_status, to_status, message, created_at) SELECT ?, ?, 'queued', 'running', ?, ? FROM DUAL WHERE ROW_COUNT() = 1",
-    params: [
-      run.id,
-      attempt,
-      `attempt ${attempt} started on ${options.worker.host} (${options.worker.workerId})`,
-      now,
-    ],
+    sql: `INSERT INTO run_events (run_id, attempt, from_status, to_status, message, created_at)
+          SELECT id, attempt, 'queued', 'running', CONCAT('attempt ', attempt, ' started on ', ?), ?
+          FROM runs WHERE public_id = ? AND ROW_COUNT() = 1`,
+    params: [`${worker.host} (${worker.workerId})`, now, publicId],
   };
-  const [updated] = await ctx.runTransaction([update, insertAttempt, insertEvent]);
-  if (updated?.affectedRows !== 1) return null;
+  const readAttempt = { sql: "SELECT attempt FROM runs WHERE public_id = ?", params: [publicId] };
+  const [results, [run]] = await Promise.all([
+    ctx.runTransaction([update, insertAttempt, insertEvent, readAttempt]),
+    ctx.db.select().from(runs).where(eq(runs.publicId, publicId)),
+  ]);
+  const updated = results[0] as ResultSetHeader;
+  const attempt = Number((results[3] as { attempt: number }[])[0]?.attempt);
+  if (updated.affectedRows !== 1 || !run) return null;
   return {
     run: { ...run, status: "running", attempt, startedAt: now, updatedAt: now },
     attempt,
-    workDir,
+    workDir: `${workDirPrefix}${attempt}`,
   };
 }
 

@@ -1,4 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { ResultSetHeader } from "mysql2";
 import { runEvents, runs, type PipelineRow, type RunRow } from "@/db/schema";
 import { newRunId } from "@/lib/ids";
 import type { RunTrigger } from "@/lib/run-status";
@@ -103,7 +104,7 @@ export async function createRun(
     .toSQL();
   let id: number;
   try {
-    const [inserted] = await ctx.runTransaction([insertRun, insertEvent]);
+    const [inserted] = (await ctx.runTransaction([insertRun, insertEvent])) as ResultSetHeader[];
     id = inserted!.insertId;
   } catch (error) {
     // Two requests with one Idempotency-Key raced: the loser answers with the winner's run.

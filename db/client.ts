@@ -47,6 +47,8 @@ function end(pool: Pool): Promise<void> {
  * query. On the hot paths (submit, claim) each round trip costs a wake-up of MySQL, so
  * one trip instead of four or six is most of the latency. That pool only ever runs
  * statements built with placeholders (mysql2 escapes the values), never text from users.
+ * mysql2 fills `?` in order without parsing SQL: statements must not contain a literal
+ * `?` (in a string or comment), or every later value would shift.
  */
 export function createDatabase(url: string, options: Partial<PoolOptions> = {}): DatabaseHandle {
   const pool = utcPool({ uri: url, connectionLimit: 10, ...options });
@@ -56,19 +58,25 @@ export function createDatabase(url: string, options: Partial<PoolOptions> = {}):
     batchPool ??= utcPool({ uri: url, connectionLimit: 10, multipleStatements: true });
     const connection = await batchPool.promise().getConnection();
     const text = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
+    let results: unknown;
     try {
-      const [results] = await connection.query(
+      [results] = await connection.query(
         text,
         statements.flatMap((s) => s.params),
       );
-      return (results as StatementResult[]).slice(1, statements.length + 1);
     } catch (error) {
-      // A failed statement stops the batch with the transaction still open: undo it.
-      await connection.query("ROLLBACK").catch(() => undefined);
+      // A failed statement stops the batch with the transaction still open: undo it, and
+      // if even that fails, never hand the connection back to the pool.
+      try {
+        await connection.query("ROLLBACK");
+        connection.release();
+      } catch {
+        connection.destroy();
+      }
       throw error;
-    } finally {
-      connection.release();
     }
+    connection.release();
+    return (results as StatementResult[]).slice(1, statements.length + 1);
   };
   return {
     db,

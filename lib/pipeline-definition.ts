@@ -30,11 +30,12 @@ export const ZPipelineFile = z.strictObject({
   command: ZArgv,
   schema: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
   example: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+  // At most 20 days: Node timers cannot wait longer than 24.8 days.
   timeoutSeconds: z
     .number()
     .int()
     .min(1)
-    .max(30 * 24 * 3600)
+    .max(20 * 24 * 3600)
     .default(3600),
   /** Extra attempts after a platform error (`error`); a pipeline failure is never retried. */
   retries: z.number().int().min(0).max(10).default(0),

@@ -4,6 +4,7 @@ import { runs, type RunRow } from "@/db/schema";
 import type { RunStatus } from "@/lib/run-status";
 import type { Principal } from "@/server/auth/principal";
 import type { AppContext } from "@/server/context";
+import { getRunLogs } from "@/server/runs/get-run-logs";
 import { submitRun } from "@/server/runs/submit-run";
 
 /** Submits through the real service (validation, insert, enqueue) and returns the run id. */
@@ -74,4 +75,23 @@ export async function waitForExit(pids: readonly number[], timeoutMs = 2000): Pr
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return true;
+}
+
+/** Polls a run's log until it matches `pattern` (the pipeline has reached that point). */
+export async function waitForLog(
+  ctx: AppContext,
+  principal: Principal,
+  publicId: string,
+  pattern: RegExp,
+  timeoutMs = 10_000,
+): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const page = await getRunLogs(ctx, { principal, runId: publicId, cursor: 0 });
+    const match = pattern.exec(page.text);
+    if (match) return match;
+    if (Date.now() > deadline)
+      throw new Error(`log of ${publicId} never matched ${pattern}: ${page.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

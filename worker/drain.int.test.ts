@@ -5,19 +5,24 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAttempts, runEvents } from "@/db/schema";
 import type { AppContext } from "@/server/context";
+import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
+import { jobIdFor } from "@/server/queue/run-queue";
+import { cancelRun } from "@/server/runs/cancel-run";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
-import { getRunRow, submit, waitForStatus } from "@/test/runs";
+import { getRunRow, submit, waitForLog, waitForStatus } from "@/test/runs";
 import { startWorker } from "./start-worker";
 
 let ctx: AppContext;
 let alice: TestUser;
 let runsDir: string;
+let pipelines: LoadedPipeline[];
 
 beforeAll(async () => {
   runsDir = mkdtempSync(path.join(tmpdir(), "runport-drain-"));
-  ctx = createTestContext({ runsDir, cancelGraceSeconds: 1, workerDrainSeconds: 1 });
+  ctx = createTestContext({ runsDir, cancelGraceSeconds: 1, workerDrainSeconds: 3 });
   alice = await createTestUser(ctx);
+  pipelines = await registerPipelines(ctx);
 });
 
 afterAll(async () => {
@@ -26,13 +31,21 @@ afterAll(async () => {
   rmSync(runsDir, { recursive: true, force: true });
 });
 
+async function statuses(runId: number) {
+  const events = await ctx.db
+    .select()
+    .from(runEvents)
+    .where(eq(runEvents.runId, runId))
+    .orderBy(asc(runEvents.id));
+  return events.map((e) => e.toStatus);
+}
+
 describe("a stopping worker", () => {
   it("lets short runs finish and hands long ones back as queued for a new attempt", async () => {
-    const pipelines = await registerPipelines(ctx);
     const worker = startWorker(ctx, pipelines);
     const short = await submit(ctx, alice.principal, "hello", {
       name: "short",
-      sleepSeconds: 0.5,
+      sleepSeconds: 0.2,
       steps: 1,
     });
     const long = await submit(ctx, alice.principal, "hello", {
@@ -42,29 +55,44 @@ describe("a stopping worker", () => {
     });
     await waitForStatus(ctx, short, ["running"]);
     await waitForStatus(ctx, long, ["running"]);
-    await worker.stop(); // drain 1 s: the short run ends, the long one is handed back
+    await worker.stop(); // drain 3 s: the short run ends, the long one is handed back
 
     expect((await getRunRow(ctx, short)).status).toBe("succeeded");
     const handedBack = await getRunRow(ctx, long);
     expect(handedBack).toMatchObject({ status: "queued", attempt: 1 });
-    const events = await ctx.db
-      .select()
-      .from(runEvents)
-      .where(eq(runEvents.runId, handedBack.id))
-      .orderBy(asc(runEvents.id));
-    expect(events.map((e) => e.toStatus)).toEqual(["queued", "running", "queued"]);
+    expect(await statuses(handedBack.id)).toEqual(["queued", "running", "queued"]);
     const [attempt] = await ctx.db
       .select()
       .from(runAttempts)
       .where(eq(runAttempts.runId, handedBack.id));
     expect(attempt?.outcome).toBe("queued");
 
-    // Another worker takes it as attempt 2 once it is in the queue again (beat's job).
-    await ctx.queue.remove(long).catch(() => undefined);
-    await ctx.queue.add("execute-run", { runId: long }, { jobId: long });
+    // Its next attempt is queued at once, and another worker takes it as attempt 2.
+    expect(await ctx.queue.getJobState(jobIdFor(long, 2))).toBe("prioritized");
     const next = startWorker(ctx, pipelines);
     const running = await waitForStatus(ctx, long, ["running"]);
     expect(running.attempt).toBe(2);
+    await cancelRun(ctx, { principal: alice.principal, runId: long });
+    await waitForStatus(ctx, long, ["cancelled"]);
     await next.stop();
+  });
+
+  it("never re-runs a run that was being cancelled when the worker stopped", async () => {
+    // The cancel's grace period (4 s) outlasts the drain (1 s): the run is handed back
+    // while it is still being cancelled, and the cancel must win.
+    const slowKill = createTestContext({ runsDir, cancelGraceSeconds: 4, workerDrainSeconds: 1 });
+    const worker = startWorker(slowKill, pipelines);
+    const id = await submit(slowKill, alice.principal, "stubborn", {});
+    await waitForLog(ctx, alice.principal, id, /pid \d+ grandchild \d+/);
+    // stubborn ignores SIGTERM: the cancel is still in progress when the worker stops.
+    expect(await cancelRun(slowKill, { principal: alice.principal, runId: id })).toEqual({
+      status: "cancelling",
+    });
+    await worker.stop();
+    await slowKill.close();
+    const run = await getRunRow(ctx, id);
+    expect(run.status).toBe("cancelled");
+    expect(await statuses(run.id)).toEqual(["queued", "running", "cancelling", "cancelled"]);
+    expect(await ctx.queue.getJobState(jobIdFor(id, 2))).toBe("unknown");
   });
 });

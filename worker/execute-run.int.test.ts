@@ -10,7 +10,14 @@ import { claimRun } from "@/server/runs/claim-run";
 import { getRunLogs } from "@/server/runs/get-run-logs";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
-import { getRunRow, processAlive, submit, waitForExit, waitForStatus } from "@/test/runs";
+import {
+  getRunRow,
+  processAlive,
+  submit,
+  waitForExit,
+  waitForLog,
+  waitForStatus,
+} from "@/test/runs";
 import { startWorker, type WorkerHandle } from "./start-worker";
 
 let ctx: AppContext;
@@ -123,15 +130,8 @@ describe("a worker executing runs", () => {
 
   it("cancels a running run: the whole process group is gone within the grace period", async () => {
     const id = await submit(ctx, alice.principal, "stubborn", {});
-    await waitForStatus(ctx, id, ["running"]);
-    let pids: number[] = [];
-    const deadline = Date.now() + 5000;
-    while (pids.length === 0 && Date.now() < deadline) {
-      const log = await getRunLogs(ctx, { principal: alice.principal, runId: id, cursor: 0 });
-      const match = /pid (\d+) grandchild (\d+)/.exec(log.text);
-      if (match) pids = [Number(match[1]), Number(match[2])];
-      else await new Promise((r) => setTimeout(r, 50));
-    }
+    const match = await waitForLog(ctx, alice.principal, id, /pid (\d+) grandchild (\d+)/);
+    const pids = [Number(match[1]), Number(match[2])];
     expect(pids.every(processAlive)).toBe(true);
     expect(await cancelRun(ctx, { principal: alice.principal, runId: id })).toEqual({
       status: "cancelling",
@@ -166,6 +166,8 @@ describe("a worker executing runs", () => {
       ),
     );
     expect(claims.filter((c) => c !== null)).toHaveLength(1);
+    // No process runs it: leave no run in `running` behind.
+    await ctx.db.update(runs).set({ status: "cancelled" }).where(eq(runs.id, run.id));
   });
 
   it("pages a large log by cursor without losing or repeating a byte", async () => {

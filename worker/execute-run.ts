@@ -59,12 +59,28 @@ function describeExit(
   exit: ProcessExit,
   state: { cancelled: boolean; timedOut: string | null; handBack: string | null },
 ): AttemptOutcome["status"] {
-  if (exit.spawnError && exit.exitCode === null && exit.signal === null)
-    return state.handBack ? "queued" : "error";
-  if (state.handBack) return "queued";
+  // A cancel wins over a hand-back: a cancelled run must not run again.
   if (state.cancelled && exit.exitCode !== 0) return "cancelled";
+  if (state.handBack) return "queued";
+  if (exit.spawnError && exit.exitCode === null && exit.signal === null) return "error";
   if (state.timedOut) return "failed";
   return exit.exitCode === 0 ? "succeeded" : "failed";
+}
+
+/** Calls `fn` until it resolves, waiting 1 s, 2 s, 4 s ... (at most 30 s) between tries. */
+async function retryUntilDone<T>(
+  fn: () => Promise<T>,
+  onError: (error: unknown, waitMs: number) => void,
+): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const wait = Math.min(1000 * 2 ** tries, 30_000);
+      onError(error, wait);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
 }
 
 /**
@@ -88,12 +104,25 @@ export async function executeRun(deps: ExecuteRunDeps, publicId: string): Promis
     id: run.id,
     publicId,
     attempt,
-    startOffset: run.logBytes,
     maxBytes: ctx.config.maxLogBytes,
   });
   const finish = async (outcome: Omit<AttemptOutcome, "logBytes">) => {
-    const logBytes = await log.close().catch(() => log.bytes);
-    await finishRun(ctx, { runId: run.id, attempt, outcome: { ...outcome, logBytes } });
+    const logBytes = await log.close().catch(() => undefined);
+    // The outcome must reach MySQL, or the run would stay running: keep trying while
+    // the database is away (the worker's heartbeat keeps the beat from taking it).
+    await retryUntilDone(
+      () =>
+        finishRun(ctx, {
+          run,
+          attempt,
+          outcome: logBytes === undefined ? outcome : { ...outcome, logBytes },
+        }),
+      (error, wait) =>
+        ctx.log.error(
+          { err: error, runId: publicId, retryInMs: wait },
+          "could not record the outcome",
+        ),
+    );
   };
   const pipeline = deps.pipelines.get(`${run.pipelineName}@${run.pipelineVersion}`);
   if (!pipeline) {

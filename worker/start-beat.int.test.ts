@@ -6,6 +6,7 @@ import { readBeatHeartbeat } from "@/server/health/heartbeats";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
 import { getRunRow, submit } from "@/test/runs";
+import { jobIdFor } from "@/server/queue/run-queue";
 import { startBeat } from "./start-beat";
 
 let ctx: AppContext;
@@ -41,7 +42,7 @@ describe("beat", () => {
     for (let i = 0; i < 20; i++)
       ids.push(await submit(ctx, alice.principal, "hello", { name: `r${i}` }));
     await ctx.queue.obliterate({ force: true }); // as after FLUSHALL or a Redis restart without persistence
-    for (const id of ids) expect(await ctx.queue.getJobState(id)).toBe("unknown");
+    for (const id of ids) expect(await ctx.queue.getJobState(jobIdFor(id, 1))).toBe("unknown");
     // Runs younger than the grace period may still be on their way: age them.
     const old = new Date(Date.now() - 60_000);
     await ctx.db.update(runs).set({ queuedAt: old }).where(inArray(runs.publicId, ids));
@@ -49,10 +50,10 @@ describe("beat", () => {
     await beat.tick();
     await beat.stop();
     for (const id of ids) {
-      expect(await ctx.queue.getJobState(id)).toBe("waiting");
+      expect(await ctx.queue.getJobState(jobIdFor(id, 1))).toBe("prioritized");
       expect((await getRunRow(ctx, id)).status).toBe("queued");
     }
     // (Queued runs other test files left in the shared database are re-enqueued too.)
-    expect(await ctx.queue.getJobCountByTypes("waiting")).toBeGreaterThanOrEqual(ids.length);
+    expect(await ctx.queue.getJobCountByTypes("prioritized")).toBeGreaterThanOrEqual(ids.length);
   });
 });

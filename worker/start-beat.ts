@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { LeaderLock } from "@/server/beat/leader-lock";
 import { reconcileQueue } from "@/server/beat/reconcile-queue";
+import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
 import type { AppContext } from "@/server/context";
 
 export interface BeatHandle {
@@ -21,6 +22,7 @@ export function startBeat(ctx: AppContext): BeatHandle {
   const intervalMs = ctx.config.beatIntervalSeconds * 1000;
   const lock = new LeaderLock(ctx.redis, ctx.keys.beatLock, instanceId, intervalMs * 3);
   let leader = false;
+  const suspects = new Map<string, number>();
   let running: Promise<void> = Promise.resolve();
 
   const work = async () => {
@@ -40,6 +42,8 @@ export function startBeat(ctx: AppContext): BeatHandle {
       "PX",
       intervalMs * 6,
     );
+    const recovered = await recoverLostRuns(ctx, { suspects });
+    if (recovered.length > 0) ctx.log.warn({ runs: recovered }, "recovered runs of lost workers");
     const requeued = await reconcileQueue(ctx);
     if (requeued > 0) ctx.log.warn({ requeued }, "re-enqueued queued runs missing from Redis");
   };

@@ -15,7 +15,7 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
-const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = 5_000;
 
 /** Starts consuming the run queue with the given pipelines (what worker/main.ts runs). */
 export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[]): WorkerHandle {

@@ -133,3 +133,34 @@ export function sourceOfProperty(text: string, tree: Node, key: string): string 
   const node = findNodeAtLocation(tree, [key]);
   return node ? text.slice(node.offset, node.offset + node.length) : null;
 }
+
+/**
+ * The first property name that appears twice in one object, if any. JSON.parse keeps
+ * the last one silently; a config with two `name`s is a mistake worth naming.
+ */
+export function findDuplicateKey(tree: Node): { pointer: string; offset: number } | null {
+  const visit = (
+    node: Node,
+    path: (string | number)[],
+  ): { pointer: string; offset: number } | null => {
+    if (node.type === "object") {
+      const seen = new Set<string>();
+      for (const property of node.children ?? []) {
+        const [key, value] = property.children ?? [];
+        if (!key) continue;
+        const name = String(key.value);
+        if (seen.has(name)) return { pointer: toPointer([...path, name]), offset: key.offset };
+        seen.add(name);
+        const found = value ? visit(value, [...path, name]) : null;
+        if (found) return found;
+      }
+    } else if (node.type === "array") {
+      for (const [i, item] of (node.children ?? []).entries()) {
+        const found = visit(item, [...path, i]);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  return visit(tree, []);
+}

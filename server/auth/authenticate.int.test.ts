@@ -75,6 +75,31 @@ describe("authenticateHeader", () => {
     });
   });
 
+  it("lets a cached bearer token expire even when it is used all the time", async () => {
+    const shortCache = createTestContext({ authCacheSeconds: 1 });
+    const erin = await createTestUser(shortCache);
+    const header = `Bearer ${erin.token}`;
+    await authenticateHeader(shortCache, header);
+    await shortCache.db
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(eq(apiTokens.tokenHash, hashToken(erin.token)));
+    // Within the cache time the revoked token still works (documented); keep using it...
+    const deadline = Date.now() + 1500;
+    let refusedAt: number | null = null;
+    while (Date.now() < deadline && refusedAt === null) {
+      try {
+        await authenticateHeader(shortCache, header);
+      } catch {
+        refusedAt = Date.now();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // ...and it is refused once the first verification is older than the cache time.
+    expect(refusedAt).not.toBeNull();
+    await shortCache.close();
+  });
+
   it("refuses disabled users", async () => {
     const dave = await createTestUser(ctx);
     await ctx.db

@@ -7,7 +7,7 @@ import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
 import { hashToken, looksLikeToken } from "./tokens";
 
-export const BASIC_CHALLENGE = 'Basic realm="Runport", charset="UTF-8"';
+export const BASIC_CHALLENGE = 'Basic realm="Runport"';
 
 const caches = new WeakMap<AppContext, CredentialCache>();
 
@@ -101,8 +101,9 @@ export async function authenticateHeader(
   const cache = credentialCache(ctx);
   if (scheme === "bearer") {
     const key = cache.key("bearer", "", value);
-    const principal =
-      cache.get(key) ?? (looksLikeToken(value) ? await principalFromToken(ctx, value) : null);
+    const cached = cache.get(key);
+    if (cached) return cached; // never refreshed on a hit: a revoked token expires from the cache
+    const principal = looksLikeToken(value) ? await principalFromToken(ctx, value) : null;
     if (!principal) throw unauthorized("The bearer token is unknown, revoked or expired");
     cache.set(key, principal);
     return principal;

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, lt } from "drizzle-orm";
 import { runs } from "@/db/schema";
 import type { AppContext } from "../context";
-import { enqueueRun } from "../queue/run-queue";
+import { enqueueRun, jobIdFor } from "../queue/run-queue";
 
 const BATCH = 500;
 /** Runs younger than this may still be on their way into Redis from the web. */
@@ -17,7 +17,12 @@ export async function reconcileQueue(ctx: AppContext, now = new Date()): Promise
   let afterId = 0;
   for (;;) {
     const batch = await ctx.db
-      .select({ id: runs.id, publicId: runs.publicId, priority: runs.priority })
+      .select({
+        id: runs.id,
+        publicId: runs.publicId,
+        priority: runs.priority,
+        attempt: runs.attempt,
+      })
       .from(runs)
       .where(
         and(
@@ -29,7 +34,9 @@ export async function reconcileQueue(ctx: AppContext, now = new Date()): Promise
       .orderBy(asc(runs.id))
       .limit(BATCH);
     if (batch.length === 0) return requeued;
-    const states = await Promise.all(batch.map((run) => ctx.queue.getJobState(run.publicId)));
+    const states = await Promise.all(
+      batch.map((run) => ctx.queue.getJobState(jobIdFor(run.publicId, run.attempt + 1))),
+    );
     for (const [i, run] of batch.entries()) {
       const state = states[i];
       if (
@@ -42,8 +49,12 @@ export async function reconcileQueue(ctx: AppContext, now = new Date()): Promise
         continue;
       // completed/failed leftovers block a new job with the same id: remove them first.
       if (state === "completed" || state === "failed")
-        await ctx.queue.remove(run.publicId).catch(() => undefined);
-      await enqueueRun(ctx.queue, run.publicId, run.priority);
+        await ctx.queue.remove(jobIdFor(run.publicId, run.attempt + 1)).catch(() => undefined);
+      await enqueueRun(ctx.queue, {
+        runId: run.publicId,
+        attempt: run.attempt + 1,
+        priority: run.priority,
+      });
       requeued++;
     }
     afterId = batch[batch.length - 1]!.id;

@@ -1,36 +1,36 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context";
-import {
-  listWorkers,
-  readBeatHeartbeat,
-  type BeatHeartbeat,
-  type WorkerHeartbeat,
-} from "./heartbeats";
+import { listWorkers, readBeatHeartbeat } from "./heartbeats";
 
+/** What anybody may know without signing in: statuses, no hosts, pids or error texts. */
 export interface Health {
   status: "ok" | "degraded" | "down";
-  database: { ok: boolean; latencyMs: number | null; error?: string };
-  redis: { ok: boolean; latencyMs: number | null; error?: string };
-  workers: { count: number; items: WorkerHeartbeat[] };
-  beat: { active: boolean; heartbeat: BeatHeartbeat | null };
+  database: { ok: boolean; latencyMs: number | null };
+  redis: { ok: boolean; latencyMs: number | null };
+  workers: { count: number };
+  beat: { active: boolean };
 }
 
 async function timed(
+  ctx: AppContext,
+  name: string,
   fn: () => Promise<unknown>,
-): Promise<{ ok: boolean; latencyMs: number | null; error?: string }> {
+): Promise<{ ok: boolean; latencyMs: number | null }> {
   const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       fn(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timed out after 2 s")), 2000)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("timed out after 2 s")), 2000);
+      }),
     ]);
     return { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
   } catch (error) {
-    return {
-      ok: false,
-      latencyMs: null,
-      error: error instanceof Error ? error.message : String(error),
-    };
+    ctx.log.warn({ err: error }, `health: ${name} does not answer`);
+    return { ok: false, latencyMs: null };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -41,21 +41,20 @@ async function timed(
  */
 export async function getHealth(ctx: AppContext): Promise<Health> {
   const [database, redis] = await Promise.all([
-    timed(() => ctx.db.execute(sql`SELECT 1`)),
-    timed(() => ctx.redis.ping()),
+    timed(ctx, "database", () => ctx.db.execute(sql`SELECT 1`)),
+    timed(ctx, "redis", () => ctx.redis.ping()),
   ]);
   const workers = redis.ok ? await listWorkers(ctx).catch(() => []) : [];
   const beat = redis.ok ? await readBeatHeartbeat(ctx).catch(() => null) : null;
-  const beatActive =
-    beat !== null &&
-    Date.now() - Date.parse(beat.at) < 3 * ctx.config.beatIntervalSeconds * 1000 + 5000;
+  const beatWindowMs = 3 * ctx.config.beatIntervalSeconds * 1000 + 5000;
+  const beatActive = beat !== null && Date.now() - Date.parse(beat.at) < beatWindowMs;
   const status =
     !database.ok || !redis.ok ? "down" : workers.length === 0 || !beatActive ? "degraded" : "ok";
   return {
     status,
     database,
     redis,
-    workers: { count: workers.length, items: workers },
-    beat: { active: beatActive, heartbeat: beat },
+    workers: { count: workers.length },
+    beat: { active: beatActive },
   };
 }

@@ -21,7 +21,7 @@ export const ZBeatHeartbeat = z.object({
 });
 export type BeatHeartbeat = z.infer<typeof ZBeatHeartbeat>;
 
-export const WORKER_HEARTBEAT_TTL_SECONDS = 30;
+export const WORKER_HEARTBEAT_TTL_SECONDS = 15;
 
 export async function writeWorkerHeartbeat(
   ctx: Pick<AppContext, "redis" | "keys">,

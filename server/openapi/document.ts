@@ -224,6 +224,31 @@ export const openApiDocument = {
         },
       },
     },
+    "/api/v1/runs/{id}/release": {
+      post: {
+        tags: ["runs"],
+        summary: "Release a held run",
+        description:
+          "A run submitted with `hold: true` waits as `held` until released; then it is queued.",
+        parameters: [runId],
+        responses: {
+          "200": {
+            description: "Queued",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  properties: { status: { type: "string", enum: ["queued"] } },
+                },
+              },
+            },
+          },
+          ...common,
+          "404": problem("No such run"),
+          "409": problem("The run is not held"),
+        },
+      },
+    },
     "/api/v1/pipelines": {
       get: {
         tags: ["pipelines"],

@@ -1,15 +1,19 @@
 import { Queue, type ConnectionOptions } from "bullmq";
 import { z } from "zod";
+import { RUN_ID_PATTERN } from "@/lib/ids";
 
 /**
- * The one job of Runport: execute a run. Declared once here; the web enqueues it,
- * worker/jobs/execute-run.handler.ts consumes it. jobId = the run's public id, so an
- * enqueue is idempotent (a run is never twice in the queue).
+ * The one job of Runport: execute an attempt of a run. Declared once here; the web and
+ * beat enqueue it, worker/jobs/execute-run.handler.ts consumes it.
+ *
+ * Job ids are `<run id>-<attempt>`: enqueueing the same attempt twice is a no-op, and
+ * the next attempt (a retry, a hand-back) can be queued while the previous attempt's
+ * job is still finishing.
  */
 export const RUN_QUEUE_NAME = "runs";
 export const EXECUTE_RUN_JOB = "execute-run";
 
-export const ZExecuteRunPayload = z.object({ runId: z.string().length(26) });
+export const ZExecuteRunPayload = z.object({ runId: z.string().regex(RUN_ID_PATTERN) });
 export type TExecuteRunPayload = z.infer<typeof ZExecuteRunPayload>;
 
 export type RunQueue = Queue<TExecuteRunPayload, void, typeof EXECUTE_RUN_JOB>;
@@ -31,12 +35,24 @@ export function createRunQueue(redisUrl: string, prefix: string): RunQueue {
   });
 }
 
-/** Adds the run's job; a job with this id already in the queue makes it a no-op. */
-export async function enqueueRun(queue: RunQueue, runId: string, priority = 0): Promise<void> {
-  const payload: TExecuteRunPayload = { runId };
+/** The job id of a run's attempt (the attempt the job will start). */
+export function jobIdFor(runId: string, attempt: number): string {
+  return `${runId}-${attempt}`;
+}
+
+/**
+ * Queues the next attempt of a run. Every job carries a BullMQ priority (1 is first):
+ * Runport priority 100 → 1, 0 → 101, so that higher runs sooner and equal ones in order.
+ * (Jobs without a BullMQ priority would all run before any prioritized job.)
+ */
+export async function enqueueRun(
+  queue: RunQueue,
+  options: { runId: string; attempt: number; priority: number; delayMs?: number },
+): Promise<void> {
+  const payload: TExecuteRunPayload = { runId: options.runId };
   await queue.add(EXECUTE_RUN_JOB, payload, {
-    jobId: runId,
-    // BullMQ: 0 = no priority (fastest path); 1 is highest. Runport priority is higher = sooner.
-    ...(priority > 0 ? { priority: Math.max(1, 1000 - priority) } : {}),
+    jobId: jobIdFor(options.runId, options.attempt),
+    priority: 101 - Math.min(100, Math.max(0, options.priority)),
+    ...(options.delayMs ? { delay: options.delayMs } : {}),
   });
 }

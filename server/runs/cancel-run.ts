@@ -1,4 +1,5 @@
 import { isTerminal } from "@/lib/run-status";
+import { jobIdFor } from "../queue/run-queue";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
@@ -15,10 +16,14 @@ export async function cancelRun(
   ctx: AppContext,
   options: { principal: Principal; runId: string },
 ): Promise<{ status: string }> {
-  const { run } = await findRunFor(ctx, options.principal, options.runId, "manage");
+  const { run } = await findRunFor(ctx, {
+    principal: options.principal,
+    runId: options.runId,
+    access: "manage",
+  });
   const actor = options.principal.userId;
   const by = `cancelled by ${options.principal.username}`;
-  // Two tries: the run may move from queued to running between our reads.
+  // A few tries: the run may move from queued to running between our reads.
   for (let tries = 0; tries < 3; tries++) {
     const now = new Date();
     if (
@@ -32,7 +37,8 @@ export async function cancelRun(
         now,
       })
     ) {
-      await ctx.queue.remove(run.publicId).catch(() => undefined); // the worker's claim would skip it anyway
+      // The worker's claim would skip it anyway; removing it keeps the queue honest.
+      await ctx.queue.remove(jobIdFor(run.publicId, run.attempt + 1)).catch(() => undefined);
       return { status: "cancelled" };
     }
     if (
@@ -49,7 +55,11 @@ export async function cancelRun(
       await ctx.redis.publish(ctx.keys.cancelChannel, run.publicId).catch(() => undefined);
       return { status: "cancelling" };
     }
-    const { run: current } = await findRunFor(ctx, options.principal, options.runId, "manage");
+    const { run: current } = await findRunFor(ctx, {
+      principal: options.principal,
+      runId: options.runId,
+      access: "manage",
+    });
     if (current.status === "cancelling") return { status: "cancelling" };
     if (isTerminal(current.status)) {
       throw new AppError("CONFLICT", `The run has already finished: it is ${current.status}`);

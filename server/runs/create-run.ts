@@ -115,7 +115,11 @@ export async function createRun(
     throw error;
   }
   if (status === "queued") {
-    await enqueueRun(ctx.queue, values.publicId, values.priority).catch((error: unknown) => {
+    await enqueueRun(ctx.queue, {
+      runId: values.publicId,
+      attempt: 1,
+      priority: values.priority,
+    }).catch((error: unknown) => {
       ctx.log.warn({ err: error, runId: values.publicId }, "enqueue failed; beat will re-enqueue");
     });
   }

@@ -12,10 +12,9 @@ import { AppError } from "../errors";
  */
 export async function findRunFor(
   ctx: Pick<AppContext, "db">,
-  principal: Principal,
-  publicId: string,
-  access: "read" | "manage",
+  options: { principal: Principal; runId: string; access: "read" | "manage" },
 ): Promise<{ run: RunRow; submitter: string }> {
+  const { principal, runId: publicId, access } = options;
   if (!isRunId(publicId)) throw new AppError("NOT_FOUND", `There is no run "${publicId}"`);
   const [row] = await ctx.db
     .select({ run: runs, submitter: users.username })

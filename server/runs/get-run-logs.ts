@@ -20,24 +20,25 @@ export async function getRunLogs(
   ctx: Pick<AppContext, "db">,
   options: { principal: Principal; runId: string; cursor: number; limitBytes?: number },
 ): Promise<LogPage> {
-  const { run } = await findRunFor(ctx, options.principal, options.runId, "read");
-  return readLogPage(
-    ctx,
-    run.id,
-    options.cursor,
-    options.limitBytes ?? DEFAULT_PAGE_BYTES,
-    !isTerminal(run.status),
-  );
+  const { run } = await findRunFor(ctx, {
+    principal: options.principal,
+    runId: options.runId,
+    access: "read",
+  });
+  return readLogPage(ctx, {
+    runId: run.id,
+    cursor: options.cursor,
+    limitBytes: options.limitBytes ?? DEFAULT_PAGE_BYTES,
+    running: !isTerminal(run.status),
+  });
 }
 
 /** The log page itself; shared with the live tail. */
 export async function readLogPage(
   ctx: Pick<AppContext, "db">,
-  runId: number,
-  cursor: number,
-  limitBytes: number,
-  running: boolean,
+  options: { runId: number; cursor: number; limitBytes: number; running: boolean },
 ): Promise<LogPage> {
+  const { runId, cursor, limitBytes, running } = options;
   const start = sql`COALESCE((SELECT MAX(l.offset) FROM run_logs l WHERE l.run_id = ${runId} AND l.offset <= ${cursor}), 0)`;
   const chunks = await ctx.db
     .select({ offset: runLogs.offset, length: runLogs.length, content: runLogs.content })

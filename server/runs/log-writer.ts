@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { runLogs, runs } from "@/db/schema";
 import type { AppContext } from "../context";
 
@@ -10,6 +10,15 @@ const FLUSH_BYTES = 256 * 1024;
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 const MAX_CHUNK_BYTES = 1024 * 1024;
 
+/** Where a run's log ends: the next attempt (or a recovery) continues from there. */
+export async function readLogEnd(ctx: Pick<AppContext, "db">, runId: number): Promise<number> {
+  const [row] = await ctx.db
+    .select({ end: sql<string | null>`MAX(${runLogs.offset} + ${runLogs.length})` })
+    .from(runLogs)
+    .where(eq(runLogs.runId, runId));
+  return Number(row?.end ?? 0);
+}
+
 /**
  * Appends a run's output to run_logs in batches (every 200 ms or 256 KiB), keeps the
  * byte offsets continuous across attempts, and announces new text on the run's Redis
@@ -19,7 +28,8 @@ const MAX_CHUNK_BYTES = 1024 * 1024;
 export class LogWriter {
   private pending: { stream: Stream; text: string; bytes: number }[] = [];
   private pendingBytes = 0;
-  private offset: number;
+  /** The next byte offset; read from run_logs before the first write (earlier attempts wrote there). */
+  private offset: number | null = null;
   private truncated = false;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -27,20 +37,12 @@ export class LogWriter {
 
   constructor(
     private readonly ctx: Pick<AppContext, "db" | "redis" | "keys" | "log">,
-    private readonly run: {
-      id: number;
-      publicId: string;
-      attempt: number;
-      startOffset: number;
-      maxBytes: number;
-    },
-  ) {
-    this.offset = run.startOffset;
-  }
+    private readonly run: { id: number; publicId: string; attempt: number; maxBytes: number },
+  ) {}
 
   /** Bytes of the whole log written so far (the next offset). */
   get bytes(): number {
-    return this.offset + this.pendingBytes;
+    return (this.offset ?? 0) + this.pendingBytes;
   }
 
   write(stream: Stream, text: string): boolean {
@@ -76,11 +78,17 @@ export class LogWriter {
   async close(): Promise<number> {
     await this.flush();
     if (this.failure) throw this.failure;
-    await this.ctx.db.update(runs).set({ logBytes: this.offset }).where(eq(runs.id, this.run.id));
+    const end = await this.startOffset();
+    await this.ctx.db.update(runs).set({ logBytes: end }).where(eq(runs.id, this.run.id));
+    return end;
+  }
+
+  private async startOffset(): Promise<number> {
+    this.offset ??= await readLogEnd(this.ctx, this.run.id);
     return this.offset;
   }
 
-  private takeRows() {
+  private takeRows(start: number) {
     const rows: (typeof runLogs.$inferInsert)[] = [];
     for (const segment of this.pending) {
       const last = rows[rows.length - 1];
@@ -92,7 +100,7 @@ export class LogWriter {
         last.content += segment.text;
         last.length += segment.bytes;
       } else {
-        const offset = last ? last.offset + last.length : this.offset;
+        const offset = last ? last.offset + last.length : start;
         rows.push({
           runId: this.run.id,
           attempt: this.run.attempt,
@@ -110,7 +118,17 @@ export class LogWriter {
 
   private async writeBatch(): Promise<void> {
     if (this.pending.length === 0) return;
-    const rows = this.takeRows();
+    let start: number;
+    try {
+      start = await this.startOffset();
+    } catch (error) {
+      // Without the database the text cannot be stored; drop it rather than grow without bound.
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    const rows = this.takeRows(start);
     const last = rows[rows.length - 1]!;
     const end = last.offset + last.length;
     try {

@@ -9,6 +9,7 @@ import { getAppContext } from "@/server/http/app-context";
 import { basicAuth, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
+import { jobIdFor } from "@/server/queue/run-queue";
 
 let ctx: AppContext;
 let alice: TestUser;
@@ -62,7 +63,7 @@ describe("POST /api/v1/new-run/ (the old portal's contract)", () => {
     expect(row?.trigger).toBe("legacy_api");
     const events = await ctx.db.select().from(runEvents).where(eq(runEvents.runId, row!.id));
     expect(events.map((e) => e.toStatus)).toEqual(["queued"]);
-    expect(await ctx.queue.getJobState(run.id)).toBe("waiting");
+    expect(await ctx.queue.getJobState(jobIdFor(run.id, 1))).toBe("prioritized");
     const after = await counts();
     expect(after.rows).toBe(before.rows + 1);
     expect(after.jobs).toBe(before.jobs + 1);
@@ -99,7 +100,7 @@ describe("POST /api/v1/runs", () => {
     expect(run).toMatchObject({ status: "held", labels: { team: "qc" }, pipeline: "hello@1.0.0" });
     const [row] = await ctx.db.select().from(runs).where(eq(runs.publicId, run.id));
     expect(row?.config).toBe(config);
-    expect(await ctx.queue.getJobState(run.id)).toBe("unknown"); // held runs wait for release
+    expect(await ctx.queue.getJobState(jobIdFor(run.id, 1))).toBe("unknown"); // held runs wait for release
   });
 
   it("validates only with ?dryRun=true", async () => {
@@ -271,3 +272,81 @@ describe("bad input gets a precise error and changes nothing", () => {
 function ctx_limit(): number {
   return getAppContext().config.maxBodyBytes;
 }
+
+describe("the envelope of POST /api/v1/runs", () => {
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs",
+      headers: json(basicAuth(alice.username, alice.password), headers),
+      body,
+    });
+
+  it.each([
+    ['{"pipeline": "hello", "config": [1]}', "/config", "expected record"],
+    [
+      '{"pipeline": "hello", "config": {"name": "x"}, "lables": {"a": "b"}}',
+      "/lables",
+      "is not an allowed property",
+    ],
+    [
+      '{"pipeline": "hello", "config": {"name": "x"}, "labels": {"bad key": "b"}}',
+      "/labels/bad key",
+      "label keys",
+    ],
+    ['{"pipeline": "hello", "config": {"name": "x"}, "hold": "yes"}', "/hold", "boolean"],
+    [
+      '{"pipeline": "hello", "config": {"name": ""}, "config": {"name": "ok"}}',
+      "/config",
+      "appears twice",
+    ],
+    [
+      '{"pipeline": "hello", "config": {"name": "a", "steps": 1, "steps": 2}}',
+      "/config/steps",
+      "appears twice",
+    ],
+  ])("rejects %s at %s", async (body, path, message) => {
+    const before = await counts();
+    const response = await post(body);
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as {
+      errors: { path: string; message: string; line: number }[];
+    };
+    expect(problem.errors[0]?.path).toBe(path);
+    expect(problem.errors[0]?.message.toLowerCase()).toContain(message.toLowerCase());
+    expect(problem.errors[0]?.line).toBe(1);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("rejects a duplicate key in the old portal's body too", async () => {
+    const response = await callRoute(postNewRun, {
+      method: "POST",
+      path: "/api/v1/new-run/",
+      headers: json(basicAuth(alice.username, alice.password)),
+      body: '{"pipeline": "hello", "name": "", "name": "x"}',
+    });
+    expect(response.status).toBe(422);
+  });
+
+  it("rejects a malformed Idempotency-Key with 400", async () => {
+    const response = await post('{"pipeline": "hello", "config": {"name": "x"}}', {
+      "Idempotency-Key": "a b",
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it("creates one run when the same Idempotency-Key arrives five times at once", async () => {
+    const before = await counts();
+    const body = '{"pipeline": "hello", "config": {"name": "race"}}';
+    const key = `race-${Date.now()}`;
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => post(body, { "Idempotency-Key": key })),
+    );
+    const ids = await Promise.all(
+      responses.map(async (r) => ((await r.json()) as { id: string }).id),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(ids).size).toBe(1);
+    expect((await counts()).rows).toBe(before.rows + 1);
+  });
+});

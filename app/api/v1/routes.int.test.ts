@@ -3,6 +3,7 @@ import { GET as getHealth } from "@/app/api/health/route";
 import { GET as getPipeline } from "@/app/api/v1/pipelines/[name]/route";
 import { GET as getPipelines } from "@/app/api/v1/pipelines/route";
 import { POST as cancelRoute } from "@/app/api/v1/runs/[id]/cancel/route";
+import { POST as releaseRoute } from "@/app/api/v1/runs/[id]/release/route";
 import { GET as logsRoute } from "@/app/api/v1/runs/[id]/logs/route";
 import { GET as getRunRoute } from "@/app/api/v1/runs/[id]/route";
 import { GET as listRoute } from "@/app/api/v1/runs/route";
@@ -11,7 +12,8 @@ import { getAppContext } from "@/server/http/app-context";
 import { basicAuth, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
-import { submit } from "@/test/runs";
+import { jobIdFor } from "@/server/queue/run-queue";
+import { getRunRow, submit } from "@/test/runs";
 
 let ctx: AppContext;
 let alice: TestUser;
@@ -151,6 +153,33 @@ describe("one run", () => {
     expect(again.status).toBe(409);
   });
 
+  it("releases a held run once: held → queued with its job, then a conflict", async () => {
+    const held = await submit(ctx, alice.principal, "hello", { name: "held" }, { hold: true });
+    const byViewer = await callRoute(releaseRoute, {
+      method: "POST",
+      path: "/",
+      headers: as(viewer),
+      params: { id: held },
+    });
+    expect(byViewer.status).toBe(403);
+    const released = await callRoute(releaseRoute, {
+      method: "POST",
+      path: "/",
+      headers: as(alice),
+      params: { id: held },
+    });
+    expect(released.status).toBe(200);
+    expect((await getRunRow(ctx, held)).status).toBe("queued");
+    expect(await ctx.queue.getJobState(jobIdFor(held, 1))).toBe("prioritized");
+    const again = await callRoute(releaseRoute, {
+      method: "POST",
+      path: "/",
+      headers: as(alice),
+      params: { id: held },
+    });
+    expect(again.status).toBe(409);
+  });
+
   it("serves the log with cursor headers", async () => {
     const response = await callRoute(logsRoute, {
       path: "/api/v1/runs/x/logs?cursor=0",
@@ -184,18 +213,22 @@ describe("pipelines and health", () => {
     expect(body.version).toBe("1.0.0");
     expect(Object.keys(body.schema.properties)).toContain("dataFiles");
     expect(body.example).toHaveProperty("dataFiles");
-    const missing = await callRoute(getPipeline, {
-      path: "/",
-      headers: as(viewer),
-      params: { name: "nope" },
-    });
-    expect(missing.status).toBe(404);
+    for (const name of ["nope", "%", "../etc"]) {
+      const missing = await callRoute(getPipeline, {
+        path: "/",
+        headers: as(viewer),
+        params: { name },
+      });
+      expect(missing.status).toBe(404);
+    }
   });
 
-  it("reports health without authentication", async () => {
+  it("reports health without authentication, and nothing about hosts", async () => {
     const response = await getHealth(new Request("http://runport.test/api/health"));
-    const health = (await response.json()) as { database: { ok: boolean }; redis: { ok: boolean } };
+    const health = (await response.json()) as Record<string, Record<string, unknown>>;
     expect(response.status).toBe(200);
-    expect(health.database.ok && health.redis.ok).toBe(true);
+    expect(health).toMatchObject({ database: { ok: true }, redis: { ok: true } });
+    expect(Object.keys(health.workers ?? {})).toEqual(["count"]);
+    expect(JSON.stringify(health)).not.toMatch(/host|pid/);
   });
 });

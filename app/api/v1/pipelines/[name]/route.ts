@@ -11,7 +11,7 @@ export const GET = apiRoute<{ name: string }>(async ({ url, params, app }) => {
   const { version } = parseQuery(url, ZPipelineQuery);
   return json(
     await getPipeline(app, {
-      name: decodeURIComponent(params.name),
+      name: params.name,
       ...(version ? { version } : {}),
     }),
   );

@@ -1,0 +1,163 @@
+import type { Node } from "jsonc-parser";
+import { z } from "zod";
+import {
+  findDuplicateKey,
+  locatePointer,
+  parseJson,
+  parseJsonTree,
+  positionAt,
+  sourceOfProperty,
+  toPointer,
+} from "@/lib/json/parse-json";
+import { AppError, type ProblemItem } from "../errors";
+
+const ZLabels = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,62}$/, "label keys: letters, digits, _ . / -"),
+    z.string().max(255),
+  )
+  .refine((labels) => Object.keys(labels).length <= 50, "at most 50 labels");
+
+/** Body of `POST /api/v1/runs`. Unknown keys are errors (a typo like "lables" must not pass). */
+export const ZCreateRunRequest = z.strictObject({
+  pipeline: z.string().min(1).max(200),
+  config: z.record(z.string(), z.unknown()),
+  name: z.string().max(255).nullish(),
+  labels: ZLabels.optional(),
+  hold: z.boolean().optional(),
+  priority: z.number().int().min(0).max(100).optional(),
+});
+export type TCreateRunRequest = z.infer<typeof ZCreateRunRequest>;
+
+/**
+ * Body of `POST /api/v1/new-run/` (the old portal's contract): the body is the config
+ * itself, names its pipeline in `pipeline` and its run name in `project`.
+ */
+export const ZLegacyRunRequest = z.looseObject({
+  pipeline: z.string({ error: "is required: the pipeline as name@version" }).min(1).max(200),
+  project: z.string().max(255).optional(),
+});
+
+/** A submitted JSON document: its text and its syntax tree, to locate problems in it. */
+export interface SubmittedDocument {
+  text: string;
+  tree: Node | null;
+  value: unknown;
+}
+
+/** The request reduced to what a run needs. */
+export interface RunRequest {
+  pipeline: string;
+  config: unknown;
+  /** The config's text exactly as submitted. */
+  configText: string;
+  /** Where the config sits in the document ("" or "/config"), for error paths. */
+  configPointer: string;
+  name: string | null;
+  labels: Record<string, string>;
+  hold: boolean;
+  priority: number;
+}
+
+/** Adds line and column to problems (JSON Pointers into the document), in document order. */
+export function withPositions(
+  doc: SubmittedDocument,
+  problems: (ProblemItem & { atKey?: boolean })[],
+): ProblemItem[] {
+  const { tree } = doc;
+  if (!tree) return problems.map(({ atKey: _, ...p }) => p);
+  return problems
+    .map(({ atKey, ...p }) => {
+      const at = locatePointer(doc.text, tree, p.path, { key: atKey ?? false });
+      return { ...p, line: at.line, column: at.column };
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function invalid(doc: SubmittedDocument, problems: ProblemItem[]): AppError {
+  return new AppError("VALIDATION_FAILED", "The run request is not valid", {
+    errors: withPositions(doc, problems),
+  });
+}
+
+function zodProblems(error: z.ZodError): ProblemItem[] {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map((s) => (typeof s === "symbol" ? String(s) : s));
+    // An unknown key is reported at the key itself, with its name.
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        path: toPointer([...path, key]),
+        message: "is not an allowed property",
+      }));
+    }
+    // A record key that fails its pattern: the key's own message says what is allowed.
+    if (issue.code === "invalid_key") {
+      return [{ path: toPointer(path), message: issue.issues[0]?.message ?? issue.message }];
+    }
+    return [{ path: toPointer(path), message: issue.message }];
+  });
+}
+
+/** Parses the body: 400 with line and column when it is not JSON, 422 for a key given twice. */
+export function parseDocument(text: string): SubmittedDocument {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    const { line, column } = parsed.position;
+    throw new AppError("INVALID_JSON", `${parsed.message} at line ${line}, column ${column}`, {
+      errors: [{ path: "", message: parsed.message, line, column }],
+    });
+  }
+  const doc = { text, tree: parseJsonTree(text), value: parsed.value };
+  const duplicate = doc.tree ? findDuplicateKey(doc.tree) : null;
+  if (duplicate) {
+    const { line, column } = positionAt(text, duplicate.offset);
+    throw new AppError("VALIDATION_FAILED", "A property appears twice in one object", {
+      errors: [
+        {
+          path: duplicate.pointer,
+          message: "appears twice in the same object; keep one",
+          line,
+          column,
+        },
+      ],
+    });
+  }
+  return doc;
+}
+
+/** Reads either format's envelope; 422 (with positions) when it is not a run request. */
+export function readRunRequest(doc: SubmittedDocument, format: "runs" | "legacy"): RunRequest {
+  const body = doc.value;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw invalid(doc, [{ path: "", message: "must be a JSON object" }]);
+  }
+  if (format === "legacy") {
+    const parsed = ZLegacyRunRequest.safeParse(body);
+    if (!parsed.success) throw invalid(doc, zodProblems(parsed.error));
+    return {
+      pipeline: parsed.data.pipeline,
+      config: body,
+      configText: doc.text,
+      configPointer: "",
+      name: parsed.data.project ?? null,
+      labels: {},
+      hold: false,
+      priority: 0,
+    };
+  }
+  const parsed = ZCreateRunRequest.safeParse(body);
+  if (!parsed.success) throw invalid(doc, zodProblems(parsed.error));
+  const configText =
+    (doc.tree && sourceOfProperty(doc.text, doc.tree, "config")) ??
+    JSON.stringify(parsed.data.config);
+  return {
+    pipeline: parsed.data.pipeline,
+    config: parsed.data.config,
+    configText,
+    configPointer: "/config",
+    name: parsed.data.name ?? null,
+    labels: parsed.data.labels ?? {},
+    hold: parsed.data.hold ?? false,
+    priority: parsed.data.priority ?? 0,
+  };
+}

@@ -5,7 +5,7 @@ import { listWorkers } from "../health/heartbeats";
 import { finishRun } from "../runs/finish-run";
 
 /** An attempt younger than this may not be in its worker's heartbeat yet. */
-const GRACE_MS = 30_000;
+const GRACE_MS = 15_000;
 /**
  * A run must look orphaned for this long before it is recovered: several worker
  * heartbeats (every 5 s), so that a Redis restart (heartbeats gone for a moment) or a

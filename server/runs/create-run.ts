@@ -1,5 +1,4 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { ResultSetHeader } from "mysql2";
 import { runEvents, runs, type PipelineRow, type RunRow } from "@/db/schema";
 import { newRunId } from "@/lib/ids";
 import type { RunTrigger } from "@/lib/run-status";
@@ -7,6 +6,7 @@ import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { enqueueRun } from "../queue/run-queue";
+import { groupCommitFor } from "./group-commit";
 
 export interface CreateRunOptions {
   principal: Principal;
@@ -104,7 +104,7 @@ export async function createRun(
     .toSQL();
   let id: number;
   try {
-    const [inserted] = (await ctx.runTransaction([insertRun, insertEvent])) as ResultSetHeader[];
+    const [inserted] = await groupCommitFor(ctx).run([insertRun, insertEvent]);
     id = inserted!.insertId;
   } catch (error) {
     // Two requests with one Idempotency-Key raced: the loser answers with the winner's run.

@@ -350,3 +350,38 @@ describe("the envelope of POST /api/v1/runs", () => {
     expect((await counts()).rows).toBe(before.rows + 1);
   });
 });
+
+describe("group commit", () => {
+  it("stores 30 concurrent submissions, each with its own row, event and job", async () => {
+    const before = await counts();
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        callRoute(postRuns, {
+          method: "POST",
+          path: "/api/v1/runs",
+          headers: json(basicAuth(alice.username, alice.password)),
+          body: JSON.stringify({
+            pipeline: "hello",
+            name: `together-${i}`,
+            config: { name: `n${i}` },
+          }),
+        }),
+      ),
+    );
+    expect(responses.every((r) => r.status === 201)).toBe(true);
+    const created = await Promise.all(
+      responses.map(async (r) => (await r.json()) as { id: string; name: string }),
+    );
+    for (const [i, view] of created.entries()) {
+      const [row] = await ctx.db.select().from(runs).where(eq(runs.publicId, view.id));
+      expect(row?.name).toBe(`together-${i}`);
+      expect(JSON.parse(row!.config)).toEqual({ name: `n${i}` });
+      const events = await ctx.db.select().from(runEvents).where(eq(runEvents.runId, row!.id));
+      expect(events.map((e) => e.toStatus)).toEqual(["queued"]);
+      expect(await ctx.queue.getJobState(jobIdFor(view.id, 1))).toBe("prioritized");
+    }
+    const after = await counts();
+    expect(after.rows).toBe(before.rows + 30);
+    expect(after.jobs).toBe(before.jobs + 30);
+  });
+});

@@ -27,6 +27,8 @@ module.exports = {
     {
       name: "runport-worker",
       script: "dist/worker.cjs",
+      // A small young generation: about 30 MB less idle memory, and cheaper fork/exec.
+      node_args: "--max-semi-space-size=2",
       cwd: __dirname,
       env,
       // Enough for the drain, the grace period of the last cancel and the final writes.
@@ -35,6 +37,7 @@ module.exports = {
     {
       name: "runport-beat",
       script: "dist/beat.cjs",
+      node_args: "--max-semi-space-size=2",
       cwd: __dirname,
       env,
       kill_timeout: 10_000,

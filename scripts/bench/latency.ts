@@ -10,6 +10,8 @@ export interface Latency {
   p99: number;
   min: number;
   max: number;
+  /** Medians of the stages, from the rows' timestamps (ms). */
+  stages: { submitToStored: number; storedToClaimed: number; claimedToSpawned: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -30,6 +32,11 @@ export async function measureLatency(
   await createUser(ctx, { username: "latency", role: "submitter", password });
   const auth = `Basic ${Buffer.from(`latency:${password}`).toString("base64")}`;
   const samples: number[] = [];
+  const stages = {
+    submitToStored: [] as number[],
+    storedToClaimed: [] as number[],
+    claimedToSpawned: [] as number[],
+  };
   for (let i = 0; i < count + 5; i++) {
     const sent = Date.now();
     const response = await fetch(`${baseUrl}/api/v1/runs`, {
@@ -40,23 +47,45 @@ export async function measureLatency(
     const { id } = (await response.json()) as { id: string };
     for (;;) {
       const [row] = await ctx.db
-        .select({ status: runs.status, startedAt: runAttempts.startedAt, pid: runAttempts.pid })
+        .select({
+          status: runs.status,
+          createdAt: runs.createdAt,
+          claimedAt: runs.startedAt,
+          startedAt: runAttempts.startedAt,
+          pid: runAttempts.pid,
+        })
         .from(runs)
         .leftJoin(runAttempts, eq(runAttempts.runId, runs.id))
         .where(eq(runs.publicId, id));
       if (row && isTerminal(row.status)) {
-        if (i >= 5 && row.startedAt && row.pid) samples.push(row.startedAt.getTime() - sent); // first 5 warm up
+        if (i >= 5 && row.startedAt && row.pid && row.claimedAt) {
+          // (the first 5 warm up)
+          samples.push(row.startedAt.getTime() - sent);
+          stages.submitToStored.push(row.createdAt.getTime() - sent);
+          stages.storedToClaimed.push(row.claimedAt.getTime() - row.createdAt.getTime());
+          stages.claimedToSpawned.push(row.startedAt.getTime() - row.claimedAt.getTime());
+        }
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
   const sorted = [...samples].sort((a, b) => a - b);
+  const median = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   return {
     samples: sorted.length,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     min: sorted[0] ?? NaN,
     max: sorted.at(-1) ?? NaN,
+    stages: {
+      submitToStored: median(stages.submitToStored),
+      storedToClaimed: median(stages.storedToClaimed),
+      claimedToSpawned: median(stages.claimedToSpawned),
+    },
   };
 }

@@ -141,6 +141,10 @@ async function main(): Promise<void> {
   console.log(
     `\n(b) from ${latency.samples} sequential runs of hello; min ${fmt(latency.min)} ms, max ${fmt(latency.max)} ms`,
   );
+  const { stages } = latency;
+  console.log(
+    `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, fork/exec)`,
+  );
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify({ at: new Date().toISOString(), throughput: a, latency, rss }, null, 2),

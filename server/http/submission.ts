@@ -30,7 +30,7 @@ export async function handleSubmission(
     principal,
     bodyText,
     format,
-    trigger: format === "legacy" ? "legacy_api" : "api",
+    trigger: principal.via === "session" ? "web" : format === "legacy" ? "legacy_api" : "api",
     dryRun: url.searchParams.get("dryRun") === "true",
     idempotencyKey: idempotencyKeyOf(request),
   });

@@ -3,16 +3,10 @@ import { pipelines } from "@/db/schema";
 import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import { summarize, type PipelineSummary } from "./list-pipelines";
+import type { PipelineDetail } from "@/lib/api-types";
+import { summarize } from "./list-pipelines";
 
-export interface PipelineDetail extends PipelineSummary {
-  version: string;
-  isDev: boolean;
-  schema: Record<string, unknown>;
-  example: unknown;
-  timeoutSeconds: number;
-  maxAttempts: number;
-}
+export type { PipelineDetail };
 
 /**
  * One pipeline with the schema and example of one version (GET /api/v1/pipelines/{name}).

@@ -1,24 +1,10 @@
 import { asc } from "drizzle-orm";
 import { pipelines, type PipelineRow } from "@/db/schema";
 import { compareVersions, resolveVersion } from "@/lib/pipeline-ref";
+import type { PipelineSummary, PipelineVersionSummary } from "@/lib/api-types";
 import type { AppContext } from "../context";
 
-export interface PipelineVersionSummary {
-  version: string;
-  isDev: boolean;
-  title: string;
-  updatedAt: string;
-}
-
-export interface PipelineSummary {
-  name: string;
-  title: string;
-  description: string;
-  /** The version `name` and `name@latest` resolve to (null when only dev versions exist). */
-  latest: string | null;
-  versions: PipelineVersionSummary[];
-  links: { self: string; template: string };
-}
+export type { PipelineSummary, PipelineVersionSummary };
 
 function toVersionSummary(row: PipelineRow): PipelineVersionSummary {
   return {

@@ -19,7 +19,10 @@ import { RUN_STATUSES } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import { toRunView, type RunView } from "./run-view";
+import type { RunList } from "@/lib/api-types";
+import { toRunView } from "./run-view";
+
+export type { RunList };
 
 const ZLabelFilter = z
   .string()
@@ -36,12 +39,6 @@ export const ZListRunsQuery = z.object({
   cursor: z.string().max(40).optional(),
 });
 export type TListRunsQuery = z.infer<typeof ZListRunsQuery>;
-
-export interface RunList {
-  items: RunView[];
-  nextCursor: string | null;
-  total: number;
-}
 
 // Every column but the config, which may be megabytes and is not part of a list item.
 const { config: _config, ...summaryColumns } = getTableColumns(runs);

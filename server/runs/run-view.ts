@@ -1,55 +1,8 @@
 import type { RunAttemptRow, RunEventRow, RunRow } from "@/db/schema";
-import { WES_STATE, type RunStatus } from "@/lib/run-status";
+import type { RunAttemptView, RunEventView, RunView } from "@/lib/api-types";
+import { WES_STATE } from "@/lib/run-status";
 
-/** A run as the API returns it. Lists omit config, events and attempts. */
-export interface RunView {
-  id: string;
-  pipeline: string;
-  pipelineName: string;
-  pipelineVersion: string;
-  name: string | null;
-  labels: Record<string, string>;
-  status: RunStatus;
-  state: string;
-  trigger: string;
-  submitter: string;
-  priority: number;
-  attempt: number;
-  maxAttempts: number;
-  progress: { percent: number | null; message: string | null } | null;
-  exitCode: number | null;
-  error: string | null;
-  logBytes: number;
-  retryOf: string | null;
-  createdAt: string;
-  queuedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  links: { self: string; logs: string; cancel: string; web: string };
-  config?: unknown;
-  events?: RunEventView[];
-  attempts?: RunAttemptView[];
-}
-
-export interface RunEventView {
-  at: string;
-  attempt: number;
-  from: RunStatus | null;
-  to: RunStatus;
-  message: string | null;
-}
-
-export interface RunAttemptView {
-  attempt: number;
-  host: string;
-  pid: number | null;
-  startedAt: string;
-  finishedAt: string | null;
-  exitCode: number | null;
-  signal: string | null;
-  outcome: RunStatus | null;
-  error: string | null;
-}
+export type { RunAttemptView, RunEventView, RunView };
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

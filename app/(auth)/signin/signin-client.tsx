@@ -1,0 +1,62 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { signIn } from "next-auth/react";
+import { useState, type FormEvent } from "react";
+
+/** Username and password, checked by next-auth's credentials provider. */
+export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      username: form.get("username")?.toString() ?? "",
+      password: form.get("password")?.toString() ?? "",
+      redirect: false,
+    });
+    setBusy(false);
+    if (!result || result.error) {
+      setError("Wrong username or password (after several failures, wait a minute and try again).");
+      return;
+    }
+    router.replace(callbackUrl);
+    router.refresh();
+  }
+
+  return (
+    <form
+      onSubmit={(e) => void onSubmit(e)}
+      className="stack"
+      aria-describedby={error ? "signin-error" : undefined}
+    >
+      {error ? (
+        <div id="signin-error" role="alert" className="alert alert-error">
+          {error}
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor="username">Username</label>
+        <input id="username" name="username" autoComplete="username" required autoFocus />
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+        />
+      </div>
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        {busy ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

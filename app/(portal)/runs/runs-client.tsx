@@ -1,0 +1,207 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, type FormEvent } from "react";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
+import { StatusBadge } from "@/components/ui/status-badge";
+import type { RunList } from "@/lib/api-types";
+import { RUN_STATUSES, isTerminal } from "@/lib/run-status";
+import styles from "./runs.module.css";
+
+interface Props {
+  initial: RunList;
+  search: string;
+  pipelines: string[];
+  canFilterBySubmitter: boolean;
+}
+
+const POLL_MS = 3000;
+
+/** The runs table with its filters; refreshes itself every 3 s while the tab is visible. */
+export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }: Props) {
+  const router = useRouter();
+  const [list, setList] = useState(initial);
+  const params = new URLSearchParams(search);
+
+  useEffect(() => setList(initial), [initial]);
+  useEffect(() => {
+    let stopped = false;
+    const refresh = async () => {
+      if (document.visibilityState !== "visible") return;
+      const response = await fetch(`/api/v1/runs?${search}`, { cache: "no-store" }).catch(
+        () => null,
+      );
+      if (!stopped && response?.ok) setList((await response.json()) as RunList);
+    };
+    const timer = setInterval(() => void refresh(), POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [search]);
+
+  function applyFilters(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const next = new URLSearchParams();
+    for (const [key, value] of form.entries())
+      if (typeof value === "string" && value.trim()) next.append(key, value.trim());
+    router.push(`/runs${next.size ? `?${next.toString()}` : ""}`);
+  }
+
+  const older = list.nextCursor ? new URLSearchParams(params) : null;
+  older?.set("cursor", list.nextCursor ?? "");
+  const newest = new URLSearchParams(params);
+  newest.delete("cursor");
+  const filtered = [...params.keys()].some((k) => k !== "cursor");
+
+  return (
+    <main>
+      <div className="page-header">
+        <div>
+          <h1>Runs</h1>
+          <p className="muted">
+            {list.total} run{list.total === 1 ? "" : "s"}
+            {filtered ? " match these filters" : ""} · updates live
+          </p>
+        </div>
+        <Link href="/new" className="btn btn-primary">
+          New run
+        </Link>
+      </div>
+      <form className={`card ${styles.filters}`} onSubmit={applyFilters} aria-label="Filter runs">
+        <div className="field">
+          <label htmlFor="f-status">Status</label>
+          <select id="f-status" name="status" defaultValue={params.get("status") ?? ""}>
+            <option value="">Any</option>
+            {RUN_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-pipeline">Pipeline</label>
+          <select id="f-pipeline" name="pipeline" defaultValue={params.get("pipeline") ?? ""}>
+            <option value="">Any</option>
+            {pipelines.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </div>
+        {canFilterBySubmitter ? (
+          <div className="field">
+            <label htmlFor="f-user">Submitter</label>
+            <input
+              id="f-user"
+              name="user"
+              defaultValue={params.get("user") ?? ""}
+              placeholder="username"
+            />
+          </div>
+        ) : null}
+        <div className={`field ${styles.grow}`}>
+          <label htmlFor="f-q">Search</label>
+          <input
+            id="f-q"
+            name="q"
+            type="search"
+            defaultValue={params.get("q") ?? ""}
+            placeholder="name, id or pipeline"
+          />
+        </div>
+        <div className={styles.actions}>
+          <button type="submit" className="btn">
+            Filter
+          </button>
+          {filtered ? (
+            <Link href="/runs" className="btn">
+              Clear
+            </Link>
+          ) : null}
+        </div>
+      </form>
+      {list.items.length === 0 ? (
+        <div className={`card ${styles.empty}`}>
+          <h2>{filtered ? "No run matches these filters" : "No runs yet"}</h2>
+          <p className="muted">
+            {filtered ? (
+              <>
+                Try other filters, or <Link href="/runs">show all runs</Link>.
+              </>
+            ) : (
+              <>
+                Start one on the <Link href="/new">New run</Link> page, or with <code>curl</code>{" "}
+                (see <Link href="/pipelines">Pipelines</Link>).
+              </>
+            )}
+          </p>
+        </div>
+      ) : (
+        <div className={`card ${styles.tableCard}`}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">Run</th>
+                <th scope="col">Pipeline</th>
+                <th scope="col">Submitter</th>
+                <th scope="col">Submitted</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Progress</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((run) => (
+                <tr key={run.id}>
+                  <td>
+                    <StatusBadge status={run.status} />
+                  </td>
+                  <td>
+                    <Link href={`/runs/${run.id}`} className={styles.runLink}>
+                      {run.name ?? run.id}
+                    </Link>
+                    {run.name ? <div className={styles.id}>{run.id}</div> : null}
+                  </td>
+                  <td>
+                    <code>{run.pipeline}</code>
+                  </td>
+                  <td>{run.submitter}</td>
+                  <td>
+                    <RelativeTime iso={run.createdAt} />
+                  </td>
+                  <td className={styles.nowrap}>{formatDuration(run.startedAt, run.finishedAt)}</td>
+                  <td className={styles.progress}>
+                    {run.progress || !isTerminal(run.status) ? (
+                      <ProgressBar
+                        percent={run.progress?.percent ?? 0}
+                        message={run.progress?.message ?? null}
+                      />
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className={styles.pager} aria-label="Pages">
+        {params.has("cursor") ? (
+          <Link href={`/runs${newest.size ? `?${newest.toString()}` : ""}`} className="btn">
+            ← Newest
+          </Link>
+        ) : null}
+        {older ? (
+          <Link href={`/runs?${older.toString()}`} className="btn">
+            Older →
+          </Link>
+        ) : null}
+      </nav>
+    </main>
+  );
+}

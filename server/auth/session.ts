@@ -1,0 +1,124 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { getToken } from "next-auth/jwt";
+import { and, eq, isNull } from "drizzle-orm";
+import { users } from "@/db/schema";
+import type { AppContext } from "../context";
+import { verifyPassword } from "./passwords";
+import type { Principal } from "./principal";
+import { SignInThrottle } from "./sign-in-throttle";
+
+/** Browser sessions last a working day; the JWT cookie is HttpOnly and SameSite=Lax. */
+const SESSION_SECONDS = 12 * 3600;
+
+const throttles = new WeakMap<AppContext, SignInThrottle>();
+
+function secureCookies(ctx: AppContext): boolean {
+  return ctx.config.publicUrl?.startsWith("https://") ?? false;
+}
+
+/** next-auth for the web sign-in: username + password against the users table. */
+export function createAuthOptions(ctx: AppContext): NextAuthOptions {
+  let throttle = throttles.get(ctx);
+  if (!throttle) throttles.set(ctx, (throttle = new SignInThrottle()));
+  const limiter = throttle;
+  return {
+    secret: ctx.config.authSecret,
+    session: { strategy: "jwt", maxAge: SESSION_SECONDS },
+    useSecureCookies: secureCookies(ctx),
+    pages: { signIn: "/signin", error: "/signin" },
+    providers: [
+      CredentialsProvider({
+        name: "Runport",
+        credentials: {
+          username: { label: "Username", type: "text" },
+          password: { label: "Password", type: "password" },
+        },
+        async authorize(credentials) {
+          const username = credentials?.username?.trim() ?? "";
+          const password = credentials?.password ?? "";
+          if (!username || !password || !limiter.allow(username)) return null;
+          const [user] = await ctx.db
+            .select({ id: users.id, username: users.username, passwordHash: users.passwordHash })
+            .from(users)
+            .where(and(eq(users.username, username), isNull(users.disabledAt)))
+            .limit(1);
+          const ok = await verifyPassword(user?.passwordHash ?? null, password);
+          if (!ok || !user) {
+            limiter.fail(username);
+            return null;
+          }
+          limiter.succeed(username);
+          return { id: String(user.id), name: user.username };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) token.uid = Number(user.id);
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, uid: token.uid };
+      },
+    },
+  };
+}
+
+const principalCache = new WeakMap<
+  AppContext,
+  Map<number, { principal: Principal | null; expires: number }>
+>();
+
+/**
+ * The principal of a browser session cookie, or null. The role and the disabled flag
+ * are read from MySQL (cached for 10 s), so a role change or a disabled account takes
+ * effect without waiting for the session to end.
+ */
+export async function principalFromSession(
+  ctx: AppContext,
+  cookies: Record<string, string>,
+): Promise<Principal | null> {
+  const token = await getToken({
+    req: { headers: {}, cookies } as never,
+    secret: ctx.config.authSecret,
+    secureCookie: secureCookies(ctx),
+  });
+  const uid = typeof token?.uid === "number" ? token.uid : null;
+  if (uid === null) return null;
+  let cache = principalCache.get(ctx);
+  if (!cache)
+    principalCache.set(
+      ctx,
+      (cache = new Map<number, { principal: Principal | null; expires: number }>()),
+    );
+  const hit = cache.get(uid);
+  if (hit && hit.expires > Date.now()) return hit.principal;
+  const [user] = await ctx.db
+    .select({ id: users.id, username: users.username, role: users.role })
+    .from(users)
+    .where(and(eq(users.id, uid), isNull(users.disabledAt)))
+    .limit(1);
+  const principal: Principal | null = user
+    ? { userId: user.id, username: user.username, role: user.role, via: "session" }
+    : null;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(uid, { principal, expires: Date.now() + 10_000 });
+  return principal;
+}
+
+/** Parses a Cookie header into name → value. */
+export function parseCookies(header: string | null): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    try {
+      cookies[name] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      cookies[name] = part.slice(eq + 1).trim();
+    }
+  }
+  return cookies;
+}

@@ -4,6 +4,11 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 
+function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
 /** Username and password, checked by next-auth's credentials provider. */
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
@@ -16,8 +21,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     setBusy(true);
     setError(null);
     const result = await signIn("credentials", {
-      username: form.get("username")?.toString() ?? "",
-      password: form.get("password")?.toString() ?? "",
+      username: text(form, "username"),
+      password: text(form, "password"),
       redirect: false,
     });
     setBusy(false);

@@ -1,6 +1,7 @@
 // Typed ESLint. Besides the recommended rules it enforces the import direction of
 // STYLE.md: app → server → db; worker → server → db; components and lib import neither.
 import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 // Each rule names the alias form (@/server/x) and the relative form (../server/x).
@@ -51,6 +52,11 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-console": "off",
     },
+  },
+  {
+    files: ["**/*.tsx", "components/**/*.ts"],
+    plugins: { "react-hooks": reactHooks },
+    rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
   },
   // The import-direction blocks below apply to product code; tests may reach across layers.
   {

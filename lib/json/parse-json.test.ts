@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  findDuplicateKey,
   locatePointer,
   parseJson,
   parseJsonTree,
@@ -59,5 +60,18 @@ describe("JSON Pointers in text", () => {
       '[\n    {"fastqPath": "a.fq", "fastqCode": "R3"}\n  ]',
     );
     expect(positionAt("ab\ncd", 4)).toEqual({ offset: 4, line: 2, column: 2 });
+  });
+});
+
+describe("findDuplicateKey", () => {
+  it.each([
+    ['{"a": 1, "b": 2}', null],
+    ['{"a": 1, "a": 2}', "/a"],
+    ['{"x": {"a": 1}, "y": {"a": 2}}', null],
+    ['{"list": [{"k": 1}, {"k": 1, "k": 2}]}', "/list/1/k"],
+    ['{"list": [[1, 2], {"z": {"q": 1, "q": 2}}]}', "/list/1/z/q"],
+    ['[{"a~b/c": 1, "a~b/c": 1}]', "/0/a~0b~1c"],
+  ])("in %s finds %s", (text, pointer) => {
+    expect(findDuplicateKey(text)?.pointer ?? null).toBe(pointer);
   });
 });

@@ -2,6 +2,7 @@ import {
   findNodeAtLocation,
   parseTree,
   printParseErrorCode,
+  visit,
   type Node,
   type ParseError,
 } from "jsonc-parser";
@@ -134,33 +135,46 @@ export function sourceOfProperty(text: string, tree: Node, key: string): string 
   return node ? text.slice(node.offset, node.offset + node.length) : null;
 }
 
+/** What a key given twice in one object is told (server and editor alike). */
+export const DUPLICATE_KEY_MESSAGE = "appears twice in the same object; keep one";
+
+type Frame =
+  { kind: "object"; keys: Set<string>; key: string | null } | { kind: "array"; index: number };
+
+/** The JSON Pointer of the value being read, from the scan's stack of containers. */
+function pointerOf(frames: readonly Frame[], last: string): string {
+  const segments = frames.slice(0, -1).map((f) => (f.kind === "array" ? f.index : (f.key ?? "")));
+  return toPointer([...segments, last]);
+}
+
 /**
  * The first property name that appears twice in one object, if any. JSON.parse keeps
- * the last one silently; a config with two `name`s is a mistake worth naming.
+ * the last one silently; a config with two `name`s is a mistake worth naming. A
+ * streaming scan (no tree), so that it stays cheap on documents of megabytes.
  */
-export function findDuplicateKey(tree: Node): { pointer: string; offset: number } | null {
-  const visit = (
-    node: Node,
-    path: (string | number)[],
-  ): { pointer: string; offset: number } | null => {
-    if (node.type === "object") {
-      const seen = new Set<string>();
-      for (const property of node.children ?? []) {
-        const [key, value] = property.children ?? [];
-        if (!key) continue;
-        const name = String(key.value);
-        if (seen.has(name)) return { pointer: toPointer([...path, name]), offset: key.offset };
-        seen.add(name);
-        const found = value ? visit(value, [...path, name]) : null;
-        if (found) return found;
-      }
-    } else if (node.type === "array") {
-      for (const [i, item] of (node.children ?? []).entries()) {
-        const found = visit(item, [...path, i]);
-        if (found) return found;
-      }
-    }
-    return null;
-  };
-  return visit(tree, []);
+export function findDuplicateKey(text: string): { pointer: string; offset: number } | null {
+  const frames: Frame[] = [];
+  let found: { pointer: string; offset: number } | null = null;
+  visit(
+    text,
+    {
+      onObjectBegin: () => void frames.push({ kind: "object", keys: new Set(), key: null }),
+      onObjectEnd: () => void frames.pop(),
+      onArrayBegin: () => void frames.push({ kind: "array", index: 0 }),
+      onArrayEnd: () => void frames.pop(),
+      onObjectProperty: (property, offset) => {
+        const top = frames[frames.length - 1];
+        if (found || top?.kind !== "object") return;
+        if (top.keys.has(property)) found = { pointer: pointerOf(frames, property), offset };
+        top.keys.add(property);
+        top.key = property;
+      },
+      onSeparator: (character) => {
+        const top = frames[frames.length - 1];
+        if (character === "," && top?.kind === "array") top.index++;
+      },
+    },
+    { disallowComments: true },
+  );
+  return found;
 }

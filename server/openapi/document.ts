@@ -62,7 +62,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: [{ name: "runs" }, { name: "pipelines" }, { name: "system" }],
+  tags: [{ name: "runs" }, { name: "pipelines" }, { name: "account" }, { name: "system" }],
   paths: {
     "/api/v1/runs": {
       get: {
@@ -288,6 +288,81 @@ export const openApiDocument = {
           ...ok("The pipeline", "PipelineDetail"),
           ...common,
           "404": problem("No such pipeline or version"),
+        },
+      },
+    },
+    "/api/v1/tokens": {
+      get: {
+        tags: ["account"],
+        summary: "List your API tokens",
+        description:
+          "The caller's own tokens, newest first, revoked and expired ones included. Never the token itself or its hash: only its first characters (`prefix`).",
+        responses: { ...ok("Your tokens", "ApiTokenList"), ...common },
+      },
+      post: {
+        tags: ["account"],
+        summary: "Create an API token (shown once)",
+        description:
+          "Returns the token: the only time it is shown (only its SHA-256 is stored). Use it as the password of HTTP Basic (`curl --user USER:TOKEN`) or as `Authorization: Bearer TOKEN`. Refused (403) when the caller authenticated with a token: sign in, or use your password.",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: { $ref: "#/components/schemas/CreateApiTokenRequest" } },
+          },
+        },
+        responses: {
+          ...ok("Created: the token, shown only this once", "CreatedApiToken", "201"),
+          "400": problem("Malformed JSON (with line and column)"),
+          ...common,
+          "413": problem("The body is larger than 16 KiB"),
+          "415": problem("The body is not sent as application/json"),
+          "422": problem("A bad name or expiry, or an unknown property (JSON Pointers)"),
+        },
+      },
+    },
+    "/api/v1/tokens/{id}": {
+      delete: {
+        tags: ["account"],
+        summary: "Revoke one of your API tokens",
+        description:
+          "The token stops working at once (on other web processes within AUTH_CACHE_SECONDS). Revoking a revoked token succeeds again.",
+        parameters: [
+          {
+            name: "id",
+            in: "path",
+            required: true,
+            schema: { type: "integer" },
+            description: "The token's id",
+          },
+        ],
+        responses: {
+          "204": { description: "Revoked" },
+          ...common,
+          "404": problem("You have no token with this id"),
+        },
+      },
+    },
+    "/api/v1/account/password": {
+      post: {
+        tags: ["account"],
+        summary: "Change your password",
+        description:
+          "Needs the current password. API tokens and browser sessions stay valid. After 5 wrong current passwords, further attempts are refused for a minute (403).",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: { $ref: "#/components/schemas/ChangePasswordRequest" } },
+          },
+        },
+        responses: {
+          "204": { description: "Changed" },
+          "400": problem("Malformed JSON (with line and column)"),
+          ...common,
+          "413": problem("The body is larger than 16 KiB"),
+          "415": problem("The body is not sent as application/json"),
+          "422": problem(
+            "The current password is wrong (`/currentPassword`), or the new one is too short or the same (`/newPassword`); nothing changed",
+          ),
         },
       },
     },

@@ -240,6 +240,74 @@ export const schemas = {
       },
     ],
   },
+  ApiToken: {
+    type: "object",
+    required: ["id", "name", "prefix", "createdAt", "status"],
+    properties: {
+      id: { type: "integer" },
+      name: { type: "string", example: "cluster scripts" },
+      prefix: { type: "string", description: "The token's first characters", example: "rp_x7Kq2b" },
+      createdAt: dateTime,
+      lastUsedAt: nullable({ ...dateTime, description: "Updated at most every five minutes" }),
+      expiresAt: nullable(dateTime),
+      revokedAt: nullable(dateTime),
+      status: { type: "string", enum: ["active", "expired", "revoked"] },
+    },
+  },
+  ApiTokenList: {
+    type: "object",
+    properties: { items: { type: "array", items: { $ref: "#/components/schemas/ApiToken" } } },
+  },
+  CreateApiTokenRequest: {
+    type: "object",
+    required: ["name"],
+    additionalProperties: false,
+    properties: {
+      name: {
+        type: "string",
+        minLength: 1,
+        maxLength: 100,
+        description: "Where the token is used",
+        example: "cluster scripts",
+      },
+      expiresInDays: nullable({
+        type: "integer",
+        minimum: 1,
+        maximum: 3650,
+        description: "Absent or null: never expires",
+      }),
+    },
+  },
+  CreatedApiToken: {
+    type: "object",
+    required: ["id", "name", "token", "prefix", "createdAt", "expiresAt"],
+    properties: {
+      id: { type: "integer" },
+      name: { type: "string" },
+      token: {
+        type: "string",
+        description: "The token: shown only in this answer",
+        example: "rp_x7Kq2bY0cVtq1mZ8n3dE5fGhJkLpQrStUvWxYz01234",
+      },
+      prefix: { type: "string", example: "rp_x7Kq2b" },
+      createdAt: dateTime,
+      expiresAt: nullable(dateTime),
+    },
+  },
+  ChangePasswordRequest: {
+    type: "object",
+    required: ["currentPassword", "newPassword"],
+    additionalProperties: false,
+    properties: {
+      currentPassword: { type: "string" },
+      newPassword: {
+        type: "string",
+        minLength: 10,
+        maxLength: 1024,
+        description: "At least 10 characters, not the current password",
+      },
+    },
+  },
   Health: {
     type: "object",
     properties: {

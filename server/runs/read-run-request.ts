@@ -1,6 +1,7 @@
 import type { Node } from "jsonc-parser";
 import { z } from "zod";
 import {
+  DUPLICATE_KEY_MESSAGE,
   findDuplicateKey,
   locatePointer,
   parseJson,
@@ -108,14 +109,14 @@ export function parseDocument(text: string): SubmittedDocument {
     });
   }
   const doc = { text, tree: parseJsonTree(text), value: parsed.value };
-  const duplicate = doc.tree ? findDuplicateKey(doc.tree) : null;
+  const duplicate = findDuplicateKey(text);
   if (duplicate) {
     const { line, column } = positionAt(text, duplicate.offset);
     throw new AppError("VALIDATION_FAILED", "A property appears twice in one object", {
       errors: [
         {
           path: duplicate.pointer,
-          message: "appears twice in the same object; keep one",
+          message: DUPLICATE_KEY_MESSAGE,
           line,
           column,
         },

@@ -1,26 +1,86 @@
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import { apiTokens, users } from "@/db/schema";
+import type { CreatedApiToken } from "@/lib/account-types";
+import type { Principal } from "../auth/principal";
+import { generateToken, hashToken, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import { generateToken, hashToken, TOKEN_PREFIX } from "../auth/tokens";
+import { parseAccountRequest } from "./read-account-request";
 
-/** Creates an API token for a user and returns it: the only time it can be seen. */
-export async function createApiToken(
-  ctx: Pick<AppContext, "db">,
-  options: { username: string; name: string; expiresAt?: Date },
-): Promise<{ id: number; token: string; name: string }> {
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Body of `POST /api/v1/tokens`. */
+export const ZCreateApiTokenRequest = z.strictObject({
+  name: z
+    .string({ error: "is required: a name that says where the token is used" })
+    .trim()
+    .min(1, "is required: a name that says where the token is used")
+    .max(100, "must be at most 100 characters"),
+  expiresInDays: z
+    .number({ error: "must be a whole number of days" })
+    .int("must be a whole number of days")
+    .min(1, "must be at least 1 day")
+    .max(3650, "must be at most 3650 days (10 years)")
+    .nullish(),
+});
+export type TCreateApiTokenRequest = z.input<typeof ZCreateApiTokenRequest>;
+
+/** Whose token: the caller (API, account page) or a user by name (the CLI, tests). */
+type Owner = { principal: Principal } | { username: string };
+
+async function ownerId(ctx: Pick<AppContext, "db">, owner: Owner): Promise<number> {
+  if ("principal" in owner) {
+    // A leaked token must not be able to mint others that outlive its revocation.
+    if (owner.principal.via === "token") {
+      throw new AppError(
+        "FORBIDDEN",
+        "An API token cannot create tokens: sign in, or use your password with HTTP Basic",
+      );
+    }
+    return owner.principal.userId;
+  }
   const [user] = await ctx.db
     .select({ id: users.id })
     .from(users)
-    .where(eq(users.username, options.username));
-  if (!user) throw new AppError("NOT_FOUND", `There is no user "${options.username}"`);
-  const token = generateToken();
-  const [result] = await ctx.db.insert(apiTokens).values({
-    userId: user.id,
-    name: options.name.slice(0, 100),
-    tokenHash: hashToken(token),
-    tokenPrefix: token.slice(0, TOKEN_PREFIX.length + 6),
-    expiresAt: options.expiresAt ?? null,
+    .where(eq(users.username, owner.username));
+  if (!user) throw new AppError("NOT_FOUND", `There is no user "${owner.username}"`);
+  return user.id;
+}
+
+/**
+ * Creates an API token and returns it: the only time it can be seen (only its SHA-256
+ * is stored). 422 for a bad name or expiry; 403 when the caller authenticated with a token.
+ */
+export async function createApiToken(
+  ctx: Pick<AppContext, "db">,
+  options: Owner & TCreateApiTokenRequest,
+): Promise<CreatedApiToken> {
+  const input = parseAccountRequest(ZCreateApiTokenRequest, {
+    name: options.name,
+    expiresInDays: options.expiresInDays,
   });
-  return { id: result.insertId, token, name: options.name };
+  const userId = await ownerId(ctx, options);
+  const token = generateToken();
+  const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
+  const createdAt = new Date();
+  const expiresAt = input.expiresInDays
+    ? new Date(createdAt.getTime() + input.expiresInDays * DAY_MS)
+    : null;
+  const [result] = await ctx.db.insert(apiTokens).values({
+    userId,
+    name: input.name,
+    tokenHash: hashToken(token),
+    tokenPrefix: prefix,
+    createdAt,
+    expiresAt,
+  });
+  return {
+    id: result.insertId,
+    name: input.name,
+    token,
+    prefix,
+    createdAt: createdAt.toISOString(),
+    expiresAt: expiresAt?.toISOString() ?? null,
+  };
 }

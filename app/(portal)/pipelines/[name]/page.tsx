@@ -1,0 +1,185 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CodeBlock } from "@/components/pipelines/code-block";
+import { SchemaTable } from "@/components/pipelines/schema-table";
+import { SpreadsheetTemplate } from "@/components/pipelines/spreadsheet-template";
+import { SubmitSnippets } from "@/components/pipelines/submit-snippets";
+import { VersionLinks } from "@/components/pipelines/version-links";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { canSubmit } from "@/lib/roles";
+import { schemaFields, schemaOverview } from "@/lib/schema/schema-fields";
+import { requirePagePrincipal } from "@/server/http/page-auth";
+import { getAppContext } from "@/server/http/app-context";
+import { findPipeline } from "./find-pipeline";
+import styles from "./pipeline.module.css";
+
+type Params = Promise<{ name: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  return { title: (await params).name };
+}
+
+/** The origin clients reach this server at, from the request (snippets show it). */
+async function requestOrigin(): Promise<string> {
+  const h = await headers();
+  const host = h.get("host") ?? "";
+  const proto = (h.get("x-forwarded-proto") ?? "http").split(",")[0]?.trim();
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
+    return "http://localhost:3000";
+  }
+  return `${proto === "https" ? "https" : "http"}://${host}`;
+}
+
+function formatSeconds(total: number): string {
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return [h ? `${h} h` : "", m ? `${m} min` : "", s || total === 0 ? `${s} s` : ""]
+    .filter(Boolean)
+    .join(" ");
+}
+
+/** One pipeline version: what it does, its config fields, an example, curl, the template. */
+export default async function PipelinePage(props: { params: Params; searchParams: SearchParams }) {
+  const { name } = await props.params;
+  const asked = (await props.searchParams).version;
+  const requested = Array.isArray(asked) ? asked[0] : asked;
+  const self = `/pipelines/${encodeURIComponent(name)}`;
+  const principal = await requirePagePrincipal(
+    requested ? `${self}?version=${encodeURIComponent(requested)}` : self,
+  );
+  const found = await findPipeline(getAppContext(), name, requested);
+  if (found.kind === "no-pipeline") notFound();
+  if (found.kind === "no-version") {
+    const other = found.pipeline;
+    return (
+      <main>
+        <p className={styles.crumbs}>
+          <Link href="/pipelines">Pipelines</Link> / {other.name}
+        </p>
+        <h1>{other.title}</h1>
+        <div className={`alert alert-error ${styles.missing}`} role="alert">
+          <p>
+            <code>{other.name}</code> has no version <code>{requested}</code>. Pick one of these:
+          </p>
+          <VersionLinks
+            name={other.name}
+            versions={other.versions}
+            latest={other.latest}
+            label={`Versions of ${other.name}`}
+          />
+        </div>
+      </main>
+    );
+  }
+
+  const pipeline = found.pipeline;
+  const ref = `${pipeline.name}@${pipeline.version}`;
+  const fields = schemaFields(pipeline.schema);
+  const overview = schemaOverview(pipeline.schema);
+  const updatedAt = pipeline.versions.find((v) => v.version === pipeline.version)?.updatedAt;
+  const retries = pipeline.maxAttempts - 1;
+  return (
+    <main>
+      <p className={styles.crumbs}>
+        <Link href="/pipelines">Pipelines</Link> / {pipeline.name}
+      </p>
+      <div className="page-header">
+        <div>
+          <h1>{pipeline.title}</h1>
+          <p className={styles.ref}>
+            <code>{ref}</code>
+            {pipeline.version === pipeline.latest ? (
+              <span className={styles.latest}>latest</span>
+            ) : null}
+            {pipeline.isDev ? <span className={styles.dev}>development version</span> : null}
+          </p>
+        </div>
+        {canSubmit(principal.role) ? (
+          <Link href={`/new?pipeline=${encodeURIComponent(ref)}`} className="btn btn-primary">
+            Start a run
+          </Link>
+        ) : (
+          <p className="muted">Your role ({principal.role}) can look but not start runs.</p>
+        )}
+      </div>
+      <p className={styles.description}>{pipeline.description}</p>
+
+      <dl className={`card ${styles.facts}`}>
+        <div className={styles.versions}>
+          <dt>Version</dt>
+          <dd>
+            <VersionLinks
+              name={pipeline.name}
+              versions={pipeline.versions}
+              latest={pipeline.latest}
+              current={pipeline.version}
+              label={`Versions of ${pipeline.name}`}
+            />
+          </dd>
+        </div>
+        <div>
+          <dt>Timeout</dt>
+          <dd>{formatSeconds(pipeline.timeoutSeconds)}</dd>
+        </div>
+        <div>
+          <dt>Attempts</dt>
+          <dd title="A platform error (lost worker, could not start) is retried; a failure of the pipeline itself is not.">
+            {pipeline.maxAttempts}{" "}
+            <span className="muted">
+              {retries > 0
+                ? `(${retries} ${retries === 1 ? "retry" : "retries"} after a platform error)`
+                : "(no retry)"}
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>Registered</dt>
+          <dd>
+            <RelativeTime iso={updatedAt ?? null} />
+          </dd>
+        </div>
+      </dl>
+
+      <section aria-labelledby="fields">
+        <h2 id="fields">Config fields</h2>
+        <p className="muted">
+          {overview.description ? `${overview.description} ` : ""}
+          {fields.length} field{fields.length === 1 ? "" : "s"}; a required field must be present in
+          its object (for <code>list[].field</code>: in every item).
+          {overview.closed ? " No other top-level properties are allowed." : ""}
+        </p>
+        {fields.length > 0 ? (
+          <div className={`card ${styles.flush}`}>
+            <SchemaTable fields={fields} caption={`Config fields of ${ref}`} />
+          </div>
+        ) : (
+          <p className="card">This schema declares no fields: any JSON object is accepted.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="example">
+        <h2 id="example">Example config</h2>
+        <CodeBlock code={JSON.stringify(pipeline.example, null, 2)} label="example config" />
+      </section>
+
+      <section aria-labelledby="curl">
+        <h2 id="curl">Submit with curl</h2>
+        <SubmitSnippets
+          origin={await requestOrigin()}
+          refName={ref}
+          example={pipeline.example}
+          allowsPipelineKey={overview.properties.includes("pipeline") || !overview.closed}
+        />
+      </section>
+
+      <section aria-labelledby="template">
+        <h2 id="template">Spreadsheet template</h2>
+        <SpreadsheetTemplate name={pipeline.name} version={pipeline.version} />
+      </section>
+    </main>
+  );
+}

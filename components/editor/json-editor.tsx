@@ -1,0 +1,161 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import type * as Monaco from "monaco-editor";
+import type { TextProblem } from "@/lib/schema/check-config-text";
+import styles from "./json-editor.module.css";
+
+export interface JsonEditorHandle {
+  getValue(): string;
+  setValue(text: string): void;
+  reveal(line: number, column: number): void;
+  focus(): void;
+}
+
+interface Props {
+  initialValue: string;
+  /** The pipeline's JSON Schema: completion and hover docs come from it. */
+  schema: Record<string, unknown> | null;
+  schemaUri: string;
+  problems: TextProblem[];
+  /** Called on every change; read the text with the handle (cheap on big documents). */
+  onChange: () => void;
+  onSubmit: () => void;
+  onReady: (handle: JsonEditorHandle) => void;
+  ariaLabel: string;
+}
+
+type MonacoModule = typeof Monaco;
+
+/** Monaco's workers come from the app's own bundle, never from a CDN. */
+function configureWorkers(): void {
+  const scope = self as unknown as { MonacoEnvironment?: Monaco.Environment };
+  scope.MonacoEnvironment ??= {
+    getWorker(_id: string, label: string) {
+      if (label === "json") {
+        return new Worker(new URL("monaco-editor/language/json/json.worker.js", import.meta.url), {
+          type: "module",
+        });
+      }
+      return new Worker(new URL("monaco-editor/editor/editor.worker.js", import.meta.url), {
+        type: "module",
+      });
+    },
+  };
+}
+
+/**
+ * The JSON editor of the new-run page: Monaco, loaded on demand from the bundle, with
+ * completion and hover from the pipeline's schema, and the markers the page computes
+ * with the server's validator (Monaco's own validation is off, so every message is the
+ * server's). Ctrl/Cmd+Enter submits.
+ */
+export function JsonEditor(props: Props) {
+  const container = useRef<HTMLDivElement>(null);
+  const monacoRef = useRef<MonacoModule | null>(null);
+  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  const [state, setState] = useState<"loading" | "ready" | "failed">("loading");
+
+  useEffect(() => {
+    let disposed = false;
+    let editor: Monaco.editor.IStandaloneCodeEditor | null = null;
+    void (async () => {
+      try {
+        configureWorkers();
+        const monaco = await import("monaco-editor");
+        if (disposed || !container.current) return;
+        monacoRef.current = monaco;
+        const uri = monaco.Uri.parse(
+          `runport://config/${Math.random().toString(36).slice(2)}.json`,
+        );
+        const model = monaco.editor.createModel(latest.current.initialValue, "json", uri);
+        editor = monaco.editor.create(container.current, {
+          model,
+          automaticLayout: true,
+          minimap: { enabled: false },
+          stickyScroll: { enabled: false },
+          scrollBeyondLastLine: false,
+          fontSize: 13,
+          tabSize: 2,
+          fixedOverflowWidgets: true,
+          ariaLabel: latest.current.ariaLabel,
+          renderValidationDecorations: "on",
+        });
+        editorRef.current = editor;
+        editor.onDidChangeModelContent(() => latest.current.onChange());
+        editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () =>
+          latest.current.onSubmit(),
+        );
+        setState("ready");
+        latest.current.onReady({
+          getValue: () => model.getValue(),
+          setValue: (text) =>
+            editor?.executeEdits("runport", [{ range: model.getFullModelRange(), text }]),
+          reveal: (line, column) => {
+            editor?.setPosition({ lineNumber: line, column });
+            editor?.revealPositionInCenter({ lineNumber: line, column });
+            editor?.focus();
+          },
+          focus: () => editor?.focus(),
+        });
+      } catch (error) {
+        console.error("the editor could not load", error);
+        if (!disposed) setState("failed");
+      }
+    })();
+    return () => {
+      disposed = true;
+      editor?.getModel()?.dispose();
+      editor?.dispose();
+      editorRef.current = null;
+    };
+  }, []);
+
+  // Completion and hover from the schema (Monaco's validation stays off: the server's
+  // messages come through the markers below).
+  const { schema, schemaUri, problems } = props;
+  useEffect(() => {
+    const monaco = monacoRef.current;
+    const model = editorRef.current?.getModel();
+    if (!monaco || !model) return;
+    monaco.json.jsonDefaults.setDiagnosticsOptions({
+      validate: false,
+      allowComments: false,
+      enableSchemaRequest: false,
+      schemas: schema ? [{ uri: schemaUri, fileMatch: [model.uri.toString()], schema }] : [],
+    });
+  }, [schema, schemaUri, state]);
+
+  useEffect(() => {
+    const monaco = monacoRef.current;
+    const model = editorRef.current?.getModel();
+    if (!monaco || !model) return;
+    monaco.editor.setModelMarkers(
+      model,
+      "runport",
+      problems.map((p) => ({
+        severity: monaco.MarkerSeverity.Error,
+        message: p.path ? `${p.path}: ${p.message}` : p.message,
+        startLineNumber: p.line,
+        startColumn: p.column,
+        endLineNumber: p.endLine,
+        endColumn: p.endColumn,
+      })),
+    );
+  }, [problems, state]);
+
+  return (
+    <div className={styles.frame}>
+      <div ref={container} className={styles.editor} data-state={state} data-testid="json-editor" />
+      {state === "loading" ? <div className={styles.overlay}>Loading the editor…</div> : null}
+      {state === "failed" ? (
+        <div className={styles.overlay} role="alert">
+          The editor could not load. Reload the page; if it persists, submit with curl (see the
+          pipeline&apos;s page).
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import type { ValidateFunction } from "ajv";
+import {
+  DUPLICATE_KEY_MESSAGE,
+  findDuplicateKey,
+  locatePointer,
+  parseJson,
+  parseJsonTree,
+  positionAt,
+} from "../json/parse-json";
+import { validateWith } from "./validate-config";
+
+/** A problem located in the text, for an editor marker and the problems list. */
+export interface TextProblem {
+  path: string;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface CheckResult {
+  problems: TextProblem[];
+  /** The parsed document when it is JSON. */
+  value?: unknown;
+}
+
+function span(text: string, offset: number, length: number): Omit<TextProblem, "path" | "message"> {
+  const start = positionAt(text, offset);
+  const end = positionAt(text, offset + Math.max(1, length));
+  return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+/**
+ * Checks a config's text exactly as the server checks a submission: JSON syntax, keys
+ * given twice, then the pipeline's schema — with the same messages (the same code:
+ * lib/json/parse-json.ts and ./validate-config.ts), each located in the text.
+ */
+export function checkConfigText(text: string, validate: ValidateFunction | null): CheckResult {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    return {
+      problems: [{ path: "", message: parsed.message, ...span(text, parsed.position.offset, 1) }],
+    };
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) {
+    const key = JSON.stringify(duplicate.pointer.split("/").pop() ?? "").length;
+    return {
+      problems: [
+        {
+          path: duplicate.pointer,
+          message: DUPLICATE_KEY_MESSAGE,
+          ...span(text, duplicate.offset, key),
+        },
+      ],
+      value: parsed.value,
+    };
+  }
+  if (!validate) return { problems: [], value: parsed.value };
+  const problems = validateWith(validate, parsed.value);
+  if (problems.length === 0) return { problems: [], value: parsed.value };
+  const tree = parseJsonTree(text);
+  const located = problems.map(({ atKey, ...p }) => {
+    if (!tree) return { ...p, ...span(text, 0, 1) };
+    const at = locatePointer(text, tree, p.path, { key: atKey ?? false });
+    return { ...p, ...span(text, at.offset, at.length) };
+  });
+  located.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { problems: located, value: parsed.value };
+}

@@ -1,0 +1,86 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { users } from "@/db/schema";
+import { credentialCache } from "../auth/authenticate";
+import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../auth/passwords";
+import type { Principal } from "../auth/principal";
+import { SignInThrottle } from "../auth/sign-in-throttle";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+import { parseAccountRequest } from "./read-account-request";
+
+/** Body of `POST /api/v1/account/password`. */
+export const ZChangePasswordRequest = z
+  .strictObject({
+    currentPassword: z
+      .string({ error: "is required: your current password" })
+      .min(1, "is required: your current password")
+      .max(1024, "must be at most 1024 characters"),
+    newPassword: z
+      .string({ error: "is required" })
+      .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+      .max(1024, "must be at most 1024 characters"),
+  })
+  .refine((body) => body.newPassword !== body.currentPassword, {
+    path: ["newPassword"],
+    message: "must differ from the current password",
+  });
+export type TChangePasswordRequest = z.input<typeof ZChangePasswordRequest>;
+
+// A stolen session must not become a way to guess the password: after 5 wrong
+// current passwords the user waits a minute (doubling), as on the sign-in form.
+const throttles = new WeakMap<AppContext, SignInThrottle>();
+
+function throttleOf(ctx: AppContext): SignInThrottle {
+  let throttle = throttles.get(ctx);
+  if (!throttle) throttles.set(ctx, (throttle = new SignInThrottle()));
+  return throttle;
+}
+
+/**
+ * Changes the caller's password (POST /api/v1/account/password). 422 when a field is
+ * invalid or the current password is wrong (nothing changes); 403 after too many wrong
+ * current passwords. The new password is stored as argon2id, and this process forgets
+ * the user's cached credentials at once (others within AUTH_CACHE_SECONDS). API tokens
+ * and browser sessions stay valid.
+ */
+export async function changePassword(
+  ctx: AppContext,
+  options: { principal: Principal } & TChangePasswordRequest,
+): Promise<void> {
+  const input = parseAccountRequest(ZChangePasswordRequest, {
+    currentPassword: options.currentPassword,
+    newPassword: options.newPassword,
+  });
+  const { userId } = options.principal;
+  const throttle = throttleOf(ctx);
+  const key = `uid:${userId}`;
+  if (!throttle.allow(key)) {
+    throw new AppError(
+      "FORBIDDEN",
+      "Too many wrong current passwords: wait a minute, then try again",
+    );
+  }
+  const [user] = await ctx.db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.disabledAt)))
+    .limit(1);
+  if (!user) throw new AppError("NOT_FOUND", "Your account no longer exists or is disabled");
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throttle.fail(key);
+    throw new AppError("VALIDATION_FAILED", "The current password is wrong: nothing was changed", {
+      errors: [{ path: "/currentPassword", message: "is not your current password" }],
+    });
+  }
+  throttle.succeed(key);
+  // Conditional on the hash just verified: of two concurrent changes, only one wins.
+  const [result] = await ctx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(input.newPassword), updatedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, user.passwordHash)));
+  credentialCache(ctx).forgetUser(userId);
+  if (result.affectedRows !== 1) {
+    throw new AppError("CONFLICT", "The password was changed meanwhile: nothing was changed");
+  }
+}

@@ -1,0 +1,32 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { apiTokens } from "@/db/schema";
+import type { ApiTokenView } from "@/lib/account-types";
+import { credentialCache } from "../auth/authenticate";
+import type { Principal } from "../auth/principal";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+import { toApiTokenView } from "./api-token-view";
+
+/**
+ * Revokes one of the caller's own tokens (DELETE /api/v1/tokens/{id}). Another user's
+ * token or an unknown id is a 404 (no hint that it exists). Revoking twice keeps the
+ * first revocation time and succeeds. This process forgets the user's cached credentials
+ * at once; other web processes within AUTH_CACHE_SECONDS.
+ */
+export async function revokeApiToken(
+  ctx: AppContext,
+  options: { principal: Principal; tokenId: string | number },
+): Promise<ApiTokenView> {
+  const id = String(options.tokenId);
+  const notFound = new AppError("NOT_FOUND", `You have no API token with id "${id}"`);
+  if (!/^[1-9][0-9]{0,15}$/.test(id)) throw notFound;
+  const mine = and(eq(apiTokens.id, Number(id)), eq(apiTokens.userId, options.principal.userId));
+  await ctx.db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(mine, isNull(apiTokens.revokedAt)));
+  const [row] = await ctx.db.select().from(apiTokens).where(mine).limit(1);
+  if (!row) throw notFound;
+  credentialCache(ctx).forgetUser(options.principal.userId);
+  return toApiTokenView(row);
+}

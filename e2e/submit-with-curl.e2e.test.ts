@@ -4,35 +4,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { cli, curl } from "./support/cli";
 import { fastqFacts } from "./support/fastq-facts";
 
 const exec = promisify(execFile);
 const baseUrl = inject("baseUrl");
 const runsDir = inject("runsDir");
-const stackEnv = inject("stackEnv");
 const exampleDir = path.resolve("pipelines/fastq-qc");
 const password = "alice-password-123";
-
-/** The CLI as an operator runs it, against the stack's database. */
-async function cli(...args: string[]): Promise<string> {
-  const { stdout } = await exec(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
-    env: { ...process.env, ...stackEnv, LOG_LEVEL: "warn" },
-  });
-  return stdout.trim();
-}
-
-async function curl(
-  args: string[],
-  cwd = process.cwd(),
-): Promise<{ status: number; body: string }> {
-  const { stdout } = await exec(
-    "curl",
-    ["--silent", "--show-error", "--write-out", "\n%{http_code}", ...args],
-    { cwd },
-  );
-  const newline = stdout.lastIndexOf("\n");
-  return { status: Number(stdout.slice(newline + 1)), body: stdout.slice(0, newline) };
-}
 
 async function waitForRun(id: string, auth: string): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 60_000;

@@ -32,11 +32,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
       </button>
       <span role="status" className="sr-only">
         {state === "copied" ? `${label} copied` : ""}
-        {state === "manual" ? `Copying is not available here: select the ${label} and press Ctrl+C` : ""}
+        {state === "manual"
+          ? `Copying is not available here: select the ${label} and press Ctrl+C`
+          : ""}
       </span>
-      {state === "manual" ? (
-        <span className="muted">Select it and press Ctrl+C</span>
-      ) : null}
+      {state === "manual" ? <span className="muted">Select it and press Ctrl+C</span> : null}
     </>
   );
 }

@@ -22,7 +22,8 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiTo
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const name = String(data.get("name") ?? "").trim();
+    const rawName = data.get("name");
+    const name = typeof rawName === "string" ? rawName.trim() : "";
     const days = Number(data.get("expiresInDays") ?? 0);
     if (!name) {
       setProblem({ name: "Give the token a name that says where it is used." });
@@ -67,7 +68,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiTo
           aria-describedby={problem.name ? "token-name-error" : undefined}
         />
         {problem.name ? (
-          <span id="token-name-error" className={styles.fieldError}>
+          <span id="token-name-error" className={styles.fieldError} role="alert">
             {problem.name}
           </span>
         ) : null}
@@ -88,7 +89,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiTo
           ))}
         </select>
         {problem.expiry ? (
-          <span id="token-expiry-error" className={styles.fieldError}>
+          <span id="token-expiry-error" className={styles.fieldError} role="alert">
             {problem.expiry}
           </span>
         ) : null}

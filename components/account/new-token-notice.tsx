@@ -20,18 +20,13 @@ export function NewTokenNotice({ created, username, origin, onDone }: Props) {
   useEffect(() => box.current?.focus(), [created.id]);
   const curl = `curl --user ${username}:${created.token} ${origin}/api/v1/runs`;
   return (
-    <section
-      ref={box}
-      tabIndex={-1}
-      className={styles.newToken}
-      aria-labelledby="new-token-title"
-    >
+    <section ref={box} tabIndex={-1} className={styles.newToken} aria-labelledby="new-token-title">
       <h3 id="new-token-title" className={styles.newTokenTitle}>
         Copy your new token “{created.name}” now
       </h3>
       <p className={styles.warning}>
-        <strong>It will not be shown again.</strong> Keep it where your scripts read secrets, not
-        in the script itself. If you lose it, revoke it and create another.
+        <strong>It will not be shown again.</strong> Keep it where your scripts read secrets, not in
+        the script itself. If you lose it, revoke it and create another.
       </p>
       <div className="field">
         <label htmlFor="new-token-value">Token</label>
@@ -48,16 +43,17 @@ export function NewTokenNotice({ created, username, origin, onDone }: Props) {
         </div>
       </div>
       <div className="field">
-        <label htmlFor="new-token-curl">Try it: list your runs with curl</label>
+        <span id="new-token-curl-label" className={styles.label}>
+          Try it: list your runs with curl
+        </span>
         <div className={styles.copyRow}>
-          <input
+          <pre
             id="new-token-curl"
-            className={styles.secret}
-            readOnly
-            value={curl}
-            spellCheck={false}
-            onFocus={(event) => event.currentTarget.select()}
-          />
+            className={styles.command}
+            aria-labelledby="new-token-curl-label"
+          >
+            {curl}
+          </pre>
           <CopyButton text={curl} label="curl command" />
         </div>
         <p className={`muted ${styles.hint}`}>

@@ -4,6 +4,18 @@ import styles from "./schema-table.module.css";
 
 const MAX_VALUE_CHARS = 60;
 
+/** Fixed shares keep the table inside the page; long values wrap inside their cell. */
+const COLUMNS = [
+  { label: "Field", width: "17%" },
+  { label: "Type", width: "13%" },
+  { label: "Required", width: "8%" },
+  { label: "Description", width: "22%" },
+  { label: "Allowed values", width: "9%" },
+  { label: "Default", width: "9%" },
+  { label: "Examples", width: "12%" },
+  { label: "Constraints", width: "10%" },
+];
+
 /** A JSON value as it is written in a config, shortened when long (full text on hover). */
 function Value({ value }: { value: unknown }) {
   const text = JSON.stringify(value) ?? String(value);
@@ -42,7 +54,12 @@ function FieldName({ field }: { field: SchemaField }) {
   const name = field.path.slice(prefix.length);
   return (
     <code className={styles.path}>
-      {prefix ? <span className={styles.prefix}>{prefix}</span> : null}
+      {prefix ? (
+        <>
+          <span className={styles.prefix}>{prefix}</span>
+          <wbr />
+        </>
+      ) : null}
       <strong>{name}</strong>
     </code>
   );
@@ -84,29 +101,31 @@ export function SchemaTable({ fields, caption }: { fields: SchemaField[]; captio
     <div className={styles.scroll}>
       <table className={`table ${styles.table}`}>
         <caption className="sr-only">{caption}</caption>
+        <colgroup>
+          {COLUMNS.map((c) => (
+            <col key={c.label} style={{ width: c.width }} />
+          ))}
+        </colgroup>
         <thead>
           <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Type</th>
-            <th scope="col">Required</th>
-            <th scope="col">Description</th>
-            <th scope="col">Allowed values</th>
-            <th scope="col">Default</th>
-            <th scope="col">Examples</th>
-            <th scope="col">Constraints</th>
+            {COLUMNS.map((c) => (
+              <th key={c.label} scope="col">
+                {c.label}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {fields.map((field) => (
             <tr key={field.path} className={field.depth > 0 ? styles.nested : undefined}>
               <th scope="row" className={styles.field}>
-                <div style={{ paddingLeft: `${field.depth * 18}px` }}>
+                <div className={styles.indent} style={{ paddingLeft: `${field.depth * 16}px` }}>
                   {field.depth > 0 ? <span className={styles.branch} aria-hidden="true" /> : null}
                   <FieldName field={field} />
                   {field.title ? <div className={styles.title}>{field.title}</div> : null}
                 </div>
               </th>
-              <td className={styles.typeCell}>
+              <td>
                 <TypeCell field={field} />
               </td>
               <td>
@@ -116,7 +135,7 @@ export function SchemaTable({ fields, caption }: { fields: SchemaField[]; captio
                   <span className="muted">optional</span>
                 )}
               </td>
-              <td className={styles.description}>
+              <td>
                 {field.description ?? <Dash />}
                 {field.notes.map((note) => (
                   <div key={note} className={styles.note}>
@@ -138,7 +157,7 @@ export function SchemaTable({ fields, caption }: { fields: SchemaField[]; captio
               <td>
                 <Values values={field.examples} />
               </td>
-              <td className={styles.constraints}>
+              <td>
                 {field.constraints.length > 0 ? (
                   <ul className={styles.values}>
                     {field.constraints.map((c) => (

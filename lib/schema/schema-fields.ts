@@ -4,6 +4,10 @@
  * their path (`dataFiles[].fastqCode`). Local `$ref`s are followed (a cycle stops the
  * walk with a note) and `allOf` parts are merged, so that fastq-qc's pattern-in-allOf
  * shows as a second pattern of the same field. Pure: no I/O.
+ *
+ * Longer than the house's 250 lines on purpose: resolving (`$ref`, `allOf`), describing
+ * (types, limits in words) and walking share private helpers and one row type; split,
+ * each part would have to export internals that nothing else should use.
  */
 
 type Schema = Record<string, unknown>;
@@ -251,97 +255,97 @@ interface Place {
   required: boolean;
 }
 
-class Walker {
-  readonly rows: SchemaField[] = [];
-  constructor(private readonly root: Schema) {}
+/** The walk's state: the whole schema (for `$ref`) and the rows found so far. */
+interface Walk {
+  root: Schema;
+  rows: SchemaField[];
+}
 
-  properties(r: Resolved, parentPath: string, depth: number): void {
-    const props = isSchema(r.schema.properties) ? r.schema.properties : {};
-    const required = Array.isArray(r.schema.required) ? r.schema.required : [];
-    for (const [key, sub] of Object.entries(props)) {
-      const place = { path: childPath(parentPath, key), name: key, depth, required: false };
-      this.visit(sub, r.stack, { ...place, required: required.includes(key) });
-    }
-    const extra = r.schema.additionalProperties;
-    if (isSchema(extra) && Object.keys(extra).length > 0) {
-      const path = parentPath ? `${parentPath}.*` : "*";
-      this.visit(extra, r.stack, { path, name: "*", depth, required: false });
-    }
+function walkProperties(walk: Walk, r: Resolved, parentPath: string, depth: number): void {
+  const props = isSchema(r.schema.properties) ? r.schema.properties : {};
+  const required = Array.isArray(r.schema.required) ? r.schema.required : [];
+  for (const [key, sub] of Object.entries(props)) {
+    const place = { path: childPath(parentPath, key), name: key, depth };
+    visit(walk, sub, r.stack, { ...place, required: required.includes(key) });
   }
+  const extra = r.schema.additionalProperties;
+  if (isSchema(extra) && Object.keys(extra).length > 0) {
+    const path = parentPath ? `${parentPath}.*` : "*";
+    visit(walk, extra, r.stack, { path, name: "*", depth, required: false });
+  }
+}
 
-  visit(raw: unknown, stack: RefFrame[], place: Place): void {
-    const r = resolve(raw, this.root, stack, place.path);
-    const field = this.describe(r, place);
-    this.rows.push(field);
-    if (r.cycleOf !== undefined) {
-      field.notes.push(`recursive: has the same fields as ${r.cycleOf || "the whole config"}`);
-      return;
-    }
-    if (place.depth >= MAX_DEPTH) return;
-    this.properties(r, place.path, place.depth + 1);
-    const tuple = r.schema.prefixItems ?? (Array.isArray(r.schema.items) ? r.schema.items : null);
-    if (Array.isArray(tuple)) {
-      tuple.forEach((sub, i) =>
-        this.visit(sub, r.stack, {
-          path: `${place.path}[${i}]`,
-          name: `[${i}]`,
-          depth: place.depth + 1,
-          required: false,
-        }),
-      );
-    }
-    const items = r.schema.items;
-    if (!isSchema(items)) return;
-    const item = resolve(items, this.root, r.stack, `${place.path}[]`);
-    const itemPlace = { path: `${place.path}[]`, name: "[]", depth: place.depth + 1 };
-    if (item.cycleOf !== undefined) {
-      field.notes.push(
-        `recursive: each item has the same fields as ${item.cycleOf || "the config"}`,
-      );
-    } else if (isSchema(item.schema.properties)) {
-      if (item.schema.additionalProperties === false)
-        field.constraints.push("each item: no other properties");
-      this.properties(item, itemPlace.path, itemPlace.depth);
-    } else if (hasDetail(item.schema, item.patterns)) {
-      this.visit(items, r.stack, { ...itemPlace, required: false });
-    }
+function visit(walk: Walk, raw: unknown, stack: RefFrame[], place: Place): void {
+  const r = resolve(raw, walk.root, stack, place.path);
+  const field = describe(walk, r, place);
+  walk.rows.push(field);
+  if (r.cycleOf !== undefined) {
+    field.notes.push(`recursive: has the same fields as ${r.cycleOf || "the whole config"}`);
+    return;
   }
+  if (place.depth >= MAX_DEPTH) return;
+  walkProperties(walk, r, place.path, place.depth + 1);
+  const tuple = r.schema.prefixItems ?? (Array.isArray(r.schema.items) ? r.schema.items : null);
+  if (Array.isArray(tuple)) {
+    tuple.forEach((sub, i) =>
+      visit(walk, sub, r.stack, {
+        path: `${place.path}[${i}]`,
+        name: `[${i}]`,
+        depth: place.depth + 1,
+        required: false,
+      }),
+    );
+  }
+  const items = r.schema.items;
+  if (!isSchema(items)) return;
+  const item = resolve(items, walk.root, r.stack, `${place.path}[]`);
+  const itemPlace = { path: `${place.path}[]`, name: "[]", depth: place.depth + 1 };
+  if (item.cycleOf !== undefined) {
+    field.notes.push(
+      `recursive: each item has the same fields as ${item.cycleOf || "the whole config"}`,
+    );
+  } else if (isSchema(item.schema.properties)) {
+    if (item.schema.additionalProperties === false)
+      field.constraints.push("each item: no other properties");
+    walkProperties(walk, item, itemPlace.path, itemPlace.depth);
+  } else if (hasDetail(item.schema, item.patterns)) {
+    visit(walk, items, r.stack, { ...itemPlace, required: false });
+  }
+}
 
-  describe(r: Resolved, place: Place): SchemaField {
-    const s = r.schema;
-    const type = typeName(s, this.root, r.stack);
-    const items = isSchema(s.items) ? resolve(s.items, this.root, r.stack, "") : null;
-    const examples = Array.isArray(s.examples) ? s.examples : "example" in s ? [s.example] : [];
-    const notes = [...r.notes];
-    if (Array.isArray(s.anyOf ?? s.oneOf))
-      notes.push(`${s.oneOf ? "exactly one" : "at least one"} of several forms`);
-    if (isSchema(s.patternProperties)) notes.push("other property names may match a pattern");
-    return {
-      ...place,
-      ...(typeof s.title === "string" ? { title: s.title } : {}),
-      ...(typeof s.description === "string" ? { description: s.description } : {}),
-      type,
-      ...(items ? { itemType: typeName(items.schema, this.root, items.stack) } : {}),
-      ...(typeof s.format === "string" ? { format: s.format } : {}),
-      patterns: r.patterns,
-      ...(Array.isArray(s.enum) ? { enum: s.enum } : {}),
-      hasConst: "const" in s,
-      ...("const" in s ? { const: s.const } : {}),
-      hasDefault: "default" in s,
-      ...("default" in s ? { default: s.default } : {}),
-      examples,
-      constraints: constraintsOf(s),
-      notes,
-    };
-  }
+function describe(walk: Walk, r: Resolved, place: Place): SchemaField {
+  const s = r.schema;
+  const type = typeName(s, walk.root, r.stack);
+  const items = isSchema(s.items) ? resolve(s.items, walk.root, r.stack, "") : null;
+  const examples = Array.isArray(s.examples) ? s.examples : "example" in s ? [s.example] : [];
+  const notes = [...r.notes];
+  if (Array.isArray(s.anyOf ?? s.oneOf))
+    notes.push(`${s.oneOf ? "exactly one" : "at least one"} of several forms`);
+  if (isSchema(s.patternProperties)) notes.push("other property names may match a pattern");
+  return {
+    ...place,
+    ...(typeof s.title === "string" ? { title: s.title } : {}),
+    ...(typeof s.description === "string" ? { description: s.description } : {}),
+    type,
+    ...(items ? { itemType: typeName(items.schema, walk.root, items.stack) } : {}),
+    ...(typeof s.format === "string" ? { format: s.format } : {}),
+    patterns: r.patterns,
+    ...(Array.isArray(s.enum) ? { enum: s.enum } : {}),
+    hasConst: "const" in s,
+    ...("const" in s ? { const: s.const } : {}),
+    hasDefault: "default" in s,
+    ...("default" in s ? { default: s.default } : {}),
+    examples,
+    constraints: constraintsOf(s),
+    notes,
+  };
 }
 
 /** The rows of a schema's field table, in the schema's property order. */
 export function schemaFields(schema: Record<string, unknown>): SchemaField[] {
-  const walker = new Walker(schema);
-  const root = resolve(schema, schema, [{ ref: "#", path: "" }], "");
-  walker.properties(root, "", 0);
-  return walker.rows;
+  const walk: Walk = { root: schema, rows: [] };
+  walkProperties(walk, resolve(schema, schema, [{ ref: "#", path: "" }], ""), "", 0);
+  return walk.rows;
 }
 
 /** The root of a schema: what the config as a whole is. */

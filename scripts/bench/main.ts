@@ -3,7 +3,10 @@
 // (a) authenticated, validated, stored and queued POST /api/v1/runs per second with 20
 //     clients, divided by GET /api/health/live per second on the same server (target ≥ 0.5);
 // (b) submit → process-start latency with an idle worker (targets p50 ≤ 15 ms, p99 ≤ 50 ms);
-// (c) idle RSS of web, worker and beat.
+// (c) idle RSS of web, worker and beat;
+// (d) the new-run page: JavaScript before the editor (gzip), time until the editor takes
+//     input, and keystroke → markers on a 5 MB config of 10,000 dataFiles (≤ 300 ms).
+// BENCH_PARTS=api,latency,editor picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
@@ -12,6 +15,7 @@ import { loadConfig } from "@/server/env";
 import { createUser } from "@/server/users/create-user";
 import { createTestResources } from "@/test/resources";
 import { startStack } from "@/test/stack";
+import { measureEditor, type EditorFigures } from "./editor";
 import { measureLatency } from "./latency";
 import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
@@ -20,6 +24,7 @@ const CONCURRENCY = 20;
 const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
+const PARTS = new Set((process.env.BENCH_PARTS ?? "api,latency,editor").split(","));
 
 async function throughput() {
   const resources = await createTestResources();
@@ -51,6 +56,10 @@ async function throughput() {
         }),
       expectStatus: 201,
     };
+    const editor = PARTS.has("editor")
+      ? await measureEditor(stack.baseUrl, "bench", password)
+      : null;
+    if (!PARTS.has("api")) return { api: null, editor };
     await runLoad(get, CONCURRENCY, 2); // warm up both paths (JIT, pools, caches)
     await runLoad(post, CONCURRENCY, 2);
     let gets = 0;
@@ -71,13 +80,14 @@ async function throughput() {
     const [queued] = (await ctx.db.execute(
       "SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'",
     )) as unknown as [{ n: number }[]];
-    return {
+    const api = {
       getPerSecond: gets / getSeconds,
       postPerSecond: posts / postSeconds,
       ratio: posts / postSeconds / (gets / getSeconds),
       postErrors: errors,
       runsStored: Number(queued[0]?.n ?? 0),
     };
+    return { api, editor };
   } finally {
     await ctx.close();
     await stack.stop();
@@ -117,38 +127,66 @@ async function main(): Promise<void> {
   console.log(
     `Runport bench — ${new Date().toISOString()} — ${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds\n`,
   );
-  const a = await throughput();
-  const { latency, rss } = await latencyAndMemory();
-  const rows = [
-    ["(a) GET /api/health/live", `${fmt(a.getPerSecond, 0)} req/s`, ""],
-    [
+  const { api: a, editor } =
+    PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
+  const { latency, rss } = PARTS.has("latency")
+    ? await latencyAndMemory()
+    : { latency: null, rss: null };
+  const rows: string[][] = [];
+  if (a) {
+    rows.push(["(a) GET /api/health/live", `${fmt(a.getPerSecond, 0)} req/s`, ""]);
+    rows.push([
       "(a) POST /api/v1/runs (Basic auth, validated, stored, queued)",
       `${fmt(a.postPerSecond, 0)} req/s`,
       "",
-    ],
-    ["(a) ratio POST / GET", fmt(a.ratio, 2), "target ≥ 0.5"],
-    ["(b) submit → process start p50", `${fmt(latency.p50)} ms`, "target ≤ 15 ms"],
-    ["(b) submit → process start p99", `${fmt(latency.p99)} ms`, "target ≤ 50 ms"],
-    ["(c) idle RSS web", `${fmt(rss.web)} MiB`, ""],
-    ["(c) idle RSS worker", `${fmt(rss.worker)} MiB`, ""],
-    ["(c) idle RSS beat", `${fmt(rss.beat)} MiB`, ""],
-  ];
+    ]);
+    rows.push(["(a) ratio POST / GET", fmt(a.ratio, 2), "target ≥ 0.5"]);
+  }
+  if (latency && rss) {
+    rows.push(["(b) submit → process start p50", `${fmt(latency.p50)} ms`, "target ≤ 15 ms"]);
+    rows.push(["(b) submit → process start p99", `${fmt(latency.p99)} ms`, "target ≤ 50 ms"]);
+    rows.push(["(c) idle RSS web", `${fmt(rss.web)} MiB`, ""]);
+    rows.push(["(c) idle RSS worker", `${fmt(rss.worker)} MiB`, ""]);
+    rows.push(["(c) idle RSS beat", `${fmt(rss.beat)} MiB`, ""]);
+  }
+  if (editor) rows.push(...editorRows(editor));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
-  if (Object.keys(a.postErrors).length > 0)
+  if (a && Object.keys(a.postErrors).length > 0)
     console.log(`\nPOST answers other than 201: ${JSON.stringify(a.postErrors)}`);
-  console.log(
-    `\n(b) from ${latency.samples} sequential runs of hello; min ${fmt(latency.min)} ms, max ${fmt(latency.max)} ms`,
-  );
-  const { stages } = latency;
-  console.log(
-    `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, fork/exec)`,
-  );
+  if (latency) {
+    console.log(
+      `\n(b) from ${latency.samples} sequential runs of hello; min ${fmt(latency.min)} ms, max ${fmt(latency.max)} ms`,
+    );
+    const { stages } = latency;
+    console.log(
+      `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, fork/exec)`,
+    );
+  }
+  if (editor)
+    console.log(
+      `(d) keystroke → markers samples: ${editor.big.keystrokeToMarkersMs.map((n) => fmt(n, 0)).join(", ")} ms`,
+    );
   writeFileSync(
     path.join(outDir, "bench.json"),
-    JSON.stringify({ at: new Date().toISOString(), throughput: a, latency, rss }, null, 2),
+    JSON.stringify({ at: new Date().toISOString(), throughput: a, latency, rss, editor }, null, 2),
   );
+}
+
+function editorRows(editor: EditorFigures): string[][] {
+  const kib = (n: number) => `${fmt(n / 1024, 0)} KiB`;
+  return [
+    ["(d) new-run page JS before the editor (gzip)", kib(editor.jsBeforeEditorBytes), ""],
+    ["(d) editor JS and workers, loaded after (gzip)", kib(editor.editorBytes), ""],
+    ["(d) navigation → editor accepts input", `${fmt(editor.editorReadyMs, 0)} ms`, ""],
+    [
+      `(d) keystroke → markers, ${fmt(editor.big.documentBytes / 1048576)} MB config, p50`,
+      `${fmt(editor.big.p50, 0)} ms`,
+      "target ≤ 300 ms",
+    ],
+    ["(d) keystroke → markers, max", `${fmt(editor.big.max, 0)} ms`, "target ≤ 300 ms"],
+  ];
 }
 
 main().catch((error: unknown) => {

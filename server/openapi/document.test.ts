@@ -31,7 +31,8 @@ describe("the OpenAPI document", () => {
   const paths = openApiDocument.paths as Record<string, Record<string, unknown>>;
 
   it("documents every method of every API route file", () => {
-    for (const file of routeFiles("app/api")) {
+    // next-auth's own endpoints (sign-in protocol of the web pages) are not part of the API.
+    for (const file of routeFiles("app/api").filter((f) => !f.includes("[...nextauth]"))) {
       const source = readFileSync(file, "utf8");
       const methods = [
         ...source.matchAll(

@@ -174,7 +174,7 @@ export const openApiDocument = {
         tags: ["runs"],
         summary: "The run's log from a byte offset",
         description:
-          "Returns text from `cursor`. Continue with the `X-Next-Cursor` header; `X-More-Data: true` means the run may still write, or the page stopped at its size limit.",
+          "Returns text from `cursor`. Continue with the `X-Next-Cursor` header; `X-More-Data: true` means the run may still write, or the page stopped at its size limit. With `Accept: text/event-stream` it follows the run live as Server-Sent Events: `log` (`{offset, text}`; the event id is the next cursor, so a reconnecting EventSource resumes), `status` (the run's state when it changes) and `end` (the run finished and everything was sent). With `download=true` it sends the whole log as a file.",
         parameters: [
           runId,
           { name: "cursor", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
@@ -184,6 +184,12 @@ export const openApiDocument = {
             schema: { type: "integer", minimum: 1024, maximum: 8388608 },
             description: "Page size in bytes (default 1 MiB)",
           },
+          {
+            name: "download",
+            in: "query",
+            schema: { type: "boolean" },
+            description: "The whole log as a file (Content-Disposition: attachment)",
+          },
         ],
         responses: {
           "200": {
@@ -192,7 +198,12 @@ export const openApiDocument = {
               "X-Next-Cursor": { schema: { type: "integer" } },
               "X-More-Data": { schema: { type: "boolean" } },
             },
-            content: { "text/plain": { schema: { type: "string" } } },
+            content: {
+              "text/plain": { schema: { type: "string" } },
+              "text/event-stream": {
+                schema: { type: "string", description: "Server-Sent Events: log, status, end" },
+              },
+            },
           },
           ...common,
           "404": problem("No such run"),

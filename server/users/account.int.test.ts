@@ -131,7 +131,7 @@ describe("changePassword", () => {
       }),
     ).rejects.toMatchObject({
       code: "VALIDATION_FAILED",
-      errors: [{ path: "/currentPassword", message: "is not your current password" }],
+      errors: [{ path: "/currentPassword", message: "is wrong" }],
     });
     expect(await passwordHashOf(alice)).toBe(before);
   });

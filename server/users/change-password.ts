@@ -70,7 +70,7 @@ export async function changePassword(
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throttle.fail(key);
     throw new AppError("VALIDATION_FAILED", "The current password is wrong: nothing was changed", {
-      errors: [{ path: "/currentPassword", message: "is not your current password" }],
+      errors: [{ path: "/currentPassword", message: "is wrong" }],
     });
   }
   throttle.succeed(key);

@@ -26,9 +26,9 @@ function problemsOf(error: z.ZodError): ProblemItem[] {
 export function parseAccountRequest<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new AppError("VALIDATION_FAILED", "The request is not valid", {
-    errors: problemsOf(parsed.error),
-  });
+  const errors = problemsOf(parsed.error);
+  const summary = errors.map((e) => `${e.path || "the body"} ${e.message}`).join("; ");
+  throw new AppError("VALIDATION_FAILED", `The request is not valid: ${summary}`, { errors });
 }
 
 /**

@@ -70,7 +70,7 @@ export default async function PipelinesPage() {
                   </Link>
                   {mayRun && shown ? (
                     <Link
-                      href={`/new?pipeline=${encodeURIComponent(`${p.name}@${shown}`)}`}
+                      href={`/new?pipeline=${encodeURIComponent(p.name)}@${encodeURIComponent(shown)}`}
                       className="btn btn-primary"
                     >
                       Start a run

@@ -80,6 +80,7 @@ export default async function PipelinePage(props: { params: Params; searchParams
   const ref = `${pipeline.name}@${pipeline.version}`;
   const fields = schemaFields(pipeline.schema);
   const overview = schemaOverview(pipeline.schema);
+  const nested = fields.some((f) => f.path.includes("[]."));
   const updatedAt = pipeline.versions.find((v) => v.version === pipeline.version)?.updatedAt;
   const retries = pipeline.maxAttempts - 1;
   return (
@@ -99,7 +100,10 @@ export default async function PipelinePage(props: { params: Params; searchParams
           </p>
         </div>
         {canSubmit(principal.role) ? (
-          <Link href={`/new?pipeline=${encodeURIComponent(ref)}`} className="btn btn-primary">
+          <Link
+            href={`/new?pipeline=${encodeURIComponent(pipeline.name)}@${encodeURIComponent(pipeline.version)}`}
+            className="btn btn-primary"
+          >
             Start a run
           </Link>
         ) : (
@@ -109,7 +113,7 @@ export default async function PipelinePage(props: { params: Params; searchParams
       <p className={styles.description}>{pipeline.description}</p>
 
       <dl className={`card ${styles.facts}`}>
-        <div className={styles.versions}>
+        <div>
           <dt>Version</dt>
           <dd>
             <VersionLinks
@@ -148,8 +152,15 @@ export default async function PipelinePage(props: { params: Params; searchParams
         <h2 id="fields">Config fields</h2>
         <p className="muted">
           {overview.description ? `${overview.description} ` : ""}
-          {fields.length} field{fields.length === 1 ? "" : "s"}; a required field must be present in
-          its object (for <code>list[].field</code>: in every item).
+          {fields.length} field{fields.length === 1 ? "" : "s"}
+          {nested ? (
+            <>
+              ; a required field of a list&apos;s items (<code>list[].field</code>) must be present
+              in every item.
+            </>
+          ) : (
+            "."
+          )}
           {overview.closed ? " No other top-level properties are allowed." : ""}
         </p>
         {fields.length > 0 ? (

@@ -44,7 +44,7 @@ describe("POST /api/v1/account/password", () => {
     );
     expect(response.status).toBe(422);
     expect(await response.json()).toMatchObject({
-      errors: [{ path: "/currentPassword", message: "is not your current password" }],
+      errors: [{ path: "/currentPassword", message: "is wrong" }],
     });
     expect(await accepted(user, user.password)).toBe(true);
     expect(await accepted(user, "another-password")).toBe(false);

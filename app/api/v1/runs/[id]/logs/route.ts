@@ -1,9 +1,13 @@
 // GET /api/v1/runs/{id}/logs?cursor=N: the log as text from byte N.
 // X-Next-Cursor says where to continue; X-More-Data says whether more may come.
+// With Accept: text/event-stream it follows the run live (Server-Sent Events);
+// with ?download=true it sends the whole log as a file.
 import { z } from "zod";
 import { apiRoute } from "@/server/http/api-route";
 import { parseQuery } from "@/server/http/parse-query";
+import { downloadRunLog } from "@/server/runs/download-run-log";
 import { getRunLogs } from "@/server/runs/get-run-logs";
+import { streamRunLog } from "@/server/runs/stream-run-log";
 
 const ZLogQuery = z.object({
   cursor: z.coerce.number().int().min(0).default(0),
@@ -13,10 +17,37 @@ const ZLogQuery = z.object({
     .min(1024)
     .max(8 * 1024 * 1024)
     .optional(),
+  download: z.enum(["true", "false"]).optional(),
 });
 
-export const GET = apiRoute<{ id: string }>(async ({ url, params, app, principal }) => {
+export const GET = apiRoute<{ id: string }>(async ({ request, url, params, app, principal }) => {
   const query = parseQuery(url, ZLogQuery);
+  if (query.download === "true") {
+    const { stream, filename } = await downloadRunLog(app, { principal, runId: params.id });
+    return new Response(stream, {
+      headers: {
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${filename}"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  }
+  if ((request.headers.get("accept") ?? "").includes("text/event-stream")) {
+    const resume = Number(request.headers.get("last-event-id") ?? "NaN");
+    const stream = await streamRunLog(app, {
+      principal,
+      runId: params.id,
+      cursor: Number.isSafeInteger(resume) && resume >= 0 ? resume : query.cursor,
+      signal: request.signal,
+    });
+    return new Response(stream, {
+      headers: {
+        "Content-Type": "text/event-stream; charset=utf-8",
+        "Cache-Control": "no-store",
+        "X-Accel-Buffering": "no",
+      },
+    });
+  }
   const page = await getRunLogs(app, {
     principal,
     runId: params.id,

@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { canManageAllRuns } from "@/lib/roles";
+import { AppError } from "@/server/errors";
+import { getAppContext } from "@/server/http/app-context";
+import { requirePagePrincipal } from "@/server/http/page-auth";
+import { getRun } from "@/server/runs/get-run";
+import { RunClient } from "./run-client";
+
+export const metadata: Metadata = { title: "Run" };
+
+/** One run: status, progress, timeline, config and the live log. */
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const principal = await requirePagePrincipal(`/runs/${id}`);
+  try {
+    const run = await getRun(getAppContext(), { principal, runId: id });
+    const own = run.submitter === principal.username;
+    const canManage = (own && principal.role !== "viewer") || canManageAllRuns(principal.role);
+    const head = await headers();
+    const origin = `${head.get("x-forwarded-proto") ?? "http"}://${head.get("x-forwarded-host") ?? head.get("host") ?? "localhost:3000"}`;
+    return (
+      <RunClient
+        initial={run}
+        canManage={canManage}
+        canSubmit={principal.role !== "viewer"}
+        origin={origin}
+        username={principal.username}
+      />
+    );
+  } catch (error) {
+    if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
+    if (error instanceof AppError && error.code === "FORBIDDEN") {
+      return (
+        <main>
+          <h1>Run {id}</h1>
+          <div className="alert alert-error" role="alert">
+            This is somebody else&apos;s run; your role lets you see only your own.{" "}
+            <Link href="/runs">Your runs</Link>
+          </div>
+        </main>
+      );
+    }
+    throw error;
+  }
+}

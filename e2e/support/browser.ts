@@ -1,0 +1,55 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser } from "@/test/chromium";
+import { inject } from "vitest";
+
+export const SCREENSHOTS = path.resolve("test-results/screenshots");
+
+export { launchBrowser };
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+  /** Every request that tried to leave the machine (the portal must work offline). */
+  external: string[];
+}
+
+/** A fresh browser context whose requests to anything but the stack are blocked and recorded. */
+export async function openSession(browser: Browser): Promise<Session> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const external: string[] = [];
+  await context.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (/^(https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|data:|blob:)/.test(url))
+      return route.continue();
+    external.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  return { context, page, external };
+}
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${inject("baseUrl")}/signin`);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/runs/);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Replaces the editor's text as a paste would (no auto-closing brackets on the way). */
+export async function setEditorText(page: Page, text: string): Promise<void> {
+  await page
+    .locator('[data-testid="json-editor"][data-state="ready"]')
+    .waitFor({ timeout: 30_000 });
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(text);
+}

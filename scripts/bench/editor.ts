@@ -1,0 +1,165 @@
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "@/test/chromium";
+
+export interface EditorFigures {
+  /** Gzip bytes of JavaScript the new-run page loads before it starts loading the editor. */
+  jsBeforeEditorBytes: number;
+  /** Gzip bytes of the editor's own JavaScript and workers, loaded after. */
+  editorBytes: number;
+  /** From navigation start until the editor accepts input (median of 3 cold loads). */
+  editorReadyMs: number;
+  big: {
+    documentBytes: number;
+    dataFiles: number;
+    keystrokeToMarkersMs: number[];
+    p50: number;
+    max: number;
+  };
+}
+
+async function signIn(page: Page, baseUrl: string, username: string, password: string) {
+  await page.goto(`${baseUrl}/signin`);
+  await page.fill("#username", username);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/runs/);
+}
+
+async function coldLoad(browser: Browser, baseUrl: string, username: string, password: string) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, baseUrl, username, password);
+  await page.goto(`${baseUrl}/new?pipeline=hello`);
+  await page
+    .locator('[data-testid="json-editor"][data-state="ready"]')
+    .waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(500);
+  const figures = await page.evaluate(() => {
+    const mark = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+    const start = mark("runport:editor-import");
+    const scripts = (
+      performance.getEntriesByType("resource") as PerformanceResourceTiming[]
+    ).filter(
+      (e) => e.initiatorType === "script" || e.name.endsWith(".js") || e.initiatorType === "other",
+    );
+    const js = scripts.filter((e) => /\.js(\?|$)/.test(e.name));
+    return {
+      before: js.filter((e) => e.startTime < start).reduce((n, e) => n + e.encodedBodySize, 0),
+      editor: js.filter((e) => e.startTime >= start).reduce((n, e) => n + e.encodedBodySize, 0),
+      ready: mark("runport:editor-ready"),
+    };
+  });
+  await context.close();
+  return figures;
+}
+
+/** A fastq-qc config of `count` data files, padded to about `bytes`. */
+function bigConfig(count: number, bytes: number): string {
+  const base = {
+    pipeline: "fastq-qc@1.0.0",
+    project: "bench",
+    study: "BENCH",
+    email: "bench@example.org",
+    dataFiles: [] as object[],
+  };
+  const pad = Math.max(0, Math.floor(bytes / count) - 300);
+  for (let i = 0; i < count; i++) {
+    base.dataFiles.push({
+      fastqPath: `data/${"x".repeat(pad)}/sample-${i}_R${(i % 2) + 1}.fastq.gz`,
+      fastqCode: i % 2 === 0 ? "R1" : "R2",
+      sampleName: `sample${Math.floor(i / 2)}`,
+      rgsm: `sample${Math.floor(i / 2)}`,
+      rglb: "lib1",
+      rgpu: "FLOWCELL.1",
+      rgpl: "ILLUMINA",
+    });
+  }
+  return JSON.stringify(base, null, 2);
+}
+
+async function keystrokeLatency(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  password: string,
+) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, baseUrl, username, password);
+  await page.goto(`${baseUrl}/new?pipeline=fastq-qc`);
+  await page
+    .locator('[data-testid="json-editor"][data-state="ready"]')
+    .waitFor({ timeout: 60_000 });
+  const text = bigConfig(10_000, 5 * 1024 * 1024);
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(text);
+  await page.getByText("Valid for fastq-qc@1.0.0").waitFor({ timeout: 60_000 });
+  // Go to a line in the middle: a fastqCode value, and type inside it.
+  const lines = text.split("\n");
+  const target =
+    lines.findIndex((l, i) => i > lines.length / 2 && l.includes('"fastqCode": "R1"')) + 1;
+  await page.keyboard.press("ControlOrMeta+G");
+  await page.keyboard.type(String(target));
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("End");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft"); // inside "R1", before the closing quote
+  await page.evaluate(() => {
+    const w = window as unknown as { __keys: number[] };
+    w.__keys = [];
+    window.addEventListener("keydown", () => w.__keys.push(performance.now()), { capture: true });
+  });
+  const samples: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const key = i % 2 === 0 ? "x" : "Backspace";
+    await page.keyboard.press(key);
+    const expectProblem = i % 2 === 0;
+    await page.waitForFunction(
+      (problem) => (document.querySelector("#problems") !== null) === problem,
+      expectProblem,
+      { timeout: 10_000 },
+    );
+    const latency = await page.evaluate(() => {
+      const w = window as unknown as { __keys: number[] };
+      const pressed = w.__keys[w.__keys.length - 1] ?? 0;
+      const marks = performance.getEntriesByName("runport:markers").map((m) => m.startTime);
+      const after = marks.find((t) => t >= pressed);
+      return after === undefined ? NaN : after - pressed;
+    });
+    samples.push(latency);
+  }
+  await context.close();
+  return { documentBytes: Buffer.byteLength(text), samples };
+}
+
+/** The new-run page's figures in headless Chromium against a running web server. */
+export async function measureEditor(
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<EditorFigures> {
+  const browser = await launchBrowser();
+  try {
+    const loads = [];
+    for (let i = 0; i < 3; i++) loads.push(await coldLoad(browser, baseUrl, username, password));
+    const median = (xs: number[]) =>
+      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const big = await keystrokeLatency(browser, baseUrl, username, password);
+    const sorted = [...big.samples].sort((a, b) => a - b);
+    return {
+      jsBeforeEditorBytes: median(loads.map((l) => l.before)),
+      editorBytes: median(loads.map((l) => l.editor)),
+      editorReadyMs: median(loads.map((l) => l.ready)),
+      big: {
+        documentBytes: big.documentBytes,
+        dataFiles: 10_000,
+        keystrokeToMarkersMs: big.samples,
+        p50: median(big.samples),
+        max: sorted[sorted.length - 1] ?? NaN,
+      },
+    };
+  } finally {
+    await browser.close();
+  }
+}

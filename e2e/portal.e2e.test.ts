@@ -95,19 +95,48 @@ describe("the portal in Chromium", () => {
     await screenshot(page, "06-run-succeeded");
   });
 
-  it("keeps the editor's text when the server refuses, and after a reload", async () => {
+  it("keeps the editor's text when the submission fails, and after a reload", async () => {
     const { page } = pat;
     await page.goto(`${baseUrl}/new?pipeline=hello`);
     await setEditorText(page, '{"name": "draft survives"}');
     await expect
       .poll(() => page.getByRole("status").last().textContent())
       .toContain("Valid for hello@1.0.0");
-    await page.waitForTimeout(300);
+    const editorText = async () =>
+      ((await page.locator(".monaco-editor .view-lines").textContent()) ?? "").replace(
+        /\u00a0/g,
+        " ",
+      );
+    // The network fails on the way to the server: the error shows, the text stays.
+    await page.route("**/api/v1/runs", (route) => route.abort("connectionreset"));
+    await page.getByRole("button", { name: /Submit run/ }).click();
+    await expect
+      .poll(() => page.getByRole("alert").first().textContent())
+      .toContain("could not be reached");
+    await page.unroute("**/api/v1/runs");
+    expect(await editorText()).toContain("draft survives");
     await page.reload();
     await page.locator('[data-testid="json-editor"][data-state="ready"]').waitFor();
+    await expect.poll(editorText).toContain("draft survives");
+  });
+
+  it("completes property names and shows their docs from the schema", async () => {
+    const { page } = pat;
+    await page.goto(`${baseUrl}/new?pipeline=hello`);
+    await setEditorText(page, '{\n  "name": "x",\n  \n}');
     await expect
-      .poll(() => page.locator(".monaco-editor .view-lines").textContent())
-      .toContain("draft survives");
+      .poll(() => page.getByRole("status").last().textContent())
+      .toContain("Valid for hello@1.0.0");
+    await page.keyboard.press("ArrowUp"); // the empty line 3
+    await page.keyboard.press("End");
+    await page.keyboard.press("Control+Space");
+    const suggestions = page.locator(".monaco-editor .suggest-widget");
+    await expect.poll(() => suggestions.textContent(), { timeout: 10_000 }).toContain("greeting");
+    await page.keyboard.press("Escape");
+    await page.locator(".monaco-editor .view-line span", { hasText: '"name"' }).first().hover();
+    await expect
+      .poll(() => page.locator(".monaco-hover").first().textContent(), { timeout: 10_000 })
+      .toMatch(/greet/i);
   });
 
   it("cancels a long hello run from its page", async () => {

@@ -18,6 +18,9 @@ export interface Session {
 /** A fresh browser context whose requests to anything but the stack are blocked and recorded. */
 export async function openSession(browser: Browser): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+    origin: inject("baseUrl"),
+  });
   const external: string[] = [];
   await context.route("**/*", async (route) => {
     const url = route.request().url();
@@ -43,13 +46,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Replaces the editor's text as a paste would (no auto-closing brackets on the way). */
+/** Replaces the editor's text by pasting it, as a person would (Ctrl+A, Ctrl+V). */
 export async function setEditorText(page: Page, text: string): Promise<void> {
   await page
     .locator('[data-testid="json-editor"][data-state="ready"]')
     .waitFor({ timeout: 30_000 });
+  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
   await page.locator(".monaco-editor .view-lines").first().click();
   await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(text);
+  await page.keyboard.press("ControlOrMeta+V");
 }

@@ -64,9 +64,12 @@ export function NewRunClient({
         text: initial.text,
         name: initial.name ?? "",
       };
-    const draft = initial ? null : loadDraft();
-    if (draft)
+    // A draft comes back after a reload, unless the link asks for another pipeline.
+    const draft = loadDraft();
+    const asked = initial ? parsePipelineRef(initial.pipeline)?.name : undefined;
+    if (draft && (!asked || parsePipelineRef(draft.pipeline)?.name === asked)) {
       return { selection: pick(pipelines, draft.pipeline), text: draft.text, name: draft.name };
+    }
     return { selection: pick(pipelines, initial?.pipeline ?? null), text: null, name: "" };
   }, [pipelines, initial]);
   const [selection, setSelection] = useState<Selection | null>(startup.selection);

@@ -3,10 +3,12 @@
 import { useEffect, useRef, useState } from "react";
 import type * as Monaco from "monaco-editor";
 import type { TextProblem } from "@/lib/schema/check-config-text";
+import type { TextEdit } from "./validation-protocol";
 import styles from "./json-editor.module.css";
 
 export interface JsonEditorHandle {
   getValue(): string;
+  getLength(): number;
   setValue(text: string): void;
   reveal(line: number, column: number): void;
   focus(): void;
@@ -18,8 +20,8 @@ interface Props {
   schema: Record<string, unknown> | null;
   schemaUri: string;
   problems: TextProblem[];
-  /** Called on every change; read the text with the handle (cheap on big documents). */
-  onChange: () => void;
+  /** Every change, as edits against the previous text (cheap whatever the size). */
+  onChange: (edits: TextEdit[]) => void;
   onSubmit: () => void;
   onReady: (handle: JsonEditorHandle) => void;
   ariaLabel: string;
@@ -69,6 +71,20 @@ export function JsonEditor(props: Props) {
         const monaco = await import("monaco-editor");
         if (disposed || !container.current) return;
         monacoRef.current = monaco;
+        // Monaco's JSON worker only answers completion and hover; the features that re-read
+        // the whole document on every keystroke stay off (a 5 MB config must stay fluid).
+        monaco.json.jsonDefaults.setModeConfiguration({
+          completionItems: true,
+          hovers: true,
+          tokens: true,
+          documentFormattingEdits: true,
+          documentRangeFormattingEdits: true,
+          documentSymbols: false,
+          colors: false,
+          foldingRanges: false,
+          diagnostics: false,
+          selectionRanges: false,
+        });
         const uri = monaco.Uri.parse(
           `runport://config/${Math.random().toString(36).slice(2)}.json`,
         );
@@ -78,6 +94,10 @@ export function JsonEditor(props: Props) {
           automaticLayout: true,
           minimap: { enabled: false },
           stickyScroll: { enabled: false },
+          foldingStrategy: "indentation",
+          colorDecorators: false,
+          links: false,
+          occurrencesHighlight: "off",
           scrollBeyondLastLine: false,
           fontSize: 13,
           tabSize: 2,
@@ -86,7 +106,15 @@ export function JsonEditor(props: Props) {
           renderValidationDecorations: "on",
         });
         editorRef.current = editor;
-        editor.onDidChangeModelContent(() => latest.current.onChange());
+        editor.onDidChangeModelContent((event) =>
+          latest.current.onChange(
+            event.changes.map((c) => ({
+              offset: c.rangeOffset,
+              length: c.rangeLength,
+              text: c.text,
+            })),
+          ),
+        );
         editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () =>
           latest.current.onSubmit(),
         );
@@ -94,6 +122,7 @@ export function JsonEditor(props: Props) {
         performance.mark("runport:editor-ready");
         latest.current.onReady({
           getValue: () => model.getValue(),
+          getLength: () => model.getValueLength(),
           setValue: (text) =>
             editor?.executeEdits("runport", [{ range: model.getFullModelRange(), text }]),
           reveal: (line, column) => {

@@ -4,47 +4,62 @@
 import type { ValidateFunction } from "ajv";
 import { checkConfigText } from "@/lib/schema/check-config-text";
 import { compileSchema } from "@/lib/schema/validate-config";
-import type { ValidationRequest, ValidationResponse } from "./validation-protocol";
+import type { TextEdit, ValidationMessage, ValidationResponse } from "./validation-protocol";
 
+let text = "";
 let compiled: { key: string; validate: ValidateFunction | null } | null = null;
 
-function validatorFor(request: ValidationRequest): ValidateFunction | null {
-  if (compiled?.key !== request.schemaKey) {
+function validatorFor(
+  schemaKey: string,
+  schema: Record<string, unknown> | null,
+): ValidateFunction | null {
+  if (compiled?.key !== schemaKey) {
     let validate: ValidateFunction | null = null;
     try {
-      validate = request.schema ? compileSchema(request.schema) : null;
+      validate = schema ? compileSchema(schema) : null;
     } catch {
       validate = null; // a broken schema is the pipeline author's problem; syntax checks go on
     }
-    compiled = { key: request.schemaKey, validate };
+    compiled = { key: schemaKey, validate };
+    // Warm the paths a first mistake takes (error objects, locating), so the first
+    // marker after a keystroke is as quick as the next ones.
+    if (validate) checkConfigText('{"\u0000": [0]}', validate);
   }
   return compiled.validate;
 }
 
-self.onmessage = (event: MessageEvent<ValidationRequest>) => {
-  const request = event.data;
-  const started = performance.now();
-  const result = checkConfigText(request.text, validatorFor(request));
-  const value = result.value;
-  const pipeline =
-    value &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    typeof (value as Record<string, unknown>).pipeline === "string"
-      ? ((value as Record<string, unknown>).pipeline as string)
-      : null;
-  const response: ValidationResponse = {
-    id: request.id,
-    problems: result.problems,
-    pipeline,
-    valid: result.value !== undefined && result.problems.length === 0,
-    project:
-      value &&
-      typeof value === "object" &&
-      typeof (value as Record<string, unknown>).project === "string"
-        ? ((value as Record<string, unknown>).project as string)
-        : null,
-    ms: performance.now() - started,
-  };
-  self.postMessage(response);
+/** Applies Monaco's edits (each against the text before the event), last offset first. */
+function apply(edits: TextEdit[]): void {
+  for (const edit of [...edits].sort((a, b) => b.offset - a.offset)) {
+    text = text.slice(0, edit.offset) + edit.text + text.slice(edit.offset + edit.length);
+  }
+}
+
+function field(value: unknown, name: string): string | null {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+  const found = (value as Record<string, unknown>)[name];
+  return typeof found === "string" ? found : null;
+}
+
+self.onmessage = (event: MessageEvent<ValidationMessage>) => {
+  const message = event.data;
+  if (message.type === "reset") text = message.text;
+  else if (message.type === "edit") apply(message.edits);
+  else {
+    const started = performance.now();
+    const outOfSync = text.length !== message.length;
+    const result = outOfSync
+      ? { problems: [], value: undefined }
+      : checkConfigText(text, validatorFor(message.schemaKey, message.schema));
+    const response: ValidationResponse = {
+      id: message.id,
+      problems: result.problems,
+      pipeline: field(result.value, "pipeline"),
+      project: field(result.value, "project"),
+      valid: result.value !== undefined && result.problems.length === 0,
+      outOfSync,
+      ms: performance.now() - started,
+    };
+    self.postMessage(response);
+  }
 };

@@ -1,13 +1,26 @@
 import type { TextProblem } from "@/lib/schema/check-config-text";
 
-/** Main thread → validation worker. */
-export interface ValidationRequest {
-  id: number;
+/** One edit of the document, as Monaco reports it (offsets in UTF-16 code units). */
+export interface TextEdit {
+  offset: number;
+  length: number;
   text: string;
-  /** Identifies the schema, so the worker compiles each schema once. */
-  schemaKey: string;
-  schema: Record<string, unknown> | null;
 }
+
+/**
+ * Main thread → validation worker. The worker keeps its own copy of the text and
+ * receives edits, so a keystroke in a 5 MB document never copies 5 MB.
+ */
+export type ValidationMessage =
+  | { type: "reset"; text: string }
+  | { type: "edit"; edits: TextEdit[] }
+  | {
+      type: "validate";
+      id: number;
+      schemaKey: string;
+      schema: Record<string, unknown> | null;
+      length: number;
+    };
 
 /** Validation worker → main thread. */
 export interface ValidationResponse {
@@ -18,5 +31,7 @@ export interface ValidationResponse {
   /** The document's top-level `project` (the old portal's run name). */
   project: string | null;
   valid: boolean;
+  /** The worker's copy did not match the editor (it asks for the whole text again). */
+  outOfSync: boolean;
   ms: number;
 }

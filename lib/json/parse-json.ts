@@ -1,11 +1,4 @@
-import {
-  findNodeAtLocation,
-  parseTree,
-  printParseErrorCode,
-  visit,
-  type Node,
-  type ParseError,
-} from "jsonc-parser";
+import { parseTree, printParseErrorCode, type ParseError } from "jsonc-parser";
 
 /** Where something is in a text: 1-based line and column, 0-based offset. */
 export interface TextPosition {
@@ -99,82 +92,5 @@ export function toPointer(segments: readonly (string | number)[]): string {
   return segments.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
 }
 
-/** A parsed tree for locating JSON Pointers in the original text (null for invalid text). */
-export function parseJsonTree(text: string): Node | null {
-  const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  return errors.length === 0 && tree ? tree : null;
-}
-
-/**
- * Locates a pointer in the text: the value it names (or, with `key`, its property
- * name), else the nearest existing parent (a missing required property is reported
- * at its object).
- */
-export function locatePointer(
-  text: string,
-  tree: Node,
-  pointer: string,
-  options: { key?: boolean } = {},
-): TextPosition & { length: number } {
-  const segments = pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-  for (let n = segments.length; n >= 0; n--) {
-    const node = findNodeAtLocation(tree, segments.slice(0, n));
-    if (node) {
-      const keyNode = node.parent?.type === "property" ? node.parent.children?.[0] : undefined;
-      const target = options.key && n === segments.length && keyNode ? keyNode : node;
-      return { ...positionAt(text, target.offset), length: target.length };
-    }
-  }
-  return { ...positionAt(text, 0), length: 0 };
-}
-
-/** The exact source text of the value at a top-level property, or null. */
-export function sourceOfProperty(text: string, tree: Node, key: string): string | null {
-  const node = findNodeAtLocation(tree, [key]);
-  return node ? text.slice(node.offset, node.offset + node.length) : null;
-}
-
 /** What a key given twice in one object is told (server and editor alike). */
 export const DUPLICATE_KEY_MESSAGE = "appears twice in the same object; keep one";
-
-type Frame =
-  { kind: "object"; keys: Set<string>; key: string | null } | { kind: "array"; index: number };
-
-/** The JSON Pointer of the value being read, from the scan's stack of containers. */
-function pointerOf(frames: readonly Frame[], last: string): string {
-  const segments = frames.slice(0, -1).map((f) => (f.kind === "array" ? f.index : (f.key ?? "")));
-  return toPointer([...segments, last]);
-}
-
-/**
- * The first property name that appears twice in one object, if any. JSON.parse keeps
- * the last one silently; a config with two `name`s is a mistake worth naming. A
- * streaming scan (no tree), so that it stays cheap on documents of megabytes.
- */
-export function findDuplicateKey(text: string): { pointer: string; offset: number } | null {
-  const frames: Frame[] = [];
-  let found: { pointer: string; offset: number } | null = null;
-  visit(
-    text,
-    {
-      onObjectBegin: () => void frames.push({ kind: "object", keys: new Set(), key: null }),
-      onObjectEnd: () => void frames.pop(),
-      onArrayBegin: () => void frames.push({ kind: "array", index: 0 }),
-      onArrayEnd: () => void frames.pop(),
-      onObjectProperty: (property, offset) => {
-        const top = frames[frames.length - 1];
-        if (found || top?.kind !== "object") return;
-        if (top.keys.has(property)) found = { pointer: pointerOf(frames, property), offset };
-        top.keys.add(property);
-        top.key = property;
-      },
-      onSeparator: (character) => {
-        const top = frames[frames.length - 1];
-        if (character === "," && top?.kind === "array") top.index++;
-      },
-    },
-    { disallowComments: true },
-  );
-  return found;
-}

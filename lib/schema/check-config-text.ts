@@ -1,12 +1,6 @@
 import type { ValidateFunction } from "ajv";
-import {
-  DUPLICATE_KEY_MESSAGE,
-  findDuplicateKey,
-  locatePointer,
-  parseJson,
-  parseJsonTree,
-  positionAt,
-} from "../json/parse-json";
+import { DUPLICATE_KEY_MESSAGE, parseJson, positionAt } from "../json/parse-json";
+import { locateAll, scanJson } from "../json/scan-json";
 import { validateWith } from "./validate-config";
 
 /** A problem located in the text, for an editor marker and the problems list. */
@@ -34,7 +28,7 @@ function span(text: string, offset: number, length: number): Omit<TextProblem, "
 /**
  * Checks a config's text exactly as the server checks a submission: JSON syntax, keys
  * given twice, then the pipeline's schema — with the same messages (the same code:
- * lib/json/parse-json.ts and ./validate-config.ts), each located in the text.
+ * lib/json and ./validate-config.ts), each located in the text.
  */
 export function checkConfigText(text: string, validate: ValidateFunction | null): CheckResult {
   const parsed = parseJson(text);
@@ -43,7 +37,7 @@ export function checkConfigText(text: string, validate: ValidateFunction | null)
       problems: [{ path: "", message: parsed.message, ...span(text, parsed.position.offset, 1) }],
     };
   }
-  const duplicate = findDuplicateKey(text);
+  const { duplicate } = scanJson(text);
   if (duplicate) {
     const key = JSON.stringify(duplicate.pointer.split("/").pop() ?? "").length;
     return {
@@ -60,12 +54,11 @@ export function checkConfigText(text: string, validate: ValidateFunction | null)
   if (!validate) return { problems: [], value: parsed.value };
   const problems = validateWith(validate, parsed.value);
   if (problems.length === 0) return { problems: [], value: parsed.value };
-  const tree = parseJsonTree(text);
-  const located = problems.map(({ atKey, ...p }) => {
-    if (!tree) return { ...p, ...span(text, 0, 1) };
-    const at = locatePointer(text, tree, p.path, { key: atKey ?? false });
-    return { ...p, ...span(text, at.offset, at.length) };
-  });
+  const places = locateAll(text, problems);
+  const located = problems.map(({ atKey: _, ...p }, i) => ({
+    ...p,
+    ...span(text, places[i]!.offset, places[i]!.length),
+  }));
   located.sort((a, b) => a.line - b.line || a.column - b.column);
   return { problems: located, value: parsed.value };
 }

@@ -1,15 +1,6 @@
-import type { Node } from "jsonc-parser";
 import { z } from "zod";
-import {
-  DUPLICATE_KEY_MESSAGE,
-  findDuplicateKey,
-  locatePointer,
-  parseJson,
-  parseJsonTree,
-  positionAt,
-  sourceOfProperty,
-  toPointer,
-} from "@/lib/json/parse-json";
+import { DUPLICATE_KEY_MESSAGE, parseJson, positionAt, toPointer } from "@/lib/json/parse-json";
+import { locateAll, scanJson } from "@/lib/json/scan-json";
 import { AppError, type ProblemItem } from "../errors";
 
 const ZLabels = z
@@ -35,14 +26,21 @@ export type TCreateRunRequest = z.infer<typeof ZCreateRunRequest>;
  * itself, names its pipeline in `pipeline` and its run name in `project`.
  */
 export const ZLegacyRunRequest = z.looseObject({
-  pipeline: z.string({ error: "is required: the pipeline as name@version" }).min(1).max(200),
-  project: z.string().max(255).optional(),
+  pipeline: z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? "is required: the pipeline as name@version"
+          : "must be a string like name@1.2.0",
+    })
+    .min(1)
+    .max(200),
+  // Everything else, `project` included, is the pipeline schema's to judge.
 });
 
-/** A submitted JSON document: its text and its syntax tree, to locate problems in it. */
+/** A submitted JSON document: its text (to locate problems in) and its value. */
 export interface SubmittedDocument {
   text: string;
-  tree: Node | null;
   value: unknown;
 }
 
@@ -65,11 +63,10 @@ export function withPositions(
   doc: SubmittedDocument,
   problems: (ProblemItem & { atKey?: boolean })[],
 ): ProblemItem[] {
-  const { tree } = doc;
-  if (!tree) return problems.map(({ atKey: _, ...p }) => p);
+  const places = locateAll(doc.text, problems);
   return problems
-    .map(({ atKey, ...p }) => {
-      const at = locatePointer(doc.text, tree, p.path, { key: atKey ?? false });
+    .map(({ atKey: _, ...p }, i) => {
+      const at = positionAt(doc.text, places[i]!.offset);
       return { ...p, line: at.line, column: at.column };
     })
     .sort((a, b) => a.line - b.line || a.column - b.column);
@@ -108,8 +105,8 @@ export function parseDocument(text: string): SubmittedDocument {
       errors: [{ path: "", message: parsed.message, line, column }],
     });
   }
-  const doc = { text, tree: parseJsonTree(text), value: parsed.value };
-  const duplicate = findDuplicateKey(text);
+  const doc = { text, value: parsed.value };
+  const { duplicate } = scanJson(text);
   if (duplicate) {
     const { line, column } = positionAt(text, duplicate.offset);
     throw new AppError("VALIDATION_FAILED", "A property appears twice in one object", {
@@ -140,7 +137,11 @@ export function readRunRequest(doc: SubmittedDocument, format: "runs" | "legacy"
       config: body,
       configText: doc.text,
       configPointer: "",
-      name: parsed.data.project ?? null,
+      // The old portal named runs after the project (when it is a usable name).
+      name:
+        typeof parsed.data.project === "string" && parsed.data.project.length <= 255
+          ? parsed.data.project
+          : null,
       labels: {},
       hold: false,
       priority: 0,
@@ -148,9 +149,10 @@ export function readRunRequest(doc: SubmittedDocument, format: "runs" | "legacy"
   }
   const parsed = ZCreateRunRequest.safeParse(body);
   if (!parsed.success) throw invalid(doc, zodProblems(parsed.error));
-  const configText =
-    (doc.tree && sourceOfProperty(doc.text, doc.tree, "config")) ??
-    JSON.stringify(parsed.data.config);
+  const config = scanJson(doc.text, new Set(["/config"])).spans.get("/config");
+  const configText = config
+    ? doc.text.slice(config.offset, config.offset + config.length)
+    : JSON.stringify(parsed.data.config);
   return {
     pipeline: parsed.data.pipeline,
     config: parsed.data.config,

@@ -8,6 +8,9 @@ import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
 import { basicAuth, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
+import { checkConfigText } from "@/lib/schema/check-config-text";
+import { getConfigValidator } from "@/server/pipelines/get-config-validator";
+import { resolvePipeline } from "@/server/pipelines/resolve-pipeline";
 import { registerPipelines } from "@/test/pipelines";
 import { jobIdFor } from "@/server/queue/run-queue";
 
@@ -383,5 +386,33 @@ describe("group commit", () => {
     const after = await counts();
     expect(after.rows).toBe(before.rows + 30);
     expect(after.jobs).toBe(before.jobs + 30);
+  });
+});
+
+describe("one validator for the editor and the server", () => {
+  it.each([
+    example.replace('"fastqCode": "R1"', '"fastqCode": "R3"'),
+    example.replace('"study": "DEMO-001",', '"study": "DEMO-001",,'),
+    example.replace('"email": "alice@example.org",', '"emial": "alice@example.org",'),
+    example.replace('"rglb": "lib1",', '"rglb": "lib1", "rglb": "lib2",'),
+    example.replace('"project": "demo-qc"', '"project": 7'),
+  ])("reports the same problems at the same places (case %#)", async (text) => {
+    const response = await callRoute(postNewRun, {
+      method: "POST",
+      path: "/api/v1/new-run/?dryRun=true",
+      headers: json(basicAuth(alice.username, alice.password)),
+      body: text,
+    });
+    const server = (
+      (await response.json()) as {
+        errors: { path: string; message: string; line: number; column: number }[];
+      }
+    ).errors;
+    const pipeline = await resolvePipeline(ctx, "fastq-qc@1.0.0");
+    const editor = checkConfigText(text, getConfigValidator(pipeline)).problems;
+    expect(server.length).toBeGreaterThan(0);
+    expect(
+      editor.map(({ path, message, line, column }) => ({ path, message, line, column })),
+    ).toEqual(server);
   });
 });

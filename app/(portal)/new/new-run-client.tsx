@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { JsonEditorHandle } from "@/components/editor/json-editor";
+import type { TextEdit } from "@/components/editor/validation-protocol";
 import { useConfigValidation } from "@/components/editor/use-config-validation";
 import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
 import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
@@ -34,7 +35,8 @@ interface Selection {
   version: string;
 }
 
-const VALIDATE_DELAY_MS = 120;
+const VALIDATE_DELAY_MS = 40;
+const DRAFT_MAX_CHARS = 1_000_000;
 
 function pick(pipelines: PipelineSummary[], reference: string | null): Selection | null {
   const ref = reference ? parsePipelineRef(reference) : null;
@@ -83,7 +85,10 @@ export function NewRunClient({
     errors: ServerProblem[];
   } | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const { result, validate } = useConfigValidation();
+  const { result, reset, edit, validate } = useConfigValidation({
+    getValue: () => editor.current?.getValue(),
+    getLength: () => editor.current?.getLength(),
+  });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const pendingText = useRef<string | null>(startup.text);
   const lastExample = useRef<string | null>(null);
@@ -103,23 +108,25 @@ export function NewRunClient({
   }, [selection]);
 
   const revalidate = useCallback(() => {
-    const text = editor.current?.getValue();
-    if (text === undefined || !ref) return;
-    validate(
-      text,
-      ref,
-      detail && `${detail.name}@${detail.version}` === ref ? detail.schema : null,
-    );
-    saveDraft({ pipeline: ref, text, name: runName });
+    const length = editor.current?.getLength();
+    if (length === undefined || !ref) return;
+    validate(ref, detail && `${detail.name}@${detail.version}` === ref ? detail.schema : null);
+    // Drafts of huge documents are not kept (reading 5 MB on every pause costs too much).
+    if (length < DRAFT_MAX_CHARS)
+      saveDraft({ pipeline: ref, text: editor.current?.getValue() ?? "", name: runName });
   }, [validate, ref, detail, runName]);
 
   useEffect(() => revalidate(), [revalidate]);
 
-  const onChange = useCallback(() => {
-    setServerError(null);
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(revalidate, VALIDATE_DELAY_MS);
-  }, [revalidate]);
+  const onChange = useCallback(
+    (edits: TextEdit[]) => {
+      edit(edits);
+      setServerError(null);
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(revalidate, VALIDATE_DELAY_MS);
+    },
+    [edit, revalidate],
+  );
 
   // A pasted document that names its pipeline (the old portal's configs do) selects it.
   useEffect(() => {
@@ -315,6 +322,7 @@ export function NewRunClient({
           onSubmit={() => void submit()}
           onReady={(handle) => {
             editor.current = handle;
+            reset(handle.getValue());
             pendingText.current = null;
             offerExample();
             revalidate();

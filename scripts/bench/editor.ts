@@ -35,7 +35,7 @@ async function coldLoad(browser: Browser, baseUrl: string, username: string, pas
     .waitFor({ timeout: 60_000 });
   await page.waitForTimeout(500);
   // A string, not a function: tsx would wrap named helpers in __name(), unknown in the page.
-  const figures = (await page.evaluate(`(() => {
+  const figures = await page.evaluate<{ before: number; editor: number; ready: number }>(`(() => {
     const start = performance.getEntriesByName("runport:editor-import")[0]?.startTime ?? NaN;
     const ready = performance.getEntriesByName("runport:editor-ready")[0]?.startTime ?? NaN;
     const js = performance.getEntriesByType("resource").filter((e) => /\\.js(\\?|$)/.test(e.name));
@@ -44,7 +44,7 @@ async function coldLoad(browser: Browser, baseUrl: string, username: string, pas
       editor: js.filter((e) => e.startTime >= start).reduce((n, e) => n + e.encodedBodySize, 0),
       ready,
     };
-  })()`)) as { before: number; editor: number; ready: number };
+  })()`);
   await context.close();
   return figures;
 }
@@ -118,11 +118,11 @@ async function keystrokeLatency(
       expectProblem,
       { timeout: 10_000 },
     );
-    const latency = (await page.evaluate(`(() => {
+    const latency = await page.evaluate<number>(`(() => {
       const pressed = window.__keys[window.__keys.length - 1] ?? 0;
       const after = performance.getEntriesByName("runport:markers").map((m) => m.startTime).find((t) => t >= pressed);
       return after === undefined ? NaN : after - pressed;
-    })()`)) as number;
+    })()`);
     samples.push(latency);
   }
   await context.close();

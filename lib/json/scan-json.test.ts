@@ -24,7 +24,7 @@ describe("scanJson", () => {
   it.each(documents)("locates every value of %j as jsonc-parser does", (text) => {
     const tree = parseTree(text)!;
     const pointers = pointersOf(JSON.parse(text));
-    const { spans } = scanJson(text, new Set(pointers));
+    const { spans } = scanJson(text, pointers);
     for (const pointer of pointers) {
       const node = findNodeAtLocation(
         tree,
@@ -71,6 +71,14 @@ describe("scanJson", () => {
     expect(at(key!)).toMatchObject({ line: 3, column: 27 });
     expect(at(missing!)).toMatchObject({ line: 3, column: 5 });
     expect(at(escaped!)).toMatchObject({ line: 5, column: 10 });
+  });
+
+  it("finds a deep pointer on its own (its ancestors are followed)", () => {
+    const text = '{"a": {"b": [1, {"c": "x"}]}}';
+    expect(scanJson(text, ["/a/b/1/c"]).spans.get("/a/b/1/c")).toMatchObject({
+      offset: 22,
+      length: 3,
+    });
   });
 
   it("adds the ancestors of wanted pointers", () => {

@@ -48,7 +48,9 @@ export function withAncestors(pointers: Iterable<string>): Set<string> {
   return all;
 }
 
-export function scanJson(text: string, wanted: ReadonlySet<string> = new Set()): ScanResult {
+export function scanJson(text: string, pointers: Iterable<string> = []): ScanResult {
+  // The containers on the way to a wanted pointer must be followed too.
+  const wanted = withAncestors(pointers);
   const spans = new Map<string, Span>();
   const track = wanted.size > 0;
   const stack: Frame[] = [];
@@ -186,7 +188,10 @@ export function locateAll(
   text: string,
   problems: readonly { path: string; atKey?: boolean }[],
 ): { offset: number; length: number }[] {
-  const { spans } = scanJson(text, withAncestors(problems.map((p) => p.path)));
+  const { spans } = scanJson(
+    text,
+    problems.map((p) => p.path),
+  );
   return problems.map(({ path, atKey }) => {
     for (let p = path; ; p = p.slice(0, p.lastIndexOf("/"))) {
       const span = spans.get(p);

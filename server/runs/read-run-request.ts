@@ -149,7 +149,7 @@ export function readRunRequest(doc: SubmittedDocument, format: "runs" | "legacy"
   }
   const parsed = ZCreateRunRequest.safeParse(body);
   if (!parsed.success) throw invalid(doc, zodProblems(parsed.error));
-  const config = scanJson(doc.text, new Set(["/config"])).spans.get("/config");
+  const config = scanJson(doc.text, ["/config"]).spans.get("/config");
   const configText = config
     ? doc.text.slice(config.offset, config.offset + config.length)
     : JSON.stringify(parsed.data.config);

@@ -163,6 +163,32 @@ describe("the portal in Chromium", () => {
     await screenshot(page, "07-run-cancelled");
   });
 
+  it("follows a 100,000-line log with only the visible lines in the page", async () => {
+    const { page } = pat;
+    await page.goto(`${baseUrl}/runs`);
+    const id = await page.evaluate(async () => {
+      const response = await fetch("/api/v1/runs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          pipeline: "hello",
+          name: "many lines",
+          config: { name: "log", lines: 100_000, steps: 1 },
+        }),
+      });
+      return ((await response.json()) as { id: string }).id;
+    });
+    await page.goto(`${baseUrl}/runs/${id}`);
+    await expect
+      .poll(() => page.locator("h1").textContent(), { timeout: 60_000 })
+      .toContain("Succeeded");
+    await expect.poll(() => page.getByText(/100,0\d\d lines/).count(), { timeout: 30_000 }).toBe(1);
+    const rendered = await page.getByRole("log").locator("div > div > div").count();
+    expect(rendered).toBeLessThan(200); // windowed: not 100,000 elements
+    await expect.poll(() => page.getByRole("log").textContent()).toContain("exited with code 0");
+    await screenshot(page, "08b-run-100k-lines");
+  });
+
   it("lists the runs with filters kept in the URL", async () => {
     const { page } = pat;
     await page.goto(`${baseUrl}/runs`);

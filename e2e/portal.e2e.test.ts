@@ -189,9 +189,47 @@ describe("the portal in Chromium", () => {
     await screenshot(page, "08b-run-100k-lines");
   });
 
+  it("checks against the new pipeline's schema after a switch, from the document or the menu", async () => {
+    const { page } = pat;
+    await page.goto(`${baseUrl}/new?pipeline=hello`);
+    await setEditorText(page, example.replace('"fastqCode": "R1"', '"fastqCode": "R3"'));
+    await expect
+      .poll(() => page.locator("#pipeline").inputValue(), { timeout: 10_000 })
+      .toBe("fastq-qc");
+    await expect
+      .poll(() => page.locator("#problems li").first().textContent(), { timeout: 10_000 })
+      .toContain("/dataFiles/0/fastqCode");
+    await setEditorText(page, '{"name": "only hello knows me"}');
+    await page.selectOption("#pipeline", "hello");
+    await expect
+      .poll(() => page.getByRole("status").last().textContent())
+      .toContain("Valid for hello@1.0.0");
+    await page.selectOption("#pipeline", "fastq-qc");
+    await expect
+      .poll(() => page.locator("#problems").textContent(), { timeout: 10_000 })
+      .toContain("/dataFiles");
+    expect(await page.getByRole("button", { name: /Submit run/ }).isDisabled()).toBe(true);
+  });
+
   it("lists the runs with filters kept in the URL", async () => {
     const { page } = pat;
     await page.goto(`${baseUrl}/runs`);
+    // A run of its own: held, then cancelled.
+    await page.evaluate(async () => {
+      const response = await fetch("/api/v1/runs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          pipeline: "hello",
+          name: "filter-me",
+          hold: true,
+          config: { name: "x" },
+        }),
+      });
+      const { id } = (await response.json()) as { id: string };
+      await fetch(`/api/v1/runs/${id}/cancel`, { method: "POST" });
+    });
+    await page.fill("#f-q", "filter-me");
     await page.selectOption("#f-status", "cancelled");
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/status=cancelled/);

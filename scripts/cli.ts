@@ -70,7 +70,11 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
     const password = values.password ?? generatePassword();
     const [result] = await ctx.db
       .update(users)
-      .set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
+      .set({
+        passwordHash: await hashPassword(password),
+        passwordChangedAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(eq(users.username, name));
     if (result.affectedRows !== 1) throw new Error(`There is no user "${name}"`);
     console.log(values.password ? "password changed" : `new password: ${password}`);

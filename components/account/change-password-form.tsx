@@ -120,7 +120,9 @@ export function ChangePasswordForm({
       ) : null}
       {changed ? (
         <div ref={done} tabIndex={-1} className="alert alert-ok" role="status">
-          Password changed. Sign in with the new one next time; your API tokens keep working.
+          Password changed. Every browser session ends with it (this one too): sign in again with
+          the new password. Your API tokens keep working.{" "}
+          <a href="/signin?callbackUrl=%2Faccount">Sign in again</a>
         </div>
       ) : null}
       <div>

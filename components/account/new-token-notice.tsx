@@ -2,7 +2,7 @@
 
 import { useEffect, useRef } from "react";
 import type { CreatedApiToken } from "@/lib/account-types";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import styles from "./account.module.css";
 
 interface Props {

@@ -3,10 +3,12 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { TextEdit, ValidationMessage, ValidationResponse } from "./validation-protocol";
 
+type Request = { schemaKey: string; schema: Record<string, unknown> };
+
 /**
  * Validates the editor's text in a web worker (the server's own checks). The worker
  * keeps a copy of the text fed with edits; validations are coalesced (while one runs,
- * only the newest request waits) and only the newest answer counts.
+ * only the newest request waits); each answer says which edit and schema it is for.
  */
 export function useConfigValidation(editor: {
   getValue(): string | undefined;
@@ -15,12 +17,10 @@ export function useConfigValidation(editor: {
   const worker = useRef<Worker | null>(null);
   const lastId = useRef(0);
   const busy = useRef(false);
-  const waiting = useRef<{ schemaKey: string; schema: Record<string, unknown> | null } | null>(
-    null,
-  );
-  const lastRequest = useRef<{ schemaKey: string; schema: Record<string, unknown> | null } | null>(
-    null,
-  );
+  const waiting = useRef<Request | null>(null);
+  const lastRequest = useRef<Request | null>(null);
+  /** Counts edits: a result is fresh when it answers the current version. */
+  const version = useRef(0);
   const source = useRef(editor);
   source.current = editor;
   const [result, setResult] = useState<ValidationResponse | null>(null);
@@ -31,17 +31,18 @@ export function useConfigValidation(editor: {
   );
 
   // The length is read when the request leaves: edits sent meanwhile are already counted.
-  const post = useCallback((schemaKey: string, schema: Record<string, unknown> | null) => {
+  const post = useCallback((request: Request) => {
     const length = source.current.getLength();
     if (length === undefined) return;
     busy.current = true;
-    worker.current?.postMessage({
+    const message: ValidationMessage = {
       type: "validate",
       id: ++lastId.current,
-      schemaKey,
-      schema,
+      version: version.current,
       length,
-    } satisfies ValidationMessage);
+      ...request,
+    };
+    worker.current?.postMessage(message);
   }, []);
 
   useEffect(() => {
@@ -61,7 +62,7 @@ export function useConfigValidation(editor: {
       if (waiting.current) {
         const next = waiting.current;
         waiting.current = null;
-        post(next.schemaKey, next.schema);
+        post(next);
       }
       if (response.id !== lastId.current || response.outOfSync) return;
       performance.mark("runport:validated", { detail: { workerMs: response.ms } });
@@ -71,19 +72,44 @@ export function useConfigValidation(editor: {
     return () => instance.terminate();
   }, [post]);
 
-  /** The whole text (loading a document, switching pipelines). */
-  const reset = useCallback((text: string) => send({ type: "reset", text }), [send]);
+  /** The whole text (when the editor starts). */
+  const reset = useCallback(
+    (text: string) => {
+      version.current++;
+      send({ type: "reset", text });
+    },
+    [send],
+  );
+
   /** Edits as the editor reports them (cheap, whatever the document's size). */
-  const edit = useCallback((edits: TextEdit[]) => send({ type: "edit", edits }), [send]);
+  const edit = useCallback(
+    (edits: TextEdit[]) => {
+      version.current++;
+      send({ type: "edit", edits });
+    },
+    [send],
+  );
+
   /** Checks the worker's text against a schema (the newest request wins). */
   const validate = useCallback(
-    (schemaKey: string, schema: Record<string, unknown> | null) => {
-      lastRequest.current = { schemaKey, schema };
-      if (busy.current) waiting.current = { schemaKey, schema };
-      else post(schemaKey, schema);
+    (schemaKey: string, schema: Record<string, unknown>) => {
+      const request = { schemaKey, schema };
+      lastRequest.current = request;
+      if (busy.current) waiting.current = request;
+      else post(request);
     },
     [post],
   );
 
-  return { result, reset, edit, validate };
+  /** True when `response` answers the text as it is now, for this schema. */
+  const isFresh = useCallback(
+    (
+      response: ValidationResponse | null,
+      schemaKey: string | null,
+    ): response is ValidationResponse =>
+      response !== null && response.version === version.current && response.schemaKey === schemaKey,
+    [],
+  );
+
+  return { result, reset, edit, validate, isFresh };
 }

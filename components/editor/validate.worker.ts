@@ -53,6 +53,8 @@ self.onmessage = (event: MessageEvent<ValidationMessage>) => {
       : checkConfigText(text, validatorFor(message.schemaKey, message.schema));
     const response: ValidationResponse = {
       id: message.id,
+      version: message.version,
+      schemaKey: message.schemaKey,
       problems: result.problems,
       pipeline: field(result.value, "pipeline"),
       project: field(result.value, "project"),

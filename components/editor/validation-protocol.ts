@@ -17,14 +17,19 @@ export type ValidationMessage =
   | {
       type: "validate";
       id: number;
+      /** Which edit the text is at (the answer says, so stale answers can be told apart). */
+      version: number;
       schemaKey: string;
-      schema: Record<string, unknown> | null;
+      schema: Record<string, unknown>;
+      /** The editor's length: a lost edit shows as a mismatch. */
       length: number;
     };
 
 /** Validation worker → main thread. */
 export interface ValidationResponse {
   id: number;
+  version: number;
+  schemaKey: string;
   problems: TextProblem[];
   /** The document's top-level `pipeline`, when it names one (old-portal documents do). */
   pipeline: string | null;

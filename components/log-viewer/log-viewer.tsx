@@ -14,6 +14,8 @@ interface Props {
   firstLineNumber: number;
   downloadHref: string;
   notice: string | null;
+  /** "live", "reconnecting" or "finished": shown, so a dead stream never looks live. */
+  connection: "live" | "reconnecting" | "finished";
 }
 
 /**
@@ -21,7 +23,14 @@ interface Props {
  * scroll as smoothly as 100. It follows the end while you are there; scroll up to
  * read and it stays put ("Follow" brings it back).
  */
-export function LogViewer({ lines, version, firstLineNumber, downloadHref, notice }: Props) {
+export function LogViewer({
+  lines,
+  version,
+  firstLineNumber,
+  downloadHref,
+  notice,
+  connection,
+}: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(480);
@@ -50,7 +59,14 @@ export function LogViewer({ lines, version, firstLineNumber, downloadHref, notic
       <div className={styles.toolbar}>
         <span className="muted">
           {total.toLocaleString()} line{total === 1 ? "" : "s"}
-          {notice ? ` · ${notice}` : ""}
+          {notice ? ` · ${notice}` : ""} ·{" "}
+          <span className={connection === "reconnecting" ? styles.reconnecting : undefined}>
+            {connection === "live"
+              ? "following live"
+              : connection === "finished"
+                ? "complete"
+                : "reconnecting…"}
+          </span>
         </span>
         <div className="row">
           <button
@@ -62,7 +78,7 @@ export function LogViewer({ lines, version, firstLineNumber, downloadHref, notic
               if (box.current) box.current.scrollTop = box.current.scrollHeight;
             }}
           >
-            {follow ? "Following the end" : "Follow"}
+            Follow the end
           </button>
           <a className="btn btn-small" href={downloadHref} download>
             Download the whole log

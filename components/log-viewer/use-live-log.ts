@@ -15,6 +15,8 @@ export interface LiveRunState {
 }
 
 const MAX_LINES = 200_000;
+/** A line longer than this is cut (a log without newlines, such as \r progress bars). */
+const MAX_LINE_CHARS = 64 * 1024;
 
 export interface LiveLog {
   /** The lines received so far (a mutable array; `version` changes when it grows). */
@@ -26,6 +28,8 @@ export interface LiveLog {
   skippedBytes: number;
   connected: boolean;
   ended: boolean;
+  /** A message from the server about the live view itself. */
+  problem: string | null;
 }
 
 /**
@@ -45,6 +49,7 @@ export function useLiveLog(
   const [version, setVersion] = useState(0);
   const [connected, setConnected] = useState(false);
   const [ended, setEnded] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     lines.current = [];
@@ -63,6 +68,10 @@ export function useLiveLog(
       const { text } = JSON.parse((event as MessageEvent<string>).data) as { text: string };
       const parts = (partial.current + text).split("\n");
       partial.current = parts.pop() ?? "";
+      if (partial.current.length > MAX_LINE_CHARS) {
+        parts.push(`${partial.current.slice(0, MAX_LINE_CHARS)} […]`);
+        partial.current = "";
+      }
       if (skipFirstLine && parts.length > 0) {
         parts.shift(); // starting mid-log: the first line is incomplete
         skipFirstLine = false;
@@ -87,6 +96,10 @@ export function useLiveLog(
       setEnded(true);
       source.close();
     });
+    source.addEventListener("problem", (event) => {
+      setProblem((JSON.parse((event as MessageEvent<string>).data) as { message: string }).message);
+    });
+    // EventSource reconnects by itself (resuming from the last event id).
     source.addEventListener("error", () => setConnected(false));
     return () => {
       source.close();
@@ -101,5 +114,6 @@ export function useLiveLog(
     skippedBytes: startAt,
     connected,
     ended,
+    problem,
   };
 }

@@ -1,4 +1,4 @@
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import styles from "./code-block.module.css";
 
 /** A labelled block of code or JSON with a copy button; the text is rendered as text. */

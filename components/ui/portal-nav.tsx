@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 import styles from "./portal-nav.module.css";
 
@@ -15,6 +15,7 @@ const LINKS = [
 /** The top bar: sections, the signed-in user, sign out. */
 export function PortalNav({ username, role }: { username: string; role: string }) {
   const pathname = usePathname();
+  const router = useRouter();
   return (
     <header className={styles.bar}>
       <nav className={styles.inner} aria-label="Main">
@@ -45,7 +46,13 @@ export function PortalNav({ username, role }: { username: string; role: string }
           <button
             type="button"
             className="btn btn-small"
-            onClick={() => void signOut({ callbackUrl: "/signin" })}
+            onClick={() =>
+              // No redirect from next-auth: it would build the URL from its own idea of the host.
+              void signOut({ redirect: false }).then(() => {
+                router.replace("/signin");
+                router.refresh();
+              })
+            }
           >
             Sign out
           </button>

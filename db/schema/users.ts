@@ -9,6 +9,8 @@ export const users = mysqlTable("users", {
   role: mysqlEnum("role", USER_ROLES).notNull().default("submitter"),
   /** argon2id PHC string. */
   passwordHash: varchar("password_hash", { length: 255 }).notNull(),
+  /** Browser sessions started before this moment end (a password change signs out everywhere). */
+  passwordChangedAt: timestamp("password_changed_at"),
   disabledAt: timestamp("disabled_at"),
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at"),

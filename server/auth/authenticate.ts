@@ -4,6 +4,7 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { CredentialCache } from "./credential-cache";
 import { verifyPassword } from "./passwords";
+import { passwordThrottle } from "./sign-in-throttle";
 import type { Principal } from "./principal";
 import { hashToken, looksLikeToken } from "./tokens";
 
@@ -72,10 +73,16 @@ async function principalFromPassword(
     .from(users)
     .where(and(eq(users.username, username), isNull(users.disabledAt)))
     .limit(1);
+  // The same throttle as the sign-in form: Basic with a password is no way around it.
+  const throttle = passwordThrottle(ctx);
+  if (!throttle.allow(username)) return null;
   const ok = await verifyPassword(row?.passwordHash ?? null, password);
-  return ok && row
-    ? { userId: row.id, username: row.username, role: row.role, via: "password" }
-    : null;
+  if (!ok || !row) {
+    throttle.fail(username);
+    return null;
+  }
+  throttle.succeed(username);
+  return { userId: row.id, username: row.username, role: row.role, via: "password" };
 }
 
 function decodeBasic(value: string): { username: string; secret: string } {

@@ -6,12 +6,10 @@ import { users } from "@/db/schema";
 import type { AppContext } from "../context";
 import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
-import { SignInThrottle } from "./sign-in-throttle";
+import { passwordThrottle } from "./sign-in-throttle";
 
 /** Browser sessions last a working day; the JWT cookie is HttpOnly and SameSite=Lax. */
 const SESSION_SECONDS = 12 * 3600;
-
-const throttles = new WeakMap<AppContext, SignInThrottle>();
 
 function secureCookies(ctx: AppContext): boolean {
   return ctx.config.publicUrl?.startsWith("https://") ?? false;
@@ -19,9 +17,7 @@ function secureCookies(ctx: AppContext): boolean {
 
 /** next-auth for the web sign-in: username + password against the users table. */
 export function createAuthOptions(ctx: AppContext): NextAuthOptions {
-  let throttle = throttles.get(ctx);
-  if (!throttle) throttles.set(ctx, (throttle = new SignInThrottle()));
-  const limiter = throttle;
+  const limiter = passwordThrottle(ctx);
   return {
     secret: ctx.config.authSecret,
     session: { strategy: "jwt", maxAge: SESSION_SECONDS },
@@ -65,10 +61,13 @@ export function createAuthOptions(ctx: AppContext): NextAuthOptions {
   };
 }
 
-const principalCache = new WeakMap<
-  AppContext,
-  Map<number, { principal: Principal | null; expires: number }>
->();
+interface CachedUser {
+  principal: Principal | null;
+  passwordChangedAt: number;
+  expires: number;
+}
+
+const principalCache = new WeakMap<AppContext, Map<number, CachedUser>>();
 
 /**
  * The principal of a browser session cookie, or null. The role and the disabled flag
@@ -87,24 +86,33 @@ export async function principalFromSession(
   const uid = typeof token?.uid === "number" ? token.uid : null;
   if (uid === null) return null;
   let cache = principalCache.get(ctx);
-  if (!cache)
-    principalCache.set(
-      ctx,
-      (cache = new Map<number, { principal: Principal | null; expires: number }>()),
-    );
-  const hit = cache.get(uid);
-  if (hit && hit.expires > Date.now()) return hit.principal;
-  const [user] = await ctx.db
-    .select({ id: users.id, username: users.username, role: users.role })
-    .from(users)
-    .where(and(eq(users.id, uid), isNull(users.disabledAt)))
-    .limit(1);
-  const principal: Principal | null = user
-    ? { userId: user.id, username: user.username, role: user.role, via: "session" }
-    : null;
-  if (cache.size > 10_000) cache.clear();
-  cache.set(uid, { principal, expires: Date.now() + 10_000 });
-  return principal;
+  if (!cache) principalCache.set(ctx, (cache = new Map<number, CachedUser>()));
+  let hit = cache.get(uid);
+  if (!hit || hit.expires <= Date.now()) {
+    const [user] = await ctx.db
+      .select({
+        id: users.id,
+        username: users.username,
+        role: users.role,
+        passwordChangedAt: users.passwordChangedAt,
+      })
+      .from(users)
+      .where(and(eq(users.id, uid), isNull(users.disabledAt)))
+      .limit(1);
+    hit = {
+      principal: user
+        ? { userId: user.id, username: user.username, role: user.role, via: "session" }
+        : null,
+      passwordChangedAt: user?.passwordChangedAt?.getTime() ?? 0,
+      expires: Date.now() + 10_000,
+    };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(uid, hit);
+  }
+  // A session that began before the last password change is over.
+  const issuedAt = typeof token?.iat === "number" ? token.iat * 1000 : 0;
+  if (issuedAt < hit.passwordChangedAt - 1000) return null;
+  return hit.principal;
 }
 
 /** Parses a Cookie header into name → value. */

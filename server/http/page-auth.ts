@@ -1,4 +1,4 @@
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { Principal } from "../auth/principal";
 import { principalFromSession } from "../auth/session";
@@ -11,9 +11,15 @@ export async function getPagePrincipal(): Promise<Principal | null> {
   return principalFromSession(getAppContext(), jar);
 }
 
-/** Every portal page starts here: the signed-in user, or a redirect to the sign-in page. */
+/**
+ * Every portal page starts here: the signed-in user, or a redirect to the sign-in page
+ * that comes back to the requested path with its query (set by proxy.ts), else `returnTo`.
+ */
 export async function requirePagePrincipal(returnTo: string): Promise<Principal> {
   const principal = await getPagePrincipal();
-  if (!principal) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!principal) {
+    const requested = (await headers()).get("x-runport-path") ?? returnTo;
+    redirect(`/signin?callbackUrl=${encodeURIComponent(requested)}`);
+  }
   return principal;
 }

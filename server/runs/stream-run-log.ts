@@ -3,6 +3,7 @@ import { runs } from "@/db/schema";
 import { isTerminal } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
+import { AppError } from "../errors";
 import { findRunFor } from "./find-run-for";
 import { readLogPage } from "./get-run-logs";
 import { runNotifications } from "./run-notifications";
@@ -10,6 +11,12 @@ import { runNotifications } from "./run-notifications";
 const PAGE_BYTES = 256 * 1024;
 const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
+/** A stream ends after this long; EventSource reconnects and resumes from its last event id. */
+const MAX_STREAM_MS = 10 * 60_000;
+/** Live views one user may hold open on one web process. */
+const MAX_STREAMS_PER_USER = 20;
+
+const openStreams = new Map<number, number>();
 
 /** The fields of a run a live view follows. */
 async function readState(ctx: Pick<AppContext, "db">, runId: number) {
@@ -29,12 +36,19 @@ async function readState(ctx: Pick<AppContext, "db">, runId: number) {
   return row ?? null;
 }
 
+function frame(event: string, data: unknown, id?: number): string {
+  return `event: ${event}\n${id !== undefined ? `id: ${id}\n` : ""}data: ${JSON.stringify(data)}\n\n`;
+}
+
 /**
  * The live tail of a run as Server-Sent Events (GET /runs/{id}/logs with Accept:
  * text/event-stream): `log` events carry text from the cursor (their id is the next
  * cursor, so EventSource resumes where it stopped), `status` events the run's state
  * when it changes, and `end` once the run has finished and everything was sent.
- * New text is announced through Redis; a 1 s poll covers a missed announcement.
+ *
+ * The stream is pulled: a page of the log is read only when the client has taken the
+ * previous one, so a slow reader never makes the server buffer a big log. New text is
+ * announced through Redis; a 1 s poll covers a missed announcement.
  */
 export async function streamRunLog(
   ctx: AppContext,
@@ -45,90 +59,107 @@ export async function streamRunLog(
     runId: options.runId,
     access: "read",
   });
+  const userId = options.principal.userId;
+  if ((openStreams.get(userId) ?? 0) >= MAX_STREAMS_PER_USER) {
+    throw new AppError(
+      "CONFLICT",
+      `You already follow ${MAX_STREAMS_PER_USER} runs live; close some pages`,
+    );
+  }
+  openStreams.set(userId, (openStreams.get(userId) ?? 0) + 1);
+
   const encoder = new TextEncoder();
+  const started = Date.now();
   let cursor = options.cursor;
   let lastState = "";
-  let closed = false;
+  let lastSent = Date.now();
+  let finished = false;
+  let done = false;
   let wake: (() => void) | null = null;
   const unsubscribe = runNotifications(ctx).subscribe(run.publicId, () => wake?.());
 
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const send = (event: string, data: unknown, id?: number) => {
-        if (closed) return;
-        const lines = [
-          `event: ${event}`,
-          ...(id !== undefined ? [`id: ${id}`] : []),
-          `data: ${JSON.stringify(data)}`,
-        ];
-        controller.enqueue(encoder.encode(`${lines.join("\n")}\n\n`));
+  // Every step of the clean-up runs once, whichever way the stream ends.
+  const cleanUp = () => {
+    if (done) return;
+    done = true;
+    unsubscribe();
+    openStreams.set(userId, Math.max(0, (openStreams.get(userId) ?? 1) - 1));
+    wake?.();
+  };
+  options.signal.addEventListener("abort", cleanUp);
+
+  const waitForNews = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, POLL_MS);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
       };
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        clearInterval(heartbeat);
+    }).finally(() => {
+      wake = null;
+    });
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        // The client may leave while a query runs: nothing is sent after that.
+        const emit = (text: string) => {
+          if (!done) controller.enqueue(encoder.encode(text));
+        };
         try {
-          controller.close();
-        } catch {
-          // the client went away first
-        }
-      };
-      const heartbeat = setInterval(
-        () => !closed && controller.enqueue(encoder.encode(": ping\n\n")),
-        HEARTBEAT_MS,
-      );
-      options.signal.addEventListener("abort", () => {
-        closed = true;
-        unsubscribe();
-        clearInterval(heartbeat);
-      });
-      void (async () => {
-        try {
-          while (!closed) {
-            const state = await readState(ctx, run.id);
-            if (!state) break;
-            const stateJson = JSON.stringify(state);
-            if (stateJson !== lastState) {
-              lastState = stateJson;
-              send("status", state);
+          for (;;) {
+            if (done) return;
+            if (Date.now() - started > MAX_STREAM_MS) {
+              cleanUp();
+              return controller.close(); // the client reconnects with Last-Event-ID
             }
-            const finished = isTerminal(state.status);
-            for (;;) {
-              const page = await readLogPage(ctx, {
-                runId: run.id,
-                cursor,
-                limitBytes: PAGE_BYTES,
-                running: !finished,
-              });
-              if (page.nextCursor === cursor) break;
-              send("log", { offset: cursor, text: page.text }, page.nextCursor);
+            if (!finished) {
+              const state = await readState(ctx, run.id);
+              if (!state) throw new AppError("NOT_FOUND", "The run is gone");
+              finished = isTerminal(state.status);
+              const json = JSON.stringify(state);
+              if (json !== lastState) {
+                lastState = json;
+                lastSent = Date.now();
+                return emit(frame("status", state));
+              }
+            }
+            const page = await readLogPage(ctx, {
+              runId: run.id,
+              cursor,
+              limitBytes: PAGE_BYTES,
+              running: !finished,
+            });
+            if (page.nextCursor !== cursor) {
+              const offset = cursor;
               cursor = page.nextCursor;
-              if (closed) return;
+              lastSent = Date.now();
+              return emit(frame("log", { offset, text: page.text }, cursor));
             }
             if (finished) {
-              send("end", { status: state.status, cursor });
-              break;
+              emit(frame("end", { cursor }));
+              cleanUp();
+              return controller.close();
             }
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, POLL_MS);
-              wake = () => {
-                clearTimeout(timer);
-                resolve();
-              };
-            });
-            wake = null;
+            if (Date.now() - lastSent > HEARTBEAT_MS) {
+              lastSent = Date.now();
+              return emit(": ping\n\n");
+            }
+            await waitForNews();
           }
         } catch (error) {
+          if (done) return; // the client left; nothing to tell
           ctx.log.warn({ err: error, runId: run.publicId }, "live log stream failed");
-          send("error", { message: "The live view was interrupted; reload to continue." });
+          emit(frame("problem", { message: "The live view was interrupted; reload to continue." }));
+          cleanUp();
+          controller.close();
         }
-        close();
-      })();
+      },
+      cancel() {
+        cleanUp();
+      },
     },
-    cancel() {
-      closed = true;
-      unsubscribe();
-    },
-  });
+    // One event at a time: the next page is read when this one has left.
+    { highWaterMark: 1 },
+  );
 }

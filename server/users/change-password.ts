@@ -4,7 +4,7 @@ import { users } from "@/db/schema";
 import { credentialCache } from "../auth/authenticate";
 import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../auth/passwords";
 import type { Principal } from "../auth/principal";
-import { SignInThrottle } from "../auth/sign-in-throttle";
+import { passwordThrottle } from "../auth/sign-in-throttle";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { parseAccountRequest } from "./read-account-request";
@@ -29,13 +29,6 @@ export type TChangePasswordRequest = z.input<typeof ZChangePasswordRequest>;
 
 // A stolen session must not become a way to guess the password: after 5 wrong
 // current passwords the user waits a minute (doubling), as on the sign-in form.
-const throttles = new WeakMap<AppContext, SignInThrottle>();
-
-function throttleOf(ctx: AppContext): SignInThrottle {
-  let throttle = throttles.get(ctx);
-  if (!throttle) throttles.set(ctx, (throttle = new SignInThrottle()));
-  return throttle;
-}
 
 /**
  * Changes the caller's password (POST /api/v1/account/password). 422 when a field is
@@ -53,7 +46,7 @@ export async function changePassword(
     newPassword: options.newPassword,
   });
   const { userId } = options.principal;
-  const throttle = throttleOf(ctx);
+  const throttle = passwordThrottle(ctx);
   const key = `uid:${userId}`;
   if (!throttle.allow(key)) {
     throw new AppError(
@@ -77,7 +70,11 @@ export async function changePassword(
   // Conditional on the hash just verified: of two concurrent changes, only one wins.
   const [result] = await ctx.db
     .update(users)
-    .set({ passwordHash: await hashPassword(input.newPassword), updatedAt: new Date() })
+    .set({
+      passwordHash: await hashPassword(input.newPassword),
+      passwordChangedAt: new Date(),
+      updatedAt: new Date(),
+    })
     .where(and(eq(users.id, userId), eq(users.passwordHash, user.passwordHash)));
   credentialCache(ctx).forgetUser(userId);
   if (result.affectedRows !== 1) {

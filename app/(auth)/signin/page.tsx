@@ -1,25 +1,19 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { safeReturnPath } from "@/lib/safe-return-path";
 import { getPagePrincipal } from "@/server/http/page-auth";
 import { SignInForm } from "./signin-client";
 import styles from "./signin.module.css";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-/** Only same-site paths are followed after signing in (no open redirect). */
-function safeCallback(value: string | string[] | undefined): string {
-  const path = Array.isArray(value) ? value[0] : value;
-  return path && path.startsWith("/") && !path.startsWith("//") && !path.includes("\\")
-    ? path
-    : "/runs";
-}
-
 export default async function SignInPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const callbackUrl = safeCallback((await searchParams).callbackUrl);
+  const raw = (await searchParams).callbackUrl;
+  const callbackUrl = safeReturnPath(Array.isArray(raw) ? raw[0] : raw);
   if (await getPagePrincipal()) redirect(callbackUrl);
   return (
     <main className={styles.page}>

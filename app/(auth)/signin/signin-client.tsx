@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
+import { safeReturnPath } from "@/lib/safe-return-path";
 
 function text(form: FormData, name: string): string {
   const value = form.get(name);
@@ -30,7 +31,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       setError("Wrong username or password (after several failures, wait a minute and try again).");
       return;
     }
-    router.replace(callbackUrl);
+    router.replace(safeReturnPath(callbackUrl));
     router.refresh();
   }
 

@@ -3,14 +3,20 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { JsonEditorHandle } from "@/components/editor/json-editor";
-import type { TextEdit } from "@/components/editor/validation-protocol";
 import { useConfigValidation } from "@/components/editor/use-config-validation";
-import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
-import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
-import { ProblemsList, type ServerProblem } from "./problems-list";
+import type { TextEdit } from "@/components/editor/validation-protocol";
+import type { PipelineSummary } from "@/lib/api-types";
 import { clearDraft, loadDraft, saveDraft } from "./draft";
+import {
+  defaultSelection,
+  resolveSelection,
+  usePipelineDetail,
+  type Selection,
+} from "./pipeline-selection";
+import { ProblemsList, type ServerProblem } from "./problems-list";
+import { buildRunRequest, toEditorProblems } from "./run-request";
 import styles from "./new-run.module.css";
 
 // Monaco is big: it loads after the page, from the app's own bundle.
@@ -30,24 +36,9 @@ export interface InitialRun {
   from: string | null;
 }
 
-interface Selection {
-  name: string;
-  version: string;
-}
-
 const VALIDATE_DELAY_MS = 40;
+/** Drafts of bigger documents are not kept (reading megabytes at every pause costs too much). */
 const DRAFT_MAX_CHARS = 1_000_000;
-
-function pick(pipelines: PipelineSummary[], reference: string | null): Selection | null {
-  const ref = reference ? parsePipelineRef(reference) : null;
-  const pipeline = pipelines.find((p) => p.name === (ref?.name ?? pipelines[0]?.name));
-  if (!pipeline) return null;
-  const version =
-    resolveVersion(pipeline.versions, ref?.selector ?? "latest") ??
-    pipeline.latest ??
-    pipeline.versions[0]?.version;
-  return version ? { name: pipeline.name, version } : null;
-}
 
 /** Picks the pipeline, edits the config with live validation, submits it. */
 export function NewRunClient({
@@ -59,68 +50,70 @@ export function NewRunClient({
 }) {
   const router = useRouter();
   const editor = useRef<JsonEditorHandle | null>(null);
-  const startup = useMemo(() => {
-    if (initial?.text)
-      return {
-        selection: pick(pipelines, initial.pipeline),
-        text: initial.text,
-        name: initial.name ?? "",
-      };
-    // A draft comes back after a reload, unless the link asks for another pipeline.
-    const draft = loadDraft();
-    const asked = initial ? parsePipelineRef(initial.pipeline)?.name : undefined;
-    if (draft && (!asked || parsePipelineRef(draft.pipeline)?.name === asked)) {
-      return { selection: pick(pipelines, draft.pipeline), text: draft.text, name: draft.name };
-    }
-    return { selection: pick(pipelines, initial?.pipeline ?? null), text: null, name: "" };
-  }, [pipelines, initial]);
-  const [selection, setSelection] = useState<Selection | null>(startup.selection);
-  const [detail, setDetail] = useState<PipelineDetail | null>(null);
-  const [runName, setRunName] = useState(startup.name);
+  const asked = initial ? resolveSelection(pipelines, initial.pipeline) : null;
+  const [selection, setSelection] = useState<Selection | null>(
+    asked && "selection" in asked ? asked.selection : defaultSelection(pipelines),
+  );
+  const [runName, setRunName] = useState(initial?.name ?? "");
   const [notice, setNotice] = useState<string | null>(
-    initial?.from ? `Re-running ${initial.from}: edit and submit.` : null,
+    initial?.from
+      ? `Re-running ${initial.from}: edit and submit.`
+      : asked && "problem" in asked
+        ? `${asked.problem} Showing ${defaultSelection(pipelines)?.name ?? "another pipeline"} instead.`
+        : null,
   );
   const [serverError, setServerError] = useState<{
     detail: string;
     errors: ServerProblem[];
   } | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const { result, reset, edit, validate } = useConfigValidation({
+  const [stale, setStale] = useState(true);
+  const { detail, error: detailError } = usePipelineDetail(selection);
+  const { result, reset, edit, validate, isFresh } = useConfigValidation({
     getValue: () => editor.current?.getValue(),
     getLength: () => editor.current?.getLength(),
   });
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const pendingText = useRef<string | null>(startup.text);
+  const textToLoad = useRef<string | null>(initial?.text ?? null);
   const lastExample = useRef<string | null>(null);
+  const lastNamed = useRef<string | null>(null);
+  const submitWhenChecked = useRef(false);
   const ref = selection ? `${selection.name}@${selection.version}` : null;
+  // Only the selected version's own schema is ever used (never a previous one, never none).
+  const schemaKey = detail && ref ? `${ref}:${JSON.stringify(detail.schema).length}` : null;
 
-  // The selected version's schema and example.
+  // A draft comes back after a reload (read after hydration: the server has no storage).
   useEffect(() => {
-    if (!selection) return;
-    let cancelled = false;
-    const url = `/api/v1/pipelines/${encodeURIComponent(selection.name)}?version=${encodeURIComponent(selection.version)}`;
-    void fetch(url).then(async (response) => {
-      if (!cancelled && response.ok) setDetail((await response.json()) as PipelineDetail);
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [selection]);
+    if (initial?.text) return;
+    const draft = loadDraft();
+    if (!draft) return;
+    const wanted = asked && "selection" in asked ? asked.selection.name : null;
+    const restored = resolveSelection(pipelines, draft.pipeline);
+    if (!("selection" in restored) || (wanted && restored.selection.name !== wanted)) return;
+    setSelection(restored.selection);
+    setRunName(draft.name);
+    if (editor.current) editor.current.setValue(draft.text);
+    else textToLoad.current = draft.text;
+    // Once, on arrival.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const revalidate = useCallback(() => {
     const length = editor.current?.getLength();
-    if (length === undefined || !ref) return;
-    validate(ref, detail && `${detail.name}@${detail.version}` === ref ? detail.schema : null);
-    // Drafts of huge documents are not kept (reading 5 MB on every pause costs too much).
+    if (length === undefined || !ref || !detail || !schemaKey) return;
+    validate(schemaKey, detail.schema);
     if (length < DRAFT_MAX_CHARS)
       saveDraft({ pipeline: ref, text: editor.current?.getValue() ?? "", name: runName });
-  }, [validate, ref, detail, runName]);
+    else clearDraft(); // an older, smaller draft would come back instead of this text
+  }, [validate, ref, detail, schemaKey, runName]);
 
   useEffect(() => revalidate(), [revalidate]);
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   const onChange = useCallback(
     (edits: TextEdit[]) => {
       edit(edits);
+      setStale(true);
       setServerError(null);
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(revalidate, VALIDATE_DELAY_MS);
@@ -128,16 +121,27 @@ export function NewRunClient({
     [edit, revalidate],
   );
 
-  // A pasted document that names its pipeline (the old portal's configs do) selects it.
+  const fresh = isFresh(result, schemaKey);
   useEffect(() => {
-    const named = result?.pipeline ? pick(pipelines, result.pipeline) : null;
-    const known = result?.pipeline ? parsePipelineRef(result.pipeline) : null;
-    if (!named || !known || !pipelines.some((p) => p.name === known.name)) return;
-    if (named.name !== selection?.name || named.version !== selection.version) {
-      setSelection(named);
-      setNotice(
-        `The document names ${result?.pipeline}: switched to ${named.name}@${named.version}.`,
-      );
+    if (isFresh(result, schemaKey)) setStale(false);
+  }, [result, schemaKey, isFresh]);
+
+  // A pasted document that names its pipeline (the old portal's configs do) selects it,
+  // once per change of that name: a choice made in the menus afterwards stays.
+  useEffect(() => {
+    const named = result?.pipeline ?? null;
+    if (named === lastNamed.current) return;
+    lastNamed.current = named;
+    if (!named) return;
+    const resolved = resolveSelection(pipelines, named);
+    if ("problem" in resolved) {
+      setNotice(`The document names ${named}: ${resolved.problem}`);
+      return;
+    }
+    const next = resolved.selection;
+    if (next.name !== selection?.name || next.version !== selection.version) {
+      setSelection(next);
+      setNotice(`The document names ${named}: switched to ${next.name}@${next.version}.`);
     }
   }, [result, pipelines, selection]);
 
@@ -148,41 +152,35 @@ export function NewRunClient({
     editor.current.setValue(text);
   }
 
-  /** A new pipeline's example replaces an empty editor or the previous, untouched example. */
-  function offerExample() {
-    const current = editor.current?.getValue();
-    if (current === undefined || !detail) return;
-    if (current.trim() === "" || current === lastExample.current) loadExample();
-  }
-
+  // A new pipeline's example replaces an empty editor or the previous, untouched example.
   useEffect(() => {
-    if (detail && pendingText.current === null) offerExample();
+    const current = editor.current?.getValue();
+    if (!detail || current === undefined || textToLoad.current !== null) return;
+    if (current.trim() === "" || current === lastExample.current) loadExample();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [detail]);
 
-  const problems = result?.problems ?? [];
-  const checked = result !== null && detail !== null;
-  const canSend = checked && result.valid && !submitting && ref !== null;
+  const problems = result && result.schemaKey === schemaKey ? result.problems : [];
+  const checked = fresh && !stale;
+  const canSend = checked && result.valid && !submitting;
 
-  async function submit() {
+  async function send() {
     const text = editor.current?.getValue();
-    if (!ref || text === undefined) return;
-    if (!canSend) {
-      document.getElementById("problems")?.focus();
-      return;
-    }
+    const request =
+      ref && text !== undefined
+        ? buildRunRequest(ref, runName.trim() || result?.project || "", text)
+        : null;
+    if (!request) return;
     setSubmitting(true);
     setServerError(null);
-    const name = runName.trim() || result?.project || "";
-    // The config goes as its own text, byte for byte, inside the envelope.
-    const body = `{"pipeline":${JSON.stringify(ref)},${name ? `"name":${JSON.stringify(name)},` : ""}"config":${text}}`;
     const response = await fetch("/api/v1/runs", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body,
+      body: request.body,
     }).catch(() => null);
     if (response?.status === 201) {
       const run = (await response.json()) as { id: string };
+      if (timer.current) clearTimeout(timer.current);
       clearDraft();
       router.push(`/runs/${run.id}`);
       return;
@@ -196,21 +194,37 @@ export function NewRunClient({
       : null;
     setServerError({
       detail: problem?.detail ?? "The server could not be reached. Your text is kept; try again.",
-      // Positions refer to the request, not the editor: keep the path and the message.
-      errors: (problem?.errors ?? []).map((e) => ({
-        path: e.path.replace(/^\/config/, ""),
-        message: e.message,
-      })),
+      errors: toEditorProblems(problem?.errors ?? [], request.prefix),
     });
   }
 
-  // Ctrl/Cmd+Enter submits from anywhere on the page (Monaco handles it inside the editor).
+  /** Submits now if the text as it is was found valid; else once the check running now ends. */
+  function submit() {
+    if (submitting) return;
+    if (canSend) {
+      void send();
+      return;
+    }
+    submitWhenChecked.current = true;
+    if (timer.current) clearTimeout(timer.current);
+    revalidate();
+  }
+
+  useEffect(() => {
+    if (!submitWhenChecked.current || !checked) return;
+    submitWhenChecked.current = false;
+    if (result.valid) void send();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [checked, result]);
+
+  // Ctrl/Cmd+Enter submits from anywhere on the page (inside the editor Monaco handles it).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
-        event.preventDefault();
-        void submit();
-      }
+      if (!(event.ctrlKey || event.metaKey) || event.key !== "Enter" || event.defaultPrevented)
+        return;
+      if ((event.target as Element | null)?.closest?.(".monaco-editor")) return;
+      event.preventDefault();
+      submit();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -227,6 +241,18 @@ export function NewRunClient({
       </main>
     );
   }
+
+  // While a check runs, the last verdict for this schema stays (no flicker at every key).
+  const verdict = result && result.schemaKey === schemaKey ? result : null;
+  const status = detailError
+    ? detailError
+    : !detail
+      ? "Loading the pipeline's schema…"
+      : !verdict
+        ? "Checking…"
+        : verdict.valid
+          ? `✓ Valid for ${ref}`
+          : `${problems.length} problem${problems.length === 1 ? "" : "s"} to fix before submitting`;
 
   return (
     <main>
@@ -246,7 +272,8 @@ export function NewRunClient({
             id="pipeline"
             value={selection?.name ?? ""}
             onChange={(e) => {
-              setSelection(pick(pipelines, e.target.value));
+              const chosen = resolveSelection(pipelines, e.target.value);
+              if ("selection" in chosen) setSelection(chosen.selection);
               setNotice(null);
             }}
           >
@@ -312,19 +339,25 @@ export function NewRunClient({
           {notice}
         </div>
       ) : null}
+      <p className={`muted ${styles.hint}`}>
+        In the editor, Tab indents; press Ctrl+M first to move focus with Tab instead. Alt+F1 opens
+        the editor&apos;s accessibility help.
+      </p>
       <div className={styles.editorWrap}>
         <JsonEditor
-          initialValue={startup.text ?? ""}
+          initialValue=""
           schema={detail?.schema ?? null}
           schemaUri={`runport://schemas/${ref ?? "none"}.json`}
           problems={problems}
           onChange={onChange}
-          onSubmit={() => void submit()}
+          onSubmit={submit}
           onReady={(handle) => {
             editor.current = handle;
             reset(handle.getValue());
-            pendingText.current = null;
-            offerExample();
+            const pending = textToLoad.current;
+            textToLoad.current = null;
+            if (pending !== null) handle.setValue(pending);
+            else if (detail) loadExample();
             revalidate();
           }}
           ariaLabel={`Run config for ${ref ?? "the pipeline"} (JSON)`}
@@ -332,16 +365,12 @@ export function NewRunClient({
       </div>
       <div className={styles.footer}>
         <p className={styles.status} role="status" aria-live="polite">
-          {!checked
-            ? "Checking…"
-            : result.valid
-              ? `✓ Valid for ${ref}`
-              : `${problems.length} problem${problems.length === 1 ? "" : "s"} to fix before submitting`}
+          {status}
         </p>
         <button
           type="button"
           className="btn btn-primary"
-          onClick={() => void submit()}
+          onClick={submit}
           disabled={!canSend}
           aria-keyshortcuts="Control+Enter"
         >

@@ -28,12 +28,16 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
   useEffect(() => setList(initial), [initial]);
   useEffect(() => {
     let stopped = false;
+    let inFlight = false;
     const refresh = async () => {
-      if (document.visibilityState !== "visible") return;
+      // One request at a time, and none while the tab is hidden.
+      if (inFlight || document.visibilityState !== "visible") return;
+      inFlight = true;
       const response = await fetch(`/api/v1/runs?${search}`, { cache: "no-store" }).catch(
         () => null,
       );
       if (!stopped && response?.ok) setList((await response.json()) as RunList);
+      inFlight = false;
     };
     const timer = setInterval(() => void refresh(), POLL_MS);
     return () => {
@@ -71,7 +75,12 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
           New run
         </Link>
       </div>
-      <form className={`card ${styles.filters}`} onSubmit={applyFilters} aria-label="Filter runs">
+      <form
+        key={search}
+        className={`card ${styles.filters}`}
+        onSubmit={applyFilters}
+        aria-label="Filter runs"
+      >
         <div className="field">
           <label htmlFor="f-status">Status</label>
           <select id="f-status" name="status" defaultValue={params.get("status") ?? ""}>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CodeBlock } from "@/components/pipelines/code-block";
@@ -10,6 +9,7 @@ import { VersionLinks } from "@/components/pipelines/version-links";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { canSubmit } from "@/lib/roles";
 import { schemaFields, schemaOverview } from "@/lib/schema/schema-fields";
+import { requestOrigin } from "@/server/http/request-origin";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { getAppContext } from "@/server/http/app-context";
 import { findPipeline } from "./find-pipeline";
@@ -20,17 +20,6 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   return { title: (await params).name };
-}
-
-/** The origin clients reach this server at, from the request (snippets show it). */
-async function requestOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("host") ?? "";
-  const proto = (h.get("x-forwarded-proto") ?? "http").split(",")[0]?.trim();
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
-    return "http://localhost:3000";
-  }
-  return `${proto === "https" ? "https" : "http"}://${host}`;
 }
 
 function formatSeconds(total: number): string {

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { canManageAllRuns } from "@/lib/roles";
 import { AppError } from "@/server/errors";
 import { getAppContext } from "@/server/http/app-context";
 import { requirePagePrincipal } from "@/server/http/page-auth";
+import { requestOrigin } from "@/server/http/request-origin";
 import { getRun } from "@/server/runs/get-run";
 import { RunClient } from "./run-client";
 
@@ -19,8 +19,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     const run = await getRun(getAppContext(), { principal, runId: id });
     const own = run.submitter === principal.username;
     const canManage = (own && principal.role !== "viewer") || canManageAllRuns(principal.role);
-    const head = await headers();
-    const origin = `${head.get("x-forwarded-proto") ?? "http"}://${head.get("x-forwarded-host") ?? head.get("host") ?? "localhost:3000"}`;
+    const origin = await requestOrigin();
     return (
       <RunClient
         initial={run}

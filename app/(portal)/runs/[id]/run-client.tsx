@@ -11,7 +11,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import type { RunView } from "@/lib/api-types";
 import { isTerminal, type RunStatus } from "@/lib/run-status";
 import { CancelButton } from "./cancel-button";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Timeline } from "./timeline";
 import styles from "./run.module.css";
 
@@ -77,6 +77,8 @@ export function RunClient({ initial, canManage, canSubmit, origin, username }: P
     }
     await refresh();
     router.refresh();
+    // The button that was pressed may be gone: keep the keyboard focus on the page.
+    document.getElementById("run-title")?.focus();
   }
 
   const config = JSON.stringify(run.config ?? {}, null, 2);
@@ -105,7 +107,7 @@ export function RunClient({ initial, canManage, canSubmit, origin, username }: P
           <p className={styles.crumbs}>
             <Link href="/runs">Runs</Link> / <code>{run.id}</code>
           </p>
-          <h1 className={styles.title}>
+          <h1 id="run-title" tabIndex={-1} className={styles.title}>
             {run.name ?? run.id} <StatusBadge status={run.status} />
           </h1>
           <p className="muted">
@@ -133,7 +135,9 @@ export function RunClient({ initial, canManage, canSubmit, origin, username }: P
               Re-run
             </Link>
           ) : null}
-          <CopyButton text={curl} label="Copy as curl" />
+          <CopyButton text={curl} label="the run as a curl command">
+            Copy as curl
+          </CopyButton>
         </div>
       </div>
       {error ? (
@@ -183,7 +187,8 @@ export function RunClient({ initial, canManage, canSubmit, origin, username }: P
         version={log.version}
         firstLineNumber={log.dropped}
         downloadHref={`/api/v1/runs/${run.id}/logs?download=true`}
-        notice={notice}
+        notice={log.problem ?? notice}
+        connection={log.ended ? "finished" : log.connected ? "live" : "reconnecting"}
       />
       <div className={styles.columns}>
         <section>
@@ -193,7 +198,7 @@ export function RunClient({ initial, canManage, canSubmit, origin, username }: P
         <section>
           <div className="row" style={{ justifyContent: "space-between" }}>
             <h2>Config</h2>
-            <CopyButton text={config} label="Copy" />
+            <CopyButton text={config} label="the config" />
           </div>
           <pre className={styles.config} aria-label="Config (read-only)">
             {config}

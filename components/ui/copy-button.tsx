@@ -24,8 +24,19 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-/** A "Copy" button for a code block; says "Copied" (to screen readers too) for 2 s. */
-export function CopyButton({ text, label }: { text: string; label: string }) {
+/**
+ * A copy button; says "Copied" (to screen readers too) for 2 s. `label` names what is
+ * copied for assistive technology; `children` is the visible text (default "Copy").
+ */
+export function CopyButton({
+  text,
+  label,
+  children,
+}: {
+  text: string;
+  label: string;
+  children?: string;
+}) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     if (state === "idle") return;
@@ -36,11 +47,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     <>
       <button
         type="button"
-        className="btn btn-small"
+        className={children ? "btn" : "btn btn-small"}
         aria-label={label}
         onClick={() => void copyText(text).then((ok) => setState(ok ? "copied" : "failed"))}
       >
-        {state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}
+        {state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : (children ?? "Copy")}
       </button>
       <span className="sr-only" role="status">
         {state === "copied"

@@ -1,0 +1,42 @@
+import { parseJson } from "@/lib/json/parse-json";
+import type { ServerProblem } from "./problems-list";
+
+/**
+ * The body of POST /api/v1/runs with the config as its own text, byte for byte. The
+ * text must be one JSON object (checked here again, so that nothing can be spliced
+ * into the envelope); returns null otherwise.
+ */
+export function buildRunRequest(
+  pipeline: string,
+  name: string,
+  text: string,
+): { body: string; prefix: number } | null {
+  const parsed = parseJson(text);
+  if (
+    !parsed.ok ||
+    !parsed.value ||
+    typeof parsed.value !== "object" ||
+    Array.isArray(parsed.value)
+  )
+    return null;
+  const prefix = `{"pipeline":${JSON.stringify(pipeline)},${name ? `"name":${JSON.stringify(name)},` : ""}"config":`;
+  return { body: `${prefix}${text}}`, prefix: prefix.length };
+}
+
+/**
+ * The server's problems, in the editor's terms: paths without "/config", and positions
+ * moved back by the envelope's prefix (which shares the config's first line).
+ */
+export function toEditorProblems(
+  errors: { path: string; message: string; line?: number; column?: number }[],
+  prefix: number,
+): ServerProblem[] {
+  return errors.map((e) => {
+    const path = e.path.replace(/^\/config/, "");
+    if (e.line === undefined || e.column === undefined) return { path, message: e.message };
+    const column = e.line === 1 ? e.column - prefix : e.column;
+    return column >= 1
+      ? { path, message: e.message, line: e.line, column }
+      : { path, message: e.message };
+  });
+}

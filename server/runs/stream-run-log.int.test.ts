@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runLogs, runs } from "@/db/schema";
+import type { AppContext } from "@/server/context";
+import { createTestContext, createTestUser, type TestUser } from "@/test/context";
+import { registerPipelines } from "@/test/pipelines";
+import { getRunRow, submit } from "@/test/runs";
+import { eq } from "drizzle-orm";
+import { streamRunLog } from "./stream-run-log";
+
+let ctx: AppContext;
+let alice: TestUser;
+let finishedRun: string;
+
+beforeAll(async () => {
+  ctx = createTestContext();
+  await registerPipelines(ctx);
+  alice = await createTestUser(ctx);
+  finishedRun = await submit(ctx, alice.principal, "hello", { name: "x" }, { hold: true });
+  const row = await getRunRow(ctx, finishedRun);
+  // A finished run with a 3 MiB log in 12 chunks.
+  const chunk = `${"x".repeat(262_143)}\n`;
+  await ctx.db.insert(runLogs).values(
+    Array.from({ length: 12 }, (_, i) => ({
+      runId: row.id,
+      attempt: 1,
+      offset: i * chunk.length,
+      length: chunk.length,
+      stream: "stdout" as const,
+      content: chunk,
+    })),
+  );
+  await ctx.db
+    .update(runs)
+    .set({ status: "succeeded", logBytes: 12 * chunk.length, finishedAt: new Date() })
+    .where(eq(runs.id, row.id));
+});
+
+afterAll(async () => {
+  await ctx.queue.obliterate({ force: true });
+  await ctx.close();
+});
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text;
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+describe("the live log stream", () => {
+  it("sends the state, every byte of the log, then the end", async () => {
+    const stream = await streamRunLog(ctx, {
+      principal: alice.principal,
+      runId: finishedRun,
+      cursor: 0,
+      signal: new AbortController().signal,
+    });
+    const text = await readAll(stream);
+    const events = text.split("\n\n").filter(Boolean);
+    expect(events[0]).toMatch(/^event: status\n/);
+    const logs = events.filter((e) => e.startsWith("event: log"));
+    const bytes = logs.reduce(
+      (n, e) => n + (JSON.parse(e.split("data: ")[1]!) as { text: string }).text.length,
+      0,
+    );
+    expect(bytes).toBe(12 * 262_144);
+    expect(events.at(-1)).toMatch(/^event: end\n/);
+  });
+
+  it("reads a page only when the reader takes one (a slow reader makes nothing pile up)", async () => {
+    const stream = await streamRunLog(ctx, {
+      principal: alice.principal,
+      runId: finishedRun,
+      cursor: 0,
+      signal: new AbortController().signal,
+    });
+    const reader = stream.getReader();
+    await reader.read(); // the status
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // With a queue of one event, at most one page (256 KiB) waits while nobody reads.
+    expect(stream.locked).toBe(true);
+    const { value } = await reader.read();
+    expect(value!.byteLength).toBeLessThan(300 * 1024);
+    await reader.cancel();
+  });
+
+  it("limits live views per user, and frees one when its client goes away", async () => {
+    const controllers = Array.from({ length: 20 }, () => new AbortController());
+    const held = await submit(ctx, alice.principal, "hello", { name: "held" }, { hold: true });
+    const streams = await Promise.all(
+      controllers.map((c) =>
+        streamRunLog(ctx, { principal: alice.principal, runId: held, cursor: 0, signal: c.signal }),
+      ),
+    );
+    await expect(
+      streamRunLog(ctx, {
+        principal: alice.principal,
+        runId: held,
+        cursor: 0,
+        signal: new AbortController().signal,
+      }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    controllers[0]!.abort();
+    const again = await streamRunLog(ctx, {
+      principal: alice.principal,
+      runId: held,
+      cursor: 0,
+      signal: new AbortController().signal,
+    });
+    await again.cancel();
+    await Promise.all(streams.slice(1).map((s) => s.cancel()));
+  });
+});

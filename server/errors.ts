@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
   /** The document is well-formed but does not satisfy the pipeline's schema. */
   VALIDATION_FAILED: { status: 422, title: "Validation failed" },
+  /** The upload is not a readable workbook (not a ZIP, encrypted, broken, a zip bomb, over a limit). */
+  UNREADABLE_SPREADSHEET: { status: 422, title: "Unreadable spreadsheet" },
   /** The named pipeline or version does not exist. */
   UNKNOWN_PIPELINE: { status: 422, title: "Unknown pipeline" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable" },

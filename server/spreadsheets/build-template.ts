@@ -1,0 +1,275 @@
+import ExcelJS from "exceljs";
+import { cellOf } from "@/lib/spreadsheet/cell-values";
+import {
+  META_SHEET,
+  README_SHEET,
+  RUN_SHEET,
+  workbookLayout,
+  typeLabel,
+  type LayoutField,
+  type WorkbookLayout,
+} from "@/lib/spreadsheet/layout";
+import { TEMPLATE_FORMAT, TEMPLATE_ROWS } from "./template-format";
+import { readmeLines } from "./template-readme";
+
+export interface TemplateOptions {
+  name: string;
+  version: string;
+  schema: Record<string, unknown>;
+  /** Prefill the sheets with this config (the pipeline's example); blank when absent. */
+  prefill?: unknown;
+}
+
+const HEADER_FILL: ExcelJS.Fill = {
+  type: "pattern",
+  pattern: "solid",
+  fgColor: { argb: "FFDDE7F3" },
+};
+const REQUIRED_FILL: ExcelJS.Fill = {
+  type: "pattern",
+  pattern: "solid",
+  fgColor: { argb: "FFFBE3C4" },
+};
+
+/** The worksheet API exceljs has but does not type: one validation for a whole range. */
+interface RangeValidations {
+  dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void };
+}
+
+/** The text of a header note: required or not, the type, what is allowed, the description. */
+function noteOf(field: LayoutField): string {
+  const f = field.field;
+  const lines = [`${f.required ? "Required" : "Optional"} · ${typeLabel(field)}`];
+  if (f.enum) lines.push(`One of: ${f.enum.map(String).join(", ")}`);
+  if (f.constraints.length > 0) lines.push(f.constraints.join("; "));
+  if (f.hasDefault) lines.push(`Default: ${JSON.stringify(f.default)}`);
+  if (f.description) lines.push("", f.description);
+  return lines.join("\n");
+}
+
+function numberFormat(field: LayoutField): string | undefined {
+  if (field.list) return "@";
+  if (field.kind === "string") return "@";
+  if (field.kind === "integer") return "0";
+  if (field.kind === "date") return "yyyy-mm-dd";
+  return undefined;
+}
+
+function limits(field: LayoutField): { min?: number; max?: number } {
+  const s = field.field;
+  const out: { min?: number; max?: number } = {};
+  for (const c of s.constraints) {
+    const m = /^(-?[\d.e+-]+) to (-?[\d.e+-]+)$/.exec(c);
+    if (m) return { min: Number(m[1]), max: Number(m[2]) };
+  }
+  return out;
+}
+
+/**
+ * Dropdowns for enums and booleans, whole/decimal/date checks for numbers and dates.
+ * Enum lists live in the hidden sheet (a list written inline is limited to 255 chars).
+ */
+function validationOf(field: LayoutField, listRange: string | undefined) {
+  const base = { allowBlank: true, showErrorMessage: true, errorStyle: "stop" as const };
+  if (listRange) {
+    return {
+      ...base,
+      type: "list" as const,
+      formulae: [listRange],
+      error: "Pick a value from the list",
+    };
+  }
+  if (field.list) return undefined;
+  if (field.kind === "boolean") {
+    return { ...base, type: "list" as const, formulae: ['"TRUE,FALSE"'], error: "TRUE or FALSE" };
+  }
+  const { min, max } = limits(field);
+  if (field.kind === "integer" || field.kind === "number") {
+    const type = field.kind === "integer" ? ("whole" as const) : ("decimal" as const);
+    const range = min !== undefined && max !== undefined;
+    return {
+      ...base,
+      type,
+      operator: range ? ("between" as const) : ("greaterThan" as const),
+      formulae: range ? [min, max] : [-1e15],
+      error: range ? `A ${typeLabel(field)} from ${min} to ${max}` : `A ${typeLabel(field)}`,
+    };
+  }
+  if (field.kind === "date") {
+    return {
+      ...base,
+      type: "date" as const,
+      operator: "greaterThan" as const,
+      formulae: [new Date(Date.UTC(1900, 0, 1))],
+      error: "A date (YYYY-MM-DD)",
+    };
+  }
+  return undefined;
+}
+
+class TemplateWriter {
+  readonly workbook = new ExcelJS.Workbook();
+  private readonly tables: [sheet: string, property: string][] = [];
+  /** Enum lists for dropdowns, written to the hidden sheet at the end (from column E). */
+  private readonly lists: { header: string; values: unknown[] }[] = [];
+
+  constructor(
+    readonly options: TemplateOptions,
+    readonly layout: WorkbookLayout,
+  ) {
+    this.workbook.creator = "Runport";
+    this.workbook.created = new Date(0);
+    this.workbook.modified = new Date(0);
+    const readme = this.workbook.addWorksheet(README_SHEET);
+    readme.getColumn(1).width = 110;
+    readme.getColumn(1).alignment = { wrapText: true, vertical: "top" };
+    for (const line of readmeLines(options, layout)) {
+      const row = readme.addRow([line.text]);
+      if (line.heading) row.font = { bold: true, size: line.heading === 1 ? 14 : 12 };
+    }
+  }
+
+  /** A list range in the hidden sheet holding the enum's values, for a dropdown. */
+  private listRangeFor(field: LayoutField): string | undefined {
+    const values = field.field.enum;
+    if (!values || values.length === 0 || field.list) return undefined;
+    this.lists.push({ header: field.header, values });
+    const letter = columnLetter(4 + this.lists.length);
+    return `'${META_SHEET}'!$${letter}$2:$${letter}$${values.length + 1}`;
+  }
+
+  private validate(sheet: ExcelJS.Worksheet, range: string, field: LayoutField): void {
+    const validation = validationOf(field, this.listRangeFor(field));
+    if (validation) (sheet as unknown as RangeValidations).dataValidations.add(range, validation);
+  }
+
+  addRunSheet(prefill: Record<string, unknown>): void {
+    const sheet = this.workbook.addWorksheet(RUN_SHEET, {
+      views: [{ state: "frozen", ySplit: 1, activeCell: "B2" }],
+    });
+    sheet.columns = [
+      { header: "Field", width: 24 },
+      { header: "Value", width: 40 },
+      { header: "Required", width: 10 },
+      { header: "Type", width: 22 },
+      { header: "Description", width: 90 },
+    ];
+    styleHeader(sheet.getRow(1));
+    this.layout.fields.forEach((field, i) => {
+      const rowNumber = i + 2;
+      const row = sheet.getRow(rowNumber);
+      row.getCell(1).value = field.header;
+      row.getCell(3).value = field.field.required ? "yes" : "no";
+      row.getCell(4).value = typeLabel(field);
+      row.getCell(5).value = field.field.description ?? "";
+      row.getCell(5).alignment = { wrapText: true, vertical: "top" };
+      const value = row.getCell(2);
+      const format = numberFormat(field);
+      if (format) value.numFmt = format;
+      value.value = cellOf(valueAt(prefill, field.key), field);
+      if (field.field.required) row.getCell(1).font = { bold: true };
+      if (field.field.required) row.getCell(1).fill = REQUIRED_FILL;
+      this.validate(sheet, `B${rowNumber}`, field);
+    });
+  }
+
+  addTable(property: string, sheetName: string, columns: LayoutField[], items: unknown[]): void {
+    const sheet = this.workbook.addWorksheet(sheetName, {
+      views: [{ state: "frozen", ySplit: 1, activeCell: "A2" }],
+    });
+    const lastRow = TEMPLATE_ROWS + 1;
+    columns.forEach((field, i) => {
+      const column = sheet.getColumn(i + 1);
+      column.width = Math.min(40, Math.max(12, field.header.length + 4));
+      const format = numberFormat(field);
+      if (format) column.numFmt = format;
+      const header = sheet.getCell(1, i + 1);
+      header.value = field.header;
+      header.note = noteOf(field);
+      this.validate(sheet, `${column.letter}2:${column.letter}${lastRow}`, field);
+    });
+    styleHeader(sheet.getRow(1));
+    columns.forEach((field, i) => {
+      if (field.field.required) sheet.getCell(1, i + 1).fill = REQUIRED_FILL;
+    });
+    items.forEach((item, r) => {
+      columns.forEach((field, c) => {
+        sheet.getCell(r + 2, c + 1).value = cellOf(valueAt(item, field.key), field);
+      });
+    });
+    this.tables.push([sheetName, property]);
+  }
+
+  /** The hidden sheet: template format, `pipeline@version`, table sheets, enum lists. */
+  addMetaSheet(): void {
+    const meta = this.workbook.addWorksheet(META_SHEET, { state: "hidden" });
+    meta.addRows([
+      ["template", TEMPLATE_FORMAT],
+      ["pipeline", `${this.options.name}@${this.options.version}`],
+      ...this.tables.map(([sheet, property]) => ["sheet", sheet, property]),
+    ]);
+    this.lists.forEach((list, i) => {
+      meta.getCell(1, 5 + i).value = list.header;
+      list.values.forEach((v, r) => (meta.getCell(r + 2, 5 + i).value = String(v)));
+    });
+  }
+}
+
+function columnLetter(column: number): string {
+  let letters = "";
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  }
+  return letters;
+}
+
+function styleHeader(row: ExcelJS.Row): void {
+  row.font = { bold: true };
+  row.eachCell((cell) => (cell.fill = HEADER_FILL));
+}
+
+function valueAt(value: unknown, key: string[]): unknown {
+  let node = value;
+  for (const segment of key) {
+    if (typeof node !== "object" || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+/** The prefill: the example when asked, else each field's default and `pipeline`. */
+function prefillOf(options: TemplateOptions, layout: WorkbookLayout): Record<string, unknown> {
+  if (typeof options.prefill === "object" && options.prefill !== null) {
+    return options.prefill as Record<string, unknown>;
+  }
+  const out: Record<string, unknown> = {};
+  for (const field of layout.fields) {
+    if (field.key.length === 1 && field.field.hasDefault) out[field.key[0]!] = field.field.default;
+  }
+  // A config that names its pipeline (the old portal's shape) names this version.
+  if (layout.fields.some((f) => f.header === "pipeline" && f.kind === "string")) {
+    out.pipeline = `${options.name}@${options.version}`;
+  }
+  return out;
+}
+
+/**
+ * The .xlsx template of one pipeline version: README, "Run" (top-level fields), one
+ * sheet per array of objects, and a hidden sheet naming `pipeline@version`.
+ */
+export async function buildTemplate(options: TemplateOptions): Promise<Buffer> {
+  const layout = workbookLayout(options.schema);
+  const writer = new TemplateWriter(options, layout);
+  const prefill = prefillOf(options, layout);
+  writer.addRunSheet(prefill);
+  for (const table of layout.tables) {
+    const items = valueAt(prefill, [table.property]);
+    writer.addTable(table.property, table.sheet, table.columns, Array.isArray(items) ? items : []);
+  }
+  writer.addMetaSheet();
+  // Open on the "Run" sheet; the README comes first for whoever looks.
+  writer.workbook.views = [
+    { activeTab: 1, firstSheet: 0, visibility: "visible" } as ExcelJS.WorkbookView,
+  ];
+  return Buffer.from(await writer.workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,78 @@
+import type { PipelineRow } from "@/db/schema";
+import { workbookLayout } from "@/lib/spreadsheet/layout";
+import { validateWith } from "@/lib/schema/validate-config";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+import { getConfigValidator } from "../pipelines/get-config-validator";
+import { resolvePipeline } from "../pipelines/resolve-pipeline";
+import { convertWorkbook, type SheetProblem } from "./convert-workbook";
+import { readCsv, readXlsx } from "./read-workbook";
+import { TEMPLATE_FORMAT } from "./template-format";
+
+export type SpreadsheetKind = "xlsx" | "csv";
+
+export interface ParseSpreadsheetOptions {
+  body: Buffer;
+  kind: SpreadsheetKind;
+  /** `name@version`; overrides the one the workbook's hidden sheet names. Required for CSV. */
+  pipeline?: string;
+  /** Values the file does not carry (the top-level fields, for a CSV of the samples). */
+  base?: Record<string, unknown>;
+}
+
+export interface ParsedSpreadsheet {
+  pipeline: PipelineRow;
+  config: Record<string, unknown>;
+  /** Every problem, in sheet and cell order; empty when the config is valid. */
+  problems: SheetProblem[];
+}
+
+function cellOrder(problem: SheetProblem): [number, number] {
+  const m = /!([A-Z]+)(\d+)$/.exec(problem.cell);
+  if (!m) return [0, 0];
+  const column = [...m[1]!].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0);
+  return [Number(m[2]), column];
+}
+
+/**
+ * Reads an uploaded workbook or CSV into the config of the pipeline it names and
+ * validates it with that pipeline's schema: every problem names its sheet and cell.
+ * Throws 422 only when the file cannot be read at all or names no known pipeline.
+ */
+export async function parseSpreadsheet(
+  ctx: Pick<AppContext, "db">,
+  options: ParseSpreadsheetOptions,
+): Promise<ParsedSpreadsheet> {
+  const data =
+    options.kind === "xlsx" ? await readXlsx(options.body) : readCsv(options.body, "CSV");
+  if (data.template !== undefined && data.template !== TEMPLATE_FORMAT) {
+    throw new AppError(
+      "UNREADABLE_SPREADSHEET",
+      `The workbook was made for template format "${data.template}"; download a new template`,
+    );
+  }
+  const reference = options.pipeline ?? data.pipeline;
+  if (!reference) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      options.kind === "csv"
+        ? "A CSV file does not name its pipeline: send it with pipeline=name@version"
+        : "The workbook does not name its pipeline (its hidden _runport sheet is missing): start from a downloaded template or send pipeline=name@version",
+      { errors: [{ path: "/pipeline", message: "is required" }] },
+    );
+  }
+  const pipeline = await resolvePipeline(ctx, reference);
+  const converted = convertWorkbook(data, workbookLayout(pipeline.schema), options.base);
+  const schemaProblems = validateWith(getConfigValidator(pipeline), converted.config)
+    .filter((p) => !converted.isReported(p.path))
+    .map((p) => ({ ...converted.locate(p.path), path: p.path, message: p.message }));
+  const sheetOrder = new Map(data.sheets.map((s, i) => [s.name, i]));
+  const problems = [...converted.problems, ...schemaProblems].sort((a, b) => {
+    const [ra, ca] = cellOrder(a);
+    const [rb, cb] = cellOrder(b);
+    const sa = sheetOrder.get(a.sheet) ?? -1;
+    const sb = sheetOrder.get(b.sheet) ?? -1;
+    return sa - sb || ra - rb || ca - cb;
+  });
+  return { pipeline, config: converted.config, problems };
+}

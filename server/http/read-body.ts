@@ -11,7 +11,7 @@ export function requireJsonContentType(request: Request): void {
   if (type === "application/json" || type.endsWith("+json")) return;
   throw new AppError(
     "UNSUPPORTED_MEDIA_TYPE",
-    `Send the body with Content-Type: application/json${type ? ` (got ${type})` : " (none was sent)"}`,
+    `Send the body with Content-Type: application/json (or a spreadsheet as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv or multipart/form-data)${type ? `; got ${type}` : "; none was sent"}`,
   );
 }
 

@@ -1,0 +1,20 @@
+// POST /api/v1/spreadsheets/convert: a workbook or CSV → {pipeline, config, problems} for review;
+// nothing is stored (the new-run page puts the config in its editor).
+import { apiRoute } from "@/server/http/api-route";
+import { readUpload } from "@/server/http/read-upload";
+import { json } from "@/server/http/responses";
+import { baseOf } from "@/server/http/submission";
+import { convertSpreadsheet } from "@/server/spreadsheets/convert-spreadsheet";
+
+export const POST = apiRoute(async ({ request, url, app }) => {
+  const upload = await readUpload(request, url, app.config.maxBodyBytes);
+  const base = baseOf(upload);
+  return json(
+    await convertSpreadsheet(app, {
+      body: upload.body,
+      kind: upload.kind,
+      ...(upload.fields.pipeline ? { pipeline: upload.fields.pipeline } : {}),
+      ...(base ? { base } : {}),
+    }),
+  );
+});

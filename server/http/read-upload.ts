@@ -1,0 +1,66 @@
+import type { SpreadsheetKind } from "../spreadsheets/parse-spreadsheet";
+import { AppError } from "../errors";
+import { mediaType, readBody } from "./read-body";
+
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** A spreadsheet sent as the body or as the multipart field `file`, with its other fields. */
+export interface Upload {
+  body: Buffer;
+  kind: SpreadsheetKind;
+  /** Multipart text fields (`pipeline`, `name`, `config`), or the query's `pipeline`. */
+  fields: Record<string, string>;
+}
+
+const FIELDS = new Set(["file", "pipeline", "name", "config"]);
+
+/** Whether a request's body is a spreadsheet upload (by its media type). */
+export function isUpload(request: Request): boolean {
+  const type = mediaType(request);
+  return type === XLSX_TYPE || type === "text/csv" || type === "multipart/form-data";
+}
+
+function kindOf(name: string, type: string, head: Buffer): SpreadsheetKind {
+  if (type === XLSX_TYPE || /\.xlsx$/i.test(name)) return "xlsx";
+  if (type === "text/csv" || /\.csv$/i.test(name)) return "csv";
+  // By content: a ZIP or OLE file is a workbook (the reader then says what is wrong).
+  return head[0] === 0x50 || head[0] === 0xd0 ? "xlsx" : "csv";
+}
+
+/**
+ * Reads an upload within the body limit: a raw .xlsx or CSV body, or multipart with
+ * `file` (and optional `pipeline`, `name`, `config`). 400 for a form without a file or
+ * with unknown fields.
+ */
+export async function readUpload(request: Request, url: URL, limit: number): Promise<Upload> {
+  const type = mediaType(request);
+  const body = await readBody(request, limit);
+  const fields: Record<string, string> = {};
+  const pipeline = url.searchParams.get("pipeline");
+  if (pipeline) fields.pipeline = pipeline;
+  if (type !== "multipart/form-data") {
+    return { body, kind: type === "text/csv" ? "csv" : "xlsx", fields };
+  }
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body), {
+      headers: { "content-type": request.headers.get("content-type") ?? "" },
+    }).formData();
+  } catch {
+    throw new AppError("BAD_REQUEST", "The multipart body could not be read");
+  }
+  let file: File | undefined;
+  for (const [key, value] of form.entries()) {
+    if (!FIELDS.has(key)) {
+      throw new AppError(
+        "BAD_REQUEST",
+        `Unknown form field "${key}": send file, and optionally pipeline, name and config`,
+      );
+    }
+    if (typeof value === "string") fields[key] = value;
+    else if (key === "file") file = value;
+  }
+  if (!file) throw new AppError("BAD_REQUEST", 'The form has no "file" field with the workbook');
+  const data = Buffer.from(await file.arrayBuffer());
+  return { body: data, kind: kindOf(file.name, file.type, data), fields };
+}

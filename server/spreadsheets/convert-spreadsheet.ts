@@ -1,0 +1,25 @@
+import type { ProblemItem } from "../errors";
+import type { AppContext } from "../context";
+import { parseSpreadsheet, type ParseSpreadsheetOptions } from "./parse-spreadsheet";
+import { sheetProblems } from "./submit-spreadsheet";
+
+export interface ConvertedSpreadsheet {
+  /** `name@version` of the pipeline the file is for. */
+  pipeline: string;
+  config: Record<string, unknown>;
+  /** Problems with sheet and cell; the config holds everything that could be read. */
+  problems: ProblemItem[];
+}
+
+/** A workbook or CSV as the config it becomes, for review before submitting. Stores nothing. */
+export async function convertSpreadsheet(
+  ctx: Pick<AppContext, "db">,
+  options: ParseSpreadsheetOptions,
+): Promise<ConvertedSpreadsheet> {
+  const parsed = await parseSpreadsheet(ctx, options);
+  return {
+    pipeline: `${parsed.pipeline.name}@${parsed.pipeline.version}`,
+    config: parsed.config,
+    problems: sheetProblems(parsed.problems),
+  };
+}

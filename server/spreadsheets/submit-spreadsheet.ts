@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { canSubmit } from "@/lib/roles";
+import type { RunRow } from "@/db/schema";
+import type { Principal } from "../auth/principal";
+import type { AppContext } from "../context";
+import { AppError, type ProblemItem } from "../errors";
+import { createRun } from "../runs/create-run";
+import type { SubmitRunResult } from "../runs/submit-run";
+import { parseSpreadsheet, type SpreadsheetKind } from "./parse-spreadsheet";
+import type { SheetProblem } from "./convert-workbook";
+
+export interface SubmitSpreadsheetOptions {
+  principal: Principal;
+  body: Buffer;
+  kind: SpreadsheetKind;
+  pipeline?: string;
+  base?: Record<string, unknown>;
+  /** The run's name; by default the config's `project` (the old portal's habit). */
+  name?: string;
+  dryRun: boolean;
+  idempotencyKey?: string;
+}
+
+export function sheetProblems(problems: SheetProblem[]): ProblemItem[] {
+  return problems.map(({ sheet, cell, path, message }) => ({ path, message, sheet, cell }));
+}
+
+/**
+ * Submits a run from a workbook or CSV: every problem of the file (with its sheet and
+ * cell) is a 422 and nothing is stored; a valid file creates the run like a JSON
+ * submission would, with the converted config as its snapshot.
+ */
+export async function submitSpreadsheet(
+  ctx: AppContext,
+  options: SubmitSpreadsheetOptions,
+): Promise<SubmitRunResult> {
+  if (!canSubmit(options.principal.role)) {
+    throw new AppError("FORBIDDEN", `The role "${options.principal.role}" cannot submit runs`);
+  }
+  const { pipeline, config, problems } = await parseSpreadsheet(ctx, options);
+  const ref = `${pipeline.name}@${pipeline.version}`;
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    throw new AppError("VALIDATION_FAILED", `The spreadsheet for ${ref} has ${count}`, {
+      errors: sheetProblems(problems),
+    });
+  }
+  if (options.dryRun) return { kind: "dry-run", pipeline: ref, config };
+  const project = typeof config.project === "string" ? config.project : null;
+  const name = options.name ?? (project && project.length <= 255 ? project : null);
+  const requestHash = createHash("sha256")
+    .update(`${options.kind}\0${options.pipeline ?? ""}\0${name ?? ""}\0`)
+    .update(options.body)
+    .digest("hex");
+  const result: { run: RunRow; created: boolean } = await createRun(ctx, {
+    principal: options.principal,
+    pipeline,
+    configText: JSON.stringify(config, null, 2),
+    name,
+    labels: {},
+    hold: false,
+    trigger: "workbook",
+    ...(options.idempotencyKey
+      ? { idempotency: { key: options.idempotencyKey, requestHash } }
+      : {}),
+  });
+  return { kind: result.created ? "created" : "replayed", run: result.run };
+}

@@ -1,29 +1,35 @@
 import styles from "./spreadsheet-template.module.css";
 
-/**
- * Where the version's .xlsx template will be offered. The button stays disabled until
- * the template endpoint exists; the URL it will use is shown so that scripts can plan.
- */
-export function SpreadsheetTemplate({ name, version }: { name: string; version: string }) {
+/** The version's .xlsx template: blank or filled with the example, and how to submit it. */
+export function SpreadsheetTemplate({
+  name,
+  version,
+  origin,
+}: {
+  name: string;
+  version: string;
+  origin: string;
+}) {
   const url = `/api/v1/pipelines/${encodeURIComponent(name)}/template.xlsx?version=${encodeURIComponent(version)}`;
   return (
     <div className={`card ${styles.card}`}>
       <p>
-        A spreadsheet template for <code>{`${name}@${version}`}</code> will be offered here: one
-        sheet for the single-value fields, one sheet per list of items (one row per item, such as
-        one row per sample), with dropdowns for the allowed values. Fill it in and upload it instead
-        of writing JSON.
+        Fill in a spreadsheet instead of writing JSON: one sheet (&ldquo;Run&rdquo;) for the
+        single-value fields, one sheet per list of items (one row per item, such as one row per
+        sample), with dropdowns for the allowed values and a README sheet. Upload it on the{" "}
+        <a href={`/new?pipeline=${encodeURIComponent(`${name}@${version}`)}`}>New run</a> page or
+        send it with curl.
       </p>
       <div className="row">
-        <button type="button" className="btn" disabled aria-describedby="template-note">
+        <a className="btn" href={url} download>
           Download template (.xlsx)
-        </button>
-        <span id="template-note" className="muted">
-          Spreadsheet submission is coming; until then, use the editor or curl.
-        </span>
+        </a>
+        <a className="btn" href={`${url}&example=true`} download>
+          Template filled with the example
+        </a>
       </div>
       <p className={`muted ${styles.url}`}>
-        It will be served at <code>{url}</code>
+        <code>{`curl --user USER:TOKEN -F file=@${name}-${version}-template.xlsx ${origin}/api/v1/runs`}</code>
       </p>
     </div>
   );

@@ -5,6 +5,10 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { JsonEditorHandle } from "@/components/editor/json-editor";
+import {
+  SpreadsheetUpload,
+  type ConvertedUpload,
+} from "@/components/spreadsheets/spreadsheet-upload";
 import { useConfigValidation } from "@/components/editor/use-config-validation";
 import type { TextEdit } from "@/components/editor/validation-protocol";
 import type { PipelineSummary } from "@/lib/api-types";
@@ -144,6 +148,16 @@ export function NewRunClient({
       setNotice(`The document names ${named}: switched to ${next.name}@${next.version}.`);
     }
   }, [result, pipelines, selection]);
+
+  /** A spreadsheet's JSON replaces the editor's text, for review; it selects its pipeline. */
+  function loadUpload(upload: ConvertedUpload) {
+    const chosen = resolveSelection(pipelines, upload.pipeline);
+    if ("selection" in chosen) setSelection(chosen.selection);
+    setNotice(null);
+    const text = `${JSON.stringify(upload.config, null, 2)}\n`;
+    if (editor.current) editor.current.setValue(text);
+    else textToLoad.current = text;
+  }
 
   function loadExample() {
     if (!detail || !editor.current) return;
@@ -334,6 +348,11 @@ export function NewRunClient({
         </div>
         {detail ? <p className={styles.description}>{detail.description}</p> : null}
       </section>
+      <SpreadsheetUpload
+        pipelineRef={ref}
+        getEditorText={() => editor.current?.getValue()}
+        onConverted={loadUpload}
+      />
       {notice ? (
         <div className="alert alert-ok" role="status">
           {notice}

@@ -178,7 +178,11 @@ export default async function PipelinePage(props: { params: Params; searchParams
 
       <section aria-labelledby="template">
         <h2 id="template">Spreadsheet template</h2>
-        <SpreadsheetTemplate name={pipeline.name} version={pipeline.version} />
+        <SpreadsheetTemplate
+          name={pipeline.name}
+          version={pipeline.version}
+          origin={await requestOrigin()}
+        />
       </section>
     </main>
   );

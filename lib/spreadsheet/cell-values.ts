@@ -15,12 +15,20 @@ const FALSE_WORDS = new Set(["false", "no", "n", "0"]);
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME_TEXT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 /** Days between the spreadsheet epoch (1899-12-30) and 1970-01-01. */
 const EPOCH_OFFSET_DAYS = 25569;
 
 function quoted(content: Exclude<CellContent, null>): string {
   if (content instanceof Date) return isoDate(content);
   return typeof content === "string" ? JSON.stringify(content) : String(content);
+}
+
+/** YYYY-MM-DD naming a day that exists (not 2024-13-45). */
+function isRealDate(text: string): boolean {
+  if (!DATE_TEXT.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && isoDate(date) === text;
 }
 
 function isoDate(date: Date): string {
@@ -73,11 +81,13 @@ function convertScalar(content: Exclude<CellContent, null>, kind: CellKind): Con
         const ms = Math.round((content - EPOCH_OFFSET_DAYS) * 86_400_000);
         return { ok: true, value: isoDate(new Date(ms)) };
       }
-      if (text !== null && DATE_TEXT.test(text)) return { ok: true, value: text };
+      if (text !== null && isRealDate(text)) return { ok: true, value: text };
       return fail("a date (YYYY-MM-DD)");
     case "date-time":
       if (content instanceof Date) return { ok: true, value: content.toISOString() };
-      if (text !== null && !Number.isNaN(Date.parse(text))) return { ok: true, value: text };
+      if (text !== null && DATE_TIME_TEXT.test(text) && isRealDate(text.slice(0, 10))) {
+        return { ok: true, value: text };
+      }
       return fail("a date and time (YYYY-MM-DDThh:mm:ssZ)");
   }
 }

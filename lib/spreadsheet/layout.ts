@@ -40,7 +40,10 @@ export interface WorkbookLayout {
 export const RUN_SHEET = "Run";
 export const README_SHEET = "README";
 export const META_SHEET = "_runport";
-const RESERVED = new Set([RUN_SHEET, README_SHEET, META_SHEET].map((s) => s.toLowerCase()));
+// Excel reserves "History" (for change tracking).
+const RESERVED = new Set(
+  [RUN_SHEET, README_SHEET, META_SHEET, "History"].map((s) => s.toLowerCase()),
+);
 
 function mainType(field: SchemaField): string {
   return field.type.split(" | ").find((t) => t !== "null") ?? "any";
@@ -57,9 +60,16 @@ function scalarKind(type: string, format: string | undefined): CellKind | undefi
   return undefined;
 }
 
-/** A sheet name Excel accepts (31 characters, none of []:*?/\) that no other sheet has. */
+/**
+ * A sheet name Excel accepts (31 characters, none of []:*?/\, no ' at either end, not
+ * "History") that no other sheet has.
+ */
 function sheetNameFor(property: string, taken: Set<string>): string {
-  const base = property.replace(/[[\]:*?/\\]/g, "_").slice(0, 28) || "Sheet";
+  const base =
+    property
+      .replace(/[[\]:*?/\\]/g, "_")
+      .slice(0, 28)
+      .replace(/^'+|'+$/g, "") || "Sheet";
   let name = base;
   for (let i = 2; RESERVED.has(name.toLowerCase()) || taken.has(name.toLowerCase()); i++) {
     name = `${base}_${i}`;

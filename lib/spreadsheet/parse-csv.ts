@@ -22,9 +22,19 @@ export function parseCsv(
   let field = "";
   let quoted = false;
   let i = 0;
+  let problem: string | null = null;
   const endField = () => {
     row.push(field);
     field = "";
+    if (row.length > limits.maxColumns) {
+      problem = `row ${rows.length + 1} has more than ${limits.maxColumns} columns`;
+    }
+  };
+  const endRow = () => {
+    endField();
+    rows.push(row);
+    row = [];
+    if (rows.length > limits.maxRows) problem = `it has more than ${limits.maxRows} rows`;
   };
   while (i < text.length) {
     const c = text[i]!;
@@ -43,30 +53,17 @@ export function parseCsv(
       quoted = true;
     } else if (c === separator) {
       endField();
-      if (row.length > limits.maxColumns) {
-        return {
-          ok: false,
-          message: `row ${rows.length + 1} has more than ${limits.maxColumns} columns`,
-        };
-      }
     } else if (c === "\n" || c === "\r") {
       if (c === "\r" && text[i + 1] === "\n") i++;
-      endField();
-      rows.push(row);
-      row = [];
-      if (rows.length > limits.maxRows) {
-        return { ok: false, message: `it has more than ${limits.maxRows} rows` };
-      }
+      endRow();
     } else {
       field += c;
     }
     i++;
+    if (problem) return { ok: false, message: problem };
   }
   if (quoted)
     return { ok: false, message: `a quoted field in row ${rows.length + 1} is never closed` };
-  if (field !== "" || row.length > 0) {
-    endField();
-    rows.push(row);
-  }
-  return { ok: true, rows };
+  if (field !== "" || row.length > 0) endRow();
+  return problem ? { ok: false, message: problem } : { ok: true, rows };
 }

@@ -1,12 +1,15 @@
 // `npm run bench`: performance figures measured side by side in one run, printed as a
-// table and written to bench-results/bench.json. Needs a production build (npm run build).
+// table and written to bench-results/bench.json. Parts (a)–(d) need a production build
+// (npm run build); (e) needs no build, database, Redis or server.
 // (a) authenticated, validated, stored and queued POST /api/v1/runs per second with 20
 //     clients, divided by GET /api/health/live per second on the same server (target ≥ 0.5);
 // (b) submit → process-start latency with an idle worker (targets p50 ≤ 15 ms, p99 ≤ 50 ms);
 // (c) idle RSS of web, worker and beat;
 // (d) the new-run page: JavaScript before the editor (gzip), time until the editor takes
-//     input, and keystroke → markers on a 5 MB config of 10,000 dataFiles (≤ 300 ms).
-// BENCH_PARTS=api,latency,editor picks parts (default: all).
+//     input, and keystroke → markers on a 5 MB config of 10,000 dataFiles (≤ 300 ms);
+// (e) spreadsheets: read + convert + validate a 10,000-row fastq-qc workbook in a fresh
+//     process (≤ 2 s, ≤ 300 MB extra RSS), and the blank template's build time (≤ 300 ms).
+// BENCH_PARTS=api,latency,editor,spreadsheet picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
@@ -19,12 +22,13 @@ import { measureEditor, type EditorFigures } from "./editor";
 import { measureLatency } from "./latency";
 import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
+import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 
 const CONCURRENCY = 20;
 const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
-const PARTS = new Set((process.env.BENCH_PARTS ?? "api,latency,editor").split(","));
+const PARTS = new Set((process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet").split(","));
 
 async function throughput() {
   const resources = await createTestResources();
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
   console.log(
     `Runport bench — ${new Date().toISOString()} — ${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds\n`,
   );
+  const spreadsheet = PARTS.has("spreadsheet") ? await measureSpreadsheet(outDir) : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
   const { latency, rss } = PARTS.has("latency")
@@ -150,6 +155,7 @@ async function main(): Promise<void> {
     rows.push(["(c) idle RSS beat", `${fmt(rss.beat)} MiB`, ""]);
   }
   if (editor) rows.push(...editorRows(editor));
+  if (spreadsheet) rows.push(...spreadsheetRows(spreadsheet));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -168,9 +174,14 @@ async function main(): Promise<void> {
     console.log(
       `(d) keystroke → markers samples: ${editor.big.keystrokeToMarkersMs.map((n) => fmt(n, 0)).join(", ")} ms`,
     );
+  if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
   writeFileSync(
     path.join(outDir, "bench.json"),
-    JSON.stringify({ at: new Date().toISOString(), throughput: a, latency, rss, editor }, null, 2),
+    JSON.stringify(
+      { at: new Date().toISOString(), throughput: a, latency, rss, editor, spreadsheet },
+      null,
+      2,
+    ),
   );
 }
 

@@ -105,9 +105,8 @@ async function parseChild(file: string): Promise<void> {
 
 /** A fresh node (with tsx) per run, so its memory holds nothing but this parse. */
 async function parseInChild(file: string): Promise<ParseRun> {
-  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", SELF, PARSE_FLAG, file], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const args = ["--expose-gc", "--import", "tsx", SELF, PARSE_FLAG, file];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -174,7 +173,11 @@ export function spreadsheetRows(figures: SpreadsheetFigures): string[][] {
       "target ≤ 2000 ms",
     ],
     ["(e) extra RSS while parsing, max of 3", mb(parse.maxExtraRssBytes), "target ≤ 300 MB"],
-    ["(e) blank fastq-qc template, median of 20", `${template.p50.toFixed(0)} ms`, "target ≤ 300 ms"],
+    [
+      "(e) blank fastq-qc template, median of 20",
+      `${template.p50.toFixed(0)} ms`,
+      "target ≤ 300 ms",
+    ],
   ];
 }
 

@@ -1,4 +1,11 @@
 import { schemas } from "./schemas";
+import {
+  spreadsheetBodies,
+  spreadsheetPaths,
+  spreadsheetProblems,
+  spreadsheetQuery,
+  spreadsheetSchemas,
+} from "./spreadsheet-paths";
 
 /**
  * The OpenAPI 3.1 document of the REST API, served at /api/openapi.json and rendered
@@ -31,9 +38,9 @@ const submission = {
   ...common,
   "409": problem("The Idempotency-Key was used before with another body"),
   "413": problem("The body is larger than MAX_BODY_BYTES"),
-  "415": problem("The body is not sent as application/json"),
+  "415": problem("The body is not JSON, an .xlsx workbook, CSV or multipart/form-data"),
   "422": problem(
-    "The config violates the pipeline's schema (JSON Pointers, lines, columns), or the pipeline or version is unknown",
+    `The config violates the pipeline's schema (JSON Pointers, lines, columns), or the pipeline or version is unknown. ${spreadsheetProblems}`,
   ),
 };
 const submitParameters = [
@@ -43,6 +50,7 @@ const submitParameters = [
     schema: { type: "boolean" },
     description: "Validate only; nothing is stored",
   },
+  spreadsheetQuery,
   {
     name: "Idempotency-Key",
     in: "header",
@@ -124,11 +132,14 @@ export const openApiDocument = {
       post: {
         tags: ["runs"],
         summary: "Submit a run",
+        description:
+          "JSON `{pipeline, config, name?, labels?, hold?, priority?}`, or a filled-in spreadsheet template: the .xlsx as the body, a CSV of the samples, or multipart `file`: `curl --user USER:TOKEN -F file=@filled.xlsx https://runport.example/api/v1/runs` (add `?dryRun=true` to get the JSON it becomes without creating a run).",
         parameters: submitParameters,
         requestBody: {
           required: true,
           content: {
             "application/json": { schema: { $ref: "#/components/schemas/CreateRunRequest" } },
+            ...spreadsheetBodies,
           },
         },
         responses: {
@@ -146,12 +157,13 @@ export const openApiDocument = {
         tags: ["runs"],
         summary: "Submit a run (the old portal's contract)",
         description:
-          "The body is the config itself and names its pipeline in `pipeline`. Works with or without the trailing slash: `curl --user USER:TOKEN -H 'Content-Type: application/json' -d @example.json https://runport.example/api/v1/new-run/`",
+          "The body is the config itself and names its pipeline in `pipeline`. Works with or without the trailing slash: `curl --user USER:TOKEN -H 'Content-Type: application/json' -d @example.json https://runport.example/api/v1/new-run/`. A filled-in spreadsheet template works here too (the .xlsx body or multipart `file`), as on POST /api/v1/runs.",
         parameters: submitParameters,
         requestBody: {
           required: true,
           content: {
             "application/json": { schema: { $ref: "#/components/schemas/LegacyRunRequest" } },
+            ...spreadsheetBodies,
           },
         },
         responses: {
@@ -302,6 +314,7 @@ export const openApiDocument = {
         },
       },
     },
+    ...spreadsheetPaths,
     "/api/v1/tokens": {
       get: {
         tags: ["account"],
@@ -414,6 +427,6 @@ export const openApiDocument = {
       },
       bearer: { type: "http", scheme: "bearer", description: "An API token" },
     },
-    schemas,
+    schemas: { ...schemas, ...spreadsheetSchemas },
   },
 } as const;

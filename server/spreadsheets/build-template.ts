@@ -125,6 +125,7 @@ class TemplateWriter {
     readme.getColumn(1).alignment = { wrapText: true, vertical: "top" };
     for (const line of readmeLines(options, layout)) {
       const row = readme.addRow([line.text]);
+      row.height = heightFor(line.text, 110);
       if (line.heading) row.font = { bold: true, size: line.heading === 1 ? 14 : 12 };
     }
   }
@@ -163,6 +164,7 @@ class TemplateWriter {
       row.getCell(4).value = typeLabel(field);
       row.getCell(5).value = field.field.description ?? "";
       row.getCell(5).alignment = { wrapText: true, vertical: "top" };
+      row.height = heightFor(field.field.description ?? "", 90);
       const value = row.getCell(2);
       const format = numberFormat(field);
       if (format) value.numFmt = format;
@@ -180,7 +182,7 @@ class TemplateWriter {
     const lastRow = TEMPLATE_ROWS + 1;
     columns.forEach((field, i) => {
       const column = sheet.getColumn(i + 1);
-      column.width = Math.min(40, Math.max(12, field.header.length + 4));
+      column.width = widthFor(field, items);
       const format = numberFormat(field);
       if (format) column.numFmt = format;
       const header = sheet.getCell(1, i + 1);
@@ -221,6 +223,21 @@ function columnLetter(column: number): string {
     letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   }
   return letters;
+}
+
+/** Rows do not grow by themselves when written: room for the lines wrapped text takes. */
+function heightFor(text: string, width: number): number {
+  return 15 * Math.max(1, Math.ceil(text.length / (width * 1.05)));
+}
+
+/** A column wide enough for its header, its examples and the prefilled values (12 to 48). */
+function widthFor(field: LayoutField, items: unknown[]): number {
+  const samples = [
+    field.header,
+    ...field.field.examples.map(String),
+    ...items.slice(0, 50).map((item) => String(valueAt(item, field.key) ?? "")),
+  ];
+  return Math.min(48, Math.max(12, ...samples.map((text) => text.length + 3)));
 }
 
 function styleHeader(row: ExcelJS.Row): void {

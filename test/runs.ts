@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { runs, type RunRow } from "@/db/schema";
 import type { RunStatus } from "@/lib/run-status";
 import type { Principal } from "@/server/auth/principal";
@@ -94,4 +94,11 @@ export async function waitForLog(
       throw new Error(`log of ${publicId} never matched ${pattern}: ${page.text}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Run rows and queued jobs: a refused request must change neither. */
+export async function countRunsAndJobs(ctx: AppContext) {
+  const [rows] = await ctx.db.select({ n: count() }).from(runs);
+  const jobs = await ctx.queue.getJobCountByTypes("waiting", "active", "delayed", "prioritized");
+  return { rows: rows?.n ?? 0, jobs };
 }

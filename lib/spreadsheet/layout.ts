@@ -142,3 +142,12 @@ export function typeLabel(field: LayoutField): string {
   };
   return labels[field.kind] ?? field.kind;
 }
+
+/** A spreadsheet column's letters: 1 → A, 27 → AA. */
+export function columnLetters(column: number): string {
+  let letters = "";
+  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  }
+  return letters;
+}

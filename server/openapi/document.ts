@@ -1,3 +1,4 @@
+import { problem } from "./problem";
 import { schemas } from "./schemas";
 import {
   spreadsheetBodies,
@@ -12,10 +13,6 @@ import {
  * at /apidocs. Written by hand next to the routes; a test checks that every route
  * file has its path here and that the document is valid.
  */
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-});
 const ok = (description: string, schema: string, status = "200") => ({
   [status]: {
     description,

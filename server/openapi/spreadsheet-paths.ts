@@ -4,10 +4,7 @@
  */
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-});
+import { problem } from "./problem";
 
 /** A workbook or CSV as the body, or as multipart `file` with optional fields. */
 export const spreadsheetBodies = {

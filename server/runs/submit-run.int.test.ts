@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { count, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postNewRun } from "@/app/api/v1/new-run/route";
 import { POST as postRuns } from "@/app/api/v1/runs/route";
@@ -12,6 +12,7 @@ import { checkConfigText } from "@/lib/schema/check-config-text";
 import { getConfigValidator } from "@/server/pipelines/get-config-validator";
 import { resolvePipeline } from "@/server/pipelines/resolve-pipeline";
 import { registerPipelines } from "@/test/pipelines";
+import { countRunsAndJobs } from "@/test/runs";
 import { jobIdFor } from "@/server/queue/run-queue";
 
 let ctx: AppContext;
@@ -30,11 +31,7 @@ afterAll(async () => {
   await ctx.queue.obliterate({ force: true });
 });
 
-async function counts() {
-  const [rows] = await ctx.db.select({ n: count() }).from(runs);
-  const jobs = await ctx.queue.getJobCountByTypes("waiting", "active", "delayed", "prioritized");
-  return { rows: rows?.n ?? 0, jobs };
-}
+const counts = () => countRunsAndJobs(ctx);
 
 const json = (auth: string, extra: Record<string, string> = {}) => ({
   Authorization: auth,

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { cellOf } from "@/lib/spreadsheet/cell-values";
 import {
+  columnLetters,
   META_SHEET,
   README_SHEET,
   RUN_SHEET,
@@ -135,7 +136,7 @@ class TemplateWriter {
     const values = field.field.enum;
     if (!values || values.length === 0 || field.list) return undefined;
     this.lists.push({ header: field.header, values });
-    const letter = columnLetter(4 + this.lists.length);
+    const letter = columnLetters(4 + this.lists.length);
     return `'${META_SHEET}'!$${letter}$2:$${letter}$${values.length + 1}`;
   }
 
@@ -217,14 +218,6 @@ class TemplateWriter {
   }
 }
 
-function columnLetter(column: number): string {
-  let letters = "";
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) {
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  }
-  return letters;
-}
-
 /** Rows do not grow by themselves when written: room for the lines wrapped text takes. */
 function heightFor(text: string, width: number): number {
   return 15 * Math.max(1, Math.ceil(text.length / (width * 1.05)));
@@ -235,7 +228,10 @@ function widthFor(field: LayoutField, items: unknown[]): number {
   const samples = [
     field.header,
     ...field.field.examples.map(String),
-    ...items.slice(0, 50).map((item) => String(valueAt(item, field.key) ?? "")),
+    ...items.slice(0, 50).map((item) => {
+      const value = valueAt(item, field.key);
+      return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+    }),
   ];
   return Math.min(48, Math.max(12, ...samples.map((text) => text.length + 3)));
 }

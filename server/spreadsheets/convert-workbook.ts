@@ -1,6 +1,7 @@
 import { pointerSegments, toPointer } from "@/lib/json/parse-json";
 import { convertCell, isEmptyCell, type CellContent } from "@/lib/spreadsheet/cell-values";
 import {
+  columnLetters,
   RUN_SHEET,
   type LayoutField,
   type TableLayout,
@@ -25,18 +26,10 @@ export interface ConvertedWorkbook {
   isReported(pointer: string): boolean;
 }
 
-function columnName(column: number): string {
-  let letters = "";
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) {
-    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  }
-  return letters;
-}
-
 /** `Sheet!B7`, with the sheet quoted when its name needs it (as spreadsheets write it). */
 export function cellRef(sheet: string, row: number, column: number): string {
   const name = /^[A-Za-z_][A-Za-z0-9_.]*$/.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`;
-  return `${name}!${columnName(column)}${row}`;
+  return `${name}!${columnLetters(column)}${row}`;
 }
 
 function isFault(cell: CellContent | CellFault | undefined): cell is CellFault {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { count, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getTemplate } from "@/app/api/v1/pipelines/[name]/template.xlsx/route";
 import { POST as postNewRun } from "@/app/api/v1/new-run/route";
@@ -13,6 +13,7 @@ import { readXlsx } from "@/server/spreadsheets/read-workbook";
 import { basicAuth, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
+import { countRunsAndJobs } from "@/test/runs";
 
 const fixture = (name: string) => readFileSync(`server/spreadsheets/fixtures/${name}`);
 const filled = fixture("libreoffice-filled.xlsx");
@@ -35,11 +36,7 @@ afterAll(async () => {
   await ctx.queue.obliterate({ force: true });
 });
 
-async function counts() {
-  const [rows] = await ctx.db.select({ n: count() }).from(runs);
-  const jobs = await ctx.queue.getJobCountByTypes("waiting", "active", "delayed", "prioritized");
-  return { rows: rows?.n ?? 0, jobs };
-}
+const counts = () => countRunsAndJobs(ctx);
 
 const auth = (user: TestUser) => basicAuth(user.username, user.token);
 

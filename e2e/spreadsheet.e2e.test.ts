@@ -17,13 +17,13 @@ const expected = JSON.parse(
 ) as { dataFiles: { fastqPath: string }[] };
 
 let browser: Browser;
-let sam: Session;
+let sheila: Session;
 
 beforeAll(async () => {
-  await cli("user", "create", "sam", "--role", "submitter", "--password", PASSWORD);
+  await cli("user", "create", "sheila", "--role", "submitter", "--password", PASSWORD);
   browser = await launchBrowser();
-  sam = await openSession(browser);
-  await signIn(sam.page, "sam", PASSWORD);
+  sheila = await openSession(browser);
+  await signIn(sheila.page, "sheila", PASSWORD);
 });
 
 afterAll(async () => {
@@ -33,7 +33,7 @@ afterAll(async () => {
 async function waitForRun(id: string): Promise<{ status: string }> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const { body } = await curl(["--user", `sam:${PASSWORD}`, `${baseUrl}/api/v1/runs/${id}`]);
+    const { body } = await curl(["--user", `sheila:${PASSWORD}`, `${baseUrl}/api/v1/runs/${id}`]);
     const run = JSON.parse(body) as { status: string };
     if (["succeeded", "failed", "error", "cancelled"].includes(run.status)) return run;
     if (Date.now() > deadline) throw new Error(`run ${id} still ${run.status}`);
@@ -58,7 +58,7 @@ describe("spreadsheets with curl", () => {
     const template = path.join(dir, "template.xlsx");
     const download = await curl([
       "--user",
-      `sam:${PASSWORD}`,
+      `sheila:${PASSWORD}`,
       "-o",
       template,
       `${baseUrl}/api/v1/pipelines/fastq-qc/template.xlsx`,
@@ -69,7 +69,7 @@ describe("spreadsheets with curl", () => {
     const submitted = await curl(
       [
         "--user",
-        `sam:${PASSWORD}`,
+        `sheila:${PASSWORD}`,
         "-F",
         "file=@libreoffice-filled.xlsx",
         `${baseUrl}/api/v1/runs`,
@@ -87,7 +87,7 @@ describe("spreadsheets with curl", () => {
     const result = await curl(
       [
         "--user",
-        `sam:${PASSWORD}`,
+        `sheila:${PASSWORD}`,
         "-H",
         "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "--data-binary",
@@ -110,7 +110,7 @@ describe("spreadsheets with curl", () => {
 
 describe("spreadsheets in the browser", () => {
   it("offers the template on the pipeline page", async () => {
-    const { page } = sam;
+    const { page } = sheila;
     await page.goto(`${baseUrl}/pipelines/fastq-qc`);
     const [download] = await Promise.all([
       page.waitForEvent("download"),
@@ -124,7 +124,7 @@ describe("spreadsheets in the browser", () => {
   });
 
   it("lists each mistake of an uploaded workbook with its cell", async () => {
-    const { page } = sam;
+    const { page } = sheila;
     await page.goto(`${baseUrl}/new?pipeline=hello`);
     await page.locator('[data-testid="json-editor"][data-state="ready"]').waitFor();
     await page
@@ -139,7 +139,7 @@ describe("spreadsheets in the browser", () => {
   });
 
   it("puts a good workbook's JSON in the editor for review; submitted, the run succeeds", async () => {
-    const { page } = sam;
+    const { page } = sheila;
     await page.goto(`${baseUrl}/new?pipeline=hello`);
     await page.locator('[data-testid="json-editor"][data-state="ready"]').waitFor();
     await page
@@ -154,7 +154,7 @@ describe("spreadsheets in the browser", () => {
       .poll(() => page.getByRole("status").filter({ hasText: "Valid" }).textContent())
       .toContain("Valid for fastq-qc@1.0.0");
     // Nothing was submitted by the upload itself.
-    const runs = await curl(["--user", `sam:${PASSWORD}`, `${baseUrl}/api/v1/runs?q=demo-qc`]);
+    const runs = await curl(["--user", `sheila:${PASSWORD}`, `${baseUrl}/api/v1/runs?q=demo-qc`]);
     const before = (JSON.parse(runs.body) as { total: number }).total;
     await screenshot(page, "22-new-run-spreadsheet-loaded");
     await page.getByRole("button", { name: /Submit run/ }).click();
@@ -164,7 +164,7 @@ describe("spreadsheets in the browser", () => {
       .poll(() => page.locator("h1").textContent(), { timeout: 30_000 })
       .toContain("Succeeded");
     expectRealOutputs(runId);
-    const after = await curl(["--user", `sam:${PASSWORD}`, `${baseUrl}/api/v1/runs?q=demo-qc`]);
+    const after = await curl(["--user", `sheila:${PASSWORD}`, `${baseUrl}/api/v1/runs?q=demo-qc`]);
     expect((JSON.parse(after.body) as { total: number }).total).toBe(before + 1);
   });
 });

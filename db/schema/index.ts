@@ -1,3 +1,6 @@
 export * from "./users";
 export * from "./pipelines";
 export * from "./runs";
+export * from "./outputs";
+export * from "./schedules";
+export * from "./settings";

@@ -47,6 +47,8 @@ export const runs = mysqlTable(
     idempotencyKey: varchar("idempotency_key", { length: 255 }),
     requestHash: varchar("request_hash", { length: 64 }),
     retryOfRunId: foreignId("retry_of_run_id"),
+    /** The schedule whose fire made this run. */
+    scheduleId: foreignId("schedule_id"),
     createdAt: createdAt(),
     queuedAt: timestamp("queued_at"),
     startedAt: timestamp("started_at"),

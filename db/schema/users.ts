@@ -1,4 +1,4 @@
-import { index, mysqlEnum, mysqlTable, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
+import { index, int, mysqlEnum, mysqlTable, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 import { USER_ROLES } from "../../lib/roles";
 import { createdAt, foreignId, id, timestamp } from "./columns";
 
@@ -12,6 +12,8 @@ export const users = mysqlTable("users", {
   /** Browser sessions started before this moment end (a password change signs out everywhere). */
   passwordChangedAt: timestamp("password_changed_at"),
   disabledAt: timestamp("disabled_at"),
+  /** Runs of this user that may run at once across all workers (null: USER_MAX_RUNNING). */
+  maxRunningRuns: int("max_running_runs"),
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at"),
 });

@@ -20,6 +20,8 @@ export interface CreateRunOptions {
   priority?: number;
   idempotency?: { key: string; requestHash: string };
   retryOfRunId?: number;
+  /** The schedule whose fire makes this run. */
+  scheduleId?: number;
 }
 
 export interface CreateRunResult {
@@ -86,6 +88,7 @@ export async function createRun(
     idempotencyKey: idempotency?.key ?? null,
     requestHash: idempotency?.requestHash ?? null,
     retryOfRunId: options.retryOfRunId ?? null,
+    scheduleId: options.scheduleId ?? null,
     createdAt: now,
     queuedAt: status === "queued" ? now : null,
   } as const;

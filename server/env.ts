@@ -50,6 +50,22 @@ export const ZEnv = z.object({
   /** Extra directories (colon-separated) pipelines may read input data from. */
   DATA_ROOTS: z.string().default(""),
   BEAT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
+  /** An output file up to this size is kept in MySQL, downloadable through the API. */
+  OUTPUT_STORE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(16 * 1024 * 1024),
+  /** At most this much output content is kept per attempt (beyond it: metadata only). */
+  OUTPUT_STORE_RUN_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
+  /** Days after which finished runs' logs, outputs and working directories are removed (0: never). */
+  RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(30),
+  /** Runs of one user that may run at once across all workers (0: no limit). */
+  USER_MAX_RUNNING: z.coerce.number().int().min(0).max(100000).default(0),
   /** The first admin, created when no admin exists (password generated and printed if unset). */
   ADMIN_USERNAME: z
     .string()
@@ -86,6 +102,10 @@ export interface Config {
   workerDrainSeconds: number;
   dataRoots: string[];
   beatIntervalSeconds: number;
+  outputStoreMaxBytes: number;
+  outputStoreRunMaxBytes: number;
+  retentionDays: number;
+  userMaxRunning: number;
   adminUsername: string;
   adminPassword: string | undefined;
   /** The only environment a pipeline inherits (besides its RUNPORT_* variables). */
@@ -130,6 +150,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     workerDrainSeconds: env.WORKER_DRAIN_SECONDS,
     dataRoots: splitPaths(env.DATA_ROOTS),
     beatIntervalSeconds: env.BEAT_INTERVAL_SECONDS,
+    outputStoreMaxBytes: env.OUTPUT_STORE_MAX_BYTES,
+    outputStoreRunMaxBytes: env.OUTPUT_STORE_RUN_MAX_BYTES,
+    retentionDays: env.RETENTION_DAYS,
+    userMaxRunning: env.USER_MAX_RUNNING,
     adminUsername: env.ADMIN_USERNAME,
     adminPassword: env.ADMIN_PASSWORD,
     childEnv: Object.fromEntries(

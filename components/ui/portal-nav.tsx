@@ -9,6 +9,8 @@ const LINKS = [
   { href: "/runs", label: "Runs" },
   { href: "/new", label: "New run" },
   { href: "/pipelines", label: "Pipelines" },
+  { href: "/schedules", label: "Schedules" },
+  { href: "/operations", label: "Operations", adminOnly: true },
   { href: "/apidocs", label: "API" },
 ];
 
@@ -23,7 +25,7 @@ export function PortalNav({ username, role }: { username: string; role: string }
           Runport
         </Link>
         <ul className={styles.links}>
-          {LINKS.map((link) => {
+          {LINKS.filter((link) => !link.adminOnly || role === "admin").map((link) => {
             const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
             return (
               <li key={link.href}>

@@ -1,4 +1,7 @@
+import { operationsPaths, operationsSchemas } from "./operations-paths";
+import { outputPaths, outputSchemas } from "./output-paths";
 import { problem } from "./problem";
+import { schedulePaths, scheduleSchemas } from "./schedule-paths";
 import { schemas } from "./schemas";
 import {
   spreadsheetBodies,
@@ -312,6 +315,9 @@ export const openApiDocument = {
       },
     },
     ...spreadsheetPaths,
+    ...outputPaths,
+    ...schedulePaths,
+    ...operationsPaths,
     "/api/v1/tokens": {
       get: {
         tags: ["account"],
@@ -424,6 +430,12 @@ export const openApiDocument = {
       },
       bearer: { type: "http", scheme: "bearer", description: "An API token" },
     },
-    schemas: { ...schemas, ...spreadsheetSchemas },
+    schemas: {
+      ...schemas,
+      ...spreadsheetSchemas,
+      ...outputSchemas,
+      ...scheduleSchemas,
+      ...operationsSchemas,
+    },
   },
 } as const;

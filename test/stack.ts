@@ -131,7 +131,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     },
     async stop() {
       const all = [...Object.values(processes), ...extraWorkers].filter(
-        (p) => p && p.exitCode === null,
+        // Not the ones that ended already (exited, or killed by a test).
+        (p) => p && p.exitCode === null && p.signalCode === null,
       );
       await Promise.all(
         all.map(

@@ -7,6 +7,7 @@ import { connectionFromUrl, RUN_QUEUE_NAME } from "@/server/queue/run-queue";
 import { listenForCancels } from "./cancel-listener";
 import type { ActiveRun } from "./execute-run";
 import { createExecuteRunHandler } from "./jobs/execute-run.handler";
+import { reapOrphans } from "./reap-orphans";
 
 export interface WorkerHandle {
   workerId: string;
@@ -16,6 +17,8 @@ export interface WorkerHandle {
 }
 
 const HEARTBEAT_MS = 5_000;
+/** How often this host is searched for process groups of lost workers (and at start). */
+const REAP_MS = 10_000;
 
 /** Starts consuming the run queue with the given pipelines (what worker/main.ts runs). */
 export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[]): WorkerHandle {
@@ -57,6 +60,15 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     }).catch(() => undefined);
   void beat();
   const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
+  const reap = () =>
+    reapOrphans(ctx, {
+      host,
+      workerId,
+      active,
+      graceMs: ctx.config.cancelGraceSeconds * 1000,
+    }).catch((error: unknown) => ctx.log.warn({ err: error }, "orphan search failed"));
+  void reap();
+  const reaper = setInterval(() => void reap(), REAP_MS);
   ctx.log.info(
     { workerId, concurrency: ctx.config.workerConcurrency, pipelines: [...registry.keys()] },
     "worker started",
@@ -74,6 +86,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       await closing;
       clearTimeout(deadline);
       clearInterval(heartbeat);
+      clearInterval(reaper);
       stopCancels();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },

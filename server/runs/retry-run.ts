@@ -1,0 +1,51 @@
+import { eq } from "drizzle-orm";
+import { pipelines, type RunRow } from "@/db/schema";
+import { canSubmit } from "@/lib/roles";
+import { isTerminal } from "@/lib/run-status";
+import type { Principal } from "../auth/principal";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+import { createRun } from "./create-run";
+import { findRunFor } from "./find-run-for";
+
+/**
+ * Re-runs a finished run (POST /api/v1/runs/{id}/retry): a new run of the same pipeline
+ * version with the same config, name, labels and priority, submitted by the caller and
+ * linked to the old one (`retryOf`). 409 while the old run has not finished.
+ */
+export async function retryRun(
+  ctx: AppContext,
+  options: { principal: Principal; runId: string },
+): Promise<RunRow> {
+  const { principal } = options;
+  if (!canSubmit(principal.role)) {
+    throw new AppError("FORBIDDEN", `The role "${principal.role}" cannot submit runs`);
+  }
+  const { run } = await findRunFor(ctx, { ...options, access: "manage" });
+  if (!isTerminal(run.status)) {
+    throw new AppError("CONFLICT", `Only a finished run can be retried; this one is ${run.status}`);
+  }
+  const [pipeline] = await ctx.db
+    .select()
+    .from(pipelines)
+    .where(eq(pipelines.id, run.pipelineId))
+    .limit(1);
+  if (!pipeline) {
+    throw new AppError(
+      "UNKNOWN_PIPELINE",
+      `${run.pipelineName}@${run.pipelineVersion} is no longer registered`,
+    );
+  }
+  const { run: created } = await createRun(ctx, {
+    principal,
+    pipeline,
+    configText: run.config,
+    name: run.name,
+    labels: run.labels,
+    hold: false,
+    priority: run.priority,
+    trigger: "retry",
+    retryOfRunId: run.id,
+  });
+  return created;
+}

@@ -83,3 +83,26 @@ export interface RunList {
   nextCursor: string | null;
   total: number;
 }
+
+/** GET /api/v1/operations (admins). */
+export interface OperationsView {
+  at: string;
+  workers: {
+    id: string;
+    host: string;
+    pid: number;
+    concurrency: number;
+    running: string[];
+    startedAt: string;
+    lastHeartbeat: string;
+  }[];
+  /** The active beat, or null when none has written a heartbeat recently. */
+  beat: { instanceId: string; host: string; pid: number; lastHeartbeat: string } | null;
+  /** Jobs in Redis (null when Redis does not answer). */
+  queue: { waiting: number; active: number; delayed: number } | null;
+  /** Runs by status, from MySQL. */
+  runs: Record<string, number>;
+  /** Finished runs per hour by outcome, the last 24 hours, oldest first. */
+  perHour: { hour: string; succeeded: number; failed: number; error: number; cancelled: number }[];
+  intake: { paused: boolean; by: string | null; at: string | null };
+}

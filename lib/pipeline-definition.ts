@@ -40,6 +40,8 @@ export const ZPipelineFile = z.strictObject({
   /** Extra attempts after a platform error (`error`); a pipeline failure is never retried. */
   retries: z.number().int().min(0).max(10).default(0),
   executor: z.enum(["local"]).default("local"),
+  /** Runs of this pipeline (all its versions) that may run at once across all workers. */
+  maxConcurrency: z.number().int().min(1).max(100_000).optional(),
   /** Marks a version as a development version (also implied by a prerelease tag). */
   dev: z.boolean().optional(),
 });
@@ -53,5 +55,6 @@ export const ZPipelineDefinition = z.object({
   timeoutSeconds: z.number(),
   retries: z.number(),
   executor: z.enum(["local"]),
+  maxConcurrency: z.number().optional(),
 });
 export type PipelineDefinition = z.infer<typeof ZPipelineDefinition>;

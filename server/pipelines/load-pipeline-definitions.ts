@@ -83,6 +83,7 @@ function loadOne(file: string): LoadedPipeline {
     command: spec.command,
     timeoutSeconds: spec.timeoutSeconds,
     retries: spec.retries,
+    ...(spec.maxConcurrency ? { maxConcurrency: spec.maxConcurrency } : {}),
     executor: spec.executor,
   };
   const hash = createHash("sha256").update(JSON.stringify({ spec, schema, example })).digest("hex");

@@ -1,0 +1,192 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect, useState } from "react";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
+import type { OperationsView } from "@/lib/api-types";
+import styles from "./operations.module.css";
+
+const REFRESH_MS = 5000;
+
+/** Live view of the platform; refreshes every few seconds while the tab is visible. */
+export function OperationsClient({ initial }: { initial: OperationsView }) {
+  const [view, setView] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const refresh = async () => {
+      if (document.visibilityState !== "visible") return;
+      const response = await fetch("/api/v1/operations").catch(() => null);
+      if (response?.ok) {
+        setView((await response.json()) as OperationsView);
+        setError(null);
+      } else {
+        setError("Could not refresh: the server did not answer. Showing the last view.");
+      }
+    };
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+
+  async function toggleIntake() {
+    const paused = !view.intake.paused;
+    const question = paused
+      ? "Pause intake? Workers finish what they run and start nothing new; submissions still queue."
+      : "Resume intake? Workers start taking queued runs again.";
+    if (!window.confirm(question)) return;
+    setBusy(true);
+    const response = await fetch("/api/v1/operations/intake", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ paused }),
+    }).catch(() => null);
+    setBusy(false);
+    if (!response?.ok) {
+      setError("The intake switch was not changed: the server refused or did not answer.");
+      return;
+    }
+    const intake = (await response.json()) as OperationsView["intake"];
+    setView((current) => ({ ...current, intake }));
+  }
+
+  const { workers, beat, queue, runs, intake } = view;
+  const capacity = workers.reduce((sum, w) => sum + w.concurrency, 0);
+  const busySlots = workers.reduce((sum, w) => sum + w.running.length, 0);
+  return (
+    <main>
+      <div className="page-header">
+        <div>
+          <h1>Operations</h1>
+          <p className="muted">
+            Updated <RelativeTime iso={view.at} />; refreshes every {REFRESH_MS / 1000} s.
+          </p>
+        </div>
+      </div>
+      {error ? (
+        <div className="alert alert-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <section className={styles.tiles} aria-label="Summary">
+        <div className={`card ${styles.tile}`}>
+          <span className={styles.label}>Intake</span>
+          <strong className={intake.paused ? styles.bad : styles.good}>
+            {intake.paused ? "Paused" : "Running"}
+          </strong>
+          <span className="muted">
+            {intake.by ? (
+              <>
+                by {intake.by} <RelativeTime iso={intake.at} />
+              </>
+            ) : (
+              "never paused"
+            )}
+          </span>
+          <button type="button" className="btn" disabled={busy} onClick={() => void toggleIntake()}>
+            {intake.paused ? "Resume intake" : "Pause intake"}
+          </button>
+        </div>
+        <div className={`card ${styles.tile}`}>
+          <span className={styles.label}>Workers</span>
+          <strong className={workers.length === 0 ? styles.bad : undefined}>
+            {workers.length}
+          </strong>
+          <span className="muted">
+            {busySlots} of {capacity} slots busy
+          </span>
+        </div>
+        <div className={`card ${styles.tile}`}>
+          <span className={styles.label}>Beat</span>
+          <strong className={beat ? styles.good : styles.bad}>{beat ? "Active" : "None"}</strong>
+          <span className="muted">
+            {beat ? (
+              <>
+                {beat.host} pid {beat.pid}, <RelativeTime iso={beat.lastHeartbeat} />
+              </>
+            ) : (
+              "no beat heartbeat: schedules, recovery and reconcile are not running"
+            )}
+          </span>
+        </div>
+        <div className={`card ${styles.tile}`}>
+          <span className={styles.label}>Queue (Redis)</span>
+          {queue ? (
+            <>
+              <strong>{queue.waiting}</strong>
+              <span className="muted">
+                waiting · {queue.active} active · {queue.delayed} delayed
+              </span>
+            </>
+          ) : (
+            <strong className={styles.bad}>Redis does not answer</strong>
+          )}
+        </div>
+        <div className={`card ${styles.tile}`}>
+          <span className={styles.label}>Runs (MySQL)</span>
+          <strong>{(runs.queued ?? 0) + (runs.running ?? 0)}</strong>
+          <span className="muted">
+            {runs.queued ?? 0} queued · {runs.running ?? 0} running · {runs.held ?? 0} held ·{" "}
+            {runs.cancelling ?? 0} cancelling
+          </span>
+        </div>
+      </section>
+
+      <section aria-labelledby="per-hour" className="card">
+        <h2 id="per-hour" className={styles.heading}>
+          Finished runs per hour (last 24 hours)
+        </h2>
+        <RunsPerHourChart hours={view.perHour} />
+      </section>
+
+      <section aria-labelledby="workers-title">
+        <h2 id="workers-title">Workers</h2>
+        {workers.length === 0 ? (
+          <p className="card">
+            No worker has sent a heartbeat in the last 15 seconds: queued runs wait. Start one with{" "}
+            <code>npm start</code> (or <code>node dist/worker.cjs</code>).
+          </p>
+        ) : (
+          <table className={`card ${styles.table}`}>
+            <thead>
+              <tr>
+                <th scope="col">Worker</th>
+                <th scope="col">Host</th>
+                <th scope="col">Pid</th>
+                <th scope="col">Running</th>
+                <th scope="col">Up since</th>
+                <th scope="col">Last heartbeat</th>
+              </tr>
+            </thead>
+            <tbody>
+              {workers.map((w) => (
+                <tr key={w.id}>
+                  <td>
+                    <code>{w.id}</code>
+                  </td>
+                  <td>{w.host}</td>
+                  <td>{w.pid}</td>
+                  <td>
+                    {w.running.length} / {w.concurrency}
+                    {w.running.map((id) => (
+                      <Link key={id} href={`/runs/${id}`} className={styles.runLink}>
+                        {id.slice(-8)}
+                      </Link>
+                    ))}
+                  </td>
+                  <td>
+                    <RelativeTime iso={w.startedAt} />
+                  </td>
+                  <td>
+                    <RelativeTime iso={w.lastHeartbeat} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </main>
+  );
+}

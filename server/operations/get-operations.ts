@@ -1,0 +1,85 @@
+import { and, gte, isNotNull, sql } from "drizzle-orm";
+import { runs } from "@/db/schema";
+import { RUN_STATUSES, type RunStatus } from "@/lib/run-status";
+import type { OperationsView } from "@/lib/api-types";
+import type { Principal } from "../auth/principal";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+import { listWorkers, readBeatHeartbeat } from "../health/heartbeats";
+import { getIntake } from "./intake";
+
+const HOURS = 24;
+
+/**
+ * Everything an administrator watches (GET /api/v1/operations): live workers with
+ * what they run, the active beat, queue counts in Redis and runs by status in MySQL,
+ * finished runs per hour by outcome over the last day, and the intake switch.
+ */
+export async function getOperations(
+  ctx: AppContext,
+  options: { principal: Principal; now?: Date },
+): Promise<OperationsView> {
+  if (options.principal.role !== "admin") {
+    throw new AppError("FORBIDDEN", "Only an administrator can see the operations page");
+  }
+  const now = options.now ?? new Date();
+  const since = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 - (HOURS - 1) * 3600_000);
+  const [workers, beat, queue, intake, byStatus, perHour] = await Promise.all([
+    listWorkers(ctx).catch(() => []),
+    readBeatHeartbeat(ctx).catch(() => null),
+    ctx.queue.getJobCounts("waiting", "prioritized", "active", "delayed").catch(() => null),
+    getIntake(ctx),
+    ctx.db
+      .select({ status: runs.status, n: sql<number>`COUNT(*)` })
+      .from(runs)
+      .groupBy(runs.status),
+    ctx.db
+      .select({
+        hour: sql<string>`DATE_FORMAT(${runs.finishedAt}, '%Y-%m-%dT%H:00:00Z')`,
+        status: runs.status,
+        n: sql<number>`COUNT(*)`,
+      })
+      .from(runs)
+      .where(and(isNotNull(runs.finishedAt), gte(runs.finishedAt, since)))
+      .groupBy(sql`1`, runs.status),
+  ]);
+  const hours = Array.from({ length: HOURS }, (_, i) => {
+    const hour = new Date(since.getTime() + i * 3600_000).toISOString().replace(".000Z", "Z");
+    return { hour, succeeded: 0, failed: 0, error: 0, cancelled: 0 };
+  });
+  for (const row of perHour) {
+    const slot = hours.find((h) => h.hour === row.hour);
+    if (slot && row.status in slot) slot[row.status as "succeeded"] += Number(row.n);
+  }
+  const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
+  for (const row of byStatus) counts[row.status] = Number(row.n);
+  const beatWindowMs = 3 * ctx.config.beatIntervalSeconds * 1000 + 5000;
+  return {
+    at: now.toISOString(),
+    workers: workers
+      .map((w) => ({
+        id: w.id,
+        host: w.host,
+        pid: w.pid,
+        concurrency: w.concurrency,
+        running: w.running,
+        startedAt: w.startedAt,
+        lastHeartbeat: w.at,
+      }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    beat:
+      beat && now.getTime() - Date.parse(beat.at) < beatWindowMs
+        ? { instanceId: beat.instanceId, host: beat.host, pid: beat.pid, lastHeartbeat: beat.at }
+        : null,
+    queue: queue
+      ? {
+          waiting: (queue.waiting ?? 0) + (queue.prioritized ?? 0),
+          active: queue.active ?? 0,
+          delayed: queue.delayed ?? 0,
+        }
+      : null,
+    runs: counts,
+    perHour: hours,
+    intake,
+  };
+}

@@ -1,0 +1,59 @@
+import { eq, sql } from "drizzle-orm";
+import { settings } from "@/db/schema";
+import type { Principal } from "../auth/principal";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+
+const INTAKE_KEY = "intake";
+
+export interface IntakeState {
+  paused: boolean;
+  /** Who paused or resumed it last, and when. */
+  by: string | null;
+  at: string | null;
+}
+
+/** Whether intake is paused, as MySQL records it (the truth, applied to Redis by the beat). */
+export async function getIntake(ctx: Pick<AppContext, "db">): Promise<IntakeState> {
+  const [row] = await ctx.db.select().from(settings).where(eq(settings.key, INTAKE_KEY));
+  const value = (row?.value ?? {}) as Partial<IntakeState>;
+  return { paused: value.paused === true, by: value.by ?? null, at: value.at ?? null };
+}
+
+/**
+ * Makes the queue match the recorded intake state (BullMQ's pause is global: workers
+ * finish what they run and take nothing new). The beat calls it every tick, so that a
+ * pause survives a Redis flush.
+ */
+export async function applyIntake(ctx: AppContext): Promise<IntakeState> {
+  const state = await getIntake(ctx);
+  const paused = await ctx.queue.isPaused();
+  if (state.paused && !paused) await ctx.queue.pause();
+  if (!state.paused && paused) await ctx.queue.resume();
+  return state;
+}
+
+/**
+ * Pauses or resumes intake (admins): while paused, runs are still accepted and wait as
+ * queued, but no worker starts a new one; running runs go on.
+ */
+export async function setIntake(
+  ctx: AppContext,
+  options: { principal: Principal; paused: boolean },
+): Promise<IntakeState> {
+  if (options.principal.role !== "admin") {
+    throw new AppError("FORBIDDEN", "Only an administrator can pause or resume intake");
+  }
+  const value: IntakeState = {
+    paused: options.paused,
+    by: options.principal.username,
+    at: new Date().toISOString(),
+  };
+  await ctx.db
+    .insert(settings)
+    .values({ key: INTAKE_KEY, value, updatedAt: new Date() })
+    .onDuplicateKeyUpdate({ set: { value: sql`VALUES(value)`, updatedAt: new Date() } });
+  await applyIntake(ctx);
+  ctx.log.warn({ by: value.by }, options.paused ? "intake paused" : "intake resumed");
+  return value;
+}

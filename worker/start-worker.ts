@@ -7,6 +7,7 @@ import { connectionFromUrl, RUN_QUEUE_NAME } from "@/server/queue/run-queue";
 import { listenForCancels } from "./cancel-listener";
 import type { ActiveRun } from "./execute-run";
 import { createExecuteRunHandler } from "./jobs/execute-run.handler";
+import { cleanWorkDirs } from "./clean-work-dirs";
 import { reapOrphans } from "./reap-orphans";
 
 export interface WorkerHandle {
@@ -19,6 +20,8 @@ export interface WorkerHandle {
 const HEARTBEAT_MS = 5_000;
 /** How often this host is searched for process groups of lost workers (and at start). */
 const REAP_MS = 10_000;
+/** How often old working directories are removed (and at start). */
+const CLEAN_MS = 3600_000;
 
 /** Starts consuming the run queue with the given pipelines (what worker/main.ts runs). */
 export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[]): WorkerHandle {
@@ -69,6 +72,12 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     }).catch((error: unknown) => ctx.log.warn({ err: error }, "orphan search failed"));
   void reap();
   const reaper = setInterval(() => void reap(), REAP_MS);
+  const clean = () =>
+    cleanWorkDirs(ctx).catch((error: unknown) =>
+      ctx.log.warn({ err: error }, "removing old working directories failed"),
+    );
+  void clean();
+  const cleaner = setInterval(() => void clean(), CLEAN_MS);
   ctx.log.info(
     { workerId, concurrency: ctx.config.workerConcurrency, pipelines: [...registry.keys()] },
     "worker started",
@@ -87,6 +96,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       clearTimeout(deadline);
       clearInterval(heartbeat);
       clearInterval(reaper);
+      clearInterval(cleaner);
       stopCancels();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },

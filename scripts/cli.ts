@@ -18,6 +18,7 @@ const USAGE = `usage:
   runport user create <name> [--role ${USER_ROLES.join("|")}] [--password P] [--email E]
   runport user token <name> [--label L]           print a new API token (shown once)
   runport user password <name> [--password P]     set (or generate) a new password
+  runport user limit <name> <n|default>           runs of the user that may run at once
   runport user list`;
 
 async function setup(ctx: AppContext): Promise<void> {
@@ -48,7 +49,9 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
   if (action === "list") {
     const rows = await ctx.db.select().from(users).orderBy(users.username);
     for (const u of rows)
-      console.log(`${u.username}\t${u.role}${u.disabledAt ? "\tdisabled" : ""}`);
+      console.log(
+        `${u.username}\t${u.role}${u.maxRunningRuns !== null ? `\tlimit ${u.maxRunningRuns}` : ""}${u.disabledAt ? "\tdisabled" : ""}`,
+      );
     return;
   }
   if (!name) throw new Error(USAGE);
@@ -66,6 +69,20 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
   } else if (action === "token") {
     const { token } = await createApiToken(ctx, { username: name, name: values.label ?? "cli" });
     console.log(token);
+  } else if (action === "limit") {
+    const value = positionals[2];
+    const max = value === "default" ? null : Number(value);
+    if (max !== null && !(Number.isInteger(max) && max >= 0)) throw new Error(USAGE);
+    const [result] = await ctx.db
+      .update(users)
+      .set({ maxRunningRuns: max, updatedAt: new Date() })
+      .where(eq(users.username, name));
+    if (result.affectedRows !== 1) throw new Error(`There is no user "${name}"`);
+    console.log(
+      max === null
+        ? `"${name}" follows USER_MAX_RUNNING (${ctx.config.userMaxRunning || "no limit"})`
+        : `"${name}" may run ${max === 0 ? "any number of" : max} run(s) at once`,
+    );
   } else if (action === "password") {
     const password = values.password ?? generatePassword();
     const [result] = await ctx.db

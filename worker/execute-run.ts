@@ -3,6 +3,7 @@ import path from "node:path";
 import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
 import { claimRun, recordAttemptProcess, type WorkerIdentity } from "@/server/runs/claim-run";
+import { recordOutputs } from "@/server/outputs/record-outputs";
 import { finishRun, type AttemptOutcome } from "@/server/runs/finish-run";
 import { LogWriter } from "@/server/runs/log-writer";
 import { parseProgressLine, recordProgress, type Progress } from "@/server/runs/record-progress";
@@ -159,7 +160,15 @@ export async function executeRun(deps: ExecuteRunDeps, publicId: string): Promis
     await finish({ status: "error", exitCode: null, signal: null, error: message });
     return;
   }
-  await superviseProcess(deps, { run, attempt, pipeline, child, log, finish });
+  await superviseProcess(deps, {
+    run,
+    attempt,
+    pipeline,
+    child,
+    log,
+    finish,
+    outputsDir: paths.outputsDir,
+  });
 }
 
 interface Supervised {
@@ -169,6 +178,7 @@ interface Supervised {
   child: RunningProcess;
   log: LogWriter;
   finish: (outcome: Omit<AttemptOutcome, "logBytes">) => Promise<void>;
+  outputsDir: string;
 }
 
 async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<void> {
@@ -262,6 +272,12 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
         ? state.handBack
         : (state.timedOut ??
           (status === "failed" && exit.signal ? `killed by ${exit.signal}` : null));
+  // Before the outcome, so that a finished run's outputs are listed; never throws. Hashing
+  // large files takes a while: the run stays in this worker's heartbeat meanwhile (or the
+  // beat would take it for lost), with no process left to cancel or hand back.
+  active.set(run.publicId, { cancel: () => undefined, handBack: () => undefined });
+  await recordOutputs(ctx, { run, attempt: s.attempt, outputsDir: s.outputsDir, log });
+  active.delete(run.publicId);
   await s.finish({ status, exitCode: exit.exitCode, signal: exit.signal, error });
   ctx.log.info(
     { runId: run.publicId, attempt: s.attempt, status, exitCode: exit.exitCode },

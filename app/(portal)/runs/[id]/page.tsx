@@ -6,23 +6,27 @@ import { AppError } from "@/server/errors";
 import { getAppContext } from "@/server/http/app-context";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { requestOrigin } from "@/server/http/request-origin";
+import { listOutputs } from "@/server/outputs/list-outputs";
 import { getRun } from "@/server/runs/get-run";
 import { RunClient } from "./run-client";
 
 export const metadata: Metadata = { title: "Run" };
 
-/** One run: status, progress, timeline, config and the live log. */
+/** One run: status, progress, outputs, timeline, config and the live log. */
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const principal = await requirePagePrincipal(`/runs/${id}`);
   try {
-    const run = await getRun(getAppContext(), { principal, runId: id });
+    const app = getAppContext();
+    const run = await getRun(app, { principal, runId: id });
+    const outputs = await listOutputs(app, { principal, runId: id });
     const own = run.submitter === principal.username;
     const canManage = (own && principal.role !== "viewer") || canManageAllRuns(principal.role);
     const origin = await requestOrigin();
     return (
       <RunClient
         initial={run}
+        initialOutputs={outputs}
         canManage={canManage}
         canSubmit={principal.role !== "viewer"}
         origin={origin}

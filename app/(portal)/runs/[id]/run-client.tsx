@@ -5,10 +5,12 @@ import { useRouter } from "next/navigation";
 import { useCallback, useState } from "react";
 import { LogViewer } from "@/components/log-viewer/log-viewer";
 import { useLiveLog, type LiveRunState } from "@/components/log-viewer/use-live-log";
+import { OutputsList } from "@/components/runs/outputs-list";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { RunView } from "@/lib/api-types";
+import type { OutputView } from "@/lib/outputs/output-types";
 import { isTerminal, type RunStatus } from "@/lib/run-status";
 import { CancelButton } from "./cancel-button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -20,6 +22,7 @@ const TAIL_BYTES = 4 * 1024 * 1024;
 
 interface Props {
   initial: RunView;
+  initialOutputs: OutputView[];
   canManage: boolean;
   canSubmit: boolean;
   origin: string;
@@ -27,7 +30,14 @@ interface Props {
 }
 
 /** The run page's live part: its state and log follow the run over one SSE stream. */
-export function RunClient({ initial, canManage, canSubmit, origin, username }: Props) {
+export function RunClient({
+  initial,
+  initialOutputs,
+  canManage,
+  canSubmit,
+  origin,
+  username,
+}: Props) {
   const router = useRouter();
   const [run, setRun] = useState<RunView>(initial);
   const [error, setError] = useState<string | null>(null);
@@ -181,6 +191,13 @@ export function RunClient({ initial, canManage, canSubmit, origin, username }: P
           <strong>{run.status === "error" ? "Platform error" : "Why it ended"}:</strong> {run.error}
         </div>
       ) : null}
+      <OutputsList
+        runId={run.id}
+        initial={initialOutputs}
+        // Outputs are recorded as an attempt ends, before its outcome: look again then.
+        refreshKey={`${run.attempt}:${finished}`}
+        finished={finished}
+      />
       <h2>Log</h2>
       <LogViewer
         lines={log.lines}

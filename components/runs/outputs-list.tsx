@@ -1,0 +1,132 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { CopyButton } from "@/components/ui/copy-button";
+import { formatBytes } from "@/lib/outputs/format-bytes";
+import type { OutputList, OutputView } from "@/lib/outputs/output-types";
+import styles from "./outputs-list.module.css";
+
+interface Props {
+  runId: string;
+  /** The outputs when the page was rendered. */
+  initial: OutputView[];
+  /** Changes when the outputs may have changed (an attempt ended): the list is fetched again. */
+  refreshKey: string;
+  finished: boolean;
+}
+
+/**
+ * The files a run left in its outputs folder: path, size, SHA-256 (shortened, with a copy
+ * button), and a download link, or "not stored" for files over the store limits. The
+ * attempt is shown when the run had more than one with outputs.
+ */
+export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
+  const [items, setItems] = useState(initial);
+  const [problem, setProblem] = useState<string | null>(null);
+  const loadedFor = useRef(refreshKey);
+
+  useEffect(() => {
+    if (loadedFor.current === refreshKey) return;
+    loadedFor.current = refreshKey;
+    const controller = new AbortController();
+    fetch(`/api/v1/runs/${runId}/outputs`, { cache: "no-store", signal: controller.signal })
+      .then(async (response) => {
+        if (!response.ok) throw new Error(String(response.status));
+        setItems(((await response.json()) as OutputList).items);
+        setProblem(null);
+      })
+      .catch(() => {
+        if (!controller.signal.aborted)
+          setProblem("The outputs could not be loaded; reload the page.");
+      });
+    return () => controller.abort();
+  }, [runId, refreshKey]);
+
+  const attempts = new Set(items.map((item) => item.attempt));
+  const total = items.reduce((sum, item) => sum + item.size, 0);
+  return (
+    <section aria-labelledby="outputs-title">
+      <div className={styles.heading}>
+        <h2 id="outputs-title">Outputs</h2>
+        {items.length > 0 ? (
+          <span className={`muted ${styles.count}`}>
+            {items.length} {items.length === 1 ? "file" : "files"}, {formatBytes(total)}
+          </span>
+        ) : null}
+      </div>
+      {problem ? (
+        <div className="alert alert-error" role="alert">
+          {problem}
+        </div>
+      ) : null}
+      {items.length === 0 ? (
+        <p className="muted">
+          {finished
+            ? "This run left no files in its outputs folder."
+            : "Files the pipeline writes to its outputs folder are listed here when the run ends."}
+        </p>
+      ) : (
+        <div className={styles.tableWrap}>
+          <table className="table">
+            <caption className="sr-only">Output files</caption>
+            <thead>
+              <tr>
+                <th scope="col">Path</th>
+                {attempts.size > 1 ? <th scope="col">Attempt</th> : null}
+                <th scope="col">Size</th>
+                <th scope="col">SHA-256</th>
+                <th scope="col">
+                  <span className="sr-only">Download</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <OutputRow key={item.id} item={item} showAttempt={attempts.size > 1} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function OutputRow({ item, showAttempt }: { item: OutputView; showAttempt: boolean }) {
+  return (
+    <tr>
+      <td className={styles.path}>
+        <code>{item.path}</code>
+      </td>
+      {showAttempt ? <td>{item.attempt}</td> : null}
+      <td className={styles.nowrap} title={`${item.size.toLocaleString()} bytes`}>
+        {formatBytes(item.size)}
+      </td>
+      <td>
+        <span className={styles.sha}>
+          <code title={item.sha256}>{item.sha256.slice(0, 12)}…</code>
+          <CopyButton text={item.sha256} label={`Copy the SHA-256 of ${item.path}`} />
+        </span>
+      </td>
+      <td className={styles.actionCell}>
+        {item.download ? (
+          <a
+            className="btn btn-small"
+            href={item.download}
+            download
+            aria-label={`Download ${item.path}`}
+          >
+            Download
+          </a>
+        ) : (
+          <span
+            className="muted"
+            title="Over the store limits (OUTPUT_STORE_MAX_BYTES per file, OUTPUT_STORE_RUN_MAX_BYTES per attempt): only its size and SHA-256 were recorded"
+          >
+            not stored (too large)
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}

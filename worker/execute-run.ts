@@ -4,6 +4,7 @@ import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
 import { claimRun, recordAttemptProcess, type WorkerIdentity } from "@/server/runs/claim-run";
 import { recordOutputs } from "@/server/outputs/record-outputs";
+import { claimWithinLimits } from "@/server/runs/run-limits";
 import { finishRun, type AttemptOutcome } from "@/server/runs/finish-run";
 import { LogWriter } from "@/server/runs/log-writer";
 import { parseProgressLine, recordProgress, type Progress } from "@/server/runs/record-progress";
@@ -12,6 +13,7 @@ import {
   type ProcessExit,
   type RunningProcess,
 } from "./executors/local-executor";
+import { limitsForRun } from "./limits-for-run";
 import { attemptDirPrefix, buildArgv, buildEnv } from "./run-command";
 
 /** What the worker can do to a run it is executing (cancel listener, shutdown). */
@@ -25,6 +27,8 @@ export interface ExecuteRunDeps {
   worker: WorkerIdentity;
   pipelines: ReadonlyMap<string, LoadedPipeline>;
   active: Map<string, ActiveRun>;
+  /** maxConcurrency of the pipelines that declare one (see limitsForRun). */
+  pipelineLimits: Map<string, number>;
 }
 
 /** Forwards a pipe into the log (pausing it while the log is behind) and parses progress. */
@@ -89,13 +93,20 @@ async function retryUntilDone<T>(
  * directory with config.json, start the command, stream its output into the log,
  * enforce timeout and cancel on the process group, and record the outcome.
  */
-export async function executeRun(deps: ExecuteRunDeps, publicId: string): Promise<void> {
+export async function executeRun(
+  deps: ExecuteRunDeps,
+  publicId: string,
+): Promise<"limited" | undefined> {
   const { ctx, worker } = deps;
-  const claimed = await claimRun(ctx, {
-    publicId,
-    worker,
-    workDirPrefix: attemptDirPrefix(ctx.config.runsDir, publicId),
-  });
+  const limits = await limitsForRun(ctx, deps.pipelineLimits, publicId);
+  const claimed = await claimWithinLimits(ctx, limits, () =>
+    claimRun(ctx, {
+      publicId,
+      worker,
+      workDirPrefix: attemptDirPrefix(ctx.config.runsDir, publicId),
+    }),
+  );
+  if (claimed === "limited") return "limited";
   if (!claimed) {
     ctx.log.info({ runId: publicId }, "run is no longer queued; skipped");
     return;

@@ -7,6 +7,7 @@ import { connectionFromUrl, RUN_QUEUE_NAME } from "@/server/queue/run-queue";
 import { listenForCancels } from "./cancel-listener";
 import type { ActiveRun } from "./execute-run";
 import { createExecuteRunHandler } from "./jobs/execute-run.handler";
+import { pipelineLimits } from "./limits-for-run";
 import { cleanWorkDirs } from "./clean-work-dirs";
 import { reapOrphans } from "./reap-orphans";
 
@@ -34,6 +35,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     worker: { workerId, host },
     pipelines: registry,
     active,
+    pipelineLimits: pipelineLimits(pipelines),
   });
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
     connection: connectionFromUrl(ctx.config.redisUrl, true),

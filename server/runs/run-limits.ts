@@ -33,6 +33,11 @@ export async function userLimitOverrides(
   return limits;
 }
 
+/** Forgets the cached overrides (a test, or right after an admin changed one here). */
+export function forgetUserLimits(ctx: Pick<AppContext, "db">): void {
+  userLimitCache.delete(ctx.db);
+}
+
 /** The user's quota: their override, else the default (0 or less: none). */
 export function userLimit(overrides: Map<number, number>, userId: number, fallback: number) {
   const max = overrides.get(userId) ?? fallback;

@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, openSession, signIn, type Session } from "./support/browser";
+import { launchBrowser, openSession, screenshot, signIn, type Session } from "./support/browser";
 import { cli, curl } from "./support/cli";
 
 const baseUrl = inject("baseUrl");
@@ -104,6 +104,19 @@ describe("who sees and does what in the portal", () => {
     const file = await (await download).path();
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(file, "utf8")).toContain("Hello, olga!");
+    // Retry: a new run of the same request, linked to this one.
+    await expect
+      .poll(() => page.locator("h1").textContent(), { timeout: 15_000 })
+      .toContain("Succeeded");
+    await page.getByRole("button", { name: "Retry" }).click();
+    await page.waitForURL(
+      (url) => /\/runs\/[0-9a-z]{26}$/.test(url.pathname) && !url.pathname.endsWith(ownerRun),
+    );
+    await expect
+      .poll(() => page.locator("main").textContent(), { timeout: 15_000 })
+      .toContain(`re-run of ${ownerRun}`);
+    await screenshot(page, "15-run-retried");
+    await page.goto(`${baseUrl}/runs/${ownerRun}`);
     await page.getByRole("link", { name: "Re-run" }).click();
     await page.waitForURL(/\/new\?rerun=/);
     await page.locator('[data-testid="json-editor"][data-state="ready"]').waitFor();

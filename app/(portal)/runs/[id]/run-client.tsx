@@ -91,6 +91,23 @@ export function RunClient({
     document.getElementById("run-title")?.focus();
   }
 
+  /** Retry: a new run of the same request, linked to this one; its page opens. */
+  async function retry() {
+    setError(null);
+    const response = await fetch(`/api/v1/runs/${run.id}/retry`, { method: "POST" }).catch(
+      () => null,
+    );
+    if (response?.status === 201) {
+      const created = (await response.json()) as { id: string };
+      router.push(`/runs/${created.id}`);
+      return;
+    }
+    const problem = response
+      ? ((await response.json().catch(() => null)) as { detail?: string } | null)
+      : null;
+    setError(problem?.detail ?? "The server could not be reached; try again.");
+  }
+
   const config = JSON.stringify(run.config ?? {}, null, 2);
   const curl = [
     `curl --user ${username}:$RUNPORT_TOKEN -H 'Content-Type: application/json' \\`,
@@ -140,9 +157,18 @@ export function RunClient({
           {canManage && !finished && run.status !== "cancelling" ? (
             <CancelButton onConfirm={() => act("cancel")} />
           ) : null}
+          {canSubmit && canManage && finished ? (
+            <button type="button" className="btn" onClick={() => void retry()}>
+              Retry
+            </button>
+          ) : null}
           {canSubmit ? (
-            <Link className="btn" href={`/new?rerun=${run.id}`}>
-              Re-run
+            <Link
+              className="btn"
+              href={`/new?rerun=${run.id}`}
+              title="Open the editor with this run's config"
+            >
+              Re-run…
             </Link>
           ) : null}
           <CopyButton text={curl} label="the run as a curl command">

@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { applyRetention } from "@/server/beat/apply-retention";
 import { LeaderLock } from "@/server/beat/leader-lock";
 import { reconcileQueue } from "@/server/beat/reconcile-queue";
 import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
 import type { AppContext } from "@/server/context";
+import { applyIntake } from "@/server/operations/intake";
+import { fireDueSchedules } from "@/server/schedules/fire-due-schedules";
 
 export interface BeatHandle {
   instanceId: string;
@@ -42,10 +45,24 @@ export function startBeat(ctx: AppContext): BeatHandle {
       "PX",
       intervalMs * 6,
     );
+    // Fires first, on time; a failure (logged) must not keep the other steps from running.
+    await fireDueSchedules(ctx).catch((error: unknown) =>
+      ctx.log.error({ err: error }, "firing schedules failed"),
+    );
     const recovered = await recoverLostRuns(ctx, { suspects });
     if (recovered.length > 0) ctx.log.warn({ runs: recovered }, "recovered runs of lost workers");
+    // The intake switch lives in MySQL; the queue's pause marker may have been lost.
+    await applyIntake(ctx).catch((error: unknown) =>
+      ctx.log.error({ err: error }, "applying the intake switch failed"),
+    );
     const requeued = await reconcileQueue(ctx);
     if (requeued > 0) ctx.log.warn({ requeued }, "re-enqueued queued runs missing from Redis");
+    const removed = await applyRetention(ctx).catch((error: unknown) => {
+      ctx.log.error({ err: error }, "retention failed");
+      return null;
+    });
+    if (removed && removed.logRows + removed.outputChunks > 0)
+      ctx.log.info(removed, "retention removed old logs and output content");
   };
   const tick = () => {
     running = running

@@ -70,7 +70,13 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: [{ name: "runs" }, { name: "pipelines" }, { name: "account" }, { name: "system" }],
+  tags: [
+    { name: "runs" },
+    { name: "pipelines" },
+    { name: "schedules" },
+    { name: "account" },
+    { name: "system" },
+  ],
   paths: {
     "/api/v1/runs": {
       get: {

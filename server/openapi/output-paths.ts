@@ -71,7 +71,7 @@ export const outputPaths = {
         "304": { description: "The ETag named in If-None-Match is current" },
         ...common,
         "404": problem(
-          "No such run, no output with this id in this run, or its content was not stored (over the store limits: size and SHA-256 only)",
+          "No such run, no output with this id in this run, or its content is not kept (over the store limits, or removed by retention: size and SHA-256 only)",
         ),
       },
     },

@@ -42,7 +42,7 @@ export async function openOutput(
   if (!output.stored) {
     throw new AppError(
       "NOT_FOUND",
-      `The content of "${output.path}" (${output.size} bytes) was not stored: it is over the store limits (OUTPUT_STORE_MAX_BYTES per file, OUTPUT_STORE_RUN_MAX_BYTES per attempt). Only its size and SHA-256 were recorded (GET /api/v1/runs/${run.publicId}/outputs).`,
+      `The content of "${output.path}" (${output.size} bytes) is not kept: it was over the store limits (OUTPUT_STORE_MAX_BYTES per file, OUTPUT_STORE_RUN_MAX_BYTES per attempt), or removed by retention (RETENTION_DAYS). Its size and SHA-256 are listed at GET /api/v1/runs/${run.publicId}/outputs.`,
     );
   }
   return {

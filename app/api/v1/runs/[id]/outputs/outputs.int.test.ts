@@ -201,7 +201,7 @@ describe("GET /api/v1/runs/{id}/outputs/{outputId}", () => {
     expect(response.headers.get("content-type")).toContain("application/problem+json");
     const problem = (await response.json()) as { detail: string };
     expect(problem.detail).toContain(
-      `The content of "large.bin" (${STORE_MAX + 1} bytes) was not stored`,
+      `The content of "large.bin" (${STORE_MAX + 1} bytes) is not kept`,
     );
   });
 

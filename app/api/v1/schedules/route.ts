@@ -1,0 +1,17 @@
+// GET /api/v1/schedules: the schedules the caller may see (submitters: their own).
+// POST /api/v1/schedules: {name, pipeline, config, cron, timeZone?, enabled?, missedPolicy?} → 201 + Location.
+import { apiRoute } from "@/server/http/api-route";
+import { json } from "@/server/http/responses";
+import { createSchedule } from "@/server/schedules/create-schedule";
+import { listSchedules } from "@/server/schedules/list-schedules";
+import { readScheduleBody } from "@/server/schedules/schedule-request";
+
+export const GET = apiRoute(async ({ app, principal }) =>
+  json(await listSchedules(app, { principal })),
+);
+
+export const POST = apiRoute(async ({ request, app, principal }) => {
+  const bodyText = await readScheduleBody(request, app.config.maxBodyBytes);
+  const schedule = await createSchedule(app, { principal, bodyText });
+  return json(schedule, { status: 201, headers: { Location: schedule.links.self } });
+});

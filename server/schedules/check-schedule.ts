@@ -1,0 +1,85 @@
+import type { PipelineRow } from "@/db/schema";
+import { parsePipelineRef } from "@/lib/pipeline-ref";
+import { validateWith } from "@/lib/schema/validate-config";
+import type { AppContext } from "../context";
+import { AppError, type ProblemItem } from "../errors";
+import { getConfigValidator } from "../pipelines/get-config-validator";
+import { resolvePipeline } from "../pipelines/resolve-pipeline";
+import { withPositions, type SubmittedDocument } from "../runs/read-run-request";
+import { checkCronExpression, checkTimeZone } from "./cron";
+
+/** What a schedule fires, checked as it would be at a fire. */
+export interface ScheduleTarget {
+  pipeline: string;
+  config: unknown;
+}
+
+/**
+ * The pipeline reference as stored: `name@latest` for a bare name, so the list says
+ * what a fire will resolve.
+ */
+export function normalizePipelineRef(reference: string): string {
+  const ref = parsePipelineRef(reference);
+  return ref ? `${ref.name}@${ref.selector}` : reference;
+}
+
+/**
+ * Resolves the pipeline and validates the config against its JSON Schema, as
+ * submitRun does: UNKNOWN_PIPELINE (422) at `/pipeline`, VALIDATION_FAILED (422) with a
+ * JSON Pointer under `/config` per problem. `doc` adds line and column when the config
+ * came in that document.
+ */
+export async function checkScheduleTarget(
+  ctx: Pick<AppContext, "db">,
+  target: ScheduleTarget,
+  doc?: SubmittedDocument,
+): Promise<PipelineRow> {
+  const locate = (errors: ProblemItem[]) => (doc ? withPositions(doc, errors) : errors);
+  const pipeline = await resolvePipeline(ctx, target.pipeline).catch((error: unknown) => {
+    if (error instanceof AppError && error.errors) {
+      throw new AppError(error.code, error.message, { errors: locate(error.errors) });
+    }
+    throw error;
+  });
+  const problems = validateWith(getConfigValidator(pipeline), target.config);
+  if (problems.length > 0) {
+    const errors = problems.map(({ atKey, ...p }) => ({ ...p, path: `/config${p.path}`, atKey }));
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `The config does not match the schema of ${pipeline.name}@${pipeline.version}: ${count}`,
+      { errors: doc ? withPositions(doc, errors) : errors.map(({ atKey: _, ...p }) => p) },
+    );
+  }
+  return pipeline;
+}
+
+/**
+ * Checks the cron expression and the time zone together (both problems at once);
+ * returns their normalized forms.
+ */
+export function checkTiming(
+  timing: { cron: string; timeZone: string },
+  doc?: SubmittedDocument,
+): { cron: string; timeZone: string } {
+  const errors: ProblemItem[] = [];
+  const details: string[] = [];
+  const attempt = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      errors.push(...(error.errors ?? []));
+      details.push(error.message);
+      return undefined;
+    }
+  };
+  const cron = attempt(() => checkCronExpression(timing.cron));
+  const timeZone = attempt(() => checkTimeZone(timing.timeZone));
+  if (cron === undefined || timeZone === undefined) {
+    throw new AppError("VALIDATION_FAILED", details.join("; "), {
+      errors: doc ? withPositions(doc, errors) : errors,
+    });
+  }
+  return { cron, timeZone };
+}

@@ -9,7 +9,10 @@
 //     input, and keystroke → markers on a 5 MB config of 10,000 dataFiles (≤ 300 ms);
 // (e) spreadsheets: read + convert + validate a 10,000-row fastq-qc workbook in a fresh
 //     process (≤ 2 s, ≤ 300 MB extra RSS), and the blank template's build time (≤ 300 ms).
-// BENCH_PARTS=api,latency,editor,spreadsheet picks parts (default: all).
+// (f) worker: noop runs per second of one worker at concurrency 1 and 8 ÷ the bare spawn
+//     rate of the same command (≥ 0.4); a 100 MiB stdout run: whole log stored, worker
+//     peak RSS (≤ 250 MB), live tail lag (≤ 1 s). Needs the build, MySQL and Redis.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
@@ -23,12 +26,15 @@ import { measureLatency } from "./latency";
 import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
+import { measureWorker, workerDetail, workerRows } from "./worker-throughput";
 
 const CONCURRENCY = 20;
 const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
-const PARTS = new Set((process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet").split(","));
+const PARTS = new Set(
+  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker").split(","),
+);
 
 async function throughput() {
   const resources = await createTestResources();
@@ -137,6 +143,7 @@ async function main(): Promise<void> {
   const { latency, rss } = PARTS.has("latency")
     ? await latencyAndMemory()
     : { latency: null, rss: null };
+  const worker = PARTS.has("worker") ? await measureWorker(outDir) : null;
   const rows: string[][] = [];
   if (a) {
     rows.push(["(a) GET /api/health/live", `${fmt(a.getPerSecond, 0)} req/s`, ""]);
@@ -156,6 +163,7 @@ async function main(): Promise<void> {
   }
   if (editor) rows.push(...editorRows(editor));
   if (spreadsheet) rows.push(...spreadsheetRows(spreadsheet));
+  if (worker) rows.push(...workerRows(worker));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -175,10 +183,11 @@ async function main(): Promise<void> {
       `(d) keystroke → markers samples: ${editor.big.keystrokeToMarkersMs.map((n) => fmt(n, 0)).join(", ")} ms`,
     );
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
+  if (worker) console.log(workerDetail(worker));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
-      { at: new Date().toISOString(), throughput: a, latency, rss, editor, spreadsheet },
+      { at: new Date().toISOString(), throughput: a, latency, rss, editor, spreadsheet, worker },
       null,
       2,
     ),

@@ -1,0 +1,145 @@
+import { readFileSync } from "node:fs";
+import { eq, sql } from "drizzle-orm";
+import { runLogs, runs } from "@/db/schema";
+import type { AppContext } from "@/server/context";
+import type { Stack } from "@/test/stack";
+import { FLOOD_LINE_BYTES, floodLineChecker, percentile } from "./flood-lines";
+import { followRunLog } from "./follow-run-log";
+import { stopProcess } from "./stop-process";
+
+export interface BigLogFigures {
+  lines: number;
+  /** What the pipeline wrote to stdout: lines × 100 bytes, exactly. */
+  expectedBytes: number;
+  /** SUM(run_logs.length) of the stdout chunks. */
+  storedStdoutBytes: number;
+  /** runs.log_bytes: stdout plus the worker's own [runport] lines. */
+  logBytes: number;
+  status: string;
+  runSeconds: number;
+  /** Lines the live reader received whole, numbered 1, 2, 3, … without a gap. */
+  linesInOrder: number;
+  /** Other complete lines in the stream (the worker's [runport] lines). */
+  otherLines: number;
+  workerRssBeforeBytes: number;
+  workerMaxSampledRssBytes: number;
+  /** VmHWM of the worker (started for this run) at its end: the true peak. */
+  workerPeakRssBytes: number;
+  lag: { samples: number; p50: number; p90: number; p99: number; max: number };
+  /** Seconds between the first and the last line's time of writing, and of reading. */
+  writeSeconds: number;
+  readSeconds: number;
+  /** The storage side alone: a chunk's first line written → the chunk's insert (created_at). */
+  storeLag: { chunks: number; p50: number; max: number };
+}
+
+const LINES = 1_048_576; // × 100 bytes = 100 MiB
+
+function readStatusBytes(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+}
+
+/**
+ * How far behind the pipeline the stored log is: for each stdout chunk, its created_at
+ * (set by the worker as it builds the INSERT) minus the time in its first whole line.
+ */
+async function measureStoreLag(ctx: AppContext, runId: number) {
+  const chunks = await ctx.db
+    .select({
+      createdAt: runLogs.createdAt,
+      head: sql<string>`SUBSTRING(${runLogs.content}, 1, 256)`,
+    })
+    .from(runLogs)
+    .where(sql`${runLogs.runId} = ${runId} AND ${runLogs.stream} = 'stdout'`);
+  const lags: number[] = [];
+  for (const { createdAt, head } of chunks) {
+    const at = /(?:^|\n)\d{9} (\d{13}) x+\n/.exec(head);
+    if (at) lags.push(createdAt.getTime() - Number(at[1]));
+  }
+  const sorted = Float64Array.from(lags).sort();
+  return { chunks: chunks.length, p50: percentile(sorted, 50), max: sorted.at(-1) ?? NaN };
+}
+
+async function waitForWorker(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${baseUrl}/api/health`)).json()) as {
+      workers: { count: number };
+    };
+    if (health.workers.count > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the worker did not send a heartbeat within 30 s");
+}
+
+/**
+ * One run printing 100 MiB to stdout as fast as it can, on a fresh worker: the whole
+ * log is stored, the worker's peak RSS, and the lag of a live reader. The run is
+ * submitted held and released once the reader follows it, so no line predates the reader.
+ */
+export async function measureBigLog(
+  stack: Stack,
+  ctx: AppContext,
+  auth: string,
+): Promise<BigLogFigures> {
+  const worker = stack.startWorker({ WORKER_CONCURRENCY: "2" });
+  const pid = worker.pid!;
+  try {
+    await waitForWorker(stack.baseUrl);
+    const submitted = await fetch(`${stack.baseUrl}/api/v1/runs`, {
+      method: "POST",
+      headers: { Authorization: auth, "Content-Type": "application/json" },
+      body: JSON.stringify({ pipeline: "log-flood", config: { lines: LINES }, hold: true }),
+    });
+    if (submitted.status !== 201) throw new Error(`submit: ${await submitted.text()}`);
+    const { id } = (await submitted.json()) as { id: string };
+
+    const workerRssBeforeBytes = readStatusBytes(pid, "VmRSS");
+    let maxSampled = workerRssBeforeBytes;
+    const sampler = setInterval(() => {
+      maxSampled = Math.max(maxSampled, readStatusBytes(pid, "VmRSS"));
+    }, 50);
+    const checker = floodLineChecker(LINES);
+    try {
+      await followRunLog(stack.baseUrl, auth, id, {
+        onOpen: async () => {
+          const released = await fetch(`${stack.baseUrl}/api/v1/runs/${id}/release`, {
+            method: "POST",
+            headers: { Authorization: auth },
+          });
+          if (!released.ok) throw new Error(`release: ${await released.text()}`);
+        },
+        onText: (text, at) => checker.add(text, at),
+      });
+    } finally {
+      clearInterval(sampler);
+    }
+    const workerPeakRssBytes = readStatusBytes(pid, "VmHWM");
+    const [run] = await ctx.db.select().from(runs).where(eq(runs.publicId, id));
+    const [stored] = await ctx.db
+      .select({ bytes: sql<string>`COALESCE(SUM(${runLogs.length}), 0)` })
+      .from(runLogs)
+      .where(sql`${runLogs.runId} = ${run!.id} AND ${runLogs.stream} = 'stdout'`);
+    const { inOrder, other, lag, writeSeconds, readSeconds } = checker.result();
+    return {
+      lines: LINES,
+      expectedBytes: LINES * FLOOD_LINE_BYTES,
+      storedStdoutBytes: Number(stored?.bytes ?? 0),
+      logBytes: run!.logBytes,
+      status: run!.status,
+      runSeconds: (run!.finishedAt!.getTime() - run!.startedAt!.getTime()) / 1000,
+      linesInOrder: inOrder,
+      otherLines: other,
+      workerRssBeforeBytes,
+      workerMaxSampledRssBytes: maxSampled,
+      workerPeakRssBytes,
+      lag,
+      writeSeconds,
+      readSeconds,
+      storeLag: await measureStoreLag(ctx, run!.id),
+    };
+  } finally {
+    await stopProcess(worker);
+  }
+}

@@ -5,6 +5,7 @@ import type { AppContext } from "@/server/context";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
 import { getRunRow, submit } from "@/test/runs";
+import { getRunLogs, RETENTION_NOTICE } from "@/server/runs/get-run-logs";
 import { applyRetention } from "./apply-retention";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -34,7 +35,7 @@ async function runWithContent(finishedDaysAgo: number | null, logChunks = 3): Pr
     finishedDaysAgo === null ? null : new Date(Date.now() - finishedDaysAgo * DAY_MS);
   await ctx.db
     .update(runs)
-    .set(finishedAt ? { status: "succeeded", finishedAt } : { status: "running" })
+    .set(finishedAt ? { status: "succeeded", finishedAt, logBytes: 300 } : { status: "running" })
     .where(eq(runs.id, id));
   const logs = Array.from({ length: logChunks }, (_, i) => ({
     runId: id,
@@ -91,6 +92,13 @@ describe("retention", () => {
     expect(await contentOf(unfinished)).toEqual(untouched);
     const [row] = await ctx.db.select().from(runs).where(eq(runs.id, old));
     expect(row).toMatchObject({ status: "succeeded" });
+    // The log endpoint says why the log is empty.
+    const page = await getRunLogs(ctx, {
+      principal: alice.principal,
+      runId: row!.publicId,
+      cursor: 0,
+    });
+    expect(page.text).toBe(`[runport] ${RETENTION_NOTICE}\n`);
   });
 
   it("works in bounded batches: a huge log takes several ticks", async () => {

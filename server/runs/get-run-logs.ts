@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
 import { runLogs } from "@/db/schema";
 import { isTerminal } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
@@ -25,49 +25,76 @@ export async function getRunLogs(
     runId: options.runId,
     access: "read",
   });
-  return readLogPage(ctx, {
+  const page = await readLogPage(ctx, {
     runId: run.id,
     cursor: options.cursor,
     limitBytes: options.limitBytes ?? DEFAULT_PAGE_BYTES,
     running: !isTerminal(run.status),
   });
+  // A finished run whose log rows are gone: retention removed them (the run row stays).
+  if (options.cursor === 0 && page.text === "" && !page.moreData && run.logBytes > 0) {
+    return { ...page, text: `[runport] ${RETENTION_NOTICE}\n` };
+  }
+  return page;
 }
 
-/** The log page itself; shared with the live tail. */
+export const RETENTION_NOTICE =
+  "this run's log was removed by retention (RETENTION_DAYS); its status, events and output list are kept";
+
+const HEAD_BATCH = 256;
+
+/**
+ * The log page itself; shared with the live tail. Two reads: the chunks' offsets and
+ * lengths first, then the content of only those that fit in the page (a reader that
+ * fell behind never pulls hundreds of megabytes to use one).
+ */
 export async function readLogPage(
   ctx: Pick<AppContext, "db">,
   options: { runId: number; cursor: number; limitBytes: number; running: boolean },
 ): Promise<LogPage> {
   const { runId, cursor, limitBytes, running } = options;
   const start = sql`COALESCE((SELECT MAX(l.offset) FROM run_logs l WHERE l.run_id = ${runId} AND l.offset <= ${cursor}), 0)`;
-  const chunks = await ctx.db
-    .select({ offset: runLogs.offset, length: runLogs.length, content: runLogs.content })
+  const heads = await ctx.db
+    .select({ offset: runLogs.offset, length: runLogs.length })
     .from(runLogs)
     .where(and(eq(runLogs.runId, runId), gte(runLogs.offset, start)))
     .orderBy(asc(runLogs.offset))
-    .limit(256);
-  const parts: Buffer[] = [];
-  let next = cursor;
+    .limit(HEAD_BATCH);
+  const wanted: typeof heads = [];
   let bytes = 0;
-  let truncated = false;
-  for (const chunk of chunks) {
-    const end = chunk.offset + chunk.length;
+  // A full batch of chunks may have more behind it.
+  let truncated = heads.length === HEAD_BATCH;
+  for (const head of heads) {
+    const end = head.offset + head.length;
     if (end <= cursor) continue;
-    if (bytes > 0 && bytes + chunk.length > limitBytes) {
+    if (bytes > 0 && bytes + head.length > limitBytes) {
       truncated = true;
       break;
     }
-    const buffer = Buffer.from(chunk.content, "utf8");
-    const part = cursor > chunk.offset ? buffer.subarray(cursor - chunk.offset) : buffer;
-    parts.push(part);
-    bytes += part.length;
-    next = end;
+    wanted.push(head);
+    bytes += end - Math.max(cursor, head.offset);
   }
-  // A full batch of chunks may have more behind it.
-  if (chunks.length === 256) truncated = true;
+  const first = wanted[0];
+  const last = wanted.at(-1);
+  if (!first || !last) return { text: "", nextCursor: cursor, moreData: running || truncated };
+  const chunks = await ctx.db
+    .select({ offset: runLogs.offset, content: runLogs.content })
+    .from(runLogs)
+    .where(
+      and(
+        eq(runLogs.runId, runId),
+        gte(runLogs.offset, first.offset),
+        lte(runLogs.offset, last.offset),
+      ),
+    )
+    .orderBy(asc(runLogs.offset));
+  const parts = chunks.map((chunk) => {
+    const buffer = Buffer.from(chunk.content, "utf8");
+    return cursor > chunk.offset ? buffer.subarray(cursor - chunk.offset) : buffer;
+  });
   return {
     text: Buffer.concat(parts).toString("utf8"),
-    nextCursor: next,
+    nextCursor: last.offset + last.length,
     moreData: running || truncated,
   };
 }

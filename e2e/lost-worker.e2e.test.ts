@@ -49,7 +49,11 @@ async function getRun(id: string): Promise<RunView> {
   return (await response.json()) as RunView;
 }
 
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>) {
+async function until<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+) {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
@@ -73,9 +77,7 @@ describe("a worker killed with SIGKILL in the middle of a run", () => {
       return run.status === "running" ? (run.attempts[0]?.pid ?? undefined) : undefined;
     });
     // The whole group: the pipeline and its grandchild (both ignore SIGTERM).
-    await until("the grandchild", 10_000, async () =>
-      groupMembers(pid).length >= 2 ? true : undefined,
-    );
+    await until("the grandchild", 10_000, () => (groupMembers(pid).length >= 2 ? true : undefined));
 
     const killedAt = Date.now();
     stack.processes.worker!.kill("SIGKILL");
@@ -83,7 +85,7 @@ describe("a worker killed with SIGKILL in the middle of a run", () => {
     expect(groupMembers(pid).length).toBeGreaterThanOrEqual(2); // the kernel left them running
 
     stack.startWorker(); // as pm2 restarts a dead worker
-    const goneAt = await until("the orphaned group to be killed", 20_000, async () =>
+    const goneAt = await until("the orphaned group to be killed", 20_000, () =>
       groupMembers(pid).length === 0 ? Date.now() : undefined,
     );
 

@@ -104,17 +104,26 @@ describe("who sees and does what in the portal", () => {
     const file = await (await download).path();
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(file, "utf8")).toContain("Hello, olga!");
-    // Retry: a new run of the same request, linked to this one.
+    // Retry: a new run of the same request, linked to the finished one.
+    const quick = await page.evaluate(async () => {
+      const response = await fetch("/api/v1/runs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ pipeline: "hello", name: "quick", config: { name: "quick" } }),
+      });
+      return ((await response.json()) as { id: string }).id;
+    });
+    await page.goto(`${baseUrl}/runs/${quick}`);
     await expect
       .poll(() => page.locator("h1").textContent(), { timeout: 15_000 })
       .toContain("Succeeded");
     await page.getByRole("button", { name: "Retry" }).click();
     await page.waitForURL(
-      (url) => /\/runs\/[0-9a-z]{26}$/.test(url.pathname) && !url.pathname.endsWith(ownerRun),
+      (url) => /\/runs\/[0-9a-z]{26}$/.test(url.pathname) && !url.pathname.endsWith(quick),
     );
     await expect
       .poll(() => page.locator("main").textContent(), { timeout: 15_000 })
-      .toContain(`re-run of ${ownerRun}`);
+      .toContain(`re-run of ${quick}`);
     await screenshot(page, "15-run-retried");
     await page.goto(`${baseUrl}/runs/${ownerRun}`);
     await page.getByRole("link", { name: "Re-run" }).click();

@@ -286,10 +286,13 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   // Before the outcome, so that a finished run's outputs are listed; never throws. Hashing
   // large files takes a while: the run stays in this worker's heartbeat meanwhile (or the
   // beat would take it for lost), with no process left to cancel or hand back.
+  // A handed-back attempt (the worker is stopping) is abandoned: no time is spent on it.
   active.set(run.publicId, { cancel: () => undefined, handBack: () => undefined });
-  await recordOutputs(ctx, { run, attempt: s.attempt, outputsDir: s.outputsDir, log });
-  active.delete(run.publicId);
+  if (status !== "queued") {
+    await recordOutputs(ctx, { run, attempt: s.attempt, outputsDir: s.outputsDir, log });
+  }
   await s.finish({ status, exitCode: exit.exitCode, signal: exit.signal, error });
+  active.delete(run.publicId);
   ctx.log.info(
     { runId: run.publicId, attempt: s.attempt, status, exitCode: exit.exitCode },
     "run finished",

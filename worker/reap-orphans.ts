@@ -11,8 +11,8 @@ import { listWorkers } from "@/server/health/heartbeats";
  * (SIGTERM, SIGKILL after the grace period) — before the beat can hand the run to a new
  * attempt, so that a run never runs twice at once.
  *
- * A group is only touched when one of its processes carries the attempt's
- * RUNPORT_RUN_ID and RUNPORT_ATTEMPT in its environment (a recycled pid is left alone).
+ * A group is only touched when /proc proves it is that attempt's and that its worker is
+ * dead (isOrphanGroup): never on a missing heartbeat alone, never a recycled pid.
  * Linux only (it reads /proc); elsewhere it finds nothing.
  */
 export interface ReapOptions {
@@ -61,15 +61,48 @@ export function groupMembers(pgid: number): number[] {
   return members;
 }
 
-function belongsTo(pid: number, runId: string, attempt: number): boolean {
+function environOf(pid: number): string[] | null {
   try {
-    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-    return (
-      environ.includes(`RUNPORT_RUN_ID=${runId}`) && environ.includes(`RUNPORT_ATTEMPT=${attempt}`)
-    );
+    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
   } catch {
-    return false;
+    return null;
   }
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a process group is this attempt's and its worker is gone. Proof, not
+ * heartbeats (Redis may be away while the worker lives): one of the group's processes
+ * carries the attempt's RUNPORT_RUN_ID, RUNPORT_ATTEMPT and RUNPORT_WORKER_PID, and the
+ * group leader's parent is no longer that worker (a parent never changes while it
+ * lives); with the leader gone, the worker's pid must be gone too.
+ */
+export function isOrphanGroup(
+  pgid: number,
+  runId: string,
+  attempt: number,
+): { workerPid: number } | null {
+  for (const pid of groupMembers(pgid)) {
+    const environ = environOf(pid);
+    if (!environ?.includes(`RUNPORT_RUN_ID=${runId}`)) continue;
+    if (!environ.includes(`RUNPORT_ATTEMPT=${attempt}`)) continue;
+    const workerPid = Number(
+      environ.find((v) => v.startsWith("RUNPORT_WORKER_PID="))?.slice(19) ?? NaN,
+    );
+    if (!Number.isInteger(workerPid) || workerPid <= 0) return null;
+    const leaderParent = parentOf(pgid);
+    const dead = leaderParent !== null ? leaderParent !== workerPid : !isAlive(workerPid);
+    return dead ? { workerPid } : null;
+  }
+  return null;
 }
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
@@ -105,22 +138,23 @@ export async function reapOrphans(ctx: AppContext, options: ReapOptions): Promis
     )
     .limit(1000);
   if (attempts.length === 0) return [];
-  const workers = new Map((await listWorkers(ctx)).map((w) => [w.id, w]));
+  let workers: Map<string, { host: string; pid: number }> | undefined;
   const reaped: string[] = [];
   for (const a of attempts) {
-    if (a.workerId === options.workerId) {
-      // A previous life of this worker (a fixed WORKER_ID) left it, unless it runs now.
-      if (options.active.has(a.runId)) continue;
-    } else {
-      const worker = workers.get(a.workerId);
-      // A live worker (here, or one of the same id elsewhere) looks after its own runs.
-      if (worker && (worker.host !== options.host || isAlive(worker.pid))) continue;
-      // Dead for sure: its heartbeat must not keep the beat from recovering the run.
-      if (worker) await ctx.redis.del(ctx.keys.worker(a.workerId)).catch(() => undefined);
-    }
+    // This worker's own run (a fixed WORKER_ID survives restarts: only what runs now).
+    if (a.workerId === options.workerId && options.active.has(a.runId)) continue;
     const pgid = a.processGroup!;
-    const members = groupMembers(pgid);
-    if (!members.some((pid) => belongsTo(pid, a.runId, a.attempt))) continue;
+    const orphan = isOrphanGroup(pgid, a.runId, a.attempt);
+    if (!orphan) continue;
+    // Its worker is dead (proven above): its heartbeat must not keep the beat from
+    // recovering the run for up to 15 s more. Only when it names that very process.
+    workers ??= new Map((await listWorkers(ctx).catch(() => [])).map((w) => [w.id, w]));
+    const heartbeat = workers.get(a.workerId);
+    if (heartbeat?.host === options.host && heartbeat.pid === orphan.workerPid) {
+      if (!isAlive(orphan.workerPid)) {
+        await ctx.redis.del(ctx.keys.worker(a.workerId)).catch(() => undefined);
+      }
+    }
     ctx.log.warn(
       { runId: a.runId, attempt: a.attempt, processGroup: pgid, lostWorker: a.workerId },
       "killing the process group of a lost worker's run",
@@ -128,7 +162,8 @@ export async function reapOrphans(ctx: AppContext, options: ReapOptions): Promis
     killGroup(pgid, "SIGTERM");
     reaped.push(a.runId);
     setTimeout(() => {
-      if (groupMembers(pgid).length > 0) killGroup(pgid, "SIGKILL");
+      // Only the same attempt's group: its id may have been taken by a new group meanwhile.
+      if (isOrphanGroup(pgid, a.runId, a.attempt)) killGroup(pgid, "SIGKILL");
     }, options.graceMs).unref();
   }
   return reaped;

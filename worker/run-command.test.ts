@@ -59,6 +59,7 @@ describe("pipeline commands", () => {
       RUNPORT_PIPELINE_VERSION: "1.0.0",
       RUNPORT_PIPELINE_DIR: "/p/hello",
       RUNPORT_DATA_ROOTS: "/data:/scratch",
+      RUNPORT_WORKER_PID: String(process.pid),
     });
     expect(attemptDirPrefix("/runs", "r1")).toBe("/runs/r1/attempt-");
   });

@@ -52,6 +52,8 @@ export function buildEnv(
     RUNPORT_PIPELINE_VERSION: options.version,
     RUNPORT_PIPELINE_DIR: options.pipelineDir,
     RUNPORT_DATA_ROOTS: options.dataRoots.join(":"),
+    // Lets a later worker on this machine tell an orphan (its worker gone) from a live run.
+    RUNPORT_WORKER_PID: String(process.pid),
   };
 }
 

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { SpreadsheetKind } from "../spreadsheets/parse-spreadsheet";
 import { AppError } from "../errors";
 import { mediaType, readBody } from "./read-body";
@@ -13,6 +14,20 @@ export interface Upload {
 }
 
 const FIELDS = new Set(["file", "pipeline", "name", "config"]);
+
+/** The text fields of an upload (the query's `pipeline` included). */
+const ZUploadFields = z.strictObject({
+  pipeline: z.string().min(1).max(200).optional(),
+  name: z.string().max(255).optional(),
+  config: z.string().optional(),
+});
+
+function checkFields(fields: Record<string, string>): Record<string, string> {
+  const parsed = ZUploadFields.safeParse(fields);
+  if (parsed.success) return fields;
+  const issue = parsed.error.issues[0]!;
+  throw new AppError("BAD_REQUEST", `The form field "${issue.path.join(".")}" ${issue.message}`);
+}
 
 /** Whether a request's body is a spreadsheet upload (by its media type). */
 export function isUpload(request: Request): boolean {
@@ -39,7 +54,7 @@ export async function readUpload(request: Request, url: URL, limit: number): Pro
   const pipeline = url.searchParams.get("pipeline");
   if (pipeline) fields.pipeline = pipeline;
   if (type !== "multipart/form-data") {
-    return { body, kind: type === "text/csv" ? "csv" : "xlsx", fields };
+    return { body, kind: type === "text/csv" ? "csv" : "xlsx", fields: checkFields(fields) };
   }
   let form: FormData;
   try {
@@ -62,5 +77,5 @@ export async function readUpload(request: Request, url: URL, limit: number): Pro
   }
   if (!file) throw new AppError("BAD_REQUEST", 'The form has no "file" field with the workbook');
   const data = Buffer.from(await file.arrayBuffer());
-  return { body: data, kind: kindOf(file.name, file.type, data), fields };
+  return { body: data, kind: kindOf(file.name, file.type, data), fields: checkFields(fields) };
 }

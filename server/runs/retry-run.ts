@@ -5,6 +5,8 @@ import { isTerminal } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
+import { validateWith } from "@/lib/schema/validate-config";
+import { getConfigValidator } from "../pipelines/get-config-validator";
 import { createRun } from "./create-run";
 import { findRunFor } from "./find-run-for";
 
@@ -34,6 +36,15 @@ export async function retryRun(
     throw new AppError(
       "UNKNOWN_PIPELINE",
       `${run.pipelineName}@${run.pipelineVersion} is no longer registered`,
+    );
+  }
+  // The version's schema may have been changed in place since: check the config again.
+  const problems = validateWith(getConfigValidator(pipeline), JSON.parse(run.config));
+  if (problems.length > 0) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `The config no longer matches the schema of ${pipeline.name}@${pipeline.version}: use Re-run… to edit it`,
+      { errors: problems.map(({ path, message }) => ({ path: `/config${path}`, message })) },
     );
   }
   const { run: created } = await createRun(ctx, {

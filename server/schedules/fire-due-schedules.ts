@@ -17,7 +17,8 @@ export interface FireSummary {
  * next_fire_at has come. Exactly one run per fire does not depend on there being one
  * beat: each fire's run carries the idempotency key `schedule:<id>:<fire time>`, unique
  * per owner, so two beats (or a beat restarted mid-fire) racing on one fire make one
- * run. A missed fire older than three beat intervals counts as late (policy `skip`).
+ * run. A missed fire older than eight beat intervals (at least two minutes) counts as
+ * late (policy `skip`).
  * One schedule's trouble never stops the others, nor the beat.
  */
 export async function fireDueSchedules(
@@ -25,7 +26,9 @@ export async function fireDueSchedules(
   options: { now?: Date } = {},
 ): Promise<FireSummary> {
   const now = options.now ?? new Date();
-  const lateAfterMs = ctx.config.beatIntervalSeconds * 3 * 1000;
+  // Late enough to cover a standby beat taking over from a crashed one (lease: 3
+  // intervals) plus a couple of ticks, and never less than two minutes.
+  const lateAfterMs = Math.max(ctx.config.beatIntervalSeconds * 8 * 1000, 120_000);
   const due = await ctx.db
     .select({
       schedule: schedules,

@@ -213,6 +213,15 @@ describe("changing a schedule", () => {
       bodyText: body,
     });
     expect(changed).toMatchObject({ name: "by someone", owner: alice.username });
+    // What the owner's runs run stays the owner's to decide.
+    const config = JSON.stringify({ config: { name: "operator's" } });
+    expect(
+      (
+        await refusal(
+          updateSchedule(ctx, { principal: operator.principal, scheduleId, bodyText: config }),
+        )
+      ).code,
+    ).toBe("FORBIDDEN");
     await deleteSchedule(ctx, { principal: operator.principal, scheduleId });
     expect((await refusal(getSchedule(ctx, { principal: alice.principal, scheduleId }))).code).toBe(
       "NOT_FOUND",

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { schedules, type ScheduleRow } from "@/db/schema";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
+import { AppError } from "../errors";
 import { checkScheduleTarget, checkTiming, normalizePipelineRef } from "./check-schedule";
 import { nextFireAfter } from "./cron";
 import { findScheduleFor } from "./find-schedule-for";
@@ -14,7 +15,8 @@ import { toScheduleView, type ScheduleView } from "./schedule-view";
  * JSON Pointers); a new pipeline is checked against the stored config and the other
  * way round. A new cron or time zone, or enabling, computes the next fire from now (a
  * re-enabled schedule does not catch up on the fires it missed while disabled);
- * disabling clears it. 404/403 as findScheduleFor.
+ * disabling clears it. 404/403 as findScheduleFor; 403 when somebody other than the
+ * owner changes the pipeline or config.
  */
 export async function updateSchedule(
   ctx: Pick<AppContext, "db">,
@@ -27,6 +29,14 @@ export async function updateSchedule(
   if (value.name !== undefined) changes.name = value.name;
   if (value.missedPolicy !== undefined) changes.missedPolicy = value.missedPolicy;
   if (value.pipeline !== undefined || value.config !== undefined) {
+    // Runs are submitted as the owner: what they run is the owner's to decide. Others
+    // who manage schedules may rename, retime, disable or delete it.
+    if (current.userId !== options.principal.userId) {
+      throw new AppError(
+        "FORBIDDEN",
+        "Only the schedule's owner may change its pipeline or config (its runs are submitted as the owner)",
+      );
+    }
     const pipeline = normalizePipelineRef(value.pipeline ?? current.pipeline);
     const config: unknown = value.config ?? JSON.parse(current.config);
     // Positions only help when the config is in this request's body.

@@ -1,5 +1,7 @@
-import type { ProblemItem } from "../errors";
+import { canSubmit } from "@/lib/roles";
+import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
+import { AppError, type ProblemItem } from "../errors";
 import { parseSpreadsheet, type ParseSpreadsheetOptions } from "./parse-spreadsheet";
 import { sheetProblems } from "./submit-spreadsheet";
 
@@ -11,11 +13,17 @@ export interface ConvertedSpreadsheet {
   problems: ProblemItem[];
 }
 
-/** A workbook or CSV as the config it becomes, for review before submitting. Stores nothing. */
+/**
+ * A workbook or CSV as the config it becomes, for review before submitting. Stores
+ * nothing; only for those who may submit (reading a workbook costs the server work).
+ */
 export async function convertSpreadsheet(
   ctx: Pick<AppContext, "db">,
-  options: ParseSpreadsheetOptions,
+  options: ParseSpreadsheetOptions & { principal: Principal },
 ): Promise<ConvertedSpreadsheet> {
+  if (!canSubmit(options.principal.role)) {
+    throw new AppError("FORBIDDEN", `The role "${options.principal.role}" cannot submit runs`);
+  }
   const parsed = await parseSpreadsheet(ctx, options);
   return {
     pipeline: `${parsed.pipeline.name}@${parsed.pipeline.version}`,

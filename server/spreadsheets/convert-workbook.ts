@@ -1,3 +1,6 @@
+// Longer than the house's 250 lines on purpose: reading the Run sheet, the item sheets
+// and locating problems share one Converter's private state (which cell each JSON
+// Pointer came from, what was already reported); split, that state would leak out.
 import { pointerSegments, toPointer } from "@/lib/json/parse-json";
 import { convertCell, isEmptyCell, type CellContent } from "@/lib/spreadsheet/cell-values";
 import {
@@ -255,13 +258,21 @@ export function convertWorkbook(
   base: Record<string, unknown> = {},
 ): ConvertedWorkbook {
   const converter = new Converter(layout);
-  Object.assign(converter.config, base);
+  // Own properties only: a "__proto__" key must not become the config's prototype.
+  for (const [key, value] of Object.entries(base)) {
+    Object.defineProperty(converter.config, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   converter.readRunSheet(findSheet(data, RUN_SHEET));
+  // A lone sheet that is not "Run" (a CSV, or a renamed items sheet) is the one table.
+  const lone =
+    data.sheets.length === 1 && data.sheets[0]!.name !== RUN_SHEET ? data.sheets[0] : undefined;
   for (const table of layout.tables) {
-    const sheet =
-      findSheet(data, table.sheet) ??
-      (data.sheets.length === 1 && data.sheets[0]!.name !== RUN_SHEET ? data.sheets[0] : undefined);
-    converter.readTable(table, sheet);
+    converter.readTable(table, findSheet(data, table.sheet) ?? lone);
   }
   return {
     config: converter.config,

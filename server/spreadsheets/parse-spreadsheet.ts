@@ -62,8 +62,17 @@ export async function parseSpreadsheet(
     );
   }
   const pipeline = await resolvePipeline(ctx, reference);
-  const converted = convertWorkbook(data, workbookLayout(pipeline.schema), options.base);
-  const schemaProblems = validateWith(getConfigValidator(pipeline), converted.config)
+  const layout = workbookLayout(pipeline.schema);
+  if (options.kind === "csv" && layout.tables.length !== 1) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `A CSV file holds one list of items, but ${pipeline.name}@${pipeline.version} has ${layout.tables.length === 0 ? "none" : `${layout.tables.length} (${layout.tables.map((t) => t.property).join(", ")})`}: use the .xlsx template`,
+    );
+  }
+  const converted = convertWorkbook(data, layout, options.base);
+  // What is checked is exactly what will be stored: the config's JSON text, read back.
+  const config = JSON.parse(JSON.stringify(converted.config)) as Record<string, unknown>;
+  const schemaProblems = validateWith(getConfigValidator(pipeline), config)
     .filter((p) => !converted.isReported(p.path))
     .map((p) => ({ ...converted.locate(p.path), path: p.path, message: p.message }));
   const sheetOrder = new Map(data.sheets.map((s, i) => [s.name, i]));
@@ -74,5 +83,5 @@ export async function parseSpreadsheet(
     const sb = sheetOrder.get(b.sheet) ?? -1;
     return sa - sb || ra - rb || ca - cb;
   });
-  return { pipeline, config: converted.config, problems };
+  return { pipeline, config, problems };
 }

@@ -57,9 +57,11 @@ export function contentOf(value: ExcelJS.CellValue): CellContent | CellFault {
 
 function gridOf(sheet: ExcelJS.Worksheet): SheetGrid {
   const { maxRows, maxColumns } = SPREADSHEET_LIMITS;
-  if (sheet.actualRowCount > maxRows) {
+  // rowCount is the last row used (not how many are filled): a value in A1048576 alone
+  // would otherwise make a grid of a million rows.
+  if (sheet.rowCount > maxRows) {
     throw unreadable(
-      `The sheet "${sheet.name}" has ${sheet.actualRowCount} rows; at most ${maxRows} are accepted`,
+      `The sheet "${sheet.name}" uses rows up to ${sheet.rowCount}; at most ${maxRows} are accepted`,
     );
   }
   const rows: (CellContent | CellFault)[][] = [];

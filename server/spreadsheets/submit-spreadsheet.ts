@@ -49,7 +49,9 @@ export async function submitSpreadsheet(
   const project = typeof config.project === "string" ? config.project : null;
   const name = options.name ?? (project && project.length <= 255 ? project : null);
   const requestHash = createHash("sha256")
-    .update(`${options.kind}\0${options.pipeline ?? ""}\0${name ?? ""}\0`)
+    .update(
+      `${options.kind}\0${options.pipeline ?? ""}\0${name ?? ""}\0${JSON.stringify(options.base ?? {})}\0`,
+    )
     .update(options.body)
     .digest("hex");
   const result: { run: RunRow; created: boolean } = await createRun(ctx, {

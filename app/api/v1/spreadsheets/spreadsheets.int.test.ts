@@ -5,6 +5,7 @@ import { GET as getTemplate } from "@/app/api/v1/pipelines/[name]/template.xlsx/
 import { POST as postNewRun } from "@/app/api/v1/new-run/route";
 import { POST as postRuns } from "@/app/api/v1/runs/route";
 import { POST as postConvert } from "@/app/api/v1/spreadsheets/convert/route";
+import ExcelJS from "exceljs";
 import { runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
@@ -218,6 +219,65 @@ describe("submitting a spreadsheet", () => {
     });
     expect(denied.status).toBe(403);
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe("hostile uploads", () => {
+  it("refuses a tiny workbook that uses row 1,048,576 before building any grid", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("dataFiles");
+    sheet.getCell("A1").value = "fastqPath";
+    sheet.getCell("A1048576").value = "far away";
+    const body = Buffer.from(await workbook.xlsx.writeBuffer());
+    expect(body.length).toBeLessThan(20_000);
+    const response = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs?pipeline=fastq-qc@1.0.0",
+      headers: { Authorization: auth(alice), "Content-Type": XLSX_TYPE },
+      body,
+    });
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as Problem).detail).toContain("uses rows up to 1048576");
+  });
+
+  it("does not let a __proto__ key in `config` stand in for required fields", async () => {
+    const { body, type } = await multipart({
+      file: new File([new Uint8Array(fixture("libreoffice-samples.csv"))], "samples.csv"),
+      pipeline: "fastq-qc@1.0.0",
+      config:
+        '{"__proto__": {"pipeline": "fastq-qc@1.0.0", "project": "p", "study": "s", "email": "a@b.org"}}',
+    });
+    const response = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs?dryRun=true",
+      headers: { Authorization: auth(alice), "Content-Type": type },
+      body,
+    });
+    expect(response.status).toBe(422);
+    const paths = ((await response.json()) as Problem).errors?.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(["/project", "/study", "/email"]));
+  });
+
+  it("refuses a run name over 255 characters (400) and a CSV for a pipeline without a list (422)", async () => {
+    const long = await multipart({
+      file: new File([new Uint8Array(filled)], "f.xlsx", { type: XLSX_TYPE }),
+      name: "x".repeat(256),
+    });
+    const tooLong = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs",
+      headers: { Authorization: auth(alice), "Content-Type": long.type },
+      body: long.body,
+    });
+    expect(tooLong.status).toBe(400);
+    const csv = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs?pipeline=hello@1.0.0",
+      headers: { Authorization: auth(alice), "Content-Type": "text/csv" },
+      body: "name\nworld\n",
+    });
+    expect(csv.status).toBe(422);
+    expect(((await csv.json()) as Problem).detail).toContain("use the .xlsx template");
   });
 });
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
-import { ApiProblem, callApi, messageOf } from "./account-api";
+import { ApiProblem, callApi, messageOf } from "../ui/api-client";
 import styles from "./account.module.css";
 
 type Field = "current" | "next" | "repeat";

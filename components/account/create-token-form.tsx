@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import type { CreatedApiToken } from "@/lib/account-types";
-import { ApiProblem, callApi, messageOf } from "./account-api";
+import { ApiProblem, callApi, messageOf } from "../ui/api-client";
 import styles from "./account.module.css";
 
 const EXPIRY_CHOICES = [

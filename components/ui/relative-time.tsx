@@ -2,32 +2,38 @@
 
 import { useEffect, useState } from "react";
 
-function describe(ms: number): string {
-  const s = Math.round(ms / 1000);
+/** "3 min ago" for a time `ms` before now, "in 3 min" for one after it. */
+export function describeOffset(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
   if (s < 5) return "just now";
-  if (s < 60) return `${s} s ago`;
   const m = Math.round(s / 60);
-  if (m < 60) return `${m} min ago`;
   const h = Math.round(m / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.round(h / 24)} days ago`;
+  const words =
+    s < 60 ? `${s} s` : m < 60 ? `${m} min` : h < 48 ? `${h} h` : `${Math.round(h / 24)} days`;
+  return ms < 0 ? `in ${words}` : `${words} ago`;
 }
 
-/** "3 min ago", with the exact time on hover; refreshed every 15 s. */
-export function RelativeTime({ iso }: { iso: string | null }) {
+/** The current time, refreshed every 15 s; null until mounted (the server cannot know it). */
+export function useNow(): number | null {
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(timer);
   }, []);
+  return now;
+}
+
+/** "3 min ago", with the exact time on hover; refreshed every 15 s. */
+export function RelativeTime({ iso }: { iso: string | null }) {
+  const now = useNow();
   if (!iso) return <span className="muted">—</span>;
   const date = new Date(iso);
   return (
     <time dateTime={iso} title={date.toLocaleString()}>
       {now === null
         ? date.toISOString().slice(0, 16).replace("T", " ")
-        : describe(now - date.getTime())}
+        : describeOffset(now - date.getTime())}
     </time>
   );
 }

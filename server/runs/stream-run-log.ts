@@ -8,7 +8,9 @@ import { findRunFor } from "./find-run-for";
 import { readLogPage } from "./get-run-logs";
 import { runNotifications } from "./run-notifications";
 
-const PAGE_BYTES = 256 * 1024;
+const PAGE_BYTES = 1024 * 1024;
+/** While catching up on a log, the run's state is read at most this often. */
+const STATE_EVERY_MS = 250;
 const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
 /** A stream ends after this long; EventSource reconnects and resumes from its last event id. */
@@ -75,6 +77,9 @@ export async function streamRunLog(
   let lastSent = Date.now();
   let finished = false;
   let done = false;
+  // Catching up (the last page had text): pages follow each other without a state read.
+  let behind = false;
+  let stateReadAt = 0;
   let wake: (() => void) | null = null;
   const unsubscribe = runNotifications(ctx).subscribe(run.publicId, () => wake?.());
 
@@ -113,7 +118,8 @@ export async function streamRunLog(
               cleanUp();
               return controller.close(); // the client reconnects with Last-Event-ID
             }
-            if (!finished) {
+            if (!finished && (!behind || Date.now() - stateReadAt >= STATE_EVERY_MS)) {
+              stateReadAt = Date.now();
               const state = await readState(ctx, run.id);
               if (!state) throw new AppError("NOT_FOUND", "The run is gone");
               finished = isTerminal(state.status);
@@ -130,7 +136,8 @@ export async function streamRunLog(
               limitBytes: PAGE_BYTES,
               running: !finished,
             });
-            if (page.nextCursor !== cursor) {
+            behind = page.nextCursor !== cursor;
+            if (behind) {
               const offset = cursor;
               cursor = page.nextCursor;
               lastSent = Date.now();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { callApi, messageOf } from "@/components/account/account-api";
+import { callApi, messageOf } from "@/components/ui/api-client";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { CreateTokenForm } from "@/components/account/create-token-form";
 import { NewTokenNotice } from "@/components/account/new-token-notice";

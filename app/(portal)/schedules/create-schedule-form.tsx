@@ -12,7 +12,7 @@ import {
   type PipelineChoice,
   type Problems,
 } from "./schedule-form";
-import { callSchedulesApi } from "./schedules-api";
+import { callApiText } from "@/components/ui/api-client";
 import styles from "./schedules.module.css";
 
 interface Props {
@@ -44,7 +44,7 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
     if (!pipelineName) return;
     let stale = false;
     const url = `/api/v1/pipelines/${encodeURIComponent(pipelineName)}?version=${encodeURIComponent(selector)}`;
-    void callSchedulesApi<{ example: unknown }>("GET", url)
+    void callApiText<{ example: unknown }>("GET", url)
       .then((detail) => {
         if (stale || detail?.example === undefined || detail.example === null) return;
         const example = JSON.stringify(detail.example, null, 2);
@@ -83,7 +83,7 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
     setBusy(true);
     setProblems({});
     try {
-      const created = await callSchedulesApi<ScheduleView>(
+      const created = await callApiText<ScheduleView>(
         "POST",
         "/api/v1/schedules",
         bodyText(fields, config),

@@ -1,5 +1,5 @@
 /** The create form's pure parts: version choices, the request body, problems per field. */
-import { messageOf, ScheduleProblem, type FieldProblem } from "./schedules-api";
+import { messageOf, ApiProblem, type FieldProblem } from "@/components/ui/api-client";
 
 export interface PipelineChoice {
   name: string;
@@ -32,7 +32,7 @@ export function bodyText(fields: Record<string, string>, configText: string): st
 
 /** Spreads the API's problems over the fields; what has no field goes to the general alert. */
 export function problemsOf(error: unknown): Problems {
-  if (!(error instanceof ScheduleProblem) || error.errors.length === 0) {
+  if (!(error instanceof ApiProblem) || error.errors.length === 0) {
     return { other: messageOf(error) };
   }
   const result: Problems = {};

@@ -9,7 +9,7 @@ import { CreateScheduleForm } from "./create-schedule-form";
 import type { PipelineChoice } from "./schedule-form";
 import { DeleteScheduleDialog } from "./delete-schedule-dialog";
 import { FireTime } from "./fire-time";
-import { callSchedulesApi, messageOf } from "./schedules-api";
+import { callApiText, messageOf } from "@/components/ui/api-client";
 import styles from "./schedules.module.css";
 
 interface Props {
@@ -40,7 +40,7 @@ export function SchedulesClient({
     let stopped = false;
     const timer = setInterval(() => {
       if (document.visibilityState !== "visible") return;
-      void callSchedulesApi<ScheduleList>("GET", "/api/v1/schedules")
+      void callApiText<ScheduleList>("GET", "/api/v1/schedules")
         .then((list) => {
           if (!stopped && list) setItems(list.items);
         })
@@ -62,7 +62,7 @@ export function SchedulesClient({
     setNotice(null);
     try {
       const body = JSON.stringify({ enabled: !schedule.enabled });
-      const changed = await callSchedulesApi<ScheduleView>("PATCH", schedule.links.self, body);
+      const changed = await callApiText<ScheduleView>("PATCH", schedule.links.self, body);
       if (changed) replace(changed);
     } catch (error) {
       setNotice({ ok: false, text: `“${schedule.name}” was not changed: ${messageOf(error)}` });

@@ -88,12 +88,16 @@ export async function readLogPage(
       ),
     )
     .orderBy(asc(runLogs.offset));
-  const parts = chunks.map((chunk) => {
-    const buffer = Buffer.from(chunk.content, "utf8");
-    return cursor > chunk.offset ? buffer.subarray(cursor - chunk.offset) : buffer;
-  });
+  // Offsets count bytes: only a chunk the cursor points into needs a byte-wise cut.
+  const parts = chunks.map((chunk) =>
+    cursor > chunk.offset
+      ? Buffer.from(chunk.content, "utf8")
+          .subarray(cursor - chunk.offset)
+          .toString("utf8")
+      : chunk.content,
+  );
   return {
-    text: Buffer.concat(parts).toString("utf8"),
+    text: parts.join(""),
     nextCursor: last.offset + last.length,
     moreData: running || truncated,
   };

@@ -33,6 +33,10 @@ module.exports = {
       env,
       // Enough for the drain, the grace period of the last cancel and the final writes.
       kill_timeout: (drainSeconds + graceSeconds + 15) * 1000,
+      // Signal the worker only: by default PM2 signals every descendant too, which would
+      // kill the pipelines (their own process groups) before the worker can drain them
+      // and hand them back: a reload would turn running runs into `failed`.
+      treekill: false,
     },
     {
       name: "runport-beat",

@@ -96,6 +96,26 @@ describe("the old portal's curl against the shipped fastq-qc example", () => {
     ]);
     expect(log.body).toContain("sample1");
     expect(log.body).toContain("exited with code 0");
+
+    // The live log is never gzipped (it would hold small events back): a browser asks for gzip.
+    const { stdout: headers } = await exec("curl", [
+      "--silent",
+      "--max-time",
+      "10",
+      "--dump-header",
+      "-",
+      "--output",
+      "/dev/null",
+      "--user",
+      `alice:${password}`,
+      "-H",
+      "Accept: text/event-stream",
+      "-H",
+      "Accept-Encoding: gzip, deflate, br",
+      `${baseUrl}/api/v1/runs/${submitted.id}/logs`,
+    ]);
+    expect(headers.toLowerCase()).toContain("content-type: text/event-stream");
+    expect(headers.toLowerCase()).not.toContain("content-encoding");
   });
 
   it("accepts an API token from `npm run user -- token` as the password", async () => {

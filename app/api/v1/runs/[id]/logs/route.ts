@@ -43,7 +43,8 @@ export const GET = apiRoute<{ id: string }>(async ({ request, url, params, app, 
     return new Response(stream, {
       headers: {
         "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-store",
+        // no-transform: no gzip (it would hold small events back and cost more than it saves)
+        "Cache-Control": "no-store, no-transform",
         "X-Accel-Buffering": "no",
       },
     });

@@ -43,6 +43,33 @@ describe("the operations page", () => {
 });
 
 describe("schedules", () => {
+  it("creates one in the browser form: a bad cron is shown at its field, then it is created", async () => {
+    const { page } = opal;
+    await page.goto(`${baseUrl}/schedules`);
+    await page.getByRole("button", { name: "New schedule" }).first().click();
+    await page.getByLabel("Pipeline").selectOption("hello");
+    await page.getByLabel("Name").fill("nightly hello");
+    await page.getByLabel("Cron expression").fill("0 25 * * *");
+    await page.getByLabel("Config (JSON)").fill('{"name": "night"}');
+    await page.getByRole("button", { name: "Create schedule" }).click();
+    await expect
+      .poll(() => page.locator("#create-schedule").textContent())
+      .toContain('the hour field "25"');
+    await page.getByLabel("Cron expression").fill("0 2 * * *");
+    await page.getByRole("button", { name: "Create schedule" }).click();
+    await expect
+      .poll(() => page.locator("main").textContent())
+      .toContain("Created “nightly hello”");
+    const list = JSON.parse((await api([`${baseUrl}/api/v1/schedules`])).body) as {
+      items: { id: string; name: string; cron: string }[];
+    };
+    const created = list.items.find((item) => item.name === "nightly hello");
+    expect(created?.cron).toBe("0 2 * * *");
+    expect((await api(["-X", "DELETE", `${baseUrl}/api/v1/schedules/${created!.id}`])).status).toBe(
+      204,
+    );
+  });
+
   it("fires a cron schedule through the real beat: one run per fire, listed on the page", async () => {
     const created = await api([
       "-H",

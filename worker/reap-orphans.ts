@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { and, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { runAttempts, runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import { listWorkers } from "@/server/health/heartbeats";
@@ -21,13 +21,7 @@ export interface ReapOptions {
   workerId: string;
   active: { has(runId: string): boolean };
   graceMs: number;
-  now?: Date;
 }
-
-/** Attempts older than this are not looked at (their groups died with a reboot long ago). */
-const LOOK_BACK_MS = 2 * 24 * 3600_000;
-/** A finished attempt's group is still checked this long (the beat finishes lost attempts). */
-const FINISHED_LOOK_BACK_MS = 24 * 3600_000;
 
 function isAlive(pid: number): boolean {
   try {
@@ -38,41 +32,48 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Live (not zombie) processes whose process group is `pgid` (from /proc/<pid>/stat). */
-export function groupMembers(pgid: number): number[] {
+interface ProcessInfo {
+  pid: number;
+  ppid: number;
+}
+
+/**
+ * One snapshot of /proc: the live (not zombie) processes by process group. Read once
+ * per pass; every check of the pass uses it.
+ */
+export function processGroups(): Map<number, ProcessInfo[]> {
+  const groups = new Map<number, ProcessInfo[]>();
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch {
-    return [];
+    return groups;
   }
-  const members: number[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid && fields[0] !== "Z") members.push(Number(entry));
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (state === "Z") continue;
+      const members = groups.get(Number(pgrp)) ?? [];
+      members.push({ pid: Number(entry), ppid: Number(ppid) });
+      groups.set(Number(pgrp), members);
     } catch {
       // The process ended while we looked.
     }
   }
-  return members;
+  return groups;
+}
+
+/** Live processes of one process group. */
+export function groupMembers(pgid: number): number[] {
+  return (processGroups().get(pgid) ?? []).map((p) => p.pid);
 }
 
 function environOf(pid: number): string[] | null {
   try {
     return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-  } catch {
-    return null;
-  }
-}
-
-function parentOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
   } catch {
     return null;
   }
@@ -89,8 +90,10 @@ export function isOrphanGroup(
   pgid: number,
   runId: string,
   attempt: number,
+  groups: Map<number, ProcessInfo[]> = processGroups(),
 ): { workerPid: number } | null {
-  for (const pid of groupMembers(pgid)) {
+  const members = groups.get(pgid) ?? [];
+  for (const { pid } of members) {
     const environ = environOf(pid);
     if (!environ?.includes(`RUNPORT_RUN_ID=${runId}`)) continue;
     if (!environ.includes(`RUNPORT_ATTEMPT=${attempt}`)) continue;
@@ -98,8 +101,8 @@ export function isOrphanGroup(
       environ.find((v) => v.startsWith("RUNPORT_WORKER_PID="))?.slice(19) ?? NaN,
     );
     if (!Number.isInteger(workerPid) || workerPid <= 0) return null;
-    const leaderParent = parentOf(pgid);
-    const dead = leaderParent !== null ? leaderParent !== workerPid : !isAlive(workerPid);
+    const leader = members.find((p) => p.pid === pgid);
+    const dead = leader ? leader.ppid !== workerPid : !isAlive(workerPid);
     return dead ? { workerPid } : null;
   }
   return null;
@@ -113,9 +116,14 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Finds and kills orphaned process groups on this host; returns the run ids it reaped. */
+/**
+ * Finds and kills orphaned process groups on this host; returns the run ids it reaped.
+ * Only the attempts whose recorded process group is alive right now are looked up.
+ */
 export async function reapOrphans(ctx: AppContext, options: ReapOptions): Promise<string[]> {
-  const now = options.now ?? new Date();
+  const groups = processGroups();
+  const live = [...groups.keys()];
+  if (live.length === 0) return [];
   const attempts = await ctx.db
     .select({
       runId: runs.publicId,
@@ -125,26 +133,14 @@ export async function reapOrphans(ctx: AppContext, options: ReapOptions): Promis
     })
     .from(runAttempts)
     .innerJoin(runs, eq(runs.id, runAttempts.runId))
-    .where(
-      and(
-        eq(runAttempts.host, options.host),
-        isNotNull(runAttempts.processGroup),
-        gt(runAttempts.startedAt, new Date(now.getTime() - LOOK_BACK_MS)),
-        or(
-          isNull(runAttempts.finishedAt),
-          gt(runAttempts.finishedAt, new Date(now.getTime() - FINISHED_LOOK_BACK_MS)),
-        ),
-      ),
-    )
-    .limit(1000);
-  if (attempts.length === 0) return [];
+    .where(and(eq(runAttempts.host, options.host), inArray(runAttempts.processGroup, live)));
   let workers: Map<string, { host: string; pid: number }> | undefined;
   const reaped: string[] = [];
   for (const a of attempts) {
     // This worker's own run (a fixed WORKER_ID survives restarts: only what runs now).
     if (a.workerId === options.workerId && options.active.has(a.runId)) continue;
     const pgid = a.processGroup!;
-    const orphan = isOrphanGroup(pgid, a.runId, a.attempt);
+    const orphan = isOrphanGroup(pgid, a.runId, a.attempt, groups);
     if (!orphan) continue;
     // Its worker is dead (proven above): its heartbeat must not keep the beat from
     // recovering the run for up to 15 s more. Only when it names that very process.

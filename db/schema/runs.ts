@@ -86,7 +86,11 @@ export const runAttempts = mysqlTable(
     outcome: mysqlEnum("outcome", RUN_STATUSES),
     error: text("error"),
   },
-  (t) => [uniqueIndex("run_attempts_run_attempt_unique").on(t.runId, t.attempt)],
+  (t) => [
+    uniqueIndex("run_attempts_run_attempt_unique").on(t.runId, t.attempt),
+    // The orphan search: this host's attempts whose process group is alive.
+    index("run_attempts_host_group_idx").on(t.host, t.processGroup),
+  ],
 );
 
 /** Every status transition of a run, in order. */

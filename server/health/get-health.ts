@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context";
-import { listWorkers, readBeatHeartbeat } from "./heartbeats";
+import { isBeatAlive, listWorkers, readBeatHeartbeat } from "./heartbeats";
 
 /** What anybody may know without signing in: statuses, no hosts, pids or error texts. */
 export interface Health {
@@ -46,8 +46,7 @@ export async function getHealth(ctx: AppContext): Promise<Health> {
   ]);
   const workers = redis.ok ? await listWorkers(ctx).catch(() => []) : [];
   const beat = redis.ok ? await readBeatHeartbeat(ctx).catch(() => null) : null;
-  const beatWindowMs = 3 * ctx.config.beatIntervalSeconds * 1000 + 5000;
-  const beatActive = beat !== null && Date.now() - Date.parse(beat.at) < beatWindowMs;
+  const beatActive = isBeatAlive(beat, ctx.config.beatIntervalSeconds);
   const status =
     !database.ok || !redis.ok ? "down" : workers.length === 0 || !beatActive ? "degraded" : "ok";
   return {

@@ -67,3 +67,12 @@ export async function readBeatHeartbeat(
   const parsed = ZBeatHeartbeat.safeParse(JSON.parse(value));
   return parsed.success ? parsed.data : null;
 }
+
+/** Whether the beat's last heartbeat is recent: within three ticks and a margin. */
+export function isBeatAlive(
+  beat: BeatHeartbeat | null,
+  beatIntervalSeconds: number,
+  now = Date.now(),
+): beat is BeatHeartbeat {
+  return beat !== null && now - Date.parse(beat.at) < 3 * beatIntervalSeconds * 1000 + 5000;
+}

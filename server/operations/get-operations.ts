@@ -4,9 +4,9 @@ import { RUN_STATUSES, type RunStatus } from "@/lib/run-status";
 import type { OperationsView } from "@/lib/api-types";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
-import { AppError } from "../errors";
-import { listWorkers, readBeatHeartbeat } from "../health/heartbeats";
+import { isBeatAlive, listWorkers, readBeatHeartbeat } from "../health/heartbeats";
 import { getIntake } from "./intake";
+import { requireAdmin } from "../auth/require-role";
 
 const HOURS = 24;
 
@@ -19,9 +19,7 @@ export async function getOperations(
   ctx: AppContext,
   options: { principal: Principal; now?: Date },
 ): Promise<OperationsView> {
-  if (options.principal.role !== "admin") {
-    throw new AppError("FORBIDDEN", "Only an administrator can see the operations page");
-  }
+  requireAdmin(options.principal, "see the operations page");
   const now = options.now ?? new Date();
   const since = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 - (HOURS - 1) * 3600_000);
   const [workers, beat, queue, intake, byStatus, perHour] = await Promise.all([
@@ -53,7 +51,6 @@ export async function getOperations(
   }
   const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0])) as Record<RunStatus, number>;
   for (const row of byStatus) counts[row.status] = Number(row.n);
-  const beatWindowMs = 3 * ctx.config.beatIntervalSeconds * 1000 + 5000;
   return {
     at: now.toISOString(),
     workers: workers
@@ -67,10 +64,9 @@ export async function getOperations(
         lastHeartbeat: w.at,
       }))
       .sort((a, b) => a.id.localeCompare(b.id)),
-    beat:
-      beat && now.getTime() - Date.parse(beat.at) < beatWindowMs
-        ? { instanceId: beat.instanceId, host: beat.host, pid: beat.pid, lastHeartbeat: beat.at }
-        : null,
+    beat: isBeatAlive(beat, ctx.config.beatIntervalSeconds, now.getTime())
+      ? { instanceId: beat.instanceId, host: beat.host, pid: beat.pid, lastHeartbeat: beat.at }
+      : null,
     queue: queue
       ? {
           waiting: (queue.waiting ?? 0) + (queue.prioritized ?? 0),

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { settings } from "@/db/schema";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
-import { AppError } from "../errors";
+import { requireAdmin } from "../auth/require-role";
 
 const INTAKE_KEY = "intake";
 
@@ -41,9 +41,7 @@ export async function setIntake(
   ctx: AppContext,
   options: { principal: Principal; paused: boolean },
 ): Promise<IntakeState> {
-  if (options.principal.role !== "admin") {
-    throw new AppError("FORBIDDEN", "Only an administrator can pause or resume intake");
-  }
+  requireAdmin(options.principal, "pause or resume intake");
   const value: IntakeState = {
     paused: options.paused,
     by: options.principal.username,

@@ -1,6 +1,5 @@
 import { eq } from "drizzle-orm";
 import { pipelines, type RunRow } from "@/db/schema";
-import { canSubmit } from "@/lib/roles";
 import { isTerminal } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
@@ -9,6 +8,7 @@ import { validateWith } from "@/lib/schema/validate-config";
 import { getConfigValidator } from "../pipelines/get-config-validator";
 import { createRun } from "./create-run";
 import { findRunFor } from "./find-run-for";
+import { requireSubmitter } from "../auth/require-role";
 
 /**
  * Re-runs a finished run (POST /api/v1/runs/{id}/retry): a new run of the same pipeline
@@ -20,9 +20,7 @@ export async function retryRun(
   options: { principal: Principal; runId: string },
 ): Promise<RunRow> {
   const { principal } = options;
-  if (!canSubmit(principal.role)) {
-    throw new AppError("FORBIDDEN", `The role "${principal.role}" cannot submit runs`);
-  }
+  requireSubmitter(principal);
   const { run } = await findRunFor(ctx, { ...options, access: "manage" });
   if (!isTerminal(run.status)) {
     throw new AppError("CONFLICT", `Only a finished run can be retried; this one is ${run.status}`);

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { canSubmit } from "@/lib/roles";
 import type { RunTrigger } from "@/lib/run-status";
 import { validateWith } from "@/lib/schema/validate-config";
 import type { Principal } from "../auth/principal";
@@ -10,6 +9,7 @@ import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { createRun } from "./create-run";
 import { parseDocument, readRunRequest, withPositions } from "./read-run-request";
 import type { RunRow } from "@/db/schema";
+import { requireSubmitter } from "../auth/require-role";
 
 export interface SubmitRunOptions {
   principal: Principal;
@@ -35,9 +35,7 @@ export async function submitRun(
   ctx: AppContext,
   options: SubmitRunOptions,
 ): Promise<SubmitRunResult> {
-  if (!canSubmit(options.principal.role)) {
-    throw new AppError("FORBIDDEN", `The role "${options.principal.role}" cannot submit runs`);
-  }
+  requireSubmitter(options.principal);
   const doc = parseDocument(options.bodyText);
   const envelope = readRunRequest(doc, options.format);
   const pipeline = await resolvePipeline(ctx, envelope.pipeline).catch((error: unknown) => {

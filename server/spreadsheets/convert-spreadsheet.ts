@@ -1,9 +1,9 @@
-import { canSubmit } from "@/lib/roles";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
-import { AppError, type ProblemItem } from "../errors";
+import type { ProblemItem } from "../errors";
 import { parseSpreadsheet, type ParseSpreadsheetOptions } from "./parse-spreadsheet";
 import { sheetProblems } from "./submit-spreadsheet";
+import { requireSubmitter } from "../auth/require-role";
 
 export interface ConvertedSpreadsheet {
   /** `name@version` of the pipeline the file is for. */
@@ -21,9 +21,7 @@ export async function convertSpreadsheet(
   ctx: Pick<AppContext, "db">,
   options: ParseSpreadsheetOptions & { principal: Principal },
 ): Promise<ConvertedSpreadsheet> {
-  if (!canSubmit(options.principal.role)) {
-    throw new AppError("FORBIDDEN", `The role "${options.principal.role}" cannot submit runs`);
-  }
+  requireSubmitter(options.principal);
   const parsed = await parseSpreadsheet(ctx, options);
   return {
     pipeline: `${parsed.pipeline.name}@${parsed.pipeline.version}`,

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { canSubmit } from "@/lib/roles";
 import type { RunRow } from "@/db/schema";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
@@ -8,6 +7,7 @@ import { createRun } from "../runs/create-run";
 import type { SubmitRunResult } from "../runs/submit-run";
 import { parseSpreadsheet, type SpreadsheetKind } from "./parse-spreadsheet";
 import type { SheetProblem } from "./convert-workbook";
+import { requireSubmitter } from "../auth/require-role";
 
 export interface SubmitSpreadsheetOptions {
   principal: Principal;
@@ -34,9 +34,7 @@ export async function submitSpreadsheet(
   ctx: AppContext,
   options: SubmitSpreadsheetOptions,
 ): Promise<SubmitRunResult> {
-  if (!canSubmit(options.principal.role)) {
-    throw new AppError("FORBIDDEN", `The role "${options.principal.role}" cannot submit runs`);
-  }
+  requireSubmitter(options.principal);
   const { pipeline, config, problems } = await parseSpreadsheet(ctx, options);
   const ref = `${pipeline.name}@${pipeline.version}`;
   if (problems.length > 0) {

@@ -148,43 +148,45 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
             <code>npm start</code> (or <code>node dist/worker.cjs</code>).
           </p>
         ) : (
-          <table className={`card ${styles.table}`}>
-            <thead>
-              <tr>
-                <th scope="col">Worker</th>
-                <th scope="col">Host</th>
-                <th scope="col">Pid</th>
-                <th scope="col">Running</th>
-                <th scope="col">Up since</th>
-                <th scope="col">Last heartbeat</th>
-              </tr>
-            </thead>
-            <tbody>
-              {workers.map((w) => (
-                <tr key={w.id}>
-                  <td>
-                    <code>{w.id}</code>
-                  </td>
-                  <td>{w.host}</td>
-                  <td>{w.pid}</td>
-                  <td>
-                    {w.running.length} / {w.concurrency}
-                    {w.running.map((id) => (
-                      <Link key={id} href={`/runs/${id}`} className={styles.runLink}>
-                        {id.slice(-8)}
-                      </Link>
-                    ))}
-                  </td>
-                  <td>
-                    <RelativeTime iso={w.startedAt} />
-                  </td>
-                  <td>
-                    <RelativeTime iso={w.lastHeartbeat} />
-                  </td>
+          <div className={`card ${styles.tableCard}`}>
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Worker</th>
+                  <th scope="col">Host</th>
+                  <th scope="col">Pid</th>
+                  <th scope="col">Running</th>
+                  <th scope="col">Up since</th>
+                  <th scope="col">Last heartbeat</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {workers.map((w) => (
+                  <tr key={w.id}>
+                    <td>
+                      <code>{w.id}</code>
+                    </td>
+                    <td>{w.host}</td>
+                    <td>{w.pid}</td>
+                    <td>
+                      {w.running.length} / {w.concurrency}
+                      {w.running.map((id) => (
+                        <Link key={id} href={`/runs/${id}`} className={styles.runLink}>
+                          {id.slice(-8)}
+                        </Link>
+                      ))}
+                    </td>
+                    <td>
+                      <RelativeTime iso={w.startedAt} />
+                    </td>
+                    <td>
+                      <RelativeTime iso={w.lastHeartbeat} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
     </main>

@@ -1,0 +1,1 @@
+CREATE INDEX `run_attempts_host_group_idx` ON `run_attempts` (`host`,`process_group`);

@@ -152,7 +152,11 @@ describe("spreadsheets in the browser", () => {
       .toContain("its JSON is in the editor");
     await expect
       .poll(() => page.getByRole("status").filter({ hasText: "Valid" }).textContent())
-      .toContain("Valid for fastq-qc@1.0.0");
+      .toContain("Valid for fastq-qc@1.0.0")
+      .catch(async (error: unknown) => {
+        await screenshot(page, "22-failed-spreadsheet-loaded"); // what the page showed instead
+        throw error;
+      });
     // Nothing was submitted by the upload itself.
     const runs = await curl(["--user", `sheila:${PASSWORD}`, `${baseUrl}/api/v1/runs?q=demo-qc`]);
     const before = (JSON.parse(runs.body) as { total: number }).total;

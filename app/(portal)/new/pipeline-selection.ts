@@ -47,8 +47,12 @@ export function usePipelineDetail(selection: Selection | null) {
     void fetch(url)
       .then(async (response) => {
         if (cancelled) return;
-        if (response.ok) setDetail((await response.json()) as PipelineDetail);
-        else
+        if (response.ok) {
+          const loaded = (await response.json()) as PipelineDetail;
+          // Checked again: the selection may have changed while the body arrived, and a
+          // late answer for the old one must not replace the new one's schema.
+          if (!cancelled) setDetail(loaded);
+        } else
           setError(
             `The schema of ${selection.name}@${selection.version} could not be loaded (${response.status}).`,
           );

@@ -5,6 +5,9 @@ import type { TextEdit, ValidationMessage, ValidationResponse } from "./validati
 
 type Request = { schemaKey: string; schema: Record<string, unknown> };
 
+/** A check without an answer after this long is given up (and asked again). */
+const STUCK_MS = 4000;
+
 /**
  * Validates the editor's text in a web worker (the server's own checks). The worker
  * keeps a copy of the text fed with edits; validations are coalesced (while one runs,
@@ -17,6 +20,7 @@ export function useConfigValidation(editor: {
   const worker = useRef<Worker | null>(null);
   const lastId = useRef(0);
   const busy = useRef(false);
+  const busySince = useRef(0);
   const waiting = useRef<Request | null>(null);
   const lastRequest = useRef<Request | null>(null);
   /** Counts edits: a result is fresh when it answers the current version. */
@@ -35,6 +39,7 @@ export function useConfigValidation(editor: {
     const length = source.current.getLength();
     if (length === undefined) return;
     busy.current = true;
+    busySince.current = Date.now();
     const message: ValidationMessage = {
       type: "validate",
       id: ++lastId.current,
@@ -95,10 +100,20 @@ export function useConfigValidation(editor: {
     (schemaKey: string, schema: Record<string, unknown>) => {
       const request = { schemaKey, schema };
       lastRequest.current = request;
-      if (busy.current) waiting.current = request;
-      else post(request);
+      if (busy.current && Date.now() - busySince.current < STUCK_MS) {
+        waiting.current = request;
+        return;
+      }
+      if (busy.current) {
+        // No answer for long: do not wait on it forever. Start the worker's copy afresh;
+        // a late answer to the old request is ignored (its id is not the last one).
+        const text = source.current.getValue();
+        if (text !== undefined) send({ type: "reset", text });
+        waiting.current = null;
+      }
+      post(request);
     },
-    [post],
+    [post, send],
   );
 
   /** True when `response` answers the text as it is now, for this schema. */

@@ -126,6 +126,12 @@ export function NewRunClient({
   );
 
   const fresh = isFresh(result, schemaKey);
+  // Safety net: while the text stays unchecked (an answer lost on the way), ask again.
+  useEffect(() => {
+    if (fresh || !detail) return;
+    const timer = setInterval(revalidate, 5000);
+    return () => clearInterval(timer);
+  }, [fresh, detail, revalidate]);
   useEffect(() => {
     if (isFresh(result, schemaKey)) setStale(false);
   }, [result, schemaKey, isFresh]);

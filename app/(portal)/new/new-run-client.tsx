@@ -112,6 +112,10 @@ export function NewRunClient({
   }, [validate, ref, detail, schemaKey, runName]);
 
   useEffect(() => revalidate(), [revalidate]);
+  // The delayed check runs the newest revalidate: an edit made in the same moment as a
+  // pipeline switch (an upload) must be checked with the new schema, not the old one.
+  const latestRevalidate = useRef(revalidate);
+  latestRevalidate.current = revalidate;
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   const onChange = useCallback(
@@ -120,18 +124,12 @@ export function NewRunClient({
       setStale(true);
       setServerError(null);
       if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(revalidate, VALIDATE_DELAY_MS);
+      timer.current = setTimeout(() => latestRevalidate.current(), VALIDATE_DELAY_MS);
     },
-    [edit, revalidate],
+    [edit],
   );
 
   const fresh = isFresh(result, schemaKey);
-  // Safety net: while the text stays unchecked (an answer lost on the way), ask again.
-  useEffect(() => {
-    if (fresh || !detail) return;
-    const timer = setInterval(revalidate, 5000);
-    return () => clearInterval(timer);
-  }, [fresh, detail, revalidate]);
   useEffect(() => {
     if (isFresh(result, schemaKey)) setStale(false);
   }, [result, schemaKey, isFresh]);

@@ -162,6 +162,7 @@ function measure(page: Page) {
     const sticksOut = (el: Element) => el.getBoundingClientRect().right > width + 0.5;
     // Inside a box that scrolls or clips, a wide thing widens nothing but its box.
     const clipped = (el: Element) => {
+      if (getComputedStyle(el).position === "absolute") return false; // may escape its box
       for (let up = el.parentElement; up && up !== document.body; up = up.parentElement)
         if (getComputedStyle(up).overflowX !== "visible") return true;
       return false;

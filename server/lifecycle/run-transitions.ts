@@ -33,16 +33,20 @@ export interface RunTransition {
   from: readonly RunStatus[];
   to: RunStatus;
   by: readonly RunActor[];
-  /** Which users: `submit` a role that may submit; `manage` the run's submitter (not a viewer), an operator or an admin. */
+  /**
+   * Which users: `submit` a role that may submit (lib/roles.ts); `manage` the run's
+   * submitter (not a viewer), an operator or an admin (find-run-for.ts).
+   */
   access?: "submit" | "manage";
   /** Columns it sets besides status and updated_at. */
   set: Readonly<Partial<Record<RunField, FieldRule>>>;
-  /** The run_events message: {name} comes from the caller, {attempt} is the run's attempt after the change. */
+  /** The run_events message: {name} from the caller; {attempt}: the run's attempt after it. */
   message: string;
 }
 
 const SUBMITTED = "submitted by {user} ({trigger})";
 const RETRY = "{reason}; attempt {next} of {max} in {delay} s";
+const CANCELLED = { finishedAt: "now", cancelRequestedAt: "now" } as const;
 const CLAIMED = {
   attempt: "+1",
   startedAt: "now",
@@ -54,27 +58,26 @@ const CLAIMED = {
 } as const;
 const REQUEUED = { queuedAt: "now", logBytes: "given" } as const;
 const ENDED = { finishedAt: "now", exitCode: "given", error: "given", logBytes: "given" } as const;
-const USER = ["user"] as const;
 
 // One row per (event, to). An exit from `cancelling`: a success stands (the cancel came too
 // late), any other end is `cancelled` (the cancel wins).
 // prettier-ignore
 const TABLE = [
-  { event: "submit",    from: [],                      to: "queued",     by: ["user", "beat"], access: "submit", set: { queuedAt: "now" }, message: SUBMITTED },
-  { event: "hold",      from: [],                      to: "held",       by: USER, access: "submit", set: {},                  message: SUBMITTED },
-  { event: "release",   from: ["held"],                to: "queued",     by: USER, access: "manage", set: { queuedAt: "now" }, message: "released by {user}" },
-  { event: "cancel",    from: ["queued", "held"],      to: "cancelled",  by: USER, access: "manage", set: { finishedAt: "now", cancelRequestedAt: "now" }, message: "cancelled by {user}" },
-  { event: "cancel",    from: ["running"],             to: "cancelling", by: USER, access: "manage", set: { cancelRequestedAt: "now" }, message: "cancelled by {user}" },
-  { event: "claim",     from: ["queued"],              to: "running",    by: ["worker"], set: CLAIMED,  message: "attempt {attempt} started on {host} ({worker})" },
-  { event: "requeue",   from: ["running"],             to: "queued",     by: ["worker"], set: REQUEUED, message: RETRY },
-  { event: "hand-back", from: ["running"],             to: "queued",     by: ["worker"], set: REQUEUED, message: "attempt {attempt} handed back: {reason}" },
-  { event: "exit",      from: ["running", "cancelling"], to: "succeeded", by: ["worker"], set: ENDED,   message: "{reason}" },
-  { event: "exit",      from: ["running"],             to: "failed",     by: ["worker"], set: ENDED,    message: "{reason}" },
-  { event: "exit",      from: ["running"],             to: "error",      by: ["worker"], set: ENDED,    message: "{reason}" },
-  { event: "exit",      from: ["running", "cancelling"], to: "cancelled", by: ["worker"], set: ENDED,   message: "{reason}" },
-  { event: "lose",      from: ["running"],             to: "queued",     by: ["beat"],   set: REQUEUED, message: RETRY },
-  { event: "lose",      from: ["running"],             to: "error",      by: ["beat"],   set: ENDED,    message: "{reason}" },
-  { event: "lose",      from: ["cancelling"],          to: "cancelled",  by: ["beat"],   set: ENDED,    message: "{reason}" },
+  { event: "submit",    from: [],                        to: "queued",     by: ["user", "beat"], access: "submit", set: { queuedAt: "now" },          message: SUBMITTED },
+  { event: "hold",      from: [],                        to: "held",       by: ["user"],         access: "submit", set: {},                           message: SUBMITTED },
+  { event: "release",   from: ["held"],                  to: "queued",     by: ["user"],         access: "manage", set: { queuedAt: "now" },          message: "released by {user}" },
+  { event: "cancel",    from: ["queued", "held"],        to: "cancelled",  by: ["user"],         access: "manage", set: CANCELLED,                    message: "cancelled by {user}" },
+  { event: "cancel",    from: ["running"],               to: "cancelling", by: ["user"],         access: "manage", set: { cancelRequestedAt: "now" }, message: "cancelled by {user}" },
+  { event: "claim",     from: ["queued"],                to: "running",    by: ["worker"],                         set: CLAIMED,                      message: "attempt {attempt} started on {host} ({worker})" },
+  { event: "requeue",   from: ["running"],               to: "queued",     by: ["worker"],                         set: REQUEUED,                     message: RETRY },
+  { event: "hand-back", from: ["running"],               to: "queued",     by: ["worker"],                         set: REQUEUED,                     message: "attempt {attempt} handed back: {reason}" },
+  { event: "exit",      from: ["running", "cancelling"], to: "succeeded",  by: ["worker"],                         set: ENDED,                        message: "{reason}" },
+  { event: "exit",      from: ["running"],               to: "failed",     by: ["worker"],                         set: ENDED,                        message: "{reason}" },
+  { event: "exit",      from: ["running"],               to: "error",      by: ["worker"],                         set: ENDED,                        message: "{reason}" },
+  { event: "exit",      from: ["running", "cancelling"], to: "cancelled",  by: ["worker"],                         set: ENDED,                        message: "{reason}" },
+  { event: "lose",      from: ["running"],               to: "queued",     by: ["beat"],                           set: REQUEUED,                     message: RETRY },
+  { event: "lose",      from: ["running"],               to: "error",      by: ["beat"],                           set: ENDED,                        message: "{reason}" },
+  { event: "lose",      from: ["cancelling"],            to: "cancelled",  by: ["beat"],                           set: ENDED,                        message: "{reason}" },
 ] as const satisfies readonly RunTransition[];
 
 export const RUN_TRANSITIONS: readonly RunTransition[] = TABLE;

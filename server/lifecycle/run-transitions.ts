@@ -7,28 +7,16 @@ import type { RunStatus } from "@/lib/run-status";
  * through `transitionRun`, which refuses what this table does not list.
  * docs/ARCHITECTURE.md ("Run state machine") is generated from it (see the unit test).
  */
-export const RUN_EVENTS = [
-  "submit",
-  "hold",
-  "release",
-  "cancel",
-  "claim",
-  "requeue",
-  "hand-back",
-  "exit",
-  "lose",
-] as const;
-export type RunEvent = (typeof RUN_EVENTS)[number];
 
 /** Who causes a transition: a user (see `access`), a worker, or the beat. */
 export type RunActor = "user" | "worker" | "beat";
 
 /** How a transition sets a column: its time, one more, cleared, or the caller's value. */
-export type FieldRule = "now" | "+1" | "null" | "given";
-export type RunField = keyof Omit<RunRow, "id" | "publicId" | "status" | "updatedAt">;
+type FieldRule = "now" | "+1" | "null" | "given";
+type RunField = keyof Omit<RunRow, "id" | "publicId" | "status" | "updatedAt">;
 
-export interface RunTransition {
-  event: RunEvent;
+interface TransitionRow {
+  event: string;
   /** The states it leaves; empty for the creation of a run. */
   from: readonly RunStatus[];
   to: RunStatus;
@@ -78,8 +66,10 @@ const TABLE = [
   { event: "lose",      from: ["running"],               to: "queued",     by: ["beat"],                           set: REQUEUED,                     message: RETRY },
   { event: "lose",      from: ["running"],               to: "error",      by: ["beat"],                           set: ENDED,                        message: "{reason}" },
   { event: "lose",      from: ["cancelling"],            to: "cancelled",  by: ["beat"],                           set: ENDED,                        message: "{reason}" },
-] as const satisfies readonly RunTransition[];
+] as const satisfies readonly TransitionRow[];
 
+export type RunEvent = (typeof TABLE)[number]["event"];
+export type RunTransition = TransitionRow & { event: RunEvent };
 export const RUN_TRANSITIONS: readonly RunTransition[] = TABLE;
 
 /** The states an event may lead to (`to` of `transitionRun` is typed by it). */

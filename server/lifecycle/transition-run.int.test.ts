@@ -13,7 +13,6 @@ import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
 import { getRunRow, submit } from "@/test/runs";
 import {
-  RUN_EVENTS,
   RUN_TRANSITIONS,
   isFinished,
   transitionFrom,
@@ -22,6 +21,8 @@ import {
   type RunTransition,
 } from "./run-transitions";
 import { transitionRun } from "./transition-run";
+
+const RUN_EVENTS = [...new Set(RUN_TRANSITIONS.map((t) => t.event))];
 
 let ctx: AppContext;
 let alice: TestUser;

@@ -60,7 +60,7 @@ function pipeOutput(
   });
 }
 
-/** The status an attempt ended with (`queued`: handed back) from its exit and what was asked of it. */
+/** How an attempt ended (`queued`: handed back), from its exit and what was asked of it. */
 function attemptEndStatus(
   exit: ProcessExit,
   state: { cancelled: boolean; timedOut: string | null; handBack: string | null },

@@ -17,7 +17,8 @@ export async function cancelRun(
   if (applied && status === "cancelled") {
     // The worker's claim would skip it anyway; removing it keeps the queue honest.
     await ctx.queue.remove(jobIdFor(run.publicId, run.attempt + 1)).catch(() => undefined);
-  } else if (applied) {
+  } else if (applied && status === "cancelling") {
+    // The worker running it stops the process group and records the end.
     await ctx.redis.publish(ctx.keys.cancelChannel, run.publicId).catch(() => undefined);
   }
   return { status };

@@ -1,4 +1,7 @@
-/** Run states, shared by server and UI. `failed` is the pipeline's fault, `error` the platform's. */
+/**
+ * Run states, shared by server and UI. `failed` is the pipeline's fault, `error` the
+ * platform's. How a run moves between them: server/lifecycle/run-transitions.ts.
+ */
 export const RUN_STATUSES = [
   "queued",
   "held",
@@ -11,6 +14,7 @@ export const RUN_STATUSES = [
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/** The states no transition leaves (server/lifecycle/run-transitions.test.ts checks it). */
 export const TERMINAL_STATUSES: readonly RunStatus[] = [
   "succeeded",
   "failed",

@@ -60,7 +60,8 @@ function pipeOutput(
   });
 }
 
-function describeExit(
+/** How an attempt ended (`queued`: handed back), from its exit and what was asked of it. */
+function attemptEndStatus(
   exit: ProcessExit,
   state: { cancelled: boolean; timedOut: string | null; handBack: string | null },
 ): AttemptOutcome["status"] {
@@ -268,7 +269,7 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   }
   active.delete(run.publicId);
 
-  const status = describeExit(exit, state);
+  const status = attemptEndStatus(exit, state);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const how = exit.spawnError
     ? `could not start: ${exit.spawnError.message}`

@@ -2,6 +2,7 @@ import { and, eq, inArray, lt } from "drizzle-orm";
 import { runAttempts, runs } from "@/db/schema";
 import type { AppContext } from "../context";
 import { listWorkers } from "../health/heartbeats";
+import { statesLeftBy } from "../lifecycle/run-transitions";
 import { finishRun } from "../runs/finish-run";
 
 /** An attempt younger than this may not be in its worker's heartbeat yet. */
@@ -45,7 +46,7 @@ export async function recoverLostRuns(
     )
     .where(
       and(
-        inArray(runs.status, ["running", "cancelling"]),
+        inArray(runs.status, statesLeftBy("lose")),
         lt(runAttempts.startedAt, new Date(now.getTime() - GRACE_MS)),
       ),
     )
@@ -63,6 +64,7 @@ export async function recoverLostRuns(
     const gone = alive.has(run.workerId) ? "no longer runs it" : "stopped sending heartbeats";
     const status = await finishRun(ctx, {
       run,
+      by: "beat",
       attempt: run.attempt,
       outcome: {
         status: "error",

@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { ResultSetHeader } from "mysql2";
+import { and, eq } from "drizzle-orm";
 import { runAttempts, runs, type RunRow } from "@/db/schema";
 import type { AppContext } from "../context";
+import { IF_APPLIED, transitionRun } from "../lifecycle/transition-run";
 
 export interface WorkerIdentity {
   workerId: string;
@@ -15,13 +15,12 @@ export interface ClaimedRun {
 }
 
 /**
- * Exactly-once start: moves the run queued → running with a conditional UPDATE and
- * records the attempt and its event in the same transaction. Returns null when the
- * run is no longer queued (cancelled meanwhile, or another worker has it).
+ * Exactly-once start: the claim transition (queued → running, attempt + 1) with the
+ * attempt's row in the same transaction. Returns null when the run is no longer queued
+ * (cancelled meanwhile, or another worker has it).
  *
  * This is on the path from submit to process start, so it costs one round trip: the
- * transaction (its inserts only happen when the UPDATE changed the row: ROW_COUNT() = 1
- * chains through the statements) runs while the run's row is read on another connection.
+ * transaction runs while the run's row is read on another connection.
  */
 export async function claimRun(
   ctx: Pick<AppContext, "db" | "runTransaction">,
@@ -29,40 +28,25 @@ export async function claimRun(
 ): Promise<ClaimedRun | null> {
   const { publicId, worker, workDirPrefix } = options;
   const now = new Date();
-  const update = ctx.db
-    .update(runs)
-    .set({
-      status: "running",
-      attempt: sql`${runs.attempt} + 1`,
-      startedAt: now,
-      finishedAt: null,
-      exitCode: null,
-      error: null,
-      progressPercent: null,
-      progressMessage: null,
-      updatedAt: now,
-    })
-    .where(and(eq(runs.publicId, publicId), eq(runs.status, "queued")))
-    .toSQL();
   const insertAttempt = {
     sql: `INSERT INTO run_attempts (run_id, attempt, worker_id, host, work_dir, started_at)
-          SELECT id, attempt, ?, ?, CONCAT(?, attempt), ? FROM runs WHERE public_id = ? AND ROW_COUNT() = 1`,
+          SELECT id, attempt, ?, ?, CONCAT(?, attempt), ? FROM runs WHERE public_id = ? AND ${IF_APPLIED}`,
     params: [worker.workerId, worker.host, workDirPrefix, now, publicId],
   };
-  const insertEvent = {
-    sql: `INSERT INTO run_events (run_id, attempt, from_status, to_status, message, created_at)
-          SELECT id, attempt, 'queued', 'running', CONCAT('attempt ', attempt, ' started on ', ?), ?
-          FROM runs WHERE public_id = ? AND ROW_COUNT() = 1`,
-    params: [`${worker.host} (${worker.workerId})`, now, publicId],
-  };
-  const readAttempt = { sql: "SELECT attempt FROM runs WHERE public_id = ?", params: [publicId] };
-  const [results, [run]] = await Promise.all([
-    ctx.runTransaction([update, insertAttempt, insertEvent, readAttempt]),
+  const [claimed, [run]] = await Promise.all([
+    transitionRun(ctx, {
+      run: { publicId },
+      event: "claim",
+      to: "running",
+      by: "worker",
+      details: { host: worker.host, worker: worker.workerId },
+      now,
+      also: [insertAttempt],
+    }),
     ctx.db.select().from(runs).where(eq(runs.publicId, publicId)),
   ]);
-  const updated = results[0] as ResultSetHeader;
-  const attempt = Number((results[3] as { attempt: number }[])[0]?.attempt);
-  if (updated.affectedRows !== 1 || !run) return null;
+  if (!claimed.applied || !run) return null;
+  const { attempt } = claimed;
   return {
     run: { ...run, status: "running", attempt, startedAt: now, updatedAt: now },
     attempt,

@@ -5,6 +5,7 @@ import type { RunTrigger } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
+import { submission } from "../lifecycle/run-transitions";
 import { enqueueRun } from "../queue/run-queue";
 import { groupCommitFor } from "./group-commit";
 
@@ -71,7 +72,11 @@ export async function createRun(
     if (replay) return { run: replay, created: false };
   }
   const now = new Date();
-  const status = options.hold ? "held" : "queued";
+  const { status, message } = submission({
+    hold: options.hold,
+    user: principal.username,
+    trigger: options.trigger,
+  });
   const values = {
     publicId: newRunId(now.getTime()),
     pipelineId: pipeline.id,
@@ -100,7 +105,7 @@ export async function createRun(
       attempt: 0,
       fromStatus: null,
       toStatus: status,
-      message: `submitted by ${principal.username} (${options.trigger})`,
+      message,
       actorUserId: principal.userId,
       createdAt: now,
     })

@@ -3,8 +3,8 @@ import { runAttempts } from "@/db/schema";
 import type { RunStatus } from "@/lib/run-status";
 import type { AppContext } from "../context";
 import { enqueueRun } from "../queue/run-queue";
+import { transitionRun } from "../lifecycle/transition-run";
 import { readLogEnd } from "./log-writer";
-import { transitionRun } from "./transition-run";
 
 export interface AttemptOutcome {
   /** How the attempt ended; `queued` hands the run back for a new attempt (worker stopping). */
@@ -20,6 +20,8 @@ export interface FinishRunOptions {
   run: { id: number; publicId: string; maxAttempts: number; priority: number };
   attempt: number;
   outcome: AttemptOutcome;
+  /** Who ends the attempt: its worker (default), or the beat for a lost worker. */
+  by?: "worker" | "beat";
 }
 
 /** Delay before retrying after a platform error: 5 s, 10 s, 20 s, ... at most 5 minutes. */
@@ -28,19 +30,22 @@ export function retryDelayMs(attempt: number): number {
 }
 
 /**
- * Ends an attempt and decides what the run becomes:
+ * Ends an attempt (of the run's current attempt only) and decides what the run becomes:
  * - a platform error (`error`) with attempts left, or a hand-back → `queued`, and the
  *   next attempt is enqueued (after a backoff for errors);
  * - a run being cancelled → `cancelled`, whatever the attempt's outcome (unless it
  *   succeeded first);
  * - otherwise the outcome: succeeded / failed / error / cancelled.
- * Returns the status the run ended in, or null when somebody else had moved it already.
+ * The events are the worker's requeue, hand-back and exit, or the beat's lose (see
+ * server/lifecycle/run-transitions.ts). Returns the status the run ended in, or null
+ * when somebody else had moved it already.
  */
 export async function finishRun(
-  ctx: Pick<AppContext, "db" | "queue">,
+  ctx: Pick<AppContext, "db" | "runTransaction" | "queue">,
   options: FinishRunOptions,
 ): Promise<RunStatus | null> {
   const { run, attempt, outcome } = options;
+  const by = options.by ?? "worker";
   const now = new Date();
   const logBytes = outcome.logBytes ?? (await readLogEnd(ctx, run.id));
   await ctx.db
@@ -53,23 +58,24 @@ export async function finishRun(
       error: outcome.error,
     })
     .where(and(eq(runAttempts.runId, run.id), eq(runAttempts.attempt, attempt)));
+  const common = { run, by, attempt, now } as const;
 
   const retry = outcome.status === "error" && attempt < run.maxAttempts;
   if (outcome.status === "queued" || retry) {
     const delayMs = retry ? retryDelayMs(attempt) : 0;
-    const why = retry
-      ? `${outcome.error ?? "platform error"}; attempt ${attempt + 1} of ${run.maxAttempts} in ${delayMs / 1000} s`
-      : `attempt ${attempt} handed back: ${outcome.error ?? "worker stopping"}`;
-    const requeued = await transitionRun(ctx.db, {
-      runId: run.id,
-      from: ["running"],
+    const requeued = await transitionRun(ctx, {
+      ...common,
+      event: by === "beat" ? "lose" : retry ? "requeue" : "hand-back",
       to: "queued",
-      attempt,
-      message: why,
-      now,
-      set: { queuedAt: now, logBytes },
+      values: { logBytes },
+      details: {
+        reason: outcome.error ?? (retry ? "platform error" : "worker stopping"),
+        next: attempt + 1,
+        max: run.maxAttempts,
+        delay: delayMs / 1000,
+      },
     });
-    if (requeued) {
+    if (requeued.applied) {
       await enqueueRun(ctx.queue, {
         runId: run.publicId,
         attempt: attempt + 1,
@@ -81,36 +87,25 @@ export async function finishRun(
       return "queued";
     }
   }
-  const cancelling = outcome.status !== "succeeded";
-  const to: RunStatus = outcome.status === "queued" ? "cancelled" : outcome.status;
-  const message =
+  const reason =
     outcome.error ??
     (outcome.exitCode !== null
       ? `exited with code ${outcome.exitCode}`
       : `ended by ${outcome.signal ?? "a signal"}`);
-  const set = { finishedAt: now, exitCode: outcome.exitCode, error: outcome.error, logBytes };
-  if (
-    await transitionRun(ctx.db, {
-      runId: run.id,
-      from: ["running"],
+  // A hand-back that could not requeue met a cancel. If the run was being cancelled
+  // meanwhile, the cancel wins unless the attempt succeeded: `cancelled` is tried next.
+  const ended = outcome.status === "queued" ? "cancelled" : outcome.status;
+  const targets: (typeof ended)[] =
+    ended === "succeeded" || ended === "cancelled" ? [ended] : [ended, "cancelled"];
+  for (const to of targets) {
+    const moved = await transitionRun(ctx, {
+      ...common,
+      event: by === "beat" ? "lose" : "exit",
       to,
-      attempt,
-      message,
-      now,
-      set,
-    })
-  )
-    return to;
-  // The run was being cancelled meanwhile: the cancel wins unless the attempt succeeded.
-  const final: RunStatus = cancelling ? "cancelled" : "succeeded";
-  const moved = await transitionRun(ctx.db, {
-    runId: run.id,
-    from: ["cancelling"],
-    to: final,
-    attempt,
-    message,
-    now,
-    set,
-  });
-  return moved ? final : null;
+      values: { exitCode: outcome.exitCode, error: outcome.error, logBytes },
+      details: { reason },
+    });
+    if (moved.applied) return to;
+  }
+  return null;
 }

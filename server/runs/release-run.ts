@@ -1,9 +1,7 @@
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
-import { AppError } from "../errors";
 import { enqueueRun } from "../queue/run-queue";
-import { findRunFor } from "./find-run-for";
-import { transitionRun } from "./transition-run";
+import { transitionRunForUser } from "../lifecycle/transition-run-for-user";
 
 /**
  * Releases a held run (POST /api/v1/runs/{id}/release): held → queued, and its first
@@ -13,19 +11,7 @@ export async function releaseRun(
   ctx: AppContext,
   options: { principal: Principal; runId: string },
 ): Promise<{ status: "queued" }> {
-  const { run } = await findRunFor(ctx, { ...options, access: "manage" });
-  const now = new Date();
-  const released = await transitionRun(ctx.db, {
-    runId: run.id,
-    from: ["held"],
-    to: "queued",
-    set: { queuedAt: now },
-    message: `released by ${options.principal.username}`,
-    actorUserId: options.principal.userId,
-    now,
-  });
-  if (!released)
-    throw new AppError("CONFLICT", `Only a held run can be released; this one is ${run.status}`);
+  const { run } = await transitionRunForUser(ctx, { ...options, event: "release" });
   await enqueueRun(ctx.queue, {
     runId: run.publicId,
     attempt: run.attempt + 1,

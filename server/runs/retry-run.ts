@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import { pipelines, type RunRow } from "@/db/schema";
-import { isTerminal } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
+import { isFinished } from "../lifecycle/run-transitions";
+import { refusal } from "../lifecycle/transition-run-for-user";
 import { validateWith } from "@/lib/schema/validate-config";
 import { getConfigValidator } from "../pipelines/get-config-validator";
 import { createRun } from "./create-run";
@@ -22,9 +23,7 @@ export async function retryRun(
   const { principal } = options;
   requireSubmitter(principal);
   const { run } = await findRunFor(ctx, { ...options, access: "manage" });
-  if (!isTerminal(run.status)) {
-    throw new AppError("CONFLICT", `Only a finished run can be retried; this one is ${run.status}`);
-  }
+  if (!isFinished(run.status)) throw refusal("retry", run.status);
   const [pipeline] = await ctx.db
     .select()
     .from(pipelines)

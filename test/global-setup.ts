@@ -1,13 +1,20 @@
 import type { TestProject } from "vitest/node";
+import { dropClones } from "./file-database";
 import { createTestResources } from "./resources";
 
-/** Integration tests: one database and key prefix for the run (each file adds its own sub-prefix). */
+/**
+ * Integration tests: one migrated database and key prefix for the run; each file works
+ * in its own copy of the database and below its own sub-prefix (setup-env.ts).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const resources = await createTestResources();
   project.provide("databaseUrl", resources.databaseUrl);
   project.provide("redisUrl", resources.redisUrl);
   project.provide("redisPrefix", resources.redisPrefix);
-  return () => resources.remove();
+  return async () => {
+    await dropClones(resources.databaseUrl);
+    await resources.remove();
+  };
 }
 
 declare module "vitest" {

@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { dropClones } from "./file-database";
+import { dropCopies, tableDefinitions } from "./file-database";
 import { createTestResources } from "./resources";
 
 /**
@@ -11,8 +11,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("databaseUrl", resources.databaseUrl);
   project.provide("redisUrl", resources.redisUrl);
   project.provide("redisPrefix", resources.redisPrefix);
+  project.provide("databaseTables", await tableDefinitions(resources.databaseUrl));
   return async () => {
-    await dropClones(resources.databaseUrl);
+    await dropCopies(resources.databaseUrl);
     await resources.remove();
   };
 }
@@ -22,5 +23,7 @@ declare module "vitest" {
     databaseUrl: string;
     redisUrl: string;
     redisPrefix: string;
+    /** The CREATE TABLE statements of the migrated database (test/file-database.ts). */
+    databaseTables: string[];
   }
 }

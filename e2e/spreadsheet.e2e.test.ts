@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -7,6 +6,7 @@ import { readXlsx } from "@/server/spreadsheets/read-workbook";
 import { launchBrowser, openSession, screenshot, signIn, type Session } from "./support/browser";
 import { cli, curl } from "./support/cli";
 import { fastqFacts } from "./support/fastq-facts";
+import { testTempDir } from "@/test/temp-dir";
 
 const baseUrl = inject("baseUrl");
 const runsDir = inject("runsDir");
@@ -54,7 +54,7 @@ function expectRealOutputs(runId: string) {
 
 describe("spreadsheets with curl", () => {
   it("downloads the template, submits the workbook LibreOffice filled in, and the run succeeds", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "runport-sheet-"));
+    const dir = testTempDir("sheet");
     const template = path.join(dir, "template.xlsx");
     const download = await curl([
       "--user",

@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { cli, curl } from "./support/cli";
 import { fastqFacts } from "./support/fastq-facts";
+import { testTempDir } from "@/test/temp-dir";
 
 const exec = promisify(execFile);
 const baseUrl = inject("baseUrl");
@@ -150,7 +150,7 @@ describe("bad input over real HTTP gets its precise error", () => {
     expect(malformed.status).toBe(400);
     expect(JSON.parse(malformed.body)).toMatchObject({ errors: [{ line: 1, column: 22 }] });
     expect((await post(["-d", "x=1"])).status).toBe(415);
-    const bigFile = path.join(mkdtempSync(path.join(tmpdir(), "runport-big-")), "big.json");
+    const bigFile = path.join(testTempDir("big"), "big.json");
     writeFileSync(bigFile, Buffer.alloc(10 * 1024 * 1024 + 1, 0x20));
     const huge = await post([
       "-H",

@@ -1,13 +1,21 @@
 import type { TestProject } from "vitest/node";
+import { dropCopies, tableDefinitions } from "./file-database";
 import { createTestResources } from "./resources";
 
-/** Integration tests: one database and key prefix for the run (each file adds its own sub-prefix). */
+/**
+ * Integration tests: one migrated database and key prefix for the run; each file works
+ * in its own copy of the database and below its own sub-prefix (setup-env.ts).
+ */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const resources = await createTestResources();
   project.provide("databaseUrl", resources.databaseUrl);
   project.provide("redisUrl", resources.redisUrl);
   project.provide("redisPrefix", resources.redisPrefix);
-  return () => resources.remove();
+  project.provide("databaseTables", await tableDefinitions(resources.databaseUrl));
+  return async () => {
+    await dropCopies(resources.databaseUrl);
+    await resources.remove();
+  };
 }
 
 declare module "vitest" {
@@ -15,5 +23,7 @@ declare module "vitest" {
     databaseUrl: string;
     redisUrl: string;
     redisPrefix: string;
+    /** The CREATE TABLE statements of the migrated database (test/file-database.ts). */
+    databaseTables: string[];
   }
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as intakeRoute } from "@/app/api/v1/operations/intake/route";
 import { GET as operationsRoute } from "@/app/api/v1/operations/route";
 import type { OperationsView } from "@/lib/api-types";
@@ -56,15 +56,21 @@ describe("the operations view", () => {
       await waitForStatus(ctx, done, ["succeeded"]);
       const slow = await submit(ctx, admin.principal, "hello", { name: "slow", sleepSeconds: 30 });
       await waitForStatus(ctx, slow, ["running"]);
-      await new Promise((resolve) => setTimeout(resolve, 5200)); // the next heartbeat names it
-      const response = await callRoute(operationsRoute, {
-        path: "/api/v1/operations",
-        headers: as(admin),
-      });
-      expect(response.status).toBe(200);
-      const view = (await response.json()) as OperationsView;
-      const me = view.workers.find((w) => w.id === worker.workerId);
-      expect(me).toMatchObject({ pid: process.pid, running: [slow] });
+      // The worker's next heartbeat (every 5 s) names the run: ask until it does.
+      const view = await vi.waitFor(
+        async () => {
+          const response = await callRoute(operationsRoute, {
+            path: "/api/v1/operations",
+            headers: as(admin),
+          });
+          expect(response.status).toBe(200);
+          const answer = (await response.json()) as OperationsView;
+          const me = answer.workers.find((w) => w.id === worker.workerId);
+          expect(me).toMatchObject({ pid: process.pid, running: [slow] });
+          return answer;
+        },
+        { timeout: 10_000, interval: 200 },
+      );
       expect(view.runs.running).toBeGreaterThanOrEqual(1);
       expect(view.perHour).toHaveLength(24);
       expect(view.perHour.at(-1)!.succeeded).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pipelines, runs, schedules, users, type ScheduleRow } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
@@ -21,6 +21,12 @@ beforeAll(async () => {
   beatB = createTestContext();
   await registerPipelines(beatA);
   alice = await createTestUser(beatA);
+});
+
+// Each test fires its own schedules only: those of earlier tests (most fire every minute,
+// so they are due at any `now`) are switched off.
+afterEach(async () => {
+  await beatA.db.update(schedules).set({ enabled: false });
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
 import type { ValidationResponse } from "@/components/editor/validation-protocol";
 import type { Draft } from "./draft";
 import { defaultSelection, resolveSelection, type Selection } from "./pipeline-selection";
-import type { ServerProblem } from "./problems-list";
+import type { FieldProblem } from "@/components/ui/api-client";
 
 /**
  * The New run page as a state machine (pure: no I/O, no timers). The editor's text lives
@@ -56,7 +56,7 @@ export interface NewRunState {
   runName: string;
   notice: string | null;
   submit: SubmitState;
-  serverError: { detail: string; errors: ServerProblem[] } | null;
+  serverError: { detail: string; errors: FieldProblem[] } | null;
   /** Source of generations and pending-text ids. */
   serial: number;
 }
@@ -79,7 +79,7 @@ export type NewRunAction =
   | { type: "submit-asked" }
   | { type: "submit-dropped" }
   | { type: "submitted" }
-  | { type: "submit-failed"; detail: string; errors: ServerProblem[] };
+  | { type: "submit-failed"; detail: string; errors: FieldProblem[] };
 
 export type NewRunPhase =
   "loading-schema" | "schema-failed" | "editing" | "checking" | "valid" | "invalid" | "submitting";
@@ -152,7 +152,7 @@ export function phaseOf(state: NewRunState): NewRunPhase {
 }
 
 /** The problems the editor marks and the list shows (the server's, after a refusal). */
-export function problemsOf(state: NewRunState): { editor: TextProblem[]; list: ServerProblem[] } {
+export function problemsOf(state: NewRunState): { editor: TextProblem[]; list: FieldProblem[] } {
   const editor = verdictOf(state)?.problems ?? [];
   return { editor, list: state.serverError?.errors.length ? state.serverError.errors : editor };
 }

@@ -5,7 +5,7 @@ import type { JsonEditorHandle } from "@/components/editor/json-editor";
 import { useConfigValidation } from "@/components/editor/use-config-validation";
 import type { TextEdit } from "@/components/editor/validation-protocol";
 import type { ConvertedUpload } from "@/components/spreadsheets/spreadsheet-upload";
-import { ApiProblem, callApi, callApiText } from "@/components/ui/api-client";
+import { ApiProblem, callApi, callApiText, type FieldProblem } from "@/components/ui/api-client";
 import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
 import { clearDraft, loadDraft, saveDraft } from "./draft";
 import {
@@ -20,7 +20,6 @@ import {
   type InitialRun,
 } from "./new-run-state";
 import type { Selection } from "./pipeline-selection";
-import type { ServerProblem } from "./problems-list";
 import { buildRunRequest, toEditorProblems } from "./run-request";
 
 /** The pause in typing after which the text is checked and the draft kept. */
@@ -45,7 +44,7 @@ async function loadSchema(
 }
 
 /** The server's refusal in the editor's terms (positions without the envelope). */
-function refusal(error: unknown, prefix: number): { detail: string; errors: ServerProblem[] } {
+function refusal(error: unknown, prefix: number): { detail: string; errors: FieldProblem[] } {
   if (!(error instanceof ApiProblem) || error.status === 0)
     return { detail: "The server could not be reached. Your text is kept; try again.", errors: [] };
   return { detail: error.message, errors: toEditorProblems(error.errors, prefix) };

@@ -41,6 +41,8 @@ export interface NewRunState {
   /** Counts the editor's changes: a check answers one version of the text. */
   textVersion: number;
   editorReady: boolean;
+  /** The text was last changed by typing: its check waits for a pause (not a loaded text's). */
+  typing: boolean;
   /** Text waiting to go into the editor (a draft, an upload, an example). */
   pending: { id: number; text: string } | null;
   /** The example last put in the editor: a new pipeline's example replaces it if untouched. */
@@ -99,6 +101,7 @@ export function initialState({
     schema: null,
     textVersion: 0,
     editorReady: false,
+    typing: false,
     pending: initial?.text ? { id: 0, text: initial.text } : null,
     lastExample: null,
     sent: null,
@@ -264,6 +267,7 @@ export function newRunReducer(state: NewRunState, action: NewRunAction): NewRunS
       if (schema?.phase !== "loading" || schema.generation !== action.generation) return state;
       const next = {
         ...state,
+        typing: false, // a new schema checks the text at once
         schema: { ...schema, phase: "loaded" as const, detail: action.detail },
       };
       // A new pipeline's example replaces an empty editor or the previous, untouched example.
@@ -277,13 +281,18 @@ export function newRunReducer(state: NewRunState, action: NewRunAction): NewRunS
       return { ...state, schema: { ...schema, phase: "failed", error: action.error } };
     }
     case "editor-ready": {
-      const next = { ...state, editorReady: true, textVersion: state.textVersion + 1 };
+      const next = {
+        ...state,
+        editorReady: true,
+        typing: false,
+        textVersion: state.textVersion + 1,
+      };
       return state.pending ? next : withExample(next);
     }
     case "text-loaded":
-      return state.pending?.id === action.id ? { ...state, pending: null } : state;
+      return state.pending?.id === action.id ? { ...state, pending: null, typing: false } : state;
     case "edited":
-      return { ...state, textVersion: state.textVersion + 1, serverError: null };
+      return { ...state, textVersion: state.textVersion + 1, typing: true, serverError: null };
     case "check-sent":
       return { ...state, sent: { version: action.version, schemaKey: action.schemaKey } };
     case "checked": {
@@ -308,7 +317,7 @@ export function newRunReducer(state: NewRunState, action: NewRunAction): NewRunS
       const phase = phaseOf(state);
       if (phase === "valid") return send(state);
       const awaited = phase === "editing" || phase === "checking" || phase === "loading-schema";
-      return awaited ? { ...state, submit: { phase: "queued" } } : state;
+      return awaited ? { ...state, typing: false, submit: { phase: "queued" } } : state;
     }
     case "submit-dropped":
       return { ...state, submit: { phase: "idle" } };

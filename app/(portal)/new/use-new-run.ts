@@ -101,20 +101,18 @@ export function useNewRun({
     dispatch({ type: "text-loaded", id: pending.id });
   }, [pending, editorReady]);
 
-  // After a pause in typing, the text as it is now is checked against the loaded schema.
+  // The text as it is now is checked against the loaded schema, after a pause in typing.
   const needsCheck = phase === "editing" && editorReady;
-  const queued = state.submit.phase === "queued";
   useEffect(() => {
     if (!needsCheck || !detail || !schemaKey) return;
-    const timer = setTimeout(
-      () => {
-        validate({ version: textVersion, schemaKey, schema: detail.schema });
-        dispatch({ type: "check-sent", version: textVersion, schemaKey });
-      },
-      queued ? 0 : PAUSE_MS,
-    );
+    const check = () => {
+      validate({ version: textVersion, schemaKey, schema: detail.schema });
+      dispatch({ type: "check-sent", version: textVersion, schemaKey });
+    };
+    if (!state.typing) return check();
+    const timer = setTimeout(check, PAUSE_MS);
     return () => clearTimeout(timer);
-  }, [needsCheck, queued, textVersion, schemaKey, detail, validate]);
+  }, [needsCheck, state.typing, textVersion, schemaKey, detail, validate]);
 
   // ...and kept as the draft (not while it is being submitted: a sent run has none).
   useEffect(() => {

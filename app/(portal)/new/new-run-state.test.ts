@@ -112,6 +112,19 @@ describe("the New run page's states", () => {
     expect(run(invalid, { type: "submit-asked" }).submit).toEqual({ phase: "idle" });
   });
 
+  it("checks typing after a pause, and a loaded text or a new schema at once", () => {
+    const ready = run(loaded(initialState({ pipelines, initial: ask("hello") })), {
+      type: "editor-ready",
+    });
+    expect(ready.typing).toBe(false);
+    const typed = run(ready, { type: "edited" });
+    expect(typed.typing).toBe(true);
+    const pasted = run(typed, { type: "text-loaded", id: ready.pending!.id });
+    expect(pasted.typing).toBe(false); // the example's own edit
+    const switched = run(typed, { type: "pipeline-chosen", reference: "fastq-qc" });
+    expect(loaded(switched, '{"name": "mine"}').typing).toBe(false);
+  });
+
   it("keeps the last verdict on screen while the next edit is checked, but not as valid", () => {
     const edited = run(checkedHello(true), { type: "edited" });
     expect(phaseOf(edited)).toBe("editing");

@@ -54,7 +54,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.tsx", "components/**/*.ts"],
+    files: ["**/*.tsx", "components/**/*.ts", "**/use-*.ts"],
     plugins: { "react-hooks": reactHooks },
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
   },

@@ -1,130 +1,116 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useEffectEvent, useRef } from "react";
 import type { TextEdit, ValidationMessage, ValidationResponse } from "./validation-protocol";
 
-type Request = { schemaKey: string; schema: Record<string, unknown> };
+/**
+ * A check of the text at `version` (the caller's count of its edits). The caller asks
+ * after sending the edits that made that version, never before: an answer may then
+ * describe newer text than its version says, never older.
+ */
+export interface ValidationRequest {
+  version: number;
+  schemaKey: string;
+  schema: Record<string, unknown>;
+}
+
+interface Source {
+  getValue(): string | undefined;
+  getLength(): number | undefined;
+  /** Every answer, with the version and schema it is for: the caller drops stale ones. */
+  onResult(response: ValidationResponse): void;
+}
 
 /** A check without an answer after this long is given up (and asked again). */
 const STUCK_MS = 4000;
 
 /**
- * Validates the editor's text in a web worker (the server's own checks). The worker
- * keeps a copy of the text fed with edits; validations are coalesced (while one runs,
- * only the newest request waits); each answer says which edit and schema it is for.
+ * The worker's side: its copy of the text fed with edits, and the checks coalesced
+ * (while one runs, only the newest request waits).
  */
-export function useConfigValidation(editor: {
-  getValue(): string | undefined;
-  getLength(): number | undefined;
-}) {
-  const worker = useRef<Worker | null>(null);
-  const lastId = useRef(0);
-  const busy = useRef(false);
-  const busySince = useRef(0);
-  const waiting = useRef<Request | null>(null);
-  const lastRequest = useRef<Request | null>(null);
-  /** Counts edits: a result is fresh when it answers the current version. */
-  const version = useRef(0);
-  const source = useRef(editor);
-  source.current = editor;
-  const [result, setResult] = useState<ValidationResponse | null>(null);
-
-  const send = useCallback(
-    (message: ValidationMessage) => worker.current?.postMessage(message),
-    [],
-  );
+function openChannel(worker: Worker, source: Source) {
+  let lastId = 0;
+  let runningSince: number | null = null;
+  let waiting: ValidationRequest | null = null;
+  let lastRequest: ValidationRequest | null = null;
+  const send = (message: ValidationMessage) => worker.postMessage(message);
 
   // The length is read when the request leaves: edits sent meanwhile are already counted.
-  const post = useCallback((request: Request) => {
-    const length = source.current.getLength();
+  function post(request: ValidationRequest) {
+    const length = source.getLength();
     if (length === undefined) return;
-    busy.current = true;
-    busySince.current = Date.now();
-    const message: ValidationMessage = {
-      type: "validate",
-      id: ++lastId.current,
-      version: version.current,
-      length,
-      ...request,
-    };
-    worker.current?.postMessage(message);
-  }, []);
+    runningSince = Date.now();
+    send({ type: "validate", id: ++lastId, length, ...request });
+  }
 
-  useEffect(() => {
-    const instance = new Worker(new URL("./validate.worker.ts", import.meta.url), {
-      type: "module",
-    });
-    instance.onmessage = (event: MessageEvent<ValidationResponse>) => {
-      busy.current = false;
-      const response = event.data;
-      if (response.outOfSync) {
-        // Should not happen; if it does, start over from the editor's text.
-        const text = source.current.getValue();
-        if (text !== undefined)
-          instance.postMessage({ type: "reset", text } satisfies ValidationMessage);
-        waiting.current ??= lastRequest.current;
-      }
-      if (waiting.current) {
-        const next = waiting.current;
-        waiting.current = null;
-        post(next);
-      }
-      if (response.id !== lastId.current || response.outOfSync) return;
-      performance.mark("runport:validated", { detail: { workerMs: response.ms } });
-      setResult(response);
-    };
-    worker.current = instance;
-    return () => instance.terminate();
-  }, [post]);
+  worker.onmessage = (event: MessageEvent<ValidationResponse>) => {
+    runningSince = null;
+    const response = event.data;
+    if (response.outOfSync) {
+      // Should not happen; if it does, start over from the editor's text.
+      const text = source.getValue();
+      if (text !== undefined) send({ type: "reset", text });
+      waiting ??= lastRequest;
+    }
+    if (waiting) {
+      const next = waiting;
+      waiting = null;
+      post(next);
+    }
+    if (response.outOfSync) return;
+    performance.mark("runport:validated", { detail: { workerMs: response.ms } });
+    source.onResult(response);
+  };
 
-  /** The whole text (when the editor starts). */
-  const reset = useCallback(
-    (text: string) => {
-      version.current++;
-      send({ type: "reset", text });
-    },
-    [send],
-  );
-
-  /** Edits as the editor reports them (cheap, whatever the document's size). */
-  const edit = useCallback(
-    (edits: TextEdit[]) => {
-      version.current++;
-      send({ type: "edit", edits });
-    },
-    [send],
-  );
-
-  /** Checks the worker's text against a schema (the newest request wins). */
-  const validate = useCallback(
-    (schemaKey: string, schema: Record<string, unknown>) => {
-      const request = { schemaKey, schema };
-      lastRequest.current = request;
-      if (busy.current && Date.now() - busySince.current < STUCK_MS) {
-        waiting.current = request;
+  return {
+    reset: (text: string) => send({ type: "reset", text }),
+    edit: (edits: TextEdit[]) => send({ type: "edit", edits }),
+    validate(request: ValidationRequest) {
+      lastRequest = request;
+      if (runningSince !== null && Date.now() - runningSince < STUCK_MS) {
+        waiting = request;
         return;
       }
-      if (busy.current) {
+      if (runningSince !== null) {
         // No answer for long: do not wait on it forever. Start the worker's copy afresh;
-        // a late answer to the old request is ignored (its id is not the last one).
-        const text = source.current.getValue();
+        // a late answer to the old request is for an older version (the caller drops it).
+        const text = source.getValue();
         if (text !== undefined) send({ type: "reset", text });
-        waiting.current = null;
+        waiting = null;
       }
       post(request);
     },
-    [post, send],
-  );
+  };
+}
 
-  /** True when `response` answers the text as it is now, for this schema. */
-  const isFresh = useCallback(
-    (
-      response: ValidationResponse | null,
-      schemaKey: string | null,
-    ): response is ValidationResponse =>
-      response !== null && response.version === version.current && response.schemaKey === schemaKey,
-    [],
-  );
+/** Validates the editor's text in a web worker, with the server's own checks. */
+export function useConfigValidation(source: Source) {
+  const channel = useRef<ReturnType<typeof openChannel> | null>(null);
+  const getValue = useEffectEvent(() => source.getValue());
+  const getLength = useEffectEvent(() => source.getLength());
+  const onResult = useEffectEvent((response: ValidationResponse) => source.onResult(response));
 
-  return { result, reset, edit, validate, isFresh };
+  useEffect(() => {
+    const worker = new Worker(new URL("./validate.worker.ts", import.meta.url), {
+      type: "module",
+    });
+    channel.current = openChannel(worker, {
+      getValue: () => getValue(),
+      getLength: () => getLength(),
+      onResult: (response) => onResult(response),
+    });
+    return () => {
+      channel.current = null;
+      worker.terminate();
+    };
+  }, []);
+
+  return {
+    /** The whole text (when the editor starts). */
+    reset: useCallback((text: string) => channel.current?.reset(text), []),
+    /** Edits as the editor reports them (cheap, whatever the document's size). */
+    edit: useCallback((edits: TextEdit[]) => channel.current?.edit(edits), []),
+    /** Checks the worker's text against a schema (the newest request wins). */
+    validate: useCallback((request: ValidationRequest) => channel.current?.validate(request), []),
+  };
 }

@@ -5,7 +5,8 @@ import { requirePagePrincipal } from "@/server/http/page-auth";
 import { getAppContext } from "@/server/http/app-context";
 import { listPipelines } from "@/server/pipelines/list-pipelines";
 import { getRun } from "@/server/runs/get-run";
-import { NewRunClient, type InitialRun } from "./new-run-client";
+import type { InitialRun } from "./new-run-state";
+import { NewRunClient } from "./new-run-client";
 
 export const metadata: Metadata = { title: "New run" };
 

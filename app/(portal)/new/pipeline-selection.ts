@@ -1,7 +1,4 @@
-"use client";
-
-import { useEffect, useState } from "react";
-import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
+import type { PipelineSummary } from "@/lib/api-types";
 import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
 
 export interface Selection {
@@ -33,39 +30,4 @@ export function defaultSelection(pipelines: readonly PipelineSummary[]): Selecti
   const first = pipelines[0];
   const version = first ? (first.latest ?? first.versions[0]?.version) : undefined;
   return first && version ? { name: first.name, version } : null;
-}
-
-/** The selected version's schema and example, fetched from the API (with its error). */
-export function usePipelineDetail(selection: Selection | null) {
-  const [detail, setDetail] = useState<PipelineDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!selection) return;
-    let cancelled = false;
-    setError(null);
-    const url = `/api/v1/pipelines/${encodeURIComponent(selection.name)}?version=${encodeURIComponent(selection.version)}`;
-    void fetch(url)
-      .then(async (response) => {
-        if (cancelled) return;
-        if (response.ok) {
-          const loaded = (await response.json()) as PipelineDetail;
-          // Checked again: the selection may have changed while the body arrived, and a
-          // late answer for the old one must not replace the new one's schema.
-          if (!cancelled) setDetail(loaded);
-        } else
-          setError(
-            `The schema of ${selection.name}@${selection.version} could not be loaded (${response.status}).`,
-          );
-      })
-      .catch(
-        () =>
-          !cancelled && setError("The server could not be reached to load the pipeline's schema."),
-      );
-    return () => {
-      cancelled = true;
-    };
-  }, [selection]);
-  const matching =
-    detail && selection && detail.name === selection.name && detail.version === selection.version;
-  return { detail: matching ? detail : null, error };
 }

@@ -1,20 +1,14 @@
 "use client";
 
+import type { FieldProblem } from "@/components/ui/api-client";
 import styles from "./new-run.module.css";
-
-export interface ServerProblem {
-  path: string;
-  message: string;
-  line?: number;
-  column?: number;
-}
 
 /** The problems under the editor; a located one jumps to its place when chosen. */
 export function ProblemsList({
   problems,
   onSelect,
 }: {
-  problems: ServerProblem[];
+  problems: FieldProblem[];
   onSelect: (line: number, column: number) => void;
 }) {
   if (problems.length === 0) return null;

@@ -1,5 +1,5 @@
 import { parseJson } from "@/lib/json/parse-json";
-import type { ServerProblem } from "./problems-list";
+import type { FieldProblem } from "@/components/ui/api-client";
 
 /**
  * The body of POST /api/v1/runs with the config as its own text, byte for byte. The
@@ -27,10 +27,7 @@ export function buildRunRequest(
  * The server's problems, in the editor's terms: paths without "/config", and positions
  * moved back by the envelope's prefix (which shares the config's first line).
  */
-export function toEditorProblems(
-  errors: { path: string; message: string; line?: number; column?: number }[],
-  prefix: number,
-): ServerProblem[] {
+export function toEditorProblems(errors: FieldProblem[], prefix: number): FieldProblem[] {
   return errors.map((e) => {
     const path = e.path.replace(/^\/config/, "");
     if (e.line === undefined || e.column === undefined) return { path, message: e.message };

@@ -1,0 +1,333 @@
+import type { TextProblem } from "@/lib/schema/check-config-text";
+import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
+import type { ValidationResponse } from "@/components/editor/validation-protocol";
+import type { Draft } from "./draft";
+import { defaultSelection, resolveSelection, type Selection } from "./pipeline-selection";
+import type { FieldProblem } from "@/components/ui/api-client";
+
+/**
+ * The New run page as a state machine (pure: no I/O, no timers). The editor's text lives
+ * in the editor; this counts its changes (`textVersion`). Every asynchronous answer says
+ * what it answers (a schema request's generation; a check's text version and schema key)
+ * and an answer that no longer matches the page is ignored here, so no late answer can
+ * replace a newer one whatever order they arrive in.
+ */
+
+export interface InitialRun {
+  pipeline: string;
+  text: string | null;
+  name: string | null;
+  /** The run this one re-runs. */
+  from: string | null;
+}
+
+/** The selected version's schema; each request of it has its own generation. */
+export type SchemaState =
+  | { phase: "loading"; generation: number; selection: Selection }
+  | { phase: "loaded"; generation: number; selection: Selection; detail: PipelineDetail }
+  | { phase: "failed"; generation: number; selection: Selection; error: string };
+
+export type SubmitState =
+  | { phase: "idle" }
+  /** Asked before the text was found valid: goes once its check ends. */
+  | { phase: "queued" }
+  | { phase: "sending"; pipeline: string; name: string }
+  | { phase: "sent" };
+
+export interface NewRunState {
+  pipelines: readonly PipelineSummary[];
+  selection: Selection | null;
+  schema: SchemaState | null;
+  /** Counts the editor's changes: a check answers one version of the text. */
+  textVersion: number;
+  editorReady: boolean;
+  /** The text was last changed by typing: its check waits for a pause (not a loaded text's). */
+  typing: boolean;
+  /** Text waiting to go into the editor (a draft, an upload, an example). */
+  pending: { id: number; text: string } | null;
+  /** The example last put in the editor: a new pipeline's example replaces it if untouched. */
+  lastExample: string | null;
+  /** The last check asked for. */
+  sent: { version: number; schemaKey: string } | null;
+  /** The newest answer for the selected schema (shown while the next check runs). */
+  verdict: ValidationResponse | null;
+  /** The pipeline the document named at its last check (a change of it selects it). */
+  named: string | null;
+  /** Whether a saved draft may still come back, and for which pipeline only. */
+  draftFor: { name: string | null } | null;
+  runName: string;
+  notice: string | null;
+  submit: SubmitState;
+  serverError: { detail: string; errors: FieldProblem[] } | null;
+  /** Source of generations and pending-text ids. */
+  serial: number;
+}
+
+export type NewRunAction =
+  | { type: "draft-found"; draft: Draft | null }
+  | { type: "pipeline-chosen"; reference: string }
+  | { type: "version-chosen"; version: string }
+  | { type: "renamed"; name: string }
+  /** `editorText`: the editor's text when the answer came (undefined before it is ready). */
+  | { type: "schema-loaded"; generation: number; detail: PipelineDetail; editorText?: string }
+  | { type: "schema-failed"; generation: number; error: string }
+  | { type: "editor-ready" }
+  | { type: "text-loaded"; id: number }
+  | { type: "edited" }
+  | { type: "check-sent"; version: number; schemaKey: string }
+  | { type: "checked"; response: ValidationResponse }
+  | { type: "example-asked" }
+  | { type: "uploaded"; pipeline: string; text: string }
+  | { type: "submit-asked" }
+  | { type: "submit-dropped" }
+  | { type: "submitted" }
+  | { type: "submit-failed"; detail: string; errors: FieldProblem[] };
+
+export type NewRunPhase =
+  "loading-schema" | "schema-failed" | "editing" | "checking" | "valid" | "invalid" | "submitting";
+
+export function initialState({
+  pipelines,
+  initial,
+}: {
+  pipelines: readonly PipelineSummary[];
+  initial: InitialRun | null;
+}): NewRunState {
+  const asked = initial ? resolveSelection(pipelines, initial.pipeline) : null;
+  const fallback = defaultSelection(pipelines);
+  const state: NewRunState = {
+    pipelines,
+    selection: null,
+    schema: null,
+    textVersion: 0,
+    editorReady: false,
+    typing: false,
+    pending: initial?.text ? { id: 0, text: initial.text } : null,
+    lastExample: null,
+    sent: null,
+    verdict: null,
+    named: null,
+    draftFor: initial?.text
+      ? null
+      : { name: asked && "selection" in asked ? asked.selection.name : null },
+    runName: initial?.name ?? "",
+    notice: initial?.from
+      ? `Re-running ${initial.from}: edit and submit.`
+      : asked && "problem" in asked
+        ? `${asked.problem} Showing ${fallback?.name ?? "another pipeline"} instead.`
+        : null,
+    submit: { phase: "idle" },
+    serverError: null,
+    serial: 0,
+  };
+  const selection = asked && "selection" in asked ? asked.selection : fallback;
+  return selection ? select(state, selection) : state;
+}
+
+export const refOf = (selection: Selection | null): string | null =>
+  selection ? `${selection.name}@${selection.version}` : null;
+
+/** The key checks are asked and answered with: only the loaded schema's own. */
+export function schemaKeyOf(state: NewRunState): string | null {
+  const { schema } = state;
+  return schema?.phase === "loaded" ? `${refOf(schema.selection)}#${schema.generation}` : null;
+}
+
+export function detailOf(state: NewRunState): PipelineDetail | null {
+  return state.schema?.phase === "loaded" ? state.schema.detail : null;
+}
+
+/** The newest answer for the selected schema, if any: its problems are the ones shown. */
+export function verdictOf(state: NewRunState): ValidationResponse | null {
+  const key = schemaKeyOf(state);
+  return key && state.verdict?.schemaKey === key ? state.verdict : null;
+}
+
+export function phaseOf(state: NewRunState): NewRunPhase {
+  if (state.submit.phase === "sending" || state.submit.phase === "sent") return "submitting";
+  if (state.schema?.phase === "failed") return "schema-failed";
+  const key = schemaKeyOf(state);
+  if (!key) return "loading-schema";
+  const verdict = verdictOf(state);
+  if (verdict?.version === state.textVersion) return verdict.valid ? "valid" : "invalid";
+  const { sent } = state;
+  return sent?.schemaKey === key && sent.version === state.textVersion ? "checking" : "editing";
+}
+
+/** The problems the editor marks and the list shows (the server's, after a refusal). */
+export function problemsOf(state: NewRunState): { editor: TextProblem[]; list: FieldProblem[] } {
+  const editor = verdictOf(state)?.problems ?? [];
+  return { editor, list: state.serverError?.errors.length ? state.serverError.errors : editor };
+}
+
+/** The line under the editor. */
+export function statusOf(state: NewRunState): string {
+  if (state.schema?.phase === "failed") return state.schema.error;
+  if (!schemaKeyOf(state)) return "Loading the pipeline's schema…";
+  // While a check runs, the last verdict for this schema stays (no flicker at every key).
+  const verdict = verdictOf(state);
+  if (!verdict) return "Checking…";
+  if (verdict.valid) return `✓ Valid for ${refOf(state.selection)}`;
+  const count = verdict.problems.length;
+  return `${count} problem${count === 1 ? "" : "s"} to fix before submitting`;
+}
+
+function sameSelection(a: Selection | null, b: Selection | null): boolean {
+  return a?.name === b?.name && a?.version === b?.version;
+}
+
+/** Selects a pipeline version; a new selection asks for its schema (a new generation). */
+function select(state: NewRunState, selection: Selection): NewRunState {
+  if (state.schema && sameSelection(selection, state.selection)) return state;
+  const generation = state.serial + 1;
+  return {
+    ...state,
+    selection,
+    schema: { phase: "loading", generation, selection },
+    serial: generation,
+  };
+}
+
+function withText(state: NewRunState, text: string): NewRunState {
+  const id = state.serial + 1;
+  return { ...state, pending: { id, text }, serial: id };
+}
+
+function withExample(state: NewRunState): NewRunState {
+  const detail = detailOf(state);
+  if (!detail) return state;
+  const text = `${JSON.stringify(detail.example ?? {}, null, 2)}\n`;
+  return { ...withText(state, text), lastExample: text };
+}
+
+/**
+ * A document that names its pipeline (the old portal's configs do) selects it, once per
+ * change of that name: a choice made in the menus afterwards stays.
+ */
+function followNamedPipeline(state: NewRunState, named: string | null): NewRunState {
+  if (named === state.named) return state;
+  const next = { ...state, named };
+  if (!named) return next;
+  const resolved = resolveSelection(state.pipelines, named);
+  if ("problem" in resolved)
+    return { ...next, notice: `The document names ${named}: ${resolved.problem}` };
+  const wanted = resolved.selection;
+  if (sameSelection(wanted, state.selection)) return next;
+  return {
+    ...select(next, wanted),
+    notice: `The document names ${named}: switched to ${wanted.name}@${wanted.version}.`,
+  };
+}
+
+function send(state: NewRunState): NewRunState {
+  const pipeline = refOf(state.selection);
+  if (!pipeline) return state;
+  const name = state.runName.trim() || verdictOf(state)?.project || "";
+  return { ...state, submit: { phase: "sending", pipeline, name }, serverError: null };
+}
+
+/** A submission asked for before the check ended goes now if the text is valid. */
+function settleQueued(state: NewRunState): NewRunState {
+  if (state.submit.phase !== "queued") return state;
+  const phase = phaseOf(state);
+  if (phase === "valid") return send(state);
+  return phase === "invalid" ? { ...state, submit: { phase: "idle" } } : state;
+}
+
+export function newRunReducer(state: NewRunState, action: NewRunAction): NewRunState {
+  switch (action.type) {
+    case "draft-found": {
+      // Once, on arrival; never over a re-run's text nor for another pipeline than asked.
+      const { draftFor } = state;
+      if (!draftFor) return state;
+      const next = { ...state, draftFor: null };
+      const restored = action.draft
+        ? resolveSelection(state.pipelines, action.draft.pipeline)
+        : null;
+      if (!action.draft || !restored || !("selection" in restored)) return next;
+      if (draftFor.name && restored.selection.name !== draftFor.name) return next;
+      return withText(
+        { ...select(next, restored.selection), runName: action.draft.name },
+        action.draft.text,
+      );
+    }
+    case "pipeline-chosen": {
+      const chosen = resolveSelection(state.pipelines, action.reference);
+      const next = { ...state, notice: null };
+      return "selection" in chosen ? select(next, chosen.selection) : next;
+    }
+    case "version-chosen":
+      return state.selection
+        ? select(state, { name: state.selection.name, version: action.version })
+        : state;
+    case "renamed":
+      return { ...state, runName: action.name };
+    case "schema-loaded": {
+      const { schema } = state;
+      if (schema?.phase !== "loading" || schema.generation !== action.generation) return state;
+      const next = {
+        ...state,
+        typing: false, // a new schema checks the text at once
+        schema: { ...schema, phase: "loaded" as const, detail: action.detail },
+      };
+      // A new pipeline's example replaces an empty editor or the previous, untouched example.
+      const text = action.editorText;
+      const untouched = text !== undefined && (text.trim() === "" || text === state.lastExample);
+      return untouched && !state.pending ? withExample(next) : next;
+    }
+    case "schema-failed": {
+      const { schema } = state;
+      if (schema?.phase !== "loading" || schema.generation !== action.generation) return state;
+      return { ...state, schema: { ...schema, phase: "failed", error: action.error } };
+    }
+    case "editor-ready": {
+      const next = {
+        ...state,
+        editorReady: true,
+        typing: false,
+        textVersion: state.textVersion + 1,
+      };
+      return state.pending ? next : withExample(next);
+    }
+    case "text-loaded":
+      return state.pending?.id === action.id ? { ...state, pending: null, typing: false } : state;
+    case "edited":
+      return { ...state, textVersion: state.textVersion + 1, typing: true, serverError: null };
+    case "check-sent":
+      return { ...state, sent: { version: action.version, schemaKey: action.schemaKey } };
+    case "checked": {
+      const { response } = action;
+      const shown = verdictOf(state);
+      // For another pipeline or version, or older than the answer shown: stale.
+      if (response.schemaKey !== schemaKeyOf(state)) return state;
+      if (shown && response.version < shown.version) return state;
+      return settleQueued(followNamedPipeline({ ...state, verdict: response }, response.pipeline));
+    }
+    case "example-asked":
+      return { ...withExample(state), notice: null };
+    case "uploaded": {
+      // The spreadsheet's JSON replaces the editor's text, for review; it selects its pipeline.
+      const chosen = resolveSelection(state.pipelines, action.pipeline);
+      const next = { ...state, notice: null };
+      return withText("selection" in chosen ? select(next, chosen.selection) : next, action.text);
+    }
+    case "submit-asked": {
+      // Now if the text as it is was found valid; else once the check to come ends.
+      if (state.submit.phase !== "idle") return state;
+      const phase = phaseOf(state);
+      if (phase === "valid") return send(state);
+      const awaited = phase === "editing" || phase === "checking" || phase === "loading-schema";
+      return awaited ? { ...state, typing: false, submit: { phase: "queued" } } : state;
+    }
+    case "submit-dropped":
+      return { ...state, submit: { phase: "idle" } };
+    case "submitted":
+      return { ...state, submit: { phase: "sent" } };
+    case "submit-failed":
+      return {
+        ...state,
+        submit: { phase: "idle" },
+        serverError: { detail: action.detail, errors: action.errors },
+      };
+  }
+}

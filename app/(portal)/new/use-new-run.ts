@@ -1,0 +1,197 @@
+"use client";
+
+import { useCallback, useEffect, useEffectEvent, useReducer, useRef } from "react";
+import type { JsonEditorHandle } from "@/components/editor/json-editor";
+import { useConfigValidation } from "@/components/editor/use-config-validation";
+import type { TextEdit } from "@/components/editor/validation-protocol";
+import type { ConvertedUpload } from "@/components/spreadsheets/spreadsheet-upload";
+import { ApiProblem, callApi, callApiText, type FieldProblem } from "@/components/ui/api-client";
+import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
+import { clearDraft, loadDraft, saveDraft } from "./draft";
+import {
+  detailOf,
+  initialState,
+  newRunReducer,
+  phaseOf,
+  problemsOf,
+  refOf,
+  schemaKeyOf,
+  statusOf,
+  type InitialRun,
+} from "./new-run-state";
+import type { Selection } from "./pipeline-selection";
+import { buildRunRequest, toEditorProblems } from "./run-request";
+
+/** The pause in typing after which the text is checked and the draft kept. */
+export const PAUSE_MS = 40;
+/** Drafts of bigger documents are not kept (reading megabytes at every pause costs too much). */
+const DRAFT_MAX_CHARS = 1_000_000;
+
+async function loadSchema(
+  selection: Selection,
+): Promise<{ detail: PipelineDetail } | { error: string }> {
+  const { name, version } = selection;
+  const url = `/api/v1/pipelines/${encodeURIComponent(name)}?version=${encodeURIComponent(version)}`;
+  try {
+    const detail = await callApi<PipelineDetail>("GET", url);
+    if (detail) return { detail };
+  } catch (error) {
+    if (!(error instanceof ApiProblem) || error.status === 0)
+      return { error: "The server could not be reached to load the pipeline's schema." };
+    return { error: `The schema of ${name}@${version} could not be loaded (${error.status}).` };
+  }
+  return { error: `The schema of ${name}@${version} could not be loaded (204).` };
+}
+
+/** The server's refusal in the editor's terms (positions without the envelope). */
+function refusal(error: unknown, prefix: number): { detail: string; errors: FieldProblem[] } {
+  if (!(error instanceof ApiProblem) || error.status === 0)
+    return { detail: "The server could not be reached. Your text is kept; try again.", errors: [] };
+  return { detail: error.message, errors: toEditorProblems(error.errors, prefix) };
+}
+
+/**
+ * The New run page's behaviour: the reducer of ./new-run-state.ts, and the effects that
+ * carry its requests out (schema, checks, draft, submission), each answer dispatched
+ * with what it answers.
+ */
+export function useNewRun({
+  pipelines,
+  initial,
+  navigate,
+}: {
+  pipelines: PipelineSummary[];
+  initial: InitialRun | null;
+  navigate: (path: string) => void;
+}) {
+  const [state, dispatch] = useReducer(newRunReducer, { pipelines, initial }, initialState);
+  const editor = useRef<JsonEditorHandle | null>(null);
+  const { reset, edit, validate } = useConfigValidation({
+    getValue: () => editor.current?.getValue(),
+    getLength: () => editor.current?.getLength(),
+    onResult: (response) => dispatch({ type: "checked", response }),
+  });
+  const phase = phaseOf(state);
+  const detail = detailOf(state);
+  const schemaKey = schemaKeyOf(state);
+  const ref = refOf(state.selection);
+  const { pending, editorReady, textVersion, runName } = state;
+  const busy = phase === "submitting";
+
+  // A draft comes back after a reload (read after hydration: the server has no storage).
+  useEffect(() => dispatch({ type: "draft-found", draft: loadDraft() }), []);
+
+  const loading = state.schema?.phase === "loading" ? state.schema : null;
+  useEffect(() => {
+    if (!loading) return;
+    const { generation, selection } = loading;
+    void loadSchema(selection).then((answer) =>
+      dispatch(
+        "detail" in answer
+          ? { type: "schema-loaded", generation, ...answer, editorText: editor.current?.getValue() }
+          : { type: "schema-failed", generation, error: answer.error },
+      ),
+    );
+  }, [loading]);
+
+  // Text waiting for the editor (draft, upload, example) goes in once the editor is there.
+  useEffect(() => {
+    if (!pending || !editorReady) return;
+    editor.current?.setValue(pending.text);
+    dispatch({ type: "text-loaded", id: pending.id });
+  }, [pending, editorReady]);
+
+  // The text as it is now is checked against the loaded schema, after a pause in typing.
+  const needsCheck = phase === "editing" && editorReady;
+  useEffect(() => {
+    if (!needsCheck || !detail || !schemaKey) return;
+    const check = () => {
+      validate({ version: textVersion, schemaKey, schema: detail.schema });
+      dispatch({ type: "check-sent", version: textVersion, schemaKey });
+    };
+    if (!state.typing) return check();
+    const timer = setTimeout(check, PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [needsCheck, state.typing, textVersion, schemaKey, detail, validate]);
+
+  // ...and kept as the draft (not while it is being submitted: a sent run has none).
+  useEffect(() => {
+    if (!editorReady || !ref || !schemaKey || busy) return;
+    const timer = setTimeout(() => {
+      const length = editor.current?.getLength();
+      if (length === undefined) return;
+      if (length < DRAFT_MAX_CHARS)
+        saveDraft({ pipeline: ref, text: editor.current?.getValue() ?? "", name: runName });
+      else clearDraft(); // an older, smaller draft would come back instead of this text
+    }, PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [editorReady, ref, schemaKey, busy, textVersion, runName]);
+
+  const sent = useEffectEvent((runId: string) => {
+    clearDraft();
+    dispatch({ type: "submitted" });
+    navigate(`/runs/${runId}`);
+  });
+  const sending = state.submit.phase === "sending" ? state.submit : null;
+  useEffect(() => {
+    if (!sending) return;
+    const text = editor.current?.getValue();
+    const request =
+      text === undefined ? null : buildRunRequest(sending.pipeline, sending.name, text);
+    if (!request) return dispatch({ type: "submit-dropped" });
+    void callApiText<{ id: string }>("POST", "/api/v1/runs", request.body).then(
+      (run) => sent(run?.id ?? ""),
+      (error: unknown) => dispatch({ type: "submit-failed", ...refusal(error, request.prefix) }),
+    );
+  }, [sending]);
+
+  // Ctrl/Cmd+Enter submits from anywhere on the page (inside the editor Monaco handles it).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.key !== "Enter" || event.defaultPrevented)
+        return;
+      if ((event.target as Element | null)?.closest?.(".monaco-editor")) return;
+      event.preventDefault();
+      dispatch({ type: "submit-asked" });
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const onEditorReady = useCallback(
+    (handle: JsonEditorHandle) => {
+      editor.current = handle;
+      reset(handle.getValue());
+      dispatch({ type: "editor-ready" });
+    },
+    [reset],
+  );
+  const onEditorChange = useCallback(
+    (edits: TextEdit[]) => {
+      edit(edits); // to the worker first: a check asked for this version sees these edits
+      dispatch({ type: "edited" });
+    },
+    [edit],
+  );
+
+  return {
+    state,
+    dispatch,
+    phase,
+    detail,
+    ref,
+    status: statusOf(state),
+    problems: problemsOf(state),
+    canSend: phase === "valid",
+    onEditorReady,
+    onEditorChange,
+    getEditorText: () => editor.current?.getValue(),
+    reveal: (line: number, column: number) => editor.current?.reveal(line, column),
+    upload: (upload: ConvertedUpload) =>
+      dispatch({
+        type: "uploaded",
+        pipeline: upload.pipeline,
+        text: `${JSON.stringify(upload.config, null, 2)}\n`,
+      }),
+  };
+}

@@ -7,11 +7,6 @@ export type LockSession = Pick<Database, "execute">;
 /** What withNamedLocks answers when a lock was not free within the wait. */
 export const LOCK_BUSY = Symbol("named lock busy");
 
-function firstRow(result: unknown): Record<string, unknown> | undefined {
-  const rows = (Array.isArray(result) ? result[0] : result) as Record<string, unknown>[];
-  return rows[0];
-}
-
 /**
  * Runs `fn` holding MySQL named locks (GET_LOCK), taken in the given order on one pooled
  * connection and released in reverse. The transaction only holds that connection: `fn`
@@ -28,17 +23,16 @@ export async function withNamedLocks<T>(
     const taken: string[] = [];
     try {
       for (const name of names.map((n) => n.slice(0, 64))) {
-        const row = firstRow(
-          await session.execute(sql`SELECT GET_LOCK(${name}, ${waitSeconds}) AS ok`),
-        );
-        if (Number(row?.ok) !== 1) return LOCK_BUSY;
+        const [rows] = (await session.execute(
+          sql`SELECT GET_LOCK(${name}, ${waitSeconds}) AS ok`,
+        )) as unknown as [{ ok: number | null }[]];
+        if (Number(rows[0]?.ok) !== 1) return LOCK_BUSY;
         taken.push(name);
       }
       return await fn(session);
     } finally {
-      for (const name of taken.reverse()) {
+      for (const name of taken.reverse())
         await session.execute(sql`SELECT RELEASE_LOCK(${name})`).catch(() => undefined);
-      }
     }
   });
 }

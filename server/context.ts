@@ -18,22 +18,6 @@ import { createRedis, redisKeys, type RedisKeys } from "./redis";
 import { GroupCommit } from "./runs/group-commit";
 import { RunNotifications } from "./runs/run-notifications";
 
-/** What a process keeps in memory for a short while, each bounded (see cache.ts). */
-export interface AppCaches {
-  /** A session's user: role, disabled flag, password change (auth/session.ts). */
-  principals: TtlCache<number, SessionUser>;
-  /** Verified credentials under an HMAC, for AUTH_CACHE_SECONDS (auth/authenticate.ts). */
-  credentials: CredentialCache;
-  /** The versions of a pipeline by name (pipelines/resolve-pipeline.ts). */
-  pipelineVersions: TtlCache<string, PipelineRow[]>;
-  /** The users' running-runs overrides (runs/run-limits.ts). */
-  userLimits: TtlCache<"overrides", Map<number, number>>;
-  /** Compiled config validators by definition hash (pipelines/get-config-validator.ts). */
-  validators: TtlCache<string, ValidateFunction>;
-  /** The server's max_allowed_packet, asked once (outputs/record-outputs.ts). */
-  packetSize: TtlCache<"packet", Promise<number>>;
-}
-
 /**
  * Everything a service needs, created once per process (web, worker, beat, CLI)
  * and passed explicitly, so tests build their own against their own database and prefix.
@@ -60,19 +44,24 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-function createCaches(config: Config): AppCaches {
+/** What a process keeps in memory for a short while, each bounded (see cache.ts). */
+function createCaches(config: Config) {
   return {
-    // Short enough that a role change or a disabled account takes effect at once.
-    principals: new TtlCache({ ttlMs: 10_000, maxEntries: 10_000 }),
+    /** A session's user: role, disabled flag, password change (auth/session.ts). */
+    principals: new TtlCache<number, SessionUser>({ ttlMs: 10_000, maxEntries: 10_000 }),
+    /** Verified credentials under an HMAC (auth/authenticate.ts). */
     credentials: new CredentialCache(config.authSecret, config.authCacheSeconds * 1000),
-    // Every submission resolves its pipeline; definitions change only when a worker starts.
-    pipelineVersions: new TtlCache({ ttlMs: 5000, maxEntries: 1000 }),
-    // Workers see an admin's change of a quota within ten seconds.
-    userLimits: new TtlCache({ ttlMs: 10_000, maxEntries: 1 }),
-    validators: new TtlCache({ ttlMs: Infinity, maxEntries: 500 }),
-    packetSize: new TtlCache({ ttlMs: Infinity, maxEntries: 1 }),
+    /** A pipeline's versions by name; definitions change only when a worker starts. */
+    pipelineVersions: new TtlCache<string, PipelineRow[]>({ ttlMs: 5000, maxEntries: 1000 }),
+    /** The users' running-runs overrides: workers see a change within 10 s. */
+    userLimits: new TtlCache<"overrides", Map<number, number>>({ ttlMs: 10_000, maxEntries: 1 }),
+    /** Compiled config validators by definition hash (pipelines/get-config-validator.ts). */
+    validators: new TtlCache<string, ValidateFunction>({ ttlMs: Infinity, maxEntries: 500 }),
+    /** The server's max_allowed_packet, asked once (outputs/record-outputs.ts). */
+    packetSize: new TtlCache<"packet", Promise<number>>({ ttlMs: Infinity, maxEntries: 1 }),
   };
 }
+export type AppCaches = ReturnType<typeof createCaches>;
 
 export function createAppContext(config: Config, processName: string): AppContext {
   const database: DatabaseHandle = createDatabase(config.databaseUrl);

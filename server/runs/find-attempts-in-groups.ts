@@ -2,18 +2,11 @@ import { and, eq, inArray } from "drizzle-orm";
 import { runAttempts, runs } from "@/db/schema";
 import type { AppContext } from "../context";
 
-export interface AttemptInGroup {
-  runId: string;
-  attempt: number;
-  workerId: string;
-  processGroup: number;
-}
-
 /** The attempts started on a host whose recorded process group is one of these. */
 export async function findAttemptsInGroups(
   ctx: Pick<AppContext, "db">,
   options: { host: string; processGroups: number[] },
-): Promise<AttemptInGroup[]> {
+) {
   if (options.processGroups.length === 0) return [];
   const rows = await ctx.db
     .select({

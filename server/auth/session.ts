@@ -4,7 +4,7 @@ import { getToken } from "next-auth/jwt";
 import { and, eq, isNull } from "drizzle-orm";
 import { users } from "@/db/schema";
 import type { AppContext } from "../context";
-import { verifyPassword } from "./passwords";
+import { checkPassword } from "./check-password";
 import type { Principal } from "./principal";
 
 /** Browser sessions last a working day; the JWT cookie is HttpOnly and SameSite=Lax. */
@@ -16,7 +16,6 @@ function secureCookies(ctx: AppContext): boolean {
 
 /** next-auth for the web sign-in: username + password against the users table. */
 export function createAuthOptions(ctx: AppContext): NextAuthOptions {
-  const limiter = ctx.signInThrottle;
   return {
     secret: ctx.config.authSecret,
     session: { strategy: "jwt", maxAge: SESSION_SECONDS },
@@ -32,19 +31,9 @@ export function createAuthOptions(ctx: AppContext): NextAuthOptions {
         async authorize(credentials) {
           const username = credentials?.username?.trim() ?? "";
           const password = credentials?.password ?? "";
-          if (!username || !password || !limiter.allow(username)) return null;
-          const [user] = await ctx.db
-            .select({ id: users.id, username: users.username, passwordHash: users.passwordHash })
-            .from(users)
-            .where(and(eq(users.username, username), isNull(users.disabledAt)))
-            .limit(1);
-          const ok = await verifyPassword(user?.passwordHash ?? null, password);
-          if (!ok || !user) {
-            limiter.fail(username);
-            return null;
-          }
-          limiter.succeed(username);
-          return { id: String(user.id), name: user.username };
+          if (!username || !password) return null;
+          const user = await checkPassword(ctx, { username, password });
+          return user && { id: String(user.userId), name: user.username };
         },
       }),
     ],

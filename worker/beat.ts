@@ -1,6 +1,6 @@
 // Beat process: schedules, reconciling MySQL with Redis, lost-worker detection,
 // retention. Run one or more; exactly one is active at a time.
-import { runProcess } from "./shutdown";
+import { runProcess } from "./run-process";
 import { startBeat } from "./start-beat";
 
 runProcess("beat", (ctx) => {

@@ -1,4 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
+import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAttempts, runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
@@ -33,11 +33,12 @@ async function held(): Promise<string> {
 
 describe("reads for the worker", () => {
   it("findCancellingRuns answers only the given runs with a cancel request", async () => {
-    const [cancelling, running, other] = [await held(), await held(), await held()];
-    await ctx.db.update(runs).set({ status: "running" }).where(eq(runs.publicId, running));
-    for (const id of [cancelling, other])
-      await ctx.db.update(runs).set({ status: "cancelling" }).where(eq(runs.publicId, id));
-    expect(await findCancellingRuns(ctx, { runIds: [cancelling, running] })).toEqual([cancelling]);
+    const [cancelling, waiting, other] = [await held(), await held(), await held()];
+    await ctx.db
+      .update(runs)
+      .set({ status: "cancelling" })
+      .where(inArray(runs.publicId, [cancelling, other]));
+    expect(await findCancellingRuns(ctx, { runIds: [cancelling, waiting] })).toEqual([cancelling]);
     expect(await findCancellingRuns(ctx, { runIds: [] })).toEqual([]);
   });
 

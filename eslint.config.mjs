@@ -101,6 +101,9 @@ export default tseslint.config(
     rules: restrict([
       { from: "@/app/*", why: "the worker has no routes" },
       { from: "@/components/*", why: "the worker has no React" },
+      { from: "@/db/*", why: "the worker reaches MySQL through services in server/" },
+      { from: "drizzle-orm", why: "the worker reaches MySQL through services in server/" },
+      { from: "drizzle-orm/*", why: "the worker reaches MySQL through services in server/" },
     ]),
   },
 );

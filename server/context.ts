@@ -1,3 +1,4 @@
+import type { ValidateFunction } from "ajv";
 import type { Redis } from "ioredis";
 import {
   createDatabase,
@@ -5,14 +6,22 @@ import {
   type DatabaseHandle,
   type RunTransaction,
 } from "@/db/client";
+import type { PipelineRow } from "@/db/schema";
+import { CredentialCache } from "./auth/credential-cache";
+import type { SessionUser } from "./auth/session";
+import { SignInThrottle } from "./auth/sign-in-throttle";
+import { TtlCache } from "./cache";
 import type { Config } from "./env";
 import { createLogger, type Logger } from "./logger";
 import { createRunQueue, type RunQueue } from "./queue/run-queue";
 import { createRedis, redisKeys, type RedisKeys } from "./redis";
+import { GroupCommit } from "./runs/group-commit";
+import { RunNotifications } from "./runs/run-notifications";
 
 /**
  * Everything a service needs, created once per process (web, worker, beat, CLI)
  * and passed explicitly, so tests build their own against their own database and prefix.
+ * Nothing lives in module state: caches, throttles and shared connections are fields here.
  */
 export interface AppContext {
   config: Config;
@@ -23,8 +32,36 @@ export interface AppContext {
   queue: RunQueue;
   keys: RedisKeys;
   log: Logger;
+  caches: AppCaches;
+  /** Password guessing: sign-in form, Basic with a password, password change. */
+  signInThrottle: SignInThrottle;
+  /** Submissions that arrive together share a transaction (runs/create-run.ts). */
+  groupCommit: GroupCommit;
+  /** The Redis subscriber of live views (opened on first use). */
+  runNotifications: RunNotifications;
+  /** Live views open per user id in this process (runs/stream-run-log.ts). */
+  liveViews: Map<number, number>;
   close(): Promise<void>;
 }
+
+/** What a process keeps in memory for a short while, each bounded (see cache.ts). */
+function createCaches(config: Config) {
+  return {
+    /** A session's user: role, disabled flag, password change (auth/session.ts). */
+    principals: new TtlCache<number, SessionUser>({ ttlMs: 10_000, maxEntries: 10_000 }),
+    /** Verified credentials under an HMAC (auth/authenticate.ts). */
+    credentials: new CredentialCache(config.authSecret, config.authCacheSeconds * 1000),
+    /** A pipeline's versions by name; definitions change only when a worker starts. */
+    pipelineVersions: new TtlCache<string, PipelineRow[]>({ ttlMs: 5000, maxEntries: 1000 }),
+    /** The users' running-runs overrides: workers see a change within 10 s. */
+    userLimits: new TtlCache<"overrides", Map<number, number>>({ ttlMs: 10_000, maxEntries: 1 }),
+    /** Compiled config validators by definition hash (pipelines/get-config-validator.ts). */
+    validators: new TtlCache<string, ValidateFunction>({ ttlMs: Infinity, maxEntries: 500 }),
+    /** The server's max_allowed_packet, asked once (outputs/record-outputs.ts). */
+    packetSize: new TtlCache<"packet", Promise<number>>({ ttlMs: Infinity, maxEntries: 1 }),
+  };
+}
+export type AppCaches = ReturnType<typeof createCaches>;
 
 export function createAppContext(config: Config, processName: string): AppContext {
   const database: DatabaseHandle = createDatabase(config.databaseUrl);
@@ -33,15 +70,23 @@ export function createAppContext(config: Config, processName: string): AppContex
   const queue = createRunQueue(config.redisUrl, config.redisPrefix);
   queue.on("error", () => undefined);
   const log = createLogger(processName, config.logLevel);
+  const keys = redisKeys(config.redisPrefix);
+  const runNotifications = new RunNotifications({ config, keys });
   return {
     config,
     db: database.db,
     runTransaction: database.runTransaction,
     redis,
     queue,
-    keys: redisKeys(config.redisPrefix),
+    keys,
     log,
+    caches: createCaches(config),
+    signInThrottle: new SignInThrottle(),
+    groupCommit: new GroupCommit(database.runTransaction),
+    runNotifications,
+    liveViews: new Map(),
     async close() {
+      runNotifications.close();
       await Promise.allSettled([queue.close(), redis.quit(), database.close()]);
     },
   };

@@ -1,20 +1,22 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { Redis } from "ioredis";
 
 /**
- * Redis connections. `kind: "command"` fails fast (web requests must not hang when
- * Redis is down: MySQL is the truth and beat re-enqueues later); `kind: "blocking"`
- * retries forever, as BullMQ workers and subscribers require.
+ * The one policy of every Redis connection, ours and BullMQ's. `kind: "command"` fails
+ * fast (web requests must not hang when Redis is down: MySQL is the truth and beat
+ * re-enqueues later); `kind: "blocking"` retries forever, as BullMQ workers and
+ * subscribers require. Both reconnect, backing off up to 5 s.
  */
-export function createRedis(url: string, kind: "command" | "blocking", name: string): Redis {
-  const options: RedisOptions = {
-    connectionName: name,
-    lazyConnect: false,
-    retryStrategy: (times) => Math.min(times * 200, 5000),
+export function redisOptions(kind: "command" | "blocking") {
+  return {
+    retryStrategy: (times: number) => Math.min(times * 200, 5000),
     ...(kind === "blocking"
-      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2000 }),
+      ? { maxRetriesPerRequest: null }
+      : { maxRetriesPerRequest: 1, connectTimeout: 2000 }),
   };
-  return new Redis(url, options);
+}
+
+export function createRedis(url: string, kind: "command" | "blocking", name: string): Redis {
+  return new Redis(url, { connectionName: name, ...redisOptions(kind) });
 }
 
 /** Our own keys and channels, beside BullMQ's `<prefix>:runs:*`. */

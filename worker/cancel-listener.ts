@@ -1,7 +1,6 @@
-import { inArray } from "drizzle-orm";
-import { runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import { createRedis } from "@/server/redis";
+import { findCancellingRuns } from "@/server/runs/find-cancelling-runs";
 import type { ActiveRun } from "./execute-run";
 
 const POLL_MS = 5000;
@@ -18,15 +17,8 @@ export function listenForCancels(ctx: AppContext, active: Map<string, ActiveRun>
     ctx.log.warn({ err: error }, "cancel subscription failed; polling MySQL only");
   });
   const poll = setInterval(() => {
-    const ids = [...active.keys()];
-    if (ids.length === 0) return;
-    void ctx.db
-      .select({ publicId: runs.publicId, status: runs.status })
-      .from(runs)
-      .where(inArray(runs.publicId, ids))
-      .then((rows) => {
-        for (const row of rows) if (row.status === "cancelling") active.get(row.publicId)?.cancel();
-      })
+    void findCancellingRuns(ctx, { runIds: [...active.keys()] })
+      .then((ids) => ids.forEach((id) => active.get(id)?.cancel()))
       .catch(() => undefined);
   }, POLL_MS);
   return () => {

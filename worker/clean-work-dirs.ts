@@ -1,10 +1,8 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { and, inArray, lt } from "drizzle-orm";
-import { runs } from "@/db/schema";
 import { isRunId } from "@/lib/ids";
-import { TERMINAL_STATUSES } from "@/lib/run-status";
 import type { AppContext } from "@/server/context";
+import { findExpiredRuns } from "@/server/runs/find-expired-runs";
 
 const BATCH = 500;
 
@@ -26,18 +24,11 @@ export async function cleanWorkDirs(
   const ids = names.filter(isRunId);
   let removed = 0;
   for (let i = 0; i < ids.length; i += BATCH) {
-    const batch = ids.slice(i, i + BATCH);
-    const expired = await ctx.db
-      .select({ publicId: runs.publicId })
-      .from(runs)
-      .where(
-        and(
-          inArray(runs.publicId, batch),
-          inArray(runs.status, [...TERMINAL_STATUSES]),
-          lt(runs.finishedAt, cutoff),
-        ),
-      );
-    for (const { publicId } of expired) {
+    const expired = await findExpiredRuns(ctx, {
+      runIds: ids.slice(i, i + BATCH),
+      finishedBefore: cutoff,
+    });
+    for (const publicId of expired) {
       await rm(path.join(runsDir, publicId), { recursive: true, force: true });
       removed++;
     }

@@ -4,7 +4,7 @@ import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
 import { claimRun, recordAttemptProcess, type WorkerIdentity } from "@/server/runs/claim-run";
 import { recordOutputs } from "@/server/outputs/record-outputs";
-import { claimWithinLimits } from "@/server/runs/run-limits";
+import { claimWithinLimits, limitsForRun } from "@/server/runs/run-limits";
 import { finishRun, type AttemptOutcome } from "@/server/runs/finish-run";
 import { LogWriter } from "@/server/runs/log-writer";
 import { parseProgressLine, recordProgress, type Progress } from "@/server/runs/record-progress";
@@ -13,7 +13,6 @@ import {
   type ProcessExit,
   type RunningProcess,
 } from "./executors/local-executor";
-import { limitsForRun } from "./limits-for-run";
 import { attemptDirPrefix, buildArgv, buildEnv } from "./run-command";
 
 /** What the worker can do to a run it is executing (cancel listener, shutdown). */

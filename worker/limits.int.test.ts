@@ -9,7 +9,6 @@ import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definition
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
 import { submit } from "@/test/runs";
-import { forgetUserLimits } from "@/server/runs/run-limits";
 import { startWorker } from "./start-worker";
 
 let ctx: AppContext;
@@ -80,7 +79,7 @@ describe("limits across workers", () => {
       .update(users)
       .set({ maxRunningRuns: 1 })
       .where(eq(users.id, alice.principal.userId));
-    forgetUserLimits(ctx); // workers see a changed limit within 10 s; this test at once
+    ctx.caches.userLimits.clear(); // workers see a changed limit within 10 s; this test at once
     const worker = startWorker(ctx, pipelines);
     try {
       const config = { name: "limited", sleepSeconds: 0.8, steps: 1 };

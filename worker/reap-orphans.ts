@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { and, eq, inArray } from "drizzle-orm";
-import { runAttempts, runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import { listWorkers } from "@/server/health/heartbeats";
+import { findAttemptsInGroups } from "@/server/runs/find-attempts-in-groups";
 
 /**
  * Orphans: process groups of attempts started on this host by a worker that is gone
@@ -122,24 +121,16 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
  */
 export async function reapOrphans(ctx: AppContext, options: ReapOptions): Promise<string[]> {
   const groups = processGroups();
-  const live = [...groups.keys()];
-  if (live.length === 0) return [];
-  const attempts = await ctx.db
-    .select({
-      runId: runs.publicId,
-      attempt: runAttempts.attempt,
-      workerId: runAttempts.workerId,
-      processGroup: runAttempts.processGroup,
-    })
-    .from(runAttempts)
-    .innerJoin(runs, eq(runs.id, runAttempts.runId))
-    .where(and(eq(runAttempts.host, options.host), inArray(runAttempts.processGroup, live)));
+  const attempts = await findAttemptsInGroups(ctx, {
+    host: options.host,
+    processGroups: [...groups.keys()],
+  });
   let workers: Map<string, { host: string; pid: number }> | undefined;
   const reaped: string[] = [];
   for (const a of attempts) {
     // This worker's own run (a fixed WORKER_ID survives restarts: only what runs now).
     if (a.workerId === options.workerId && options.active.has(a.runId)) continue;
-    const pgid = a.processGroup!;
+    const pgid = a.processGroup;
     const orphan = isOrphanGroup(pgid, a.runId, a.attempt, groups);
     if (!orphan) continue;
     // Its worker is dead (proven above): its heartbeat must not keep the beat from

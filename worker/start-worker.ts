@@ -3,11 +3,12 @@ import { Worker } from "bullmq";
 import type { AppContext } from "@/server/context";
 import { writeWorkerHeartbeat } from "@/server/health/heartbeats";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
-import { connectionFromUrl, RUN_QUEUE_NAME } from "@/server/queue/run-queue";
+import { RUN_QUEUE_NAME } from "@/server/queue/run-queue";
+import { redisOptions } from "@/server/redis";
 import { listenForCancels } from "./cancel-listener";
 import type { ActiveRun } from "./execute-run";
 import { createExecuteRunHandler } from "./jobs/execute-run.handler";
-import { pipelineLimits } from "./limits-for-run";
+import { pipelineLimits } from "@/server/runs/run-limits";
 import { cleanWorkDirs } from "./clean-work-dirs";
 import { reapOrphans } from "./reap-orphans";
 
@@ -38,7 +39,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     pipelineLimits: pipelineLimits(pipelines),
   });
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
-    connection: connectionFromUrl(ctx.config.redisUrl, true),
+    connection: { url: ctx.config.redisUrl, ...redisOptions("blocking") },
     prefix: ctx.config.redisPrefix,
     concurrency: ctx.config.workerConcurrency,
     removeOnComplete: { count: 0 },

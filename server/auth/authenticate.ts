@@ -2,24 +2,11 @@ import { and, eq, gt, isNull, or } from "drizzle-orm";
 import { apiTokens, users } from "@/db/schema";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import { CredentialCache } from "./credential-cache";
-import { verifyPassword } from "./passwords";
-import { passwordThrottle } from "./sign-in-throttle";
+import { checkPassword } from "./check-password";
 import type { Principal } from "./principal";
 import { hashToken, looksLikeToken } from "./tokens";
 
 export const BASIC_CHALLENGE = 'Basic realm="Runport"';
-
-const caches = new WeakMap<AppContext, CredentialCache>();
-
-export function credentialCache(ctx: AppContext): CredentialCache {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new CredentialCache(ctx.config.authSecret, ctx.config.authCacheSeconds * 1000);
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
 
 export function unauthorized(detail: string): AppError {
   return new AppError("UNAUTHORIZED", detail, { headers: { "WWW-Authenticate": BASIC_CHALLENGE } });
@@ -58,33 +45,6 @@ async function principalFromToken(
   return { userId: row.userId, username: row.username, role: row.role, via: "token" };
 }
 
-async function principalFromPassword(
-  ctx: AppContext,
-  username: string,
-  password: string,
-): Promise<Principal | null> {
-  const [row] = await ctx.db
-    .select({
-      id: users.id,
-      username: users.username,
-      role: users.role,
-      passwordHash: users.passwordHash,
-    })
-    .from(users)
-    .where(and(eq(users.username, username), isNull(users.disabledAt)))
-    .limit(1);
-  // The same throttle as the sign-in form: Basic with a password is no way around it.
-  const throttle = passwordThrottle(ctx);
-  if (!throttle.allow(username)) return null;
-  const ok = await verifyPassword(row?.passwordHash ?? null, password);
-  if (!ok || !row) {
-    throttle.fail(username);
-    return null;
-  }
-  throttle.succeed(username);
-  return { userId: row.id, username: row.username, role: row.role, via: "password" };
-}
-
 function decodeBasic(value: string): { username: string; secret: string } {
   const decoded = Buffer.from(value, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
@@ -105,7 +65,7 @@ export async function authenticateHeader(
   const space = header.indexOf(" ");
   const scheme = header.slice(0, space).toLowerCase();
   const value = header.slice(space + 1).trim();
-  const cache = credentialCache(ctx);
+  const cache = ctx.caches.credentials;
   if (scheme === "bearer") {
     const key = cache.key("bearer", "", value);
     const cached = cache.get(key);
@@ -122,7 +82,7 @@ export async function authenticateHeader(
   if (cached) return cached;
   const principal = looksLikeToken(secret)
     ? await principalFromToken(ctx, secret, username)
-    : await principalFromPassword(ctx, username, secret);
+    : await checkPassword(ctx, { username, password: secret });
   if (!principal) throw unauthorized("Wrong username, password or token");
   cache.set(key, principal);
   return principal;

@@ -3,8 +3,9 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import type { AppContext } from "@/server/context";
-import { createTestContext, createTestUser, type TestUser } from "@/test/context";
-import { principalFromSession } from "./session";
+import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";
+import { authenticateHeader } from "./authenticate";
+import { createAuthOptions, principalFromSession } from "./session";
 
 let ctx: AppContext;
 let alice: TestUser;
@@ -63,5 +64,29 @@ describe("browser sessions", () => {
       await principalFromSession(fresh, await cookieFor(bob.principal.userId, Date.now())),
     ).toBeNull();
     await fresh.close();
+  });
+});
+
+describe("the sign-in form", () => {
+  it("signs in with the right password and shares its throttle with Basic", async () => {
+    const carol = await createTestUser(ctx);
+    const provider = createAuthOptions(ctx).providers[0] as unknown as {
+      options: { authorize(credentials: Record<string, string>): Promise<unknown> };
+    };
+    const signIn = (password: string) =>
+      provider.options.authorize({ username: carol.username, password });
+    expect(await signIn(carol.password)).toEqual({
+      id: String(carol.principal.userId),
+      name: carol.username,
+    });
+    expect(await signIn("wrong")).toBeNull();
+    for (let i = 0; i < 4; i++) {
+      await expect(
+        authenticateHeader(ctx, basicAuth(carol.username, "wrong")),
+      ).rejects.toMatchObject({ status: 401 });
+    }
+    // Five failures, by either way in: the right password is refused for a while.
+    expect(await signIn(carol.password)).toBeNull();
+    expect(ctx.signInThrottle.allow(carol.username)).toBe(false);
   });
 });

@@ -4,9 +4,8 @@ import { getToken } from "next-auth/jwt";
 import { and, eq, isNull } from "drizzle-orm";
 import { users } from "@/db/schema";
 import type { AppContext } from "../context";
-import { verifyPassword } from "./passwords";
+import { checkPassword } from "./check-password";
 import type { Principal } from "./principal";
-import { passwordThrottle } from "./sign-in-throttle";
 
 /** Browser sessions last a working day; the JWT cookie is HttpOnly and SameSite=Lax. */
 const SESSION_SECONDS = 12 * 3600;
@@ -17,7 +16,6 @@ function secureCookies(ctx: AppContext): boolean {
 
 /** next-auth for the web sign-in: username + password against the users table. */
 export function createAuthOptions(ctx: AppContext): NextAuthOptions {
-  const limiter = passwordThrottle(ctx);
   return {
     secret: ctx.config.authSecret,
     session: { strategy: "jwt", maxAge: SESSION_SECONDS },
@@ -33,19 +31,9 @@ export function createAuthOptions(ctx: AppContext): NextAuthOptions {
         async authorize(credentials) {
           const username = credentials?.username?.trim() ?? "";
           const password = credentials?.password ?? "";
-          if (!username || !password || !limiter.allow(username)) return null;
-          const [user] = await ctx.db
-            .select({ id: users.id, username: users.username, passwordHash: users.passwordHash })
-            .from(users)
-            .where(and(eq(users.username, username), isNull(users.disabledAt)))
-            .limit(1);
-          const ok = await verifyPassword(user?.passwordHash ?? null, password);
-          if (!ok || !user) {
-            limiter.fail(username);
-            return null;
-          }
-          limiter.succeed(username);
-          return { id: String(user.id), name: user.username };
+          if (!username || !password) return null;
+          const user = await checkPassword(ctx, { username, password });
+          return user && { id: String(user.userId), name: user.username };
         },
       }),
     ],
@@ -61,13 +49,11 @@ export function createAuthOptions(ctx: AppContext): NextAuthOptions {
   };
 }
 
-interface CachedUser {
+/** What a session's user id stands for (ctx.caches.principals). */
+export interface SessionUser {
   principal: Principal | null;
   passwordChangedAt: number;
-  expires: number;
 }
-
-const principalCache = new WeakMap<AppContext, Map<number, CachedUser>>();
 
 /**
  * The principal of a browser session cookie, or null. The role and the disabled flag
@@ -85,10 +71,8 @@ export async function principalFromSession(
   });
   const uid = typeof token?.uid === "number" ? token.uid : null;
   if (uid === null) return null;
-  let cache = principalCache.get(ctx);
-  if (!cache) principalCache.set(ctx, (cache = new Map<number, CachedUser>()));
-  let hit = cache.get(uid);
-  if (!hit || hit.expires <= Date.now()) {
+  let hit = ctx.caches.principals.get(uid);
+  if (!hit) {
     const [user] = await ctx.db
       .select({
         id: users.id,
@@ -104,10 +88,8 @@ export async function principalFromSession(
         ? { userId: user.id, username: user.username, role: user.role, via: "session" }
         : null,
       passwordChangedAt: user?.passwordChangedAt?.getTime() ?? 0,
-      expires: Date.now() + 10_000,
     };
-    if (cache.size > 10_000) cache.clear();
-    cache.set(uid, hit);
+    ctx.caches.principals.set(uid, hit);
   }
   // A session that began before the last password change is over.
   const issuedAt = typeof token?.iat === "number" ? token.iat * 1000 : 0;

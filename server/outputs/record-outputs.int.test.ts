@@ -58,7 +58,7 @@ async function record(
   const log = { write: (_stream: string, text: string) => lines.push(text) > 0 };
   const config = { ...ctx.config, ...limits };
   const summary: OutputsSummary = await recordOutputs(
-    { db: ctx.db, runTransaction: ctx.runTransaction, log: quiet, config },
+    { ...ctx, log: quiet, config },
     { run, attempt: 1, outputsDir: dir, log },
   );
   const rows = await ctx.db

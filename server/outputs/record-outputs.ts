@@ -40,7 +40,7 @@ const MAX_STATEMENT_BYTES = 4 * CHUNK_BYTES;
  * run's log, and the run's outcome is recorded as usual.
  */
 export async function recordOutputs(
-  ctx: Pick<AppContext, "db" | "runTransaction" | "config" | "log">,
+  ctx: Pick<AppContext, "db" | "runTransaction" | "config" | "log" | "caches">,
   options: RecordOutputsOptions,
 ): Promise<OutputsSummary> {
   const { run, attempt, log } = options;
@@ -132,19 +132,20 @@ async function recordFile(
   }
 }
 
-/** max_allowed_packet of each database handle, asked once per process. */
-const packetSizes = new WeakMap<object, Promise<number>>();
-
-/** Chunk bytes per INSERT that fit the server's max_allowed_packet (hex doubles them). */
-async function statementBytes(ctx: Pick<AppContext, "db">): Promise<number> {
-  let packet = packetSizes.get(ctx.db);
+/**
+ * Chunk bytes per INSERT that fit the server's max_allowed_packet (hex doubles them),
+ * asked once per process (ctx.caches.packetSize).
+ */
+async function statementBytes(ctx: Pick<AppContext, "db" | "caches">): Promise<number> {
+  const cache = ctx.caches.packetSize;
+  let packet = cache.get("packet");
   if (!packet) {
     packet = ctx.db.execute(sql`SELECT @@max_allowed_packet AS packet`).then((result) => {
       const [rows] = result as unknown as [{ packet: number | string }[]];
       return Number(rows[0]?.packet ?? 0);
     });
-    void packet.catch(() => packetSizes.delete(ctx.db));
-    packetSizes.set(ctx.db, packet);
+    void packet.catch(() => cache.delete("packet"));
+    cache.set("packet", packet);
   }
   const half = Math.floor((await packet) / 2) - 64 * 1024;
   return Math.max(CHUNK_BYTES, Math.min(MAX_STATEMENT_BYTES, half));

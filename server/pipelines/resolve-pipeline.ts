@@ -4,21 +4,14 @@ import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 
-const CACHE_MS = 5000;
-const caches = new WeakMap<object, Map<string, { rows: PipelineRow[]; expires: number }>>();
+type Ctx = Pick<AppContext, "db" | "caches">;
 
-/**
- * The versions of a pipeline, cached for five seconds per process: every submission
- * resolves its pipeline, and definitions change only when a worker starts.
- */
-async function versionsOf(ctx: Pick<AppContext, "db">, name: string): Promise<PipelineRow[]> {
-  let cache = caches.get(ctx.db);
-  if (!cache)
-    caches.set(ctx.db, (cache = new Map<string, { rows: PipelineRow[]; expires: number }>()));
-  const hit = cache.get(name);
-  if (hit && hit.expires > Date.now()) return hit.rows;
+/** The versions of a pipeline, cached for a few seconds (ctx.caches.pipelineVersions). */
+async function versionsOf(ctx: Ctx, name: string): Promise<PipelineRow[]> {
+  const hit = ctx.caches.pipelineVersions.get(name);
+  if (hit) return hit;
   const rows = await ctx.db.select().from(pipelines).where(eq(pipelines.name, name));
-  if (rows.length > 0) cache.set(name, { rows, expires: Date.now() + CACHE_MS });
+  if (rows.length > 0) ctx.caches.pipelineVersions.set(name, rows);
   return rows;
 }
 
@@ -27,7 +20,7 @@ async function versionsOf(ctx: Pick<AppContext, "db">, name: string): Promise<Pi
  * Throws UNKNOWN_PIPELINE (422) naming what exists, so the client can correct itself.
  */
 export async function resolvePipeline(
-  ctx: Pick<AppContext, "db">,
+  ctx: Ctx,
   reference: string,
   pointer = "/pipeline",
 ): Promise<PipelineRow> {

@@ -1,6 +1,7 @@
-import { Queue, type ConnectionOptions } from "bullmq";
+import { Queue } from "bullmq";
 import { z } from "zod";
 import { RUN_ID_PATTERN } from "@/lib/ids";
+import { redisOptions } from "../redis";
 
 /**
  * The one job of Runport: execute an attempt of a run. Declared once here; the web and
@@ -18,17 +19,9 @@ export type TExecuteRunPayload = z.infer<typeof ZExecuteRunPayload>;
 
 export type RunQueue = Queue<TExecuteRunPayload, void, typeof EXECUTE_RUN_JOB>;
 
-export function connectionFromUrl(url: string, blocking: boolean): ConnectionOptions {
-  return {
-    url,
-    maxRetriesPerRequest: blocking ? null : 1,
-    retryStrategy: (times: number) => Math.min(times * 200, 5000),
-  };
-}
-
 export function createRunQueue(redisUrl: string, prefix: string): RunQueue {
   return new Queue(RUN_QUEUE_NAME, {
-    connection: connectionFromUrl(redisUrl, false),
+    connection: { url: redisUrl, ...redisOptions("command") },
     prefix,
     skipWaitingForReady: true,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },

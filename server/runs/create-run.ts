@@ -7,7 +7,6 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { submission } from "../lifecycle/run-transitions";
 import { enqueueRun } from "../queue/run-queue";
-import { groupCommitFor } from "./group-commit";
 
 export interface CreateRunOptions {
   principal: Principal;
@@ -112,7 +111,7 @@ export async function createRun(
     .toSQL();
   let id: number;
   try {
-    const [inserted] = await groupCommitFor(ctx).run([insertRun, insertEvent]);
+    const [inserted] = await ctx.groupCommit.run([insertRun, insertEvent]);
     id = inserted!.insertId;
   } catch (error) {
     // Two requests with one Idempotency-Key raced: the loser answers with the winner's run.

@@ -1,6 +1,5 @@
 import type { ResultSetHeader } from "mysql2";
-import type { Statement } from "@/db/client";
-import type { AppContext } from "../context";
+import type { RunTransaction, Statement } from "@/db/client";
 
 interface Pending {
   statements: Statement[];
@@ -16,12 +15,13 @@ const MAX_BATCH = 50;
  * (one round trip, one commit). There is no timer: on an idle server a submission is
  * sent at once. If a batch fails (a duplicate Idempotency-Key, say), each of its
  * submissions is retried alone, so one bad submission never fails the others.
+ * One per process: ctx.groupCommit.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
   private busy = false;
 
-  constructor(private readonly ctx: Pick<AppContext, "runTransaction">) {}
+  constructor(private readonly runTransaction: RunTransaction) {}
 
   /** Runs the statements in a transaction, possibly shared with other submissions. */
   run(statements: Statement[]): Promise<ResultSetHeader[]> {
@@ -42,7 +42,7 @@ export class GroupCommit {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      const results = (await this.ctx.runTransaction(
+      const results = (await this.runTransaction(
         batch.flatMap((p) => p.statements),
       )) as ResultSetHeader[];
       let at = 0;
@@ -57,19 +57,12 @@ export class GroupCommit {
       }
       await Promise.all(
         batch.map((p) =>
-          this.ctx
-            .runTransaction(p.statements)
-            .then((r) => p.resolve(r as ResultSetHeader[]), p.reject),
+          this.runTransaction(p.statements).then(
+            (r) => p.resolve(r as ResultSetHeader[]),
+            p.reject,
+          ),
         ),
       );
     }
   }
-}
-
-const instances = new WeakMap<object, GroupCommit>();
-
-export function groupCommitFor(ctx: Pick<AppContext, "runTransaction">): GroupCommit {
-  let instance = instances.get(ctx.runTransaction);
-  if (!instance) instances.set(ctx.runTransaction, (instance = new GroupCommit(ctx)));
-  return instance;
 }

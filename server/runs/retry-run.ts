@@ -36,7 +36,7 @@ export async function retryRun(
     );
   }
   // The version's schema may have been changed in place since: check the config again.
-  const problems = validateWith(getConfigValidator(pipeline), JSON.parse(run.config));
+  const problems = validateWith(getConfigValidator(ctx, pipeline), JSON.parse(run.config));
   if (problems.length > 0) {
     throw new AppError(
       "VALIDATION_FAILED",

@@ -1,6 +1,8 @@
-import { isNotNull, sql } from "drizzle-orm";
-import { users } from "@/db/schema";
+import { eq, isNotNull, sql } from "drizzle-orm";
+import { LOCK_BUSY, withNamedLocks, type LockSession } from "@/db/named-lock";
+import { runs, users } from "@/db/schema";
 import type { AppContext } from "../context";
+import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
 
 /**
  * Concurrency limits across all workers: a pipeline's `maxConcurrency` (all its
@@ -14,35 +16,59 @@ export interface RunLimits {
   user?: { id: number; max: number };
 }
 
-const USER_LIMITS_TTL_MS = 10_000;
 // Busy is "limited": the job is tried again in 2 s, and no pool connection waits meanwhile.
 const LOCK_WAIT_SECONDS = 0;
-const userLimitCache = new WeakMap<object, { at: number; limits: Map<number, number> }>();
 
-/** Per-user overrides of the running-runs quota (cached for ten seconds). */
-export async function userLimitOverrides(
-  ctx: Pick<AppContext, "db">,
+/** The smallest maxConcurrency any loaded version of each pipeline declares. */
+export function pipelineLimits(pipelines: Iterable<LoadedPipeline>): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const p of pipelines) {
+    const max = p.definition.maxConcurrency;
+    if (max) limits.set(p.name, Math.min(max, limits.get(p.name) ?? Infinity));
+  }
+  return limits;
+}
+
+/** Per-user overrides of the running-runs quota (ctx.caches.userLimits). */
+async function userLimitOverrides(
+  ctx: Pick<AppContext, "db" | "caches">,
 ): Promise<Map<number, number>> {
-  const hit = userLimitCache.get(ctx.db);
-  if (hit && Date.now() - hit.at < USER_LIMITS_TTL_MS) return hit.limits;
+  const hit = ctx.caches.userLimits.get("overrides");
+  if (hit) return hit;
   const rows = await ctx.db
     .select({ id: users.id, max: users.maxRunningRuns })
     .from(users)
     .where(isNotNull(users.maxRunningRuns));
   const limits = new Map(rows.map((r) => [r.id, r.max!]));
-  userLimitCache.set(ctx.db, { at: Date.now(), limits });
+  ctx.caches.userLimits.set("overrides", limits);
   return limits;
 }
 
-/** Forgets the cached overrides (a test, or right after an admin changed one here). */
-export function forgetUserLimits(ctx: Pick<AppContext, "db">): void {
-  userLimitCache.delete(ctx.db);
-}
-
-/** The user's quota: their override, else the default (0 or less: none). */
-export function userLimit(overrides: Map<number, number>, userId: number, fallback: number) {
-  const max = overrides.get(userId) ?? fallback;
-  return max > 0 ? max : undefined;
+/**
+ * The limits that apply to a queued run (`byPipeline` from pipelineLimits). Costs
+ * nothing when no pipeline declares a limit and no user has one; otherwise one read of
+ * the run's pipeline and submitter.
+ */
+export async function limitsForRun(
+  ctx: Pick<AppContext, "db" | "config" | "caches">,
+  byPipeline: Map<string, number>,
+  publicId: string,
+): Promise<RunLimits> {
+  const overrides = await userLimitOverrides(ctx);
+  if (byPipeline.size === 0 && overrides.size === 0 && ctx.config.userMaxRunning <= 0) return {};
+  const [run] = await ctx.db
+    .select({ pipeline: runs.pipelineName, userId: runs.userId })
+    .from(runs)
+    .where(eq(runs.publicId, publicId))
+    .limit(1);
+  if (!run) return {};
+  const pipelineMax = byPipeline.get(run.pipeline);
+  // The user's override, else the default (0 or less: no quota).
+  const userMax = overrides.get(run.userId) ?? ctx.config.userMaxRunning;
+  return {
+    ...(pipelineMax ? { pipeline: { name: run.pipeline, max: pipelineMax } } : {}),
+    ...(userMax > 0 ? { user: { id: run.userId, max: userMax } } : {}),
+  };
 }
 
 function lockNames(limits: RunLimits, prefix: string): string[] {
@@ -50,28 +76,20 @@ function lockNames(limits: RunLimits, prefix: string): string[] {
   return [
     ...(limits.pipeline ? [`${prefix}:pipeline:${limits.pipeline.name}`] : []),
     ...(limits.user ? [`${prefix}:user:${limits.user.id}`] : []),
-  ].map((name) => name.slice(0, 64));
+  ];
 }
 
-type Session = Pick<AppContext["db"], "execute">;
-
-function firstRow(result: unknown): Record<string, unknown> | undefined {
-  const rows = (Array.isArray(result) ? result[0] : result) as Record<string, unknown>[];
-  return rows[0];
-}
-
-async function countRunning(session: Session, limits: RunLimits) {
+async function countRunning(session: LockSession, limits: RunLimits) {
   const name = limits.pipeline?.name ?? "";
   const userId = limits.user?.id ?? 0;
-  const row = firstRow(
-    await session.execute(
-      sql`SELECT COALESCE(SUM(pipeline_name = ${name}), 0) AS pipeline,
-                 COALESCE(SUM(user_id = ${userId}), 0) AS user
-            FROM runs
-           WHERE status IN ('running', 'cancelling') AND (pipeline_name = ${name} OR user_id = ${userId})`,
-    ),
+  const result = await session.execute(
+    sql`SELECT COALESCE(SUM(pipeline_name = ${name}), 0) AS pipeline,
+               COALESCE(SUM(user_id = ${userId}), 0) AS user
+          FROM runs
+         WHERE status IN ('running', 'cancelling') AND (pipeline_name = ${name} OR user_id = ${userId})`,
   );
-  return { pipeline: Number(row?.pipeline ?? 0), user: Number(row?.user ?? 0) };
+  const [rows] = result as unknown as [{ pipeline: unknown; user: unknown }[]];
+  return { pipeline: Number(rows[0]?.pipeline ?? 0), user: Number(rows[0]?.user ?? 0) };
 }
 
 /**
@@ -85,26 +103,12 @@ export async function claimWithinLimits<T>(
 ): Promise<T | "limited"> {
   const names = lockNames(limits, ctx.config.redisPrefix);
   if (names.length === 0) return claim();
-  // A transaction only to hold one connection: named locks belong to a connection. The
-  // claim itself commits on its own connections while the locks are held.
-  return ctx.db.transaction(async (session) => {
-    const taken: string[] = [];
-    try {
-      for (const name of names) {
-        const row = firstRow(
-          await session.execute(sql`SELECT GET_LOCK(${name}, ${LOCK_WAIT_SECONDS}) AS ok`),
-        );
-        if (Number(row?.ok) !== 1) return "limited" as const;
-        taken.push(name);
-      }
-      const running = await countRunning(session, limits);
-      if (limits.pipeline && running.pipeline >= limits.pipeline.max) return "limited" as const;
-      if (limits.user && running.user >= limits.user.max) return "limited" as const;
-      return await claim();
-    } finally {
-      for (const name of taken.reverse()) {
-        await session.execute(sql`SELECT RELEASE_LOCK(${name})`).catch(() => undefined);
-      }
-    }
+  // The claim itself commits on its own connections while the locks are held.
+  const result = await withNamedLocks(ctx.db, names, LOCK_WAIT_SECONDS, async (session) => {
+    const running = await countRunning(session, limits);
+    if (limits.pipeline && running.pipeline >= limits.pipeline.max) return "limited" as const;
+    if (limits.user && running.user >= limits.user.max) return "limited" as const;
+    return claim();
   });
+  return result === LOCK_BUSY ? "limited" : result;
 }

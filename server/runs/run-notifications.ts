@@ -8,6 +8,7 @@ type Listener = () => void;
  * One Redis subscriber per web process, shared by every live view: a worker announces
  * new log text and progress on the run's channel, and each listener re-reads MySQL.
  * (Messages only say "something new"; MySQL stays the source of the data.)
+ * One per process: ctx.runNotifications; ctx.close() closes its connection.
  */
 export class RunNotifications {
   private subscriber: Redis | null = null;
@@ -40,12 +41,10 @@ export class RunNotifications {
       }
     };
   }
-}
 
-const instances = new WeakMap<object, RunNotifications>();
-
-export function runNotifications(ctx: Pick<AppContext, "config" | "keys">): RunNotifications {
-  let instance = instances.get(ctx);
-  if (!instance) instances.set(ctx, (instance = new RunNotifications(ctx)));
-  return instance;
+  close(): void {
+    this.subscriber?.disconnect();
+    this.subscriber = null;
+    this.listeners.clear();
+  }
 }

@@ -6,7 +6,6 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { findRunFor } from "./find-run-for";
 import { readLogPage } from "./get-run-logs";
-import { runNotifications } from "./run-notifications";
 
 const PAGE_BYTES = 1024 * 1024;
 /** While catching up on a log, the run's state is read at most this often. */
@@ -17,8 +16,6 @@ const HEARTBEAT_MS = 15_000;
 const MAX_STREAM_MS = 10 * 60_000;
 /** Live views one user may hold open on one web process. */
 const MAX_STREAMS_PER_USER = 20;
-
-const openStreams = new Map<number, number>();
 
 /** The fields of a run a live view follows. */
 async function readState(ctx: Pick<AppContext, "db">, runId: number) {
@@ -62,6 +59,7 @@ export async function streamRunLog(
     access: "read",
   });
   const userId = options.principal.userId;
+  const openStreams = ctx.liveViews;
   if ((openStreams.get(userId) ?? 0) >= MAX_STREAMS_PER_USER) {
     throw new AppError(
       "CONFLICT",
@@ -81,7 +79,7 @@ export async function streamRunLog(
   let behind = false;
   let stateReadAt = 0;
   let wake: (() => void) | null = null;
-  const unsubscribe = runNotifications(ctx).subscribe(run.publicId, () => wake?.());
+  const unsubscribe = ctx.runNotifications.subscribe(run.publicId, () => wake?.());
 
   // Every step of the clean-up runs once, whichever way the stream ends.
   const cleanUp = () => {

@@ -406,7 +406,7 @@ describe("one validator for the editor and the server", () => {
       }
     ).errors;
     const pipeline = await resolvePipeline(ctx, "fastq-qc@1.0.0");
-    const editor = checkConfigText(text, getConfigValidator(pipeline)).problems;
+    const editor = checkConfigText(text, getConfigValidator(ctx, pipeline)).problems;
     expect(server.length).toBeGreaterThan(0);
     expect(
       editor.map(({ path, message, line, column }) => ({ path, message, line, column })),

@@ -44,7 +44,7 @@ export async function submitRun(
     }
     throw error;
   });
-  const problems = validateWith(getConfigValidator(pipeline), envelope.config);
+  const problems = validateWith(getConfigValidator(ctx, pipeline), envelope.config);
   if (problems.length > 0) {
     const errors = problems.map((p) => ({ ...p, path: envelope.configPointer + p.path }));
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;

@@ -30,7 +30,7 @@ export function normalizePipelineRef(reference: string): string {
  * came in that document.
  */
 export async function checkScheduleTarget(
-  ctx: Pick<AppContext, "db">,
+  ctx: Pick<AppContext, "db" | "caches">,
   target: ScheduleTarget,
   doc?: SubmittedDocument,
 ): Promise<PipelineRow> {
@@ -41,7 +41,7 @@ export async function checkScheduleTarget(
     }
     throw error;
   });
-  const problems = validateWith(getConfigValidator(pipeline), target.config);
+  const problems = validateWith(getConfigValidator(ctx, pipeline), target.config);
   if (problems.length > 0) {
     const errors = problems.map(({ atKey, ...p }) => ({ ...p, path: `/config${p.path}`, atKey }));
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;

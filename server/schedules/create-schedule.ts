@@ -17,7 +17,7 @@ import { toScheduleView, type ScheduleView } from "./schedule-view";
  * `/config`). 403 for viewers. The config text is stored exactly as sent.
  */
 export async function createSchedule(
-  ctx: Pick<AppContext, "db">,
+  ctx: Pick<AppContext, "db" | "caches">,
   options: { principal: Principal; bodyText: string; now?: Date },
 ): Promise<ScheduleView> {
   const { principal } = options;

@@ -19,7 +19,7 @@ import { toScheduleView, type ScheduleView } from "./schedule-view";
  * owner changes the pipeline or config.
  */
 export async function updateSchedule(
-  ctx: Pick<AppContext, "db">,
+  ctx: Pick<AppContext, "db" | "caches">,
   options: { principal: Principal; scheduleId: string; bodyText: string; now?: Date },
 ): Promise<ScheduleView> {
   const found = await findScheduleFor(ctx, { ...options, access: "manage" });

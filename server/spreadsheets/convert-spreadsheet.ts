@@ -18,7 +18,7 @@ export interface ConvertedSpreadsheet {
  * nothing; only for those who may submit (reading a workbook costs the server work).
  */
 export async function convertSpreadsheet(
-  ctx: Pick<AppContext, "db">,
+  ctx: Pick<AppContext, "db" | "caches">,
   options: ParseSpreadsheetOptions & { principal: Principal },
 ): Promise<ConvertedSpreadsheet> {
   requireSubmitter(options.principal);

@@ -40,7 +40,7 @@ function cellOrder(problem: SheetProblem): [number, number] {
  * Throws 422 only when the file cannot be read at all or names no known pipeline.
  */
 export async function parseSpreadsheet(
-  ctx: Pick<AppContext, "db">,
+  ctx: Pick<AppContext, "db" | "caches">,
   options: ParseSpreadsheetOptions,
 ): Promise<ParsedSpreadsheet> {
   const data =
@@ -72,7 +72,7 @@ export async function parseSpreadsheet(
   const converted = convertWorkbook(data, layout, options.base);
   // What is checked is exactly what will be stored: the config's JSON text, read back.
   const config = JSON.parse(JSON.stringify(converted.config)) as Record<string, unknown>;
-  const schemaProblems = validateWith(getConfigValidator(pipeline), config)
+  const schemaProblems = validateWith(getConfigValidator(ctx, pipeline), config)
     .filter((p) => !converted.isReported(p.path))
     .map((p) => ({ ...converted.locate(p.path), path: p.path, message: p.message }));
   const sheetOrder = new Map(data.sheets.map((s, i) => [s.name, i]));

@@ -1,10 +1,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "@/db/schema";
-import { credentialCache } from "../auth/authenticate";
 import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../auth/passwords";
 import type { Principal } from "../auth/principal";
-import { passwordThrottle } from "../auth/sign-in-throttle";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { parseAccountRequest } from "./read-account-request";
@@ -46,7 +44,7 @@ export async function changePassword(
     newPassword: options.newPassword,
   });
   const { userId } = options.principal;
-  const throttle = passwordThrottle(ctx);
+  const throttle = ctx.signInThrottle;
   const key = `uid:${userId}`;
   if (!throttle.allow(key)) {
     throw new AppError(
@@ -76,7 +74,7 @@ export async function changePassword(
       updatedAt: new Date(),
     })
     .where(and(eq(users.id, userId), eq(users.passwordHash, user.passwordHash)));
-  credentialCache(ctx).forgetUser(userId);
+  ctx.caches.credentials.forgetUser(userId);
   if (result.affectedRows !== 1) {
     throw new AppError("CONFLICT", "The password was changed meanwhile: nothing was changed");
   }

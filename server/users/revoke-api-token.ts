@@ -1,7 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { apiTokens } from "@/db/schema";
 import type { ApiTokenView } from "@/lib/account-types";
-import { credentialCache } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
@@ -27,6 +26,6 @@ export async function revokeApiToken(
     .where(and(mine, isNull(apiTokens.revokedAt)));
   const [row] = await ctx.db.select().from(apiTokens).where(mine).limit(1);
   if (!row) throw notFound;
-  credentialCache(ctx).forgetUser(options.principal.userId);
+  ctx.caches.credentials.forgetUser(options.principal.userId);
   return toApiTokenView(row);
 }

@@ -1,6 +1,6 @@
 /** OpenAPI paths of the cron schedules part of the API (spread into document.ts). */
 import { RUN_STATUSES } from "@/lib/run-status";
-import { MISSED_POLICIES } from "@/lib/schedules/schedule-types";
+import { MISSED_POLICIES } from "@/lib/contract/schedules";
 import { problem } from "./problem";
 
 const dateTime = { type: "string", format: "date-time" } as const;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { toPointer } from "@/lib/json/parse-json";
 import { scanJson } from "@/lib/json/scan-json";
-import { MISSED_POLICIES } from "@/lib/schedules/schedule-types";
+import { MISSED_POLICIES } from "@/lib/contract/schedules";
 import { AppError, type ProblemItem } from "../errors";
 import { decodeUtf8, readBody, requireJsonContentType } from "../http/read-body";
 import { parseDocument, withPositions, type SubmittedDocument } from "../runs/read-run-request";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { apiTokens, users } from "@/db/schema";
-import type { CreatedApiToken } from "@/lib/account-types";
+import type { CreatedApiToken } from "@/lib/contract/account";
 import type { Principal } from "../auth/principal";
 import { generateToken, hashToken, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppContext } from "../context";

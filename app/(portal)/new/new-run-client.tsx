@@ -11,7 +11,7 @@ import {
 } from "@/components/spreadsheets/spreadsheet-upload";
 import { useConfigValidation } from "@/components/editor/use-config-validation";
 import type { TextEdit } from "@/components/editor/validation-protocol";
-import type { PipelineSummary } from "@/lib/api-types";
+import type { PipelineSummary } from "@/lib/contract/pipelines";
 import { clearDraft, loadDraft, saveDraft } from "./draft";
 import {
   defaultSelection,

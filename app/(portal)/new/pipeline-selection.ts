@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
+import type { PipelineDetail, PipelineSummary } from "@/lib/contract/pipelines";
 import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
 
 export interface Selection {

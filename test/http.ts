@@ -1,4 +1,10 @@
-/** Calls a Next.js route handler in-process with a real Request, as the server would. */
+import { assertMatchesContract } from "./contract";
+
+/**
+ * Calls a Next.js route handler in-process with a real Request, as the server would,
+ * and checks the answer against the OpenAPI document (test/contract.ts): every answer
+ * the integration suite receives is part of the contract test.
+ */
 export async function callRoute<P extends object>(
   handler: (request: Request, context: { params: Promise<P> }) => Promise<Response>,
   init: {
@@ -9,12 +15,15 @@ export async function callRoute<P extends object>(
     params?: P;
   },
 ): Promise<Response> {
+  const method = init.method ?? "GET";
   const request = new Request(`http://runport.test${init.path}`, {
-    method: init.method ?? "GET",
+    method,
     headers: init.headers ?? {},
     ...(init.body !== undefined
       ? { body: typeof init.body === "string" ? init.body : new Uint8Array(init.body) }
       : {}),
   });
-  return handler(request, { params: Promise.resolve((init.params ?? {}) as P) });
+  const response = await handler(request, { params: Promise.resolve((init.params ?? {}) as P) });
+  await assertMatchesContract(method, init.path, response);
+  return response;
 }

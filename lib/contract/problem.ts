@@ -19,12 +19,10 @@ export const PROBLEM_CODES = [
 ] as const;
 
 export const ZProblemItem = z.object({
-  path: z
-    .string()
-    .meta({
-      description: "JSON Pointer into the submitted document",
-      examples: ["/dataFiles/0/fastqCode"],
-    }),
+  path: z.string().meta({
+    description: "JSON Pointer into the submitted document",
+    examples: ["/dataFiles/0/fastqCode"],
+  }),
   message: z.string().meta({ examples: ['must be one of "R1", "R2"'] }),
   line: z.number().int().optional().meta({ description: "1-based line in the submitted text" }),
   column: z.number().int().optional().meta({ description: "1-based column in the submitted text" }),

@@ -20,7 +20,11 @@ const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,62}$/;
 const ZLabels = z
   .record(z.string().regex(LABEL_KEY, "label keys: letters, digits, _ . / -"), z.string().max(255))
   .refine((labels) => Object.keys(labels).length <= 50, "at most 50 labels")
-  .meta({ description: "At most 50; keys: letters, digits, _ . / - (up to 63)" });
+  // JSON Schema cannot read the refine: the document says the same limit in its own words.
+  .meta({
+    maxProperties: 50,
+    description: "At most 50; keys: letters, digits, _ . / - (up to 63)",
+  });
 
 /** Body of `POST /api/v1/runs`. Unknown keys are errors (a typo like "lables" must not pass). */
 export const ZCreateRunRequest = z

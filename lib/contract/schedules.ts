@@ -92,12 +92,10 @@ export const ZScheduleView = z.object({
     .meta({ description: "name@version, name@latest or name@dev, resolved at each fire" }),
   config: z.unknown(),
   cron: z.string(),
-  description: z
-    .string()
-    .meta({
-      description: "The cron expression in words",
-      examples: ["at 02:00 on Monday to Friday"],
-    }),
+  description: z.string().meta({
+    description: "The cron expression in words",
+    examples: ["at 02:00 on Monday to Friday"],
+  }),
   timeZone: z.string(),
   enabled: z.boolean(),
   missedPolicy: z.enum(MISSED_POLICIES),

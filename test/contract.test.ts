@@ -56,3 +56,16 @@ describe("the contract check of callRoute", () => {
     ]);
   });
 });
+
+describe("header values", () => {
+  it("checks a declared header's type", async () => {
+    const page = (cursor: string) =>
+      new Response("log", {
+        headers: { "Content-Type": "text/plain", "X-Next-Cursor": cursor, "X-More-Data": "false" },
+      });
+    expect(await check("GET", "/api/v1/runs/abc/logs", page("12"))).toEqual([]);
+    expect((await check("GET", "/api/v1/runs/abc/logs", page("twelve")))[0]).toContain(
+      "X-Next-Cursor: twelve is not of type integer",
+    );
+  });
+});

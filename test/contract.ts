@@ -10,7 +10,14 @@ import addFormats from "ajv-formats";
 import { openApiDocument, type OpenApiOperation } from "@/server/openapi/document";
 
 type Document = typeof openApiDocument;
-type HeaderSpec = { required?: boolean };
+type HeaderSpec = { required?: boolean; schema: { type?: string } };
+
+/** What a header value of each declared type looks like. */
+const HEADER_VALUE: Record<string, RegExp> = {
+  string: /^/,
+  integer: /^-?\d+$/,
+  boolean: /^(true|false)$/,
+};
 type ResponseDoc = {
   content?: Record<string, { schema: unknown }>;
   headers?: Record<string, HeaderSpec>;
@@ -32,6 +39,7 @@ export function createResponseChecker(document: Document = openApiDocument) {
       template,
       method,
       op: op as OpenApiOperation,
+      // Matches the paths of the template, and the template itself (`{id}` is one segment).
       pattern: new RegExp(
         `^${template
           .replace(/\/$/, "")
@@ -50,8 +58,14 @@ export function createResponseChecker(document: Document = openApiDocument) {
   };
 
   /** The problems of one answer (empty when it matches the document). */
-  return async function check(method: string, path: string, response: Response): Promise<string[]> {
-    const pathname = new URL(path, "http://runport.test").pathname;
+  return async function check(
+    method: string,
+    path: string,
+    response: Response,
+    /** The route's template when the caller knows it (from the handler called). */
+    template?: string,
+  ): Promise<string[]> {
+    const pathname = template ?? new URL(path, "http://runport.test").pathname;
     const found = operations
       .filter((o) => o.method === method.toLowerCase() && o.pattern.test(pathname))
       .sort((a, b) => b.literals - a.literals)[0];
@@ -65,8 +79,12 @@ export function createResponseChecker(document: Document = openApiDocument) {
     }
     const problems: string[] = [];
     for (const [name, header] of Object.entries(declared.headers ?? {})) {
-      if (header.required && !response.headers.has(name))
-        problems.push(`${label}: no ${name} header`);
+      const value = response.headers.get(name);
+      if (value === null) {
+        if (header.required) problems.push(`${label}: no ${name} header`);
+      } else if (!HEADER_VALUE[header.schema.type ?? "string"]?.test(value)) {
+        problems.push(`${label}: ${name}: ${value} is not of type ${header.schema.type}`);
+      }
     }
     const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     const content = declared.content ?? {};
@@ -107,9 +125,14 @@ export function createResponseChecker(document: Document = openApiDocument) {
 let shared: ReturnType<typeof createResponseChecker> | undefined;
 
 /** Throws when an answer does not match the document (what callRoute uses). */
-export async function assertMatchesContract(method: string, path: string, response: Response) {
+export async function assertMatchesContract(
+  method: string,
+  path: string,
+  response: Response,
+  template?: string,
+) {
   shared ??= createResponseChecker();
-  const problems = await shared(method, path, response);
+  const problems = await shared(method, path, response, template);
   // RUNPORT_CONTRACT_LOG: one line per checked answer, to count them over a run.
   const log = process.env.RUNPORT_CONTRACT_LOG;
   if (log) appendFileSync(log, `${method} ${path.split("?")[0]} ${response.status}\n`);

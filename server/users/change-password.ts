@@ -6,8 +6,7 @@ import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../auth/passw
 import type { Principal } from "../auth/principal";
 import { passwordThrottle } from "../auth/sign-in-throttle";
 import type { AppContext } from "../context";
-import { AppError } from "../errors";
-import { parseAccountRequest } from "./read-account-request";
+import { AppError, parseWith } from "../errors";
 
 /** Body of `POST /api/v1/account/password`. */
 export const ZChangePasswordRequest = z
@@ -41,7 +40,7 @@ export async function changePassword(
   ctx: AppContext,
   options: { principal: Principal } & TChangePasswordRequest,
 ): Promise<void> {
-  const input = parseAccountRequest(ZChangePasswordRequest, {
+  const input = parseWith(ZChangePasswordRequest, {
     currentPassword: options.currentPassword,
     newPassword: options.newPassword,
   });

@@ -38,7 +38,7 @@ export function createResponseChecker(document: Document = openApiDocument) {
     Object.entries(item).map(([method, op]) => ({
       template,
       method,
-      op: op as OpenApiOperation,
+      op: op,
       // Matches the paths of the template, and the template itself (`{id}` is one segment).
       pattern: new RegExp(
         `^${template

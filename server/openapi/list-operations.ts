@@ -15,7 +15,7 @@ export function listOperations(): OperationDoc[] {
   return Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
     Object.entries(item).map(([method, op]) => {
       const body = op.requestBody && Object.values(op.requestBody.content)[0];
-      const requestExample = exampleOf(body?.schema as Schema | undefined);
+      const requestExample = exampleOf(body?.schema);
       return {
         method,
         path,

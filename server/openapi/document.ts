@@ -119,7 +119,10 @@ function ref(schema: z.ZodType | JsonSchema): JsonSchema {
   return { $ref: refOf(id) };
 }
 
-/** Path, query or header parameters from an object schema (as zod reads them). */
+/**
+ * Path, query or header parameters from an object schema (as zod reads them). A flag
+ * read as the text true/false is what OpenAPI's boolean means in a query string.
+ */
 function parameters(place: "path" | "query" | "header", object: z.ZodObject | undefined) {
   if (!object) return [];
   const json = z.toJSONSchema(object, { io: "input", override: tidy }) as {
@@ -131,7 +134,7 @@ function parameters(place: "path" | "query" | "header", object: z.ZodObject | un
     in: place,
     ...(place === "path" || json.required?.includes(name) ? { required: true } : {}),
     ...(description ? { description } : {}),
-    schema,
+    schema: JSON.stringify(schema.enum) === '["true","false"]' ? { type: "boolean" } : schema,
   }));
 }
 

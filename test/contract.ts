@@ -7,7 +7,7 @@
 import { appendFileSync } from "node:fs";
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { openApiDocument, type OpenApiOperation } from "@/server/openapi/document";
+import { openApiDocument } from "@/server/openapi/document";
 
 type Document = typeof openApiDocument;
 type HeaderSpec = { required?: boolean; schema: { type?: string } };

@@ -135,7 +135,7 @@ export async function assertMatchesContract(
   const problems = await shared(method, path, response, template);
   // RUNPORT_CONTRACT_LOG: one line per checked answer, to count them over a run.
   const log = process.env.RUNPORT_CONTRACT_LOG;
-  if (log) appendFileSync(log, `${method} ${path.split("?")[0]} ${response.status}\n`);
+  if (log) appendFileSync(log, `${method} ${template ?? path.split("?")[0]} ${response.status}\n`);
   if (problems.length > 0) {
     throw new Error(
       `The answer breaks the API contract (OpenAPI document):\n${problems.join("\n")}`,

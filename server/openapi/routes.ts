@@ -1,7 +1,8 @@
 /**
  * The route table: every method of every path of the REST API, with the zod schemas of
  * what it takes and answers. ./document.ts generates the OpenAPI document from it; the
- * integration suite checks every answer it receives against that document.
+ * integration suite checks every answer it receives against that document. Long on
+ * purpose: it is the API reference's text, read top to bottom in /apidocs order.
  */
 import { z } from "zod";
 import { ZApiTokenList, ZCreatedApiToken } from "@/lib/contract/account";

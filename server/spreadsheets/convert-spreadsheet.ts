@@ -5,7 +5,6 @@ import { parseSpreadsheet, type ParseSpreadsheetOptions } from "./parse-spreadsh
 import { sheetProblems } from "./submit-spreadsheet";
 import { requireSubmitter } from "../auth/require-role";
 
-
 /**
  * A workbook or CSV as the config it becomes, for review before submitting. Stores
  * nothing; only for those who may submit (reading a workbook costs the server work).

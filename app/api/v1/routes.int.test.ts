@@ -235,9 +235,11 @@ describe("pipelines and health", () => {
   });
 
   it("answers liveness and the OpenAPI document without authentication", async () => {
-    const live = await callRoute(async () => getLive(), { path: "/api/health/live" });
+    const live = await callRoute(() => Promise.resolve(getLive()), { path: "/api/health/live" });
     expect(await live.json()).toEqual({ status: "ok" });
-    const document = await callRoute(async () => getOpenApi(), { path: "/api/openapi.json" });
+    const document = await callRoute(() => Promise.resolve(getOpenApi()), {
+      path: "/api/openapi.json",
+    });
     expect(((await document.json()) as { openapi: string }).openapi).toBe("3.1.0");
   });
 });

@@ -1,18 +1,14 @@
 /**
  * The one error type of the server and its mapping to HTTP problem+json (RFC 9457).
- * Services throw AppError; route wrappers turn it into a response. Anything else is
- * a bug: it becomes a 500 with a generic message and is logged with its stack.
+ * Services throw AppError; route wrappers turn it into a response. A ZodError is mapped
+ * here too, and only here (zodProblem): one problem item per issue at its JSON Pointer.
+ * Anything else is a bug: it becomes a 500 with a generic message and is logged.
  */
+import { z } from "zod";
+import { toPointer } from "@/lib/json/parse-json";
+import type { PROBLEM_CODES, Problem, ProblemItem } from "@/lib/contract/problem";
 
-export interface ProblemItem {
-  /** JSON Pointer into the submitted document (or the request field). */
-  path: string;
-  message: string;
-  line?: number;
-  column?: number;
-  sheet?: string;
-  cell?: string;
-}
+export type { Problem, ProblemItem };
 
 export const ERROR_CODES = {
   /** The request is malformed in a way no other code names (bad query parameter, bad header). */
@@ -36,7 +32,7 @@ export const ERROR_CODES = {
   UNKNOWN_PIPELINE: { status: 422, title: "Unknown pipeline" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable" },
   INTERNAL: { status: 500, title: "Internal server error" },
-} as const;
+} as const satisfies Record<(typeof PROBLEM_CODES)[number], { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -62,17 +58,54 @@ export class AppError extends Error {
   }
 }
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: ErrorCode;
-  errors?: ProblemItem[];
+/** A zod issue as problem items: unknown keys at the key itself, one item each. */
+function issueProblems(issue: z.core.$ZodIssue): ProblemItem[] {
+  const path = issue.path.map((s) => (typeof s === "symbol" ? String(s) : s));
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({
+      path: toPointer([...path, key]),
+      message: "is not an allowed property",
+    }));
+  }
+  // A record key that fails its pattern: the key's own message says what is allowed.
+  if (issue.code === "invalid_key") {
+    return [{ path: toPointer(path), message: issue.issues[0]?.message ?? issue.message }];
+  }
+  return [{ path: toPointer(path), message: issue.message }];
+}
+
+/**
+ * A zod failure as an AppError: 422 for a body (400 with `code: "BAD_REQUEST"` for a
+ * query string), one item per problem at its JSON Pointer, `locate` adding positions.
+ */
+export function zodProblem(
+  error: z.ZodError,
+  options: {
+    code?: "VALIDATION_FAILED" | "BAD_REQUEST";
+    subject?: string;
+    locate?: (problems: ProblemItem[]) => ProblemItem[];
+  } = {},
+): AppError {
+  const items = error.issues.flatMap(issueProblems);
+  const errors = options.locate ? options.locate(items) : items;
+  const summary = errors.map((e) => `${e.path || "the body"} ${e.message}`).join("; ");
+  return new AppError(
+    options.code ?? "VALIDATION_FAILED",
+    `${options.subject ?? "The request"} is not valid: ${summary}`,
+    { errors, cause: error },
+  );
+}
+
+/** Parses a value with a zod schema (services called by the CLI too); 422 as zodProblem. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw zodProblem(parsed.error);
+  return parsed.data;
 }
 
 /** Maps any thrown value to a problem document; unknown errors never leak their message. */
 export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } {
+  if (error instanceof z.ZodError) return toProblem(zodProblem(error));
   if (error instanceof AppError) {
     const { status, title } = ERROR_CODES[error.code];
     const problem: Problem = {

@@ -1,5 +1,5 @@
 // Pipelines and answers for the New run page's tests (reducer and hook).
-import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
+import type { PipelineDetail, PipelineSummary } from "@/lib/contract/pipelines";
 
 function summary(name: string, versions: string[]): PipelineSummary {
   return {

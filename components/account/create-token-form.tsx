@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import type { CreatedApiToken } from "@/lib/account-types";
+import type { CreatedApiToken } from "@/lib/contract/account";
 import { ApiProblem, callApi, messageOf } from "../ui/api-client";
 import styles from "./account.module.css";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import type { CreatedApiToken } from "@/lib/account-types";
+import type { CreatedApiToken } from "@/lib/contract/account";
 import { CopyButton } from "@/components/ui/copy-button";
 import styles from "./account.module.css";
 

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ApiTokenView } from "@/lib/account-types";
+import type { ApiTokenView } from "@/lib/contract/account";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { callApi, messageOf } from "../ui/api-client";
 

@@ -1,4 +1,4 @@
-import type { ApiTokenStatus } from "@/lib/account-types";
+import type { ApiTokenStatus } from "@/lib/contract/account";
 import styles from "./account.module.css";
 
 const LABEL: Record<ApiTokenStatus, string> = {

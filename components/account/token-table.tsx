@@ -1,7 +1,7 @@
 "use client";
 
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { ApiTokenView } from "@/lib/account-types";
+import type { ApiTokenView } from "@/lib/contract/account";
 import { TokenStatus } from "./token-status";
 import styles from "./account.module.css";
 

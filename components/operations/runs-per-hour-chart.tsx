@@ -1,4 +1,4 @@
-import type { OperationsView } from "@/lib/api-types";
+import type { OperationsView } from "@/lib/contract/operations";
 import styles from "./runs-per-hour-chart.module.css";
 
 const OUTCOMES = [

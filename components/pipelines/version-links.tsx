@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { PipelineVersionSummary } from "@/lib/api-types";
+import type { PipelineVersionSummary } from "@/lib/contract/pipelines";
 import styles from "./version-links.module.css";
 
 /** Links to each version of a pipeline (newest first); development versions are marked. */

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
 import { formatBytes } from "@/lib/outputs/format-bytes";
-import type { OutputList, OutputView } from "@/lib/outputs/output-types";
+import type { OutputList, OutputView } from "@/lib/contract/outputs";
 import styles from "./outputs-list.module.css";
 
 interface Props {

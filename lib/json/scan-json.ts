@@ -4,6 +4,7 @@
  * No tree is built, so a 5 MB document takes tens of milliseconds (the editor checks
  * as you type; the server checks every submission).
  */
+import { toPointer } from "./parse-json";
 
 export interface Span {
   /** Offset and length of the value. */
@@ -19,8 +20,6 @@ export interface ScanResult {
   /** Where each wanted pointer (and each of its ancestors) is. */
   spans: Map<string, Span>;
 }
-
-const escapeSegment = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
 
 interface Frame {
   object: boolean;
@@ -135,16 +134,13 @@ export function scanJson(text: string, pointers: Iterable<string> = []): ScanRes
       const raw = text.slice(keyStart + 1, i - 1);
       const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
       if (top.keys!.has(key) && !duplicate) {
-        const path = stack
-          .slice(1)
-          .map((f) => `/${escapeSegment(String(f.segment))}`)
-          .join("");
-        duplicate = { pointer: `${path}/${escapeSegment(key)}`, offset: keyStart };
+        const segments = stack.slice(1).map((f) => f.segment!);
+        duplicate = { pointer: toPointer([...segments, key]), offset: keyStart };
       }
       top.keys!.add(key);
       nextSegment = key;
       // Pointers are spelled out only on the way to a wanted one: cheap on big documents.
-      nextPointer = top.onPath ? `${top.pointer}/${escapeSegment(key)}` : "\u0000";
+      nextPointer = top.onPath ? top.pointer + toPointer([key]) : "\u0000";
       nextKeyOffset = keyStart;
       nextKeyLength = i - keyStart;
       skipSpace();

@@ -1,15 +1,9 @@
 import { sql } from "drizzle-orm";
+import type { Health } from "@/lib/contract/health";
 import type { AppContext } from "../context";
 import { isBeatAlive, listWorkers, readBeatHeartbeat } from "./heartbeats";
 
-/** What anybody may know without signing in: statuses, no hosts, pids or error texts. */
-export interface Health {
-  status: "ok" | "degraded" | "down";
-  database: { ok: boolean; latencyMs: number | null };
-  redis: { ok: boolean; latencyMs: number | null };
-  workers: { count: number };
-  beat: { active: boolean };
-}
+export type { Health };
 
 async function timed(
   ctx: AppContext,

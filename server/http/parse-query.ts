@@ -1,9 +1,10 @@
 import type { z } from "zod";
-import { AppError } from "../errors";
+import { zodProblem } from "../errors";
 
 /**
  * Parses a query string with a zod schema. `repeatable` keys become arrays (`?a=1&a=2`),
- * and those in `commaLists` also accept `?a=1,2`. 400 on failure.
+ * and those in `commaLists` also accept `?a=1,2`. 400 on failure, each problem at its
+ * JSON Pointer (`/status/0`).
  */
 export function parseQuery<T extends z.ZodType>(
   url: URL,
@@ -23,9 +24,7 @@ export function parseQuery<T extends z.ZodType>(
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new AppError("BAD_REQUEST", "The query string is not valid", {
-      errors: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    });
+    throw zodProblem(parsed.error, { code: "BAD_REQUEST", subject: "The query string" });
   }
   return parsed.data;
 }

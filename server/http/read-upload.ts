@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { ZUploadFields } from "@/lib/contract/spreadsheets";
 import type { SpreadsheetKind } from "../spreadsheets/parse-spreadsheet";
 import { AppError } from "../errors";
 import { mediaType, readBody } from "./read-body";
@@ -14,13 +14,6 @@ export interface Upload {
 }
 
 const FIELDS = new Set(["file", "pipeline", "name", "config"]);
-
-/** The text fields of an upload (the query's `pipeline` included). */
-const ZUploadFields = z.strictObject({
-  pipeline: z.string().min(1).max(200).optional(),
-  name: z.string().max(255).optional(),
-  config: z.string().optional(),
-});
 
 function checkFields(fields: Record<string, string>): Record<string, string> {
   const parsed = ZUploadFields.safeParse(fields);

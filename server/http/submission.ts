@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 import { submitRun, type SubmitRunResult } from "../runs/submit-run";
 import { toRunView } from "../runs/run-view";
 import { submitSpreadsheet } from "../spreadsheets/submit-spreadsheet";
-import { decodeUtf8, readBody, requireJsonContentType } from "./read-body";
+import { readJsonText } from "./json-body";
 import { isUpload, readUpload, type Upload } from "./read-upload";
 import { json } from "./responses";
 
@@ -59,8 +59,7 @@ export async function handleSubmission(
     });
     return answer(result, principal.username);
   }
-  requireJsonContentType(request);
-  const bodyText = decodeUtf8(await readBody(request, app.config.maxBodyBytes));
+  const bodyText = await readJsonText(request, app.config.maxBodyBytes);
   const result = await submitRun(app, {
     principal,
     bodyText,

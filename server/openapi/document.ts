@@ -1,64 +1,193 @@
-import { operationsPaths, operationsSchemas } from "./operations-paths";
-import { outputPaths, outputSchemas } from "./output-paths";
-import { problem } from "./problem";
-import { schedulePaths, scheduleSchemas } from "./schedule-paths";
-import { schemas } from "./schemas";
+/**
+ * The OpenAPI 3.1 document of the REST API, served at /api/openapi.json and rendered at
+ * /apidocs: GENERATED from the route table (./routes.ts) and the zod schemas of
+ * lib/contract, so it cannot drift from what the server checks and answers.
+ *
+ * Generator: zod 4's built-in `z.toJSONSchema` (draft 2020-12, which OpenAPI 3.1 uses
+ * as its schema dialect). No dependency: the only thing a generator such as
+ * zod-openapi adds is building the operations from zod, which is the short loop below;
+ * component refs come from a registry (`id` → `#/components/schemas/<id>`), request
+ * bodies are described as zod reads them (`io: "input"`: defaults optional, strict
+ * objects closed) and answers as the server writes them (`io: "output"`).
+ */
+import { z } from "zod";
+import { ZApiTokenList, ZApiTokenView, ZCreatedApiToken } from "@/lib/contract/account";
+import { ZHealth, ZLiveness } from "@/lib/contract/health";
+import { ZIntake, ZIntakeRequest, ZOperationsView } from "@/lib/contract/operations";
+import { ZOutputList, ZOutputView } from "@/lib/contract/outputs";
 import {
-  spreadsheetBodies,
-  spreadsheetPaths,
-  spreadsheetProblems,
-  spreadsheetQuery,
-  spreadsheetSchemas,
-} from "./spreadsheet-paths";
+  ZPipelineDetail,
+  ZPipelineList,
+  ZPipelineSummary,
+  ZPipelineVersionSummary,
+} from "@/lib/contract/pipelines";
+import { ZProblem, ZProblemItem } from "@/lib/contract/problem";
+import {
+  ZCancelResult,
+  ZCreateRunRequest,
+  ZDryRunResult,
+  ZLegacyRunRequest,
+  ZReleaseResult,
+  ZRunAttemptView,
+  ZRunEventView,
+  ZRunList,
+  ZRunView,
+} from "@/lib/contract/runs";
+import {
+  ZCreateScheduleRequest,
+  ZScheduleList,
+  ZScheduleView,
+  ZUpdateScheduleRequest,
+} from "@/lib/contract/schedules";
+import { ZConvertedSpreadsheet, ZSpreadsheetUpload } from "@/lib/contract/spreadsheets";
+import { ZChangePasswordRequest } from "../users/change-password";
+import { ZCreateApiTokenRequest } from "../users/create-api-token";
+import type { JsonSchema, ResponseSpec, RouteSpec } from "./route-spec";
+import { routes } from "./routes";
+
+/** What clients send: described as zod reads it. */
+const requests = {
+  CreateRunRequest: ZCreateRunRequest,
+  LegacyRunRequest: ZLegacyRunRequest,
+  SpreadsheetUpload: ZSpreadsheetUpload,
+  CreateScheduleRequest: ZCreateScheduleRequest,
+  UpdateScheduleRequest: ZUpdateScheduleRequest,
+  CreateApiTokenRequest: ZCreateApiTokenRequest,
+  ChangePasswordRequest: ZChangePasswordRequest,
+  IntakeRequest: ZIntakeRequest,
+};
+
+/** What the server answers: described as it writes it. */
+const answers = {
+  Problem: ZProblem,
+  ProblemItem: ZProblemItem,
+  Run: ZRunView,
+  RunEvent: ZRunEventView,
+  RunAttempt: ZRunAttemptView,
+  RunList: ZRunList,
+  DryRunResult: ZDryRunResult,
+  CancelResult: ZCancelResult,
+  ReleaseResult: ZReleaseResult,
+  Pipeline: ZPipelineSummary,
+  PipelineVersion: ZPipelineVersionSummary,
+  PipelineList: ZPipelineList,
+  PipelineDetail: ZPipelineDetail,
+  Output: ZOutputView,
+  OutputList: ZOutputList,
+  ConvertedSpreadsheet: ZConvertedSpreadsheet,
+  Schedule: ZScheduleView,
+  ScheduleList: ZScheduleList,
+  ApiToken: ZApiTokenView,
+  ApiTokenList: ZApiTokenList,
+  CreatedApiToken: ZCreatedApiToken,
+  Operations: ZOperationsView,
+  Intake: ZIntake,
+  Health: ZHealth,
+  Liveness: ZLiveness,
+};
+
+/** Drops what only adds noise to a reader: zod's safe-integer bounds, its date-time regex. */
+function tidy({ jsonSchema: s }: { jsonSchema: JsonSchema }): void {
+  if (s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+  if (s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+  if (s.format === "date-time") delete s.pattern;
+}
+
+const refOf = (id: string) => `#/components/schemas/${id}`;
+
+function componentSchemas(
+  entries: Record<string, z.ZodType>,
+  io: "input" | "output",
+): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(entries)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { io, uri: refOf, override: tidy });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]),
+  );
+}
+
+const names = new Map<z.ZodType, string>(
+  [...Object.entries(requests), ...Object.entries(answers)].map(([id, s]) => [s, id]),
+);
+
+/** A $ref to a component; a schema used in the table must be one (so readers see its name). */
+function ref(schema: z.ZodType | JsonSchema): JsonSchema {
+  if (!(schema instanceof z.ZodType)) return schema;
+  const id = names.get(schema);
+  if (!id) throw new Error("A schema of the route table is not a component of the document");
+  return { $ref: refOf(id) };
+}
 
 /**
- * The OpenAPI 3.1 document of the REST API, served at /api/openapi.json and rendered
- * at /apidocs. Written by hand next to the routes; a test checks that every route
- * file has its path here and that the document is valid.
+ * Path, query or header parameters from an object schema (as zod reads them). A flag
+ * read as the text true/false is what OpenAPI's boolean means in a query string.
  */
-const ok = (description: string, schema: string, status = "200") => ({
-  [status]: {
-    description,
-    content: { "application/json": { schema: { $ref: `#/components/schemas/${schema}` } } },
-  },
-});
-const common = {
-  "401": problem("No or wrong credentials (carries `WWW-Authenticate: Basic`)"),
-  "403": problem("Authenticated, but the role or ownership does not allow it"),
-};
-const runId = {
-  name: "id",
-  in: "path",
-  required: true,
-  schema: { type: "string" },
-  description: "The run's id",
-};
-const submission = {
-  "400": problem("Malformed JSON (with line and column) or a bad Idempotency-Key"),
-  ...common,
-  "409": problem("The Idempotency-Key was used before with another body"),
-  "413": problem("The body is larger than MAX_BODY_BYTES"),
-  "415": problem("The body is not JSON, an .xlsx workbook, CSV or multipart/form-data"),
-  "422": problem(
-    `The config violates the pipeline's schema (JSON Pointers, lines, columns), or the pipeline or version is unknown. ${spreadsheetProblems}`,
-  ),
-};
-const submitParameters = [
-  {
-    name: "dryRun",
-    in: "query",
-    schema: { type: "boolean" },
-    description: "Validate only; nothing is stored",
-  },
-  spreadsheetQuery,
-  {
-    name: "Idempotency-Key",
-    in: "header",
-    schema: { type: "string", maxLength: 255 },
-    description:
-      "Makes a retried POST safe: the same key and body return the original run (200); another body is a 409",
-  },
-];
+function parameters(place: "path" | "query" | "header", object: z.ZodObject | undefined) {
+  if (!object) return [];
+  const json = z.toJSONSchema(object, { io: "input", override: tidy }) as {
+    properties: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(json.properties).map(([name, { description, ...schema }]) => ({
+    name,
+    in: place,
+    ...(place === "path" || json.required?.includes(name) ? { required: true } : {}),
+    ...(description ? { description } : {}),
+    schema: JSON.stringify(schema.enum) === '["true","false"]' ? { type: "boolean" } : schema,
+  }));
+}
+
+function response(spec: ResponseSpec) {
+  const json = Array.isArray(spec.json)
+    ? { anyOf: spec.json.map(ref) }
+    : spec.json && ref(spec.json);
+  const content = {
+    ...(json ? { [spec.jsonType ?? "application/json"]: { schema: json } } : {}),
+    ...spec.content,
+  };
+  return {
+    description: spec.description,
+    ...(spec.headers ? { headers: spec.headers } : {}),
+    ...(Object.keys(content).length > 0 ? { content } : {}),
+  };
+}
+
+function operation(route: RouteSpec) {
+  const body = route.body && {
+    required: true,
+    content: {
+      ...(route.body.json ? { "application/json": { schema: ref(route.body.json) } } : {}),
+      ...Object.fromEntries(
+        Object.entries(route.body.content ?? {}).map(([type, media]) => [
+          type,
+          { ...media, schema: ref(media.schema) },
+        ]),
+      ),
+    },
+  };
+  const params = [
+    ...parameters("path", route.params),
+    ...parameters("query", route.query),
+    ...parameters("header", route.headers),
+  ];
+  return {
+    tags: [route.tag],
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    ...(route.public ? { security: [] } : {}),
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(body ? { requestBody: body } : {}),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, spec]) => [status, response(spec)]),
+    ),
+  };
+}
+
+export type OpenApiOperation = ReturnType<typeof operation>;
+
+const paths: Record<string, Record<string, OpenApiOperation>> = {};
+for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route);
 
 export const openApiDocument = {
   openapi: "3.1.0",
@@ -70,363 +199,8 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: [
-    { name: "runs" },
-    { name: "pipelines" },
-    { name: "schedules" },
-    { name: "account" },
-    { name: "system" },
-  ],
-  paths: {
-    "/api/v1/runs": {
-      get: {
-        tags: ["runs"],
-        summary: "List runs",
-        description:
-          "Runs the caller may see (submitters: their own; other roles: all), newest first.",
-        parameters: [
-          {
-            name: "status",
-            in: "query",
-            schema: { type: "array", items: { type: "string" } },
-            style: "form",
-            explode: true,
-            description: "Repeatable, or comma-separated",
-          },
-          {
-            name: "pipeline",
-            in: "query",
-            schema: { type: "string" },
-            description: "name or name@version",
-          },
-          {
-            name: "user",
-            in: "query",
-            schema: { type: "string" },
-            description: "Submitter's username",
-          },
-          {
-            name: "label",
-            in: "query",
-            schema: { type: "array", items: { type: "string" } },
-            description: "key:value, repeatable",
-          },
-          {
-            name: "q",
-            in: "query",
-            schema: { type: "string" },
-            description: "Text in the name, id or pipeline",
-          },
-          {
-            name: "limit",
-            in: "query",
-            schema: { type: "integer", minimum: 1, maximum: 200, default: 50 },
-          },
-          {
-            name: "cursor",
-            in: "query",
-            schema: { type: "string" },
-            description: "nextCursor of the previous page",
-          },
-        ],
-        responses: {
-          ...ok("A page of runs", "RunList"),
-          "400": problem("A bad filter"),
-          ...common,
-        },
-      },
-      post: {
-        tags: ["runs"],
-        summary: "Submit a run",
-        description:
-          "JSON `{pipeline, config, name?, labels?, hold?, priority?}`, or a filled-in spreadsheet template: the .xlsx as the body, a CSV of the samples, or multipart `file`: `curl --user USER:TOKEN -F file=@filled.xlsx https://runport.example/api/v1/runs` (add `?dryRun=true` to get the JSON it becomes without creating a run).",
-        parameters: submitParameters,
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/CreateRunRequest" } },
-            ...spreadsheetBodies,
-          },
-        },
-        responses: {
-          ...ok("Created (Location names it)", "Run", "201"),
-          "200": {
-            description:
-              "A dry run's result (`{valid, pipeline, config}`), or the original run of a replayed Idempotency-Key",
-          },
-          ...submission,
-        },
-      },
-    },
-    "/api/v1/new-run/": {
-      post: {
-        tags: ["runs"],
-        summary: "Submit a run (the old portal's contract)",
-        description:
-          "The body is the config itself and names its pipeline in `pipeline`. Works with or without the trailing slash: `curl --user USER:TOKEN -H 'Content-Type: application/json' -d @example.json https://runport.example/api/v1/new-run/`. A filled-in spreadsheet template works here too (the .xlsx body or multipart `file`), as on POST /api/v1/runs.",
-        parameters: submitParameters,
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/LegacyRunRequest" } },
-            ...spreadsheetBodies,
-          },
-        },
-        responses: {
-          ...ok("Created", "Run", "201"),
-          "200": { description: "Dry run, or Idempotency-Key replay" },
-          ...submission,
-        },
-      },
-    },
-    "/api/v1/runs/{id}": {
-      get: {
-        tags: ["runs"],
-        summary: "One run, with its config, events and attempts",
-        parameters: [runId],
-        responses: { ...ok("The run", "Run"), ...common, "404": problem("No such run") },
-      },
-    },
-    "/api/v1/runs/{id}/logs": {
-      get: {
-        tags: ["runs"],
-        summary: "The run's log from a byte offset",
-        description:
-          "Returns text from `cursor`. Continue with the `X-Next-Cursor` header; `X-More-Data: true` means the run may still write, or the page stopped at its size limit. With `Accept: text/event-stream` it follows the run live as Server-Sent Events: `log` (`{offset, text}`; the event id is the next cursor, so a reconnecting EventSource resumes), `status` (the run's state when it changes) and `end` (the run finished and everything was sent). With `download=true` it sends the whole log as a file.",
-        parameters: [
-          runId,
-          { name: "cursor", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
-          {
-            name: "limit",
-            in: "query",
-            schema: { type: "integer", minimum: 1024, maximum: 8388608 },
-            description: "Page size in bytes (default 1 MiB)",
-          },
-          {
-            name: "download",
-            in: "query",
-            schema: { type: "boolean" },
-            description: "The whole log as a file (Content-Disposition: attachment)",
-          },
-        ],
-        responses: {
-          "200": {
-            description: "Log text",
-            headers: {
-              "X-Next-Cursor": { schema: { type: "integer" } },
-              "X-More-Data": { schema: { type: "boolean" } },
-            },
-            content: {
-              "text/plain": { schema: { type: "string" } },
-              "text/event-stream": {
-                schema: { type: "string", description: "Server-Sent Events: log, status, end" },
-              },
-            },
-          },
-          ...common,
-          "404": problem("No such run"),
-        },
-      },
-    },
-    "/api/v1/runs/{id}/cancel": {
-      post: {
-        tags: ["runs"],
-        summary: "Cancel a run",
-        description:
-          "queued/held → cancelled at once; running → cancelling (the worker kills the process group, then cancelled).",
-        parameters: [runId],
-        responses: {
-          "202": {
-            description: "Accepted",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: { status: { type: "string", enum: ["cancelled", "cancelling"] } },
-                },
-              },
-            },
-          },
-          ...common,
-          "404": problem("No such run"),
-          "409": problem("The run has already finished"),
-        },
-      },
-    },
-    "/api/v1/runs/{id}/release": {
-      post: {
-        tags: ["runs"],
-        summary: "Release a held run",
-        description:
-          "A run submitted with `hold: true` waits as `held` until released; then it is queued.",
-        parameters: [runId],
-        responses: {
-          "200": {
-            description: "Queued",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: { status: { type: "string", enum: ["queued"] } },
-                },
-              },
-            },
-          },
-          ...common,
-          "404": problem("No such run"),
-          "409": problem("The run is not held"),
-        },
-      },
-    },
-    "/api/v1/pipelines": {
-      get: {
-        tags: ["pipelines"],
-        summary: "List pipelines and their versions",
-        responses: {
-          "200": {
-            description: "Pipelines",
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: {
-                    items: { type: "array", items: { $ref: "#/components/schemas/Pipeline" } },
-                  },
-                },
-              },
-            },
-          },
-          ...common,
-        },
-      },
-    },
-    "/api/v1/pipelines/{name}": {
-      get: {
-        tags: ["pipelines"],
-        summary: "One pipeline version's schema and example",
-        parameters: [
-          { name: "name", in: "path", required: true, schema: { type: "string" } },
-          {
-            name: "version",
-            in: "query",
-            schema: { type: "string" },
-            description: "Exact, latest (default) or dev",
-          },
-        ],
-        responses: {
-          ...ok("The pipeline", "PipelineDetail"),
-          ...common,
-          "404": problem("No such pipeline or version"),
-        },
-      },
-    },
-    ...spreadsheetPaths,
-    ...outputPaths,
-    ...schedulePaths,
-    ...operationsPaths,
-    "/api/v1/tokens": {
-      get: {
-        tags: ["account"],
-        summary: "List your API tokens",
-        description:
-          "The caller's own tokens, newest first, revoked and expired ones included. Never the token itself or its hash: only its first characters (`prefix`).",
-        responses: { ...ok("Your tokens", "ApiTokenList"), ...common },
-      },
-      post: {
-        tags: ["account"],
-        summary: "Create an API token (shown once)",
-        description:
-          "Returns the token: the only time it is shown (only its SHA-256 is stored). Use it as the password of HTTP Basic (`curl --user USER:TOKEN`) or as `Authorization: Bearer TOKEN`. Refused (403) when the caller authenticated with a token: sign in, or use your password.",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/CreateApiTokenRequest" } },
-          },
-        },
-        responses: {
-          ...ok("Created: the token, shown only this once", "CreatedApiToken", "201"),
-          "400": problem("Malformed JSON (with line and column)"),
-          ...common,
-          "413": problem("The body is larger than 16 KiB"),
-          "415": problem("The body is not sent as application/json"),
-          "422": problem("A bad name or expiry, or an unknown property (JSON Pointers)"),
-        },
-      },
-    },
-    "/api/v1/tokens/{id}": {
-      delete: {
-        tags: ["account"],
-        summary: "Revoke one of your API tokens",
-        description:
-          "The token stops working at once (on other web processes within AUTH_CACHE_SECONDS). Revoking a revoked token succeeds again.",
-        parameters: [
-          {
-            name: "id",
-            in: "path",
-            required: true,
-            schema: { type: "integer" },
-            description: "The token's id",
-          },
-        ],
-        responses: {
-          "204": { description: "Revoked" },
-          ...common,
-          "404": problem("You have no token with this id"),
-        },
-      },
-    },
-    "/api/v1/account/password": {
-      post: {
-        tags: ["account"],
-        summary: "Change your password",
-        description:
-          "Needs the current password. API tokens and browser sessions stay valid. After 5 wrong current passwords, further attempts are refused for a minute (403).",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": { schema: { $ref: "#/components/schemas/ChangePasswordRequest" } },
-          },
-        },
-        responses: {
-          "204": { description: "Changed" },
-          "400": problem("Malformed JSON (with line and column)"),
-          ...common,
-          "413": problem("The body is larger than 16 KiB"),
-          "415": problem("The body is not sent as application/json"),
-          "422": problem(
-            "The current password is wrong (`/currentPassword`), or the new one is too short or the same (`/newPassword`); nothing changed",
-          ),
-        },
-      },
-    },
-    "/api/health": {
-      get: {
-        tags: ["system"],
-        summary: "Health of the database, Redis, workers and beat (no authentication)",
-        security: [],
-        responses: {
-          ...ok("ok or degraded", "Health"),
-          "503": { description: "MySQL or Redis is down" },
-        },
-      },
-    },
-    "/api/health/live": {
-      get: {
-        tags: ["system"],
-        summary: "Liveness: the web process answers (no checks, no authentication)",
-        security: [],
-        responses: { "200": { description: '`{"status": "ok"}`' } },
-      },
-    },
-    "/api/openapi.json": {
-      get: {
-        tags: ["system"],
-        summary: "This document",
-        security: [],
-        responses: { "200": { description: "OpenAPI 3.1" } },
-      },
-    },
-  },
+  tags: ["runs", "pipelines", "schedules", "account", "system"].map((name) => ({ name })),
+  paths,
   components: {
     securitySchemes: {
       basic: {
@@ -436,12 +210,6 @@ export const openApiDocument = {
       },
       bearer: { type: "http", scheme: "bearer", description: "An API token" },
     },
-    schemas: {
-      ...schemas,
-      ...spreadsheetSchemas,
-      ...outputSchemas,
-      ...scheduleSchemas,
-      ...operationsSchemas,
-    },
+    schemas: { ...componentSchemas(requests, "input"), ...componentSchemas(answers, "output") },
   },
-} as const;
+};

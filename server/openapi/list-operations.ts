@@ -1,38 +1,22 @@
 import type { OperationDoc } from "@/lib/operation-doc";
 import { openApiDocument } from "./document";
 
-type Parameter = {
-  name: string;
-  in: string;
-  required?: boolean;
-  description?: string;
-  schema?: { type?: string };
-};
-type Operation = {
-  summary: string;
-  description?: string;
-  parameters?: readonly Parameter[];
-  security?: readonly unknown[];
-  requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
-  responses: Record<string, { description: string }>;
-};
+type Schema = { $ref?: string; type?: string; examples?: unknown[] };
 
-function exampleOf(ref: string | undefined): string | undefined {
-  if (!ref) return undefined;
-  const name = ref.split("/").pop() as keyof typeof openApiDocument.components.schemas;
-  const schema = openApiDocument.components.schemas[name] as { example?: unknown };
-  return schema.example === undefined ? undefined : JSON.stringify(schema.example, null, 2);
+function exampleOf(schema: Schema | undefined): string | undefined {
+  const name = schema?.$ref?.split("/").pop();
+  const component = name ? (openApiDocument.components.schemas[name] as Schema) : undefined;
+  const example = component?.examples?.[0];
+  return example === undefined ? undefined : JSON.stringify(example, null, 2);
 }
 
 /** The operations of the OpenAPI document, flattened for the /apidocs page. */
 export function listOperations(): OperationDoc[] {
-  const result: OperationDoc[] = [];
-  for (const [path, item] of Object.entries(openApiDocument.paths)) {
-    for (const [method, raw] of Object.entries(item)) {
-      const op = raw as Operation;
-      const body = op.requestBody ? Object.values(op.requestBody.content)[0] : undefined;
-      const requestExample = exampleOf(body?.schema.$ref);
-      result.push({
+  return Object.entries(openApiDocument.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => {
+      const body = op.requestBody && Object.values(op.requestBody.content)[0];
+      const requestExample = exampleOf(body?.schema);
+      return {
         method,
         path,
         summary: op.summary,
@@ -41,8 +25,8 @@ export function listOperations(): OperationDoc[] {
           name: p.name,
           in: p.in,
           ...(p.required ? { required: true } : {}),
-          ...(p.description ? { description: p.description } : {}),
-          ...(p.schema?.type ? { type: p.schema.type } : {}),
+          ...(p.description ? { description: p.description as string } : {}),
+          ...((p.schema as Schema).type ? { type: (p.schema as Schema).type } : {}),
         })),
         ...(requestExample ? { requestExample } : {}),
         responses: Object.entries(op.responses).map(([status, r]) => ({
@@ -50,8 +34,7 @@ export function listOperations(): OperationDoc[] {
           description: r.description,
         })),
         public: Array.isArray(op.security) && op.security.length === 0,
-      });
-    }
-  }
-  return result;
+      };
+    }),
+  );
 }

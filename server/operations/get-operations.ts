@@ -1,7 +1,7 @@
 import { and, gte, isNotNull, sql } from "drizzle-orm";
 import { runs } from "@/db/schema";
 import { RUN_STATUSES, type RunStatus } from "@/lib/run-status";
-import type { OperationsView } from "@/lib/api-types";
+import type { OperationsView } from "@/lib/contract/operations";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { isBeatAlive, listWorkers, readBeatHeartbeat } from "../health/heartbeats";

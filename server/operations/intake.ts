@@ -1,17 +1,13 @@
 import { eq, sql } from "drizzle-orm";
 import { settings } from "@/db/schema";
 import type { Principal } from "../auth/principal";
+import type { IntakeState } from "@/lib/contract/operations";
 import type { AppContext } from "../context";
 import { requireAdmin } from "../auth/require-role";
 
 const INTAKE_KEY = "intake";
 
-export interface IntakeState {
-  paused: boolean;
-  /** Who paused or resumed it last, and when. */
-  by: string | null;
-  at: string | null;
-}
+export type { IntakeState };
 
 /** Whether intake is paused, as MySQL records it (the truth, applied to Redis by the beat). */
 export async function getIntake(ctx: Pick<AppContext, "db">): Promise<IntakeState> {

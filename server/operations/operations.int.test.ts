@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as intakeRoute } from "@/app/api/v1/operations/intake/route";
 import { GET as operationsRoute } from "@/app/api/v1/operations/route";
-import type { OperationsView } from "@/lib/api-types";
+import type { OperationsView } from "@/lib/contract/operations";
 import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
 import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";

@@ -1,5 +1,5 @@
 import type { RunOutputRow } from "@/db/schema";
-import type { OutputView } from "@/lib/outputs/output-types";
+import type { OutputView } from "@/lib/contract/outputs";
 
 export type { OutputView };
 

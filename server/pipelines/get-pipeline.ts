@@ -3,7 +3,7 @@ import { pipelines } from "@/db/schema";
 import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import type { PipelineDetail } from "@/lib/api-types";
+import type { PipelineDetail } from "@/lib/contract/pipelines";
 import { summarize } from "./list-pipelines";
 
 export type { PipelineDetail };

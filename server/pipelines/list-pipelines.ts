@@ -1,7 +1,7 @@
 import { asc } from "drizzle-orm";
 import { pipelines, type PipelineRow } from "@/db/schema";
 import { compareVersions, resolveVersion } from "@/lib/pipeline-ref";
-import type { PipelineSummary, PipelineVersionSummary } from "@/lib/api-types";
+import type { PipelineSummary, PipelineVersionSummary } from "@/lib/contract/pipelines";
 import type { AppContext } from "../context";
 
 export type { PipelineSummary, PipelineVersionSummary };

@@ -11,34 +11,16 @@ import {
   sql,
   type SQL,
 } from "drizzle-orm";
-import { z } from "zod";
 import { runs, users } from "@/db/schema";
 import { parsePipelineRef } from "@/lib/pipeline-ref";
 import { canSeeAllRuns } from "@/lib/roles";
-import { RUN_STATUSES } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import type { RunList } from "@/lib/api-types";
+import type { RunList, TListRunsQuery } from "@/lib/contract/runs";
 import { toRunView } from "./run-view";
 
-export type { RunList };
-
-const ZLabelFilter = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,62}:.{0,255}$/, "must look like key:value");
-
-/** Query of `GET /api/v1/runs`; status and label may repeat. */
-export const ZListRunsQuery = z.object({
-  status: z.array(z.enum(RUN_STATUSES)).default([]),
-  pipeline: z.string().max(200).optional(),
-  user: z.string().max(64).optional(),
-  label: z.array(ZLabelFilter).default([]),
-  q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(40).optional(),
-});
-export type TListRunsQuery = z.infer<typeof ZListRunsQuery>;
+export type { RunList, TListRunsQuery };
 
 // Every column but the config, which may be megabytes and is not part of a list item.
 const { config: _config, ...summaryColumns } = getTableColumns(runs);

@@ -1,6 +1,7 @@
 import type { RunAttemptRow, RunEventRow, RunRow } from "@/db/schema";
-import type { RunAttemptView, RunEventView, RunView } from "@/lib/api-types";
+import type { RunAttemptView, RunEventView, RunView } from "@/lib/contract/runs";
 import { WES_STATE } from "@/lib/run-status";
+import type { WES_STATES } from "@/lib/contract/runs";
 
 export type { RunAttemptView, RunEventView, RunView };
 
@@ -19,7 +20,7 @@ export function toRunView(
     name: run.name,
     labels: run.labels,
     status: run.status,
-    state: WES_STATE[run.status],
+    state: WES_STATE[run.status] as (typeof WES_STATES)[number],
     trigger: run.trigger,
     submitter: extra.submitter,
     priority: run.priority,

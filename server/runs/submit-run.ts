@@ -7,7 +7,8 @@ import { AppError } from "../errors";
 import { getConfigValidator } from "../pipelines/get-config-validator";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { createRun } from "./create-run";
-import { parseDocument, readRunRequest, withPositions } from "./read-run-request";
+import { withPositions } from "../http/json-body";
+import { readRunRequest } from "./read-run-request";
 import type { RunRow } from "@/db/schema";
 import { requireSubmitter } from "../auth/require-role";
 
@@ -36,8 +37,7 @@ export async function submitRun(
   options: SubmitRunOptions,
 ): Promise<SubmitRunResult> {
   requireSubmitter(options.principal);
-  const doc = parseDocument(options.bodyText);
-  const envelope = readRunRequest(doc, options.format);
+  const { doc, request: envelope } = readRunRequest(options.bodyText, options.format);
   const pipeline = await resolvePipeline(ctx, envelope.pipeline).catch((error: unknown) => {
     if (error instanceof AppError && error.errors) {
       throw new AppError(error.code, error.message, { errors: withPositions(doc, error.errors) });

@@ -5,7 +5,7 @@ import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
 import { getConfigValidator } from "../pipelines/get-config-validator";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
-import { withPositions, type SubmittedDocument } from "../runs/read-run-request";
+import { withPositions, type JsonDocument as SubmittedDocument } from "../http/json-body";
 import { checkCronExpression, checkTimeZone } from "./cron";
 
 /** What a schedule fires, checked as it would be at a fire. */

@@ -6,7 +6,8 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { checkScheduleTarget, checkTiming, normalizePipelineRef } from "./check-schedule";
 import { nextFireAfter } from "./cron";
-import { parseScheduleRequest, ZCreateScheduleRequest } from "./schedule-request";
+import { ZCreateScheduleRequest } from "@/lib/contract/schedules";
+import { parseScheduleRequest } from "./schedule-request";
 import { toScheduleView, type ScheduleView } from "./schedule-view";
 
 /**

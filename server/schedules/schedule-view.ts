@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { runs, schedules, users, type ScheduleRow } from "@/db/schema";
 import type { RunStatus } from "@/lib/run-status";
 import { describeCron } from "@/lib/schedules/describe-cron";
-import type { ScheduleList, ScheduleView } from "@/lib/schedules/schedule-types";
+import type { ScheduleList, ScheduleView } from "@/lib/contract/schedules";
 import type { AppContext } from "../context";
 
 export type { ScheduleList, ScheduleView };

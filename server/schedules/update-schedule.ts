@@ -6,7 +6,8 @@ import { AppError } from "../errors";
 import { checkScheduleTarget, checkTiming, normalizePipelineRef } from "./check-schedule";
 import { nextFireAfter } from "./cron";
 import { findScheduleFor } from "./find-schedule-for";
-import { parseScheduleRequest, ZUpdateScheduleRequest } from "./schedule-request";
+import { ZUpdateScheduleRequest } from "@/lib/contract/schedules";
+import { parseScheduleRequest } from "./schedule-request";
 import { toScheduleView, type ScheduleView } from "./schedule-view";
 
 /**

@@ -1,17 +1,9 @@
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
-import type { ProblemItem } from "../errors";
+import type { ConvertedSpreadsheet } from "@/lib/contract/spreadsheets";
 import { parseSpreadsheet, type ParseSpreadsheetOptions } from "./parse-spreadsheet";
 import { sheetProblems } from "./submit-spreadsheet";
 import { requireSubmitter } from "../auth/require-role";
-
-export interface ConvertedSpreadsheet {
-  /** `name@version` of the pipeline the file is for. */
-  pipeline: string;
-  config: Record<string, unknown>;
-  /** Problems with sheet and cell; the config holds everything that could be read. */
-  problems: ProblemItem[];
-}
 
 /**
  * A workbook or CSV as the config it becomes, for review before submitting. Stores

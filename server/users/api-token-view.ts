@@ -1,5 +1,5 @@
 import type { ApiToken } from "@/db/schema";
-import type { ApiTokenStatus, ApiTokenView } from "@/lib/account-types";
+import type { ApiTokenStatus, ApiTokenView } from "@/lib/contract/account";
 
 /** What a token's row says about it now: revoked wins over expired. */
 export function tokenStatus(

@@ -4,8 +4,7 @@ import { users } from "@/db/schema";
 import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../auth/passwords";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
-import { AppError } from "../errors";
-import { parseAccountRequest } from "./read-account-request";
+import { AppError, parseWith } from "../errors";
 
 /** Body of `POST /api/v1/account/password`. */
 export const ZChangePasswordRequest = z
@@ -39,7 +38,7 @@ export async function changePassword(
   ctx: AppContext,
   options: { principal: Principal } & TChangePasswordRequest,
 ): Promise<void> {
-  const input = parseAccountRequest(ZChangePasswordRequest, {
+  const input = parseWith(ZChangePasswordRequest, {
     currentPassword: options.currentPassword,
     newPassword: options.newPassword,
   });

@@ -1,12 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { apiTokens, users } from "@/db/schema";
-import type { CreatedApiToken } from "@/lib/account-types";
+import type { CreatedApiToken } from "@/lib/contract/account";
 import type { Principal } from "../auth/principal";
 import { generateToken, hashToken, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppContext } from "../context";
-import { AppError } from "../errors";
-import { parseAccountRequest } from "./read-account-request";
+import { AppError, parseWith } from "../errors";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -56,7 +55,7 @@ export async function createApiToken(
   ctx: Pick<AppContext, "db">,
   options: Owner & TCreateApiTokenRequest,
 ): Promise<CreatedApiToken> {
-  const input = parseAccountRequest(ZCreateApiTokenRequest, {
+  const input = parseWith(ZCreateApiTokenRequest, {
     name: options.name,
     expiresInDays: options.expiresInDays,
   });

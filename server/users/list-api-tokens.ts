@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import { apiTokens } from "@/db/schema";
-import type { ApiTokenList } from "@/lib/account-types";
+import type { ApiTokenList } from "@/lib/contract/account";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { toApiTokenView } from "./api-token-view";

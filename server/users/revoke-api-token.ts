@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { apiTokens } from "@/db/schema";
-import type { ApiTokenView } from "@/lib/account-types";
+import type { ApiTokenView } from "@/lib/contract/account";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";

@@ -7,7 +7,7 @@ import { CreateTokenForm } from "@/components/account/create-token-form";
 import { NewTokenNotice } from "@/components/account/new-token-notice";
 import { RevokeDialog } from "@/components/account/revoke-dialog";
 import { TokenTable } from "@/components/account/token-table";
-import type { ApiTokenList, ApiTokenView, CreatedApiToken } from "@/lib/account-types";
+import type { ApiTokenList, ApiTokenView, CreatedApiToken } from "@/lib/contract/account";
 import styles from "./account.module.css";
 
 interface Props {

@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { SpreadsheetUpload } from "@/components/spreadsheets/spreadsheet-upload";
-import type { PipelineSummary } from "@/lib/api-types";
+import type { PipelineSummary } from "@/lib/contract/pipelines";
 import type { InitialRun } from "./new-run-state";
 import { ProblemsList } from "./problems-list";
 import { useNewRun } from "./use-new-run";

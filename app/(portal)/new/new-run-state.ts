@@ -1,5 +1,5 @@
 import type { TextProblem } from "@/lib/schema/check-config-text";
-import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
+import type { PipelineDetail, PipelineSummary } from "@/lib/contract/pipelines";
 import type { ValidationResponse } from "@/components/editor/validation-protocol";
 import type { Draft } from "./draft";
 import { defaultSelection, resolveSelection, type Selection } from "./pipeline-selection";

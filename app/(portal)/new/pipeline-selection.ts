@@ -1,4 +1,4 @@
-import type { PipelineSummary } from "@/lib/api-types";
+import type { PipelineSummary } from "@/lib/contract/pipelines";
 import { parsePipelineRef, resolveVersion } from "@/lib/pipeline-ref";
 
 export interface Selection {

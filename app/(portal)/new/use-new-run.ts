@@ -6,7 +6,7 @@ import { useConfigValidation } from "@/components/editor/use-config-validation";
 import type { TextEdit } from "@/components/editor/validation-protocol";
 import type { ConvertedUpload } from "@/components/spreadsheets/spreadsheet-upload";
 import { ApiProblem, callApi, callApiText, type FieldProblem } from "@/components/ui/api-client";
-import type { PipelineDetail, PipelineSummary } from "@/lib/api-types";
+import type { PipelineDetail, PipelineSummary } from "@/lib/contract/pipelines";
 import { clearDraft, loadDraft, saveDraft } from "./draft";
 import {
   detailOf,

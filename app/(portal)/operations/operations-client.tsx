@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
-import type { OperationsView } from "@/lib/api-types";
+import type { OperationsView } from "@/lib/contract/operations";
 import styles from "./operations.module.css";
 
 const REFRESH_MS = 5000;

@@ -5,7 +5,8 @@ import { requirePagePrincipal } from "@/server/http/page-auth";
 import { getAppContext } from "@/server/http/app-context";
 import { parseQuery } from "@/server/http/parse-query";
 import { listPipelines } from "@/server/pipelines/list-pipelines";
-import { listRuns, ZListRunsQuery } from "@/server/runs/list-runs";
+import { ZListRunsQuery } from "@/lib/contract/runs";
+import { listRuns } from "@/server/runs/list-runs";
 import { RunsClient } from "./runs-client";
 
 export const metadata: Metadata = { title: "Runs" };

@@ -6,7 +6,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
-import type { RunList } from "@/lib/api-types";
+import type { RunList } from "@/lib/contract/runs";
 import { RUN_STATUSES, isTerminal } from "@/lib/run-status";
 import styles from "./runs.module.css";
 

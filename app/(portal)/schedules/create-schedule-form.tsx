@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { parseJson } from "@/lib/json/parse-json";
 import { describeCron } from "@/lib/schedules/describe-cron";
-import type { ScheduleView } from "@/lib/schedules/schedule-types";
+import type { ScheduleView } from "@/lib/contract/schedules";
 import {
   bodyText,
   problemsOf,

@@ -1,7 +1,7 @@
 "use client";
 
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { ScheduleView } from "@/lib/schedules/schedule-types";
+import type { ScheduleView } from "@/lib/contract/schedules";
 import { callApiText, messageOf } from "@/components/ui/api-client";
 
 /** Asks before deleting a schedule (DELETE /api/v1/schedules/{id}). */

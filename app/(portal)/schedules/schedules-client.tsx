@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { canManageAllRuns, canSeeAllRuns, type UserRole } from "@/lib/roles";
-import type { ScheduleList, ScheduleView } from "@/lib/schedules/schedule-types";
+import type { ScheduleList, ScheduleView } from "@/lib/contract/schedules";
 import { CreateScheduleForm } from "./create-schedule-form";
 import type { PipelineChoice } from "./schedule-form";
 import { DeleteScheduleDialog } from "./delete-schedule-dialog";

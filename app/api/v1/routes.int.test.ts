@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as getLive } from "@/app/api/health/live/route";
 import { GET as getHealth } from "@/app/api/health/route";
+import { GET as getOpenApi } from "@/app/api/openapi.json/route";
 import { GET as getPipeline } from "@/app/api/v1/pipelines/[name]/route";
 import { GET as getPipelines } from "@/app/api/v1/pipelines/route";
 import { POST as cancelRoute } from "@/app/api/v1/runs/[id]/cancel/route";
@@ -224,11 +226,20 @@ describe("pipelines and health", () => {
   });
 
   it("reports health without authentication, and nothing about hosts", async () => {
-    const response = await getHealth(new Request("http://runport.test/api/health"));
+    const response = await callRoute(getHealth, { path: "/api/health" });
     const health = (await response.json()) as Record<string, Record<string, unknown>>;
     expect(response.status).toBe(200);
     expect(health).toMatchObject({ database: { ok: true }, redis: { ok: true } });
     expect(Object.keys(health.workers ?? {})).toEqual(["count"]);
     expect(JSON.stringify(health)).not.toMatch(/host|pid/);
+  });
+
+  it("answers liveness and the OpenAPI document without authentication", async () => {
+    const live = await callRoute(() => Promise.resolve(getLive()), { path: "/api/health/live" });
+    expect(await live.json()).toEqual({ status: "ok" });
+    const document = await callRoute(() => Promise.resolve(getOpenApi()), {
+      path: "/api/openapi.json",
+    });
+    expect(((await document.json()) as { openapi: string }).openapi).toBe("3.1.0");
   });
 });

@@ -1,4 +1,4 @@
-import type { PipelineDetail } from "@/lib/api-types";
+import type { PipelineDetail } from "@/lib/contract/pipelines";
 import type { AppContext } from "@/server/context";
 import { AppError } from "@/server/errors";
 import { getPipeline } from "@/server/pipelines/get-pipeline";

@@ -1,6 +1,6 @@
 import { RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
-import type { RunAttemptView, RunEventView } from "@/lib/api-types";
+import type { RunAttemptView, RunEventView } from "@/lib/contract/runs";
 import styles from "./run.module.css";
 
 /** Every status change of the run, oldest first, with where each attempt ran. */

@@ -4,7 +4,8 @@ import { apiRoute } from "@/server/http/api-route";
 import { parseQuery } from "@/server/http/parse-query";
 import { json } from "@/server/http/responses";
 import { handleSubmission } from "@/server/http/submission";
-import { listRuns, ZListRunsQuery } from "@/server/runs/list-runs";
+import { ZListRunsQuery } from "@/lib/contract/runs";
+import { listRuns } from "@/server/runs/list-runs";
 
 export const GET = apiRoute(async ({ url, app, principal }) => {
   const query = parseQuery(url, ZListRunsQuery, {

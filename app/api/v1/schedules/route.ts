@@ -4,14 +4,14 @@ import { apiRoute } from "@/server/http/api-route";
 import { json } from "@/server/http/responses";
 import { createSchedule } from "@/server/schedules/create-schedule";
 import { listSchedules } from "@/server/schedules/list-schedules";
-import { readScheduleBody } from "@/server/schedules/schedule-request";
+import { readJsonText } from "@/server/http/json-body";
 
 export const GET = apiRoute(async ({ app, principal }) =>
   json(await listSchedules(app, { principal })),
 );
 
 export const POST = apiRoute(async ({ request, app, principal }) => {
-  const bodyText = await readScheduleBody(request, app.config.maxBodyBytes);
+  const bodyText = await readJsonText(request, app.config.maxBodyBytes);
   const schedule = await createSchedule(app, { principal, bodyText });
   return json(schedule, { status: 201, headers: { Location: schedule.links.self } });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE, GET as getOne, PATCH } from "@/app/api/v1/schedules/[id]/route";
 import { GET as list, POST } from "@/app/api/v1/schedules/route";
-import type { ScheduleList, ScheduleView } from "@/lib/schedules/schedule-types";
+import type { ScheduleList, ScheduleView } from "@/lib/contract/schedules";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
 import { basicAuth, createTestUser, type TestUser } from "@/test/context";

@@ -2,7 +2,7 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as revokeRoute } from "@/app/api/v1/tokens/[id]/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/v1/tokens/route";
-import type { ApiTokenList, CreatedApiToken } from "@/lib/account-types";
+import type { ApiTokenList, CreatedApiToken } from "@/lib/contract/account";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
 import { basicAuth, createTestUser, type TestUser } from "@/test/context";

@@ -1,10 +1,10 @@
 // POST /api/v1/account/password: {currentPassword, newPassword} → 204; wrong current → 422.
 import { apiRoute } from "@/server/http/api-route";
+import { readJsonBody, SMALL_BODY_LIMIT } from "@/server/http/json-body";
 import { changePassword, ZChangePasswordRequest } from "@/server/users/change-password";
-import { readAccountRequest } from "@/server/users/read-account-request";
 
 export const POST = apiRoute(async ({ request, app, principal }) => {
-  const body = await readAccountRequest(request, ZChangePasswordRequest);
-  await changePassword(app, { principal, ...body });
+  const body = await readJsonBody(request, ZChangePasswordRequest, { limit: SMALL_BODY_LIMIT });
+  await changePassword(app, { principal, ...body.value });
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 });

@@ -1,11 +1,9 @@
 // GET /api/v1/pipelines/{name}?version=: one pipeline version's schema and example.
-import { z } from "zod";
+import { ZPipelineQuery } from "@/lib/contract/pipelines";
 import { apiRoute } from "@/server/http/api-route";
 import { parseQuery } from "@/server/http/parse-query";
 import { json } from "@/server/http/responses";
 import { getPipeline } from "@/server/pipelines/get-pipeline";
-
-const ZPipelineQuery = z.object({ version: z.string().max(64).optional() });
 
 export const GET = apiRoute<{ name: string }>(async ({ url, params, app }) => {
   const { version } = parseQuery(url, ZPipelineQuery);

@@ -5,7 +5,7 @@ import { apiRoute } from "@/server/http/api-route";
 import { json } from "@/server/http/responses";
 import { deleteSchedule } from "@/server/schedules/delete-schedule";
 import { getSchedule } from "@/server/schedules/get-schedule";
-import { readScheduleBody } from "@/server/schedules/schedule-request";
+import { readJsonText } from "@/server/http/json-body";
 import { updateSchedule } from "@/server/schedules/update-schedule";
 
 export const GET = apiRoute<{ id: string }>(async ({ params, app, principal }) =>
@@ -13,7 +13,7 @@ export const GET = apiRoute<{ id: string }>(async ({ params, app, principal }) =
 );
 
 export const PATCH = apiRoute<{ id: string }>(async ({ request, params, app, principal }) => {
-  const bodyText = await readScheduleBody(request, app.config.maxBodyBytes);
+  const bodyText = await readJsonText(request, app.config.maxBodyBytes);
   return json(await updateSchedule(app, { principal, scheduleId: params.id, bodyText }));
 });
 

@@ -1,14 +1,9 @@
 // GET /api/v1/pipelines/{name}/template.xlsx?version=&example=: the version's spreadsheet template.
-import { z } from "zod";
+import { ZTemplateQuery } from "@/lib/contract/pipelines";
 import { apiRoute } from "@/server/http/api-route";
 import { parseQuery } from "@/server/http/parse-query";
 import { XLSX_TYPE } from "@/server/http/read-upload";
 import { getTemplate } from "@/server/spreadsheets/get-template";
-
-const ZTemplateQuery = z.object({
-  version: z.string().max(64).optional(),
-  example: z.enum(["true", "false"]).optional(),
-});
 
 export const GET = apiRoute<{ name: string }>(async ({ url, params, app }) => {
   const { version, example } = parseQuery(url, ZTemplateQuery);

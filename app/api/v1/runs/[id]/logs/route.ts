@@ -2,23 +2,12 @@
 // X-Next-Cursor says where to continue; X-More-Data says whether more may come.
 // With Accept: text/event-stream it follows the run live (Server-Sent Events);
 // with ?download=true it sends the whole log as a file.
-import { z } from "zod";
+import { ZLogQuery } from "@/lib/contract/runs";
 import { apiRoute } from "@/server/http/api-route";
 import { parseQuery } from "@/server/http/parse-query";
 import { downloadRunLog } from "@/server/runs/download-run-log";
 import { getRunLogs } from "@/server/runs/get-run-logs";
 import { streamRunLog } from "@/server/runs/stream-run-log";
-
-const ZLogQuery = z.object({
-  cursor: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(8 * 1024 * 1024)
-    .optional(),
-  download: z.enum(["true", "false"]).optional(),
-});
 
 export const GET = apiRoute<{ id: string }>(async ({ request, url, params, app, principal }) => {
   const query = parseQuery(url, ZLogQuery);

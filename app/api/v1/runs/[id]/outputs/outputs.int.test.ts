@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as downloadRoute } from "@/app/api/v1/runs/[id]/outputs/[outputId]/route";
 import { GET as listRoute } from "@/app/api/v1/runs/[id]/outputs/route";
-import type { OutputList, OutputView } from "@/lib/outputs/output-types";
+import type { OutputList, OutputView } from "@/lib/contract/outputs";
 import type { AppContext } from "@/server/context";
 import { getRunLogs } from "@/server/runs/get-run-logs";
 import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";

@@ -1,0 +1,39 @@
+/** The account part of the HTTP contract (API tokens, password). */
+import { z } from "zod";
+import { zDateTime, zList } from "./common";
+
+/** active: usable; expired: past expiresAt; revoked: revoked by its owner (never usable again). */
+export const ZApiTokenStatus = z.enum(["active", "expired", "revoked"]);
+export type ApiTokenStatus = z.infer<typeof ZApiTokenStatus>;
+
+/** A token as GET /api/v1/tokens lists it: never the token itself nor its hash. */
+export const ZApiTokenView = z.object({
+  id: z.number().int(),
+  name: z.string().meta({ examples: ["cluster scripts"] }),
+  prefix: z
+    .string()
+    .meta({ description: "The token's first characters (`rp_` + 6)", examples: ["rp_x7Kq2b"] }),
+  createdAt: zDateTime(),
+  lastUsedAt: zDateTime().nullable().meta({ description: "Updated at most every five minutes" }),
+  expiresAt: zDateTime().nullable(),
+  revokedAt: zDateTime().nullable(),
+  status: ZApiTokenStatus,
+});
+export type ApiTokenView = z.infer<typeof ZApiTokenView>;
+
+export const ZApiTokenList = zList(ZApiTokenView);
+export type ApiTokenList = z.infer<typeof ZApiTokenList>;
+
+/** The answer of POST /api/v1/tokens: the only time `token` is shown. */
+export const ZCreatedApiToken = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  token: z.string().meta({
+    description: "The token: shown only in this answer",
+    examples: ["rp_x7Kq2bY0cVtq1mZ8n3dE5fGhJkLpQrStUvWxYz01234"],
+  }),
+  prefix: z.string().meta({ examples: ["rp_x7Kq2b"] }),
+  createdAt: zDateTime(),
+  expiresAt: zDateTime().nullable(),
+});
+export type CreatedApiToken = z.infer<typeof ZCreatedApiToken>;

@@ -1,0 +1,64 @@
+/** The operations part of the HTTP contract (administrators). */
+import { z } from "zod";
+import { zDateTime } from "./common";
+
+/** Body of `POST /api/v1/operations/intake`. */
+export const ZIntakeRequest = z.strictObject({ paused: z.boolean() });
+
+/** Whether intake is paused, who switched it last and when. */
+export const ZIntake = z.object({
+  paused: z.boolean(),
+  by: z.string().nullable(),
+  at: zDateTime().nullable(),
+});
+export type IntakeState = z.infer<typeof ZIntake>;
+
+/** GET /api/v1/operations. */
+export const ZOperationsView = z
+  .object({
+    at: zDateTime(),
+    workers: z.array(
+      z.object({
+        id: z.string(),
+        host: z.string(),
+        pid: z.number().int(),
+        concurrency: z.number().int(),
+        running: z.array(z.string()).meta({ description: "Ids of the runs it runs" }),
+        startedAt: zDateTime(),
+        lastHeartbeat: zDateTime(),
+      }),
+    ),
+    beat: z
+      .object({
+        instanceId: z.string(),
+        host: z.string(),
+        pid: z.number().int(),
+        lastHeartbeat: zDateTime(),
+      })
+      .nullable()
+      .meta({ description: "The active beat, or null when none has written a heartbeat recently" }),
+    queue: z
+      .object({ waiting: z.number().int(), active: z.number().int(), delayed: z.number().int() })
+      .nullable()
+      .meta({ description: "Jobs in Redis (null when Redis does not answer)" }),
+    runs: z
+      .record(z.string(), z.number().int())
+      .meta({ description: "Runs by status, from MySQL" }),
+    perHour: z
+      .array(
+        z.object({
+          hour: zDateTime(),
+          succeeded: z.number().int(),
+          failed: z.number().int(),
+          error: z.number().int(),
+          cancelled: z.number().int(),
+        }),
+      )
+      .meta({ description: "Finished runs per hour by outcome, the last 24 hours, oldest first" }),
+    intake: ZIntake,
+  })
+  .meta({
+    description:
+      "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome, and the intake switch",
+  });
+export type OperationsView = z.infer<typeof ZOperationsView>;

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ZCreateRunRequest } from "@/lib/contract/runs";
+import { AppError, toProblem } from "../errors";
+import { parseJsonDocument, readJsonBody } from "./json-body";
+import { parseQuery } from "./parse-query";
+
+function failure(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("parseJsonDocument", () => {
+  it("returns the value and the exact text of the pointers asked for", () => {
+    const text = '{"pipeline": "hello", "config": {"b": 1,  "a": [2]}}';
+    const doc = parseJsonDocument(text, ZCreateRunRequest, { spans: ["/config"] });
+    expect(doc.value.config).toEqual({ b: 1, a: [2] });
+    expect(doc.textAt("/config")).toBe('{"b": 1,  "a": [2]}');
+    expect(doc.textAt("/name")).toBeUndefined();
+  });
+
+  it("answers 400 with line and column for text that is not JSON", () => {
+    const error = failure(() => parseJsonDocument('{\n  "a": 1,\n}', z.object({})));
+    expect(error.code).toBe("INVALID_JSON");
+    expect(error.errors).toEqual([expect.objectContaining({ path: "", line: 3, column: 1 })]);
+  });
+
+  it("answers 422 for a key given twice, and for a body that is not an object", () => {
+    const twice = failure(() => parseJsonDocument('{"a": {"b": 1, "b": 2}}', z.object({})));
+    expect(twice.errors).toEqual([expect.objectContaining({ path: "/a/b", line: 1, column: 16 })]);
+    const array = failure(() => parseJsonDocument("[1]", z.object({})));
+    expect(array.code).toBe("VALIDATION_FAILED");
+    expect(array.errors).toEqual([
+      { path: "", message: "must be a JSON object", line: 1, column: 1 },
+    ]);
+  });
+
+  it("names each schema problem by JSON Pointer, with its position, in document order", () => {
+    const text =
+      '{\n  "pipeline": "hello",\n  "config": {},\n  "labels": {"-x": "y"},\n  "lables": 1\n}';
+    const error = failure(() =>
+      parseJsonDocument(text, ZCreateRunRequest, { subject: "The run request" }),
+    );
+    expect(error.code).toBe("VALIDATION_FAILED");
+    expect(error.message).toMatch(/^The run request is not valid: /);
+    expect(error.errors).toEqual([
+      { path: "/labels/-x", message: "label keys: letters, digits, _ . / -", line: 4, column: 20 },
+      { path: "/lables", message: "is not an allowed property", line: 5, column: 13 },
+    ]);
+  });
+});
+
+describe("readJsonBody", () => {
+  const post = (body: string, type = "application/json") =>
+    new Request("http://runport.test/", {
+      method: "POST",
+      headers: { "content-type": type },
+      body,
+    });
+
+  it("refuses other media types (415) and bodies over the limit (413)", async () => {
+    await expect(
+      readJsonBody(post("{}", "text/plain"), z.object({}), { limit: 10 }),
+    ).rejects.toMatchObject({
+      code: "UNSUPPORTED_MEDIA_TYPE",
+    });
+    await expect(
+      readJsonBody(post('{"a": "0123456789"}'), z.object({}), { limit: 10 }),
+    ).rejects.toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+    });
+    const doc = await readJsonBody(post('{"a": 1}'), z.object({ a: z.number() }), { limit: 10 });
+    expect(doc.value).toEqual({ a: 1 });
+  });
+});
+
+describe("zod errors in the central mapper", () => {
+  it("maps a ZodError thrown anywhere to a 422 with JSON Pointers", () => {
+    const parsed = z.object({ a: z.array(z.number()) }).safeParse({ a: [1, "x"] });
+    const { problem } = toProblem(parsed.error);
+    expect(problem).toMatchObject({ status: 422, errors: [{ path: "/a/1" }] });
+  });
+
+  it("maps query string problems to a 400 with JSON Pointers", () => {
+    const url = new URL("http://runport.test/?status=nope");
+    const error = failure(() =>
+      parseQuery(url, z.object({ status: z.array(z.enum(["queued"])) }), {
+        repeatable: ["status"],
+      }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.errors).toEqual([expect.objectContaining({ path: "/status/0" })]);
+  });
+});

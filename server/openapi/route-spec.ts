@@ -1,0 +1,84 @@
+/**
+ * The shape of one row of the route table (./routes.ts) and the helpers its rows share.
+ * A row says what the OpenAPI document says about one method of one path; the bodies
+ * are zod schemas from lib/contract (or the service that owns them), never JSON Schema
+ * written by hand, except for the few bodies that are not JSON (files, text, streams).
+ */
+import type { z } from "zod";
+import { ZProblem } from "@/lib/contract/problem";
+
+/** A JSON Schema written out, for the bodies zod does not describe (files, text). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface HeaderSpec {
+  description?: string;
+  /** Whether every response of that status carries it (the contract test checks). */
+  required?: boolean;
+  schema: JsonSchema;
+}
+
+export interface ResponseSpec {
+  description: string;
+  /** A JSON body: a component schema, or several that it may be (anyOf). */
+  json?: z.ZodType | z.ZodType[];
+  /** The media type of `json` (default application/json). */
+  jsonType?: string;
+  /** Bodies that are not JSON, by media type. */
+  content?: Record<string, { schema: JsonSchema }>;
+  headers?: Record<string, HeaderSpec>;
+}
+
+export interface RouteSpec {
+  method: "get" | "post" | "patch" | "delete";
+  /** The path as OpenAPI writes it: /api/v1/runs/{id}. */
+  path: string;
+  tag: "runs" | "pipelines" | "schedules" | "account" | "system";
+  summary: string;
+  description?: string;
+  /** No authentication (health, the document itself). */
+  public?: true;
+  /** Path, query and header parameters, each an object schema (descriptions from .meta()). */
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  body?: {
+    json?: z.ZodType;
+    /** Bodies besides JSON (spreadsheets), by media type. */
+    content?: Record<string, { schema: JsonSchema | z.ZodType; description?: string }>;
+  };
+  responses: Record<string, ResponseSpec>;
+}
+
+/** An error answer: every error of the API is problem+json. */
+export const problem = (
+  description: string,
+  headers?: Record<string, HeaderSpec>,
+): ResponseSpec => ({
+  description,
+  json: ZProblem,
+  jsonType: "application/problem+json",
+  ...(headers ? { headers } : {}),
+});
+
+/** A JSON answer. */
+export const answer = (
+  description: string,
+  json: z.ZodType | z.ZodType[],
+  headers?: Record<string, HeaderSpec>,
+): ResponseSpec => ({ description, json, ...(headers ? { headers } : {}) });
+
+/** 401 as every authenticated route answers it. */
+export const unauthorized = problem("No or wrong credentials (carries `WWW-Authenticate: Basic`)", {
+  "WWW-Authenticate": { required: true, schema: { type: "string" } },
+});
+
+/** The Location header of a 201. */
+export const location = {
+  Location: {
+    description: "The new resource's URL path",
+    required: true,
+    schema: { type: "string" },
+  },
+} satisfies Record<string, HeaderSpec>;
+
+export const binary = { type: "string", format: "binary" } as const;

@@ -1,0 +1,506 @@
+/**
+ * The route table: every method of every path of the REST API, with the zod schemas of
+ * what it takes and answers. ./document.ts generates the OpenAPI document from it; the
+ * integration suite checks every answer it receives against that document. Long on
+ * purpose: it is the API reference's text, read top to bottom in /apidocs order.
+ */
+import { z } from "zod";
+import { ZApiTokenList, ZCreatedApiToken } from "@/lib/contract/account";
+import { ZHealth, ZLiveness } from "@/lib/contract/health";
+import { ZIntake, ZIntakeRequest, ZOperationsView } from "@/lib/contract/operations";
+import { ZOutputList, ZOutputsQuery } from "@/lib/contract/outputs";
+import {
+  ZPipelineDetail,
+  ZPipelineList,
+  ZPipelineQuery,
+  ZTemplateQuery,
+} from "@/lib/contract/pipelines";
+import {
+  ZCancelResult,
+  ZCreateRunRequest,
+  ZDryRunResult,
+  ZLegacyRunRequest,
+  ZListRunsQuery,
+  ZLogQuery,
+  ZReleaseResult,
+  ZRunList,
+  ZRunView,
+} from "@/lib/contract/runs";
+import {
+  ZCreateScheduleRequest,
+  ZScheduleList,
+  ZScheduleView,
+  ZUpdateScheduleRequest,
+} from "@/lib/contract/schedules";
+import { ZConvertedSpreadsheet, ZSpreadsheetQuery } from "@/lib/contract/spreadsheets";
+import { ZChangePasswordRequest } from "../users/change-password";
+import { ZCreateApiTokenRequest } from "../users/create-api-token";
+import { answer, binary, location, problem, unauthorized, type RouteSpec } from "./route-spec";
+import { spreadsheetBodies, spreadsheetProblems, XLSX } from "./spreadsheet-bodies";
+
+const runId = z.object({ id: z.string().meta({ description: "The run's id" }) });
+const scheduleId = z.object({ id: z.string().meta({ description: "The schedule's id" }) });
+const pipelineName = z.object({ name: z.string() });
+
+const forbidden = problem("Authenticated, but the role or ownership does not allow it");
+const noRun = problem("No such run");
+const authenticated = { "401": unauthorized, "403": forbidden };
+
+const submission: RouteSpec["responses"] = {
+  "400": problem("Malformed JSON (with line and column) or a bad Idempotency-Key"),
+  ...authenticated,
+  "409": problem("The Idempotency-Key was used before with another body"),
+  "413": problem("The body is larger than MAX_BODY_BYTES"),
+  "415": problem("The body is not JSON, an .xlsx workbook, CSV or multipart/form-data"),
+  "422": problem(
+    `The config violates the pipeline's schema (JSON Pointers, lines, columns), or the pipeline or version is unknown. ${spreadsheetProblems}`,
+  ),
+};
+const submitQuery = ZSpreadsheetQuery.extend({
+  dryRun: z
+    .enum(["true", "false"])
+    .optional()
+    .meta({ description: "Validate only; nothing is stored" }),
+});
+const idempotencyKey = z.object({
+  "Idempotency-Key": z.string().max(255).optional().meta({
+    description:
+      "Makes a retried POST safe: the same key and body return the original run (200); another body is a 409",
+  }),
+});
+
+const jsonBodyProblems = (limit: string, detail: string): RouteSpec["responses"] => ({
+  "400": problem("Malformed JSON (with line and column)"),
+  "413": problem(`The body is larger than ${limit}`),
+  "415": problem("The body is not sent as application/json"),
+  "422": problem(detail),
+});
+const scheduleBodyProblems = jsonBodyProblems(
+  "MAX_BODY_BYTES",
+  "A bad cron expression (`/cron`, naming the field), an unknown time zone (`/timeZone`), an unknown pipeline or version (`/pipeline`), a config that violates the pipeline's schema (JSON Pointers under `/config`, with lines and columns), or an unknown property",
+);
+const scheduleAccess = {
+  "401": unauthorized,
+  "403": problem(
+    "A viewer (read only), or somebody else's schedule without the admin or operator role",
+  ),
+};
+
+export const routes: RouteSpec[] = [
+  {
+    method: "get",
+    path: "/api/v1/runs",
+    tag: "runs",
+    summary: "List runs",
+    description: "Runs the caller may see (submitters: their own; other roles: all), newest first.",
+    query: ZListRunsQuery,
+    responses: {
+      "200": answer("A page of runs", ZRunList),
+      "400": problem("A bad filter"),
+      ...authenticated,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/runs",
+    tag: "runs",
+    summary: "Submit a run",
+    description:
+      "JSON `{pipeline, config, name?, labels?, hold?, priority?}`, or a filled-in spreadsheet template: the .xlsx as the body, a CSV of the samples, or multipart `file`: `curl --user USER:TOKEN -F file=@filled.xlsx https://runport.example/api/v1/runs` (add `?dryRun=true` to get the JSON it becomes without creating a run).",
+    query: submitQuery,
+    headers: idempotencyKey,
+    body: { json: ZCreateRunRequest, content: spreadsheetBodies },
+    responses: {
+      "201": answer("Created (Location names it)", ZRunView, location),
+      "200": answer(
+        "A dry run's result (`{valid, pipeline, config}`), or the original run of a replayed Idempotency-Key",
+        [ZDryRunResult, ZRunView],
+      ),
+      ...submission,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/new-run/",
+    tag: "runs",
+    summary: "Submit a run (the old portal's contract)",
+    description:
+      "The body is the config itself and names its pipeline in `pipeline`. Works with or without the trailing slash: `curl --user USER:TOKEN -H 'Content-Type: application/json' -d @example.json https://runport.example/api/v1/new-run/`. A filled-in spreadsheet template works here too (the .xlsx body or multipart `file`), as on POST /api/v1/runs.",
+    query: submitQuery,
+    headers: idempotencyKey,
+    body: { json: ZLegacyRunRequest, content: spreadsheetBodies },
+    responses: {
+      "201": answer("Created", ZRunView, location),
+      "200": answer("Dry run, or Idempotency-Key replay", [ZDryRunResult, ZRunView]),
+      ...submission,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/runs/{id}",
+    tag: "runs",
+    summary: "One run, with its config, events and attempts",
+    params: runId,
+    responses: { "200": answer("The run", ZRunView), ...authenticated, "404": noRun },
+  },
+  {
+    method: "get",
+    path: "/api/v1/runs/{id}/logs",
+    tag: "runs",
+    summary: "The run's log from a byte offset",
+    description:
+      "Returns text from `cursor`. Continue with the `X-Next-Cursor` header; `X-More-Data: true` means the run may still write, or the page stopped at its size limit. With `Accept: text/event-stream` it follows the run live as Server-Sent Events: `log` (`{offset, text}`; the event id is the next cursor, so a reconnecting EventSource resumes), `status` (the run's state when it changes) and `end` (the run finished and everything was sent). With `download=true` it sends the whole log as a file.",
+    params: runId,
+    query: ZLogQuery,
+    responses: {
+      "200": {
+        description: "Log text",
+        headers: {
+          "X-Next-Cursor": { schema: { type: "integer" }, description: "Pages only" },
+          "X-More-Data": { schema: { type: "boolean" }, description: "Pages only" },
+        },
+        content: {
+          "text/plain": { schema: { type: "string" } },
+          "text/event-stream": {
+            schema: { type: "string", description: "Server-Sent Events: log, status, end" },
+          },
+        },
+      },
+      "400": problem("A bad `cursor`, `limit` or `download`"),
+      ...authenticated,
+      "404": noRun,
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/runs/{id}/cancel",
+    tag: "runs",
+    summary: "Cancel a run",
+    description:
+      "queued/held → cancelled at once; running → cancelling (the worker kills the process group, then cancelled).",
+    params: runId,
+    responses: {
+      "202": answer("Accepted", ZCancelResult),
+      ...authenticated,
+      "404": noRun,
+      "409": problem("The run has already finished"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/runs/{id}/release",
+    tag: "runs",
+    summary: "Release a held run",
+    description:
+      "A run submitted with `hold: true` waits as `held` until released; then it is queued.",
+    params: runId,
+    responses: {
+      "200": answer("Queued", ZReleaseResult),
+      ...authenticated,
+      "404": noRun,
+      "409": problem("The run is not held"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/runs/{id}/retry",
+    tag: "runs",
+    summary: "Re-run a finished run",
+    description:
+      "A new run of the same pipeline version with the same config, name, labels and priority, submitted by the caller and linked to the old one (`retryOf`). Platform errors are retried automatically as new attempts of the same run; this is for a person deciding to run it again.",
+    params: runId,
+    responses: {
+      "201": answer("Created (Location names it)", ZRunView, location),
+      "401": unauthorized,
+      "403": problem("A viewer, or somebody else's run without the operator role"),
+      "404": noRun,
+      "409": problem("The run has not finished yet"),
+      "422": problem("Its pipeline version is no longer registered"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/runs/{id}/outputs",
+    tag: "runs",
+    summary: "The files the run left in its outputs folder",
+    description:
+      "Every regular file a pipeline wrote below `$RUNPORT_OUTPUTS_DIR`, recorded when its attempt ended: path (relative, `/`-separated), size and SHA-256. Symbolic links are not followed and not listed. Content is stored for files up to OUTPUT_STORE_MAX_BYTES (16 MiB by default) while the attempt's stored total stays within OUTPUT_STORE_RUN_MAX_BYTES (64 MiB); larger files are listed with `stored: false` and `download: null`. Newest attempt first, then by path; at most 1000 files per attempt. `curl --user USER:TOKEN https://runport.example/api/v1/runs/RUN_ID/outputs`",
+    params: runId,
+    query: ZOutputsQuery,
+    responses: {
+      "200": answer("The outputs", ZOutputList),
+      "400": problem("A bad `attempt`"),
+      "401": unauthorized,
+      "403": problem("Somebody else's run, and the role does not widen access"),
+      "404": noRun,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/runs/{id}/outputs/{outputId}",
+    tag: "runs",
+    summary: "Download one output file",
+    description:
+      "The stored content, streamed as `application/octet-stream` with `Content-Disposition: attachment` (the file's name; `filename*` carries it exactly), `Content-Length`, `X-Content-Type-Options: nosniff` and the SHA-256 as the `ETag` (`If-None-Match` gives a 304). `curl --user USER:TOKEN -OJ https://runport.example/api/v1/runs/RUN_ID/outputs/42`",
+    params: runId.extend({
+      outputId: z.coerce.number().int().meta({ description: "The output's `id` from the list" }),
+    }),
+    responses: {
+      "200": {
+        description: "The file's content",
+        headers: {
+          ETag: { required: true, schema: { type: "string" }, description: "The SHA-256, quoted" },
+          "Content-Disposition": { required: true, schema: { type: "string" } },
+        },
+        content: { "application/octet-stream": { schema: binary } },
+      },
+      "304": {
+        description: "The ETag named in If-None-Match is current",
+        headers: { ETag: { required: true, schema: { type: "string" } } },
+      },
+      "401": unauthorized,
+      "403": problem("Somebody else's run, and the role does not widen access"),
+      "404": problem(
+        "No such run, no output with this id in this run, or its content is not kept (over the store limits, or removed by retention: size and SHA-256 only)",
+      ),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/pipelines",
+    tag: "pipelines",
+    summary: "List pipelines and their versions",
+    responses: { "200": answer("Pipelines", ZPipelineList), ...authenticated },
+  },
+  {
+    method: "get",
+    path: "/api/v1/pipelines/{name}",
+    tag: "pipelines",
+    summary: "One pipeline version's schema and example",
+    params: pipelineName,
+    query: ZPipelineQuery,
+    responses: {
+      "200": answer("The pipeline", ZPipelineDetail),
+      "400": problem("A bad `version`"),
+      ...authenticated,
+      "404": problem("No such pipeline or version"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/pipelines/{name}/template.xlsx",
+    tag: "pipelines",
+    summary: "The spreadsheet template of a pipeline version",
+    description:
+      "Generated from the version's schema: README, a `Run` sheet (one row per top-level field), one sheet per array of objects (one column per property, one row per item), dropdowns for enums and booleans, and a hidden `_runport` sheet naming pipeline@version. `curl --user USER:TOKEN -OJ https://runport.example/api/v1/pipelines/fastq-qc/template.xlsx`",
+    params: pipelineName,
+    query: ZTemplateQuery,
+    responses: {
+      "200": {
+        description: "The .xlsx file, as an attachment",
+        headers: { "Content-Disposition": { required: true, schema: { type: "string" } } },
+        content: { [XLSX]: { schema: binary } },
+      },
+      "400": problem("A bad `version` or `example`"),
+      "401": unauthorized,
+      "404": problem("No such pipeline or version"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/spreadsheets/convert",
+    tag: "runs",
+    summary: "Read a spreadsheet into a config for review (stores nothing)",
+    description:
+      "What the new-run page calls when a spreadsheet is uploaded: the config the file becomes (as far as it can be read) and every problem with its cell. `config` (a JSON object) supplies the fields a CSV does not carry.",
+    query: ZSpreadsheetQuery,
+    body: { content: spreadsheetBodies },
+    responses: {
+      "200": answer(
+        "The pipeline, the config, and the problems (empty when it is valid)",
+        ZConvertedSpreadsheet,
+      ),
+      "400": problem("A multipart form without `file`, with unknown fields or bad `config` JSON"),
+      "401": unauthorized,
+      "413": problem("The file is larger than MAX_BODY_BYTES"),
+      "422": problem("The file cannot be read, or it names no known pipeline"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/schedules",
+    tag: "schedules",
+    summary: "List schedules",
+    description: "Submitters see their own schedules; other roles see all of them.",
+    responses: { "200": answer("The schedules, by name", ZScheduleList), ...scheduleAccess },
+  },
+  {
+    method: "post",
+    path: "/api/v1/schedules",
+    tag: "schedules",
+    summary: "Create a cron schedule",
+    description:
+      "The beat submits `config` to `pipeline` as the caller at every fire of `cron` in `timeZone`. Each fire makes exactly one run (trigger `schedule`, label `schedule:<id>`), even with two beats running or a beat restarting.",
+    body: { json: ZCreateScheduleRequest },
+    responses: {
+      "201": answer("Created (Location names it)", ZScheduleView, location),
+      ...scheduleBodyProblems,
+      ...scheduleAccess,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/schedules/{id}",
+    tag: "schedules",
+    summary: "One schedule",
+    params: scheduleId,
+    responses: {
+      "200": answer("The schedule", ZScheduleView),
+      ...scheduleAccess,
+      "404": problem("No such schedule"),
+    },
+  },
+  {
+    method: "patch",
+    path: "/api/v1/schedules/{id}",
+    tag: "schedules",
+    summary: "Change a schedule (enable, disable, cron, config...)",
+    description:
+      "Any of the fields; what is sent is checked as on create. A new cron expression or time zone, or enabling, computes the next fire from now; disabling clears it.",
+    params: scheduleId,
+    body: { json: ZUpdateScheduleRequest },
+    responses: {
+      "200": answer("The changed schedule", ZScheduleView),
+      ...scheduleBodyProblems,
+      ...scheduleAccess,
+      "404": problem("No such schedule"),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/schedules/{id}",
+    tag: "schedules",
+    summary: "Delete a schedule",
+    description: "It never fires again; the runs it made stay.",
+    params: scheduleId,
+    responses: {
+      "204": { description: "Deleted" },
+      ...scheduleAccess,
+      "404": problem("No such schedule"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/operations",
+    tag: "system",
+    summary: "The platform at a glance (administrators)",
+    description:
+      "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome over the last 24 hours, and whether intake is paused.",
+    responses: {
+      "200": answer("The operations view", ZOperationsView),
+      "401": unauthorized,
+      "403": problem("Not an administrator"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/operations/intake",
+    tag: "system",
+    summary: "Pause or resume intake (administrators)",
+    description:
+      '`{"paused": true}`: workers finish what they run and start nothing new; submissions are still accepted and wait as queued. Recorded in MySQL and re-applied by the beat, so it survives a Redis restart.',
+    body: { json: ZIntakeRequest },
+    responses: {
+      "200": answer("The new state", ZIntake),
+      "401": unauthorized,
+      "403": problem("Not an administrator"),
+      ...jsonBodyProblems("16 KiB", 'The body is not {"paused": boolean}'),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/tokens",
+    tag: "account",
+    summary: "List your API tokens",
+    description:
+      "The caller's own tokens, newest first, revoked and expired ones included. Never the token itself or its hash: only its first characters (`prefix`).",
+    responses: { "200": answer("Your tokens", ZApiTokenList), ...authenticated },
+  },
+  {
+    method: "post",
+    path: "/api/v1/tokens",
+    tag: "account",
+    summary: "Create an API token (shown once)",
+    description:
+      "Returns the token: the only time it is shown (only its SHA-256 is stored). Use it as the password of HTTP Basic (`curl --user USER:TOKEN`) or as `Authorization: Bearer TOKEN`. Refused (403) when the caller authenticated with a token: sign in, or use your password.",
+    body: { json: ZCreateApiTokenRequest },
+    responses: {
+      "201": answer("Created: the token, shown only this once", ZCreatedApiToken),
+      ...authenticated,
+      ...jsonBodyProblems("16 KiB", "A bad name or expiry, or an unknown property (JSON Pointers)"),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/tokens/{id}",
+    tag: "account",
+    summary: "Revoke one of your API tokens",
+    description:
+      "The token stops working at once (on other web processes within AUTH_CACHE_SECONDS). Revoking a revoked token succeeds again.",
+    params: z.object({ id: z.coerce.number().int().meta({ description: "The token's id" }) }),
+    responses: {
+      "204": { description: "Revoked" },
+      ...authenticated,
+      "404": problem("You have no token with this id"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/account/password",
+    tag: "account",
+    summary: "Change your password",
+    description:
+      "Needs the current password. API tokens and browser sessions stay valid. After 5 wrong current passwords, further attempts are refused for a minute (403).",
+    body: { json: ZChangePasswordRequest },
+    responses: {
+      "204": { description: "Changed" },
+      ...authenticated,
+      ...jsonBodyProblems(
+        "16 KiB",
+        "The current password is wrong (`/currentPassword`), or the new one is too short or the same (`/newPassword`); nothing changed",
+      ),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/health",
+    tag: "system",
+    summary: "Health of the database, Redis, workers and beat (no authentication)",
+    public: true,
+    responses: {
+      "200": answer("ok or degraded", ZHealth),
+      "503": answer("MySQL or Redis is down", ZHealth),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/health/live",
+    tag: "system",
+    summary: "Liveness: the web process answers (no checks, no authentication)",
+    public: true,
+    responses: { "200": answer('`{"status": "ok"}`', ZLiveness) },
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    tag: "system",
+    summary: "This document",
+    public: true,
+    responses: {
+      "200": {
+        description: "OpenAPI 3.1",
+        content: { "application/json": { schema: { type: "object" } } },
+      },
+    },
+  },
+];

@@ -1,0 +1,22 @@
+/** The bodies besides JSON that the submission routes and the convert route accept. */
+import { ZSpreadsheetUpload } from "@/lib/contract/spreadsheets";
+import { binary } from "./route-spec";
+
+export const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** A workbook or CSV as the body, or as multipart `file` with optional fields. */
+export const spreadsheetBodies = {
+  [XLSX]: {
+    schema: binary,
+    description:
+      "A filled-in template (the pipeline comes from its hidden `_runport` sheet, or `?pipeline=`)",
+  },
+  "text/csv": {
+    schema: { type: "string" },
+    description: "The samples sheet as CSV; needs `?pipeline=name@version`",
+  },
+  "multipart/form-data": { schema: ZSpreadsheetUpload },
+};
+
+export const spreadsheetProblems =
+  "Spreadsheet bodies: every problem names its sheet and cell (`errors[].cell`, e.g. `dataFiles!B4`) and its JSON Pointer; an unreadable file (not an .xlsx, encrypted, a broken ZIP, a zip bomb, over a sheet/row/column limit) is a 422 `unreadable-spreadsheet`.";

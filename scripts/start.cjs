@@ -18,7 +18,11 @@ if (path.join(home, "interactor.sock").length > 100) {
   env.PM2_DAEMON_PUB_PORT = path.join(tmpdir(), `runport-pm2-${id}-pub.sock`);
 }
 const runtime = path.join(root, "node_modules/.bin/pm2-runtime");
-const child = spawn(runtime, ["start", "ecosystem.config.js"], { cwd: root, env, stdio: "inherit" });
+const child = spawn(runtime, ["start", "ecosystem.config.js"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
 // Ctrl-C reaches pm2-runtime directly (same process group); other signals are passed on.
 process.on("SIGINT", () => undefined);
 for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));

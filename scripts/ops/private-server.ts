@@ -1,11 +1,4 @@
-import {
-  existsSync,
-  readFileSync,
-  readlinkSync,
-  realpathSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SERVICE_NAMES } from "./decide";
@@ -17,27 +10,32 @@ import { hostPort } from "./service-url";
 export interface PrivateServer {
   kind: "mariadb" | "redis";
   name: string;
-  /** Absolute data directory. */
+  /** Absolute data directory, and the same relative for messages. */
   dir: string;
-  /** Relative, for messages. */
   data: string;
   pidFile: string;
   log: string;
-  /** HOST= and PORT= the server was started for. */
+  /** HOST=, PORT= (and SOCKET=) the server was started with. */
   stateFile: string;
 }
 
 export function privateServer(root: string, kind: "mariadb" | "redis"): PrivateServer {
   const dir = path.join(root, ".data", kind);
+  const mariadb = kind === "mariadb";
   return {
-    kind,
-    name: SERVICE_NAMES[kind],
-    dir,
-    data: `.data/${kind}`,
-    pidFile: path.join(dir, kind === "mariadb" ? "mariadbd.pid" : "redis.pid"),
-    log: path.join(dir, kind === "mariadb" ? "error.log" : "redis.log"),
+    ...{ kind, name: SERVICE_NAMES[kind], dir, data: `.data/${kind}` },
+    pidFile: path.join(dir, mariadb ? "mariadbd.pid" : "redis.pid"),
+    log: path.join(dir, mariadb ? "error.log" : "redis.log"),
     stateFile: path.join(dir, "runport-server"),
   };
+}
+
+export function alive(pid: number): boolean {
+  try {
+    return pid > 0 && process.kill(pid, 0);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -47,111 +45,81 @@ export function privateServer(root: string, kind: "mariadb" | "redis"): PrivateS
  */
 export function runningPid(server: PrivateServer): number | undefined {
   try {
-    const pid = Number(readFileSync(server.pidFile, "utf8").replace(/\D/g, ""));
-    if (!pid) return undefined;
-    process.kill(pid, 0);
-    if (existsSync(`/proc/${pid}`) && readlinkSync(`/proc/${pid}/cwd`) !== realpathSync(server.dir))
-      return undefined;
-    return pid;
+    const pid = Number(fs.readFileSync(server.pidFile, "utf8").replace(/\D/g, ""));
+    const cwd = fs.existsSync(`/proc/${pid}`) ? fs.readlinkSync(`/proc/${pid}/cwd`) : undefined;
+    return alive(pid) && (!cwd || cwd === fs.realpathSync(server.dir)) ? pid : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function readState(server: PrivateServer): {
-  host?: string;
-  port?: number;
-  socket?: string;
-} {
-  if (!existsSync(server.stateFile)) return {};
-  const text = readFileSync(server.stateFile, "utf8");
+export function readState(server: PrivateServer) {
+  const text = fs.existsSync(server.stateFile) ? fs.readFileSync(server.stateFile, "utf8") : "";
   const field = (key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(text)?.[1];
   const port = field("PORT");
   return { host: field("HOST"), port: port ? Number(port) : undefined, socket: field("SOCKET") };
 }
 
-export function writeState(server: PrivateServer, host: string, port: number, extra = ""): void {
-  writeFileSync(server.stateFile, `HOST=${host}\nPORT=${port}\n${extra}`);
-}
-
-/** The server that runs now, as decideService wants it. */
+/** The server that runs now (pid, and the port it was started for), as decideService wants it. */
 export function runningServer(server: PrivateServer) {
   const pid = runningPid(server);
   return pid === undefined ? undefined : { pid, port: readState(server).port };
 }
 
-export function logSize(server: PrivateServer): number {
-  return existsSync(server.log) ? statSync(server.log).size : 0;
-}
-
-/** What the log says since `offset`. */
-export function logSince(server: PrivateServer, offset: number): string {
-  return existsSync(server.log) ? readFileSync(server.log).subarray(offset).toString("utf8") : "";
-}
-
-export function lastLines(text: string, n: number): string {
-  return text.trimEnd().split("\n").slice(-n).join("\n");
-}
-
 export function statusLine(server: PrivateServer): string {
-  if (!existsSync(server.dir))
-    return `${server.name}: no private server (nothing in ${server.data})`;
+  const { name, data } = server;
+  if (!fs.existsSync(server.dir)) return `${name}: no private server (nothing in ${data})`;
   const pid = runningPid(server);
-  if (pid === undefined) return `${server.name}: not running (data in ${server.data})`;
+  if (pid === undefined) return `${name}: not running (data in ${data})`;
   const { host, port } = readState(server);
-  const where = host && port ? hostPort(host, port) : "?";
-  return `${server.name}: running (pid ${pid}) on ${where}, data in ${server.data}`;
+  return `${name}: running (pid ${pid}) on ${host && port ? hostPort(host, port) : "?"}, data in ${data}`;
 }
 
 /**
  * SIGTERM, which both servers treat as a clean shutdown (MariaDB flushes InnoDB, Redis
- * writes its append-only file), then waits up to a minute for the process to exit.
- * Returns false when it still runs.
+ * writes its append-only file), then waits up to a minute. False when it still runs.
  */
 export async function stopServer(server: PrivateServer): Promise<boolean> {
   const pid = runningPid(server);
-  if (pid === undefined) {
-    console.log(`${server.name}: not running`);
-    return true;
-  }
-  process.kill(pid, "SIGTERM");
-  for (let i = 0; i < 120 && alive(pid); i++) await sleep(500);
-  if (alive(pid)) {
+  if (pid !== undefined) process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 120 && pid && alive(pid); i++) await sleep(500);
+  const stopped = !pid || !alive(pid);
+  if (!pid) console.log(`${server.name}: not running`);
+  else if (stopped) console.log(`${server.name}: stopped (data kept in ${server.data})`);
+  else
     console.error(
       `${server.name}: still shutting down after 60 s (pid ${pid}); check again with: npm run services -- status`,
     );
-    return false;
-  }
-  console.log(`${server.name}: stopped (data kept in ${server.data})`);
-  return true;
+  return stopped;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** The last lines of a log file from byte `offset` on. */
+export function logTail(file: string, offset = 0, lines = 20): string {
+  const text = fs.existsSync(file) ? fs.readFileSync(file).subarray(offset).toString() : "";
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-/** Polls `ready` until it says yes; throws with the end of the server's log otherwise. */
-export async function waitUntilStarted(
+/**
+ * Starts a server with `start` and polls `ready`; throws with the end of its log when it
+ * does not answer in time or its log already says it failed.
+ */
+export async function startAndWait(
   server: PrivateServer,
   o: {
     where: string;
-    logOffset: number;
     seconds: number;
     failed: RegExp;
-    ready: () => Promise<boolean>;
+    start(): boolean;
+    ready(): Promise<boolean>;
   },
 ): Promise<void> {
-  const deadline = Date.now() + o.seconds * 1000;
+  const offset = fs.existsSync(server.log) ? fs.statSync(server.log).size : 0;
+  const deadline = o.start() ? Date.now() + o.seconds * 1000 : 0;
   while (!(await o.ready())) {
-    // Give up early when the server has already logged that it stopped.
-    if (Date.now() > deadline || o.failed.test(logSince(server, o.logOffset)))
+    const news = logTail(server.log, offset);
+    if (Date.now() > deadline || o.failed.test(news))
       throw new Error(
-        `${server.name}: the private server did not start on ${o.where}. The end of ${server.data}/${path.basename(server.log)}:\n${lastLines(logSince(server, o.logOffset), 20)}`,
+        `${server.name}: the private server did not start on ${o.where}. The end of ${server.data}/${path.basename(server.log)}:\n${news}`,
       );
     await sleep(400);
   }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
+import fs from "node:fs";
 import { findProgram } from "./programs";
-import { logSize, waitUntilStarted, writeState, type PrivateServer } from "./private-server";
+import { startAndWait, type PrivateServer } from "./private-server";
 import { probeRedis } from "./probe";
 import { hostPort } from "./service-url";
 
@@ -11,46 +11,30 @@ export async function startRedis(
   bind: string,
   port: number,
   password: string,
-): Promise<void> {
-  const redisServer = findProgram("redis-server");
-  if (!redisServer)
-    throw new Error("Redis: the server program (redis-server) is missing (package redis-server).");
-  mkdirSync(server.dir, { recursive: true });
-  chmodSync(server.dir, 0o700);
-  const logOffset = logSize(server);
-  writeState(server, bind, port);
+) {
+  const program = findProgram("redis-server");
+  if (!program) throw new Error("Redis: redis-server is missing (package redis-server).");
+  fs.mkdirSync(server.dir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(server.stateFile, `HOST=${bind}\nPORT=${port}\n`);
   // The password comes on stdin (as a config file, "-"), not on the command line where
   // `ps` would show it. Errors before it daemonizes (bad options) go into the same log.
-  const args = [
-    ...(password ? ["-"] : []),
-    "--port",
-    String(port),
-    "--bind",
-    bind,
-    "--dir",
-    server.dir,
-    "--appendonly",
-    "yes",
-    "--daemonize",
-    "yes",
-    "--pidfile",
-    server.pidFile,
-    "--logfile",
-    server.log,
-  ];
-  const log = openSync(server.log, "a");
-  const started = spawnSync(redisServer, args, {
-    input: password ? `requirepass "${password.replace(/[\\"]/g, "\\$&")}"\n` : "",
-    stdio: ["pipe", log, log],
-  });
-  closeSync(log);
-  await waitUntilStarted(server, {
+  const args = ["--port", `${port}`, "--bind", bind, "--dir", server.dir, "--appendonly", "yes"];
+  args.push("--daemonize", "yes", "--pidfile", server.pidFile, "--logfile", server.log);
+  const config = password ? `requirepass "${password.replace(/[\\"]/g, "\\$&")}"\n` : "";
+  await startAndWait(server, {
     where: hostPort(bind, port),
-    logOffset,
-    seconds: started.status === 0 ? 30 : 0,
+    seconds: 30,
     failed: /# (Failed|Could not|Can.t)/,
+    start: () => {
+      const log = fs.openSync(server.log, "a");
+      const { status } = spawnSync(program, password ? ["-", ...args] : args, {
+        input: config,
+        stdio: ["pipe", log, log],
+      });
+      fs.closeSync(log);
+      return status === 0;
+    },
     ready: async () =>
-      started.status === 0 &&
       (await probeRedis({ scheme: "redis", host: bind, port, user: "", password })).status === "ok",
   });
 }

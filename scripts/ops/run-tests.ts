@@ -16,7 +16,7 @@ export async function runTests(root: string, args: string[]): Promise<number> {
   // The steps get our environment as it was, not .env's settings (which readSettings adds).
   const baseEnv = { ...process.env };
   const { settings } = readSettings(root);
-  const { started } = await ensureServices({
+  const started = await ensureServices({
     root,
     databaseUrl: settings.DATABASE_URL,
     redisUrl: settings.REDIS_URL,

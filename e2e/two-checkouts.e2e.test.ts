@@ -33,13 +33,7 @@ const checkouts: Checkout[] = [];
 async function makeCheckout(): Promise<Checkout> {
   const dir = mkdtempSync(path.join(tmpdir(), "runport-checkout-"));
   mkdirSync(path.join(dir, "scripts"));
-  for (const file of [
-    "package.json",
-    "ecosystem.config.js",
-    "next.config.js",
-    "scripts/start.cjs",
-    "scripts/ensure-build.cjs",
-  ])
+  for (const file of ["package.json", "ecosystem.config.js", "next.config.js", "scripts/start.cjs"])
     copyFileSync(path.join(ROOT, file), path.join(dir, file));
   for (const link of ["node_modules", ".next", "dist"])
     symlinkSync(path.join(ROOT, link), path.join(dir, link));

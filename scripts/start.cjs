@@ -1,13 +1,19 @@
-// `npm start`: web, worker and beat under pm2-runtime in the foreground, with a PM2 home of
-// this checkout's own (.data/pm2). With the default ~/.pm2, a second checkout would attach to
-// the first one's PM2 and restart its processes, and stop them on Ctrl-C.
-const { spawn } = require("node:child_process");
+// `npm start`: web, worker and beat under pm2-runtime in the foreground (building first when
+// there is no production build), with a PM2 home of this checkout's own, .data/pm2. With the
+// default ~/.pm2 a second checkout would attach to the first one's PM2, restart its
+// processes, and stop them on Ctrl-C.
+const { execSync, spawn } = require("node:child_process");
 const { createHash } = require("node:crypto");
-const { mkdirSync } = require("node:fs");
+const { existsSync, mkdirSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
+const built = [".next/BUILD_ID", "dist/worker.cjs", "dist/beat.cjs"].map((f) => path.join(root, f));
+if (!built.every(existsSync)) {
+  console.log("No production build found: running `npm run build` first.");
+  execSync("npm run build", { cwd: root, stdio: "inherit" });
+}
 const home = path.join(root, ".data/pm2");
 mkdirSync(home, { recursive: true });
 const env = { ...process.env, PM2_HOME: home };

@@ -14,10 +14,7 @@ export interface Probe {
 
 const GONE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL/;
 
-function failure(error: unknown): { code: string; message: string } {
-  const e = error as { code?: string; message?: string };
-  return { code: e.code ?? "", message: e.message ?? String(error) };
-}
+const failure = (error: unknown) => error as { code?: string; message: string };
 
 export function tcpOpen(host: string, port: number, timeoutMs = 5000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -49,7 +46,7 @@ export async function probeMysql(url: ServiceUrl): Promise<Probe> {
     await connection.end(); // a clean QUIT: no "Aborted connection" in the server's log
     return { status: "ok", message: "" };
   } catch (error) {
-    const { code, message } = failure(error);
+    const { code = "", message } = failure(error);
     // A timeout on an open port: something listens there that does not speak MySQL.
     if (code === "ETIMEDOUT" && (await tcpOpen(url.host, url.port)))
       return {
@@ -80,7 +77,7 @@ export async function probeRedis(url: ServiceUrl): Promise<Probe> {
     const pong = await redis.ping();
     return { status: pong === "PONG" ? "ok" : "refused", message: "PING did not answer PONG" };
   } catch (error) {
-    const { code, message } = failure(first ?? error);
+    const { code = "", message } = failure(first ?? error);
     return { status: GONE.test(code + message) ? "absent" : "refused", message };
   } finally {
     redis.disconnect();

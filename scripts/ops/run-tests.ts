@@ -16,35 +16,27 @@ export async function runTests(root: string, args: string[]): Promise<number> {
   // The steps get our environment as it was, not .env's settings (which readSettings adds).
   const baseEnv = { ...process.env };
   const { settings } = readSettings(root);
-  const started = await ensureServices({
-    root,
-    databaseUrl: settings.DATABASE_URL,
-    redisUrl: settings.REDIS_URL,
-    chromium: true,
-  });
+  const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = settings;
+  const started = await ensureServices({ root, databaseUrl, redisUrl, chromium: true });
   // Ctrl-C reaches the steps too; we still stop the servers afterwards.
   process.on("SIGINT", () => undefined);
   try {
     const env = {
       ...baseEnv,
       // Tests create their own database on this server and their own Redis key prefix.
-      TEST_DATABASE_SERVER: databaseServerUrl(settings.DATABASE_URL),
-      TEST_REDIS_URL: settings.REDIS_URL,
+      TEST_DATABASE_SERVER: databaseServerUrl(databaseUrl),
+      TEST_REDIS_URL: redisUrl,
     };
-    const steps: [string, string, string[]][] = [
-      ...(process.env.SKIP_BUILD === "1"
-        ? []
-        : [["== build", "npm", ["run", "build"]] as [string, string, string[]]]),
-      ["== lint and types", "npm", ["run", "lint"]],
-      ["", "npm", ["run", "typecheck"]],
-      ["== tests", "npx", ["vitest", "run", ...args]],
-    ];
-    for (const [title, command, commandArgs] of steps) {
+    const step = (title: string, command: string, ...rest: string[]) => {
       if (title) console.log(title);
-      const { status } = spawnSync(command, commandArgs, { cwd: root, env, stdio: "inherit" });
-      if (status !== 0) return status ?? 1;
-    }
-    return 0;
+      return spawnSync(command, rest, { cwd: root, env, stdio: "inherit" }).status ?? 1;
+    };
+    return (
+      (process.env.SKIP_BUILD === "1" ? 0 : step("== build", "npm", "run", "build")) ||
+      step("== lint and types", "npm", "run", "lint") ||
+      step("", "npm", "run", "typecheck") ||
+      step("== tests", "npx", "vitest", "run", ...args)
+    );
   } finally {
     if (started.length > 0) console.log("== stopping the private servers this run started");
     for (const server of started) await stopServer(server);

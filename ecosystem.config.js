@@ -1,16 +1,21 @@
 // PM2 process file: `npm start` (pm2-runtime, foreground) and production (`pm2 start
 // ecosystem.config.js`) use the same three processes. Settings come from .env.
+const { createHash } = require("node:crypto");
 const { loadEnvConfig } = require("@next/env");
 
 loadEnvConfig(__dirname);
 const env = { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 const drainSeconds = Number(process.env.WORKER_DRAIN_SECONDS || 30);
 const graceSeconds = Number(process.env.CANCEL_GRACE_SECONDS || 10);
+// Names (and a PM2 namespace) unique to this checkout, so that two checkouts on one machine,
+// even under one PM2 daemon, never restart or stop each other's processes.
+const instance = `runport-${createHash("sha256").update(__dirname).digest("hex").slice(0, 6)}`;
 
 module.exports = {
   apps: [
     {
-      name: "runport-web",
+      name: `${instance}-web`,
+      namespace: instance,
       script: "node_modules/next/dist/bin/next",
       args: [
         "start",
@@ -25,7 +30,8 @@ module.exports = {
       max_memory_restart: "1G",
     },
     {
-      name: "runport-worker",
+      name: `${instance}-worker`,
+      namespace: instance,
       script: "dist/worker.cjs",
       // A small young generation: about 30 MB less idle memory, and cheaper fork/exec.
       node_args: "--max-semi-space-size=2",
@@ -39,7 +45,8 @@ module.exports = {
       treekill: false,
     },
     {
-      name: "runport-beat",
+      name: `${instance}-beat`,
+      namespace: instance,
       script: "dist/beat.cjs",
       node_args: "--max-semi-space-size=2",
       cwd: __dirname,

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,6 +24,7 @@ let ctx: AppContext;
 let env: Record<string, string>;
 let pm2Home: string;
 let runsDir: string;
+let worker: string;
 
 function pm2(...args: string[]) {
   const pm2Env: Record<string, string> = { ...env, PM2_HOME: pm2Home };
@@ -53,7 +55,10 @@ beforeAll(async () => {
   };
   ctx = createAppContext({ ...loadConfig(env), logLevel: "warn" }, "test");
   await registerPipelines(ctx, [path.resolve("pipelines")]);
-  await pm2("start", "ecosystem.config.js", "--only", "runport-worker,runport-beat");
+  // The process file names its apps after the checkout (as ecosystem.config.js computes it).
+  const instance = `runport-${createHash("sha256").update(path.resolve(".")).digest("hex").slice(0, 6)}`;
+  worker = `${instance}-worker`;
+  await pm2("start", "ecosystem.config.js", "--only", `${worker},${instance}-beat`);
 }, 120_000);
 
 afterAll(async () => {
@@ -89,7 +94,7 @@ describe("pm2 reload of the workers in the middle of runs", () => {
       (await statuses(ids)).every((r) => r.status === "running"),
     );
 
-    await pm2("reload", "runport-worker");
+    await pm2("reload", worker);
 
     await until("both runs to succeed", 90_000, async () =>
       (await statuses(ids)).every((r) => r.status === "succeeded"),

@@ -11,7 +11,7 @@ import { loadConfig } from "@/server/env";
 import { prepare } from "@/server/setup/prepare";
 import { createApiToken } from "@/server/users/create-api-token";
 import { createUser, generatePassword } from "@/server/users/create-user";
-import { ensureAdmin } from "@/server/users/ensure-admin";
+import { describeSetup, setupDatabase } from "./ops/setup-database";
 
 const USAGE = `usage:
   runport setup                                   migrate, register pipelines, create the first admin
@@ -20,19 +20,6 @@ const USAGE = `usage:
   runport user password <name> [--password P]     set (or generate) a new password
   runport user limit <name> <n|default>           runs of the user that may run at once
   runport user list`;
-
-async function setup(ctx: AppContext): Promise<void> {
-  const pipelines = await prepare(ctx);
-  console.log(`database ready; ${pipelines.length} pipeline version(s) registered`);
-  const admin = await ensureAdmin(ctx, {
-    username: ctx.config.adminUsername,
-    ...(ctx.config.adminPassword ? { password: ctx.config.adminPassword } : {}),
-  });
-  if (!admin) console.log("an admin exists already");
-  else if (admin.password)
-    console.log(`created admin "${admin.username}" with password: ${admin.password}`);
-  else console.log(`created admin "${admin.username}" with the password from ADMIN_PASSWORD`);
-}
 
 async function user(ctx: AppContext, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -104,13 +91,14 @@ async function main(): Promise<void> {
   loadEnvConfig(process.cwd());
   const [command, ...rest] = process.argv.slice(2);
   if (command !== "setup" && command !== "user") throw new Error(USAGE);
+  if (command === "setup") {
+    for (const line of describeSetup(await setupDatabase())) console.log(line);
+    return;
+  }
   const ctx = createAppContext({ ...loadConfig(), logLevel: "warn" }, "cli");
   try {
-    if (command === "setup") await setup(ctx);
-    else {
-      await prepare(ctx);
-      await user(ctx, rest);
-    }
+    await prepare(ctx);
+    await user(ctx, rest);
   } finally {
     await ctx.close();
   }

@@ -1,0 +1,153 @@
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ensureServices } from "./ensure-services";
+import { newEnvFile, setEnvValue } from "./env-file";
+import { tcpOpen } from "./probe";
+import { readSettings } from "./settings";
+import { setupDatabase } from "./setup-database";
+
+// `npm run up`: from a fresh clone to a running portal in one command (scripts/runport.sh
+// has already checked Node and installed the npm dependencies). Safe to run again: each
+// step only does what is missing. DATABASE_URL, REDIS_URL and PORT from the environment
+// override .env (and the URLs are saved into .env so that later `npm start` uses them too).
+
+const tty = process.stdout.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+const paint = (code: string) => (text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
+export const [bold, yellow, green] = [paint("1"), paint("1;33"), paint("1;32")];
+const step = (text: string) => console.log(`\n${bold(`==> ${text}`)}`);
+
+export async function up(root: string): Promise<number> {
+  let { settings } = readSettings(root);
+  const { PORT: port, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = settings;
+  // Before the long steps: the web server needs this port (and a rebuild would break a
+  // Runport that is already running from this directory).
+  if (await tcpOpen("127.0.0.1", port, 2000))
+    throw new Error(
+      `Port ${port} is already in use (is Runport already running?). Stop that, or use another port: PORT=${port + 1} npm run up`,
+    );
+
+  const envPath = path.join(root, ".env");
+  if (!fs.existsSync(envPath)) {
+    step("Creating .env (your local settings; not committed)");
+    const authSecret = randomBytes(32).toString("hex");
+    const text = newEnvFile({
+      databaseUrl,
+      redisUrl,
+      authSecret,
+      port: process.env.PORT,
+      date: new Date(),
+    });
+    fs.writeFileSync(envPath, text, { mode: 0o600 }); // it holds secrets: only you may read it
+    console.log("Created .env with a random AUTH_SECRET.");
+  }
+
+  step("Checking MariaDB and Redis");
+  await ensureServices({ root, databaseUrl, redisUrl });
+  // Saved in .env, so that the processes (and a later `npm start`) use the same servers.
+  for (const [key, value] of Object.entries({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl })) {
+    if (readSettings(root).envFile[key] === value) continue;
+    fs.writeFileSync(envPath, setEnvValue(fs.readFileSync(envPath, "utf8"), key, value));
+    console.log(`Saved ${key}=${value} in .env`);
+  }
+  settings = readSettings(root).settings;
+
+  const reason = buildNeeded(root);
+  if (reason) {
+    step(`Building the app (${reason}; a minute or two)`);
+    if (spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" }).status !== 0)
+      throw new Error("npm run build failed (see above).");
+  }
+
+  step("Preparing the database (tables, pipelines, first admin)");
+  const { pipelineVersions, admin } = await setupDatabase(process.env);
+  console.log(`database ready; ${pipelineVersions} pipeline version(s) registered`);
+  if (admin?.password)
+    console.log(
+      yellow(`
+  ****************************************************************
+    The admin password was generated now and is shown ONLY ONCE:
+
+        user:      ${admin.username}
+        password:  ${admin.password}
+
+    Save it now (e.g. in a password manager).
+  ****************************************************************`),
+    );
+  const url = `http://localhost:${port}`;
+  const name = admin?.username ?? settings.ADMIN_USERNAME;
+  const note = admin?.password
+    ? "the one printed above (shown only this once)"
+    : settings.ADMIN_PASSWORD
+      ? "ADMIN_PASSWORD from .env (or your environment)"
+      : `unchanged since the first run (printed then); forgot it? npm run user -- password ${name}`;
+  console.log(`${green(`
+  ================================================================
+   Runport:   ${url}
+   Admin:     ${name}
+   Password:  ${note}
+  ================================================================`)}
+   Submit the example run from a shell:
+   curl --request POST --user ${name}:${admin?.password ?? "PASSWORD"} --header "Content-type: application/json" -d @pipelines/fastq-qc/example.json ${url}/api/v1/new-run/
+
+   Stop the portal with Ctrl-C. MariaDB/Redis started from .data/ keep running:
+   npm run services -- status|stop`);
+
+  step("Starting Runport (web, worker, beat)");
+  const child = spawn("npm", ["start"], { cwd: root, stdio: "inherit" });
+  // Ctrl-C reaches the whole foreground group, npm start included: wait for it to stop
+  // the portal. Other signals are meant for us alone: pass them on.
+  process.on("SIGINT", () => undefined);
+  for (const signal of ["SIGTERM", "SIGHUP"] as const) process.on(signal, () => child.kill(signal));
+  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
+  await Promise.race([exited, announceWhenReady(url)]);
+  return exited;
+}
+
+/** Why the production build is stale (missing, or a source is newer), or undefined. */
+export function buildNeeded(root: string): string | undefined {
+  const at = (file: string) => path.join(root, file);
+  if (!fs.existsSync(at(".next/BUILD_ID"))) return "there is no production build yet";
+  if (!fs.existsSync(at("dist/worker.cjs")) || !fs.existsSync(at("dist/beat.cjs")))
+    return "the worker bundles (dist/) are missing";
+  const since = fs.statSync(at(".next/BUILD_ID")).mtimeMs;
+  const newer = (file: string): string | undefined => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) return stat && stat.mtimeMs > since ? file : undefined;
+    return fs
+      .readdirSync(file)
+      .reduce<string | undefined>(
+        (found, entry) => found ?? newer(path.join(file, entry)),
+        undefined,
+      );
+  };
+  const sources =
+    "app server db lib components worker public instrumentation.ts next.config.js package-lock.json tsconfig.json scripts/build-workers.mjs";
+  const changed = sources
+    .split(" ")
+    .reduce<string | undefined>((found, s) => found ?? newer(at(s)), undefined);
+  return changed && `sources changed since the last build (${path.relative(root, changed)})`;
+}
+
+/** Once the portal answers: say so, and open the browser on a desktop. Gives up after 3 minutes. */
+async function announceWhenReady(url: string): Promise<void> {
+  for (let i = 0; i < 180; i++) {
+    await sleep(1000);
+    const health = fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
+    if (
+      !(await health.then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      continue;
+    console.log(`\n${green(`Runport is ready: ${url}`)}\n`);
+    if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+      spawn("xdg-open", [url], { stdio: "ignore", detached: true })
+        .on("error", () => undefined)
+        .unref();
+    return;
+  }
+}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useEffectEvent, useReducer, useRef } from "react";
+import { useEffect, useEffectEvent, useReducer, useRef } from "react";
 import type { JsonEditorHandle } from "@/components/editor/json-editor";
 import { useConfigValidation } from "@/components/editor/use-config-validation";
 import type { TextEdit } from "@/components/editor/validation-protocol";
@@ -23,24 +23,22 @@ import type { Selection } from "./pipeline-selection";
 import { buildRunRequest, toEditorProblems } from "./run-request";
 
 /** The pause in typing after which the text is checked and the draft kept. */
-export const PAUSE_MS = 40;
+const PAUSE_MS = 40;
 /** Drafts of bigger documents are not kept (reading megabytes at every pause costs too much). */
 const DRAFT_MAX_CHARS = 1_000_000;
 
-async function loadSchema(
-  selection: Selection,
-): Promise<{ detail: PipelineDetail } | { error: string }> {
-  const { name, version } = selection;
+/** The selected version's schema, or why it could not be loaded. */
+async function loadSchema({ name, version }: Selection): Promise<PipelineDetail | string> {
   const url = `/api/v1/pipelines/${encodeURIComponent(name)}?version=${encodeURIComponent(version)}`;
+  const failed = (status: number) =>
+    `The schema of ${name}@${version} could not be loaded (${status}).`;
   try {
-    const detail = await callApi<PipelineDetail>("GET", url);
-    if (detail) return { detail };
+    return (await callApi<PipelineDetail>("GET", url)) ?? failed(204);
   } catch (error) {
     if (!(error instanceof ApiProblem) || error.status === 0)
-      return { error: "The server could not be reached to load the pipeline's schema." };
-    return { error: `The schema of ${name}@${version} could not be loaded (${error.status}).` };
+      return "The server could not be reached to load the pipeline's schema.";
+    return failed(error.status);
   }
-  return { error: `The schema of ${name}@${version} could not be loaded (204).` };
 }
 
 /** The server's refusal in the editor's terms (positions without the envelope). */
@@ -67,15 +65,15 @@ export function useNewRun({
   const [state, dispatch] = useReducer(newRunReducer, { pipelines, initial }, initialState);
   const editor = useRef<JsonEditorHandle | null>(null);
   const { reset, edit, validate } = useConfigValidation({
-    getValue: () => editor.current?.getValue(),
-    getLength: () => editor.current?.getLength(),
+    editor,
     onResult: (response) => dispatch({ type: "checked", response }),
   });
   const phase = phaseOf(state);
   const detail = detailOf(state);
   const schemaKey = schemaKeyOf(state);
-  const ref = refOf(state.selection);
-  const { pending, editorReady, textVersion, runName } = state;
+  const { selection, pending, textVersion, runName } = state;
+  const ref = refOf(selection);
+  const editorReady = textVersion > 0;
   const busy = phase === "submitting";
 
   // A draft comes back after a reload (read after hydration: the server has no storage).
@@ -83,16 +81,21 @@ export function useNewRun({
 
   const loading = state.schema?.phase === "loading" ? state.schema : null;
   useEffect(() => {
-    if (!loading) return;
-    const { generation, selection } = loading;
+    if (!loading || !selection) return;
+    const { generation } = loading;
     void loadSchema(selection).then((answer) =>
       dispatch(
-        "detail" in answer
-          ? { type: "schema-loaded", generation, ...answer, editorText: editor.current?.getValue() }
-          : { type: "schema-failed", generation, error: answer.error },
+        typeof answer === "string"
+          ? { type: "schema-failed", generation, error: answer }
+          : {
+              type: "schema-loaded",
+              generation,
+              detail: answer,
+              editorText: editor.current?.getValue(),
+            },
       ),
     );
-  }, [loading]);
+  }, [loading, selection]);
 
   // Text waiting for the editor (draft, upload, example) goes in once the editor is there.
   useEffect(() => {
@@ -158,22 +161,6 @@ export function useNewRun({
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const onEditorReady = useCallback(
-    (handle: JsonEditorHandle) => {
-      editor.current = handle;
-      reset(handle.getValue());
-      dispatch({ type: "editor-ready" });
-    },
-    [reset],
-  );
-  const onEditorChange = useCallback(
-    (edits: TextEdit[]) => {
-      edit(edits); // to the worker first: a check asked for this version sees these edits
-      dispatch({ type: "edited" });
-    },
-    [edit],
-  );
-
   return {
     state,
     dispatch,
@@ -183,8 +170,15 @@ export function useNewRun({
     status: statusOf(state),
     problems: problemsOf(state),
     canSend: phase === "valid",
-    onEditorReady,
-    onEditorChange,
+    onEditorReady: (handle: JsonEditorHandle) => {
+      editor.current = handle;
+      reset(handle.getValue());
+      dispatch({ type: "editor-ready" });
+    },
+    onEditorChange: (edits: TextEdit[]) => {
+      edit(edits); // to the worker first: a check asked for this version sees these edits
+      dispatch({ type: "edited" });
+    },
     getEditorText: () => editor.current?.getValue(),
     reveal: (line: number, column: number) => editor.current?.reveal(line, column),
     upload: (upload: ConvertedUpload) =>

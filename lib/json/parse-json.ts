@@ -78,6 +78,19 @@ export function parseJson(text: string): ParseJsonResult {
   }
 }
 
+/** A JSON object: not null, not an array. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSON value's type: `null`, `array`, `integer` (a whole number), `number`, ... */
+export function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
 /** Splits an RFC 6901 JSON Pointer into its segments. */
 export function pointerSegments(pointer: string): string[] {
   if (pointer === "") return [];

@@ -10,6 +10,8 @@
  * each part would have to export internals that nothing else should use.
  */
 
+import { isJsonObject as isSchema, jsonType } from "../json/parse-json";
+
 type Schema = Record<string, unknown>;
 
 /** One row of the table. */
@@ -85,10 +87,6 @@ const DETAIL_KEYS = [
   "multipleOf",
   "allOf",
 ];
-
-function isSchema(value: unknown): value is Schema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** `true` is any value; `false` allows nothing (kept as a note). */
 function asSchema(value: unknown): Schema {
@@ -180,13 +178,6 @@ function resolve(raw: unknown, root: Schema, stack: RefFrame[], path: string): R
     cycleOf ??= inner.cycleOf;
   }
   return { schema, patterns: [...new Set(patterns)], notes, stack: frames, cycleOf };
-}
-
-function jsonType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
 }
 
 function typeName(schema: Schema, root: Schema, stack: RefFrame[]): string {

@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { pointerSegments, toPointer } from "../json/parse-json";
+import { jsonType, pointerSegments, toPointer } from "../json/parse-json";
 
 /** One problem found in a config: a JSON Pointer and a sentence about it. */
 export interface ConfigProblem {
@@ -41,16 +41,13 @@ export function compileSchema(schema: Record<string, unknown>): ValidateFunction
   return ajvFor(schema).compile(schema);
 }
 
-function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a number";
-  if (typeof value === "object") return "an object";
-  return `a ${typeof value}`;
-}
-
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** The type of a value as a sentence says it: `an integer`, `an array`, `null`. */
+function typeOf(value: unknown): string {
+  return value === null ? "null" : article(jsonType(value));
 }
 
 /** Edit distance with transpositions, to suggest "email" for "emial". */

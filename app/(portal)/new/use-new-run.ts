@@ -24,7 +24,7 @@ import { buildRunRequest, toEditorProblems } from "./run-request";
 
 /** The pause in typing after which the text is checked and the draft kept. */
 const PAUSE_MS = 40;
-/** Drafts of bigger documents are not kept (reading megabytes at every pause costs too much). */
+/** Bigger drafts are not kept: slow to read at every pause; localStorage holds about 5 MB. */
 const DRAFT_MAX_CHARS = 1_000_000;
 
 /** The selected version's schema, or why it could not be loaded. */

@@ -35,6 +35,11 @@ function openChannel(worker: Worker, source: Source) {
   let waiting: ValidationRequest | null = null;
   let lastRequest: ValidationRequest | null = null;
   const send = (message: ValidationMessage) => worker.postMessage(message);
+  // Starts the worker's copy afresh from the editor's text.
+  const resync = () => {
+    const text = source.editor.current?.getValue();
+    if (text !== undefined) send({ type: "reset", text });
+  };
 
   // The length is read when the request leaves: edits sent meanwhile are already counted.
   function post(request: ValidationRequest) {
@@ -48,9 +53,7 @@ function openChannel(worker: Worker, source: Source) {
     runningSince = null;
     const response = event.data;
     if (response.outOfSync) {
-      // Should not happen; if it does, start over from the editor's text.
-      const text = source.editor.current?.getValue();
-      if (text !== undefined) send({ type: "reset", text });
+      resync(); // should not happen; if it does, start over from the editor's text
       waiting ??= lastRequest;
     }
     if (waiting) {
@@ -75,8 +78,7 @@ function openChannel(worker: Worker, source: Source) {
       if (runningSince !== null) {
         // No answer for long: do not wait on it forever. Start the worker's copy afresh;
         // a late answer to the old request is for an older version (the caller drops it).
-        const text = source.editor.current?.getValue();
-        if (text !== undefined) send({ type: "reset", text });
+        resync();
         waiting = null;
       }
       post(request);

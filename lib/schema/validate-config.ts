@@ -81,70 +81,63 @@ function closest(word: string, candidates: readonly string[]): string | undefine
 export function describeError(error: ErrorObject, data: unknown): ConfigProblem {
   const base = error.instancePath;
   const params = error.params as Record<string, unknown>;
+  if (error.keyword === "required") {
+    const path = `${base}${toPointer([String(params.missingProperty)])}`;
+    return { path, message: "is required" };
+  }
+  if (error.keyword === "additionalProperties") {
+    const property = String(params.additionalProperty);
+    const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+    const known = Object.keys(parentSchema?.properties ?? {});
+    const guess = closest(property, known);
+    const hint = guess
+      ? `; did you mean "${guess}"?`
+      : known.length
+        ? `; allowed: ${known.join(", ")}`
+        : "";
+    return {
+      path: `${base}${toPointer([property])}`,
+      message: `is not an allowed property${hint}`,
+      atKey: true,
+    };
+  }
+  return { path: base, message: valueMessage(error, data) };
+}
+
+/** What is wrong with a value itself (the problem's path is the value's). */
+function valueMessage(error: ErrorObject, data: unknown): string {
+  const params = error.params as Record<string, unknown>;
+  const limit = String(params.limit);
   switch (error.keyword) {
-    case "required":
-      return {
-        path: `${base}${toPointer([String(params.missingProperty)])}`,
-        message: "is required",
-      };
-    case "additionalProperties": {
-      const property = String(params.additionalProperty);
-      const parentSchema = error.parentSchema as
-        { properties?: Record<string, unknown> } | undefined;
-      const known = Object.keys(parentSchema?.properties ?? {});
-      const guess = closest(property, known);
-      const hint = guess
-        ? `; did you mean "${guess}"?`
-        : known.length
-          ? `; allowed: ${known.join(", ")}`
-          : "";
-      return {
-        path: `${base}${toPointer([property])}`,
-        message: `is not an allowed property${hint}`,
-        atKey: true,
-      };
-    }
     case "type": {
       const expected = String(params.type).split(",").map(article).join(" or ");
-      return { path: base, message: `must be ${expected}, not ${typeOf(valueAt(data, base))}` };
+      return `must be ${expected}, not ${typeOf(valueAt(data, error.instancePath))}`;
     }
     case "enum": {
-      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
-      return { path: base, message: `must be one of ${allowed}` };
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      return `must be one of ${allowed.join(", ")}`;
     }
     case "const":
-      return { path: base, message: `must be ${JSON.stringify(params.allowedValue)}` };
+      return `must be ${JSON.stringify(params.allowedValue)}`;
     case "format":
-      return { path: base, message: `must be a valid ${String(params.format)}` };
+      return `must be a valid ${String(params.format)}`;
     case "pattern":
-      return { path: base, message: `must match the pattern ${String(params.pattern)}` };
+      return `must match the pattern ${String(params.pattern)}`;
     case "minLength":
-      return {
-        path: base,
-        message:
-          params.limit === 1
-            ? "must not be empty"
-            : `must be at least ${String(params.limit)} characters long`,
-      };
+      return params.limit === 1 ? "must not be empty" : `must be at least ${limit} characters long`;
     case "maxLength":
-      return { path: base, message: `must be at most ${String(params.limit)} characters long` };
+      return `must be at most ${limit} characters long`;
     case "minItems":
-      return {
-        path: base,
-        message: `must have at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}`,
-      };
+      return `must have at least ${limit} item${params.limit === 1 ? "" : "s"}`;
     case "maxItems":
-      return { path: base, message: `must have at most ${String(params.limit)} items` };
+      return `must have at most ${limit} items`;
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return {
-        path: base,
-        message: `must be ${String(params.comparison)} ${String(params.limit)}`,
-      };
+      return `must be ${String(params.comparison)} ${limit}`;
     default:
-      return { path: base, message: error.message ?? `fails the "${error.keyword}" rule` };
+      return error.message ?? `fails the "${error.keyword}" rule`;
   }
 }
 

@@ -275,22 +275,18 @@ function visit(walk: Walk, raw: unknown, stack: RefFrame[], place: Place): void 
     return;
   }
   if (place.depth >= MAX_DEPTH) return;
-  walkProperties(walk, r, place.path, place.depth + 1);
+  const depth = place.depth + 1;
+  walkProperties(walk, r, place.path, depth);
   const tuple = r.schema.prefixItems ?? (Array.isArray(r.schema.items) ? r.schema.items : null);
-  if (Array.isArray(tuple)) {
-    tuple.forEach((sub, i) =>
-      visit(walk, sub, r.stack, {
-        path: `${place.path}[${i}]`,
-        name: `[${i}]`,
-        depth: place.depth + 1,
-        required: false,
-      }),
-    );
-  }
+  if (Array.isArray(tuple))
+    tuple.forEach((sub, i) => {
+      const name = `[${i}]`;
+      visit(walk, sub, r.stack, { path: place.path + name, name, depth, required: false });
+    });
   const items = r.schema.items;
   if (!isSchema(items)) return;
   const item = resolve(items, walk.root, r.stack, `${place.path}[]`);
-  const itemPlace = { path: `${place.path}[]`, name: "[]", depth: place.depth + 1 };
+  const itemPlace = { path: `${place.path}[]`, name: "[]", depth };
   if (item.cycleOf !== undefined) {
     field.notes.push(
       `recursive: each item has the same fields as ${item.cycleOf || "the whole config"}`,

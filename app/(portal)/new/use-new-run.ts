@@ -28,15 +28,20 @@ const PAUSE_MS = 40;
 const DRAFT_MAX_CHARS = 1_000_000;
 
 /** The selected version's schema, or why it could not be loaded. */
-async function loadSchema({ name, version }: Selection): Promise<PipelineDetail | string> {
+async function loadSchema({
+  name,
+  version,
+}: Selection): Promise<{ detail: PipelineDetail } | { error: string }> {
   const url = `/api/v1/pipelines/${encodeURIComponent(name)}?version=${encodeURIComponent(version)}`;
-  const failed = (status: number) =>
-    `The schema of ${name}@${version} could not be loaded (${status}).`;
+  const failed = (status: number) => ({
+    error: `The schema of ${name}@${version} could not be loaded (${status}).`,
+  });
   try {
-    return (await callApi<PipelineDetail>("GET", url)) ?? failed(204);
+    const detail = await callApi<PipelineDetail>("GET", url);
+    return detail ? { detail } : failed(204);
   } catch (error) {
     if (!(error instanceof ApiProblem) || error.status === 0)
-      return "The server could not be reached to load the pipeline's schema.";
+      return { error: "The server could not be reached to load the pipeline's schema." };
     return failed(error.status);
   }
 }
@@ -79,23 +84,22 @@ export function useNewRun({
   // A draft comes back after a reload (read after hydration: the server has no storage).
   useEffect(() => dispatch({ type: "draft-found", draft: loadDraft() }), []);
 
-  const loading = state.schema?.phase === "loading" ? state.schema : null;
+  const generation = state.schema?.phase === "loading" ? state.schema.generation : null;
   useEffect(() => {
-    if (!loading || !selection) return;
-    const { generation } = loading;
+    if (generation === null || !selection) return;
     void loadSchema(selection).then((answer) =>
       dispatch(
-        typeof answer === "string"
-          ? { type: "schema-failed", generation, error: answer }
+        "error" in answer
+          ? { type: "schema-failed", generation, ...answer }
           : {
               type: "schema-loaded",
               generation,
-              detail: answer,
+              ...answer,
               editorText: editor.current?.getValue(),
             },
       ),
     );
-  }, [loading, selection]);
+  }, [generation, selection]);
 
   // Text waiting for the editor (draft, upload, example) goes in once the editor is there.
   useEffect(() => {
@@ -181,11 +185,7 @@ export function useNewRun({
     },
     getEditorText: () => editor.current?.getValue(),
     reveal: (line: number, column: number) => editor.current?.reveal(line, column),
-    upload: (upload: ConvertedUpload) =>
-      dispatch({
-        type: "uploaded",
-        pipeline: upload.pipeline,
-        text: `${JSON.stringify(upload.config, null, 2)}\n`,
-      }),
+    upload: ({ pipeline, config }: ConvertedUpload) =>
+      dispatch({ type: "uploaded", pipeline, text: `${JSON.stringify(config, null, 2)}\n` }),
   };
 }

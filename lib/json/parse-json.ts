@@ -43,11 +43,6 @@ const MESSAGES: Partial<Record<string, string>> = {
   InvalidCharacter: "Invalid character in string (control characters must be escaped)",
 };
 
-function describe(error: ParseError): string {
-  const code = printParseErrorCode(error.error);
-  return MESSAGES[code] ?? code;
-}
-
 /**
  * Strict JSON parse that, on failure, says what is wrong and where (line and column),
  * so a person can find the mistake in a pasted document. Used by the API and the editor.
@@ -65,10 +60,12 @@ export function parseJson(text: string): ParseJsonResult {
     if (first) {
       const afterRoot =
         root !== undefined && first.offset >= root.offset + root.length && root.length > 0;
-      const message = afterRoot
-        ? "Unexpected text after the end of the JSON document"
-        : describe(first);
-      return { ok: false, message, position: positionAt(text, first.offset) };
+      const code = afterRoot ? "EndOfFileExpected" : printParseErrorCode(first.error);
+      return {
+        ok: false,
+        message: MESSAGES[code] ?? code,
+        position: positionAt(text, first.offset),
+      };
     }
     // jsonc-parser is more lenient than JSON.parse in a few corners; fall back to V8's position.
     const message = nativeError instanceof Error ? nativeError.message : "Invalid JSON";

@@ -30,9 +30,8 @@ let draft07: Ajv | undefined;
 
 function ajvFor(schema: Record<string, unknown>): Ajv {
   const dialect = typeof schema.$schema === "string" ? schema.$schema : "";
-  if (dialect.includes("draft-07") || dialect.includes("draft-06")) {
+  if (dialect.includes("draft-07") || dialect.includes("draft-06"))
     return (draft07 ??= newAjv(Ajv));
-  }
   return (draft2020 ??= newAjv(Ajv2020));
 }
 

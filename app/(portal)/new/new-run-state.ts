@@ -49,10 +49,7 @@ export interface NewRunState {
   lastExample: string | null;
   /** The last check asked for. */
   sent: { version: number; schemaKey: string } | null;
-  /**
-   * The newest answer (shown while the next check runs); the pipeline it names is followed
-   * once per change of that name.
-   */
+  /** The newest answer (shown while the next check runs; the pipeline it names is followed). */
   verdict: ValidationResponse | null;
   /** Whether a saved draft may still come back, and for which pipeline only. */
   draftFor: { name: string | null } | null;
@@ -122,7 +119,7 @@ export function initialState({
   return selection ? select(state, selection) : state;
 }
 
-export const refOf = (selection: Selection | null): string | null =>
+const refOf = (selection: Selection | null): string | null =>
   selection ? `${selection.name}@${selection.version}` : null;
 
 /** The key checks are asked and answered with: only the loaded schema's own. */
@@ -130,7 +127,7 @@ export function schemaKeyOf({ schema, selection }: NewRunState): string | null {
   return schema?.phase === "loaded" ? `${refOf(selection)}#${schema.generation}` : null;
 }
 
-export function detailOf(state: NewRunState): PipelineDetail | null {
+function detailOf(state: NewRunState): PipelineDetail | null {
   return state.schema?.phase === "loaded" ? state.schema.detail : null;
 }
 
@@ -167,6 +164,18 @@ export function statusOf(state: NewRunState): string {
   if (verdict.valid) return `✓ Valid for ${refOf(state.selection)}`;
   const count = verdict.problems.length;
   return `${count} problem${count === 1 ? "" : "s"} to fix before submitting`;
+}
+
+/** What the page shows and the hook acts on, derived from the state. */
+export function viewOf(state: NewRunState) {
+  return {
+    phase: phaseOf(state),
+    detail: detailOf(state),
+    schemaKey: schemaKeyOf(state),
+    ref: refOf(state.selection),
+    status: statusOf(state),
+    problems: problemsOf(state),
+  };
 }
 
 /** Selects a pipeline version; a new selection asks for its schema (a new generation). */

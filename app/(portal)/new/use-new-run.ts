@@ -8,17 +8,7 @@ import type { ConvertedUpload } from "@/components/spreadsheets/spreadsheet-uplo
 import { ApiProblem, callApi, callApiText, type FieldProblem } from "@/components/ui/api-client";
 import type { PipelineDetail, PipelineSummary } from "@/lib/contract/pipelines";
 import { clearDraft, loadDraft, saveDraft } from "./draft";
-import {
-  detailOf,
-  initialState,
-  newRunReducer,
-  phaseOf,
-  problemsOf,
-  refOf,
-  schemaKeyOf,
-  statusOf,
-  type InitialRun,
-} from "./new-run-state";
+import { initialState, newRunReducer, viewOf, type InitialRun } from "./new-run-state";
 import type { Selection } from "./pipeline-selection";
 import { buildRunRequest, toEditorProblems } from "./run-request";
 
@@ -73,11 +63,9 @@ export function useNewRun({
     editor,
     onResult: (response) => dispatch({ type: "checked", response }),
   });
-  const phase = phaseOf(state);
-  const detail = detailOf(state);
-  const schemaKey = schemaKeyOf(state);
+  const view = viewOf(state);
+  const { phase, detail, schemaKey, ref } = view;
   const { selection, pending, textVersion, runName } = state;
-  const ref = refOf(selection);
   const editorReady = textVersion > 0;
   const busy = phase === "submitting";
 
@@ -168,11 +156,7 @@ export function useNewRun({
   return {
     state,
     dispatch,
-    phase,
-    detail,
-    ref,
-    status: statusOf(state),
-    problems: problemsOf(state),
+    ...view,
     canSend: phase === "valid",
     onEditorReady: (handle: JsonEditorHandle) => {
       editor.current = handle;

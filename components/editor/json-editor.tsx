@@ -15,7 +15,6 @@ export interface JsonEditorHandle {
 }
 
 interface Props {
-  initialValue: string;
   /** The pipeline's JSON Schema: completion and hover docs come from it. */
   schema: Record<string, unknown> | null;
   schemaUri: string;
@@ -32,11 +31,10 @@ function configureWorkers(): void {
   const scope = self as unknown as { MonacoEnvironment?: Monaco.Environment };
   scope.MonacoEnvironment ??= {
     getWorker(_id: string, label: string) {
-      if (label === "json") {
+      if (label === "json")
         return new Worker(new URL("monaco-editor/language/json/json.worker.js", import.meta.url), {
           type: "module",
         });
-      }
       return new Worker(new URL("monaco-editor/editor/editor.worker.js", import.meta.url), {
         type: "module",
       });
@@ -81,7 +79,7 @@ export function JsonEditor(props: Props) {
         const uri = monaco.Uri.parse(
           `runport://config/${Math.random().toString(36).slice(2)}.json`,
         );
-        const model = monaco.editor.createModel(latest.current.initialValue, "json", uri);
+        const model = monaco.editor.createModel("", "json", uri);
         editor = monaco.editor.create(container.current, {
           model,
           automaticLayout: true,

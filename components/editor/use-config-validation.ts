@@ -2,18 +2,12 @@
 
 import { useCallback, useEffect, useEffectEvent, useRef } from "react";
 import type { JsonEditorHandle } from "./json-editor";
-import type { TextEdit, ValidationMessage, ValidationResponse } from "./validation-protocol";
-
-/**
- * A check of the text at `version` (the caller's count of its edits). The caller asks
- * after sending the edits that made that version, never before: an answer may then
- * describe newer text than its version says, never older.
- */
-export interface ValidationRequest {
-  version: number;
-  schemaKey: string;
-  schema: Record<string, unknown>;
-}
+import type {
+  TextEdit,
+  ValidationMessage,
+  ValidationRequest,
+  ValidationResponse,
+} from "./validation-protocol";
 
 interface Source {
   /** The editor whose text is checked (null before it is ready). */
@@ -56,11 +50,9 @@ function openChannel(worker: Worker, source: Source) {
       resync(); // should not happen; if it does, start over from the editor's text
       waiting ??= lastRequest;
     }
-    if (waiting) {
-      const next = waiting;
-      waiting = null;
-      post(next);
-    }
+    const next = waiting;
+    waiting = null;
+    if (next) post(next);
     if (response.outOfSync) return;
     performance.mark("runport:validated", { detail: { workerMs: response.ms } });
     source.onResult(response);

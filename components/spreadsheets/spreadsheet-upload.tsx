@@ -30,6 +30,10 @@ async function convert(file: File, pipeline: string | null, base: string | null)
   return { ok: response.ok, status: response.status, body };
 }
 
+function isCsv(file: File): boolean {
+  return /\.csv$/i.test(file.name) || file.type === "text/csv";
+}
+
 /**
  * Template download and spreadsheet upload (pick or drop) on the new-run page. The
  * server reads the file into JSON; it goes into the editor for review, never submitted
@@ -56,7 +60,7 @@ export function SpreadsheetUpload({
     setError(null);
     setProblems(null);
     try {
-      const csv = /\.csv$/i.test(file.name) || file.type === "text/csv";
+      const csv = isCsv(file);
       // A workbook names its pipeline in its hidden sheet; a CSV is for the one selected.
       let result = await convert(file, csv ? pipelineRef : null, csv ? baseText() : null);
       if (!result.ok && result.body?.errors?.[0]?.path === "/pipeline" && pipelineRef) {

@@ -239,12 +239,8 @@ function hasDetail(schema: Schema, patterns: string[]): boolean {
   return patterns.length > 0 || DETAIL_KEYS.some((k) => k in schema);
 }
 
-interface Place {
-  path: string;
-  name: string;
-  depth: number;
-  required: boolean;
-}
+/** Where a row sits (the part of its field that the walk knows before describing it). */
+type Place = Pick<SchemaField, "path" | "name" | "depth" | "required">;
 
 /** The walk's state: the whole schema (for `$ref`) and the rows found so far. */
 interface Walk {

@@ -18,10 +18,9 @@ const PAUSE_MS = 40;
 const DRAFT_MAX_CHARS = 1_000_000;
 
 /** The selected version's schema, or why it could not be loaded. */
-async function loadSchema({
-  name,
-  version,
-}: Selection): Promise<{ detail: PipelineDetail } | { error: string }> {
+type SchemaAnswer = { detail: PipelineDetail } | { error: string };
+
+async function loadSchema({ name, version }: Selection): Promise<SchemaAnswer> {
   const url = `/api/v1/pipelines/${encodeURIComponent(name)}?version=${encodeURIComponent(version)}`;
   const failed = (status: number) => ({
     error: `The schema of ${name}@${version} could not be loaded (${status}).`,
@@ -130,9 +129,8 @@ export function useNewRun({
   const sending = state.submit.phase === "sending" ? state.submit : null;
   useEffect(() => {
     if (!sending) return;
-    const text = editor.current?.getValue();
-    const request =
-      text === undefined ? null : buildRunRequest(sending.pipeline, sending.name, text);
+    const text = editor.current?.getValue() ?? ""; // no editor: not JSON, dropped
+    const request = buildRunRequest(sending.pipeline, sending.name, text);
     if (!request) return dispatch({ type: "submit-dropped" });
     void callApiText<{ id: string }>("POST", "/api/v1/runs", request.body).then(
       (run) => sent(run?.id ?? ""),

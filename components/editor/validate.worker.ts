@@ -11,19 +11,18 @@ let text = "";
 let compiled: { key: string; validate: ValidateFunction | null } | null = null;
 
 function validatorFor(schemaKey: string, schema: Record<string, unknown>): ValidateFunction | null {
-  if (compiled?.key !== schemaKey) {
-    let validate: ValidateFunction | null = null;
-    try {
-      validate = compileSchema(schema);
-    } catch {
-      // A broken schema is the pipeline author's problem; syntax checks go on.
-    }
-    compiled = { key: schemaKey, validate };
-    // Warm the paths a first mistake takes (error objects, locating), so the first
-    // marker after a keystroke is as quick as the next ones.
-    if (validate) checkConfigText('{"\u0000": [0]}', validate);
+  if (compiled?.key === schemaKey) return compiled.validate;
+  let validate: ValidateFunction | null = null;
+  try {
+    validate = compileSchema(schema);
+  } catch {
+    // A broken schema is the pipeline author's problem; syntax checks go on.
   }
-  return compiled.validate;
+  compiled = { key: schemaKey, validate };
+  // Warm the paths a first mistake takes (error objects, locating), so the first
+  // marker after a keystroke is as quick as the next ones.
+  if (validate) checkConfigText('{"\u0000": [0]}', validate);
+  return validate;
 }
 
 /** Applies Monaco's edits (each against the text before the event), last offset first. */

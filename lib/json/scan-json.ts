@@ -37,11 +37,9 @@ interface Frame {
 export function withAncestors(pointers: Iterable<string>): Set<string> {
   const all = new Set<string>();
   for (const pointer of pointers) {
-    let p = pointer;
-    all.add(p);
-    while (p.length > 0) {
-      p = p.slice(0, p.lastIndexOf("/"));
+    for (let p = pointer; ; p = p.slice(0, p.lastIndexOf("/"))) {
       all.add(p);
+      if (p === "") break;
     }
   }
   return all;

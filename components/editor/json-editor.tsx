@@ -15,7 +15,6 @@ export interface JsonEditorHandle {
 }
 
 interface Props {
-  initialValue: string;
   /** The pipeline's JSON Schema: completion and hover docs come from it. */
   schema: Record<string, unknown> | null;
   schemaUri: string;
@@ -27,18 +26,15 @@ interface Props {
   ariaLabel: string;
 }
 
-type MonacoModule = typeof Monaco;
-
 /** Monaco's workers come from the app's own bundle, never from a CDN. */
 function configureWorkers(): void {
   const scope = self as unknown as { MonacoEnvironment?: Monaco.Environment };
   scope.MonacoEnvironment ??= {
     getWorker(_id: string, label: string) {
-      if (label === "json") {
+      if (label === "json")
         return new Worker(new URL("monaco-editor/language/json/json.worker.js", import.meta.url), {
           type: "module",
         });
-      }
       return new Worker(new URL("monaco-editor/editor/editor.worker.js", import.meta.url), {
         type: "module",
       });
@@ -54,8 +50,8 @@ function configureWorkers(): void {
  */
 export function JsonEditor(props: Props) {
   const container = useRef<HTMLDivElement>(null);
-  const monacoRef = useRef<MonacoModule | null>(null);
-  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  /** Monaco and the editor's model, once loaded (for the schema and the markers). */
+  const loaded = useRef<{ monaco: typeof Monaco; model: Monaco.editor.ITextModel } | null>(null);
   const latest = useRef(props);
   latest.current = props;
   const [state, setState] = useState<"loading" | "ready" | "failed">("loading");
@@ -70,25 +66,20 @@ export function JsonEditor(props: Props) {
         performance.mark("runport:editor-import");
         const monaco = await import("monaco-editor");
         if (disposed || !container.current) return;
-        monacoRef.current = monaco;
         // Monaco's JSON worker only answers completion and hover; the features that re-read
-        // the whole document on every keystroke stay off (a 5 MB config must stay fluid).
+        // the whole document on every keystroke (symbols, colors, folding ranges, diagnostics,
+        // selection ranges) stay off by being left out (a 5 MB config must stay fluid).
         monaco.json.jsonDefaults.setModeConfiguration({
           completionItems: true,
           hovers: true,
           tokens: true,
           documentFormattingEdits: true,
           documentRangeFormattingEdits: true,
-          documentSymbols: false,
-          colors: false,
-          foldingRanges: false,
-          diagnostics: false,
-          selectionRanges: false,
         });
         const uri = monaco.Uri.parse(
           `runport://config/${Math.random().toString(36).slice(2)}.json`,
         );
-        const model = monaco.editor.createModel(latest.current.initialValue, "json", uri);
+        const model = monaco.editor.createModel("", "json", uri);
         editor = monaco.editor.create(container.current, {
           model,
           automaticLayout: true,
@@ -105,7 +96,7 @@ export function JsonEditor(props: Props) {
           ariaLabel: latest.current.ariaLabel,
           renderValidationDecorations: "on",
         });
-        editorRef.current = editor;
+        loaded.current = { monaco, model };
         editor.onDidChangeModelContent((event) =>
           latest.current.onChange(
             event.changes.map((c) => ({
@@ -141,7 +132,7 @@ export function JsonEditor(props: Props) {
       disposed = true;
       editor?.getModel()?.dispose();
       editor?.dispose();
-      editorRef.current = null;
+      loaded.current = null;
     };
   }, []);
 
@@ -149,9 +140,8 @@ export function JsonEditor(props: Props) {
   // messages come through the markers below).
   const { schema, schemaUri, problems } = props;
   useEffect(() => {
-    const monaco = monacoRef.current;
-    const model = editorRef.current?.getModel();
-    if (!monaco || !model) return;
+    if (!loaded.current) return;
+    const { monaco, model } = loaded.current;
     monaco.json.jsonDefaults.setDiagnosticsOptions({
       validate: false,
       allowComments: false,
@@ -161,9 +151,8 @@ export function JsonEditor(props: Props) {
   }, [schema, schemaUri, state]);
 
   useEffect(() => {
-    const monaco = monacoRef.current;
-    const model = editorRef.current?.getModel();
-    if (!monaco || !model) return;
+    if (!loaded.current) return;
+    const { monaco, model } = loaded.current;
     monaco.editor.setModelMarkers(
       model,
       "runport",

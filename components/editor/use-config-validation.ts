@@ -1,24 +1,19 @@
 "use client";
 
 import { useCallback, useEffect, useEffectEvent, useRef } from "react";
-import type { TextEdit, ValidationMessage, ValidationResponse } from "./validation-protocol";
-
-/**
- * A check of the text at `version` (the caller's count of its edits). The caller asks
- * after sending the edits that made that version, never before: an answer may then
- * describe newer text than its version says, never older.
- */
-export interface ValidationRequest {
-  version: number;
-  schemaKey: string;
-  schema: Record<string, unknown>;
-}
+import type { JsonEditorHandle } from "./json-editor";
+import type {
+  TextEdit,
+  ValidationMessage,
+  ValidationRequest,
+  ValidationResponse,
+} from "./validation-protocol";
 
 interface Source {
-  getValue(): string | undefined;
-  getLength(): number | undefined;
+  /** The editor whose text is checked (null before it is ready). */
+  editor: { readonly current: JsonEditorHandle | null };
   /** Every answer, with the version and schema it is for: the caller drops stale ones. */
-  onResult(response: ValidationResponse): void;
+  onResult: (response: ValidationResponse) => void;
 }
 
 /** A check without an answer after this long is given up (and asked again). */
@@ -34,10 +29,15 @@ function openChannel(worker: Worker, source: Source) {
   let waiting: ValidationRequest | null = null;
   let lastRequest: ValidationRequest | null = null;
   const send = (message: ValidationMessage) => worker.postMessage(message);
+  // Starts the worker's copy afresh from the editor's text.
+  const resync = () => {
+    const text = source.editor.current?.getValue();
+    if (text !== undefined) send({ type: "reset", text });
+  };
 
   // The length is read when the request leaves: edits sent meanwhile are already counted.
   function post(request: ValidationRequest) {
-    const length = source.getLength();
+    const length = source.editor.current?.getLength();
     if (length === undefined) return;
     runningSince = Date.now();
     send({ type: "validate", id: ++lastId, length, ...request });
@@ -47,16 +47,12 @@ function openChannel(worker: Worker, source: Source) {
     runningSince = null;
     const response = event.data;
     if (response.outOfSync) {
-      // Should not happen; if it does, start over from the editor's text.
-      const text = source.getValue();
-      if (text !== undefined) send({ type: "reset", text });
+      resync(); // should not happen; if it does, start over from the editor's text
       waiting ??= lastRequest;
     }
-    if (waiting) {
-      const next = waiting;
-      waiting = null;
-      post(next);
-    }
+    const next = waiting;
+    waiting = null;
+    if (next) post(next);
     if (response.outOfSync) return;
     performance.mark("runport:validated", { detail: { workerMs: response.ms } });
     source.onResult(response);
@@ -74,8 +70,7 @@ function openChannel(worker: Worker, source: Source) {
       if (runningSince !== null) {
         // No answer for long: do not wait on it forever. Start the worker's copy afresh;
         // a late answer to the old request is for an older version (the caller drops it).
-        const text = source.getValue();
-        if (text !== undefined) send({ type: "reset", text });
+        resync();
         waiting = null;
       }
       post(request);
@@ -84,26 +79,20 @@ function openChannel(worker: Worker, source: Source) {
 }
 
 /** Validates the editor's text in a web worker, with the server's own checks. */
-export function useConfigValidation(source: Source) {
+export function useConfigValidation({ editor, onResult }: Source) {
   const channel = useRef<ReturnType<typeof openChannel> | null>(null);
-  const getValue = useEffectEvent(() => source.getValue());
-  const getLength = useEffectEvent(() => source.getLength());
-  const onResult = useEffectEvent((response: ValidationResponse) => source.onResult(response));
+  const onAnswer = useEffectEvent((response: ValidationResponse) => onResult(response));
 
   useEffect(() => {
     const worker = new Worker(new URL("./validate.worker.ts", import.meta.url), {
       type: "module",
     });
-    channel.current = openChannel(worker, {
-      getValue: () => getValue(),
-      getLength: () => getLength(),
-      onResult: (response) => onResult(response),
-    });
+    channel.current = openChannel(worker, { editor, onResult: (answer) => onAnswer(answer) });
     return () => {
       channel.current = null;
       worker.terminate();
     };
-  }, []);
+  }, [editor]);
 
   return {
     /** The whole text (when the editor starts). */

@@ -2,6 +2,7 @@
 // Checks the editor's text off the main thread with the server's own code, so that a
 // document of megabytes never stalls typing and the markers say what the server says.
 import type { ValidateFunction } from "ajv";
+import { isJsonObject } from "@/lib/json/parse-json";
 import { checkConfigText } from "@/lib/schema/check-config-text";
 import { compileSchema } from "@/lib/schema/validate-config";
 import type { TextEdit, ValidationMessage, ValidationResponse } from "./validation-protocol";
@@ -9,23 +10,19 @@ import type { TextEdit, ValidationMessage, ValidationResponse } from "./validati
 let text = "";
 let compiled: { key: string; validate: ValidateFunction | null } | null = null;
 
-function validatorFor(
-  schemaKey: string,
-  schema: Record<string, unknown> | null,
-): ValidateFunction | null {
-  if (compiled?.key !== schemaKey) {
-    let validate: ValidateFunction | null = null;
-    try {
-      validate = schema ? compileSchema(schema) : null;
-    } catch {
-      validate = null; // a broken schema is the pipeline author's problem; syntax checks go on
-    }
-    compiled = { key: schemaKey, validate };
-    // Warm the paths a first mistake takes (error objects, locating), so the first
-    // marker after a keystroke is as quick as the next ones.
-    if (validate) checkConfigText('{"\u0000": [0]}', validate);
+function validatorFor(schemaKey: string, schema: Record<string, unknown>): ValidateFunction | null {
+  if (compiled?.key === schemaKey) return compiled.validate;
+  let validate: ValidateFunction | null = null;
+  try {
+    validate = compileSchema(schema);
+  } catch {
+    // A broken schema is the pipeline author's problem; syntax checks go on.
   }
-  return compiled.validate;
+  compiled = { key: schemaKey, validate };
+  // Warm the paths a first mistake takes (error objects, locating), so the first
+  // marker after a keystroke is as quick as the next ones.
+  if (validate) checkConfigText('{"\u0000": [0]}', validate);
+  return validate;
 }
 
 /** Applies Monaco's edits (each against the text before the event), last offset first. */
@@ -36,8 +33,7 @@ function apply(edits: TextEdit[]): void {
 }
 
 function field(value: unknown, name: string): string | null {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
-  const found = (value as Record<string, unknown>)[name];
+  const found = isJsonObject(value) ? value[name] : null;
   return typeof found === "string" ? found : null;
 }
 

@@ -8,22 +8,25 @@ export interface TextEdit {
 }
 
 /**
+ * A check of the text at `version` (the caller's count of its edits). The caller asks
+ * after sending the edits that made that version, never before: an answer may then
+ * describe newer text than its version says, never older.
+ */
+export interface ValidationRequest {
+  version: number;
+  schemaKey: string;
+  schema: Record<string, unknown>;
+}
+
+/**
  * Main thread → validation worker. The worker keeps its own copy of the text and
  * receives edits, so a keystroke in a 5 MB document never copies 5 MB.
  */
 export type ValidationMessage =
   | { type: "reset"; text: string }
   | { type: "edit"; edits: TextEdit[] }
-  | {
-      type: "validate";
-      id: number;
-      /** Which edit the text is at (the answer says, so stale answers can be told apart). */
-      version: number;
-      schemaKey: string;
-      schema: Record<string, unknown>;
-      /** The editor's length: a lost edit shows as a mismatch. */
-      length: number;
-    };
+  /** `length`: the editor's length (a lost edit shows as a mismatch). */
+  | ({ type: "validate"; id: number; length: number } & ValidationRequest);
 
 /** Validation worker → main thread. */
 export interface ValidationResponse {

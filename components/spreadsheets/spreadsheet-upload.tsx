@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, type DragEvent } from "react";
+import { isJsonObject, parseJson } from "@/lib/json/parse-json";
 import styles from "./spreadsheet-upload.module.css";
 
 export interface SheetProblem {
@@ -82,12 +83,8 @@ export function SpreadsheetUpload({
 
   function baseText(): string | null {
     const text = getEditorText();
-    try {
-      const value: unknown = text ? JSON.parse(text) : null;
-      return typeof value === "object" && value !== null && !Array.isArray(value) ? text! : null;
-    } catch {
-      return null;
-    }
+    const parsed = text ? parseJson(text) : null;
+    return parsed?.ok && isJsonObject(parsed.value) ? text! : null;
   }
 
   function onDrop(event: DragEvent) {

@@ -43,11 +43,6 @@ const MESSAGES: Partial<Record<string, string>> = {
   InvalidCharacter: "Invalid character in string (control characters must be escaped)",
 };
 
-function describe(error: ParseError): string {
-  const code = printParseErrorCode(error.error);
-  return MESSAGES[code] ?? code;
-}
-
 /**
  * Strict JSON parse that, on failure, says what is wrong and where (line and column),
  * so a person can find the mistake in a pasted document. Used by the API and the editor.
@@ -65,10 +60,12 @@ export function parseJson(text: string): ParseJsonResult {
     if (first) {
       const afterRoot =
         root !== undefined && first.offset >= root.offset + root.length && root.length > 0;
-      const message = afterRoot
-        ? "Unexpected text after the end of the JSON document"
-        : describe(first);
-      return { ok: false, message, position: positionAt(text, first.offset) };
+      const code = afterRoot ? "EndOfFileExpected" : printParseErrorCode(first.error);
+      return {
+        ok: false,
+        message: MESSAGES[code] ?? code,
+        position: positionAt(text, first.offset),
+      };
     }
     // jsonc-parser is more lenient than JSON.parse in a few corners; fall back to V8's position.
     const message = nativeError instanceof Error ? nativeError.message : "Invalid JSON";
@@ -76,6 +73,19 @@ export function parseJson(text: string): ParseJsonResult {
     const offset = match?.[1] ? Number(match[1]) : 0;
     return { ok: false, message, position: positionAt(text, offset) };
   }
+}
+
+/** A JSON object: not null, not an array. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A JSON value's type: `null`, `array`, `integer` (a whole number), `number`, ... */
+export function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
 }
 
 /** Splits an RFC 6901 JSON Pointer into its segments. */

@@ -37,11 +37,9 @@ interface Frame {
 export function withAncestors(pointers: Iterable<string>): Set<string> {
   const all = new Set<string>();
   for (const pointer of pointers) {
-    let p = pointer;
-    all.add(p);
-    while (p.length > 0) {
-      p = p.slice(0, p.lastIndexOf("/"));
+    for (let p = pointer; ; p = p.slice(0, p.lastIndexOf("/"))) {
       all.add(p);
+      if (p === "") break;
     }
   }
   return all;
@@ -81,12 +79,8 @@ export function scanJson(text: string, pointers: Iterable<string> = []): ScanRes
   };
   const record = (pointer: string, offset: number, length: number) => {
     if (!wanted.has(pointer)) return;
-    const span: Span = { offset, length };
-    if (nextKeyOffset >= 0) {
-      span.keyOffset = nextKeyOffset;
-      span.keyLength = nextKeyLength;
-    }
-    spans.set(pointer, span);
+    const key = nextKeyOffset >= 0 ? { keyOffset: nextKeyOffset, keyLength: nextKeyLength } : {};
+    spans.set(pointer, { offset, length, ...key });
   };
 
   // Values, iteratively: containers push a frame; scalars are skipped and recorded.
@@ -191,12 +185,9 @@ export function locateAll(
   return problems.map(({ path, atKey }) => {
     for (let p = path; ; p = p.slice(0, p.lastIndexOf("/"))) {
       const span = spans.get(p);
-      if (span) {
-        if (atKey && p === path && span.keyOffset !== undefined) {
-          return { offset: span.keyOffset, length: span.keyLength ?? 0 };
-        }
-        return { offset: span.offset, length: span.length };
-      }
+      if (span && atKey && p === path && span.keyOffset !== undefined)
+        return { offset: span.keyOffset, length: span.keyLength ?? 0 };
+      if (span) return { offset: span.offset, length: span.length };
       if (p === "") return { offset: 0, length: 0 };
     }
   });

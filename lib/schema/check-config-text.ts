@@ -33,32 +33,26 @@ function span(text: string, offset: number, length: number): Omit<TextProblem, "
 export function checkConfigText(text: string, validate: ValidateFunction | null): CheckResult {
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    return {
-      problems: [{ path: "", message: parsed.message, ...span(text, parsed.position.offset, 1) }],
-    };
+    const at = span(text, parsed.position.offset, 1);
+    return { problems: [{ path: "", message: parsed.message, ...at }] };
   }
+  const { value } = parsed;
   const { duplicate } = scanJson(text);
   if (duplicate) {
     const key = JSON.stringify(duplicate.pointer.split("/").pop() ?? "").length;
+    const at = span(text, duplicate.offset, key);
     return {
-      problems: [
-        {
-          path: duplicate.pointer,
-          message: DUPLICATE_KEY_MESSAGE,
-          ...span(text, duplicate.offset, key),
-        },
-      ],
-      value: parsed.value,
+      problems: [{ path: duplicate.pointer, message: DUPLICATE_KEY_MESSAGE, ...at }],
+      value,
     };
   }
-  if (!validate) return { problems: [], value: parsed.value };
-  const problems = validateWith(validate, parsed.value);
-  if (problems.length === 0) return { problems: [], value: parsed.value };
+  const problems = validate ? validateWith(validate, value) : [];
+  if (problems.length === 0) return { problems: [], value };
   const places = locateAll(text, problems);
   const located = problems.map(({ atKey: _, ...p }, i) => ({
     ...p,
     ...span(text, places[i]!.offset, places[i]!.length),
   }));
   located.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { problems: located, value: parsed.value };
+  return { problems: located, value };
 }

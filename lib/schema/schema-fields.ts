@@ -10,6 +10,8 @@
  * each part would have to export internals that nothing else should use.
  */
 
+import { isJsonObject as isSchema, jsonType } from "../json/parse-json";
+
 type Schema = Record<string, unknown>;
 
 /** One row of the table. */
@@ -85,10 +87,6 @@ const DETAIL_KEYS = [
   "multipleOf",
   "allOf",
 ];
-
-function isSchema(value: unknown): value is Schema {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** `true` is any value; `false` allows nothing (kept as a note). */
 function asSchema(value: unknown): Schema {
@@ -182,13 +180,6 @@ function resolve(raw: unknown, root: Schema, stack: RefFrame[], path: string): R
   return { schema, patterns: [...new Set(patterns)], notes, stack: frames, cycleOf };
 }
 
-function jsonType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
-}
-
 function typeName(schema: Schema, root: Schema, stack: RefFrame[]): string {
   const declared = types(schema);
   if (declared && declared.length > 0) return declared.join(" | ");
@@ -248,12 +239,8 @@ function hasDetail(schema: Schema, patterns: string[]): boolean {
   return patterns.length > 0 || DETAIL_KEYS.some((k) => k in schema);
 }
 
-interface Place {
-  path: string;
-  name: string;
-  depth: number;
-  required: boolean;
-}
+/** Where a row sits (the part of its field that the walk knows before describing it). */
+type Place = Pick<SchemaField, "path" | "name" | "depth" | "required">;
 
 /** The walk's state: the whole schema (for `$ref`) and the rows found so far. */
 interface Walk {
@@ -284,22 +271,18 @@ function visit(walk: Walk, raw: unknown, stack: RefFrame[], place: Place): void 
     return;
   }
   if (place.depth >= MAX_DEPTH) return;
-  walkProperties(walk, r, place.path, place.depth + 1);
+  const depth = place.depth + 1;
+  walkProperties(walk, r, place.path, depth);
   const tuple = r.schema.prefixItems ?? (Array.isArray(r.schema.items) ? r.schema.items : null);
-  if (Array.isArray(tuple)) {
-    tuple.forEach((sub, i) =>
-      visit(walk, sub, r.stack, {
-        path: `${place.path}[${i}]`,
-        name: `[${i}]`,
-        depth: place.depth + 1,
-        required: false,
-      }),
-    );
-  }
+  if (Array.isArray(tuple))
+    tuple.forEach((sub, i) => {
+      const name = `[${i}]`;
+      visit(walk, sub, r.stack, { path: place.path + name, name, depth, required: false });
+    });
   const items = r.schema.items;
   if (!isSchema(items)) return;
   const item = resolve(items, walk.root, r.stack, `${place.path}[]`);
-  const itemPlace = { path: `${place.path}[]`, name: "[]", depth: place.depth + 1 };
+  const itemPlace = { path: `${place.path}[]`, name: "[]", depth };
   if (item.cycleOf !== undefined) {
     field.notes.push(
       `recursive: each item has the same fields as ${item.cycleOf || "the whole config"}`,

@@ -1,7 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { pointerSegments, toPointer } from "../json/parse-json";
+import { jsonType, pointerSegments, toPointer } from "../json/parse-json";
 
 /** One problem found in a config: a JSON Pointer and a sentence about it. */
 export interface ConfigProblem {
@@ -30,9 +30,8 @@ let draft07: Ajv | undefined;
 
 function ajvFor(schema: Record<string, unknown>): Ajv {
   const dialect = typeof schema.$schema === "string" ? schema.$schema : "";
-  if (dialect.includes("draft-07") || dialect.includes("draft-06")) {
+  if (dialect.includes("draft-07") || dialect.includes("draft-06"))
     return (draft07 ??= newAjv(Ajv));
-  }
   return (draft2020 ??= newAjv(Ajv2020));
 }
 
@@ -41,16 +40,13 @@ export function compileSchema(schema: Record<string, unknown>): ValidateFunction
   return ajvFor(schema).compile(schema);
 }
 
-function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a number";
-  if (typeof value === "object") return "an object";
-  return `a ${typeof value}`;
-}
-
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** The type of a value as a sentence says it: `an integer`, `an array`, `null`. */
+function typeOf(value: unknown): string {
+  return value === null ? "null" : article(jsonType(value));
 }
 
 /** Edit distance with transpositions, to suggest "email" for "emial". */
@@ -84,70 +80,63 @@ function closest(word: string, candidates: readonly string[]): string | undefine
 export function describeError(error: ErrorObject, data: unknown): ConfigProblem {
   const base = error.instancePath;
   const params = error.params as Record<string, unknown>;
+  if (error.keyword === "required") {
+    const path = `${base}${toPointer([String(params.missingProperty)])}`;
+    return { path, message: "is required" };
+  }
+  if (error.keyword === "additionalProperties") {
+    const property = String(params.additionalProperty);
+    const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+    const known = Object.keys(parentSchema?.properties ?? {});
+    const guess = closest(property, known);
+    const hint = guess
+      ? `; did you mean "${guess}"?`
+      : known.length
+        ? `; allowed: ${known.join(", ")}`
+        : "";
+    return {
+      path: `${base}${toPointer([property])}`,
+      message: `is not an allowed property${hint}`,
+      atKey: true,
+    };
+  }
+  return { path: base, message: valueMessage(error, data) };
+}
+
+/** What is wrong with a value itself (the problem's path is the value's). */
+function valueMessage(error: ErrorObject, data: unknown): string {
+  const params = error.params as Record<string, unknown>;
+  const limit = String(params.limit);
   switch (error.keyword) {
-    case "required":
-      return {
-        path: `${base}${toPointer([String(params.missingProperty)])}`,
-        message: "is required",
-      };
-    case "additionalProperties": {
-      const property = String(params.additionalProperty);
-      const parentSchema = error.parentSchema as
-        { properties?: Record<string, unknown> } | undefined;
-      const known = Object.keys(parentSchema?.properties ?? {});
-      const guess = closest(property, known);
-      const hint = guess
-        ? `; did you mean "${guess}"?`
-        : known.length
-          ? `; allowed: ${known.join(", ")}`
-          : "";
-      return {
-        path: `${base}${toPointer([property])}`,
-        message: `is not an allowed property${hint}`,
-        atKey: true,
-      };
-    }
     case "type": {
       const expected = String(params.type).split(",").map(article).join(" or ");
-      return { path: base, message: `must be ${expected}, not ${typeOf(valueAt(data, base))}` };
+      return `must be ${expected}, not ${typeOf(valueAt(data, error.instancePath))}`;
     }
     case "enum": {
-      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
-      return { path: base, message: `must be one of ${allowed}` };
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      return `must be one of ${allowed.join(", ")}`;
     }
     case "const":
-      return { path: base, message: `must be ${JSON.stringify(params.allowedValue)}` };
+      return `must be ${JSON.stringify(params.allowedValue)}`;
     case "format":
-      return { path: base, message: `must be a valid ${String(params.format)}` };
+      return `must be a valid ${String(params.format)}`;
     case "pattern":
-      return { path: base, message: `must match the pattern ${String(params.pattern)}` };
+      return `must match the pattern ${String(params.pattern)}`;
     case "minLength":
-      return {
-        path: base,
-        message:
-          params.limit === 1
-            ? "must not be empty"
-            : `must be at least ${String(params.limit)} characters long`,
-      };
+      return params.limit === 1 ? "must not be empty" : `must be at least ${limit} characters long`;
     case "maxLength":
-      return { path: base, message: `must be at most ${String(params.limit)} characters long` };
+      return `must be at most ${limit} characters long`;
     case "minItems":
-      return {
-        path: base,
-        message: `must have at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}`,
-      };
+      return `must have at least ${limit} item${params.limit === 1 ? "" : "s"}`;
     case "maxItems":
-      return { path: base, message: `must have at most ${String(params.limit)} items` };
+      return `must have at most ${limit} items`;
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return {
-        path: base,
-        message: `must be ${String(params.comparison)} ${String(params.limit)}`,
-      };
+      return `must be ${String(params.comparison)} ${limit}`;
     default:
-      return { path: base, message: error.message ?? `fails the "${error.keyword}" rule` };
+      return error.message ?? `fails the "${error.keyword}" rule`;
   }
 }
 

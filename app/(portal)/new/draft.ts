@@ -7,17 +7,13 @@ export interface Draft {
   name: string;
 }
 
+/** The draft kept, if any (storage may be missing, disabled or hold something else). */
 export function loadDraft(): Draft | null {
-  if (typeof window === "undefined") return null;
   try {
     const draft = JSON.parse(window.localStorage.getItem(KEY) ?? "null") as Partial<Draft> | null;
-    return draft && typeof draft.pipeline === "string" && typeof draft.text === "string"
-      ? {
-          pipeline: draft.pipeline,
-          text: draft.text,
-          name: typeof draft.name === "string" ? draft.name : "",
-        }
-      : null;
+    if (typeof draft?.pipeline !== "string" || typeof draft.text !== "string") return null;
+    const name = typeof draft.name === "string" ? draft.name : "";
+    return { pipeline: draft.pipeline, text: draft.text, name };
   } catch {
     return null;
   }
@@ -25,8 +21,7 @@ export function loadDraft(): Draft | null {
 
 export function saveDraft(draft: Draft): void {
   try {
-    // Very large documents are not kept (localStorage holds about 5 MB per site).
-    if (draft.text.length < 2_000_000) window.localStorage.setItem(KEY, JSON.stringify(draft));
+    window.localStorage.setItem(KEY, JSON.stringify(draft));
   } catch {
     // Storage full or disabled: the draft is a convenience.
   }
@@ -36,6 +31,6 @@ export function clearDraft(): void {
   try {
     window.localStorage.removeItem(KEY);
   } catch {
-    // ignore
+    // Storage disabled: nothing is kept either.
   }
 }

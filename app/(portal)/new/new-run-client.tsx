@@ -130,7 +130,6 @@ export function NewRunClient({
       </p>
       <div className={styles.editorWrap}>
         <JsonEditor
-          initialValue=""
           schema={detail?.schema ?? null}
           schemaUri={`runport://schemas/${ref ?? "none"}.json`}
           problems={run.problems.editor}

@@ -22,10 +22,11 @@ export interface InitialRun {
 }
 
 /** The selected version's schema; each request of it has its own generation. */
-export type SchemaState =
-  | { phase: "loading"; generation: number; selection: Selection }
-  | { phase: "loaded"; generation: number; selection: Selection; detail: PipelineDetail }
-  | { phase: "failed"; generation: number; selection: Selection; error: string };
+export type SchemaState = { generation: number } & (
+  | { phase: "loading" }
+  | { phase: "loaded"; detail: PipelineDetail }
+  | { phase: "failed"; error: string }
+);
 
 export type SubmitState =
   | { phase: "idle" }
@@ -38,9 +39,8 @@ export interface NewRunState {
   pipelines: readonly PipelineSummary[];
   selection: Selection | null;
   schema: SchemaState | null;
-  /** Counts the editor's changes: a check answers one version of the text. */
+  /** Counts the editor's changes (0 until the editor is ready): a check answers one version. */
   textVersion: number;
-  editorReady: boolean;
   /** The text was last changed by typing: its check waits for a pause (not a loaded text's). */
   typing: boolean;
   /** Text waiting to go into the editor (a draft, an upload, an example). */
@@ -49,10 +49,8 @@ export interface NewRunState {
   lastExample: string | null;
   /** The last check asked for. */
   sent: { version: number; schemaKey: string } | null;
-  /** The newest answer for the selected schema (shown while the next check runs). */
+  /** The newest answer (shown while the next check runs; the pipeline it names is followed). */
   verdict: ValidationResponse | null;
-  /** The pipeline the document named at its last check (a change of it selects it). */
-  named: string | null;
   /** Whether a saved draft may still come back, and for which pipeline only. */
   draftFor: { name: string | null } | null;
   runName: string;
@@ -94,22 +92,19 @@ export function initialState({
   initial: InitialRun | null;
 }): NewRunState {
   const asked = initial ? resolveSelection(pipelines, initial.pipeline) : null;
+  const wanted = asked && "selection" in asked ? asked.selection : null;
   const fallback = defaultSelection(pipelines);
   const state: NewRunState = {
     pipelines,
     selection: null,
     schema: null,
     textVersion: 0,
-    editorReady: false,
     typing: false,
     pending: initial?.text ? { id: 0, text: initial.text } : null,
     lastExample: null,
     sent: null,
     verdict: null,
-    named: null,
-    draftFor: initial?.text
-      ? null
-      : { name: asked && "selection" in asked ? asked.selection.name : null },
+    draftFor: initial?.text ? null : { name: wanted?.name ?? null },
     runName: initial?.name ?? "",
     notice: initial?.from
       ? `Re-running ${initial.from}: edit and submit.`
@@ -120,25 +115,24 @@ export function initialState({
     serverError: null,
     serial: 0,
   };
-  const selection = asked && "selection" in asked ? asked.selection : fallback;
+  const selection = wanted ?? fallback;
   return selection ? select(state, selection) : state;
 }
 
-export const refOf = (selection: Selection | null): string | null =>
+const refOf = (selection: Selection | null): string | null =>
   selection ? `${selection.name}@${selection.version}` : null;
 
 /** The key checks are asked and answered with: only the loaded schema's own. */
-export function schemaKeyOf(state: NewRunState): string | null {
-  const { schema } = state;
-  return schema?.phase === "loaded" ? `${refOf(schema.selection)}#${schema.generation}` : null;
+export function schemaKeyOf({ schema, selection }: NewRunState): string | null {
+  return schema?.phase === "loaded" ? `${refOf(selection)}#${schema.generation}` : null;
 }
 
-export function detailOf(state: NewRunState): PipelineDetail | null {
+function detailOf(state: NewRunState): PipelineDetail | null {
   return state.schema?.phase === "loaded" ? state.schema.detail : null;
 }
 
 /** The newest answer for the selected schema, if any: its problems are the ones shown. */
-export function verdictOf(state: NewRunState): ValidationResponse | null {
+function verdictOf(state: NewRunState): ValidationResponse | null {
   const key = schemaKeyOf(state);
   return key && state.verdict?.schemaKey === key ? state.verdict : null;
 }
@@ -172,20 +166,30 @@ export function statusOf(state: NewRunState): string {
   return `${count} problem${count === 1 ? "" : "s"} to fix before submitting`;
 }
 
-function sameSelection(a: Selection | null, b: Selection | null): boolean {
-  return a?.name === b?.name && a?.version === b?.version;
+/** What the page shows and the hook acts on, derived from the state. */
+export function viewOf(state: NewRunState) {
+  return {
+    phase: phaseOf(state),
+    detail: detailOf(state),
+    schemaKey: schemaKeyOf(state),
+    ref: refOf(state.selection),
+    status: statusOf(state),
+    problems: problemsOf(state),
+  };
 }
 
 /** Selects a pipeline version; a new selection asks for its schema (a new generation). */
 function select(state: NewRunState, selection: Selection): NewRunState {
-  if (state.schema && sameSelection(selection, state.selection)) return state;
+  if (state.schema && refOf(selection) === refOf(state.selection)) return state;
   const generation = state.serial + 1;
-  return {
-    ...state,
-    selection,
-    schema: { phase: "loading", generation, selection },
-    serial: generation,
-  };
+  return { ...state, selection, schema: { phase: "loading", generation }, serial: generation };
+}
+
+/** Selects what a reference names, if it names a known version; clears the notice. */
+function choose(state: NewRunState, reference: string): NewRunState {
+  const chosen = resolveSelection(state.pipelines, reference);
+  const next = { ...state, notice: null };
+  return "selection" in chosen ? select(next, chosen.selection) : next;
 }
 
 function withText(state: NewRunState, text: string): NewRunState {
@@ -201,36 +205,33 @@ function withExample(state: NewRunState): NewRunState {
 }
 
 /**
- * A document that names its pipeline (the old portal's configs do) selects it, once per
- * change of that name: a choice made in the menus afterwards stays.
+ * Takes a check's answer. A document that names its pipeline (the old portal's configs do)
+ * selects it, once per change of that name: a choice made in the menus afterwards stays.
  */
-function followNamedPipeline(state: NewRunState, named: string | null): NewRunState {
-  if (named === state.named) return state;
-  const next = { ...state, named };
-  if (!named) return next;
+function withVerdict(state: NewRunState, verdict: ValidationResponse): NewRunState {
+  const next = { ...state, verdict };
+  const named = verdict.pipeline;
+  if (!named || named === state.verdict?.pipeline) return next;
   const resolved = resolveSelection(state.pipelines, named);
   if ("problem" in resolved)
     return { ...next, notice: `The document names ${named}: ${resolved.problem}` };
-  const wanted = resolved.selection;
-  if (sameSelection(wanted, state.selection)) return next;
+  const wanted = refOf(resolved.selection);
+  if (wanted === refOf(state.selection)) return next;
   return {
-    ...select(next, wanted),
-    notice: `The document names ${named}: switched to ${wanted.name}@${wanted.version}.`,
+    ...select(next, resolved.selection),
+    notice: `The document names ${named}: switched to ${wanted}.`,
   };
 }
 
-function send(state: NewRunState): NewRunState {
-  const pipeline = refOf(state.selection);
-  if (!pipeline) return state;
-  const name = state.runName.trim() || verdictOf(state)?.project || "";
-  return { ...state, submit: { phase: "sending", pipeline, name }, serverError: null };
-}
-
-/** A submission asked for before the check ended goes now if the text is valid. */
+/** A submission asked for goes now if the text as it is was found valid; else it waits. */
 function settleQueued(state: NewRunState): NewRunState {
   if (state.submit.phase !== "queued") return state;
   const phase = phaseOf(state);
-  if (phase === "valid") return send(state);
+  const pipeline = refOf(state.selection);
+  if (phase === "valid" && pipeline) {
+    const name = state.runName.trim() || verdictOf(state)?.project || "";
+    return { ...state, submit: { phase: "sending", pipeline, name }, serverError: null };
+  }
   return phase === "invalid" ? { ...state, submit: { phase: "idle" } } : state;
 }
 
@@ -239,54 +240,37 @@ export function newRunReducer(state: NewRunState, action: NewRunAction): NewRunS
     case "draft-found": {
       // Once, on arrival; never over a re-run's text nor for another pipeline than asked.
       const { draftFor } = state;
+      const { draft } = action;
       if (!draftFor) return state;
       const next = { ...state, draftFor: null };
-      const restored = action.draft
-        ? resolveSelection(state.pipelines, action.draft.pipeline)
-        : null;
-      if (!action.draft || !restored || !("selection" in restored)) return next;
+      const restored = draft ? resolveSelection(state.pipelines, draft.pipeline) : null;
+      if (!draft || !restored || !("selection" in restored)) return next;
       if (draftFor.name && restored.selection.name !== draftFor.name) return next;
-      return withText(
-        { ...select(next, restored.selection), runName: action.draft.name },
-        action.draft.text,
-      );
+      return withText({ ...select(next, restored.selection), runName: draft.name }, draft.text);
     }
-    case "pipeline-chosen": {
-      const chosen = resolveSelection(state.pipelines, action.reference);
-      const next = { ...state, notice: null };
-      return "selection" in chosen ? select(next, chosen.selection) : next;
-    }
+    case "pipeline-chosen":
+      return choose(state, action.reference);
     case "version-chosen":
       return state.selection
         ? select(state, { name: state.selection.name, version: action.version })
         : state;
     case "renamed":
       return { ...state, runName: action.name };
-    case "schema-loaded": {
+    case "schema-loaded":
+    case "schema-failed": {
       const { schema } = state;
       if (schema?.phase !== "loading" || schema.generation !== action.generation) return state;
-      const next = {
-        ...state,
-        typing: false, // a new schema checks the text at once
-        schema: { ...schema, phase: "loaded" as const, detail: action.detail },
-      };
+      if (action.type === "schema-failed")
+        return { ...state, schema: { ...schema, phase: "failed", error: action.error } };
+      const loaded = { ...schema, phase: "loaded" as const, detail: action.detail };
+      const next = { ...state, typing: false, schema: loaded }; // a new schema checks at once
       // A new pipeline's example replaces an empty editor or the previous, untouched example.
       const text = action.editorText;
       const untouched = text !== undefined && (text.trim() === "" || text === state.lastExample);
       return untouched && !state.pending ? withExample(next) : next;
     }
-    case "schema-failed": {
-      const { schema } = state;
-      if (schema?.phase !== "loading" || schema.generation !== action.generation) return state;
-      return { ...state, schema: { ...schema, phase: "failed", error: action.error } };
-    }
     case "editor-ready": {
-      const next = {
-        ...state,
-        editorReady: true,
-        typing: false,
-        textVersion: state.textVersion + 1,
-      };
+      const next = { ...state, typing: false, textVersion: state.textVersion + 1 };
       return state.pending ? next : withExample(next);
     }
     case "text-loaded":
@@ -301,33 +285,27 @@ export function newRunReducer(state: NewRunState, action: NewRunAction): NewRunS
       // For another pipeline or version, or older than the answer shown: stale.
       if (response.schemaKey !== schemaKeyOf(state)) return state;
       if (shown && response.version < shown.version) return state;
-      return settleQueued(followNamedPipeline({ ...state, verdict: response }, response.pipeline));
+      return settleQueued(withVerdict(state, response));
     }
     case "example-asked":
       return { ...withExample(state), notice: null };
-    case "uploaded": {
+    case "uploaded":
       // The spreadsheet's JSON replaces the editor's text, for review; it selects its pipeline.
-      const chosen = resolveSelection(state.pipelines, action.pipeline);
-      const next = { ...state, notice: null };
-      return withText("selection" in chosen ? select(next, chosen.selection) : next, action.text);
-    }
+      return withText(choose(state, action.pipeline), action.text);
     case "submit-asked": {
       // Now if the text as it is was found valid; else once the check to come ends.
-      if (state.submit.phase !== "idle") return state;
       const phase = phaseOf(state);
-      if (phase === "valid") return send(state);
-      const awaited = phase === "editing" || phase === "checking" || phase === "loading-schema";
-      return awaited ? { ...state, typing: false, submit: { phase: "queued" } } : state;
+      if (state.submit.phase !== "idle" || phase === "invalid" || phase === "schema-failed")
+        return state;
+      return settleQueued({ ...state, typing: false, submit: { phase: "queued" } });
     }
-    case "submit-dropped":
-      return { ...state, submit: { phase: "idle" } };
     case "submitted":
       return { ...state, submit: { phase: "sent" } };
-    case "submit-failed":
-      return {
-        ...state,
-        submit: { phase: "idle" },
-        serverError: { detail: action.detail, errors: action.errors },
-      };
+    case "submit-dropped":
+      return { ...state, submit: { phase: "idle" } };
+    case "submit-failed": {
+      const { detail, errors } = action;
+      return { ...state, submit: { phase: "idle" }, serverError: { detail, errors } };
+    }
   }
 }

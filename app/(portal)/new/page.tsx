@@ -36,19 +36,18 @@ export default async function NewRunPage({ searchParams }: { searchParams: Searc
   }
   const app = getAppContext();
   const pipelines = await listPipelines(app);
-  let initial: InitialRun | null = null;
   const rerun = first(params.rerun);
-  if (rerun) {
-    const run = await getRun(app, { principal, runId: rerun }).catch(() => null);
-    if (run)
-      initial = {
+  const run = rerun ? await getRun(app, { principal, runId: rerun }).catch(() => null) : null;
+  const pipeline = first(params.pipeline);
+  const initial: InitialRun | null = run
+    ? {
         pipeline: run.pipeline,
         text: JSON.stringify(run.config, null, 2),
         name: run.name,
         from: run.id,
-      };
-  }
-  const pipeline = first(params.pipeline);
-  if (!initial && pipeline) initial = { pipeline, text: null, name: null, from: null };
+      }
+    : pipeline
+      ? { pipeline, text: null, name: null, from: null }
+      : null;
   return <NewRunClient pipelines={pipelines} initial={initial} />;
 }

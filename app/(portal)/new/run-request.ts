@@ -1,4 +1,4 @@
-import { parseJson } from "@/lib/json/parse-json";
+import { isJsonObject, parseJson } from "@/lib/json/parse-json";
 import type { FieldProblem } from "@/components/ui/api-client";
 
 /**
@@ -12,13 +12,7 @@ export function buildRunRequest(
   text: string,
 ): { body: string; prefix: number } | null {
   const parsed = parseJson(text);
-  if (
-    !parsed.ok ||
-    !parsed.value ||
-    typeof parsed.value !== "object" ||
-    Array.isArray(parsed.value)
-  )
-    return null;
+  if (!parsed.ok || !isJsonObject(parsed.value)) return null;
   const prefix = `{"pipeline":${JSON.stringify(pipeline)},${name ? `"name":${JSON.stringify(name)},` : ""}"config":`;
   return { body: `${prefix}${text}}`, prefix: prefix.length };
 }
@@ -28,12 +22,10 @@ export function buildRunRequest(
  * moved back by the envelope's prefix (which shares the config's first line).
  */
 export function toEditorProblems(errors: FieldProblem[], prefix: number): FieldProblem[] {
-  return errors.map((e) => {
-    const path = e.path.replace(/^\/config/, "");
-    if (e.line === undefined || e.column === undefined) return { path, message: e.message };
-    const column = e.line === 1 ? e.column - prefix : e.column;
-    return column >= 1
-      ? { path, message: e.message, line: e.line, column }
-      : { path, message: e.message };
+  return errors.map(({ path, message, line, column }) => {
+    const problem = { path: path.replace(/^\/config/, ""), message };
+    if (line === undefined || column === undefined) return problem;
+    const moved = line === 1 ? column - prefix : column;
+    return moved >= 1 ? { ...problem, line, column: moved } : problem;
   });
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useEffectEvent, useReducer, useRef } from "react";
+import { useEffect, useEffectEvent, useReducer, useRef } from "react";
 import type { JsonEditorHandle } from "@/components/editor/json-editor";
 import { useConfigValidation } from "@/components/editor/use-config-validation";
 import type { TextEdit } from "@/components/editor/validation-protocol";
@@ -8,39 +8,31 @@ import type { ConvertedUpload } from "@/components/spreadsheets/spreadsheet-uplo
 import { ApiProblem, callApi, callApiText, type FieldProblem } from "@/components/ui/api-client";
 import type { PipelineDetail, PipelineSummary } from "@/lib/contract/pipelines";
 import { clearDraft, loadDraft, saveDraft } from "./draft";
-import {
-  detailOf,
-  initialState,
-  newRunReducer,
-  phaseOf,
-  problemsOf,
-  refOf,
-  schemaKeyOf,
-  statusOf,
-  type InitialRun,
-} from "./new-run-state";
+import { initialState, newRunReducer, viewOf, type InitialRun } from "./new-run-state";
 import type { Selection } from "./pipeline-selection";
 import { buildRunRequest, toEditorProblems } from "./run-request";
 
 /** The pause in typing after which the text is checked and the draft kept. */
-export const PAUSE_MS = 40;
-/** Drafts of bigger documents are not kept (reading megabytes at every pause costs too much). */
+const PAUSE_MS = 40;
+/** Bigger drafts are not kept: slow to read at every pause; localStorage holds about 5 MB. */
 const DRAFT_MAX_CHARS = 1_000_000;
 
-async function loadSchema(
-  selection: Selection,
-): Promise<{ detail: PipelineDetail } | { error: string }> {
-  const { name, version } = selection;
+/** The selected version's schema, or why it could not be loaded. */
+type SchemaAnswer = { detail: PipelineDetail } | { error: string };
+
+async function loadSchema({ name, version }: Selection): Promise<SchemaAnswer> {
   const url = `/api/v1/pipelines/${encodeURIComponent(name)}?version=${encodeURIComponent(version)}`;
+  const failed = (status: number) => ({
+    error: `The schema of ${name}@${version} could not be loaded (${status}).`,
+  });
   try {
     const detail = await callApi<PipelineDetail>("GET", url);
-    if (detail) return { detail };
+    return detail ? { detail } : failed(204);
   } catch (error) {
     if (!(error instanceof ApiProblem) || error.status === 0)
       return { error: "The server could not be reached to load the pipeline's schema." };
-    return { error: `The schema of ${name}@${version} could not be loaded (${error.status}).` };
+    return failed(error.status);
   }
-  return { error: `The schema of ${name}@${version} could not be loaded (204).` };
 }
 
 /** The server's refusal in the editor's terms (positions without the envelope). */
@@ -67,32 +59,34 @@ export function useNewRun({
   const [state, dispatch] = useReducer(newRunReducer, { pipelines, initial }, initialState);
   const editor = useRef<JsonEditorHandle | null>(null);
   const { reset, edit, validate } = useConfigValidation({
-    getValue: () => editor.current?.getValue(),
-    getLength: () => editor.current?.getLength(),
+    editor,
     onResult: (response) => dispatch({ type: "checked", response }),
   });
-  const phase = phaseOf(state);
-  const detail = detailOf(state);
-  const schemaKey = schemaKeyOf(state);
-  const ref = refOf(state.selection);
-  const { pending, editorReady, textVersion, runName } = state;
+  const view = viewOf(state);
+  const { phase, detail, schemaKey, ref } = view;
+  const { selection, pending, textVersion, runName } = state;
+  const editorReady = textVersion > 0;
   const busy = phase === "submitting";
 
   // A draft comes back after a reload (read after hydration: the server has no storage).
   useEffect(() => dispatch({ type: "draft-found", draft: loadDraft() }), []);
 
-  const loading = state.schema?.phase === "loading" ? state.schema : null;
+  const generation = state.schema?.phase === "loading" ? state.schema.generation : null;
   useEffect(() => {
-    if (!loading) return;
-    const { generation, selection } = loading;
+    if (generation === null || !selection) return;
     void loadSchema(selection).then((answer) =>
       dispatch(
-        "detail" in answer
-          ? { type: "schema-loaded", generation, ...answer, editorText: editor.current?.getValue() }
-          : { type: "schema-failed", generation, error: answer.error },
+        "error" in answer
+          ? { type: "schema-failed", generation, ...answer }
+          : {
+              type: "schema-loaded",
+              generation,
+              ...answer,
+              editorText: editor.current?.getValue(),
+            },
       ),
     );
-  }, [loading]);
+  }, [generation, selection]);
 
   // Text waiting for the editor (draft, upload, example) goes in once the editor is there.
   useEffect(() => {
@@ -135,9 +129,8 @@ export function useNewRun({
   const sending = state.submit.phase === "sending" ? state.submit : null;
   useEffect(() => {
     if (!sending) return;
-    const text = editor.current?.getValue();
-    const request =
-      text === undefined ? null : buildRunRequest(sending.pipeline, sending.name, text);
+    const text = editor.current?.getValue() ?? ""; // no editor: not JSON, dropped
+    const request = buildRunRequest(sending.pipeline, sending.name, text);
     if (!request) return dispatch({ type: "submit-dropped" });
     void callApiText<{ id: string }>("POST", "/api/v1/runs", request.body).then(
       (run) => sent(run?.id ?? ""),
@@ -158,40 +151,23 @@ export function useNewRun({
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const onEditorReady = useCallback(
-    (handle: JsonEditorHandle) => {
+  return {
+    state,
+    dispatch,
+    ...view,
+    canSend: phase === "valid",
+    onEditorReady: (handle: JsonEditorHandle) => {
       editor.current = handle;
       reset(handle.getValue());
       dispatch({ type: "editor-ready" });
     },
-    [reset],
-  );
-  const onEditorChange = useCallback(
-    (edits: TextEdit[]) => {
+    onEditorChange: (edits: TextEdit[]) => {
       edit(edits); // to the worker first: a check asked for this version sees these edits
       dispatch({ type: "edited" });
     },
-    [edit],
-  );
-
-  return {
-    state,
-    dispatch,
-    phase,
-    detail,
-    ref,
-    status: statusOf(state),
-    problems: problemsOf(state),
-    canSend: phase === "valid",
-    onEditorReady,
-    onEditorChange,
     getEditorText: () => editor.current?.getValue(),
     reveal: (line: number, column: number) => editor.current?.reveal(line, column),
-    upload: (upload: ConvertedUpload) =>
-      dispatch({
-        type: "uploaded",
-        pipeline: upload.pipeline,
-        text: `${JSON.stringify(upload.config, null, 2)}\n`,
-      }),
+    upload: ({ pipeline, config }: ConvertedUpload) =>
+      dispatch({ type: "uploaded", pipeline, text: `${JSON.stringify(config, null, 2)}\n` }),
   };
 }

@@ -15,7 +15,7 @@ interface Props {
 /** The caller's tokens, newest first; revoked and expired ones greyed, without actions. */
 export function TokenTable({ tokens, highlightId, onRevoke }: Props) {
   return (
-    <div className={styles.tableWrap}>
+    <div className="table-frame">
       <table className="table">
         <caption className="sr-only">Your API tokens</caption>
         <thead>
@@ -46,17 +46,17 @@ export function TokenTable({ tokens, highlightId, onRevoke }: Props) {
               <td>
                 <code>{token.prefix}…</code>
               </td>
-              <td className={styles.nowrap}>
+              <td className="nowrap">
                 <RelativeTime iso={token.createdAt} />
               </td>
-              <td className={styles.nowrap}>
+              <td className="nowrap">
                 {token.lastUsedAt ? (
                   <RelativeTime iso={token.lastUsedAt} />
                 ) : (
                   <span className="muted">never</span>
                 )}
               </td>
-              <td className={styles.nowrap}>
+              <td className="nowrap">
                 {token.expiresAt ? (
                   <time dateTime={token.expiresAt}>{token.expiresAt.slice(0, 10)}</time>
                 ) : (
@@ -71,7 +71,7 @@ export function TokenTable({ tokens, highlightId, onRevoke }: Props) {
                   </div>
                 ) : null}
               </td>
-              <td className={styles.actionCell}>
+              <td className="action-cell">
                 {token.status === "revoked" ? null : (
                   <button
                     type="button"

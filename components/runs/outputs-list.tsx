@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
+import { ErrorAlert } from "@/components/ui/error-alert";
 import { formatBytes } from "@/lib/outputs/format-bytes";
 import type { OutputList, OutputView } from "@/lib/contract/outputs";
 import styles from "./outputs-list.module.css";
@@ -54,11 +55,7 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
           </span>
         ) : null}
       </div>
-      {problem ? (
-        <div className="alert alert-error" role="alert">
-          {problem}
-        </div>
-      ) : null}
+      <ErrorAlert message={problem} />
       {items.length === 0 ? (
         <p className="muted">
           {finished
@@ -66,7 +63,7 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
             : "Files the pipeline writes to its outputs folder are listed here when the run ends."}
         </p>
       ) : (
-        <div className={styles.tableWrap}>
+        <div className="table-frame">
           <table className="table">
             <caption className="sr-only">Output files</caption>
             <thead>
@@ -99,7 +96,7 @@ function OutputRow({ item, showAttempt }: { item: OutputView; showAttempt: boole
         <code>{item.path}</code>
       </td>
       {showAttempt ? <td>{item.attempt}</td> : null}
-      <td className={styles.nowrap} title={`${item.size.toLocaleString()} bytes`}>
+      <td className="nowrap" title={`${item.size.toLocaleString()} bytes`}>
         {formatBytes(item.size)}
       </td>
       <td>
@@ -108,7 +105,7 @@ function OutputRow({ item, showAttempt }: { item: OutputView; showAttempt: boole
           <CopyButton text={item.sha256} label={`Copy the SHA-256 of ${item.path}`} />
         </span>
       </td>
-      <td className={styles.actionCell}>
+      <td className="action-cell">
         {item.download ? (
           <a
             className="btn btn-small"

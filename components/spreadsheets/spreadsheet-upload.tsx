@@ -1,6 +1,7 @@
 "use client";
 
 import { useRef, useState, type DragEvent } from "react";
+import { ErrorAlert } from "../ui/error-alert";
 import styles from "./spreadsheet-upload.module.css";
 
 export interface SheetProblem {
@@ -139,11 +140,7 @@ export function SpreadsheetUpload({
         />
         <span className="muted">or drop an .xlsx or .csv file here</span>
       </div>
-      {error ? (
-        <div className="alert alert-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       {problems && problems.items.length > 0 ? (
         <div role="alert" className={styles.problems}>
           <strong>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { ErrorAlert } from "./error-alert";
 import styles from "./confirm-dialog.module.css";
 
 export interface ConfirmDialogProps {
@@ -58,11 +59,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
         {props.title}
       </h2>
       <p id={`${id}-description`}>{props.children}</p>
-      {error ? (
-        <div className="alert alert-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       <div className={styles.actions}>
         <button
           type="button"

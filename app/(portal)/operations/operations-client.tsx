@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { ErrorAlert } from "@/components/ui/error-alert";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
 import type { OperationsView } from "@/lib/contract/operations";
@@ -64,11 +65,7 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
           </p>
         </div>
       </div>
-      {error ? (
-        <div className="alert alert-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       <section className={styles.tiles} aria-label="Summary">
         <div className={`card ${styles.tile}`}>
           <span className={styles.label}>Intake</span>
@@ -148,7 +145,7 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
             <code>npm start</code> (or <code>node dist/worker.cjs</code>).
           </p>
         ) : (
-          <div className={`card ${styles.tableCard}`}>
+          <div className="card table-box">
             <table className="table">
               <thead>
                 <tr>

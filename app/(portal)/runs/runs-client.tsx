@@ -136,7 +136,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
         </div>
       </form>
       {list.items.length === 0 ? (
-        <div className={`card ${styles.empty}`}>
+        <div className="card empty-state">
           <h2>{filtered ? "No run matches these filters" : "No runs yet"}</h2>
           <p className="muted">
             {filtered ? (
@@ -152,7 +152,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
           </p>
         </div>
       ) : (
-        <div className={`card ${styles.tableCard}`}>
+        <div className="card table-box">
           <table className="table">
             <thead>
               <tr>
@@ -184,7 +184,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
                   <td>
                     <RelativeTime iso={run.createdAt} />
                   </td>
-                  <td className={styles.nowrap}>{formatDuration(run.startedAt, run.finishedAt)}</td>
+                  <td className="nowrap">{formatDuration(run.startedAt, run.finishedAt)}</td>
                   <td className={styles.progress}>
                     {run.progress || !isTerminal(run.status) ? (
                       <ProgressBar

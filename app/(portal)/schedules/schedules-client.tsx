@@ -126,7 +126,7 @@ export function SchedulesClient({
         </section>
       ) : null}
       {items.length === 0 ? (
-        <div className={`card ${styles.empty}`}>
+        <div className="card empty-state">
           <h2>No schedules yet</h2>
           <p className="muted">
             A schedule submits a run of a pipeline at the times of a cron expression, e.g. every
@@ -134,7 +134,7 @@ export function SchedulesClient({
           </p>
         </div>
       ) : (
-        <div className={`card ${styles.tableCard}`}>
+        <div className="card table-box">
           <table className="table">
             <thead>
               <tr>
@@ -164,7 +164,7 @@ export function SchedulesClient({
                       </div>
                     ) : null}
                   </th>
-                  <td className={styles.nowrap}>
+                  <td className="nowrap">
                     <code>{s.pipeline}</code>
                   </td>
                   <td>
@@ -174,14 +174,14 @@ export function SchedulesClient({
                       {s.missedPolicy === "run_once" ? " · catches up once" : ""}
                     </div>
                   </td>
-                  <td className={styles.nowrap}>
+                  <td className="nowrap">
                     {s.enabled ? (
                       <FireTime iso={s.nextFireAt} timeZone={s.timeZone} />
                     ) : (
                       <span className="muted">off</span>
                     )}
                   </td>
-                  <td className={styles.nowrap}>
+                  <td className="nowrap">
                     <FireTime iso={s.lastFireAt} timeZone={s.timeZone} />
                     {s.lastRun ? (
                       <div>
@@ -202,7 +202,7 @@ export function SchedulesClient({
                       aria-label={`${s.name} enabled`}
                     />
                   </td>
-                  <td className={styles.actionCell}>
+                  <td className="action-cell">
                     {mayManage(s) ? (
                       <button
                         type="button"

@@ -5,6 +5,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { formatBytes } from "@/lib/outputs/format-bytes";
 import type { OutputList, OutputView } from "@/lib/contract/outputs";
+import { DataTable } from "@/components/ui/data-table";
 import styles from "./outputs-list.module.css";
 
 interface Props {
@@ -43,7 +44,7 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
     return () => controller.abort();
   }, [runId, refreshKey]);
 
-  const attempts = new Set(items.map((item) => item.attempt));
+  const showAttempt = new Set(items.map((item) => item.attempt)).size > 1;
   const total = items.reduce((sum, item) => sum + item.size, 0);
   return (
     <section aria-labelledby="outputs-title">
@@ -63,27 +64,23 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
             : "Files the pipeline writes to its outputs folder are listed here when the run ends."}
         </p>
       ) : (
-        <div className="table-frame">
-          <table className="table">
-            <caption className="sr-only">Output files</caption>
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                {attempts.size > 1 ? <th scope="col">Attempt</th> : null}
-                <th scope="col">Size</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">
-                  <span className="sr-only">Download</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <OutputRow key={item.id} item={item} showAttempt={attempts.size > 1} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          boxClassName="table-frame"
+          caption="Output files"
+          columns={[
+            "Path",
+            showAttempt ? "Attempt" : null,
+            "Size",
+            "SHA-256",
+            <span key="download" className="sr-only">
+              Download
+            </span>,
+          ]}
+        >
+          {items.map((item) => (
+            <OutputRow key={item.id} item={item} showAttempt={showAttempt} />
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -6,6 +6,7 @@ import { ErrorAlert } from "@/components/ui/error-alert";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
 import type { OperationsView } from "@/lib/contract/operations";
+import { DataTable } from "@/components/ui/data-table";
 import styles from "./operations.module.css";
 
 const REFRESH_MS = 5000;
@@ -145,45 +146,34 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
             <code>npm start</code> (or <code>node dist/worker.cjs</code>).
           </p>
         ) : (
-          <div className="card table-box">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Worker</th>
-                  <th scope="col">Host</th>
-                  <th scope="col">Pid</th>
-                  <th scope="col">Running</th>
-                  <th scope="col">Up since</th>
-                  <th scope="col">Last heartbeat</th>
-                </tr>
-              </thead>
-              <tbody>
-                {workers.map((w) => (
-                  <tr key={w.id}>
-                    <td>
-                      <code>{w.id}</code>
-                    </td>
-                    <td>{w.host}</td>
-                    <td>{w.pid}</td>
-                    <td>
-                      {w.running.length} / {w.concurrency}
-                      {w.running.map((id) => (
-                        <Link key={id} href={`/runs/${id}`} className={styles.runLink}>
-                          {id.slice(-8)}
-                        </Link>
-                      ))}
-                    </td>
-                    <td>
-                      <RelativeTime iso={w.startedAt} />
-                    </td>
-                    <td>
-                      <RelativeTime iso={w.lastHeartbeat} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            boxClassName="card table-box"
+            columns={["Worker", "Host", "Pid", "Running", "Up since", "Last heartbeat"]}
+          >
+            {workers.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <code>{w.id}</code>
+                </td>
+                <td>{w.host}</td>
+                <td>{w.pid}</td>
+                <td>
+                  {w.running.length} / {w.concurrency}
+                  {w.running.map((id) => (
+                    <Link key={id} href={`/runs/${id}`} className={styles.runLink}>
+                      {id.slice(-8)}
+                    </Link>
+                  ))}
+                </td>
+                <td>
+                  <RelativeTime iso={w.startedAt} />
+                </td>
+                <td>
+                  <RelativeTime iso={w.lastHeartbeat} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </main>

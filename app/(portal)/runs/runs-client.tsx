@@ -8,6 +8,7 @@ import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import type { RunList } from "@/lib/contract/runs";
 import { RUN_STATUSES, isTerminal } from "@/lib/run-status";
+import { DataTable } from "@/components/ui/data-table";
 import styles from "./runs.module.css";
 
 interface Props {
@@ -152,52 +153,40 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
           </p>
         </div>
       ) : (
-        <div className="card table-box">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Status</th>
-                <th scope="col">Run</th>
-                <th scope="col">Pipeline</th>
-                <th scope="col">Submitter</th>
-                <th scope="col">Submitted</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Progress</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((run) => (
-                <tr key={run.id}>
-                  <td>
-                    <StatusBadge status={run.status} />
-                  </td>
-                  <td>
-                    <Link href={`/runs/${run.id}`} className={styles.runLink}>
-                      {run.name ?? run.id}
-                    </Link>
-                    {run.name ? <div className={styles.id}>{run.id}</div> : null}
-                  </td>
-                  <td>
-                    <code>{run.pipeline}</code>
-                  </td>
-                  <td>{run.submitter}</td>
-                  <td>
-                    <RelativeTime iso={run.createdAt} />
-                  </td>
-                  <td className="nowrap">{formatDuration(run.startedAt, run.finishedAt)}</td>
-                  <td className={styles.progress}>
-                    {run.progress || !isTerminal(run.status) ? (
-                      <ProgressBar
-                        percent={run.progress?.percent ?? 0}
-                        message={run.progress?.message ?? null}
-                      />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          boxClassName="card table-box"
+          columns={["Status", "Run", "Pipeline", "Submitter", "Submitted", "Duration", "Progress"]}
+        >
+          {list.items.map((run) => (
+            <tr key={run.id}>
+              <td>
+                <StatusBadge status={run.status} />
+              </td>
+              <td>
+                <Link href={`/runs/${run.id}`} className={styles.runLink}>
+                  {run.name ?? run.id}
+                </Link>
+                {run.name ? <div className={styles.id}>{run.id}</div> : null}
+              </td>
+              <td>
+                <code>{run.pipeline}</code>
+              </td>
+              <td>{run.submitter}</td>
+              <td>
+                <RelativeTime iso={run.createdAt} />
+              </td>
+              <td className="nowrap">{formatDuration(run.startedAt, run.finishedAt)}</td>
+              <td className={styles.progress}>
+                {run.progress || !isTerminal(run.status) ? (
+                  <ProgressBar
+                    percent={run.progress?.percent ?? 0}
+                    message={run.progress?.message ?? null}
+                  />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav className={styles.pager} aria-label="Pages">
         {params.has("cursor") ? (

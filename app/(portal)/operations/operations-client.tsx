@@ -1,9 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { usePolling } from "@/components/ui/use-polling";
 import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
 import type { OperationsView } from "@/lib/contract/operations";
 import { DataTable } from "@/components/ui/data-table";
@@ -17,20 +18,10 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const refresh = async () => {
-      if (document.visibilityState !== "visible") return;
-      const response = await fetch("/api/v1/operations").catch(() => null);
-      if (response?.ok) {
-        setView((await response.json()) as OperationsView);
-        setError(null);
-      } else {
-        setError("Could not refresh: the server did not answer. Showing the last view.");
-      }
-    };
-    const timer = setInterval(() => void refresh(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, []);
+  usePolling<OperationsView>("/api/v1/operations", REFRESH_MS, (body) => {
+    if (body) setView(body);
+    setError(body ? null : "Could not refresh: the server did not answer. Showing the last view.");
+  });
 
   async function toggleIntake() {
     const paused = !view.intake.paused;

@@ -1,8 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { usePolling } from "@/components/ui/use-polling";
 import { canManageAllRuns, canSeeAllRuns, type UserRole } from "@/lib/roles";
 import type { ScheduleList, ScheduleView } from "@/lib/contract/schedules";
 import { CreateScheduleForm } from "./create-schedule-form";
@@ -37,21 +38,7 @@ export function SchedulesClient({
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [showForm, setShowForm] = useState(false);
 
-  useEffect(() => {
-    let stopped = false;
-    const timer = setInterval(() => {
-      if (document.visibilityState !== "visible") return;
-      void callApiText<ScheduleList>("GET", "/api/v1/schedules")
-        .then((list) => {
-          if (!stopped && list) setItems(list.items);
-        })
-        .catch(() => undefined);
-    }, POLL_MS);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, []);
+  usePolling<ScheduleList>("/api/v1/schedules", POLL_MS, (list) => list && setItems(list.items));
 
   const mayManage = (s: ScheduleView) =>
     (s.owner === viewer.username && viewer.role !== "viewer") || canManageAllRuns(viewer.role);

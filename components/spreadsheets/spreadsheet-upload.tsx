@@ -131,7 +131,7 @@ export function SpreadsheetUpload({
           ref={input}
           type="file"
           accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
-          className={styles.file}
+          className="sr-only"
           aria-label="Spreadsheet file (.xlsx or .csv)"
           onChange={(event) => {
             const file = event.target.files?.[0];

@@ -153,7 +153,7 @@ export default async function PipelinePage(props: { params: Params; searchParams
           {overview.closed ? " No other top-level properties are allowed." : ""}
         </p>
         {fields.length > 0 ? (
-          <div className={`card ${styles.flush}`}>
+          <div className="card table-box">
             <SchemaTable fields={fields} caption={`Config fields of ${ref}`} />
           </div>
         ) : (

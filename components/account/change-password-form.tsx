@@ -2,6 +2,8 @@
 
 import { useRef, useState, type FormEvent } from "react";
 import { ApiProblem, callApi, messageOf } from "../ui/api-client";
+import { ErrorAlert } from "../ui/error-alert";
+import { FormField, invalidProps } from "../ui/form-field";
 import styles from "./account.module.css";
 
 type Field = "current" | "next" | "repeat";
@@ -84,40 +86,32 @@ export function ChangePasswordForm({
       {/* Lets password managers file the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" value={username} readOnly hidden />
       {FIELDS.map((field) => (
-        <div className="field" key={field.id}>
-          <label htmlFor={`pw-${field.id}`}>{field.label}</label>
+        <FormField
+          key={field.id}
+          id={`pw-${field.id}`}
+          label={field.label}
+          error={problems[field.id]}
+        >
           <input
             id={`pw-${field.id}`}
             name={field.id}
             type="password"
             autoComplete={field.autoComplete}
             required
-            aria-invalid={problems[field.id] ? true : undefined}
-            aria-describedby={
-              problems[field.id]
-                ? `pw-${field.id}-error`
-                : field.id === "next"
-                  ? "pw-next-hint"
-                  : undefined
-            }
+            {...invalidProps(
+              `pw-${field.id}`,
+              problems[field.id],
+              field.id === "next" ? "pw-next-hint" : undefined,
+            )}
           />
           {field.id === "next" && !problems.next ? (
             <span id="pw-next-hint" className={`muted ${styles.hint}`}>
               At least {minLength} characters. A passphrase of a few words is easy to type.
             </span>
           ) : null}
-          {problems[field.id] ? (
-            <span id={`pw-${field.id}-error`} className={styles.fieldError} role="alert">
-              {problems[field.id]}
-            </span>
-          ) : null}
-        </div>
+        </FormField>
       ))}
-      {problems.other ? (
-        <div className="alert alert-error" role="alert">
-          {problems.other}
-        </div>
-      ) : null}
+      <ErrorAlert message={problems.other} />
       {changed ? (
         <div ref={done} tabIndex={-1} className="alert alert-ok" role="status">
           Password changed. Every browser session ends with it (this one too): sign in again with

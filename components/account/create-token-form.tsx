@@ -3,6 +3,8 @@
 import { useState, type FormEvent } from "react";
 import type { CreatedApiToken } from "@/lib/contract/account";
 import { ApiProblem, callApi, messageOf } from "../ui/api-client";
+import { ErrorAlert } from "../ui/error-alert";
+import { FormField, invalidProps } from "../ui/form-field";
 import styles from "./account.module.css";
 
 const EXPIRY_CHOICES = [
@@ -55,8 +57,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiTo
 
   return (
     <form className={styles.createForm} onSubmit={(e) => void submit(e)} noValidate>
-      <div className={`field ${styles.grow}`}>
-        <label htmlFor="token-name">Name</label>
+      <FormField id="token-name" label="Name" error={problem.name} className={styles.grow}>
         <input
           id="token-name"
           name="name"
@@ -64,23 +65,15 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiTo
           required
           placeholder="e.g. cluster scripts"
           autoComplete="off"
-          aria-invalid={problem.name ? true : undefined}
-          aria-describedby={problem.name ? "token-name-error" : undefined}
+          {...invalidProps("token-name", problem.name)}
         />
-        {problem.name ? (
-          <span id="token-name-error" className={styles.fieldError} role="alert">
-            {problem.name}
-          </span>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor="token-expiry">Expires after</label>
+      </FormField>
+      <FormField id="token-expiry" label="Expires after" error={problem.expiry}>
         <select
           id="token-expiry"
           name="expiresInDays"
           defaultValue="90"
-          aria-invalid={problem.expiry ? true : undefined}
-          aria-describedby={problem.expiry ? "token-expiry-error" : undefined}
+          {...invalidProps("token-expiry", problem.expiry)}
         >
           {EXPIRY_CHOICES.map((choice) => (
             <option key={choice.days} value={choice.days}>
@@ -88,20 +81,11 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedApiTo
             </option>
           ))}
         </select>
-        {problem.expiry ? (
-          <span id="token-expiry-error" className={styles.fieldError} role="alert">
-            {problem.expiry}
-          </span>
-        ) : null}
-      </div>
+      </FormField>
       <button type="submit" className={`btn btn-primary ${styles.submit}`} disabled={busy}>
         {busy ? "Creating…" : "Create token"}
       </button>
-      {problem.other ? (
-        <div className={`alert alert-error ${styles.full}`} role="alert">
-          {problem.other}
-        </div>
-      ) : null}
+      <ErrorAlert message={problem.other} className={styles.full} />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 import type { CreatedApiToken } from "@/lib/contract/account";
 import { CopyButton } from "@/components/ui/copy-button";
+import { FormField } from "@/components/ui/form-field";
 import styles from "./account.module.css";
 
 interface Props {
@@ -28,8 +29,7 @@ export function NewTokenNotice({ created, username, origin, onDone }: Props) {
         <strong>It will not be shown again.</strong> Keep it where your scripts read secrets, not in
         the script itself. If you lose it, revoke it and create another.
       </p>
-      <div className="field">
-        <label htmlFor="new-token-value">Token</label>
+      <FormField id="new-token-value" label="Token">
         <div className={styles.copyRow}>
           <input
             id="new-token-value"
@@ -41,7 +41,7 @@ export function NewTokenNotice({ created, username, origin, onDone }: Props) {
           />
           <CopyButton text={created.token} label="token" />
         </div>
-      </div>
+      </FormField>
       <div className="field">
         <span id="new-token-curl-label" className={styles.label}>
           Try it: list your runs with curl

@@ -2,7 +2,7 @@
 
 import type { ApiTokenView } from "@/lib/contract/account";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { callApi, messageOf } from "../ui/api-client";
+import { callApi } from "../ui/api-client";
 
 /** Asks before revoking a token (DELETE /api/v1/tokens/{id}). */
 export function RevokeDialog({
@@ -17,8 +17,7 @@ export function RevokeDialog({
       title={<>Revoke “{token.name}”?</>}
       confirmLabel="Revoke token"
       busyLabel="Revoking…"
-      onConfirm={() => callApi("DELETE", `/api/v1/tokens/${token.id}`).then(() => undefined)}
-      messageOf={messageOf}
+      onConfirm={() => callApi("DELETE", `/api/v1/tokens/${token.id}`)}
       onClose={onClose}
     >
       Scripts that use <code>{token.prefix}…</code> will be refused at once. This cannot be undone:

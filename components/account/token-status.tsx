@@ -1,13 +1,13 @@
 import type { ApiTokenStatus } from "@/lib/contract/account";
-import styles from "./account.module.css";
 
-const LABEL: Record<ApiTokenStatus, string> = {
-  active: "Active",
-  expired: "Expired",
-  revoked: "Revoked",
+const BADGE: Record<ApiTokenStatus, [label: string, tone: string]> = {
+  active: ["Active", "green"],
+  expired: ["Expired", "amber"],
+  revoked: ["Revoked", "grey"],
 };
 
 /** A token's status as a coloured word (the word carries the information). */
 export function TokenStatus({ status }: { status: ApiTokenStatus }) {
-  return <span className={`${styles.badge} ${styles[status] ?? ""}`}>{LABEL[status]}</span>;
+  const [label, tone] = BADGE[status];
+  return <span className={`badge badge-${tone}`}>{label}</span>;
 }

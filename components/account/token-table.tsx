@@ -3,6 +3,7 @@
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ApiTokenView } from "@/lib/contract/account";
 import { TokenStatus } from "./token-status";
+import { ACTIONS, DataTable } from "@/components/ui/data-table";
 import styles from "./account.module.css";
 
 interface Props {
@@ -15,77 +16,63 @@ interface Props {
 /** The caller's tokens, newest first; revoked and expired ones greyed, without actions. */
 export function TokenTable({ tokens, highlightId, onRevoke }: Props) {
   return (
-    <div className={styles.tableWrap}>
-      <table className="table">
-        <caption className="sr-only">Your API tokens</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Token</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((token) => (
-            <tr
-              key={token.id}
-              className={[
-                token.status !== "active" ? styles.inactive : "",
-                token.id === highlightId ? styles.fresh : "",
-              ].join(" ")}
-            >
-              <th scope="row" className={styles.tokenName}>
-                {token.name}
-              </th>
-              <td>
-                <code>{token.prefix}…</code>
-              </td>
-              <td className={styles.nowrap}>
-                <RelativeTime iso={token.createdAt} />
-              </td>
-              <td className={styles.nowrap}>
-                {token.lastUsedAt ? (
-                  <RelativeTime iso={token.lastUsedAt} />
-                ) : (
-                  <span className="muted">never</span>
-                )}
-              </td>
-              <td className={styles.nowrap}>
-                {token.expiresAt ? (
-                  <time dateTime={token.expiresAt}>{token.expiresAt.slice(0, 10)}</time>
-                ) : (
-                  <span className="muted">never</span>
-                )}
-              </td>
-              <td>
-                <TokenStatus status={token.status} />
-                {token.revokedAt ? (
-                  <div className={styles.small}>
-                    <RelativeTime iso={token.revokedAt} />
-                  </div>
-                ) : null}
-              </td>
-              <td className={styles.actionCell}>
-                {token.status === "revoked" ? null : (
-                  <button
-                    type="button"
-                    className="btn btn-danger btn-small"
-                    onClick={() => onRevoke(token)}
-                  >
-                    Revoke<span className="sr-only"> {token.name}</span>
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      boxClassName="table-frame"
+      caption="Your API tokens"
+      columns={["Name", "Token", "Created", "Last used", "Expires", "Status", ACTIONS]}
+    >
+      {tokens.map((token) => (
+        <tr
+          key={token.id}
+          className={[
+            token.status !== "active" ? styles.inactive : "",
+            token.id === highlightId ? styles.fresh : "",
+          ].join(" ")}
+        >
+          <th scope="row" className={styles.tokenName}>
+            {token.name}
+          </th>
+          <td>
+            <code>{token.prefix}…</code>
+          </td>
+          <td className="nowrap">
+            <RelativeTime iso={token.createdAt} />
+          </td>
+          <td className="nowrap">
+            {token.lastUsedAt ? (
+              <RelativeTime iso={token.lastUsedAt} />
+            ) : (
+              <span className="muted">never</span>
+            )}
+          </td>
+          <td className="nowrap">
+            {token.expiresAt ? (
+              <time dateTime={token.expiresAt}>{token.expiresAt.slice(0, 10)}</time>
+            ) : (
+              <span className="muted">never</span>
+            )}
+          </td>
+          <td>
+            <TokenStatus status={token.status} />
+            {token.revokedAt ? (
+              <div className={styles.small}>
+                <RelativeTime iso={token.revokedAt} />
+              </div>
+            ) : null}
+          </td>
+          <td className="action-cell">
+            {token.status === "revoked" ? null : (
+              <button
+                type="button"
+                className="btn btn-danger btn-small"
+                onClick={() => onRevoke(token)}
+              >
+                Revoke<span className="sr-only"> {token.name}</span>
+              </button>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -67,7 +67,7 @@ export function RunsPerHourChart({ hours }: { hours: OperationsView["perHour"] }
         ))}
         <span className="muted">hours in UTC; highest bar: {max} runs</span>
       </figcaption>
-      <table className={styles.srOnly}>
+      <table className="sr-only">
         <caption>Finished runs per hour</caption>
         <thead>
           <tr>

@@ -98,7 +98,7 @@ function TypeCell({ field }: { field: SchemaField }) {
  */
 export function SchemaTable({ fields, caption }: { fields: SchemaField[]; caption: string }) {
   return (
-    <div className={styles.scroll}>
+    <div className="table-box">
       <table className={`table ${styles.table}`}>
         <caption className="sr-only">{caption}</caption>
         <colgroup>

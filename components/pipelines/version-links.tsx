@@ -29,8 +29,8 @@ export function VersionLinks({
               aria-current={isCurrent ? "page" : undefined}
             >
               <code>{v.version}</code>
-              {v.version === latest ? <span className={styles.latest}>latest</span> : null}
-              {v.isDev ? <span className={styles.dev}>dev</span> : null}
+              {v.version === latest ? <span className="tag-latest">latest</span> : null}
+              {v.isDev ? <span className="tag-dev">dev</span> : null}
             </Link>
           </li>
         );

@@ -2,8 +2,10 @@
 
 import { useEffect, useRef, useState } from "react";
 import { CopyButton } from "@/components/ui/copy-button";
+import { ErrorAlert } from "@/components/ui/error-alert";
 import { formatBytes } from "@/lib/outputs/format-bytes";
 import type { OutputList, OutputView } from "@/lib/contract/outputs";
+import { DataTable } from "@/components/ui/data-table";
 import styles from "./outputs-list.module.css";
 
 interface Props {
@@ -42,7 +44,7 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
     return () => controller.abort();
   }, [runId, refreshKey]);
 
-  const attempts = new Set(items.map((item) => item.attempt));
+  const showAttempt = new Set(items.map((item) => item.attempt)).size > 1;
   const total = items.reduce((sum, item) => sum + item.size, 0);
   return (
     <section aria-labelledby="outputs-title">
@@ -54,11 +56,7 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
           </span>
         ) : null}
       </div>
-      {problem ? (
-        <div className="alert alert-error" role="alert">
-          {problem}
-        </div>
-      ) : null}
+      <ErrorAlert message={problem} />
       {items.length === 0 ? (
         <p className="muted">
           {finished
@@ -66,27 +64,23 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
             : "Files the pipeline writes to its outputs folder are listed here when the run ends."}
         </p>
       ) : (
-        <div className={styles.tableWrap}>
-          <table className="table">
-            <caption className="sr-only">Output files</caption>
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                {attempts.size > 1 ? <th scope="col">Attempt</th> : null}
-                <th scope="col">Size</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">
-                  <span className="sr-only">Download</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((item) => (
-                <OutputRow key={item.id} item={item} showAttempt={attempts.size > 1} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          boxClassName="table-frame"
+          caption="Output files"
+          columns={[
+            "Path",
+            showAttempt ? "Attempt" : null,
+            "Size",
+            "SHA-256",
+            <span key="download" className="sr-only">
+              Download
+            </span>,
+          ]}
+        >
+          {items.map((item) => (
+            <OutputRow key={item.id} item={item} showAttempt={showAttempt} />
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -99,7 +93,7 @@ function OutputRow({ item, showAttempt }: { item: OutputView; showAttempt: boole
         <code>{item.path}</code>
       </td>
       {showAttempt ? <td>{item.attempt}</td> : null}
-      <td className={styles.nowrap} title={`${item.size.toLocaleString()} bytes`}>
+      <td className="nowrap" title={`${item.size.toLocaleString()} bytes`}>
         {formatBytes(item.size)}
       </td>
       <td>
@@ -108,7 +102,7 @@ function OutputRow({ item, showAttempt }: { item: OutputView; showAttempt: boole
           <CopyButton text={item.sha256} label={`Copy the SHA-256 of ${item.path}`} />
         </span>
       </td>
-      <td className={styles.actionCell}>
+      <td className="action-cell">
         {item.download ? (
           <a
             className="btn btn-small"

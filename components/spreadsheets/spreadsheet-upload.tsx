@@ -2,6 +2,7 @@
 
 import { useRef, useState, type DragEvent } from "react";
 import { isJsonObject, parseJson } from "@/lib/json/parse-json";
+import { ErrorAlert } from "../ui/error-alert";
 import styles from "./spreadsheet-upload.module.css";
 
 export interface SheetProblem {
@@ -127,7 +128,7 @@ export function SpreadsheetUpload({
           ref={input}
           type="file"
           accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
-          className={styles.file}
+          className="sr-only"
           aria-label="Spreadsheet file (.xlsx or .csv)"
           onChange={(event) => {
             const file = event.target.files?.[0];
@@ -136,11 +137,7 @@ export function SpreadsheetUpload({
         />
         <span className="muted">or drop an .xlsx or .csv file here</span>
       </div>
-      {error ? (
-        <div className="alert alert-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       {problems && problems.items.length > 0 ? (
         <div role="alert" className={styles.problems}>
           <strong>

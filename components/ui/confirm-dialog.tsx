@@ -1,17 +1,18 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { messageOf } from "./api-client";
+import { ErrorAlert } from "./error-alert";
 import styles from "./confirm-dialog.module.css";
 
-export interface ConfirmDialogProps {
+interface ConfirmDialogProps {
   title: ReactNode;
   /** What will happen; read out as the dialog's description. */
   children: ReactNode;
   confirmLabel: string;
   busyLabel: string;
-  /** Does the thing; a thrown error is shown in the dialog (via `messageOf`). */
-  onConfirm: () => Promise<void>;
-  messageOf: (error: unknown) => string;
+  /** Does the thing (through the API client); a thrown error is shown in the dialog. */
+  onConfirm: () => Promise<unknown>;
   onClose: (confirmed: boolean) => void;
 }
 
@@ -38,7 +39,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       await props.onConfirm();
       props.onClose(true);
     } catch (problem) {
-      setError(props.messageOf(problem));
+      setError(messageOf(problem));
       setBusy(false);
     }
   }
@@ -58,11 +59,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
         {props.title}
       </h2>
       <p id={`${id}-description`}>{props.children}</p>
-      {error ? (
-        <div className="alert alert-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       <div className={styles.actions}>
         <button
           type="button"

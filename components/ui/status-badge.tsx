@@ -1,18 +1,18 @@
 import type { RunStatus } from "@/lib/run-status";
-import styles from "./status-badge.module.css";
 
-const LABEL: Record<RunStatus, string> = {
-  queued: "Queued",
-  held: "Held",
-  running: "Running",
-  cancelling: "Cancelling",
-  succeeded: "Succeeded",
-  failed: "Failed",
-  error: "Error",
-  cancelled: "Cancelled",
+const BADGE: Record<RunStatus, [label: string, tone: string]> = {
+  queued: ["Queued", "grey"],
+  held: ["Held", "grey"],
+  running: ["Running", "blue"],
+  cancelling: ["Cancelling", "blue"],
+  succeeded: ["Succeeded", "green"],
+  failed: ["Failed", "red"],
+  error: ["Error", "red"],
+  cancelled: ["Cancelled", "amber"],
 };
 
 /** A run's status as a coloured word (never colour alone: the word is the information). */
 export function StatusBadge({ status }: { status: RunStatus }) {
-  return <span className={`${styles.badge} ${styles[status] ?? ""}`}>{LABEL[status]}</span>;
+  const [label, tone] = BADGE[status];
+  return <span className={`badge badge-${tone}`}>{label}</span>;
 }

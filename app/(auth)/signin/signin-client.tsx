@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { safeReturnPath } from "@/lib/safe-return-path";
+import { FormField } from "@/components/ui/form-field";
 
 function text(form: FormData, name: string): string {
   const value = form.get(name);
@@ -46,12 +47,10 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           {error}
         </div>
       ) : null}
-      <div className="field">
-        <label htmlFor="username">Username</label>
+      <FormField id="username" label="Username">
         <input id="username" name="username" autoComplete="username" required autoFocus />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
+      </FormField>
+      <FormField id="password" label="Password">
         <input
           id="password"
           name="password"
@@ -59,7 +58,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           autoComplete="current-password"
           required
         />
-      </div>
+      </FormField>
       <button type="submit" className="btn btn-primary" disabled={busy}>
         {busy ? "Signing in…" : "Sign in"}
       </button>

@@ -1,10 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { ErrorAlert } from "@/components/ui/error-alert";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { usePolling } from "@/components/ui/use-polling";
 import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
 import type { OperationsView } from "@/lib/contract/operations";
+import { DataTable } from "@/components/ui/data-table";
 import styles from "./operations.module.css";
 
 const REFRESH_MS = 5000;
@@ -15,20 +18,10 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    const refresh = async () => {
-      if (document.visibilityState !== "visible") return;
-      const response = await fetch("/api/v1/operations").catch(() => null);
-      if (response?.ok) {
-        setView((await response.json()) as OperationsView);
-        setError(null);
-      } else {
-        setError("Could not refresh: the server did not answer. Showing the last view.");
-      }
-    };
-    const timer = setInterval(() => void refresh(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, []);
+  usePolling<OperationsView>("/api/v1/operations", REFRESH_MS, (body) => {
+    if (body) setView(body);
+    setError(body ? null : "Could not refresh: the server did not answer. Showing the last view.");
+  });
 
   async function toggleIntake() {
     const paused = !view.intake.paused;
@@ -64,11 +57,7 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
           </p>
         </div>
       </div>
-      {error ? (
-        <div className="alert alert-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       <section className={styles.tiles} aria-label="Summary">
         <div className={`card ${styles.tile}`}>
           <span className={styles.label}>Intake</span>
@@ -148,45 +137,34 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
             <code>npm start</code> (or <code>node dist/worker.cjs</code>).
           </p>
         ) : (
-          <div className={`card ${styles.tableCard}`}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Worker</th>
-                  <th scope="col">Host</th>
-                  <th scope="col">Pid</th>
-                  <th scope="col">Running</th>
-                  <th scope="col">Up since</th>
-                  <th scope="col">Last heartbeat</th>
-                </tr>
-              </thead>
-              <tbody>
-                {workers.map((w) => (
-                  <tr key={w.id}>
-                    <td>
-                      <code>{w.id}</code>
-                    </td>
-                    <td>{w.host}</td>
-                    <td>{w.pid}</td>
-                    <td>
-                      {w.running.length} / {w.concurrency}
-                      {w.running.map((id) => (
-                        <Link key={id} href={`/runs/${id}`} className={styles.runLink}>
-                          {id.slice(-8)}
-                        </Link>
-                      ))}
-                    </td>
-                    <td>
-                      <RelativeTime iso={w.startedAt} />
-                    </td>
-                    <td>
-                      <RelativeTime iso={w.lastHeartbeat} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            boxClassName="card table-box"
+            columns={["Worker", "Host", "Pid", "Running", "Up since", "Last heartbeat"]}
+          >
+            {workers.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <code>{w.id}</code>
+                </td>
+                <td>{w.host}</td>
+                <td>{w.pid}</td>
+                <td>
+                  {w.running.length} / {w.concurrency}
+                  {w.running.map((id) => (
+                    <Link key={id} href={`/runs/${id}`} className={styles.runLink}>
+                      {id.slice(-8)}
+                    </Link>
+                  ))}
+                </td>
+                <td>
+                  <RelativeTime iso={w.startedAt} />
+                </td>
+                <td>
+                  <RelativeTime iso={w.lastHeartbeat} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </main>

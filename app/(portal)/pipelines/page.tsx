@@ -31,7 +31,7 @@ export default async function PipelinesPage() {
         </div>
       </div>
       {pipelines.length === 0 ? (
-        <div className={`card ${styles.empty}`}>
+        <div className={`card empty-state ${styles.empty}`}>
           <h2>No pipelines yet</h2>
           <p className="muted">
             A pipeline is a folder with a <code>pipeline.json</code> (name, version, command, JSON

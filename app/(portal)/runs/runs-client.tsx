@@ -4,10 +4,13 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { FormField } from "@/components/ui/form-field";
 import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { usePolling } from "@/components/ui/use-polling";
 import type { RunList } from "@/lib/contract/runs";
 import { RUN_STATUSES, isTerminal } from "@/lib/run-status";
+import { DataTable } from "@/components/ui/data-table";
 import styles from "./runs.module.css";
 
 interface Props {
@@ -26,25 +29,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
   const params = new URLSearchParams(search);
 
   useEffect(() => setList(initial), [initial]);
-  useEffect(() => {
-    let stopped = false;
-    let inFlight = false;
-    const refresh = async () => {
-      // One request at a time, and none while the tab is hidden.
-      if (inFlight || document.visibilityState !== "visible") return;
-      inFlight = true;
-      const response = await fetch(`/api/v1/runs?${search}`, { cache: "no-store" }).catch(
-        () => null,
-      );
-      if (!stopped && response?.ok) setList((await response.json()) as RunList);
-      inFlight = false;
-    };
-    const timer = setInterval(() => void refresh(), POLL_MS);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, [search]);
+  usePolling<RunList>(`/api/v1/runs?${search}`, POLL_MS, (body) => body && setList(body));
 
   function applyFilters(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -81,8 +66,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
         onSubmit={applyFilters}
         aria-label="Filter runs"
       >
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
+        <FormField id="f-status" label="Status">
           <select id="f-status" name="status" defaultValue={params.get("status") ?? ""}>
             <option value="">Any</option>
             {RUN_STATUSES.map((s) => (
@@ -91,9 +75,8 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-pipeline">Pipeline</label>
+        </FormField>
+        <FormField id="f-pipeline" label="Pipeline">
           <select id="f-pipeline" name="pipeline" defaultValue={params.get("pipeline") ?? ""}>
             <option value="">Any</option>
             {pipelines.map((p) => (
@@ -102,20 +85,18 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
               </option>
             ))}
           </select>
-        </div>
+        </FormField>
         {canFilterBySubmitter ? (
-          <div className="field">
-            <label htmlFor="f-user">Submitter</label>
+          <FormField id="f-user" label="Submitter">
             <input
               id="f-user"
               name="user"
               defaultValue={params.get("user") ?? ""}
               placeholder="username"
             />
-          </div>
+          </FormField>
         ) : null}
-        <div className={`field ${styles.grow}`}>
-          <label htmlFor="f-q">Search</label>
+        <FormField id="f-q" label="Search" className={styles.grow}>
           <input
             id="f-q"
             name="q"
@@ -123,7 +104,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
             defaultValue={params.get("q") ?? ""}
             placeholder="name, id or pipeline"
           />
-        </div>
+        </FormField>
         <div className={styles.actions}>
           <button type="submit" className="btn">
             Filter
@@ -136,7 +117,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
         </div>
       </form>
       {list.items.length === 0 ? (
-        <div className={`card ${styles.empty}`}>
+        <div className="card empty-state">
           <h2>{filtered ? "No run matches these filters" : "No runs yet"}</h2>
           <p className="muted">
             {filtered ? (
@@ -152,52 +133,40 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
           </p>
         </div>
       ) : (
-        <div className={`card ${styles.tableCard}`}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Status</th>
-                <th scope="col">Run</th>
-                <th scope="col">Pipeline</th>
-                <th scope="col">Submitter</th>
-                <th scope="col">Submitted</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Progress</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((run) => (
-                <tr key={run.id}>
-                  <td>
-                    <StatusBadge status={run.status} />
-                  </td>
-                  <td>
-                    <Link href={`/runs/${run.id}`} className={styles.runLink}>
-                      {run.name ?? run.id}
-                    </Link>
-                    {run.name ? <div className={styles.id}>{run.id}</div> : null}
-                  </td>
-                  <td>
-                    <code>{run.pipeline}</code>
-                  </td>
-                  <td>{run.submitter}</td>
-                  <td>
-                    <RelativeTime iso={run.createdAt} />
-                  </td>
-                  <td className={styles.nowrap}>{formatDuration(run.startedAt, run.finishedAt)}</td>
-                  <td className={styles.progress}>
-                    {run.progress || !isTerminal(run.status) ? (
-                      <ProgressBar
-                        percent={run.progress?.percent ?? 0}
-                        message={run.progress?.message ?? null}
-                      />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          boxClassName="card table-box"
+          columns={["Status", "Run", "Pipeline", "Submitter", "Submitted", "Duration", "Progress"]}
+        >
+          {list.items.map((run) => (
+            <tr key={run.id}>
+              <td>
+                <StatusBadge status={run.status} />
+              </td>
+              <td>
+                <Link href={`/runs/${run.id}`} className={styles.runLink}>
+                  {run.name ?? run.id}
+                </Link>
+                {run.name ? <div className={styles.id}>{run.id}</div> : null}
+              </td>
+              <td>
+                <code>{run.pipeline}</code>
+              </td>
+              <td>{run.submitter}</td>
+              <td>
+                <RelativeTime iso={run.createdAt} />
+              </td>
+              <td className="nowrap">{formatDuration(run.startedAt, run.finishedAt)}</td>
+              <td className={styles.progress}>
+                {run.progress || !isTerminal(run.status) ? (
+                  <ProgressBar
+                    percent={run.progress?.percent ?? 0}
+                    message={run.progress?.message ?? null}
+                  />
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav className={styles.pager} aria-label="Pages">
         {params.has("cursor") ? (

@@ -8,11 +8,12 @@ import {
   bodyText,
   problemsOf,
   selectorsOf,
-  type FormField,
   type PipelineChoice,
   type Problems,
 } from "./schedule-form";
 import { callApiText } from "@/components/ui/api-client";
+import { ErrorAlert } from "@/components/ui/error-alert";
+import { FormField, invalidProps } from "@/components/ui/form-field";
 import styles from "./schedules.module.css";
 
 interface Props {
@@ -97,21 +98,9 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
   }
 
   const words = describeCron(cron);
-  const error = (field: FormField) =>
-    problems[field] ? (
-      <span id={`schedule-${field}-error`} className={styles.fieldError} role="alert">
-        {problems[field]}
-      </span>
-    ) : null;
-  const invalid = (field: FormField) =>
-    problems[field]
-      ? { "aria-invalid": true as const, "aria-describedby": `schedule-${field}-error` }
-      : {};
-
   return (
     <form className={styles.form} onSubmit={(e) => void submit(e)} noValidate>
-      <div className="field">
-        <label htmlFor="schedule-pipeline">Pipeline</label>
+      <FormField id="schedule-pipeline" label="Pipeline" error={problems.pipeline}>
         <select
           id="schedule-pipeline"
           value={pipelineName}
@@ -120,7 +109,7 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
             setPipelineName(e.target.value);
             setSelector(selectorsOf(next)[0] ?? "latest");
           }}
-          {...invalid("pipeline")}
+          {...invalidProps("schedule-pipeline", problems.pipeline)}
         >
           {pipelines.map((p) => (
             <option key={p.name} value={p.name}>
@@ -128,10 +117,8 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
             </option>
           ))}
         </select>
-        {error("pipeline")}
-      </div>
-      <div className="field">
-        <label htmlFor="schedule-version">Version</label>
+      </FormField>
+      <FormField id="schedule-version" label="Version">
         <select
           id="schedule-version"
           value={selector}
@@ -143,9 +130,8 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
             </option>
           ))}
         </select>
-      </div>
-      <div className={`field ${styles.grow}`}>
-        <label htmlFor="schedule-name">Name</label>
+      </FormField>
+      <FormField id="schedule-name" label="Name" error={problems.name} className={styles.grow}>
         <input
           id="schedule-name"
           name="name"
@@ -153,12 +139,10 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
           required
           placeholder="e.g. nightly QC"
           autoComplete="off"
-          {...invalid("name")}
+          {...invalidProps("schedule-name", problems.name)}
         />
-        {error("name")}
-      </div>
-      <div className="field">
-        <label htmlFor="schedule-cron">Cron expression</label>
+      </FormField>
+      <FormField id="schedule-cron" label="Cron expression" error={problems.cron}>
         <input
           id="schedule-cron"
           name="cron"
@@ -167,16 +151,13 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
           className={styles.mono}
           spellCheck={false}
           autoComplete="off"
-          aria-describedby={problems.cron ? "schedule-cron-error" : "schedule-cron-hint"}
-          aria-invalid={problems.cron ? true : undefined}
+          {...invalidProps("schedule-cron", problems.cron, "schedule-cron-hint")}
         />
         <span id="schedule-cron-hint" className={styles.hint}>
           {words ? `Runs ${words}. ` : ""}minute hour day-of-month month day-of-week
         </span>
-        {error("cron")}
-      </div>
-      <div className="field">
-        <label htmlFor="schedule-time-zone">Time zone</label>
+      </FormField>
+      <FormField id="schedule-time-zone" label="Time zone" error={problems.timeZone}>
         <input
           id="schedule-time-zone"
           name="timeZone"
@@ -184,15 +165,14 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
           onChange={(e) => setTimeZone(e.target.value)}
           list="schedule-time-zones"
           autoComplete="off"
-          {...invalid("timeZone")}
+          {...invalidProps("schedule-time-zone", problems.timeZone)}
         />
         <datalist id="schedule-time-zones">
           {zones.map((zone) => (
             <option key={zone} value={zone} />
           ))}
         </datalist>
-        {error("timeZone")}
-      </div>
+      </FormField>
       <fieldset className={styles.policy}>
         <legend>When fires were missed (beat down longer than {beatIntervalSeconds * 3} s)</legend>
         <label>
@@ -203,8 +183,7 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
           <input type="radio" name="missedPolicy" value="run_once" /> Run once to catch up
         </label>
       </fieldset>
-      <div className={`field ${styles.full}`}>
-        <label htmlFor="schedule-config">Config (JSON)</label>
+      <FormField id="schedule-config" label="Config (JSON)" className={styles.full}>
         <textarea
           id="schedule-config"
           value={config}
@@ -216,7 +195,11 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
           aria-describedby={problems.config ? "schedule-config-errors" : undefined}
         />
         {problems.config ? (
-          <ul id="schedule-config-errors" className={styles.fieldErrors} role="alert">
+          <ul
+            id="schedule-config-errors"
+            className={`field-error ${styles.fieldErrors}`}
+            role="alert"
+          >
             {problems.config.map((p) => (
               <li key={`${p.path} ${p.message}`}>
                 <code>{p.path.replace(/^\/config/, "") || "/"}</code> {p.message}
@@ -225,12 +208,8 @@ export function CreateScheduleForm({ pipelines, beatIntervalSeconds, onCreated }
             ))}
           </ul>
         ) : null}
-      </div>
-      {problems.other ? (
-        <div className={`alert alert-error ${styles.full}`} role="alert">
-          {problems.other}
-        </div>
-      ) : null}
+      </FormField>
+      <ErrorAlert message={problems.other} className={styles.full} />
       <div className={styles.full}>
         <button type="submit" className="btn btn-primary" disabled={busy || !pipelineName}>
           {busy ? "Creating…" : "Create schedule"}

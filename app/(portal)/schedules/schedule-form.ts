@@ -14,7 +14,6 @@ export type Problems = Partial<
 };
 
 export const FIELDS = ["name", "pipeline", "cron", "timeZone"] as const;
-export type FormField = (typeof FIELDS)[number];
 
 export function selectorsOf(pipeline: PipelineChoice | undefined): string[] {
   if (!pipeline) return [];

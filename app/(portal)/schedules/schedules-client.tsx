@@ -1,8 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { usePolling } from "@/components/ui/use-polling";
 import { canManageAllRuns, canSeeAllRuns, type UserRole } from "@/lib/roles";
 import type { ScheduleList, ScheduleView } from "@/lib/contract/schedules";
 import { CreateScheduleForm } from "./create-schedule-form";
@@ -10,6 +11,7 @@ import type { PipelineChoice } from "./schedule-form";
 import { DeleteScheduleDialog } from "./delete-schedule-dialog";
 import { FireTime } from "./fire-time";
 import { callApiText, messageOf } from "@/components/ui/api-client";
+import { ACTIONS, DataTable } from "@/components/ui/data-table";
 import styles from "./schedules.module.css";
 
 interface Props {
@@ -36,21 +38,7 @@ export function SchedulesClient({
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [showForm, setShowForm] = useState(false);
 
-  useEffect(() => {
-    let stopped = false;
-    const timer = setInterval(() => {
-      if (document.visibilityState !== "visible") return;
-      void callApiText<ScheduleList>("GET", "/api/v1/schedules")
-        .then((list) => {
-          if (!stopped && list) setItems(list.items);
-        })
-        .catch(() => undefined);
-    }, POLL_MS);
-    return () => {
-      stopped = true;
-      clearInterval(timer);
-    };
-  }, []);
+  usePolling<ScheduleList>("/api/v1/schedules", POLL_MS, (list) => list && setItems(list.items));
 
   const mayManage = (s: ScheduleView) =>
     (s.owner === viewer.username && viewer.role !== "viewer") || canManageAllRuns(viewer.role);
@@ -126,7 +114,7 @@ export function SchedulesClient({
         </section>
       ) : null}
       {items.length === 0 ? (
-        <div className={`card ${styles.empty}`}>
+        <div className="card empty-state">
           <h2>No schedules yet</h2>
           <p className="muted">
             A schedule submits a run of a pipeline at the times of a cron expression, e.g. every
@@ -134,90 +122,74 @@ export function SchedulesClient({
           </p>
         </div>
       ) : (
-        <div className={`card ${styles.tableCard}`}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Schedule</th>
-                <th scope="col">Pipeline</th>
-                <th scope="col">When</th>
-                <th scope="col">Next fire</th>
-                <th scope="col">Last fire</th>
-                <th scope="col">Enabled</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <tr key={s.id} className={s.enabled ? undefined : styles.disabled}>
-                  <th scope="row" className={styles.nameCell}>
-                    {s.name}
-                    {canSeeAllRuns(viewer.role) ? (
-                      <div className={styles.small}>{s.owner}</div>
-                    ) : null}
-                    {s.lastError ? (
-                      <div className={styles.lastError}>
-                        <span className="sr-only">Last problem: </span>
-                        {s.lastError}
-                      </div>
-                    ) : null}
-                  </th>
-                  <td className={styles.nowrap}>
-                    <code>{s.pipeline}</code>
-                  </td>
-                  <td>
-                    <div>{s.description}</div>
-                    <div className={styles.small}>
-                      <code>{s.cron}</code> · {s.timeZone}
-                      {s.missedPolicy === "run_once" ? " · catches up once" : ""}
-                    </div>
-                  </td>
-                  <td className={styles.nowrap}>
-                    {s.enabled ? (
-                      <FireTime iso={s.nextFireAt} timeZone={s.timeZone} />
-                    ) : (
-                      <span className="muted">off</span>
-                    )}
-                  </td>
-                  <td className={styles.nowrap}>
-                    <FireTime iso={s.lastFireAt} timeZone={s.timeZone} />
-                    {s.lastRun ? (
-                      <div>
-                        <Link href={s.lastRun.links.web} aria-label={`Last run of ${s.name}`}>
-                          <StatusBadge status={s.lastRun.status} />
-                        </Link>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <input
-                      type="checkbox"
-                      role="switch"
-                      className={styles.switch}
-                      checked={s.enabled}
-                      disabled={!mayManage(s) || busy === s.id}
-                      onChange={() => void toggle(s)}
-                      aria-label={`${s.name} enabled`}
-                    />
-                  </td>
-                  <td className={styles.actionCell}>
-                    {mayManage(s) ? (
-                      <button
-                        type="button"
-                        className="btn btn-small btn-danger"
-                        onClick={() => setDeleting(s)}
-                      >
-                        Delete<span className="sr-only"> {s.name}</span>
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          boxClassName="card table-box"
+          columns={["Schedule", "Pipeline", "When", "Next fire", "Last fire", "Enabled", ACTIONS]}
+        >
+          {items.map((s) => (
+            <tr key={s.id} className={s.enabled ? undefined : styles.disabled}>
+              <th scope="row" className={styles.nameCell}>
+                {s.name}
+                {canSeeAllRuns(viewer.role) ? <div className={styles.small}>{s.owner}</div> : null}
+                {s.lastError ? (
+                  <div className={styles.lastError}>
+                    <span className="sr-only">Last problem: </span>
+                    {s.lastError}
+                  </div>
+                ) : null}
+              </th>
+              <td className="nowrap">
+                <code>{s.pipeline}</code>
+              </td>
+              <td>
+                <div>{s.description}</div>
+                <div className={styles.small}>
+                  <code>{s.cron}</code> · {s.timeZone}
+                  {s.missedPolicy === "run_once" ? " · catches up once" : ""}
+                </div>
+              </td>
+              <td className="nowrap">
+                {s.enabled ? (
+                  <FireTime iso={s.nextFireAt} timeZone={s.timeZone} />
+                ) : (
+                  <span className="muted">off</span>
+                )}
+              </td>
+              <td className="nowrap">
+                <FireTime iso={s.lastFireAt} timeZone={s.timeZone} />
+                {s.lastRun ? (
+                  <div>
+                    <Link href={s.lastRun.links.web} aria-label={`Last run of ${s.name}`}>
+                      <StatusBadge status={s.lastRun.status} />
+                    </Link>
+                  </div>
+                ) : null}
+              </td>
+              <td>
+                <input
+                  type="checkbox"
+                  role="switch"
+                  className={styles.switch}
+                  checked={s.enabled}
+                  disabled={!mayManage(s) || busy === s.id}
+                  onChange={() => void toggle(s)}
+                  aria-label={`${s.name} enabled`}
+                />
+              </td>
+              <td className="action-cell">
+                {mayManage(s) ? (
+                  <button
+                    type="button"
+                    className="btn btn-small btn-danger"
+                    onClick={() => setDeleting(s)}
+                  >
+                    Delete<span className="sr-only"> {s.name}</span>
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {deleting ? (
         <DeleteScheduleDialog

@@ -83,9 +83,9 @@ export default async function PipelinePage(props: { params: Params; searchParams
           <p className={styles.ref}>
             <code>{ref}</code>
             {pipeline.version === pipeline.latest ? (
-              <span className={styles.latest}>latest</span>
+              <span className="tag-latest">latest</span>
             ) : null}
-            {pipeline.isDev ? <span className={styles.dev}>development version</span> : null}
+            {pipeline.isDev ? <span className="tag-dev">development version</span> : null}
           </p>
         </div>
         {canSubmit(principal.role) ? (
@@ -153,7 +153,7 @@ export default async function PipelinePage(props: { params: Params; searchParams
           {overview.closed ? " No other top-level properties are allowed." : ""}
         </p>
         {fields.length > 0 ? (
-          <div className={`card ${styles.flush}`}>
+          <div className="card table-box">
             <SchemaTable fields={fields} caption={`Config fields of ${ref}`} />
           </div>
         ) : (

@@ -6,6 +6,7 @@ import { useCallback, useState } from "react";
 import { LogViewer } from "@/components/log-viewer/log-viewer";
 import { useLiveLog, type LiveRunState } from "@/components/log-viewer/use-live-log";
 import { OutputsList } from "@/components/runs/outputs-list";
+import { ErrorAlert } from "@/components/ui/error-alert";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -74,7 +75,8 @@ export function RunClient({
   );
   const log = useLiveLog(initial.id, startAt, onState);
 
-  async function act(action: "cancel" | "release") {
+  /** POSTs an action on the run; a refusal's detail (or a network failure) is shown. */
+  async function post(action: "cancel" | "release" | "retry") {
     setError(null);
     const response = await fetch(`/api/v1/runs/${run.id}/${action}`, { method: "POST" }).catch(
       () => null,
@@ -85,6 +87,11 @@ export function RunClient({
         : null;
       setError(problem?.detail ?? "The server could not be reached; try again.");
     }
+    return response?.ok ? response : null;
+  }
+
+  async function act(action: "cancel" | "release") {
+    await post(action);
     await refresh();
     router.refresh();
     // The button that was pressed may be gone: keep the keyboard focus on the page.
@@ -93,19 +100,8 @@ export function RunClient({
 
   /** Retry: a new run of the same request, linked to this one; its page opens. */
   async function retry() {
-    setError(null);
-    const response = await fetch(`/api/v1/runs/${run.id}/retry`, { method: "POST" }).catch(
-      () => null,
-    );
-    if (response?.status === 201) {
-      const created = (await response.json()) as { id: string };
-      router.push(`/runs/${created.id}`);
-      return;
-    }
-    const problem = response
-      ? ((await response.json().catch(() => null)) as { detail?: string } | null)
-      : null;
-    setError(problem?.detail ?? "The server could not be reached; try again.");
+    const response = await post("retry");
+    if (response) router.push(`/runs/${((await response.json()) as { id: string }).id}`);
   }
 
   const config = JSON.stringify(run.config ?? {}, null, 2);
@@ -176,11 +172,7 @@ export function RunClient({
           </CopyButton>
         </div>
       </div>
-      {error ? (
-        <div className="alert alert-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
       <section className={`card ${styles.facts}`} aria-label="Run details">
         <div>
           <span className={styles.label}>Progress</span>

@@ -4,7 +4,7 @@ import { submitRun, type SubmitRunResult } from "../runs/submit-run";
 import { toRunView } from "../runs/run-view";
 import { submitSpreadsheet } from "../spreadsheets/submit-spreadsheet";
 import { readJsonText } from "./json-body";
-import { isUpload, readUpload, type Upload } from "./read-upload";
+import { isUpload, readUpload } from "./read-upload";
 import { json } from "./responses";
 
 function idempotencyKeyOf(request: Request): string | undefined {
@@ -14,22 +14,6 @@ function idempotencyKeyOf(request: Request): string | undefined {
     throw new AppError("BAD_REQUEST", "Idempotency-Key must be 1-255 visible ASCII characters");
   }
   return key;
-}
-
-/** The `config` form field: a JSON object of the values a CSV does not carry. */
-export function baseOf(upload: Upload): Record<string, unknown> | undefined {
-  const text = upload.fields.config;
-  if (text === undefined || text.trim() === "") return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError("BAD_REQUEST", 'The "config" form field is not valid JSON');
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new AppError("BAD_REQUEST", 'The "config" form field must be a JSON object');
-  }
-  return value as Record<string, unknown>;
 }
 
 /**
@@ -46,15 +30,10 @@ export async function handleSubmission(
   const idempotencyKey = idempotencyKeyOf(request);
   if (isUpload(request)) {
     const upload = await readUpload(request, url, app.config.maxBodyBytes);
-    const base = baseOf(upload);
     const result = await submitSpreadsheet(app, {
       principal,
-      body: upload.body,
-      kind: upload.kind,
+      ...upload,
       dryRun,
-      ...(upload.fields.pipeline ? { pipeline: upload.fields.pipeline } : {}),
-      ...(upload.fields.name ? { name: upload.fields.name } : {}),
-      ...(base ? { base } : {}),
       ...(idempotencyKey ? { idempotencyKey } : {}),
     });
     return answer(result, principal.username);

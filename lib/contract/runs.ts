@@ -64,7 +64,6 @@ export const ZCreateRunRequest = z
       },
     ],
   });
-export type TCreateRunRequest = z.infer<typeof ZCreateRunRequest>;
 
 /**
  * Body of `POST /api/v1/new-run/` (the old portal's contract): the body is the config

@@ -8,6 +8,9 @@ import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { withPositions, type JsonDocument as SubmittedDocument } from "../http/json-body";
 import { checkCronExpression, checkTimeZone } from "./cron";
 
+/** How a schedule body is parsed: the config's text is kept, to be stored exactly as sent. */
+export const SCHEDULE_BODY = { subject: "The schedule request", spans: ["/config"] } as const;
+
 /** What a schedule fires, checked as it would be at a fire. */
 export interface ScheduleTarget {
   pipeline: string;

@@ -16,11 +16,7 @@ export async function listOutputs(
   ctx: Pick<AppContext, "db">,
   options: { principal: Principal; runId: string; attempt?: number },
 ): Promise<OutputView[]> {
-  const { run } = await findRunFor(ctx, {
-    principal: options.principal,
-    runId: options.runId,
-    access: "read",
-  });
+  const { run } = await findRunFor(ctx, { ...options, access: "read" });
   const where: SQL[] = [eq(runOutputs.runId, run.id)];
   if (options.attempt !== undefined) where.push(eq(runOutputs.attempt, options.attempt));
   const rows = await ctx.db

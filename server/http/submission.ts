@@ -26,35 +26,25 @@ export async function handleSubmission(
   format: "runs" | "legacy",
 ): Promise<Response> {
   const { request, url, app, principal } = call;
-  const dryRun = url.searchParams.get("dryRun") === "true";
+  const limit = app.config.maxBodyBytes;
   const idempotencyKey = idempotencyKeyOf(request);
-  if (isUpload(request)) {
-    const upload = await readUpload(request, url, app.config.maxBodyBytes);
-    const result = await submitSpreadsheet(app, {
-      principal,
-      ...upload,
-      dryRun,
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    });
-    return answer(result, principal.username);
-  }
-  const bodyText = await readJsonText(request, app.config.maxBodyBytes);
-  const result = await submitRun(app, {
+  const options = {
     principal,
-    bodyText,
-    format,
-    trigger: principal.via === "session" ? "web" : format === "legacy" ? "legacy_api" : "api",
-    dryRun,
+    dryRun: url.searchParams.get("dryRun") === "true",
     ...(idempotencyKey ? { idempotencyKey } : {}),
-  });
-  return answer(result, principal.username);
-}
-
-function answer(result: SubmitRunResult, username: string): Response {
+  };
+  const result: SubmitRunResult = isUpload(request)
+    ? await submitSpreadsheet(app, { ...options, ...(await readUpload(request, url, limit)) })
+    : await submitRun(app, {
+        ...options,
+        bodyText: await readJsonText(request, limit),
+        format,
+        trigger: principal.via === "session" ? "web" : format === "legacy" ? "legacy_api" : "api",
+      });
   if (result.kind === "dry-run") {
     return json({ valid: true, pipeline: result.pipeline, config: result.config });
   }
-  const view = toRunView(result.run, { submitter: username });
+  const view = toRunView(result.run, { submitter: principal.username });
   return json(view, {
     status: result.kind === "created" ? 201 : 200,
     headers: { Location: view.links.self },

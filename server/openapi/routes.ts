@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ZApiTokenList, ZCreatedApiToken } from "@/lib/contract/account";
+import { zFlag } from "@/lib/contract/common";
 import { ZHealth, ZLiveness } from "@/lib/contract/health";
 import { ZIntake, ZIntakeRequest, ZOperationsView } from "@/lib/contract/operations";
 import { ZOutputList, ZOutputsQuery } from "@/lib/contract/outputs";
@@ -57,10 +58,7 @@ const submission: RouteSpec["responses"] = {
   ),
 };
 const submitQuery = ZSpreadsheetQuery.extend({
-  dryRun: z
-    .enum(["true", "false"])
-    .optional()
-    .meta({ description: "Validate only; nothing is stored" }),
+  dryRun: zFlag("Validate only; nothing is stored"),
 });
 const idempotencyKey = z.object({
   "Idempotency-Key": z.string().max(255).optional().meta({

@@ -129,7 +129,3 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
     headers: {},
   };
 }
-
-export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
-}

@@ -1,6 +1,6 @@
 /** The pipelines part of the HTTP contract. */
 import { z } from "zod";
-import { zDateTime, zList } from "./common";
+import { zDateTime, zFlag, zList } from "./common";
 
 export const ZPipelineVersionSummary = z.object({
   version: z.string(),
@@ -42,8 +42,5 @@ export const ZPipelineQuery = z.object({
 
 /** Query of `GET /api/v1/pipelines/{name}/template.xlsx`. */
 export const ZTemplateQuery = ZPipelineQuery.extend({
-  example: z
-    .enum(["true", "false"])
-    .optional()
-    .meta({ description: "Prefill the sheets with the pipeline's example" }),
+  example: zFlag("Prefill the sheets with the pipeline's example"),
 });

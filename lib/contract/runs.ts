@@ -1,7 +1,7 @@
 /** The runs part of the HTTP contract: what clients send and what they get back. */
 import { z } from "zod";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../run-status";
-import { zDateTime } from "./common";
+import { zDateTime, zFlag } from "./common";
 
 /** GA4GH WES state names, in the order of RUN_STATUSES. */
 export const WES_STATES = [
@@ -64,7 +64,6 @@ export const ZCreateRunRequest = z
       },
     ],
   });
-export type TCreateRunRequest = z.infer<typeof ZCreateRunRequest>;
 
 /**
  * Body of `POST /api/v1/new-run/` (the old portal's contract): the body is the config
@@ -118,10 +117,7 @@ export const ZLogQuery = z.object({
     .max(8 * 1024 * 1024)
     .optional()
     .meta({ description: "Page size in bytes (default 1 MiB)" }),
-  download: z
-    .enum(["true", "false"])
-    .optional()
-    .meta({ description: "The whole log as a file (Content-Disposition: attachment)" }),
+  download: zFlag("The whole log as a file (Content-Disposition: attachment)"),
 });
 
 export const ZRunEventView = z.object({

@@ -5,7 +5,6 @@ import { zDateTime, zList } from "./common";
 
 /** What the beat does with fires it missed (beat down, schedule just re-enabled...). */
 export const MISSED_POLICIES = ["skip", "run_once"] as const;
-export type MissedPolicy = (typeof MISSED_POLICIES)[number];
 
 const fields = {
   name: z
@@ -73,14 +72,12 @@ export const ZCreateScheduleRequest = z
       },
     ],
   });
-export type TCreateScheduleRequest = z.infer<typeof ZCreateScheduleRequest>;
 
 /** Body of `PATCH /api/v1/schedules/{id}`: any of the fields. */
 export const ZUpdateScheduleRequest = z
   .strictObject(fields)
   .partial()
   .meta({ examples: [{ enabled: false }] });
-export type TUpdateScheduleRequest = z.infer<typeof ZUpdateScheduleRequest>;
 
 /** A cron schedule as the API returns it. */
 export const ZScheduleView = z.object({

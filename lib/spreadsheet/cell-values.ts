@@ -45,6 +45,7 @@ function toText(content: Exclude<CellContent, null>): string {
 }
 
 function convertScalar(content: Exclude<CellContent, null>, kind: CellKind): Converted {
+  const ok = (value: unknown): Converted => ({ ok: true, value });
   const fail = (expected: string): Converted => ({
     ok: false,
     message: `expected ${expected}, got ${quoted(content)}`,
@@ -52,41 +53,39 @@ function convertScalar(content: Exclude<CellContent, null>, kind: CellKind): Con
   const text = typeof content === "string" ? content.trim() : null;
   switch (kind) {
     case "string":
-      return { ok: true, value: toText(content) };
+      return ok(toText(content));
     case "any":
-      return { ok: true, value: content instanceof Date ? toText(content) : content };
+      return ok(content instanceof Date ? toText(content) : content);
     case "integer":
-      if (typeof content === "number" && Number.isSafeInteger(content)) {
-        return { ok: true, value: content };
-      }
+      if (typeof content === "number" && Number.isSafeInteger(content)) return ok(content);
       if (text !== null && INTEGER_TEXT.test(text) && Number.isSafeInteger(Number(text))) {
-        return { ok: true, value: Number(text) };
+        return ok(Number(text));
       }
       return fail("a whole number");
     case "number":
-      if (typeof content === "number") return { ok: true, value: content };
+      if (typeof content === "number") return ok(content);
       if (text !== null && NUMBER_TEXT.test(text) && Number.isFinite(Number(text))) {
-        return { ok: true, value: Number(text) };
+        return ok(Number(text));
       }
       return fail("a number");
     case "boolean":
-      if (typeof content === "boolean") return { ok: true, value: content };
-      if (content === 1 || content === 0) return { ok: true, value: content === 1 };
-      if (text !== null && TRUE_WORDS.has(text.toLowerCase())) return { ok: true, value: true };
-      if (text !== null && FALSE_WORDS.has(text.toLowerCase())) return { ok: true, value: false };
+      if (typeof content === "boolean") return ok(content);
+      if (content === 1 || content === 0) return ok(content === 1);
+      if (text !== null && TRUE_WORDS.has(text.toLowerCase())) return ok(true);
+      if (text !== null && FALSE_WORDS.has(text.toLowerCase())) return ok(false);
       return fail("TRUE or FALSE (or yes/no, 1/0)");
     case "date":
-      if (content instanceof Date) return { ok: true, value: isoDate(content) };
+      if (content instanceof Date) return ok(isoDate(content));
       if (typeof content === "number" && content > 0 && content < 2958466) {
         const ms = Math.round((content - EPOCH_OFFSET_DAYS) * 86_400_000);
-        return { ok: true, value: isoDate(new Date(ms)) };
+        return ok(isoDate(new Date(ms)));
       }
-      if (text !== null && isRealDate(text)) return { ok: true, value: text };
+      if (text !== null && isRealDate(text)) return ok(text);
       return fail("a date (YYYY-MM-DD)");
     case "date-time":
-      if (content instanceof Date) return { ok: true, value: content.toISOString() };
+      if (content instanceof Date) return ok(content.toISOString());
       if (text !== null && DATE_TIME_TEXT.test(text) && isRealDate(text.slice(0, 10))) {
-        return { ok: true, value: text };
+        return ok(text);
       }
       return fail("a date and time (YYYY-MM-DDThh:mm:ssZ)");
   }

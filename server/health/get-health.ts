@@ -3,8 +3,6 @@ import type { Health } from "@/lib/contract/health";
 import type { AppContext } from "../context";
 import { isBeatAlive, listWorkers, readBeatHeartbeat } from "./heartbeats";
 
-export type { Health };
-
 async function timed(
   ctx: AppContext,
   name: string,

@@ -60,30 +60,28 @@ async function authenticate(app: AppContext, request: Request): Promise<Principa
 export function apiRoute<P = Record<string, never>>(
   handler: (call: ApiCall<P>) => Promise<Response>,
 ): (request: Request, context: RouteContext<P>) => Promise<Response> {
-  return async (request, context) => {
-    let app: AppContext | undefined;
-    try {
-      app = getAppContext();
+  return (request, context) =>
+    withProblems(async (app) => {
       const principal = await authenticate(app, request);
       const params = await context.params;
-      return await handler({ request, url: new URL(request.url), params, app, principal });
-    } catch (error) {
-      return problemResponse(error, app?.log);
-    }
-  };
+      return handler({ request, url: new URL(request.url), params, app, principal });
+    });
 }
 
 /** The same wrapper without authentication (health, OpenAPI document). */
 export function publicRoute(
   handler: (call: { request: Request; app: AppContext }) => Promise<Response>,
 ): (request: Request) => Promise<Response> {
-  return async (request) => {
-    let app: AppContext | undefined;
-    try {
-      app = getAppContext();
-      return await handler({ request, app });
-    } catch (error) {
-      return problemResponse(error, app?.log);
-    }
-  };
+  return (request) => withProblems((app) => handler({ request, app }));
+}
+
+/** Runs a handler with the web process's context; any error becomes problem+json. */
+async function withProblems(handler: (app: AppContext) => Promise<Response>): Promise<Response> {
+  let app: AppContext | undefined;
+  try {
+    app = getAppContext();
+    return await handler(app);
+  } catch (error) {
+    return problemResponse(error, app?.log);
+  }
 }

@@ -79,13 +79,8 @@ export function parseJsonDocument<T extends z.ZodType>(
   const locate = (problems: ProblemItem[]) => withPositions({ text }, problems);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     const errors = locate([{ path: "", message: "must be a JSON object" }]);
-    throw new AppError(
-      "VALIDATION_FAILED",
-      `${subject} is not valid: the body must be a JSON object`,
-      {
-        errors,
-      },
-    );
+    const detail = `${subject} is not valid: the body must be a JSON object`;
+    throw new AppError("VALIDATION_FAILED", detail, { errors });
   }
   const result = schema.safeParse(value);
   if (!result.success) throw zodProblem(result.error, { subject, locate });

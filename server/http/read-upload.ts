@@ -1,25 +1,50 @@
 import { ZUploadFields } from "@/lib/contract/spreadsheets";
-import type { SpreadsheetKind } from "../spreadsheets/parse-spreadsheet";
+import type { ParseSpreadsheetOptions, SpreadsheetKind } from "../spreadsheets/parse-spreadsheet";
 import { AppError } from "../errors";
 import { mediaType, readBody } from "./read-body";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/** A spreadsheet sent as the body or as the multipart field `file`, with its other fields. */
-export interface Upload {
-  body: Buffer;
-  kind: SpreadsheetKind;
-  /** Multipart text fields (`pipeline`, `name`, `config`), or the query's `pipeline`. */
-  fields: Record<string, string>;
-}
+/**
+ * A spreadsheet sent as the body or as the multipart field `file`, with its other fields
+ * (`pipeline` from the form or the query, `name`, and `config` read as `base`).
+ */
+type Upload = ParseSpreadsheetOptions & { name?: string };
 
 const FIELDS = new Set(["file", "pipeline", "name", "config"]);
 
-function checkFields(fields: Record<string, string>): Record<string, string> {
+/** The `config` form field: a JSON object of the values a CSV does not carry. */
+function baseOf(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_REQUEST", 'The "config" form field is not valid JSON');
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new AppError("BAD_REQUEST", 'The "config" form field must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Checks the text fields, then reads them as the upload's options. */
+function withFields(
+  upload: { body: Buffer; kind: SpreadsheetKind },
+  fields: Record<string, string>,
+): Upload {
   const parsed = ZUploadFields.safeParse(fields);
-  if (parsed.success) return fields;
-  const issue = parsed.error.issues[0]!;
-  throw new AppError("BAD_REQUEST", `The form field "${issue.path.join(".")}" ${issue.message}`);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError("BAD_REQUEST", `The form field "${issue.path.join(".")}" ${issue.message}`);
+  }
+  const base = baseOf(fields.config);
+  return {
+    ...upload,
+    ...(fields.pipeline ? { pipeline: fields.pipeline } : {}),
+    ...(fields.name ? { name: fields.name } : {}),
+    ...(base ? { base } : {}),
+  };
 }
 
 /** Whether a request's body is a spreadsheet upload (by its media type). */
@@ -47,7 +72,7 @@ export async function readUpload(request: Request, url: URL, limit: number): Pro
   const pipeline = url.searchParams.get("pipeline");
   if (pipeline) fields.pipeline = pipeline;
   if (type !== "multipart/form-data") {
-    return { body, kind: type === "text/csv" ? "csv" : "xlsx", fields: checkFields(fields) };
+    return withFields({ body, kind: type === "text/csv" ? "csv" : "xlsx" }, fields);
   }
   let form: FormData;
   try {
@@ -70,5 +95,5 @@ export async function readUpload(request: Request, url: URL, limit: number): Pro
   }
   if (!file) throw new AppError("BAD_REQUEST", 'The form has no "file" field with the workbook');
   const data = Buffer.from(await file.arrayBuffer());
-  return { body: data, kind: kindOf(file.name, file.type, data), fields: checkFields(fields) };
+  return withFields({ body: data, kind: kindOf(file.name, file.type, data) }, fields);
 }

@@ -11,79 +11,59 @@
  * objects closed) and answers as the server writes them (`io: "output"`).
  */
 import { z } from "zod";
-import { ZApiTokenList, ZApiTokenView, ZCreatedApiToken } from "@/lib/contract/account";
-import { ZHealth, ZLiveness } from "@/lib/contract/health";
-import { ZIntake, ZIntakeRequest, ZOperationsView } from "@/lib/contract/operations";
-import { ZOutputList, ZOutputView } from "@/lib/contract/outputs";
-import {
-  ZPipelineDetail,
-  ZPipelineList,
-  ZPipelineSummary,
-  ZPipelineVersionSummary,
-} from "@/lib/contract/pipelines";
-import { ZProblem, ZProblemItem } from "@/lib/contract/problem";
-import {
-  ZCancelResult,
-  ZCreateRunRequest,
-  ZDryRunResult,
-  ZLegacyRunRequest,
-  ZReleaseResult,
-  ZRunAttemptView,
-  ZRunEventView,
-  ZRunList,
-  ZRunView,
-} from "@/lib/contract/runs";
-import {
-  ZCreateScheduleRequest,
-  ZScheduleList,
-  ZScheduleView,
-  ZUpdateScheduleRequest,
-} from "@/lib/contract/schedules";
-import { ZConvertedSpreadsheet, ZSpreadsheetUpload } from "@/lib/contract/spreadsheets";
+import * as account from "@/lib/contract/account";
+import * as health from "@/lib/contract/health";
+import * as operations from "@/lib/contract/operations";
+import * as outputs from "@/lib/contract/outputs";
+import * as pipelines from "@/lib/contract/pipelines";
+import * as problem from "@/lib/contract/problem";
+import * as runs from "@/lib/contract/runs";
+import * as schedules from "@/lib/contract/schedules";
+import * as spreadsheets from "@/lib/contract/spreadsheets";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
-import type { JsonSchema, ResponseSpec, RouteSpec } from "./route-spec";
+import { unauthorized, type JsonSchema, type ResponseSpec, type RouteSpec } from "./route-spec";
 import { routes } from "./routes";
 
 /** What clients send: described as zod reads it. */
 const requests = {
-  CreateRunRequest: ZCreateRunRequest,
-  LegacyRunRequest: ZLegacyRunRequest,
-  SpreadsheetUpload: ZSpreadsheetUpload,
-  CreateScheduleRequest: ZCreateScheduleRequest,
-  UpdateScheduleRequest: ZUpdateScheduleRequest,
+  CreateRunRequest: runs.ZCreateRunRequest,
+  LegacyRunRequest: runs.ZLegacyRunRequest,
+  SpreadsheetUpload: spreadsheets.ZSpreadsheetUpload,
+  CreateScheduleRequest: schedules.ZCreateScheduleRequest,
+  UpdateScheduleRequest: schedules.ZUpdateScheduleRequest,
   CreateApiTokenRequest: ZCreateApiTokenRequest,
   ChangePasswordRequest: ZChangePasswordRequest,
-  IntakeRequest: ZIntakeRequest,
+  IntakeRequest: operations.ZIntakeRequest,
 };
 
 /** What the server answers: described as it writes it. */
 const answers = {
-  Problem: ZProblem,
-  ProblemItem: ZProblemItem,
-  Run: ZRunView,
-  RunEvent: ZRunEventView,
-  RunAttempt: ZRunAttemptView,
-  RunList: ZRunList,
-  DryRunResult: ZDryRunResult,
-  CancelResult: ZCancelResult,
-  ReleaseResult: ZReleaseResult,
-  Pipeline: ZPipelineSummary,
-  PipelineVersion: ZPipelineVersionSummary,
-  PipelineList: ZPipelineList,
-  PipelineDetail: ZPipelineDetail,
-  Output: ZOutputView,
-  OutputList: ZOutputList,
-  ConvertedSpreadsheet: ZConvertedSpreadsheet,
-  Schedule: ZScheduleView,
-  ScheduleList: ZScheduleList,
-  ApiToken: ZApiTokenView,
-  ApiTokenList: ZApiTokenList,
-  CreatedApiToken: ZCreatedApiToken,
-  Operations: ZOperationsView,
-  Intake: ZIntake,
-  Health: ZHealth,
-  Liveness: ZLiveness,
+  Problem: problem.ZProblem,
+  ProblemItem: problem.ZProblemItem,
+  Run: runs.ZRunView,
+  RunEvent: runs.ZRunEventView,
+  RunAttempt: runs.ZRunAttemptView,
+  RunList: runs.ZRunList,
+  DryRunResult: runs.ZDryRunResult,
+  CancelResult: runs.ZCancelResult,
+  ReleaseResult: runs.ZReleaseResult,
+  Pipeline: pipelines.ZPipelineSummary,
+  PipelineVersion: pipelines.ZPipelineVersionSummary,
+  PipelineList: pipelines.ZPipelineList,
+  PipelineDetail: pipelines.ZPipelineDetail,
+  Output: outputs.ZOutputView,
+  OutputList: outputs.ZOutputList,
+  ConvertedSpreadsheet: spreadsheets.ZConvertedSpreadsheet,
+  Schedule: schedules.ZScheduleView,
+  ScheduleList: schedules.ZScheduleList,
+  ApiToken: account.ZApiTokenView,
+  ApiTokenList: account.ZApiTokenList,
+  CreatedApiToken: account.ZCreatedApiToken,
+  Operations: operations.ZOperationsView,
+  Intake: operations.ZIntake,
+  Health: health.ZHealth,
+  Liveness: health.ZLiveness,
 };
 
 /** Drops what only adds noise to a reader: zod's safe-integer bounds, its date-time regex. */
@@ -178,8 +158,11 @@ function operation(route: RouteSpec) {
     ...(route.public ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body ? { requestBody: body } : {}),
+    // Every route that is not public answers 401 the same way.
     responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, spec]) => [status, response(spec)]),
+      Object.entries({ ...(route.public ? {} : { "401": unauthorized }), ...route.responses }).map(
+        ([status, spec]) => [status, response(spec)],
+      ),
     ),
   };
 }

@@ -67,7 +67,7 @@ export const answer = (
   headers?: Record<string, HeaderSpec>,
 ): ResponseSpec => ({ description, json, ...(headers ? { headers } : {}) });
 
-/** 401 as every authenticated route answers it. */
+/** 401 as every authenticated route answers it (the document adds it to each). */
 export const unauthorized = problem("No or wrong credentials (carries `WWW-Authenticate: Basic`)", {
   "WWW-Authenticate": { required: true, schema: { type: "string" } },
 });

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ZApiTokenList, ZCreatedApiToken } from "@/lib/contract/account";
+import { zFlag } from "@/lib/contract/common";
 import { ZHealth, ZLiveness } from "@/lib/contract/health";
 import { ZIntake, ZIntakeRequest, ZOperationsView } from "@/lib/contract/operations";
 import { ZOutputList, ZOutputsQuery } from "@/lib/contract/outputs";
@@ -35,8 +36,9 @@ import {
 import { ZConvertedSpreadsheet, ZSpreadsheetQuery } from "@/lib/contract/spreadsheets";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
-import { answer, binary, location, problem, unauthorized, type RouteSpec } from "./route-spec";
-import { spreadsheetBodies, spreadsheetProblems, XLSX } from "./spreadsheet-bodies";
+import { answer, binary, location, problem, type RouteSpec } from "./route-spec";
+import { XLSX_TYPE } from "../http/read-upload";
+import { spreadsheetBodies, spreadsheetProblems } from "./spreadsheet-bodies";
 
 const runId = z.object({ id: z.string().meta({ description: "The run's id" }) });
 const scheduleId = z.object({ id: z.string().meta({ description: "The schedule's id" }) });
@@ -44,11 +46,10 @@ const pipelineName = z.object({ name: z.string() });
 
 const forbidden = problem("Authenticated, but the role or ownership does not allow it");
 const noRun = problem("No such run");
-const authenticated = { "401": unauthorized, "403": forbidden };
 
 const submission: RouteSpec["responses"] = {
   "400": problem("Malformed JSON (with line and column) or a bad Idempotency-Key"),
-  ...authenticated,
+  "403": forbidden,
   "409": problem("The Idempotency-Key was used before with another body"),
   "413": problem("The body is larger than MAX_BODY_BYTES"),
   "415": problem("The body is not JSON, an .xlsx workbook, CSV or multipart/form-data"),
@@ -57,10 +58,7 @@ const submission: RouteSpec["responses"] = {
   ),
 };
 const submitQuery = ZSpreadsheetQuery.extend({
-  dryRun: z
-    .enum(["true", "false"])
-    .optional()
-    .meta({ description: "Validate only; nothing is stored" }),
+  dryRun: zFlag("Validate only; nothing is stored"),
 });
 const idempotencyKey = z.object({
   "Idempotency-Key": z.string().max(255).optional().meta({
@@ -79,12 +77,9 @@ const scheduleBodyProblems = jsonBodyProblems(
   "MAX_BODY_BYTES",
   "A bad cron expression (`/cron`, naming the field), an unknown time zone (`/timeZone`), an unknown pipeline or version (`/pipeline`), a config that violates the pipeline's schema (JSON Pointers under `/config`, with lines and columns), or an unknown property",
 );
-const scheduleAccess = {
-  "401": unauthorized,
-  "403": problem(
-    "A viewer (read only), or somebody else's schedule without the admin or operator role",
-  ),
-};
+const scheduleForbidden = problem(
+  "A viewer (read only), or somebody else's schedule without the admin or operator role",
+);
 
 export const routes: RouteSpec[] = [
   {
@@ -97,7 +92,7 @@ export const routes: RouteSpec[] = [
     responses: {
       "200": answer("A page of runs", ZRunList),
       "400": problem("A bad filter"),
-      ...authenticated,
+      "403": forbidden,
     },
   },
   {
@@ -141,7 +136,7 @@ export const routes: RouteSpec[] = [
     tag: "runs",
     summary: "One run, with its config, events and attempts",
     params: runId,
-    responses: { "200": answer("The run", ZRunView), ...authenticated, "404": noRun },
+    responses: { "200": answer("The run", ZRunView), "403": forbidden, "404": noRun },
   },
   {
     method: "get",
@@ -167,7 +162,7 @@ export const routes: RouteSpec[] = [
         },
       },
       "400": problem("A bad `cursor`, `limit` or `download`"),
-      ...authenticated,
+      "403": forbidden,
       "404": noRun,
     },
   },
@@ -181,7 +176,7 @@ export const routes: RouteSpec[] = [
     params: runId,
     responses: {
       "202": answer("Accepted", ZCancelResult),
-      ...authenticated,
+      "403": forbidden,
       "404": noRun,
       "409": problem("The run has already finished"),
     },
@@ -196,7 +191,7 @@ export const routes: RouteSpec[] = [
     params: runId,
     responses: {
       "200": answer("Queued", ZReleaseResult),
-      ...authenticated,
+      "403": forbidden,
       "404": noRun,
       "409": problem("The run is not held"),
     },
@@ -211,7 +206,6 @@ export const routes: RouteSpec[] = [
     params: runId,
     responses: {
       "201": answer("Created (Location names it)", ZRunView, location),
-      "401": unauthorized,
       "403": problem("A viewer, or somebody else's run without the operator role"),
       "404": noRun,
       "409": problem("The run has not finished yet"),
@@ -230,7 +224,6 @@ export const routes: RouteSpec[] = [
     responses: {
       "200": answer("The outputs", ZOutputList),
       "400": problem("A bad `attempt`"),
-      "401": unauthorized,
       "403": problem("Somebody else's run, and the role does not widen access"),
       "404": noRun,
     },
@@ -258,7 +251,6 @@ export const routes: RouteSpec[] = [
         description: "The ETag named in If-None-Match is current",
         headers: { ETag: { required: true, schema: { type: "string" } } },
       },
-      "401": unauthorized,
       "403": problem("Somebody else's run, and the role does not widen access"),
       "404": problem(
         "No such run, no output with this id in this run, or its content is not kept (over the store limits, or removed by retention: size and SHA-256 only)",
@@ -270,7 +262,7 @@ export const routes: RouteSpec[] = [
     path: "/api/v1/pipelines",
     tag: "pipelines",
     summary: "List pipelines and their versions",
-    responses: { "200": answer("Pipelines", ZPipelineList), ...authenticated },
+    responses: { "200": answer("Pipelines", ZPipelineList), "403": forbidden },
   },
   {
     method: "get",
@@ -282,7 +274,7 @@ export const routes: RouteSpec[] = [
     responses: {
       "200": answer("The pipeline", ZPipelineDetail),
       "400": problem("A bad `version`"),
-      ...authenticated,
+      "403": forbidden,
       "404": problem("No such pipeline or version"),
     },
   },
@@ -299,10 +291,9 @@ export const routes: RouteSpec[] = [
       "200": {
         description: "The .xlsx file, as an attachment",
         headers: { "Content-Disposition": { required: true, schema: { type: "string" } } },
-        content: { [XLSX]: { schema: binary } },
+        content: { [XLSX_TYPE]: { schema: binary } },
       },
       "400": problem("A bad `version` or `example`"),
-      "401": unauthorized,
       "404": problem("No such pipeline or version"),
     },
   },
@@ -321,7 +312,6 @@ export const routes: RouteSpec[] = [
         ZConvertedSpreadsheet,
       ),
       "400": problem("A multipart form without `file`, with unknown fields or bad `config` JSON"),
-      "401": unauthorized,
       "413": problem("The file is larger than MAX_BODY_BYTES"),
       "422": problem("The file cannot be read, or it names no known pipeline"),
     },
@@ -332,7 +322,7 @@ export const routes: RouteSpec[] = [
     tag: "schedules",
     summary: "List schedules",
     description: "Submitters see their own schedules; other roles see all of them.",
-    responses: { "200": answer("The schedules, by name", ZScheduleList), ...scheduleAccess },
+    responses: { "200": answer("The schedules, by name", ZScheduleList), "403": scheduleForbidden },
   },
   {
     method: "post",
@@ -345,7 +335,7 @@ export const routes: RouteSpec[] = [
     responses: {
       "201": answer("Created (Location names it)", ZScheduleView, location),
       ...scheduleBodyProblems,
-      ...scheduleAccess,
+      "403": scheduleForbidden,
     },
   },
   {
@@ -356,7 +346,7 @@ export const routes: RouteSpec[] = [
     params: scheduleId,
     responses: {
       "200": answer("The schedule", ZScheduleView),
-      ...scheduleAccess,
+      "403": scheduleForbidden,
       "404": problem("No such schedule"),
     },
   },
@@ -372,7 +362,7 @@ export const routes: RouteSpec[] = [
     responses: {
       "200": answer("The changed schedule", ZScheduleView),
       ...scheduleBodyProblems,
-      ...scheduleAccess,
+      "403": scheduleForbidden,
       "404": problem("No such schedule"),
     },
   },
@@ -385,7 +375,7 @@ export const routes: RouteSpec[] = [
     params: scheduleId,
     responses: {
       "204": { description: "Deleted" },
-      ...scheduleAccess,
+      "403": scheduleForbidden,
       "404": problem("No such schedule"),
     },
   },
@@ -398,7 +388,6 @@ export const routes: RouteSpec[] = [
       "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome over the last 24 hours, and whether intake is paused.",
     responses: {
       "200": answer("The operations view", ZOperationsView),
-      "401": unauthorized,
       "403": problem("Not an administrator"),
     },
   },
@@ -412,7 +401,6 @@ export const routes: RouteSpec[] = [
     body: { json: ZIntakeRequest },
     responses: {
       "200": answer("The new state", ZIntake),
-      "401": unauthorized,
       "403": problem("Not an administrator"),
       ...jsonBodyProblems("16 KiB", 'The body is not {"paused": boolean}'),
     },
@@ -424,7 +412,7 @@ export const routes: RouteSpec[] = [
     summary: "List your API tokens",
     description:
       "The caller's own tokens, newest first, revoked and expired ones included. Never the token itself or its hash: only its first characters (`prefix`).",
-    responses: { "200": answer("Your tokens", ZApiTokenList), ...authenticated },
+    responses: { "200": answer("Your tokens", ZApiTokenList), "403": forbidden },
   },
   {
     method: "post",
@@ -436,7 +424,7 @@ export const routes: RouteSpec[] = [
     body: { json: ZCreateApiTokenRequest },
     responses: {
       "201": answer("Created: the token, shown only this once", ZCreatedApiToken),
-      ...authenticated,
+      "403": forbidden,
       ...jsonBodyProblems("16 KiB", "A bad name or expiry, or an unknown property (JSON Pointers)"),
     },
   },
@@ -450,7 +438,7 @@ export const routes: RouteSpec[] = [
     params: z.object({ id: z.coerce.number().int().meta({ description: "The token's id" }) }),
     responses: {
       "204": { description: "Revoked" },
-      ...authenticated,
+      "403": forbidden,
       "404": problem("You have no token with this id"),
     },
   },
@@ -464,7 +452,7 @@ export const routes: RouteSpec[] = [
     body: { json: ZChangePasswordRequest },
     responses: {
       "204": { description: "Changed" },
-      ...authenticated,
+      "403": forbidden,
       ...jsonBodyProblems(
         "16 KiB",
         "The current password is wrong (`/currentPassword`), or the new one is too short or the same (`/newPassword`); nothing changed",

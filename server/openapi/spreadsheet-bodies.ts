@@ -1,12 +1,11 @@
 /** The bodies besides JSON that the submission routes and the convert route accept. */
 import { ZSpreadsheetUpload } from "@/lib/contract/spreadsheets";
+import { XLSX_TYPE } from "../http/read-upload";
 import { binary } from "./route-spec";
-
-export const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /** A workbook or CSV as the body, or as multipart `file` with optional fields. */
 export const spreadsheetBodies = {
-  [XLSX]: {
+  [XLSX_TYPE]: {
     schema: binary,
     description:
       "A filled-in template (the pipeline comes from its hidden `_runport` sheet, or `?pipeline=`)",

@@ -53,16 +53,9 @@ export async function getOperations(
   for (const row of byStatus) counts[row.status] = Number(row.n);
   return {
     at: now.toISOString(),
+    // A heartbeat is parsed to exactly its fields, so the rest can be passed on as is.
     workers: workers
-      .map((w) => ({
-        id: w.id,
-        host: w.host,
-        pid: w.pid,
-        concurrency: w.concurrency,
-        running: w.running,
-        startedAt: w.startedAt,
-        lastHeartbeat: w.at,
-      }))
+      .map(({ at, ...worker }) => ({ ...worker, lastHeartbeat: at }))
       .sort((a, b) => a.id.localeCompare(b.id)),
     beat: isBeatAlive(beat, ctx.config.beatIntervalSeconds, now.getTime())
       ? { instanceId: beat.instanceId, host: beat.host, pid: beat.pid, lastHeartbeat: beat.at }

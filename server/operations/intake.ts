@@ -7,8 +7,6 @@ import { requireAdmin } from "../auth/require-role";
 
 const INTAKE_KEY = "intake";
 
-export type { IntakeState };
-
 /** Whether intake is paused, as MySQL records it (the truth, applied to Redis by the beat). */
 export async function getIntake(ctx: Pick<AppContext, "db">): Promise<IntakeState> {
   const [row] = await ctx.db.select().from(settings).where(eq(settings.key, INTAKE_KEY));

@@ -3,7 +3,8 @@ import { runOutputs } from "@/db/schema";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { findRunFor } from "../runs/find-run-for";
-import { toOutputView, type OutputView } from "./output-view";
+import type { OutputView } from "@/lib/contract/outputs";
+import { toOutputView } from "./output-view";
 
 /**
  * The files a run's attempts left in their outputs folders (GET /runs/{id}/outputs),
@@ -15,23 +16,11 @@ export async function listOutputs(
   ctx: Pick<AppContext, "db">,
   options: { principal: Principal; runId: string; attempt?: number },
 ): Promise<OutputView[]> {
-  const { run } = await findRunFor(ctx, {
-    principal: options.principal,
-    runId: options.runId,
-    access: "read",
-  });
+  const { run } = await findRunFor(ctx, { ...options, access: "read" });
   const where: SQL[] = [eq(runOutputs.runId, run.id)];
   if (options.attempt !== undefined) where.push(eq(runOutputs.attempt, options.attempt));
   const rows = await ctx.db
-    .select({
-      id: runOutputs.id,
-      attempt: runOutputs.attempt,
-      path: runOutputs.path,
-      size: runOutputs.size,
-      sha256: runOutputs.sha256,
-      stored: runOutputs.stored,
-      createdAt: runOutputs.createdAt,
-    })
+    .select()
     .from(runOutputs)
     .where(and(...where))
     .orderBy(desc(runOutputs.attempt), asc(runOutputs.path));

@@ -23,11 +23,7 @@ export async function openOutput(
   ctx: Pick<AppContext, "db">,
   options: { principal: Principal; runId: string; outputId: string },
 ): Promise<OpenedOutput> {
-  const { run } = await findRunFor(ctx, {
-    principal: options.principal,
-    runId: options.runId,
-    access: "read",
-  });
+  const { run } = await findRunFor(ctx, { ...options, access: "read" });
   const missing = new AppError(
     "NOT_FOUND",
     `Run ${run.publicId} has no output "${options.outputId.slice(0, 40)}"`,

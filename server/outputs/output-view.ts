@@ -1,8 +1,6 @@
 import type { RunOutputRow } from "@/db/schema";
 import type { OutputView } from "@/lib/contract/outputs";
 
-export type { OutputView };
-
 export function toOutputView(runPublicId: string, row: Omit<RunOutputRow, "runId">): OutputView {
   return {
     id: row.id,

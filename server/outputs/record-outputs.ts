@@ -97,16 +97,10 @@ async function recordFile(
   file: OutputFile,
   options: { maxBytes: number; notes: string[] },
 ): Promise<number> {
-  let opened;
+  let opened: Awaited<ReturnType<typeof openRegularFile>> | undefined;
   try {
     opened = await openRegularFile(file.absolutePath);
-  } catch (error) {
-    if (!(error instanceof UnreadableFileError)) throw error;
-    options.notes.push(`skipped ${quote(file.path)}: ${error.reason}`);
-    return 0;
-  }
-  const { handle, size } = opened;
-  try {
+    const { handle, size } = opened;
     if (size > options.maxBytes) {
       const read = await readFileChunks(handle);
       await batch.add({ path: file.path, ...read, stored: false }, null);
@@ -128,7 +122,7 @@ async function recordFile(
     options.notes.push(`skipped ${quote(file.path)}: ${error.reason}`);
     return 0;
   } finally {
-    await handle.close().catch(() => undefined);
+    await opened?.handle.close().catch(() => undefined);
   }
 }
 

@@ -6,8 +6,6 @@ import { AppError } from "../errors";
 import type { PipelineDetail } from "@/lib/contract/pipelines";
 import { summarize } from "./list-pipelines";
 
-export type { PipelineDetail };
-
 /**
  * One pipeline with the schema and example of one version (GET /api/v1/pipelines/{name}).
  * `version` may be exact, "latest" (default) or "dev"; `name@version` works too.

@@ -4,8 +4,6 @@ import { compareVersions, resolveVersion } from "@/lib/pipeline-ref";
 import type { PipelineSummary, PipelineVersionSummary } from "@/lib/contract/pipelines";
 import type { AppContext } from "../context";
 
-export type { PipelineSummary, PipelineVersionSummary };
-
 function toVersionSummary(row: PipelineRow): PipelineVersionSummary {
   return {
     version: row.version,

@@ -24,36 +24,26 @@ export async function resolvePipeline(
   reference: string,
   pointer = "/pipeline",
 ): Promise<PipelineRow> {
+  const unknown = (detail: string, message: string) =>
+    new AppError("UNKNOWN_PIPELINE", detail, { errors: [{ path: pointer, message }] });
   const ref = parsePipelineRef(reference);
   if (!ref) {
-    throw new AppError(
-      "UNKNOWN_PIPELINE",
+    throw unknown(
       `"${reference}" is not a pipeline reference like name@1.0.0`,
-      {
-        errors: [
-          { path: pointer, message: "must look like name, name@latest, name@dev or name@1.2.0" },
-        ],
-      },
+      "must look like name, name@latest, name@dev or name@1.2.0",
     );
   }
   const rows = await versionsOf(ctx, ref.name);
   if (rows.length === 0) {
-    throw new AppError("UNKNOWN_PIPELINE", `There is no pipeline named "${ref.name}"`, {
-      errors: [{ path: pointer, message: `unknown pipeline "${ref.name}"` }],
-    });
+    throw unknown(`There is no pipeline named "${ref.name}"`, `unknown pipeline "${ref.name}"`);
   }
   const version = resolveVersion(rows, ref.selector);
   const row = rows.find((r) => r.version === version);
   if (!row) {
     const known = rows.map((r) => r.version).join(", ");
-    throw new AppError(
-      "UNKNOWN_PIPELINE",
+    throw unknown(
       `Pipeline "${ref.name}" has no version "${ref.selector}"; available: ${known}`,
-      {
-        errors: [
-          { path: pointer, message: `unknown version "${ref.selector}" (available: ${known})` },
-        ],
-      },
+      `unknown version "${ref.selector}" (available: ${known})`,
     );
   }
   return row;

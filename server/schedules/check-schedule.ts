@@ -8,11 +8,8 @@ import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { withPositions, type JsonDocument as SubmittedDocument } from "../http/json-body";
 import { checkCronExpression, checkTimeZone } from "./cron";
 
-/** What a schedule fires, checked as it would be at a fire. */
-export interface ScheduleTarget {
-  pipeline: string;
-  config: unknown;
-}
+/** How a schedule body is parsed: the config's text is kept, to be stored exactly as sent. */
+export const SCHEDULE_BODY = { subject: "The schedule request", spans: ["/config"] } as const;
 
 /**
  * The pipeline reference as stored: `name@latest` for a bare name, so the list says
@@ -31,7 +28,7 @@ export function normalizePipelineRef(reference: string): string {
  */
 export async function checkScheduleTarget(
   ctx: Pick<AppContext, "db" | "caches">,
-  target: ScheduleTarget,
+  target: { pipeline: string; config: unknown },
   doc?: SubmittedDocument,
 ): Promise<PipelineRow> {
   const locate = (errors: ProblemItem[]) => (doc ? withPositions(doc, errors) : errors);

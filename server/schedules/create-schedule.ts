@@ -4,10 +4,15 @@ import { schedules } from "@/db/schema";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import { checkScheduleTarget, checkTiming, normalizePipelineRef } from "./check-schedule";
+import {
+  checkScheduleTarget,
+  checkTiming,
+  normalizePipelineRef,
+  SCHEDULE_BODY,
+} from "./check-schedule";
 import { nextFireAfter } from "./cron";
 import { ZCreateScheduleRequest } from "@/lib/contract/schedules";
-import { parseScheduleRequest } from "./schedule-request";
+import { parseJsonDocument } from "../http/json-body";
 import { toScheduleView, type ScheduleView } from "./schedule-view";
 
 /**
@@ -25,7 +30,8 @@ export async function createSchedule(
   if (!canSubmit(principal.role)) {
     throw new AppError("FORBIDDEN", `The role "${principal.role}" cannot create schedules`);
   }
-  const { value, doc, configText } = parseScheduleRequest(options.bodyText, ZCreateScheduleRequest);
+  const doc = parseJsonDocument(options.bodyText, ZCreateScheduleRequest, SCHEDULE_BODY);
+  const { value } = doc;
   const timing = checkTiming(value, doc);
   const pipeline = normalizePipelineRef(value.pipeline);
   await checkScheduleTarget(ctx, { pipeline, config: value.config }, doc);
@@ -35,7 +41,7 @@ export async function createSchedule(
     name: value.name,
     userId: principal.userId,
     pipeline,
-    config: configText ?? JSON.stringify(value.config),
+    config: doc.textAt("/config") ?? JSON.stringify(value.config),
     cron: timing.cron,
     timeZone: timing.timeZone,
     enabled: value.enabled,

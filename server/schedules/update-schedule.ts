@@ -3,11 +3,16 @@ import { schedules, type ScheduleRow } from "@/db/schema";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import { checkScheduleTarget, checkTiming, normalizePipelineRef } from "./check-schedule";
+import {
+  checkScheduleTarget,
+  checkTiming,
+  normalizePipelineRef,
+  SCHEDULE_BODY,
+} from "./check-schedule";
 import { nextFireAfter } from "./cron";
 import { findScheduleFor } from "./find-schedule-for";
 import { ZUpdateScheduleRequest } from "@/lib/contract/schedules";
-import { parseScheduleRequest } from "./schedule-request";
+import { parseJsonDocument } from "../http/json-body";
 import { toScheduleView, type ScheduleView } from "./schedule-view";
 
 /**
@@ -25,7 +30,8 @@ export async function updateSchedule(
 ): Promise<ScheduleView> {
   const found = await findScheduleFor(ctx, { ...options, access: "manage" });
   const current = found.schedule;
-  const { value, doc, configText } = parseScheduleRequest(options.bodyText, ZUpdateScheduleRequest);
+  const doc = parseJsonDocument(options.bodyText, ZUpdateScheduleRequest, SCHEDULE_BODY);
+  const { value } = doc;
   const changes: Partial<ScheduleRow> = {};
   if (value.name !== undefined) changes.name = value.name;
   if (value.missedPolicy !== undefined) changes.missedPolicy = value.missedPolicy;
@@ -43,7 +49,8 @@ export async function updateSchedule(
     // Positions only help when the config is in this request's body.
     await checkScheduleTarget(ctx, { pipeline, config }, value.config ? doc : undefined);
     changes.pipeline = pipeline;
-    if (value.config !== undefined) changes.config = configText ?? JSON.stringify(value.config);
+    if (value.config !== undefined)
+      changes.config = doc.textAt("/config") ?? JSON.stringify(value.config);
   }
   const timing =
     value.cron !== undefined || value.timeZone !== undefined

@@ -22,16 +22,13 @@ export interface TemplateOptions {
   prefill?: unknown;
 }
 
-const HEADER_FILL: ExcelJS.Fill = {
+const solid = (argb: string): ExcelJS.Fill => ({
   type: "pattern",
   pattern: "solid",
-  fgColor: { argb: "FFDDE7F3" },
-};
-const REQUIRED_FILL: ExcelJS.Fill = {
-  type: "pattern",
-  pattern: "solid",
-  fgColor: { argb: "FFFBE3C4" },
-};
+  fgColor: { argb },
+});
+const HEADER_FILL = solid("FFDDE7F3");
+const REQUIRED_FILL = solid("FFFBE3C4");
 
 /** The worksheet API exceljs has but does not type: one validation for a whole range. */
 interface RangeValidations {

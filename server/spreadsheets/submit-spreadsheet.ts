@@ -5,16 +5,12 @@ import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
 import { createRun } from "../runs/create-run";
 import type { SubmitRunResult } from "../runs/submit-run";
-import { parseSpreadsheet, type SpreadsheetKind } from "./parse-spreadsheet";
+import { parseSpreadsheet, type ParseSpreadsheetOptions } from "./parse-spreadsheet";
 import type { SheetProblem } from "./convert-workbook";
 import { requireSubmitter } from "../auth/require-role";
 
-export interface SubmitSpreadsheetOptions {
+export interface SubmitSpreadsheetOptions extends ParseSpreadsheetOptions {
   principal: Principal;
-  body: Buffer;
-  kind: SpreadsheetKind;
-  pipeline?: string;
-  base?: Record<string, unknown>;
   /** The run's name; by default the config's `project` (the old portal's habit). */
   name?: string;
   dryRun: boolean;

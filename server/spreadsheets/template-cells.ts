@@ -14,21 +14,18 @@ export function noteOf(field: LayoutField): string {
 }
 
 export function numberFormat(field: LayoutField): string | undefined {
-  if (field.list) return "@";
-  if (field.kind === "string") return "@";
+  if (field.list || field.kind === "string") return "@";
   if (field.kind === "integer") return "0";
   if (field.kind === "date") return "yyyy-mm-dd";
   return undefined;
 }
 
 function limits(field: LayoutField): { min?: number; max?: number } {
-  const s = field.field;
-  const out: { min?: number; max?: number } = {};
-  for (const c of s.constraints) {
+  for (const c of field.field.constraints) {
     const m = /^(-?[\d.e+-]+) to (-?[\d.e+-]+)$/.exec(c);
     if (m) return { min: Number(m[1]), max: Number(m[2]) };
   }
-  return out;
+  return {};
 }
 
 /**

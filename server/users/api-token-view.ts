@@ -12,13 +12,7 @@ export function tokenStatus(
 }
 
 /** A token row as the API shows it: never the hash. */
-export function toApiTokenView(
-  row: Pick<
-    ApiToken,
-    "id" | "name" | "tokenPrefix" | "createdAt" | "lastUsedAt" | "expiresAt" | "revokedAt"
-  >,
-  now = new Date(),
-): ApiTokenView {
+export function toApiTokenView(row: ApiToken, now = new Date()): ApiTokenView {
   return {
     id: row.id,
     name: row.name,

@@ -14,15 +14,7 @@ export async function listApiTokens(
   options: { principal: Principal },
 ): Promise<ApiTokenList> {
   const rows = await ctx.db
-    .select({
-      id: apiTokens.id,
-      name: apiTokens.name,
-      tokenPrefix: apiTokens.tokenPrefix,
-      createdAt: apiTokens.createdAt,
-      lastUsedAt: apiTokens.lastUsedAt,
-      expiresAt: apiTokens.expiresAt,
-      revokedAt: apiTokens.revokedAt,
-    })
+    .select()
     .from(apiTokens)
     .where(eq(apiTokens.userId, options.principal.userId))
     .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));

@@ -3,19 +3,9 @@
 import { apiRoute } from "@/server/http/api-route";
 import { readUpload } from "@/server/http/read-upload";
 import { json } from "@/server/http/responses";
-import { baseOf } from "@/server/http/submission";
 import { convertSpreadsheet } from "@/server/spreadsheets/convert-spreadsheet";
 
 export const POST = apiRoute(async ({ request, url, app, principal }) => {
   const upload = await readUpload(request, url, app.config.maxBodyBytes);
-  const base = baseOf(upload);
-  return json(
-    await convertSpreadsheet(app, {
-      principal,
-      body: upload.body,
-      kind: upload.kind,
-      ...(upload.fields.pipeline ? { pipeline: upload.fields.pipeline } : {}),
-      ...(base ? { base } : {}),
-    }),
-  );
+  return json(await convertSpreadsheet(app, { principal, ...upload }));
 });

@@ -1,10 +1,12 @@
-import { readFileSync } from "node:fs";
 import { eq, sql } from "drizzle-orm";
 import { runLogs, runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import type { Stack } from "@/test/stack";
-import { FLOOD_LINE_BYTES, floodLineChecker, percentile } from "./flood-lines";
+import { submitRun } from "./bench-stack";
+import { FLOOD_LINE_BYTES, floodLineChecker } from "./flood-lines";
 import { followRunLog } from "./follow-run-log";
+import { statusBytes } from "./rss";
+import { percentile } from "./stats";
 import { stopProcess } from "./stop-process";
 
 export interface BigLogFigures {
@@ -34,11 +36,6 @@ export interface BigLogFigures {
 }
 
 const LINES = 1_048_576; // × 100 bytes = 100 MiB
-
-function readStatusBytes(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
-}
 
 /**
  * How far behind the pipeline the stored log is: for each stdout chunk, its created_at
@@ -87,18 +84,13 @@ export async function measureBigLog(
   const pid = worker.pid!;
   try {
     await waitForWorker(stack.baseUrl);
-    const submitted = await fetch(`${stack.baseUrl}/api/v1/runs`, {
-      method: "POST",
-      headers: { Authorization: auth, "Content-Type": "application/json" },
-      body: JSON.stringify({ pipeline: "log-flood", config: { lines: LINES }, hold: true }),
-    });
-    if (submitted.status !== 201) throw new Error(`submit: ${await submitted.text()}`);
-    const { id } = (await submitted.json()) as { id: string };
+    const flood = { pipeline: "log-flood", config: { lines: LINES }, hold: true };
+    const id = await submitRun(stack.baseUrl, auth, flood);
 
-    const workerRssBeforeBytes = readStatusBytes(pid, "VmRSS");
+    const workerRssBeforeBytes = statusBytes(pid, "VmRSS");
     let maxSampled = workerRssBeforeBytes;
     const sampler = setInterval(() => {
-      maxSampled = Math.max(maxSampled, readStatusBytes(pid, "VmRSS"));
+      maxSampled = Math.max(maxSampled, statusBytes(pid, "VmRSS"));
     }, 50);
     const checker = floodLineChecker(LINES);
     try {
@@ -115,7 +107,7 @@ export async function measureBigLog(
     } finally {
       clearInterval(sampler);
     }
-    const workerPeakRssBytes = readStatusBytes(pid, "VmHWM");
+    const workerPeakRssBytes = statusBytes(pid, "VmHWM");
     const [run] = await ctx.db.select().from(runs).where(eq(runs.publicId, id));
     const [stored] = await ctx.db
       .select({ bytes: sql<string>`COALESCE(SUM(${runLogs.length}), 0)` })

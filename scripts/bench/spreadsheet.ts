@@ -6,6 +6,7 @@ import { workbookLayout } from "@/lib/spreadsheet/layout";
 import { buildTemplate } from "@/server/spreadsheets/build-template";
 import { convertWorkbook } from "@/server/spreadsheets/convert-workbook";
 import { readXlsx } from "@/server/spreadsheets/read-workbook";
+import { median } from "./stats";
 
 export interface SpreadsheetFigures {
   parse: {
@@ -35,8 +36,6 @@ const PIPELINE_DIR = path.resolve("pipelines/fastq-qc");
 const SELF = path.resolve("scripts/bench/spreadsheet.ts");
 const PARSE_FLAG = "--parse-child";
 const ROWS = 10_000;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(path.join(PIPELINE_DIR, file), "utf8")) as T;

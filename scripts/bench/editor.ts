@@ -2,22 +2,6 @@ import type { Browser } from "playwright-core";
 import { launchBrowser } from "@/test/chromium";
 import { median } from "./stats";
 
-export interface EditorFigures {
-  /** Gzip bytes of JavaScript the new-run page loads before it starts loading the editor. */
-  jsBeforeEditorBytes: number;
-  /** Gzip bytes of the editor's own JavaScript and workers, loaded after. */
-  editorBytes: number;
-  /** From navigation start until the editor accepts input (median of 3 cold loads). */
-  editorReadyMs: number;
-  big: {
-    documentBytes: number;
-    dataFiles: number;
-    keystrokeToMarkersMs: number[];
-    p50: number;
-    max: number;
-  };
-}
-
 interface SignIn {
   baseUrl: string;
   username: string;
@@ -128,7 +112,7 @@ async function keystrokeLatency(browser: Browser, signIn: SignIn) {
 }
 
 /** The new-run page's figures in headless Chromium against a running web server. */
-export async function measureEditor(signIn: SignIn): Promise<EditorFigures> {
+export async function measureEditor(signIn: SignIn) {
   const browser = await launchBrowser();
   try {
     const loads = [];
@@ -136,8 +120,11 @@ export async function measureEditor(signIn: SignIn): Promise<EditorFigures> {
     const big = await keystrokeLatency(browser, signIn);
     const sorted = [...big.samples].sort((a, b) => a - b);
     return {
+      /** Gzip bytes of JavaScript the new-run page loads before it starts loading the editor. */
       jsBeforeEditorBytes: median(loads.map((l) => l.before)),
+      /** Gzip bytes of the editor's own JavaScript and workers, loaded after. */
       editorBytes: median(loads.map((l) => l.editor)),
+      /** From navigation start until the editor accepts input (median of 3 cold loads). */
       editorReadyMs: median(loads.map((l) => l.ready)),
       big: {
         documentBytes: big.documentBytes,
@@ -151,3 +138,5 @@ export async function measureEditor(signIn: SignIn): Promise<EditorFigures> {
     await browser.close();
   }
 }
+
+export type EditorFigures = Awaited<ReturnType<typeof measureEditor>>;

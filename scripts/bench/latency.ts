@@ -5,16 +5,6 @@ import type { AppContext } from "@/server/context";
 import { submitRun } from "./bench-stack";
 import { percentile } from "./stats";
 
-export interface Latency {
-  samples: number;
-  p50: number;
-  p99: number;
-  min: number;
-  max: number;
-  /** Medians of the stages, from the rows' timestamps (ms). */
-  stages: { submitToStored: number; storedToClaimed: number; claimedToSpawned: number };
-}
-
 /**
  * Submits `count` runs one after another, each when the worker is idle again, and
  * measures from just before the POST leaves to the moment the worker's spawn of the
@@ -25,7 +15,7 @@ export async function measureLatency(
   baseUrl: string,
   auth: string,
   count: number,
-): Promise<Latency> {
+) {
   const samples: number[] = [];
   const stages = {
     submitToStored: [] as number[],
@@ -73,6 +63,7 @@ export async function measureLatency(
     p99: percentile(sorted, 99),
     min: sorted[0] ?? NaN,
     max: sorted.at(-1) ?? NaN,
+    /** Medians of the stages, from the rows' timestamps (ms). */
     stages: {
       submitToStored: median(stages.submitToStored),
       storedToClaimed: median(stages.storedToClaimed),

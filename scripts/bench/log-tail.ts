@@ -9,32 +9,6 @@ import { statusBytes } from "./rss";
 import { percentile } from "./stats";
 import { stopProcess } from "./stop-process";
 
-export interface BigLogFigures {
-  lines: number;
-  /** What the pipeline wrote to stdout: lines × 100 bytes, exactly. */
-  expectedBytes: number;
-  /** SUM(run_logs.length) of the stdout chunks. */
-  storedStdoutBytes: number;
-  /** runs.log_bytes: stdout plus the worker's own [runport] lines. */
-  logBytes: number;
-  status: string;
-  runSeconds: number;
-  /** Lines the live reader received whole, numbered 1, 2, 3, … without a gap. */
-  linesInOrder: number;
-  /** Other complete lines in the stream (the worker's [runport] lines). */
-  otherLines: number;
-  workerRssBeforeBytes: number;
-  workerMaxSampledRssBytes: number;
-  /** VmHWM of the worker (started for this run) at its end: the true peak. */
-  workerPeakRssBytes: number;
-  lag: { samples: number; p50: number; p90: number; p99: number; max: number };
-  /** Seconds between the first and the last line's time of writing, and of reading. */
-  writeSeconds: number;
-  readSeconds: number;
-  /** The storage side alone: a chunk's first line written → the chunk's insert (created_at). */
-  storeLag: { chunks: number; p50: number; max: number };
-}
-
 const LINES = 1_048_576; // × 100 bytes = 100 MiB
 
 /**
@@ -75,11 +49,7 @@ async function waitForWorker(baseUrl: string): Promise<void> {
  * log is stored, the worker's peak RSS, and the lag of a live reader. The run is
  * submitted held and released once the reader follows it, so no line predates the reader.
  */
-export async function measureBigLog(
-  stack: Stack,
-  ctx: AppContext,
-  auth: string,
-): Promise<BigLogFigures> {
+export async function measureBigLog(stack: Stack, ctx: AppContext, auth: string) {
   const worker = stack.startWorker({ WORKER_CONCURRENCY: "2" });
   const pid = worker.pid!;
   try {
@@ -116,19 +86,27 @@ export async function measureBigLog(
     const { inOrder, other, lag, writeSeconds, readSeconds } = checker.result();
     return {
       lines: LINES,
+      /** What the pipeline wrote to stdout: lines × 100 bytes, exactly. */
       expectedBytes: LINES * FLOOD_LINE_BYTES,
+      /** SUM(run_logs.length) of the stdout chunks. */
       storedStdoutBytes: Number(stored?.bytes ?? 0),
+      /** runs.log_bytes: stdout plus the worker's own [runport] lines. */
       logBytes: run!.logBytes,
       status: run!.status,
       runSeconds: (run!.finishedAt!.getTime() - run!.startedAt!.getTime()) / 1000,
+      /** Lines the live reader received whole, numbered 1, 2, 3, … without a gap. */
       linesInOrder: inOrder,
+      /** Other complete lines in the stream (the worker's [runport] lines). */
       otherLines: other,
       workerRssBeforeBytes,
       workerMaxSampledRssBytes: maxSampled,
+      /** VmHWM of the worker (started for this run) at its end: the true peak. */
       workerPeakRssBytes,
       lag,
+      /** Seconds between the first and the last line's time of writing, and of reading. */
       writeSeconds,
       readSeconds,
+      /** The storage side alone: a chunk's first line written → the chunk's insert (created_at). */
       storeLag: await measureStoreLag(ctx, run!.id),
     };
   } finally {

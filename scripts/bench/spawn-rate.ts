@@ -57,5 +57,3 @@ export async function measureSpawnRate(
     rmSync(cwd, { recursive: true, force: true });
   }
 }
-
-export type SpawnRate = Awaited<ReturnType<typeof measureSpawnRate>>;

@@ -8,22 +8,6 @@ import { convertWorkbook } from "@/server/spreadsheets/convert-workbook";
 import { readXlsx } from "@/server/spreadsheets/read-workbook";
 import { median } from "./stats";
 
-export interface SpreadsheetFigures {
-  parse: {
-    dataFiles: number;
-    workbookBytes: number;
-    /** Building the workbook once, before measuring (not a target). */
-    buildMs: number;
-    /** readXlsx + convertWorkbook + compileSchema/validateWith, one fresh process each. */
-    runsMs: number[];
-    p50: number;
-    /** Peak RSS minus RSS just before the parse, per run. */
-    extraRssBytes: number[];
-    maxExtraRssBytes: number;
-  };
-  template: { bytes: number; runsMs: number[]; p50: number };
-}
-
 /** What one child process reports on its last stdout line. */
 interface ParseRun {
   ms: number;
@@ -117,7 +101,7 @@ async function parseInChild(file: string): Promise<ParseRun> {
 }
 
 /** (e) Parse and validate a 10,000-row fastq-qc workbook; build the blank template. */
-export async function measureSpreadsheet(outDir: string): Promise<SpreadsheetFigures> {
+export async function measureSpreadsheet(outDir: string) {
   const { name, version, schema, example } = readFastqQc();
   const buildStart = performance.now();
   const workbook = await buildTemplate({
@@ -150,15 +134,20 @@ export async function measureSpreadsheet(outDir: string): Promise<SpreadsheetFig
     parse: {
       dataFiles: ROWS,
       workbookBytes: workbook.length,
+      /** Building the workbook once, before measuring (not a target). */
       buildMs,
+      /** readXlsx + convertWorkbook + compileSchema/validateWith, one fresh process each. */
       runsMs: runs.map((r) => r.ms),
       p50: median(runs.map((r) => r.ms)),
+      /** Peak RSS minus RSS just before the parse, per run. */
       extraRssBytes: extra,
       maxExtraRssBytes: Math.max(...extra),
     },
     template: { bytes, runsMs: templateMs, p50: median(templateMs) },
   };
 }
+
+type SpreadsheetFigures = Awaited<ReturnType<typeof measureSpreadsheet>>;
 
 /** The table rows of (e), as main.ts prints them. */
 export function spreadsheetRows(figures: SpreadsheetFigures): string[][] {

@@ -6,30 +6,10 @@ import { TERMINAL_STATUSES } from "@/lib/run-status";
 import type { AppContext } from "@/server/context";
 import type { Stack } from "@/test/stack";
 import { submitRun, withBenchStack } from "./bench-stack";
-import { measureBigLog, type BigLogFigures } from "./log-tail";
-import { measureSpawnRate, type SpawnRate } from "./spawn-rate";
+import { measureBigLog } from "./log-tail";
+import { measureSpawnRate } from "./spawn-rate";
 import { fmt } from "./stats";
 import { stopProcess } from "./stop-process";
-
-export interface TrivialRuns {
-  concurrency: number;
-  runs: number;
-  succeeded: number;
-  /** From the first run's claim (runs.started_at) to the last run's finished_at: no worker boot. */
-  seconds: number;
-  perSecond: number;
-  /** From the worker's start until every run was terminal (includes the worker's boot). */
-  wallSeconds: number;
-  /** The same command spawned bare, with the same concurrency, just before and just after. */
-  spawn: SpawnRate;
-  /** perSecond ÷ spawn.perSecond (target ≥ 0.4). */
-  ratio: number;
-}
-
-export interface WorkerFigures {
-  trivial: TrivialRuns[];
-  bigLog: BigLogFigures;
-}
 
 /** Runs per batch: enough for several seconds of work at each concurrency. */
 const BATCHES = [
@@ -75,7 +55,7 @@ async function measureTrivialRuns(
   ctx: AppContext,
   auth: string,
   batch: { concurrency: number; runs: number },
-): Promise<TrivialRuns> {
+) {
   // Other work on the machine changes both rates: the baseline is taken on both sides.
   const before = await measureSpawnRate(noopArgv(), batch.concurrency, SPAWN_SECONDS / 2);
   const prefix = `bench-noop-c${batch.concurrency}-`;
@@ -107,10 +87,14 @@ async function measureTrivialRuns(
     concurrency: batch.concurrency,
     runs: batch.runs,
     succeeded: Number(row!.succeeded),
+    /** From the first run's claim (runs.started_at) to the last run's finished_at: no worker boot. */
     seconds,
     perSecond,
+    /** From the worker's start until every run was terminal (includes the worker's boot). */
     wallSeconds,
+    /** The same command spawned bare, with the same concurrency, just before and just after. */
     spawn,
+    /** perSecond ÷ spawn.perSecond (target ≥ 0.4). */
     ratio: perSecond / spawn.perSecond,
   };
 }
@@ -119,16 +103,18 @@ async function measureTrivialRuns(
  * Part (f): a stack of its own (web only; the bench starts each worker itself, with the
  * fixture pipelines), trivial runs at concurrency 1 and 8, then one 100 MiB log.
  */
-export function measureWorker(outDir: string): Promise<WorkerFigures> {
+export function measureWorker(outDir: string) {
   const pipelines = [path.resolve("pipelines"), path.resolve("test/fixtures/pipelines")];
   const env = { PIPELINES_PATH: pipelines.join(":") };
   const options = { outDir, username: "bench-worker", processes: ["web" as const], env };
   return withBenchStack(options, async ({ stack, ctx, auth }) => {
-    const trivial: TrivialRuns[] = [];
+    const trivial = [];
     for (const batch of BATCHES) trivial.push(await measureTrivialRuns(stack, ctx, auth, batch));
     return { trivial, bigLog: await measureBigLog(stack, ctx, auth) };
   });
 }
+
+type WorkerFigures = Awaited<ReturnType<typeof measureWorker>>;
 
 export function workerRows(figures: WorkerFigures): string[][] {
   const rows: string[][] = [];

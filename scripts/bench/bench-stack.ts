@@ -13,19 +13,20 @@ export async function withBenchStack<T>(
   o: { outDir: string; username: string } & Pick<StackOptions, "processes" | "env">,
   measure: (bench: { stack: Stack; ctx: AppContext; auth: string; password: string }) => Promise<T>,
 ): Promise<T> {
+  const { outDir, username, ...options } = o;
   const resources = await createTestResources();
+  const logDir = path.join(outDir, "processes");
   const stack = await startStack({
     ...resources,
-    ...(o.processes ? { processes: o.processes } : {}),
-    ...(o.env ? { env: o.env } : {}),
+    ...options,
     adminPassword: "bench-admin-1",
-    logDir: path.join(o.outDir, "processes"),
+    logDir,
   });
   const ctx = createAppContext({ ...loadConfig(stack.env), logLevel: "warn" }, "bench");
   try {
-    const password = `${o.username}-password-1`;
-    await createUser(ctx, { username: o.username, role: "submitter", password });
-    const auth = `Basic ${Buffer.from(`${o.username}:${password}`).toString("base64")}`;
+    const password = `${username}-password-1`;
+    await createUser(ctx, { username, role: "submitter", password });
+    const auth = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
     return await measure({ stack, ctx, auth, password });
   } finally {
     await ctx.close();

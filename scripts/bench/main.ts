@@ -89,11 +89,8 @@ function latencyAndMemory() {
   return withBenchStack({ outDir, username: "latency" }, async ({ stack, ctx, auth }) => {
     const latency = await measureLatency(ctx, stack.baseUrl, auth, 200);
     await sleep(5000); // let everything go idle
-    const rss = {
-      web: treeRssMiB(stack.processes.web!.pid!),
-      worker: treeRssMiB(stack.processes.worker!.pid!),
-      beat: treeRssMiB(stack.processes.beat!.pid!),
-    };
+    const processes = ["web", "worker", "beat"] as const;
+    const rss = Object.fromEntries(processes.map((p) => [p, treeRssMiB(stack.processes[p]!.pid!)]));
     return { latency, rss };
   });
 }
@@ -124,9 +121,8 @@ async function main(): Promise<void> {
   if (latency && rss) {
     rows.push(["(b) submit → process start p50", `${fmt(latency.p50)} ms`, "target ≤ 15 ms"]);
     rows.push(["(b) submit → process start p99", `${fmt(latency.p99)} ms`, "target ≤ 50 ms"]);
-    rows.push(["(c) idle RSS web", `${fmt(rss.web)} MiB`, ""]);
-    rows.push(["(c) idle RSS worker", `${fmt(rss.worker)} MiB`, ""]);
-    rows.push(["(c) idle RSS beat", `${fmt(rss.beat)} MiB`, ""]);
+    for (const [name, mib] of Object.entries(rss))
+      rows.push([`(c) idle RSS ${name}`, `${fmt(mib)} MiB`, ""]);
   }
   if (editor) rows.push(...editorRows(editor));
   if (spreadsheet) rows.push(...spreadsheetRows(spreadsheet));

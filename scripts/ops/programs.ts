@@ -87,11 +87,8 @@ Ask an administrator to run:  apt-get install -y ${list}   then run this again.`
           : ""
       }`,
     );
-  const units: Record<string, string> = {
-    "mariadb-server": "mariadb",
-    "redis-server": "redis-server",
-  };
-  for (const unit of wanted.flatMap((p) => units[p] ?? [])) {
+  const units = { "mariadb-server": "mariadb", "redis-server": "redis-server" };
+  for (const unit of wanted.flatMap((p) => units[p as keyof typeof units] ?? [])) {
     if (fs.existsSync("/run/systemd/system") && findProgram("systemctl")) {
       run("systemctl", "disable", "--now", unit);
       console.log(

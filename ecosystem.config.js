@@ -7,51 +7,43 @@ loadEnvConfig(__dirname);
 const env = { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 const drainSeconds = Number(process.env.WORKER_DRAIN_SECONDS || 30);
 const graceSeconds = Number(process.env.CANCEL_GRACE_SECONDS || 10);
+const [port, host] = [process.env.PORT || "3000", process.env.HOST || "0.0.0.0"];
 // Names (and a PM2 namespace) unique to this checkout, so that two checkouts on one machine,
 // even under one PM2 daemon, never restart or stop each other's processes.
 const instance = `runport-${createHash("sha256").update(__dirname).digest("hex").slice(0, 6)}`;
 
+/** One of this checkout's processes. */
+const app = (name, options) => ({
+  name: `${instance}-${name}`,
+  namespace: instance,
+  cwd: __dirname,
+  env,
+  ...options,
+});
+
 module.exports = {
   apps: [
-    {
-      name: `${instance}-web`,
-      namespace: instance,
+    app("web", {
       script: "node_modules/next/dist/bin/next",
-      args: [
-        "start",
-        "--port",
-        process.env.PORT || "3000",
-        "--hostname",
-        process.env.HOST || "0.0.0.0",
-      ],
-      cwd: __dirname,
-      env,
+      args: ["start", "--port", port, "--hostname", host],
       kill_timeout: 10_000,
       max_memory_restart: "1G",
-    },
-    {
-      name: `${instance}-worker`,
-      namespace: instance,
+    }),
+    app("worker", {
       script: "dist/worker.cjs",
       // A small young generation: about 30 MB less idle memory, and cheaper fork/exec.
       node_args: "--max-semi-space-size=2",
-      cwd: __dirname,
-      env,
       // Enough for the drain, the grace period of the last cancel and the final writes.
       kill_timeout: (drainSeconds + graceSeconds + 15) * 1000,
       // Signal the worker only: by default PM2 signals every descendant too, which would
       // kill the pipelines (their own process groups) before the worker can drain them
       // and hand them back: a reload would turn running runs into `failed`.
       treekill: false,
-    },
-    {
-      name: `${instance}-beat`,
-      namespace: instance,
+    }),
+    app("beat", {
       script: "dist/beat.cjs",
       node_args: "--max-semi-space-size=2",
-      cwd: __dirname,
-      env,
       kill_timeout: 10_000,
-    },
+    }),
   ],
 };

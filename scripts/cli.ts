@@ -60,11 +60,7 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
     const value = positionals[2];
     const max = value === "default" ? null : Number(value);
     if (max !== null && !(Number.isInteger(max) && max >= 0)) throw new Error(USAGE);
-    const [result] = await ctx.db
-      .update(users)
-      .set({ maxRunningRuns: max, updatedAt: new Date() })
-      .where(eq(users.username, name));
-    if (result.affectedRows !== 1) throw new Error(`There is no user "${name}"`);
+    await updateUser(ctx, name, { maxRunningRuns: max });
     console.log(
       max === null
         ? `"${name}" follows USER_MAX_RUNNING (${ctx.config.userMaxRunning || "no limit"})`
@@ -72,19 +68,20 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
     );
   } else if (action === "password") {
     const password = values.password ?? generatePassword();
-    const [result] = await ctx.db
-      .update(users)
-      .set({
-        passwordHash: await hashPassword(password),
-        passwordChangedAt: new Date(),
-        updatedAt: new Date(),
-      })
-      .where(eq(users.username, name));
-    if (result.affectedRows !== 1) throw new Error(`There is no user "${name}"`);
+    const passwordHash = await hashPassword(password);
+    await updateUser(ctx, name, { passwordHash, passwordChangedAt: new Date() });
     console.log(values.password ? "password changed" : `new password: ${password}`);
   } else {
     throw new Error(USAGE);
   }
+}
+
+async function updateUser(ctx: AppContext, name: string, set: Partial<typeof users.$inferInsert>) {
+  const [result] = await ctx.db
+    .update(users)
+    .set({ ...set, updatedAt: new Date() })
+    .where(eq(users.username, name));
+  if (result.affectedRows !== 1) throw new Error(`There is no user "${name}"`);
 }
 
 async function main(): Promise<void> {

@@ -1,38 +1,31 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { launchBrowser } from "@/test/chromium";
+import { median } from "./stats";
 
-export interface EditorFigures {
-  /** Gzip bytes of JavaScript the new-run page loads before it starts loading the editor. */
-  jsBeforeEditorBytes: number;
-  /** Gzip bytes of the editor's own JavaScript and workers, loaded after. */
-  editorBytes: number;
-  /** From navigation start until the editor accepts input (median of 3 cold loads). */
-  editorReadyMs: number;
-  big: {
-    documentBytes: number;
-    dataFiles: number;
-    keystrokeToMarkersMs: number[];
-    p50: number;
-    max: number;
-  };
+interface SignIn {
+  baseUrl: string;
+  username: string;
+  password: string;
 }
 
-async function signIn(page: Page, baseUrl: string, username: string, password: string) {
-  await page.goto(`${baseUrl}/signin`);
-  await page.fill("#username", username);
-  await page.fill("#password", password);
-  await page.click("button[type=submit]");
-  await page.waitForURL(/\/runs/);
-}
-
-async function coldLoad(browser: Browser, baseUrl: string, username: string, password: string) {
+/** A fresh browser context, signed in, on the new-run page of `pipeline` once its editor is ready. */
+async function openEditor(browser: Browser, o: SignIn, pipeline: string) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
-  await signIn(page, baseUrl, username, password);
-  await page.goto(`${baseUrl}/new?pipeline=hello`);
+  await page.goto(`${o.baseUrl}/signin`);
+  await page.fill("#username", o.username);
+  await page.fill("#password", o.password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/runs/);
+  await page.goto(`${o.baseUrl}/new?pipeline=${pipeline}`);
   await page
     .locator('[data-testid="json-editor"][data-state="ready"]')
     .waitFor({ timeout: 60_000 });
+  return { context, page };
+}
+
+async function coldLoad(browser: Browser, signIn: SignIn) {
+  const { context, page } = await openEditor(browser, signIn, "hello");
   await page.waitForTimeout(500);
   // A string, not a function: tsx would wrap named helpers in __name(), unknown in the page.
   const figures = await page.evaluate<{ before: number; editor: number; ready: number }>(`(() => {
@@ -73,22 +66,11 @@ function bigConfig(count: number, bytes: number): string {
   return JSON.stringify(base, null, 2);
 }
 
-async function keystrokeLatency(
-  browser: Browser,
-  baseUrl: string,
-  username: string,
-  password: string,
-) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await context.newPage();
-  await signIn(page, baseUrl, username, password);
-  await page.goto(`${baseUrl}/new?pipeline=fastq-qc`);
-  await page
-    .locator('[data-testid="json-editor"][data-state="ready"]')
-    .waitFor({ timeout: 60_000 });
+async function keystrokeLatency(browser: Browser, signIn: SignIn) {
+  const { context, page } = await openEditor(browser, signIn, "fastq-qc");
   const text = bigConfig(10_000, 5 * 1024 * 1024);
   // Pasted, as a person would (typing 5 MB would measure the keyboard, not the page).
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: signIn.baseUrl });
   await page.evaluate((value) => navigator.clipboard.writeText(value), text);
   await page.locator(".monaco-editor .view-lines").first().click();
   await page.keyboard.press("ControlOrMeta+A");
@@ -130,22 +112,19 @@ async function keystrokeLatency(
 }
 
 /** The new-run page's figures in headless Chromium against a running web server. */
-export async function measureEditor(
-  baseUrl: string,
-  username: string,
-  password: string,
-): Promise<EditorFigures> {
+export async function measureEditor(signIn: SignIn) {
   const browser = await launchBrowser();
   try {
     const loads = [];
-    for (let i = 0; i < 3; i++) loads.push(await coldLoad(browser, baseUrl, username, password));
-    const median = (xs: number[]) =>
-      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-    const big = await keystrokeLatency(browser, baseUrl, username, password);
+    for (let i = 0; i < 3; i++) loads.push(await coldLoad(browser, signIn));
+    const big = await keystrokeLatency(browser, signIn);
     const sorted = [...big.samples].sort((a, b) => a - b);
     return {
+      /** Gzip bytes of JavaScript the new-run page loads before it starts loading the editor. */
       jsBeforeEditorBytes: median(loads.map((l) => l.before)),
+      /** Gzip bytes of the editor's own JavaScript and workers, loaded after. */
       editorBytes: median(loads.map((l) => l.editor)),
+      /** From navigation start until the editor accepts input (median of 3 cold loads). */
       editorReadyMs: median(loads.map((l) => l.ready)),
       big: {
         documentBytes: big.documentBytes,
@@ -159,3 +138,5 @@ export async function measureEditor(
     await browser.close();
   }
 }
+
+export type EditorFigures = Awaited<ReturnType<typeof measureEditor>>;

@@ -1,9 +1,7 @@
+import { percentile } from "./stats";
+
 /** log-flood writes lines of exactly this many bytes: "<9-digit n> <13-digit ms> x…x\n". */
 export const FLOOD_LINE_BYTES = 100;
-
-export function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 /**
  * Checks the lines of a live log of log-flood (whole, numbered 1, 2, 3, … without a gap)

@@ -2,21 +2,8 @@ import { eq } from "drizzle-orm";
 import { runAttempts, runs } from "@/db/schema";
 import { isTerminal } from "@/lib/run-status";
 import type { AppContext } from "@/server/context";
-import { createUser } from "@/server/users/create-user";
-
-export interface Latency {
-  samples: number;
-  p50: number;
-  p99: number;
-  min: number;
-  max: number;
-  /** Medians of the stages, from the rows' timestamps (ms). */
-  stages: { submitToStored: number; storedToClaimed: number; claimedToSpawned: number };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
+import { submitRun } from "./bench-stack";
+import { percentile } from "./stats";
 
 /**
  * Submits `count` runs one after another, each when the worker is idle again, and
@@ -26,11 +13,9 @@ function percentile(sorted: number[], p: number): number {
 export async function measureLatency(
   ctx: AppContext,
   baseUrl: string,
+  auth: string,
   count: number,
-): Promise<Latency> {
-  const password = "latency-password-1";
-  await createUser(ctx, { username: "latency", role: "submitter", password });
-  const auth = `Basic ${Buffer.from(`latency:${password}`).toString("base64")}`;
+) {
   const samples: number[] = [];
   const stages = {
     submitToStored: [] as number[],
@@ -39,12 +24,8 @@ export async function measureLatency(
   };
   for (let i = 0; i < count + 5; i++) {
     const sent = Date.now();
-    const response = await fetch(`${baseUrl}/api/v1/runs`, {
-      method: "POST",
-      headers: { Authorization: auth, "Content-Type": "application/json" },
-      body: JSON.stringify({ pipeline: "hello@1.0.0", config: { name: `latency ${i}`, steps: 1 } }),
-    });
-    const { id } = (await response.json()) as { id: string };
+    const config = { name: `latency ${i}`, steps: 1 };
+    const id = await submitRun(baseUrl, auth, { pipeline: "hello@1.0.0", config });
     for (;;) {
       const [row] = await ctx.db
         .select({
@@ -82,6 +63,7 @@ export async function measureLatency(
     p99: percentile(sorted, 99),
     min: sorted[0] ?? NaN,
     max: sorted.at(-1) ?? NaN,
+    /** Medians of the stages, from the rows' timestamps (ms). */
     stages: {
       submitToStored: median(stages.submitToStored),
       storedToClaimed: median(stages.storedToClaimed),

@@ -1,13 +1,5 @@
 import { Agent, request } from "node:http";
 
-export interface LoadResult {
-  requests: number;
-  errors: number;
-  seconds: number;
-  perSecond: number;
-  statuses: Record<number, number>;
-}
-
 export interface LoadSpec {
   url: string;
   method: "GET" | "POST";
@@ -21,11 +13,7 @@ export interface LoadSpec {
  * Closed-loop load: `concurrency` clients on keep-alive connections, each sending its
  * next request as soon as the previous answer arrived, for `seconds`.
  */
-export async function runLoad(
-  spec: LoadSpec,
-  concurrency: number,
-  seconds: number,
-): Promise<LoadResult> {
+export async function runLoad(spec: LoadSpec, concurrency: number, seconds: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(spec.url);
   const deadline = performance.now() + seconds * 1000;

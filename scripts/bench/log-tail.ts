@@ -1,44 +1,15 @@
-import { readFileSync } from "node:fs";
 import { eq, sql } from "drizzle-orm";
 import { runLogs, runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import type { Stack } from "@/test/stack";
-import { FLOOD_LINE_BYTES, floodLineChecker, percentile } from "./flood-lines";
+import { submitRun } from "./bench-stack";
+import { FLOOD_LINE_BYTES, floodLineChecker } from "./flood-lines";
 import { followRunLog } from "./follow-run-log";
+import { statusBytes } from "./rss";
+import { percentile } from "./stats";
 import { stopProcess } from "./stop-process";
 
-export interface BigLogFigures {
-  lines: number;
-  /** What the pipeline wrote to stdout: lines × 100 bytes, exactly. */
-  expectedBytes: number;
-  /** SUM(run_logs.length) of the stdout chunks. */
-  storedStdoutBytes: number;
-  /** runs.log_bytes: stdout plus the worker's own [runport] lines. */
-  logBytes: number;
-  status: string;
-  runSeconds: number;
-  /** Lines the live reader received whole, numbered 1, 2, 3, … without a gap. */
-  linesInOrder: number;
-  /** Other complete lines in the stream (the worker's [runport] lines). */
-  otherLines: number;
-  workerRssBeforeBytes: number;
-  workerMaxSampledRssBytes: number;
-  /** VmHWM of the worker (started for this run) at its end: the true peak. */
-  workerPeakRssBytes: number;
-  lag: { samples: number; p50: number; p90: number; p99: number; max: number };
-  /** Seconds between the first and the last line's time of writing, and of reading. */
-  writeSeconds: number;
-  readSeconds: number;
-  /** The storage side alone: a chunk's first line written → the chunk's insert (created_at). */
-  storeLag: { chunks: number; p50: number; max: number };
-}
-
 const LINES = 1_048_576; // × 100 bytes = 100 MiB
-
-function readStatusBytes(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
-}
 
 /**
  * How far behind the pipeline the stored log is: for each stdout chunk, its created_at
@@ -78,27 +49,18 @@ async function waitForWorker(baseUrl: string): Promise<void> {
  * log is stored, the worker's peak RSS, and the lag of a live reader. The run is
  * submitted held and released once the reader follows it, so no line predates the reader.
  */
-export async function measureBigLog(
-  stack: Stack,
-  ctx: AppContext,
-  auth: string,
-): Promise<BigLogFigures> {
+export async function measureBigLog(stack: Stack, ctx: AppContext, auth: string) {
   const worker = stack.startWorker({ WORKER_CONCURRENCY: "2" });
   const pid = worker.pid!;
   try {
     await waitForWorker(stack.baseUrl);
-    const submitted = await fetch(`${stack.baseUrl}/api/v1/runs`, {
-      method: "POST",
-      headers: { Authorization: auth, "Content-Type": "application/json" },
-      body: JSON.stringify({ pipeline: "log-flood", config: { lines: LINES }, hold: true }),
-    });
-    if (submitted.status !== 201) throw new Error(`submit: ${await submitted.text()}`);
-    const { id } = (await submitted.json()) as { id: string };
+    const flood = { pipeline: "log-flood", config: { lines: LINES }, hold: true };
+    const id = await submitRun(stack.baseUrl, auth, flood);
 
-    const workerRssBeforeBytes = readStatusBytes(pid, "VmRSS");
+    const workerRssBeforeBytes = statusBytes(pid, "VmRSS");
     let maxSampled = workerRssBeforeBytes;
     const sampler = setInterval(() => {
-      maxSampled = Math.max(maxSampled, readStatusBytes(pid, "VmRSS"));
+      maxSampled = Math.max(maxSampled, statusBytes(pid, "VmRSS"));
     }, 50);
     const checker = floodLineChecker(LINES);
     try {
@@ -115,7 +77,7 @@ export async function measureBigLog(
     } finally {
       clearInterval(sampler);
     }
-    const workerPeakRssBytes = readStatusBytes(pid, "VmHWM");
+    const workerPeakRssBytes = statusBytes(pid, "VmHWM");
     const [run] = await ctx.db.select().from(runs).where(eq(runs.publicId, id));
     const [stored] = await ctx.db
       .select({ bytes: sql<string>`COALESCE(SUM(${runLogs.length}), 0)` })
@@ -124,19 +86,27 @@ export async function measureBigLog(
     const { inOrder, other, lag, writeSeconds, readSeconds } = checker.result();
     return {
       lines: LINES,
+      /** What the pipeline wrote to stdout: lines × 100 bytes, exactly. */
       expectedBytes: LINES * FLOOD_LINE_BYTES,
+      /** SUM(run_logs.length) of the stdout chunks. */
       storedStdoutBytes: Number(stored?.bytes ?? 0),
+      /** runs.log_bytes: stdout plus the worker's own [runport] lines. */
       logBytes: run!.logBytes,
       status: run!.status,
       runSeconds: (run!.finishedAt!.getTime() - run!.startedAt!.getTime()) / 1000,
+      /** Lines the live reader received whole, numbered 1, 2, 3, … without a gap. */
       linesInOrder: inOrder,
+      /** Other complete lines in the stream (the worker's [runport] lines). */
       otherLines: other,
       workerRssBeforeBytes,
       workerMaxSampledRssBytes: maxSampled,
+      /** VmHWM of the worker (started for this run) at its end: the true peak. */
       workerPeakRssBytes,
       lag,
+      /** Seconds between the first and the last line's time of writing, and of reading. */
       writeSeconds,
       readSeconds,
+      /** The storage side alone: a chunk's first line written → the chunk's insert (created_at). */
       storeLag: await measureStoreLag(ctx, run!.id),
     };
   } finally {

@@ -15,17 +15,15 @@
 // BENCH_PARTS=api,latency,editor,spreadsheet,worker picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { loadEnvConfig } from "@next/env";
-import { createAppContext } from "@/server/context";
-import { loadConfig } from "@/server/env";
-import { createUser } from "@/server/users/create-user";
-import { createTestResources } from "@/test/resources";
-import { startStack } from "@/test/stack";
+import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
 import { measureLatency } from "./latency";
 import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
+import { fmt } from "./stats";
 import { measureWorker, workerDetail, workerRows } from "./worker-throughput";
 
 const CONCURRENCY = 20;
@@ -36,19 +34,9 @@ const PARTS = new Set(
   (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker").split(","),
 );
 
-async function throughput() {
-  const resources = await createTestResources();
-  const stack = await startStack({
-    ...resources,
-    processes: ["web"],
-    adminPassword: "bench-admin-1",
-    logDir: path.join(outDir, "processes"),
-  });
-  const ctx = createAppContext({ ...loadConfig(stack.env), logLevel: "warn" }, "bench");
-  try {
-    const password = "bench-password-1";
-    await createUser(ctx, { username: "bench", role: "submitter", password });
-    const auth = `Basic ${Buffer.from(`bench:${password}`).toString("base64")}`;
+function throughput() {
+  return withBenchStack({ outDir, username: "bench", processes: ["web"] }, async (bench) => {
+    const { stack, ctx, auth } = bench;
     const get = {
       url: `${stack.baseUrl}/api/health/live`,
       method: "GET" as const,
@@ -66,70 +54,46 @@ async function throughput() {
         }),
       expectStatus: 201,
     };
-    const editor = PARTS.has("editor")
-      ? await measureEditor(stack.baseUrl, "bench", password)
-      : null;
+    const signIn = { baseUrl: stack.baseUrl, username: "bench", password: bench.password };
+    const editor = PARTS.has("editor") ? await measureEditor(signIn) : null;
     if (!PARTS.has("api")) return { api: null, editor };
     await runLoad(get, CONCURRENCY, 2); // warm up both paths (JIT, pools, caches)
     await runLoad(post, CONCURRENCY, 2);
-    let gets = 0;
-    let posts = 0;
-    let getSeconds = 0;
-    let postSeconds = 0;
+    const total = { gets: 0, getSeconds: 0, posts: 0, postSeconds: 0 };
     const errors: Record<string, number> = {};
     for (let round = 0; round < ROUNDS; round++) {
       const g = await runLoad(get, CONCURRENCY, SECONDS);
       const p = await runLoad(post, CONCURRENCY, SECONDS);
-      gets += g.requests;
-      getSeconds += g.seconds;
-      posts += p.requests;
-      postSeconds += p.seconds;
-      for (const [status, n] of Object.entries({ ...p.statuses }))
+      total.gets += g.requests;
+      total.getSeconds += g.seconds;
+      total.posts += p.requests;
+      total.postSeconds += p.seconds;
+      for (const [status, n] of Object.entries(p.statuses))
         if (status !== "201") errors[status] = (errors[status] ?? 0) + n;
     }
     const [queued] = (await ctx.db.execute(
       "SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'",
     )) as unknown as [{ n: number }[]];
     const api = {
-      getPerSecond: gets / getSeconds,
-      postPerSecond: posts / postSeconds,
-      ratio: posts / postSeconds / (gets / getSeconds),
+      getPerSecond: total.gets / total.getSeconds,
+      postPerSecond: total.posts / total.postSeconds,
+      ratio: total.posts / total.postSeconds / (total.gets / total.getSeconds),
       postErrors: errors,
       runsStored: Number(queued[0]?.n ?? 0),
     };
     return { api, editor };
-  } finally {
-    await ctx.close();
-    await stack.stop();
-    await resources.remove();
-  }
-}
-
-async function latencyAndMemory() {
-  const resources = await createTestResources();
-  const stack = await startStack({
-    ...resources,
-    adminPassword: "bench-admin-1",
-    logDir: path.join(outDir, "processes"),
   });
-  const ctx = createAppContext({ ...loadConfig(stack.env), logLevel: "warn" }, "bench");
-  try {
-    const latency = await measureLatency(ctx, stack.baseUrl, 200);
-    await new Promise((resolve) => setTimeout(resolve, 5000)); // let everything go idle
-    const rss = {
-      web: treeRssMiB(stack.processes.web!.pid!),
-      worker: treeRssMiB(stack.processes.worker!.pid!),
-      beat: treeRssMiB(stack.processes.beat!.pid!),
-    };
-    return { latency, rss };
-  } finally {
-    await ctx.close();
-    await stack.stop();
-    await resources.remove();
-  }
 }
 
-const fmt = (n: number, digits = 1) => n.toFixed(digits);
+function latencyAndMemory() {
+  return withBenchStack({ outDir, username: "latency" }, async ({ stack, ctx, auth }) => {
+    const latency = await measureLatency(ctx, stack.baseUrl, auth, 200);
+    await sleep(5000); // let everything go idle
+    const processes = ["web", "worker", "beat"] as const;
+    const rss = Object.fromEntries(processes.map((p) => [p, treeRssMiB(stack.processes[p]!.pid!)]));
+    return { latency, rss };
+  });
+}
 
 async function main(): Promise<void> {
   loadEnvConfig(process.cwd());
@@ -157,9 +121,8 @@ async function main(): Promise<void> {
   if (latency && rss) {
     rows.push(["(b) submit → process start p50", `${fmt(latency.p50)} ms`, "target ≤ 15 ms"]);
     rows.push(["(b) submit → process start p99", `${fmt(latency.p99)} ms`, "target ≤ 50 ms"]);
-    rows.push(["(c) idle RSS web", `${fmt(rss.web)} MiB`, ""]);
-    rows.push(["(c) idle RSS worker", `${fmt(rss.worker)} MiB`, ""]);
-    rows.push(["(c) idle RSS beat", `${fmt(rss.beat)} MiB`, ""]);
+    for (const [name, mib] of Object.entries(rss))
+      rows.push([`(c) idle RSS ${name}`, `${fmt(mib)} MiB`, ""]);
   }
   if (editor) rows.push(...editorRows(editor));
   if (spreadsheet) rows.push(...spreadsheetRows(spreadsheet));

@@ -1,14 +1,19 @@
 import { readFileSync, readdirSync } from "node:fs";
 
-function readStatus(pid: number): { rssKb: number; ppid: number } | null {
+/** A number of /proc/<pid>/status (memory in kB); undefined when the process or field is missing. */
+function statusField(pid: number, field: string): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const rss = /VmRSS:\s+(\d+) kB/.exec(status);
-    const ppid = /PPid:\s+(\d+)/.exec(status);
-    return { rssKb: rss ? Number(rss[1]) : 0, ppid: ppid ? Number(ppid[1]) : 0 };
+    const match = new RegExp(`${field}:\\s+(\\d+)`).exec(status);
+    return match ? Number(match[1]) : undefined;
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+/** A memory figure of a process, in bytes. */
+export function statusBytes(pid: number, field: "VmRSS" | "VmHWM"): number {
+  return (statusField(pid, field) ?? NaN) * 1024;
 }
 
 /** Resident memory of a process and all its descendants, in MiB. */
@@ -16,15 +21,14 @@ export function treeRssMiB(root: number): number {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    const status = readStatus(pid);
-    if (status) children.set(status.ppid, [...(children.get(status.ppid) ?? []), pid]);
+    const ppid = Number.isInteger(pid) ? statusField(pid, "PPid") : undefined;
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   }
   let totalKb = 0;
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop()!;
-    totalKb += readStatus(pid)?.rssKb ?? 0;
+    totalKb += statusField(pid, "VmRSS") ?? 0;
     stack.push(...(children.get(pid) ?? []));
   }
   return totalKb / 1024;

@@ -3,13 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-export interface SpawnRate {
-  concurrency: number;
-  spawns: number;
-  seconds: number;
-  perSecond: number;
-}
-
 /** Starts `argv` the way the worker's local executor does and resolves when it is gone. */
 function spawnOnce(argv: readonly string[], cwd: string): Promise<void> {
   const [program, ...args] = argv;
@@ -41,7 +34,7 @@ export async function measureSpawnRate(
   argv: readonly string[],
   concurrency: number,
   seconds: number,
-): Promise<SpawnRate> {
+) {
   const cwd = mkdtempSync(path.join(tmpdir(), "runport-bench-spawn-"));
   try {
     const loop = async (until: number) => {

@@ -6,22 +6,7 @@ import { workbookLayout } from "@/lib/spreadsheet/layout";
 import { buildTemplate } from "@/server/spreadsheets/build-template";
 import { convertWorkbook } from "@/server/spreadsheets/convert-workbook";
 import { readXlsx } from "@/server/spreadsheets/read-workbook";
-
-export interface SpreadsheetFigures {
-  parse: {
-    dataFiles: number;
-    workbookBytes: number;
-    /** Building the workbook once, before measuring (not a target). */
-    buildMs: number;
-    /** readXlsx + convertWorkbook + compileSchema/validateWith, one fresh process each. */
-    runsMs: number[];
-    p50: number;
-    /** Peak RSS minus RSS just before the parse, per run. */
-    extraRssBytes: number[];
-    maxExtraRssBytes: number;
-  };
-  template: { bytes: number; runsMs: number[]; p50: number };
-}
+import { median } from "./stats";
 
 /** What one child process reports on its last stdout line. */
 interface ParseRun {
@@ -35,8 +20,6 @@ const PIPELINE_DIR = path.resolve("pipelines/fastq-qc");
 const SELF = path.resolve("scripts/bench/spreadsheet.ts");
 const PARSE_FLAG = "--parse-child";
 const ROWS = 10_000;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(path.join(PIPELINE_DIR, file), "utf8")) as T;
@@ -118,7 +101,7 @@ async function parseInChild(file: string): Promise<ParseRun> {
 }
 
 /** (e) Parse and validate a 10,000-row fastq-qc workbook; build the blank template. */
-export async function measureSpreadsheet(outDir: string): Promise<SpreadsheetFigures> {
+export async function measureSpreadsheet(outDir: string) {
   const { name, version, schema, example } = readFastqQc();
   const buildStart = performance.now();
   const workbook = await buildTemplate({
@@ -151,15 +134,20 @@ export async function measureSpreadsheet(outDir: string): Promise<SpreadsheetFig
     parse: {
       dataFiles: ROWS,
       workbookBytes: workbook.length,
+      /** Building the workbook once, before measuring (not a target). */
       buildMs,
+      /** readXlsx + convertWorkbook + compileSchema/validateWith, one fresh process each. */
       runsMs: runs.map((r) => r.ms),
       p50: median(runs.map((r) => r.ms)),
+      /** Peak RSS minus RSS just before the parse, per run. */
       extraRssBytes: extra,
       maxExtraRssBytes: Math.max(...extra),
     },
     template: { bytes, runsMs: templateMs, p50: median(templateMs) },
   };
 }
+
+type SpreadsheetFigures = Awaited<ReturnType<typeof measureSpreadsheet>>;
 
 /** The table rows of (e), as main.ts prints them. */
 export function spreadsheetRows(figures: SpreadsheetFigures): string[][] {

@@ -3,34 +3,13 @@ import path from "node:path";
 import { and, count, inArray, like, max, min, sql } from "drizzle-orm";
 import { runs } from "@/db/schema";
 import { TERMINAL_STATUSES } from "@/lib/run-status";
-import { createAppContext, type AppContext } from "@/server/context";
-import { loadConfig } from "@/server/env";
-import { createUser } from "@/server/users/create-user";
-import { createTestResources } from "@/test/resources";
-import { startStack, type Stack } from "@/test/stack";
-import { measureBigLog, type BigLogFigures } from "./log-tail";
-import { measureSpawnRate, type SpawnRate } from "./spawn-rate";
+import type { AppContext } from "@/server/context";
+import type { Stack } from "@/test/stack";
+import { submitRun, withBenchStack } from "./bench-stack";
+import { measureBigLog } from "./log-tail";
+import { measureSpawnRate } from "./spawn-rate";
+import { fmt } from "./stats";
 import { stopProcess } from "./stop-process";
-
-export interface TrivialRuns {
-  concurrency: number;
-  runs: number;
-  succeeded: number;
-  /** From the first run's claim (runs.started_at) to the last run's finished_at: no worker boot. */
-  seconds: number;
-  perSecond: number;
-  /** From the worker's start until every run was terminal (includes the worker's boot). */
-  wallSeconds: number;
-  /** The same command spawned bare, with the same concurrency, just before and just after. */
-  spawn: SpawnRate;
-  /** perSecond ÷ spawn.perSecond (target ≥ 0.4). */
-  ratio: number;
-}
-
-export interface WorkerFigures {
-  trivial: TrivialRuns[];
-  bigLog: BigLogFigures;
-}
 
 /** Runs per batch: enough for several seconds of work at each concurrency. */
 const BATCHES = [
@@ -52,16 +31,8 @@ function noopArgv(): string[] {
 async function submitRuns(baseUrl: string, auth: string, prefix: string, total: number) {
   let next = 0;
   const client = async () => {
-    while (next < total) {
-      const i = next++;
-      const response = await fetch(`${baseUrl}/api/v1/runs`, {
-        method: "POST",
-        headers: { Authorization: auth, "Content-Type": "application/json" },
-        body: JSON.stringify({ pipeline: "noop", name: `${prefix}${i}`, config: {} }),
-      });
-      if (response.status !== 201)
-        throw new Error(`POST /api/v1/runs: ${response.status} ${await response.text()}`);
-    }
+    while (next < total)
+      await submitRun(baseUrl, auth, { pipeline: "noop", name: `${prefix}${next++}`, config: {} });
   };
   await Promise.all(Array.from({ length: SUBMIT_CLIENTS }, client));
 }
@@ -84,7 +55,7 @@ async function measureTrivialRuns(
   ctx: AppContext,
   auth: string,
   batch: { concurrency: number; runs: number },
-): Promise<TrivialRuns> {
+) {
   // Other work on the machine changes both rates: the baseline is taken on both sides.
   const before = await measureSpawnRate(noopArgv(), batch.concurrency, SPAWN_SECONDS / 2);
   const prefix = `bench-noop-c${batch.concurrency}-`;
@@ -116,10 +87,14 @@ async function measureTrivialRuns(
     concurrency: batch.concurrency,
     runs: batch.runs,
     succeeded: Number(row!.succeeded),
+    /** From the first run's claim (runs.started_at) to the last run's finished_at: no worker boot. */
     seconds,
     perSecond,
+    /** From the worker's start until every run was terminal (includes the worker's boot). */
     wallSeconds,
+    /** The same command spawned bare, with the same concurrency, just before and just after. */
     spawn,
+    /** perSecond ÷ spawn.perSecond (target ≥ 0.4). */
     ratio: perSecond / spawn.perSecond,
   };
 }
@@ -128,36 +103,18 @@ async function measureTrivialRuns(
  * Part (f): a stack of its own (web only; the bench starts each worker itself, with the
  * fixture pipelines), trivial runs at concurrency 1 and 8, then one 100 MiB log.
  */
-export async function measureWorker(outDir: string): Promise<WorkerFigures> {
-  const resources = await createTestResources();
-  const stack = await startStack({
-    ...resources,
-    processes: ["web"],
-    adminPassword: "bench-admin-1",
-    logDir: path.join(outDir, "processes"),
-    env: {
-      PIPELINES_PATH: [path.resolve("pipelines"), path.resolve("test/fixtures/pipelines")].join(
-        ":",
-      ),
-    },
-  });
-  const ctx = createAppContext({ ...loadConfig(stack.env), logLevel: "warn" }, "bench");
-  try {
-    const password = "bench-worker-password-1";
-    await createUser(ctx, { username: "bench-worker", role: "submitter", password });
-    const auth = `Basic ${Buffer.from(`bench-worker:${password}`).toString("base64")}`;
-    const trivial: TrivialRuns[] = [];
+export function measureWorker(outDir: string) {
+  const pipelines = [path.resolve("pipelines"), path.resolve("test/fixtures/pipelines")];
+  const env = { PIPELINES_PATH: pipelines.join(":") };
+  const options = { outDir, username: "bench-worker", processes: ["web" as const], env };
+  return withBenchStack(options, async ({ stack, ctx, auth }) => {
+    const trivial = [];
     for (const batch of BATCHES) trivial.push(await measureTrivialRuns(stack, ctx, auth, batch));
-    const bigLog = await measureBigLog(stack, ctx, auth);
-    return { trivial, bigLog };
-  } finally {
-    await ctx.close();
-    await stack.stop();
-    await resources.remove();
-  }
+    return { trivial, bigLog: await measureBigLog(stack, ctx, auth) };
+  });
 }
 
-const fmt = (n: number, digits = 1) => n.toFixed(digits);
+type WorkerFigures = Awaited<ReturnType<typeof measureWorker>>;
 
 export function workerRows(figures: WorkerFigures): string[][] {
   const rows: string[][] = [];

@@ -1,13 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { decideService, missingPackages, type Decision, type ServiceFacts } from "./decide";
-import { ensureMariadbUser, startMariadb } from "./mariadb";
+import { decideService, missingPackages } from "./decide";
+import { loginMariadbUser, startMariadb } from "./mariadb";
 import { alive, privateServer, runningServer, type PrivateServer } from "./private-server";
-import { aptInstall, findProgram } from "./programs";
+import { aptInstall, serverPrograms } from "./programs";
 import { probeMysql, probeRedis } from "./probe";
 import { startRedis } from "./redis";
-import { bindAddress, hostPort, parseServiceUrl } from "./service-url";
+import { hostPort, parseServiceUrl } from "./service-url";
+import type { Settings } from "./settings";
 
 /**
  * Makes sure the MariaDB (or MySQL) server and the Redis server of the URLs answer. For
@@ -20,62 +21,40 @@ import { bindAddress, hostPort, parseServiceUrl } from "./service-url";
  */
 export async function ensureServices(o: {
   root: string;
-  databaseUrl: string;
-  redisUrl: string;
+  settings: Pick<Settings, "DATABASE_URL" | "REDIS_URL">;
   chromium?: boolean;
 }): Promise<PrivateServer[]> {
-  const kinds = ["mariadb", "redis"] as const;
+  const { DATABASE_URL, REDIS_URL } = o.settings;
   const urls = {
-    mariadb: parseServiceUrl(o.databaseUrl, 3306),
-    redis: parseServiceUrl(o.redisUrl, 6379),
+    mariadb: parseServiceUrl(DATABASE_URL, 3306),
+    redis: parseServiceUrl(REDIS_URL, 6379),
   };
   if (urls.mariadb?.scheme !== "mysql")
-    throw new Error(`MariaDB: DATABASE_URL is not a valid mysql:// URL: ${o.databaseUrl}`);
+    throw new Error(`MariaDB: DATABASE_URL is not a valid mysql:// URL: ${DATABASE_URL}`);
   if (!/^rediss?$/.test(urls.redis?.scheme ?? ""))
-    throw new Error(`Redis: REDIS_URL is not a valid redis:// URL: ${o.redisUrl}`);
-  const probes = { mariadb: probeMysql, redis: probeRedis };
-  // Each program under one of its names: what it takes to start the server here.
-  const programs = {
-    mariadb: [
-      ["mariadbd", "mysqld"],
-      ["mariadb-install-db", "mysql_install_db"],
-    ],
-    redis: [["redis-server"]],
-  };
+    throw new Error(`Redis: REDIS_URL is not a valid redis:// URL: ${REDIS_URL}`);
 
   return withLock(path.join(o.root, ".data/.services.lock"), async () => {
-    const servers = {
-      mariadb: privateServer(o.root, "mariadb"),
-      redis: privateServer(o.root, "redis"),
-    };
-    const facts: ServiceFacts[] = [];
-    for (const kind of kinds) {
-      const url = urls[kind]!;
-      facts.push({
-        kind,
-        url,
-        probe: await probes[kind](url),
-        running: runningServer(servers[kind]),
-      });
+    const facts = [];
+    for (const kind of ["mariadb", "redis"] as const) {
+      const [url, server] = [urls[kind]!, privateServer(o.root, kind)];
+      const probe = await (kind === "mariadb" ? probeMysql : probeRedis)(url);
+      facts.push({ kind, url, server, probe, running: runningServer(server) });
     }
     const packages = missingPackages({
-      services: facts.map((f) => ({
-        ...f,
-        programsFound: programs[f.kind].every((p) => findProgram(...p)),
-      })),
+      services: facts.map((f) => ({ ...f, programsFound: !!serverPrograms(f.kind) })),
       chromiumMissing: !!o.chromium && !fs.existsSync("/usr/bin/chromium"),
     });
     if (packages.length > 0) aptInstall(o.root, packages);
 
     const started: PrivateServer[] = [];
     for (const f of facts) {
-      const server = servers[f.kind];
-      const where = hostPort(f.url.host, f.url.port);
-      let decision: Decision = decideService(f);
+      const { server, url } = f;
+      const where = hostPort(url.host, url.port);
+      let decision = decideService(f);
       if (decision.kind === "fix-user") {
-        await ensureMariadbUser(server, f.url.user, f.url.password);
-        const probe = await probeMysql(f.url);
-        const fixed = `MariaDB: using the private server on ${where} (data in ${server.data}; user "${f.url.user}" set up)`;
+        const probe = await loginMariadbUser(server, url);
+        const fixed = `MariaDB: using the private server on ${where} (data in ${server.data}; user "${url.user}" set up)`;
         decision =
           probe.status === "ok"
             ? { kind: "use", message: fixed }
@@ -86,18 +65,7 @@ export async function ensureServices(o: {
         console.log(decision.message);
         continue;
       }
-      const bind = bindAddress(f.url.host);
-      if (f.kind === "redis") await startRedis(server, bind, f.url.port, f.url.password);
-      else {
-        await startMariadb(server, bind, f.url.port);
-        if ((await probeMysql(f.url)).status !== "ok")
-          await ensureMariadbUser(server, f.url.user, f.url.password);
-        const probe = await probeMysql(f.url);
-        if (probe.status !== "ok")
-          throw new Error(
-            `MariaDB: the private server runs but user "${f.url.user}" cannot log in: ${probe.message}`,
-          );
-      }
+      await (f.kind === "redis" ? startRedis : startMariadb)(server, url);
       started.push(server);
       console.log(`${server.name}: started a private server on ${where} (data in ${server.data})`);
     }

@@ -17,16 +17,14 @@ export function setEnvValue(text: string, key: string, value: string): string {
   return [...kept, ""].join("\n");
 }
 
-export interface NewEnvFile {
+/** The .env that `npm run up` writes on the first run. */
+export function newEnvFile(o: {
   databaseUrl: string;
   redisUrl: string;
   authSecret: string;
   port: string | undefined;
   date: Date;
-}
-
-/** The .env that `npm run up` writes on the first run. */
-export function newEnvFile(o: NewEnvFile): string {
+}): string {
   return [
     `# Runport settings, created by \`npm run up\` on ${o.date.toISOString().slice(0, 10)}. The environment`,
     "# overrides these. See README for all settings.",

@@ -24,12 +24,7 @@ async function services(action: string | undefined): Promise<number> {
     for (const server of servers) ok = (await stopServer(server)) && ok;
     return ok ? 0 : 1;
   } else if (action === "start") {
-    const { settings } = readSettings(root);
-    await ensureServices({
-      root,
-      databaseUrl: settings.DATABASE_URL,
-      redisUrl: settings.REDIS_URL,
-    });
+    await ensureServices({ root, settings: readSettings(root).settings });
   } else {
     console.error(USAGE);
     return 2;

@@ -4,10 +4,10 @@ import fs from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { createConnection } from "mysql2/promise";
-import { findProgram, isRoot } from "./programs";
+import { isRoot, serverPrograms } from "./programs";
 import { logTail, readState, startAndWait, type PrivateServer } from "./private-server";
-import { probeMysql } from "./probe";
-import { hostPort } from "./service-url";
+import { probeMysql, type Probe } from "./probe";
+import { bindAddress, hostPort, type ServiceUrl } from "./service-url";
 
 // The private MariaDB server in .data/mariadb.
 
@@ -20,10 +20,13 @@ function socketPath(server: PrivateServer): string {
   return path.join(process.env.TMPDIR || tmpdir(), name);
 }
 
-/** Starts it on bind:port (creating its data directory the first time) and waits until it answers. */
-export async function startMariadb(server: PrivateServer, bind: string, port: number) {
-  const mariadbd = findProgram("mariadbd", "mysqld");
-  const installDb = findProgram("mariadb-install-db", "mysql_install_db");
+/**
+ * Starts it on the URL's host and port (creating its data directory the first time), waits
+ * until it answers, and makes sure the URL's user can log in.
+ */
+export async function startMariadb(server: PrivateServer, url: ServiceUrl) {
+  const [bind, port] = [bindAddress(url.host), url.port];
+  const [mariadbd, installDb] = serverPrograms("mariadb") ?? [];
   if (!mariadbd || !installDb)
     throw new Error("MariaDB: mariadbd or mariadb-install-db is missing (package mariadb-server).");
   if (!/mariadb/i.test(spawnSync(mariadbd, ["--version"], { encoding: "utf8" }).stdout ?? ""))
@@ -69,6 +72,18 @@ export async function startMariadb(server: PrivateServer, bind: string, port: nu
       (await probeMysql({ scheme: "mysql", host: bind, port, user: "root", password: "" }))
         .status !== "absent",
   });
+  const probe = await loginMariadbUser(server, url);
+  if (probe.status !== "ok")
+    throw new Error(
+      `MariaDB: the private server runs but user "${url.user}" cannot log in: ${probe.message}`,
+    );
+}
+
+/** The URL's login, after setting its user up (ensureMariadbUser) when it fails. */
+export async function loginMariadbUser(server: PrivateServer, url: ServiceUrl): Promise<Probe> {
+  if ((await probeMysql(url)).status === "ok") return { status: "ok", message: "" };
+  await ensureMariadbUser(server, url.user, url.password);
+  return probeMysql(url);
 }
 
 const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
@@ -78,7 +93,7 @@ const quote = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`
  * their own databases). Runs as root through the socket: root of a data directory made by
  * mariadb-install-db has no password, or the URL's when that user is root and we set it.
  */
-export async function ensureMariadbUser(server: PrivateServer, user: string, password: string) {
+async function ensureMariadbUser(server: PrivateServer, user: string, password: string) {
   const [u, p] = [quote(user), quote(password)];
   const sql = ["localhost", "127.0.0.1", "::1"].map(quote).flatMap((h) => {
     const alter = `ALTER USER ${u}@${h} IDENTIFIED BY ${p}`;

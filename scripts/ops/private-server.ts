@@ -7,28 +7,22 @@ import { hostPort } from "./service-url";
 // The private MariaDB and Redis servers of a checkout: data in .data/mariadb and
 // .data/redis, found through their pid files.
 
-export interface PrivateServer {
-  kind: "mariadb" | "redis";
-  name: string;
-  /** Absolute data directory, and the same relative for messages. */
-  dir: string;
-  data: string;
-  pidFile: string;
-  log: string;
-  /** HOST=, PORT= (and SOCKET=) the server was started with. */
-  stateFile: string;
-}
-
-export function privateServer(root: string, kind: "mariadb" | "redis"): PrivateServer {
+export function privateServer(root: string, kind: "mariadb" | "redis") {
   const dir = path.join(root, ".data", kind);
   const mariadb = kind === "mariadb";
   return {
-    ...{ kind, name: SERVICE_NAMES[kind], dir, data: `.data/${kind}` },
+    name: SERVICE_NAMES[kind],
+    /** Absolute data directory, and the same relative for messages. */
+    dir,
+    data: `.data/${kind}`,
     pidFile: path.join(dir, mariadb ? "mariadbd.pid" : "redis.pid"),
     log: path.join(dir, mariadb ? "error.log" : "redis.log"),
+    /** HOST=, PORT= (and SOCKET=) the server was started with. */
     stateFile: path.join(dir, "runport-server"),
   };
 }
+
+export type PrivateServer = ReturnType<typeof privateServer>;
 
 export function alive(pid: number): boolean {
   try {

@@ -8,13 +8,7 @@ import { logTail } from "./private-server";
  * /usr/sbin, which is not on a normal user's PATH on Debian.
  */
 export function findProgram(...names: string[]): string | undefined {
-  const dirs = [
-    ...(process.env.PATH ?? "").split(":"),
-    "/usr/sbin",
-    "/usr/local/sbin",
-    "/sbin",
-    "/usr/bin",
-  ];
+  const dirs = `${process.env.PATH ?? ""}:/usr/sbin:/usr/local/sbin:/sbin:/usr/bin`.split(":");
   const candidates = names.flatMap((name) =>
     dirs.filter(Boolean).map((dir) => path.join(dir, name)),
   );
@@ -26,6 +20,19 @@ export function findProgram(...names: string[]): string | undefined {
       return false;
     }
   });
+}
+
+/** What it takes to run a private server of `kind`, each program under one of its names. */
+export function serverPrograms(kind: "mariadb" | "redis"): string[] | undefined {
+  const names =
+    kind === "redis"
+      ? [["redis-server"]]
+      : [
+          ["mariadbd", "mysqld"],
+          ["mariadb-install-db", "mysql_install_db"],
+        ];
+  const found = names.map((n) => findProgram(...n));
+  return found.every(Boolean) ? (found as string[]) : undefined;
 }
 
 export const isRoot = () => process.getuid?.() === 0;
@@ -80,11 +87,8 @@ Ask an administrator to run:  apt-get install -y ${list}   then run this again.`
           : ""
       }`,
     );
-  const units: Record<string, string> = {
-    "mariadb-server": "mariadb",
-    "redis-server": "redis-server",
-  };
-  for (const unit of wanted.flatMap((p) => units[p] ?? [])) {
+  const units = { "mariadb-server": "mariadb", "redis-server": "redis-server" };
+  for (const unit of wanted.flatMap((p) => units[p as keyof typeof units] ?? [])) {
     if (fs.existsSync("/run/systemd/system") && findProgram("systemctl")) {
       run("systemctl", "disable", "--now", unit);
       console.log(

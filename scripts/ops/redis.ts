@@ -1,18 +1,14 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { findProgram } from "./programs";
+import { serverPrograms } from "./programs";
 import { startAndWait, type PrivateServer } from "./private-server";
 import { probeRedis } from "./probe";
-import { hostPort } from "./service-url";
+import { bindAddress, hostPort, type ServiceUrl } from "./service-url";
 
-/** Starts the private Redis in .data/redis on bind:port and waits until it answers PING. */
-export async function startRedis(
-  server: PrivateServer,
-  bind: string,
-  port: number,
-  password: string,
-) {
-  const program = findProgram("redis-server");
+/** Starts the private Redis in .data/redis on the URL's host and port and waits until it answers PING. */
+export async function startRedis(server: PrivateServer, url: ServiceUrl) {
+  const [bind, port, password] = [bindAddress(url.host), url.port, url.password];
+  const [program] = serverPrograms("redis") ?? [];
   if (!program) throw new Error("Redis: redis-server is missing (package redis-server).");
   fs.mkdirSync(server.dir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(server.stateFile, `HOST=${bind}\nPORT=${port}\n`);

@@ -16,16 +16,15 @@ export async function runTests(root: string, args: string[]): Promise<number> {
   // The steps get our environment as it was, not .env's settings (which readSettings adds).
   const baseEnv = { ...process.env };
   const { settings } = readSettings(root);
-  const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = settings;
-  const started = await ensureServices({ root, databaseUrl, redisUrl, chromium: true });
+  const started = await ensureServices({ root, settings, chromium: true });
   // Ctrl-C reaches the steps too; we still stop the servers afterwards.
   process.on("SIGINT", () => undefined);
   try {
     const env = {
       ...baseEnv,
       // Tests create their own database on this server and their own Redis key prefix.
-      TEST_DATABASE_SERVER: databaseServerUrl(databaseUrl),
-      TEST_REDIS_URL: redisUrl,
+      TEST_DATABASE_SERVER: databaseServerUrl(settings.DATABASE_URL),
+      TEST_REDIS_URL: settings.REDIS_URL,
     };
     const step = (title: string, command: string, ...rest: string[]) => {
       if (title) console.log(title);

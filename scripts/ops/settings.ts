@@ -13,19 +13,17 @@ const ZSettings = ZEnv.pick({
 
 export type Settings = z.infer<typeof ZSettings>;
 
-export interface LoadedSettings {
-  settings: Settings;
-  /** What .env itself says (up saves the URLs there when they differ). */
-  envFile: Record<string, string | undefined>;
-}
-
-/** Reads the files again on every call: `npm run up` creates and edits .env on the way. */
-export function readSettings(root: string): LoadedSettings {
+/**
+ * The settings, and what .env itself says (up saves the URLs there when they differ).
+ * Reads the files again on every call: `npm run up` creates and edits .env on the way.
+ */
+export function readSettings(root: string) {
   const { loadedEnvFiles } = loadEnvConfig(root, false, console, true);
   // An empty variable counts as unset, as in the shell.
   const source = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
   const parsed = ZSettings.safeParse(source);
   if (!parsed.success) throw new Error(`Invalid settings:\n${z.prettifyError(parsed.error)}`);
-  const envFile = loadedEnvFiles.find((f) => f.path === ".env")?.env ?? {};
+  const envFile: Record<string, string | undefined> =
+    loadedEnvFiles.find((f) => f.path === ".env")?.env ?? {};
   return { settings: parsed.data, envFile };
 }

@@ -45,7 +45,7 @@ export async function up(root: string): Promise<number> {
   }
 
   step("Checking MariaDB and Redis");
-  await ensureServices({ root, databaseUrl, redisUrl });
+  await ensureServices({ root, settings });
   // Saved in .env, so that the processes (and a later `npm start`) use the same servers.
   for (const [key, value] of Object.entries({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl })) {
     if (readSettings(root).envFile[key] === value) continue;
@@ -107,42 +107,31 @@ export async function up(root: string): Promise<number> {
 }
 
 /** Why the production build is stale (missing, or a source is newer), or undefined. */
-export function buildNeeded(root: string): string | undefined {
+function buildNeeded(root: string): string | undefined {
   const at = (file: string) => path.join(root, file);
   if (!fs.existsSync(at(".next/BUILD_ID"))) return "there is no production build yet";
   if (!fs.existsSync(at("dist/worker.cjs")) || !fs.existsSync(at("dist/beat.cjs")))
     return "the worker bundles (dist/) are missing";
   const since = fs.statSync(at(".next/BUILD_ID")).mtimeMs;
-  const newer = (file: string): string | undefined => {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat?.isDirectory()) return stat && stat.mtimeMs > since ? file : undefined;
-    return fs
-      .readdirSync(file)
-      .reduce<string | undefined>(
-        (found, entry) => found ?? newer(path.join(file, entry)),
-        undefined,
-      );
-  };
+  const stat = (file: string) => fs.statSync(at(file), { throwIfNoEntry: false });
   const sources =
     "app server db lib components worker public instrumentation.ts next.config.js package-lock.json tsconfig.json scripts/build-workers.mjs";
-  const changed = sources
-    .split(" ")
-    .reduce<string | undefined>((found, s) => found ?? newer(at(s)), undefined);
-  return changed && `sources changed since the last build (${path.relative(root, changed)})`;
+  const files = sources.split(" ").flatMap((source) => {
+    if (!stat(source)?.isDirectory()) return [source];
+    const entries = fs.readdirSync(at(source), { recursive: true, encoding: "utf8" });
+    return entries.map((entry) => path.join(source, entry));
+  });
+  const changed = files.find((file) => stat(file)?.isFile() && stat(file)!.mtimeMs > since);
+  return changed && `sources changed since the last build (${changed})`;
 }
 
 /** Once the portal answers: say so, and open the browser on a desktop. Gives up after 3 minutes. */
 async function announceWhenReady(url: string): Promise<void> {
   for (let i = 0; i < 180; i++) {
     await sleep(1000);
-    const health = fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
-    if (
-      !(await health.then(
-        (r) => r.ok,
-        () => false,
-      ))
-    )
-      continue;
+    const signal = AbortSignal.timeout(2000);
+    const health = await fetch(`${url}/api/health`, { signal }).catch(() => undefined);
+    if (!health?.ok) continue;
     console.log(`\n${green(`Runport is ready: ${url}`)}\n`);
     if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
       spawn("xdg-open", [url], { stdio: "ignore", detached: true })

@@ -20,11 +20,7 @@ export async function getRunLogs(
   ctx: Pick<AppContext, "db">,
   options: { principal: Principal; runId: string; cursor: number; limitBytes?: number },
 ): Promise<LogPage> {
-  const { run } = await findRunFor(ctx, {
-    principal: options.principal,
-    runId: options.runId,
-    access: "read",
-  });
+  const { run } = await findRunFor(ctx, { ...options, access: "read" });
   const page = await readLogPage(ctx, {
     runId: run.id,
     cursor: options.cursor,

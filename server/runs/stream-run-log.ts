@@ -53,11 +53,7 @@ export async function streamRunLog(
   ctx: AppContext,
   options: { principal: Principal; runId: string; cursor: number; signal: AbortSignal },
 ): Promise<ReadableStream<Uint8Array>> {
-  const { run } = await findRunFor(ctx, {
-    principal: options.principal,
-    runId: options.runId,
-    access: "read",
-  });
+  const { run } = await findRunFor(ctx, { ...options, access: "read" });
   const userId = options.principal.userId;
   const openStreams = ctx.liveViews;
   if ((openStreams.get(userId) ?? 0) >= MAX_STREAMS_PER_USER) {

@@ -36,8 +36,8 @@ export class LogWriter {
   private failure: Error | undefined;
 
   constructor(
-    private readonly ctx: Pick<AppContext, "db" | "redis" | "keys" | "log">,
-    private readonly run: { id: number; publicId: string; attempt: number; maxBytes: number },
+    private readonly ctx: Pick<AppContext, "db" | "redis" | "keys" | "log" | "config">,
+    private readonly run: { id: number; publicId: string; attempt: number },
   ) {}
 
   /** Bytes of the whole log written so far (the next offset). */
@@ -48,10 +48,11 @@ export class LogWriter {
   write(stream: Stream, text: string): boolean {
     if (text.length === 0) return true;
     let bytes = Buffer.byteLength(text);
-    if (this.bytes + bytes > this.run.maxBytes) {
+    const maxBytes = this.ctx.config.maxLogBytes;
+    if (this.bytes + bytes > maxBytes) {
       if (this.truncated) return true;
       this.truncated = true;
-      text = `\n[runport] log truncated: it reached the limit of ${this.run.maxBytes} bytes\n`;
+      text = `\n[runport] log truncated: it reached the limit of ${maxBytes} bytes\n`;
       stream = "system";
       bytes = Buffer.byteLength(text);
     }

@@ -119,29 +119,26 @@ export class LogWriter {
 
   private async writeBatch(): Promise<void> {
     if (this.pending.length === 0) return;
-    let start: number;
+    let end: number | null = null;
     try {
-      start = await this.startOffset();
-    } catch (error) {
-      // Without the database the text cannot be stored; drop it rather than grow without bound.
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-      this.pending = [];
-      this.pendingBytes = 0;
-      return;
-    }
-    const rows = this.takeRows(start);
-    const last = rows[rows.length - 1]!;
-    const end = last.offset + last.length;
-    try {
+      const rows = this.takeRows(await this.startOffset());
+      const last = rows[rows.length - 1]!;
+      end = last.offset + last.length;
       await this.ctx.db.insert(runLogs).values(rows);
       this.offset = end;
       await this.ctx.redis
         .publish(this.ctx.keys.runChannel(this.run.publicId), JSON.stringify({ type: "log", end }))
         .catch(() => undefined);
     } catch (error) {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      if (end === null) {
+        // Without the database the text cannot be stored; drop it rather than grow without bound.
+        this.pending = [];
+        this.pendingBytes = 0;
+        return;
+      }
       // Keep the offsets continuous even if a batch is lost; report it once at close.
       this.offset = end;
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
       this.ctx.log.error({ err: error, runId: this.run.publicId }, "could not store log chunk");
     }
   }

@@ -5,6 +5,9 @@ import { z } from "zod";
  * The one place that reads process.env. Every process (web, worker, beat, CLI)
  * calls `loadConfig()` once at boot; tests build a Config from their own values.
  */
+const byteCount = (min: number, fallback: number) =>
+  z.coerce.number().int().min(min).default(fallback);
+
 export const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -28,17 +31,9 @@ export const ZEnv = z.object({
   MIGRATIONS_DIR: z.string().default("./db/migrations"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest accepted request body (JSON or workbook). */
-  MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(10 * 1024 * 1024),
+  MAX_BODY_BYTES: byteCount(1024, 10 * 1024 * 1024),
   /** Largest stored log of one run; the rest is dropped with a notice. */
-  MAX_LOG_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(512 * 1024 * 1024),
+  MAX_LOG_BYTES: byteCount(1024, 512 * 1024 * 1024),
   /** How long a verified Basic credential stays cached in memory. */
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
@@ -51,17 +46,9 @@ export const ZEnv = z.object({
   DATA_ROOTS: z.string().default(""),
   BEAT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   /** An output file up to this size is kept in MySQL, downloadable through the API. */
-  OUTPUT_STORE_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(16 * 1024 * 1024),
+  OUTPUT_STORE_MAX_BYTES: byteCount(0, 16 * 1024 * 1024),
   /** At most this much output content is kept per attempt (beyond it: metadata only). */
-  OUTPUT_STORE_RUN_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(64 * 1024 * 1024),
+  OUTPUT_STORE_RUN_MAX_BYTES: byteCount(0, 64 * 1024 * 1024),
   /** Days after which finished runs' logs, outputs and working directories are removed (0: never). */
   RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(30),
   /** Runs of one user that may run at once across all workers (0: no limit). */
@@ -82,35 +69,8 @@ export const ZEnv = z.object({
 
 export type TEnv = z.infer<typeof ZEnv>;
 
-export interface Config {
-  nodeEnv: TEnv["NODE_ENV"];
-  databaseUrl: string;
-  redisUrl: string;
-  redisPrefix: string;
-  authSecret: string;
-  publicUrl: string | undefined;
-  pipelinesPath: string[];
-  runsDir: string;
-  migrationsDir: string;
-  logLevel: TEnv["LOG_LEVEL"];
-  maxBodyBytes: number;
-  maxLogBytes: number;
-  authCacheSeconds: number;
-  workerConcurrency: number;
-  workerId: string | undefined;
-  cancelGraceSeconds: number;
-  workerDrainSeconds: number;
-  dataRoots: string[];
-  beatIntervalSeconds: number;
-  outputStoreMaxBytes: number;
-  outputStoreRunMaxBytes: number;
-  retentionDays: number;
-  userMaxRunning: number;
-  adminUsername: string;
-  adminPassword: string | undefined;
-  /** The only environment a pipeline inherits (besides its RUNPORT_* variables). */
-  childEnv: Record<string, string>;
-}
+/** What the processes run with: the environment, checked, with paths resolved. */
+export type Config = ReturnType<typeof loadConfig>;
 
 function splitPaths(value: string): string[] {
   return value
@@ -123,7 +83,7 @@ function splitPaths(value: string): string[] {
 export class ConfigError extends Error {}
 
 /** Parses and checks an environment; throws one readable error listing every bad variable. */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(source: Record<string, string | undefined> = process.env) {
   const parsed = ZEnv.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -156,10 +116,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     userMaxRunning: env.USER_MAX_RUNNING,
     adminUsername: env.ADMIN_USERNAME,
     adminPassword: env.ADMIN_PASSWORD,
+    /** The only environment a pipeline inherits (besides its RUNPORT_* variables). */
     childEnv: Object.fromEntries(
       (["PATH", "HOME", "LANG", "TZ", "TMPDIR"] as const).flatMap((k) => {
         const value = env[k];
-        return value === undefined ? [] : [[k, value]];
+        return value === undefined ? [] : [[k, value] as const];
       }),
     ),
   };

@@ -13,7 +13,7 @@ import {
   type ProcessExit,
   type RunningProcess,
 } from "./executors/local-executor";
-import { attemptDirPrefix, buildArgv, buildEnv } from "./run-command";
+import { attemptDirPrefix, buildArgv, buildEnv, type RunPaths } from "./run-command";
 
 /** What the worker can do to a run it is executing (cancel listener, shutdown). */
 export interface ActiveRun {
@@ -59,33 +59,21 @@ function pipeOutput(
   });
 }
 
+/** What was asked of a running attempt: a cancel, a stop at its timeout, a hand-back. */
+interface StopRequests {
+  cancelled: boolean;
+  timedOut: string | null;
+  handBack: string | null;
+}
+
 /** How an attempt ended (`queued`: handed back), from its exit and what was asked of it. */
-function attemptEndStatus(
-  exit: ProcessExit,
-  state: { cancelled: boolean; timedOut: string | null; handBack: string | null },
-): AttemptOutcome["status"] {
+function attemptEndStatus(exit: ProcessExit, state: StopRequests): AttemptOutcome["status"] {
   // A cancel wins over a hand-back: a cancelled run must not run again.
   if (state.cancelled && exit.exitCode !== 0) return "cancelled";
   if (state.handBack) return "queued";
   if (exit.spawnError && exit.exitCode === null && exit.signal === null) return "error";
   if (state.timedOut) return "failed";
   return exit.exitCode === 0 ? "succeeded" : "failed";
-}
-
-/** Calls `fn` until it resolves, waiting 1 s, 2 s, 4 s ... (at most 30 s) between tries. */
-async function retryUntilDone<T>(
-  fn: () => Promise<T>,
-  onError: (error: unknown, waitMs: number) => void,
-): Promise<T> {
-  for (let tries = 0; ; tries++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const wait = Math.min(1000 * 2 ** tries, 30_000);
-      onError(error, wait);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
 }
 
 /**
@@ -112,29 +100,25 @@ export async function executeRun(
     return;
   }
   const { run, attempt, workDir } = claimed;
-  const log = new LogWriter(ctx, {
-    id: run.id,
-    publicId,
-    attempt,
-    maxBytes: ctx.config.maxLogBytes,
-  });
+  const log = new LogWriter(ctx, { id: run.id, publicId, attempt });
   const finish = async (outcome: Omit<AttemptOutcome, "logBytes">) => {
     const logBytes = await log.close().catch(() => undefined);
-    // The outcome must reach MySQL, or the run would stay running: keep trying while
-    // the database is away (the worker's heartbeat keeps the beat from taking it).
-    await retryUntilDone(
-      () =>
-        finishRun(ctx, {
-          run,
-          attempt,
-          outcome: logBytes === undefined ? outcome : { ...outcome, logBytes },
-        }),
-      (error, wait) =>
+    // The outcome must reach MySQL, or the run would stay running: keep trying while the
+    // database is away, 1 s, 2 s, 4 s ... at most 30 s apart (the worker's heartbeat keeps
+    // the beat from taking it).
+    for (let tries = 0; ; tries++) {
+      try {
+        await finishRun(ctx, { run, attempt, outcome: { ...outcome, logBytes } });
+        return;
+      } catch (error) {
+        const wait = Math.min(1000 * 2 ** tries, 30_000);
         ctx.log.error(
           { err: error, runId: publicId, retryInMs: wait },
           "could not record the outcome",
-        ),
-    );
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   };
   const pipeline = deps.pipelines.get(`${run.pipelineName}@${run.pipelineVersion}`);
   if (!pipeline) {
@@ -171,15 +155,7 @@ export async function executeRun(
     await finish({ status: "error", exitCode: null, signal: null, error: message });
     return;
   }
-  await superviseProcess(deps, {
-    run,
-    attempt,
-    pipeline,
-    child,
-    log,
-    finish,
-    outputsDir: paths.outputsDir,
-  });
+  await superviseProcess(deps, { run, attempt, pipeline, child, log, finish, paths });
 }
 
 interface Supervised {
@@ -189,20 +165,17 @@ interface Supervised {
   child: RunningProcess;
   log: LogWriter;
   finish: (outcome: Omit<AttemptOutcome, "logBytes">) => Promise<void>;
-  outputsDir: string;
+  paths: RunPaths;
 }
 
 async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<void> {
   const { ctx, worker, active } = deps;
-  const { run, child, log } = s;
+  const { run, attempt, child, log } = s;
   const graceMs = ctx.config.cancelGraceSeconds * 1000;
-  const state = {
-    cancelled: false,
-    timedOut: null as string | null,
-    handBack: null as string | null,
-  };
+  const state: StopRequests = { cancelled: false, timedOut: null, handBack: null };
   let killTimer: NodeJS.Timeout | undefined;
-  const stop = () => {
+  const stop = (why: string) => {
+    log.write("system", `[runport] ${why}\n`);
     child.signalGroup("SIGTERM");
     killTimer ??= setTimeout(() => child.signalGroup("SIGKILL"), graceMs);
   };
@@ -210,20 +183,17 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
     cancel: () => {
       if (state.cancelled) return;
       state.cancelled = true;
-      log.write("system", "[runport] cancel requested: stopping the process group\n");
-      stop();
+      stop("cancel requested: stopping the process group");
     },
     handBack: (reason) => {
       state.handBack = reason;
-      log.write("system", `[runport] ${reason}: stopping this attempt, the run will be retried\n`);
-      stop();
+      stop(`${reason}: stopping this attempt, the run will be retried`);
     },
   });
   const timeoutSeconds = s.pipeline.definition.timeoutSeconds;
   const timeout = setTimeout(() => {
     state.timedOut = `exceeded the pipeline's timeout of ${timeoutSeconds} s`;
-    log.write("system", `[runport] ${state.timedOut}: stopping the process group\n`);
-    stop();
+    stop(`${state.timedOut}: stopping the process group`);
   }, timeoutSeconds * 1000);
 
   let latest: Progress | null = null;
@@ -243,14 +213,11 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
     if (child.pid === undefined) return;
     log.write(
       "system",
-      `[runport] attempt ${s.attempt} started on ${worker.host}, pid ${child.pid}\n`,
+      `[runport] attempt ${attempt} started on ${worker.host}, pid ${child.pid}\n`,
     );
-    void recordAttemptProcess(ctx, {
-      runId: run.id,
-      attempt: s.attempt,
-      pid: child.pid,
-      startedAt,
-    }).catch((error: unknown) => ctx.log.warn({ err: error }, "could not record the process"));
+    void recordAttemptProcess(ctx, { runId: run.id, attempt, pid: child.pid, startedAt }).catch(
+      (error: unknown) => ctx.log.warn({ err: error }, "could not record the process"),
+    );
   });
   const started = performance.now();
   const output = Promise.all([
@@ -289,12 +256,9 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   // A handed-back attempt (the worker is stopping) is abandoned: no time is spent on it.
   active.set(run.publicId, { cancel: () => undefined, handBack: () => undefined });
   if (status !== "queued") {
-    await recordOutputs(ctx, { run, attempt: s.attempt, outputsDir: s.outputsDir, log });
+    await recordOutputs(ctx, { run, attempt, outputsDir: s.paths.outputsDir, log });
   }
   await s.finish({ status, exitCode: exit.exitCode, signal: exit.signal, error });
   active.delete(run.publicId);
-  ctx.log.info(
-    { runId: run.publicId, attempt: s.attempt, status, exitCode: exit.exitCode },
-    "run finished",
-  );
+  ctx.log.info({ runId: run.publicId, attempt, status, exitCode: exit.exitCode }, "run finished");
 }

@@ -137,10 +137,9 @@ export async function reapOrphans(ctx: AppContext, options: ReapOptions): Promis
     // recovering the run for up to 15 s more. Only when it names that very process.
     workers ??= new Map((await listWorkers(ctx).catch(() => [])).map((w) => [w.id, w]));
     const heartbeat = workers.get(a.workerId);
-    if (heartbeat?.host === options.host && heartbeat.pid === orphan.workerPid) {
-      if (!isAlive(orphan.workerPid)) {
-        await ctx.redis.del(ctx.keys.worker(a.workerId)).catch(() => undefined);
-      }
+    const named = heartbeat?.host === options.host && heartbeat.pid === orphan.workerPid;
+    if (named && !isAlive(orphan.workerPid)) {
+      await ctx.redis.del(ctx.keys.worker(a.workerId)).catch(() => undefined);
     }
     ctx.log.warn(
       { runId: a.runId, attempt: a.attempt, processGroup: pgid, lostWorker: a.workerId },

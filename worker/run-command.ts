@@ -14,17 +14,10 @@ export interface RunPaths {
  * (never by config values). `node` means the worker's own Node binary.
  */
 export function buildArgv(definition: PipelineDefinition, paths: RunPaths): string[] {
-  const values: Record<string, string> = {
-    "{pipelineDir}": paths.pipelineDir,
-    "{workDir}": paths.workDir,
-    "{configPath}": paths.configPath,
-    "{outputsDir}": paths.outputsDir,
-    "{runId}": paths.runId,
-  };
   const argv = definition.command.map((arg) =>
     arg.replace(
       /\{(pipelineDir|workDir|configPath|outputsDir|runId)\}/g,
-      (token) => values[token] ?? token,
+      (_, name: keyof RunPaths) => paths[name],
     ),
   );
   if (argv[0] === "node") argv[0] = process.execPath;

@@ -27,6 +27,11 @@ export function startBeat(ctx: AppContext): BeatHandle {
   let leader = false;
   const suspects = new Map<string, number>();
   let running: Promise<void> = Promise.resolve();
+  // A step that fails is logged; it must not keep the other steps from running.
+  const failed = (what: string) => (error: unknown) => {
+    ctx.log.error({ err: error }, `${what} failed`);
+    return null;
+  };
 
   const work = async () => {
     const wasLeader = leader;
@@ -45,22 +50,14 @@ export function startBeat(ctx: AppContext): BeatHandle {
       "PX",
       intervalMs * 6,
     );
-    // Fires first, on time; a failure (logged) must not keep the other steps from running.
-    await fireDueSchedules(ctx).catch((error: unknown) =>
-      ctx.log.error({ err: error }, "firing schedules failed"),
-    );
+    await fireDueSchedules(ctx).catch(failed("firing schedules")); // first, on time
     const recovered = await recoverLostRuns(ctx, { suspects });
     if (recovered.length > 0) ctx.log.warn({ runs: recovered }, "recovered runs of lost workers");
     // The intake switch lives in MySQL; the queue's pause marker may have been lost.
-    await applyIntake(ctx).catch((error: unknown) =>
-      ctx.log.error({ err: error }, "applying the intake switch failed"),
-    );
+    await applyIntake(ctx).catch(failed("applying the intake switch"));
     const requeued = await reconcileQueue(ctx);
     if (requeued > 0) ctx.log.warn({ requeued }, "re-enqueued queued runs missing from Redis");
-    const removed = await applyRetention(ctx).catch((error: unknown) => {
-      ctx.log.error({ err: error }, "retention failed");
-      return null;
-    });
+    const removed = await applyRetention(ctx).catch(failed("retention"));
     if (removed && removed.logRows + removed.outputChunks > 0)
       ctx.log.info(removed, "retention removed old logs and output content");
   };

@@ -54,33 +54,32 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
   );
   const stopCancels = listenForCancels(ctx, active);
   const startedAt = new Date().toISOString();
-  const beat = () =>
-    writeWorkerHeartbeat(ctx, {
-      id: workerId,
-      host,
-      pid: process.pid,
-      concurrency: ctx.config.workerConcurrency,
-      running: [...active.keys()],
-      startedAt,
-      at: new Date().toISOString(),
-    }).catch(() => undefined);
-  void beat();
-  const heartbeat = setInterval(() => void beat(), HEARTBEAT_MS);
-  const reap = () =>
-    reapOrphans(ctx, {
-      host,
-      workerId,
-      active,
-      graceMs: ctx.config.cancelGraceSeconds * 1000,
-    }).catch((error: unknown) => ctx.log.warn({ err: error }, "orphan search failed"));
-  void reap();
-  const reaper = setInterval(() => void reap(), REAP_MS);
-  const clean = () =>
-    cleanWorkDirs(ctx).catch((error: unknown) =>
-      ctx.log.warn({ err: error }, "removing old working directories failed"),
-    );
-  void clean();
-  const cleaner = setInterval(() => void clean(), CLEAN_MS);
+  /** Runs `task` now and every `ms`; a failure is logged when it has a `failure` message. */
+  const every = (ms: number, failure: string | null, task: () => Promise<unknown>) => {
+    const run = () =>
+      void task().catch((error: unknown) => {
+        if (failure) ctx.log.warn({ err: error }, failure);
+      });
+    run();
+    return setInterval(run, ms);
+  };
+  const timers = [
+    every(HEARTBEAT_MS, null, () =>
+      writeWorkerHeartbeat(ctx, {
+        id: workerId,
+        host,
+        pid: process.pid,
+        concurrency: ctx.config.workerConcurrency,
+        running: [...active.keys()],
+        startedAt,
+        at: new Date().toISOString(),
+      }),
+    ),
+    every(REAP_MS, "orphan search failed", () =>
+      reapOrphans(ctx, { host, workerId, active, graceMs: ctx.config.cancelGraceSeconds * 1000 }),
+    ),
+    every(CLEAN_MS, "removing old working directories failed", () => cleanWorkDirs(ctx)),
+  ];
   ctx.log.info(
     { workerId, concurrency: ctx.config.workerConcurrency, pipelines: [...registry.keys()] },
     "worker started",
@@ -97,9 +96,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       }, drainMs);
       await closing;
       clearTimeout(deadline);
-      clearInterval(heartbeat);
-      clearInterval(reaper);
-      clearInterval(cleaner);
+      timers.forEach(clearInterval);
       stopCancels();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },

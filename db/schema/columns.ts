@@ -1,10 +1,14 @@
-import { bigint, customType, datetime } from "drizzle-orm/mysql-core";
+import { bigint, customType, datetime, type AnyMySqlColumn } from "drizzle-orm/mysql-core";
 
 /** Shared column shapes: unsigned bigint keys and millisecond UTC timestamps. */
 export const id = () =>
   bigint("id", { mode: "number", unsigned: true }).autoincrement().primaryKey();
 
 export const foreignId = (name: string) => bigint(name, { mode: "number", unsigned: true });
+
+/** A required reference to another table's key; `cascade`: deleted with the row it names. */
+export const reference = (name: string, to: () => AnyMySqlColumn, onDelete?: "cascade") =>
+  foreignId(name).notNull().references(to, { onDelete });
 
 export const timestamp = (name: string) => datetime(name, { mode: "date", fsp: 3 });
 

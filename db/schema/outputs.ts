@@ -8,7 +8,7 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { createdAt, foreignId, id } from "./columns";
+import { createdAt, id, reference } from "./columns";
 import { runs } from "./runs";
 
 /**
@@ -20,9 +20,7 @@ export const runOutputs = mysqlTable(
   "run_outputs",
   {
     id: id(),
-    runId: foreignId("run_id")
-      .notNull()
-      .references(() => runs.id, { onDelete: "cascade" }),
+    runId: reference("run_id", () => runs.id, "cascade"),
     attempt: int("attempt").notNull(),
     path: varchar("path", { length: 512 }).notNull(),
     size: bigint("size", { mode: "number", unsigned: true }).notNull(),
@@ -44,9 +42,7 @@ export const runOutputChunks = mysqlTable(
   "run_output_chunks",
   {
     id: id(),
-    outputId: foreignId("output_id")
-      .notNull()
-      .references(() => runOutputs.id, { onDelete: "cascade" }),
+    outputId: reference("output_id", () => runOutputs.id, "cascade"),
     seq: int("seq").notNull(),
     data: mediumBlob("data").notNull(),
   },

@@ -11,7 +11,7 @@ import {
   varchar,
 } from "drizzle-orm/mysql-core";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../../lib/run-status";
-import { createdAt, foreignId, id, jsonColumn, timestamp } from "./columns";
+import { createdAt, foreignId, id, reference, jsonColumn, timestamp } from "./columns";
 import { pipelines } from "./pipelines";
 import { users } from "./users";
 
@@ -21,14 +21,10 @@ export const runs = mysqlTable(
     id: id(),
     /** The id clients see: time-ordered, 26 characters of Crockford base32. */
     publicId: varchar("public_id", { length: 26 }).notNull(),
-    pipelineId: foreignId("pipeline_id")
-      .notNull()
-      .references(() => pipelines.id),
+    pipelineId: reference("pipeline_id", () => pipelines.id),
     pipelineName: varchar("pipeline_name", { length: 64 }).notNull(),
     pipelineVersion: varchar("pipeline_version", { length: 64 }).notNull(),
-    userId: foreignId("user_id")
-      .notNull()
-      .references(() => users.id),
+    userId: reference("user_id", () => users.id),
     name: varchar("name", { length: 255 }),
     labels: jsonColumn<Record<string, string>>("labels").notNull(),
     status: mysqlEnum("status", RUN_STATUSES).notNull(),
@@ -70,9 +66,7 @@ export const runAttempts = mysqlTable(
   "run_attempts",
   {
     id: id(),
-    runId: foreignId("run_id")
-      .notNull()
-      .references(() => runs.id, { onDelete: "cascade" }),
+    runId: reference("run_id", () => runs.id, "cascade"),
     attempt: int("attempt").notNull(),
     workerId: varchar("worker_id", { length: 128 }).notNull(),
     host: varchar("host", { length: 255 }).notNull(),
@@ -98,9 +92,7 @@ export const runEvents = mysqlTable(
   "run_events",
   {
     id: id(),
-    runId: foreignId("run_id")
-      .notNull()
-      .references(() => runs.id, { onDelete: "cascade" }),
+    runId: reference("run_id", () => runs.id, "cascade"),
     attempt: int("attempt").notNull().default(0),
     fromStatus: mysqlEnum("from_status", RUN_STATUSES),
     toStatus: mysqlEnum("to_status", RUN_STATUSES).notNull(),
@@ -119,9 +111,7 @@ export const runLogs = mysqlTable(
   "run_logs",
   {
     id: id(),
-    runId: foreignId("run_id")
-      .notNull()
-      .references(() => runs.id, { onDelete: "cascade" }),
+    runId: reference("run_id", () => runs.id, "cascade"),
     attempt: int("attempt").notNull(),
     offset: bigint("offset", { mode: "number", unsigned: true }).notNull(),
     length: int("length", { unsigned: true }).notNull(),

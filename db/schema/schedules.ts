@@ -7,7 +7,7 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
-import { createdAt, foreignId, id, timestamp } from "./columns";
+import { createdAt, foreignId, id, reference, timestamp } from "./columns";
 import { users } from "./users";
 
 export const MISSED_FIRE_POLICIES = ["skip", "run_once"] as const;
@@ -24,9 +24,7 @@ export const schedules = mysqlTable(
     id: id(),
     publicId: varchar("public_id", { length: 26 }).notNull(),
     name: varchar("name", { length: 255 }).notNull(),
-    userId: foreignId("user_id")
-      .notNull()
-      .references(() => users.id),
+    userId: reference("user_id", () => users.id),
     pipeline: varchar("pipeline", { length: 200 }).notNull(),
     config: longtext("config").notNull(),
     cron: varchar("cron", { length: 120 }).notNull(),

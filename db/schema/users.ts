@@ -1,6 +1,6 @@
 import { index, int, mysqlEnum, mysqlTable, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
 import { USER_ROLES } from "../../lib/roles";
-import { createdAt, foreignId, id, timestamp } from "./columns";
+import { createdAt, id, reference, timestamp } from "./columns";
 
 export const users = mysqlTable("users", {
   id: id(),
@@ -23,9 +23,7 @@ export const apiTokens = mysqlTable(
   "api_tokens",
   {
     id: id(),
-    userId: foreignId("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    userId: reference("user_id", () => users.id, "cascade"),
     name: varchar("name", { length: 100 }).notNull(),
     tokenHash: varchar("token_hash", { length: 64 }).notNull(),
     /** First characters of the token, to recognise it in a list. */

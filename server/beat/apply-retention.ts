@@ -27,10 +27,7 @@ function affected(result: unknown): number {
 }
 
 /** Deletes rows of one table by a condition, in statements of ROWS_PER_DELETE. */
-async function deleteInBatches(
-  ctx: Pick<AppContext, "db">,
-  remove: () => Promise<unknown>,
-): Promise<number> {
+async function deleteInBatches(remove: () => Promise<unknown>): Promise<number> {
   let total = 0;
   for (let i = 0; i < DELETES_PER_TICK; i++) {
     const count = affected(await remove());
@@ -71,7 +68,7 @@ export async function applyRetention(
   const logRows =
     runIds.length === 0
       ? 0
-      : await deleteInBatches(ctx, () =>
+      : await deleteInBatches(() =>
           ctx.db.delete(runLogs).where(inArray(runLogs.runId, runIds)).limit(ROWS_PER_DELETE),
         );
 
@@ -92,7 +89,7 @@ export async function applyRetention(
       .update(runOutputs)
       .set({ stored: false })
       .where(and(inArray(runOutputs.id, outputIds), eq(runOutputs.stored, true)));
-    outputChunks = await deleteInBatches(ctx, () =>
+    outputChunks = await deleteInBatches(() =>
       ctx.db
         .delete(runOutputChunks)
         .where(inArray(runOutputChunks.outputId, outputIds))

@@ -18,16 +18,10 @@ export class LeaderLock {
 
   /** Takes the lease if free, or extends it if ours; true while we lead. */
   async hold(): Promise<boolean> {
-    const renewed = (await this.redis.eval(
-      RENEW,
-      1,
-      this.key,
-      this.owner,
-      String(this.ttlMs),
-    )) as number;
-    if (renewed === 1) return true;
-    const taken = await this.redis.set(this.key, this.owner, "PX", this.ttlMs, "NX");
-    return taken === "OK";
+    if ((await this.redis.eval(RENEW, 1, this.key, this.owner, String(this.ttlMs))) === 1) {
+      return true;
+    }
+    return (await this.redis.set(this.key, this.owner, "PX", this.ttlMs, "NX")) === "OK";
   }
 
   async release(): Promise<void> {

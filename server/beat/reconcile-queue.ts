@@ -6,6 +6,8 @@ import { enqueueRun, jobIdFor } from "../queue/run-queue";
 const BATCH = 500;
 /** Runs younger than this may still be on their way into Redis from the web. */
 const GRACE_MS = 5000;
+/** Job states that will still start the attempt. */
+const PENDING = new Set(["waiting", "active", "delayed", "prioritized", "waiting-children"]);
 
 /**
  * MySQL is the truth: every run it holds as queued must have a job in Redis. Re-adds
@@ -34,22 +36,14 @@ export async function reconcileQueue(ctx: AppContext, now = new Date()): Promise
       .orderBy(asc(runs.id))
       .limit(BATCH);
     if (batch.length === 0) return requeued;
-    const states = await Promise.all(
-      batch.map((run) => ctx.queue.getJobState(jobIdFor(run.publicId, run.attempt + 1))),
-    );
+    const jobIds = batch.map((run) => jobIdFor(run.publicId, run.attempt + 1));
+    const states = await Promise.all(jobIds.map((jobId) => ctx.queue.getJobState(jobId)));
     for (const [i, run] of batch.entries()) {
-      const state = states[i];
-      if (
-        state === "waiting" ||
-        state === "active" ||
-        state === "delayed" ||
-        state === "prioritized" ||
-        state === "waiting-children"
-      )
-        continue;
+      const state = states[i]!;
+      if (PENDING.has(state)) continue;
       // completed/failed leftovers block a new job with the same id: remove them first.
       if (state === "completed" || state === "failed")
-        await ctx.queue.remove(jobIdFor(run.publicId, run.attempt + 1)).catch(() => undefined);
+        await ctx.queue.remove(jobIds[i]!).catch(() => undefined);
       await enqueueRun(ctx.queue, {
         runId: run.publicId,
         attempt: run.attempt + 1,

@@ -8,12 +8,6 @@ export interface WorkerIdentity {
   host: string;
 }
 
-export interface ClaimedRun {
-  run: RunRow;
-  attempt: number;
-  workDir: string;
-}
-
 /**
  * Exactly-once start: the claim transition (queued → running, attempt + 1) with the
  * attempt's row in the same transaction. Returns null when the run is no longer queued
@@ -25,7 +19,7 @@ export interface ClaimedRun {
 export async function claimRun(
   ctx: Pick<AppContext, "db" | "runTransaction">,
   options: { publicId: string; worker: WorkerIdentity; workDirPrefix: string },
-): Promise<ClaimedRun | null> {
+): Promise<{ run: RunRow; attempt: number; workDir: string } | null> {
   const { publicId, worker, workDirPrefix } = options;
   const now = new Date();
   const insertAttempt = {

@@ -3,8 +3,6 @@ import type { AppContext } from "../context";
 import { findRunFor } from "./find-run-for";
 import { readLogPage } from "./get-run-logs";
 
-const PAGE_BYTES = 1024 * 1024;
-
 /** The whole log as a stream of pages (GET /runs/{id}/logs?download=true): never all in memory. */
 export async function downloadRunLog(
   ctx: AppContext,
@@ -15,16 +13,8 @@ export async function downloadRunLog(
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const page = await readLogPage(ctx, {
-        runId: run.id,
-        cursor,
-        limitBytes: PAGE_BYTES,
-        running: false,
-      });
-      if (page.nextCursor === cursor) {
-        controller.close();
-        return;
-      }
+      const page = await readLogPage(ctx, { runId: run.id, cursor, running: false });
+      if (page.nextCursor === cursor) return controller.close();
       cursor = page.nextCursor;
       controller.enqueue(encoder.encode(page.text));
     },

@@ -58,54 +58,45 @@ export async function finishRun(
       error: outcome.error,
     })
     .where(and(eq(runAttempts.runId, run.id), eq(runAttempts.attempt, attempt)));
-  const common = { run, by, attempt, now } as const;
-
   const retry = outcome.status === "error" && attempt < run.maxAttempts;
-  if (outcome.status === "queued" || retry) {
-    const delayMs = retry ? retryDelayMs(attempt) : 0;
-    const requeued = await transitionRun(ctx, {
-      ...common,
-      event: by === "beat" ? "lose" : retry ? "requeue" : "hand-back",
-      to: "queued",
-      values: { logBytes },
+  const delayMs = retry ? retryDelayMs(attempt) : 0;
+  const requeueReason = retry ? "platform error" : "worker stopping";
+  const exitReason =
+    outcome.exitCode !== null
+      ? `exited with code ${outcome.exitCode}`
+      : `ended by ${outcome.signal ?? "a signal"}`;
+  // A hand-back that cannot requeue has met a cancel. If the run was being cancelled
+  // meanwhile, the cancel wins unless the attempt succeeded: `cancelled` is tried last.
+  const ended = outcome.status === "queued" ? "cancelled" : outcome.status;
+  const targets = [
+    ...(outcome.status === "queued" || retry ? (["queued"] as const) : []),
+    ended,
+    ...(ended === "succeeded" || ended === "cancelled" ? [] : (["cancelled"] as const)),
+  ];
+  for (const to of targets) {
+    const requeue = to === "queued";
+    const moved = await transitionRun(ctx, {
+      run,
+      by,
+      attempt,
+      now,
+      event: by === "beat" ? "lose" : requeue ? (retry ? "requeue" : "hand-back") : "exit",
+      to,
+      values: { exitCode: outcome.exitCode, error: outcome.error, logBytes },
       details: {
-        reason: outcome.error ?? (retry ? "platform error" : "worker stopping"),
+        reason: outcome.error ?? (requeue ? requeueReason : exitReason),
         next: attempt + 1,
         max: run.maxAttempts,
         delay: delayMs / 1000,
       },
     });
-    if (requeued.applied) {
-      await enqueueRun(ctx.queue, {
-        runId: run.publicId,
-        attempt: attempt + 1,
-        priority: run.priority,
-        delayMs,
-      }).catch(
-        () => undefined, // beat re-enqueues what MySQL holds as queued
-      );
-      return "queued";
+    if (!moved.applied) continue;
+    if (requeue) {
+      const next = { runId: run.publicId, attempt: attempt + 1, priority: run.priority, delayMs };
+      // The beat re-enqueues what MySQL holds as queued.
+      await enqueueRun(ctx.queue, next).catch(() => undefined);
     }
-  }
-  const reason =
-    outcome.error ??
-    (outcome.exitCode !== null
-      ? `exited with code ${outcome.exitCode}`
-      : `ended by ${outcome.signal ?? "a signal"}`);
-  // A hand-back that could not requeue met a cancel. If the run was being cancelled
-  // meanwhile, the cancel wins unless the attempt succeeded: `cancelled` is tried next.
-  const ended = outcome.status === "queued" ? "cancelled" : outcome.status;
-  const targets: (typeof ended)[] =
-    ended === "succeeded" || ended === "cancelled" ? [ended] : [ended, "cancelled"];
-  for (const to of targets) {
-    const moved = await transitionRun(ctx, {
-      ...common,
-      event: by === "beat" ? "lose" : "exit",
-      to,
-      values: { exitCode: outcome.exitCode, error: outcome.error, logBytes },
-      details: { reason },
-    });
-    if (moved.applied) return to;
+    return to;
   }
   return null;
 }

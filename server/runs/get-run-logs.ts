@@ -13,22 +13,19 @@ export interface LogPage {
   moreData: boolean;
 }
 
-const DEFAULT_PAGE_BYTES = 1024 * 1024;
+/** A page of log: about 1 MiB unless asked otherwise. */
+const PAGE_BYTES = 1024 * 1024;
 
 /** Reads a run's log from a byte offset, at most about `limitBytes` (whole chunks). */
 export async function getRunLogs(
   ctx: Pick<AppContext, "db">,
   options: { principal: Principal; runId: string; cursor: number; limitBytes?: number },
 ): Promise<LogPage> {
-  const { run } = await findRunFor(ctx, {
-    principal: options.principal,
-    runId: options.runId,
-    access: "read",
-  });
+  const { run } = await findRunFor(ctx, { ...options, access: "read" });
   const page = await readLogPage(ctx, {
     runId: run.id,
     cursor: options.cursor,
-    limitBytes: options.limitBytes ?? DEFAULT_PAGE_BYTES,
+    limitBytes: options.limitBytes,
     running: !isTerminal(run.status),
   });
   // A finished run whose log rows are gone: retention removed them (the run row stays).
@@ -50,9 +47,9 @@ const HEAD_BATCH = 256;
  */
 export async function readLogPage(
   ctx: Pick<AppContext, "db">,
-  options: { runId: number; cursor: number; limitBytes: number; running: boolean },
+  options: { runId: number; cursor: number; limitBytes?: number; running: boolean },
 ): Promise<LogPage> {
-  const { runId, cursor, limitBytes, running } = options;
+  const { runId, cursor, limitBytes = PAGE_BYTES, running } = options;
   const start = sql`COALESCE((SELECT MAX(l.offset) FROM run_logs l WHERE l.run_id = ${runId} AND l.offset <= ${cursor}), 0)`;
   const heads = await ctx.db
     .select({ offset: runLogs.offset, length: runLogs.length })

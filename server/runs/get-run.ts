@@ -10,11 +10,7 @@ export async function getRun(
   ctx: Pick<AppContext, "db">,
   options: { principal: Principal; runId: string },
 ): Promise<RunView> {
-  const { run, submitter } = await findRunFor(ctx, {
-    principal: options.principal,
-    runId: options.runId,
-    access: "read",
-  });
+  const { run, submitter } = await findRunFor(ctx, { ...options, access: "read" });
   const [events, attempts, retryOf] = await Promise.all([
     ctx.db.select().from(runEvents).where(eq(runEvents.runId, run.id)).orderBy(asc(runEvents.id)),
     ctx.db

@@ -36,8 +36,8 @@ export class LogWriter {
   private failure: Error | undefined;
 
   constructor(
-    private readonly ctx: Pick<AppContext, "db" | "redis" | "keys" | "log">,
-    private readonly run: { id: number; publicId: string; attempt: number; maxBytes: number },
+    private readonly ctx: Pick<AppContext, "db" | "redis" | "keys" | "log" | "config">,
+    private readonly run: { id: number; publicId: string; attempt: number },
   ) {}
 
   /** Bytes of the whole log written so far (the next offset). */
@@ -48,10 +48,11 @@ export class LogWriter {
   write(stream: Stream, text: string): boolean {
     if (text.length === 0) return true;
     let bytes = Buffer.byteLength(text);
-    if (this.bytes + bytes > this.run.maxBytes) {
+    const maxBytes = this.ctx.config.maxLogBytes;
+    if (this.bytes + bytes > maxBytes) {
       if (this.truncated) return true;
       this.truncated = true;
-      text = `\n[runport] log truncated: it reached the limit of ${this.run.maxBytes} bytes\n`;
+      text = `\n[runport] log truncated: it reached the limit of ${maxBytes} bytes\n`;
       stream = "system";
       bytes = Buffer.byteLength(text);
     }
@@ -118,29 +119,26 @@ export class LogWriter {
 
   private async writeBatch(): Promise<void> {
     if (this.pending.length === 0) return;
-    let start: number;
+    let end: number | null = null;
     try {
-      start = await this.startOffset();
-    } catch (error) {
-      // Without the database the text cannot be stored; drop it rather than grow without bound.
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-      this.pending = [];
-      this.pendingBytes = 0;
-      return;
-    }
-    const rows = this.takeRows(start);
-    const last = rows[rows.length - 1]!;
-    const end = last.offset + last.length;
-    try {
+      const rows = this.takeRows(await this.startOffset());
+      const last = rows[rows.length - 1]!;
+      end = last.offset + last.length;
       await this.ctx.db.insert(runLogs).values(rows);
       this.offset = end;
       await this.ctx.redis
         .publish(this.ctx.keys.runChannel(this.run.publicId), JSON.stringify({ type: "log", end }))
         .catch(() => undefined);
     } catch (error) {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      if (end === null) {
+        // Without the database the text cannot be stored; drop it rather than grow without bound.
+        this.pending = [];
+        this.pendingBytes = 0;
+        return;
+      }
       // Keep the offsets continuous even if a batch is lost; report it once at close.
       this.offset = end;
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
       this.ctx.log.error({ err: error, runId: this.run.publicId }, "could not store log chunk");
     }
   }

@@ -7,7 +7,6 @@ import { AppError } from "../errors";
 import { findRunFor } from "./find-run-for";
 import { readLogPage } from "./get-run-logs";
 
-const PAGE_BYTES = 1024 * 1024;
 /** While catching up on a log, the run's state is read at most this often. */
 const STATE_EVERY_MS = 250;
 const POLL_MS = 1000;
@@ -53,11 +52,7 @@ export async function streamRunLog(
   ctx: AppContext,
   options: { principal: Principal; runId: string; cursor: number; signal: AbortSignal },
 ): Promise<ReadableStream<Uint8Array>> {
-  const { run } = await findRunFor(ctx, {
-    principal: options.principal,
-    runId: options.runId,
-    access: "read",
-  });
+  const { run } = await findRunFor(ctx, { ...options, access: "read" });
   const userId = options.principal.userId;
   const openStreams = ctx.liveViews;
   if ((openStreams.get(userId) ?? 0) >= MAX_STREAMS_PER_USER) {
@@ -128,12 +123,7 @@ export async function streamRunLog(
                 return emit(frame("status", state));
               }
             }
-            const page = await readLogPage(ctx, {
-              runId: run.id,
-              cursor,
-              limitBytes: PAGE_BYTES,
-              running: !finished,
-            });
+            const page = await readLogPage(ctx, { runId: run.id, cursor, running: !finished });
             behind = page.nextCursor !== cursor;
             if (behind) {
               const offset = cursor;

@@ -1,6 +1,5 @@
 // PM2 process file: `npm start` (pm2-runtime, foreground) and production (`pm2 start
 // ecosystem.config.js`) use the same three processes. Settings come from .env.
-const { createHash } = require("node:crypto");
 const { loadEnvConfig } = require("@next/env");
 
 loadEnvConfig(__dirname);
@@ -8,14 +7,18 @@ const env = { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 const drainSeconds = Number(process.env.WORKER_DRAIN_SECONDS || 30);
 const graceSeconds = Number(process.env.CANCEL_GRACE_SECONDS || 10);
 const [port, host] = [process.env.PORT || "3000", process.env.HOST || "0.0.0.0"];
-// Names (and a PM2 namespace) unique to this checkout, so that two checkouts on one machine,
-// even under one PM2 daemon, never restart or stop each other's processes.
-const instance = `runport-${createHash("sha256").update(__dirname).digest("hex").slice(0, 6)}`;
+// App names stay `runport-web|worker|beat` (a production `pm2 reload` after an upgrade finds
+// the same apps, whatever folder or symlinked release it runs from). `npm start` gives each
+// checkout its own PM2 home and sets RUNPORT_INSTANCE to it (scripts/start.cjs); operators who
+// run several installs under one PM2 daemon set RUNPORT_INSTANCE in each one's .env.
+const instance = process.env.RUNPORT_INSTANCE
+  ? `runport-${process.env.RUNPORT_INSTANCE}`
+  : "runport";
 
-/** One of this checkout's processes. */
+/** One of this install's processes. */
 const app = (name, options) => ({
   name: `${instance}-${name}`,
-  namespace: instance,
+  ...(process.env.RUNPORT_INSTANCE ? { namespace: instance } : {}),
   cwd: __dirname,
   env,
   ...options,

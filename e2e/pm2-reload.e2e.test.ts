@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -55,10 +54,9 @@ beforeAll(async () => {
   };
   ctx = createAppContext({ ...loadConfig(env), logLevel: "warn" }, "test");
   await registerPipelines(ctx, [path.resolve("pipelines")]);
-  // The process file names its apps after the checkout (as ecosystem.config.js computes it).
-  const instance = `runport-${createHash("sha256").update(path.resolve(".")).digest("hex").slice(0, 6)}`;
-  worker = `${instance}-worker`;
-  await pm2("start", "ecosystem.config.js", "--only", `${worker},${instance}-beat`);
+  // As production runs it: `pm2 start` of the process file, whose apps keep their plain names.
+  worker = "runport-worker";
+  await pm2("start", "ecosystem.config.js", "--only", `${worker},runport-beat`);
 }, 120_000);
 
 afterAll(async () => {

@@ -16,7 +16,11 @@ if (!built.every(existsSync)) {
 }
 const home = path.join(root, ".data/pm2");
 mkdirSync(home, { recursive: true });
-const env = { ...process.env, PM2_HOME: home };
+// Names its apps after this checkout too (ecosystem.config.js), so that even under one PM2
+// daemon two checkouts would not touch each other's processes.
+const instance =
+  process.env.RUNPORT_INSTANCE ?? createHash("sha256").update(root).digest("hex").slice(0, 6);
+const env = { ...process.env, PM2_HOME: home, RUNPORT_INSTANCE: instance };
 // Unix socket paths are limited to 107 bytes: deep checkouts put PM2's sockets in /tmp.
 if (path.join(home, "interactor.sock").length > 100) {
   const id = createHash("sha256").update(home).digest("hex").slice(0, 12);
@@ -24,12 +28,20 @@ if (path.join(home, "interactor.sock").length > 100) {
   env.PM2_DAEMON_PUB_PORT = path.join(tmpdir(), `runport-pm2-${id}-pub.sock`);
 }
 const runtime = path.join(root, "node_modules/.bin/pm2-runtime");
+// pm2-runtime in a process group of its own: the first stop signal, whoever sends it (Ctrl-C
+// reaches this process and npm, which passes it on too; kill; a supervisor), is handed to it
+// once, and it stops the apps gracefully (the worker drains).
 const child = spawn(runtime, ["start", "ecosystem.config.js"], {
   cwd: root,
   env,
   stdio: "inherit",
+  detached: true,
 });
-// Ctrl-C reaches pm2-runtime directly (same process group); other signals are passed on.
-process.on("SIGINT", () => undefined);
-for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"])
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    child.kill(signal);
+  });
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -26,7 +26,7 @@ export async function up(root: string): Promise<number> {
   // Runport that is already running from this directory).
   if (await tcpOpen("127.0.0.1", port, 2000))
     throw new Error(
-      `Port ${port} is already in use (is Runport already running?). Stop that, or use another port: PORT=${port + 1} npm run up`,
+      `Port ${port} is already in use (is Runport already running?). Stop that, or use another port (PORT=${port + 1} in .env; a second checkout also needs its own database and REDIS_PREFIX: docs/OPERATIONS.md).`,
     );
 
   const envPath = path.join(root, ".env");

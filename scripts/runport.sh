@@ -18,8 +18,10 @@ if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number);
   exit 1
 fi
 # npm ci writes node_modules/.package-lock.json; a newer package-lock.json means someone
-# changed the dependencies since.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+# changed the dependencies since. `services` (status, stop) only needs tsx: it never
+# reinstalls under a running portal, nor needs the network to stop a server.
+if [[ ! -x node_modules/.bin/tsx ]] || { [[ "${1:-}" != services ]] &&
+  [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; }; then
   echo "==> Installing npm dependencies (npm ci, a minute or two)"
   npm ci --no-audit --no-fund
 fi

@@ -153,9 +153,17 @@ describe("who sees and does what in the portal", () => {
     expect((await curl(["--user", `olga:${token}`, `${baseUrl}/api/v1/runs?limit=1`])).status).toBe(
       401,
     );
+    // A copy of the session cookie, taken before signing out, is refused after it, also once
+    // next-auth's session endpoint has re-issued it (issue 10, finding 1).
+    const cookies = await page.context().cookies(baseUrl);
+    const copy = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+    const withCopy = (path: string) => curl(["--cookie", copy, `${baseUrl}${path}`]);
+    expect((await withCopy("/api/v1/runs?limit=1")).status).toBe(200);
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/signin/);
     await page.goto(`${baseUrl}/runs`);
     await page.waitForURL(/\/signin/);
+    await withCopy("/api/auth/session");
+    expect((await withCopy("/api/v1/runs?limit=1")).status).toBe(401);
   });
 });

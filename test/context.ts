@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { encode } from "next-auth/jwt";
 import { createAppContext, type AppContext } from "@/server/context";
 import { loadConfig, type Config } from "@/server/env";
 import { principalOf, type Principal } from "./principal";
@@ -32,4 +33,26 @@ export async function createTestUser(
 
 export function basicAuth(username: string, secret: string): string {
   return `Basic ${Buffer.from(`${username}:${secret}`).toString("base64")}`;
+}
+
+/**
+ * The value of a browser session cookie for `userId`, as next-auth makes it at sign-in (our
+ * `sid` and `signedInAt` claims); `iat` is when next-auth last re-issued it.
+ */
+export async function sessionToken(
+  ctx: Pick<AppContext, "config">,
+  userId: number,
+  times: { signedInAt?: number; iat?: number; sid?: string } = {},
+): Promise<string> {
+  const signedInAt = times.signedInAt ?? Date.now();
+  return encode({
+    token: {
+      uid: userId,
+      name: "x",
+      sid: times.sid ?? randomUUID(),
+      signedInAt: Math.floor(signedInAt / 1000),
+      iat: Math.floor((times.iat ?? signedInAt) / 1000),
+    },
+    secret: ctx.config.authSecret,
+  });
 }

@@ -1,9 +1,14 @@
 import { eq } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import type { AppContext } from "@/server/context";
-import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";
+import {
+  basicAuth,
+  createTestContext,
+  createTestUser,
+  sessionToken,
+  type TestUser,
+} from "@/test/context";
 import { authenticateHeader } from "./authenticate";
 import { createAuthOptions, principalFromSession } from "./session";
 
@@ -17,17 +22,18 @@ beforeAll(async () => {
 
 afterAll(() => ctx.close());
 
-async function cookieFor(userId: number, issuedAt: number): Promise<Record<string, string>> {
-  const token = await encode({
-    token: { uid: userId, name: "x", iat: Math.floor(issuedAt / 1000) },
-    secret: ctx.config.authSecret,
-  });
-  return { "next-auth.session-token": token };
+async function cookieFor(
+  userId: number,
+  times: Parameters<typeof sessionToken>[2] = {},
+): Promise<Record<string, string>> {
+  return { "next-auth.session-token": await sessionToken(ctx, userId, times) };
 }
+
+const HOUR = 3600_000;
 
 describe("browser sessions", () => {
   it("read the user's role from the database, and end with a password change", async () => {
-    const cookies = await cookieFor(alice.principal.userId, Date.now());
+    const cookies = await cookieFor(alice.principal.userId);
     expect(await principalFromSession(ctx, cookies)).toMatchObject({
       username: alice.username,
       via: "session",
@@ -48,7 +54,7 @@ describe("browser sessions", () => {
       .set({ passwordChangedAt: new Date(Date.now() - 60_000) })
       .where(eq(users.id, alice.principal.userId));
     expect(
-      await principalFromSession(later, await cookieFor(alice.principal.userId, Date.now())),
+      await principalFromSession(later, await cookieFor(alice.principal.userId)),
     ).not.toBeNull();
     await later.close();
   });
@@ -60,10 +66,55 @@ describe("browser sessions", () => {
       .update(users)
       .set({ disabledAt: new Date() })
       .where(eq(users.id, bob.principal.userId));
-    expect(
-      await principalFromSession(fresh, await cookieFor(bob.principal.userId, Date.now())),
-    ).toBeNull();
+    expect(await principalFromSession(fresh, await cookieFor(bob.principal.userId))).toBeNull();
     await fresh.close();
+  });
+});
+
+describe("a session cookie (issue 10, finding 1)", () => {
+  it("stays over after a password change when next-auth re-issues it with a fresh iat", async () => {
+    const dave = await createTestUser(ctx);
+    const fresh = createTestContext();
+    await fresh.db
+      .update(users)
+      .set({ passwordChangedAt: new Date() })
+      .where(eq(users.id, dave.principal.userId));
+    // Signed in an hour before the change; GET /api/auth/session re-issued it just now.
+    const renewed = await cookieFor(dave.principal.userId, {
+      signedInAt: Date.now() - HOUR,
+      iat: Date.now() + 2000,
+    });
+    expect(await principalFromSession(fresh, renewed)).toBeNull();
+    await fresh.close();
+  });
+
+  it("ends with sign-out, also for a copy of the cookie, however often re-issued", async () => {
+    const erin = await createTestUser(ctx);
+    const sid = "session-of-erin";
+    const before = await cookieFor(erin.principal.userId, { sid });
+    expect(await principalFromSession(ctx, before)).not.toBeNull();
+    // What next-auth's sign-out endpoint calls with the decoded cookie (JWT sessions).
+    const { signOut } = createAuthOptions(ctx).events!;
+    await signOut!({ token: { sid, uid: erin.principal.userId } } as never);
+    expect(await principalFromSession(ctx, before)).toBeNull();
+    const renewed = await cookieFor(erin.principal.userId, { sid, iat: Date.now() + 2000 });
+    expect(await principalFromSession(ctx, renewed)).toBeNull();
+    // Another session of the same user goes on.
+    expect(await principalFromSession(ctx, await cookieFor(erin.principal.userId))).not.toBeNull();
+  });
+
+  it("lasts 12 hours from its sign-in, not from its last renewal; cookies without our claims are over", async () => {
+    const old = await cookieFor(alice.principal.userId, {
+      signedInAt: Date.now() - 13 * HOUR,
+      iat: Date.now(),
+    });
+    expect(await principalFromSession(ctx, old)).toBeNull();
+    const { encode } = await import("next-auth/jwt");
+    const legacy = await encode({
+      token: { uid: alice.principal.userId, name: "x" },
+      secret: ctx.config.authSecret,
+    });
+    expect(await principalFromSession(ctx, { "next-auth.session-token": legacy })).toBeNull();
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getToken } from "next-auth/jwt";
@@ -38,12 +39,25 @@ export function createAuthOptions(ctx: AppContext): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth re-issues the cookie (a fresh `iat`) whenever a page asks for the session,
+      // so the sign-in time and the session id are claims of our own, set once at sign-in.
       jwt({ token, user }) {
-        if (user) token.uid = Number(user.id);
+        if (user) {
+          token.uid = Number(user.id);
+          token.sid = randomUUID();
+          token.signedInAt = Math.floor(Date.now() / 1000);
+        }
         return token;
       },
       session({ session, token }) {
         return { ...session, uid: token.uid };
+      },
+    },
+    events: {
+      // Sign-out ends this session everywhere, also for a copy of its cookie.
+      async signOut({ token }) {
+        if (typeof token?.sid === "string")
+          await ctx.redis.set(ctx.keys.endedSession(token.sid), "1", "EX", SESSION_SECONDS);
       },
     },
   };
@@ -91,9 +105,14 @@ export async function principalFromSession(
     };
     ctx.caches.principals.set(uid, hit);
   }
-  // A session that began before the last password change is over.
-  const issuedAt = typeof token?.iat === "number" ? token.iat * 1000 : 0;
-  if (issuedAt < hit.passwordChangedAt - 1000) return null;
+  // Over: a session without our claims (made before them), older than SESSION_SECONDS
+  // since its sign-in however often renewed, begun before the last password change, or
+  // signed out. Redis unreachable: the other checks still hold.
+  const signedInAt = typeof token?.signedInAt === "number" ? token.signedInAt * 1000 : 0;
+  if (typeof token?.sid !== "string" || Date.now() - signedInAt > SESSION_SECONDS * 1000)
+    return null;
+  if (signedInAt < hit.passwordChangedAt - 1000) return null;
+  if (await ctx.redis.exists(ctx.keys.endedSession(token.sid)).catch(() => 0)) return null;
   return hit.principal;
 }
 

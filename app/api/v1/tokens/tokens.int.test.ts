@@ -1,11 +1,10 @@
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as revokeRoute } from "@/app/api/v1/tokens/[id]/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/v1/tokens/route";
 import type { ApiTokenList, CreatedApiToken } from "@/lib/contract/account";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
-import { basicAuth, createTestUser, type TestUser } from "@/test/context";
+import { basicAuth, createTestUser, sessionToken, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 
 let ctx: AppContext;
@@ -32,11 +31,7 @@ const withPassword = (user: TestUser) => ({
 const json = { "Content-Type": "application/json" };
 
 async function sessionCookie(user: TestUser): Promise<string> {
-  const jwt = await encode({
-    token: { uid: user.principal.userId, name: user.username },
-    secret: "test-secret-test-secret-test-secret-0123",
-  });
-  return `next-auth.session-token=${jwt}`;
+  return `next-auth.session-token=${await sessionToken(ctx, user.principal.userId)}`;
 }
 
 async function create(user: TestUser, body: unknown): Promise<CreatedApiToken> {

@@ -1,10 +1,9 @@
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as changePasswordRoute } from "@/app/api/v1/account/password/route";
 import { GET as listTokensRoute } from "@/app/api/v1/tokens/route";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
-import { basicAuth, createTestUser, type TestUser } from "@/test/context";
+import { basicAuth, createTestUser, sessionToken, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 
 let ctx: AppContext;
@@ -90,11 +89,7 @@ describe("POST /api/v1/account/password", () => {
 
   it("refuses a session-authenticated POST without a same-origin Origin (CSRF)", async () => {
     const user = await createTestUser(ctx);
-    const jwt = await encode({
-      token: { uid: user.principal.userId, name: user.username },
-      secret: "test-secret-test-secret-test-secret-0123",
-    });
-    const cookie = `next-auth.session-token=${jwt}`;
+    const cookie = `next-auth.session-token=${await sessionToken(ctx, user.principal.userId)}`;
     const body = JSON.stringify({ currentPassword: user.password, newPassword: "changed-by-csrf" });
     expect((await change({ cookie }, body)).status).toBe(403);
     expect((await change({ cookie, Origin: "https://evil.example" }, body)).status).toBe(403);

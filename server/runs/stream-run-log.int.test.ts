@@ -115,3 +115,30 @@ describe("the live log stream", () => {
     await Promise.all(streams.slice(1).map((s) => s.cancel()));
   });
 });
+
+describe("live view slots (issue 10, finding 7)", () => {
+  it("are given back when the client left before the stream began", async () => {
+    const bob = await createTestUser(ctx);
+    const run = await submit(ctx, bob.principal, "hello", { name: "y" }, { hold: true });
+    // A client that disconnects while the run is looked up: its signal is aborted already.
+    for (let i = 0; i < 25; i++) {
+      const left = new AbortController();
+      left.abort();
+      await streamRunLog(ctx, {
+        principal: bob.principal,
+        runId: run,
+        cursor: 0,
+        signal: left.signal,
+      });
+    }
+    expect(ctx.liveViews.get(bob.principal.userId) ?? 0).toBe(0);
+    const stream = await streamRunLog(ctx, {
+      principal: bob.principal,
+      runId: run,
+      cursor: 0,
+      signal: new AbortController().signal,
+    });
+    await stream.cancel();
+    expect(ctx.liveViews.get(bob.principal.userId) ?? 0).toBe(0);
+  });
+});

@@ -85,6 +85,8 @@ export async function streamRunLog(
     wake?.();
   };
   options.signal.addEventListener("abort", cleanUp);
+  // A client that left while the run was looked up fired its abort before we listened.
+  if (options.signal.aborted) cleanUp();
 
   const waitForNews = () =>
     new Promise<void>((resolve) => {

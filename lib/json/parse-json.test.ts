@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseJson, pointerSegments, positionAt, toPointer } from "./parse-json";
+import { MAX_JSON_DEPTH, parseJson, pointerSegments, positionAt, toPointer } from "./parse-json";
 
 describe("parseJson", () => {
   it("parses valid JSON", () => {
@@ -30,5 +30,26 @@ describe("pointers", () => {
     expect(toPointer(["a/b", "c~d", 0])).toBe("/a~1b/c~0d/0");
     expect(pointerSegments("/a~1b/c~0d/0")).toEqual(["a/b", "c~d", "0"]);
     expect(positionAt("ab\ncd", 4)).toEqual({ offset: 4, line: 2, column: 2 });
+  });
+});
+
+describe("deeply nested documents (issue 10, finding 5)", () => {
+  it("are refused with the place where they go too deep, malformed or not, without throwing", () => {
+    const malformed = "[".repeat(200_000);
+    const result = parseJson(malformed);
+    expect(result).toMatchObject({ ok: false, position: { line: 1, column: MAX_JSON_DEPTH + 1 } });
+    const tooDeep = `{"a": ${"[".repeat(MAX_JSON_DEPTH)}1${"]".repeat(MAX_JSON_DEPTH)}}`;
+    expect(parseJson(tooDeep)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(`deeper than ${MAX_JSON_DEPTH} levels`) as unknown,
+      position: { column: 6 + MAX_JSON_DEPTH }, // the braces count too
+    });
+  });
+
+  it("accept the deepest allowed, and do not count brackets inside strings", () => {
+    const deepest = `${"[".repeat(MAX_JSON_DEPTH)}1${"]".repeat(MAX_JSON_DEPTH)}`;
+    expect(parseJson(deepest).ok).toBe(true);
+    const brackets = JSON.stringify({ text: `${"[{".repeat(100)} " [[` });
+    expect(parseJson(brackets)).toEqual({ ok: true, value: JSON.parse(brackets) as unknown });
   });
 });

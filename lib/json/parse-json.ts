@@ -44,10 +44,40 @@ const MESSAGES: Partial<Record<string, string>> = {
 };
 
 /**
+ * Documents nested deeper are refused before any parser sees them: no config needs that
+ * many levels, and each level costs the parsers stack and memory (a 10 MB `[[[…` held the
+ * server for seconds; a malformed one overflowed the stack).
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** The offset of the first bracket deeper than MAX_JSON_DEPTH, or -1 (one pass, no allocation). */
+function tooDeepAt(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // a backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > MAX_JSON_DEPTH) return i;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return -1;
+}
+
+/**
  * Strict JSON parse that, on failure, says what is wrong and where (line and column),
  * so a person can find the mistake in a pasted document. Used by the API and the editor.
  */
 export function parseJson(text: string): ParseJsonResult {
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    const message = `The document nests deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`;
+    return { ok: false, message, position: positionAt(text, deep) };
+  }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (nativeError) {

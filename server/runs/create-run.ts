@@ -66,6 +66,13 @@ export async function createRun(
   options: CreateRunOptions,
 ): Promise<CreateRunResult> {
   const { principal, pipeline, idempotency } = options;
+  // A schedule's fires are made one run each by their keys: a person who took one could
+  // make that fire fail for ever (CONFLICT) and hold the beat's queue of due schedules.
+  if (options.trigger !== "schedule" && idempotency?.key.startsWith("schedule:"))
+    throw new AppError(
+      "BAD_REQUEST",
+      'Idempotency-Key values that begin with "schedule:" are reserved',
+    );
   if (idempotency) {
     const replay = await findReplay(ctx, principal.userId, idempotency);
     if (replay) return { run: replay, created: false };

@@ -335,6 +335,25 @@ describe("the envelope of POST /api/v1/runs", () => {
     expect(response.status).toBe(400);
   });
 
+  it("keeps a schedule's keys and label to the beat (issue 10, finding 6)", async () => {
+    const before = await counts();
+    const body = '{"pipeline": "hello", "config": {"name": "x"}}';
+    const taken = await post(body, {
+      "Idempotency-Key": "schedule:01abc:2026-12-06T04:00:00.000Z",
+    });
+    expect(taken.status).toBe(400);
+    expect(((await taken.json()) as { detail: string }).detail).toMatch(/reserved/);
+    const labelled = await post(
+      '{"pipeline": "hello", "config": {"name": "x"}, "labels": {"schedule": "01abc"}}',
+    );
+    expect(labelled.status).toBe(422);
+    const problem = (await labelled.json()) as { errors: { path: string; line?: number }[] };
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ path: "/labels/schedule", line: 1 }),
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
   it("creates one run when the same Idempotency-Key arrives five times at once", async () => {
     const before = await counts();
     const body = '{"pipeline": "hello", "config": {"name": "race"}}';

@@ -44,6 +44,13 @@ export async function submitRun(
     }
     throw error;
   });
+  if ("schedule" in envelope.labels) {
+    // The beat labels a schedule's runs with it (the schedule's Runs link lists them).
+    const message = "the label schedule is set by Runport on the runs of a schedule";
+    throw new AppError("VALIDATION_FAILED", `The run request is not valid: ${message}`, {
+      errors: withPositions(doc, [{ path: "/labels/schedule", message }]),
+    });
+  }
   const problems = validateWith(getConfigValidator(ctx, pipeline), envelope.config);
   if (problems.length > 0) {
     const errors = problems.map((p) => ({ ...p, path: envelope.configPointer + p.path }));

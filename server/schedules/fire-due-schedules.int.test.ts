@@ -5,6 +5,7 @@ import { pipelines, runs, schedules, users, type ScheduleRow } from "@/db/schema
 import type { AppContext } from "@/server/context";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
+import { getRunRow, submit } from "@/test/runs";
 import { startBeat } from "@/worker/start-beat";
 import { createSchedule } from "./create-schedule";
 import { latestFireAtOrBefore } from "./cron";
@@ -292,5 +293,30 @@ describe("fires that cannot make a run", () => {
       `the owner "${carol.username}" has the role viewer, which cannot submit runs`,
     );
     expect([...(await runsOf(gone)), ...(await runsOf(demoted))]).toHaveLength(0);
+  });
+});
+
+describe("a fire whose key is taken (issue 10, finding 6)", () => {
+  it("fails that fire with the reason and moves on to the next, never stalling", async () => {
+    const schedule = await newSchedule({ missedPolicy: "run_once" });
+    const fire = minute("2025-06-02T08:00:00.000Z");
+    await setNextFire(schedule, fire);
+    // A run of the owner's that holds the fire's key with another request (as one planted
+    // before keys beginning with "schedule:" were reserved could).
+    const planted = await getRunRow(
+      beatA,
+      await submit(beatA, alice.principal, "hello", { name: "p" }),
+    );
+    await beatA.db
+      .update(runs)
+      .set({ idempotencyKey: fireKey(schedule.publicId, fire), requestHash: "another request" })
+      .where(eq(runs.id, planted.id));
+    await fireDueSchedules(beatA, { now: new Date(fire.getTime() + 5000) });
+    const after = await readSchedule(schedule.publicId);
+    expect(after.nextFireAt?.getTime()).toBe(fire.getTime() + 60_000);
+    expect(after.lastError).toMatch(
+      /^No run for the fire of 2025-06-02T08:00:00.000Z: .*already used/,
+    );
+    expect(await runsOf(schedule)).toHaveLength(0);
   });
 });

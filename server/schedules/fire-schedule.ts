@@ -101,11 +101,6 @@ export async function fireSchedule(
       return null;
     });
   }
-  if (!pipeline) {
-    const error = `No run for the fire of ${fireAt.toISOString()}: ${failure}`.slice(0, 1000);
-    await advance(ctx, schedule, next, error);
-    return { kind: "failed", fireAt, error };
-  }
   const key = fireKey(schedule.publicId, fireAt);
   // The beat acts for the owner; `via` says no password was shown (createRun ignores it).
   const principal: Principal = {
@@ -114,17 +109,29 @@ export async function fireSchedule(
     role: owner.role,
     via: "token",
   };
-  const { run, created } = await createRun(ctx, {
-    principal,
-    pipeline,
-    configText: schedule.config,
-    name: schedule.name,
-    labels: { schedule: schedule.publicId },
-    hold: false,
-    trigger: "schedule",
-    idempotency: { key, requestHash: createHash("sha256").update(key).digest("hex") },
-    scheduleId: schedule.id,
-  });
+  const made = pipeline
+    ? await createRun(ctx, {
+        principal,
+        pipeline,
+        configText: schedule.config,
+        name: schedule.name,
+        labels: { schedule: schedule.publicId },
+        hold: false,
+        trigger: "schedule",
+        idempotency: { key, requestHash: createHash("sha256").update(key).digest("hex") },
+        scheduleId: schedule.id,
+      }).catch((error: unknown) => {
+        // Refused (say, its key taken by another body): this fire fails, the next one comes.
+        failure = describeFailure(error);
+        return null;
+      })
+    : null;
+  if (!made) {
+    const error = `No run for the fire of ${fireAt.toISOString()}: ${failure}`.slice(0, 1000);
+    await advance(ctx, schedule, next, error);
+    return { kind: "failed", fireAt, error };
+  }
+  const { run, created } = made;
   await ctx.db
     .update(schedules)
     .set({ lastFireAt: fireAt, lastRunId: run.id, lastError: null })

@@ -1,4 +1,27 @@
 // @ts-check
+
+/**
+ * Everything the portal loads is its own (Monaco, its workers, fonts): a page may fetch,
+ * run or show nothing from elsewhere, nor be framed. Next.js writes inline scripts (the
+ * page's data) and Monaco inline styles, hence 'unsafe-inline' for those two; the editor's
+ * worker checks configs with the server's ajv validator, which compiles each schema to a
+ * function (new Function), hence 'unsafe-eval'. Production builds only (`next dev` differs).
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -15,6 +38,11 @@ const nextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
           { key: "X-Frame-Options", value: "DENY" },
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
+          ...(process.env.NODE_ENV === "production"
+            ? [{ key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY }]
+            : []),
         ],
       },
     ];

@@ -286,7 +286,12 @@ describe("the portal in Chromium", () => {
     await vic.context.close();
   });
 
-  it("never asked for anything off this machine", () => {
+  it("never asked for anything off this machine, nor anything its security policy refuses", async () => {
     expect(pat.external).toEqual([]);
+    expect(pat.refused).toEqual([]);
+    const response = await fetch(`${baseUrl}/runs`);
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(response.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(response.headers.get("permissions-policy")).toContain("camera=()");
   });
 });

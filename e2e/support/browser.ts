@@ -13,6 +13,8 @@ export interface Session {
   page: Page;
   /** Every request that tried to leave the machine (the portal must work offline). */
   external: string[];
+  /** What the page's Content-Security-Policy refused (the portal must need nothing it forbids). */
+  refused: string[];
 }
 
 /** A fresh browser context whose requests to anything but the stack are blocked and recorded. */
@@ -30,7 +32,11 @@ export async function openSession(browser: Browser): Promise<Session> {
     return route.abort();
   });
   const page = await context.newPage();
-  return { context, page, external };
+  const refused: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  return { context, page, external, refused };
 }
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {

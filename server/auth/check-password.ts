@@ -1,5 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { users } from "@/db/schema";
+import { normalizeUsername } from "@/lib/username";
 import type { AppContext } from "../context";
 import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
@@ -12,17 +13,28 @@ export async function checkPassword(
   ctx: Pick<AppContext, "db" | "signInThrottle">,
   options: { username: string; password: string },
 ): Promise<Principal | null> {
-  const { username, password } = options;
-  if (!ctx.signInThrottle.allow(username)) return null;
-  const [user] = await ctx.db
-    .select({ id: users.id, username: users.username, role: users.role, hash: users.passwordHash })
-    .from(users)
-    .where(and(eq(users.username, username), isNull(users.disabledAt)))
-    .limit(1);
+  const { password } = options;
+  // Throttled and looked up under the one form a name can have: variants are one name.
+  const username = normalizeUsername(options.username);
+  const key = username ?? options.username;
+  if (!ctx.signInThrottle.allow(key)) return null;
+  const [user] = username
+    ? await ctx.db
+        .select({
+          id: users.id,
+          username: users.username,
+          role: users.role,
+          hash: users.passwordHash,
+        })
+        .from(users)
+        .where(and(eq(users.username, username), isNull(users.disabledAt)))
+        .limit(1)
+    : [];
+  // A name no user can have costs the same hash as a wrong password.
   if (!(await verifyPassword(user?.hash ?? null, password)) || !user) {
-    ctx.signInThrottle.fail(username);
+    ctx.signInThrottle.fail(key);
     return null;
   }
-  ctx.signInThrottle.succeed(username);
+  ctx.signInThrottle.succeed(key);
   return { userId: user.id, username: user.username, role: user.role, via: "password" };
 }

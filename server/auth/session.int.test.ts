@@ -141,3 +141,26 @@ describe("the sign-in form", () => {
     expect(ctx.signInThrottle.allow(carol.username)).toBe(false);
   });
 });
+
+describe("usernames in a sign-in (issue 10, finding 2)", () => {
+  it("are one name in every variant the database would match, for the lookup and the throttle", async () => {
+    const frank = await createTestUser(ctx);
+    const signIn = (username: string, password: string) =>
+      authenticateHeader(ctx, basicAuth(username, password)).then(
+        (principal) => principal?.username ?? null,
+        () => null,
+      );
+    // The same person, written otherwise, signs in as that user.
+    expect(await signIn(` ${frank.username.toUpperCase()}  `, frank.password)).toBe(frank.username);
+    for (let i = 0; i < 5; i++) expect(await signIn(frank.username, "wrong")).toBeNull();
+    // Locked: no variant gets around it, and names no user can have never match anyone.
+    for (const variant of [
+      `${frank.username}     `,
+      frank.username.toUpperCase(),
+      frank.username.replace(/^./, (c) => `${c}\u200b`),
+      frank.username.replace(/e/, "\u00eb"),
+    ]) {
+      expect(await signIn(variant, frank.password)).toBeNull();
+    }
+  });
+});

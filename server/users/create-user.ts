@@ -3,13 +3,14 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "@/db/schema";
 import { USER_ROLES } from "@/lib/roles";
+import { USERNAME_PATTERN } from "@/lib/username";
 import { MIN_PASSWORD_LENGTH, hashPassword } from "../auth/passwords";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 
 export const ZUsername = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, "2-64 characters: lowercase letters, digits, . _ -");
+  .regex(USERNAME_PATTERN, "2-64 characters: lowercase letters, digits, . _ -");
 
 export const ZCreateUserRequest = z.object({
   username: ZUsername,

@@ -30,7 +30,7 @@ export function createAuthOptions(ctx: AppContext): NextAuthOptions {
           password: { label: "Password", type: "password" },
         },
         async authorize(credentials) {
-          const username = credentials?.username?.trim() ?? "";
+          const username = credentials?.username ?? ""; // checkPassword normalises it
           const password = credentials?.password ?? "";
           if (!username || !password) return null;
           const user = await checkPassword(ctx, { username, password });

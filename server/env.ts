@@ -26,6 +26,23 @@ export const ZEnv = z.object({
   /** Secret for session cookies and the HMAC of cached credentials. */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)"),
   PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Set when Runport sits behind a reverse proxy (nginx) that sets X-Forwarded-For and
+   * X-Forwarded-Proto: the client's address and scheme are then taken from those headers
+   * (the last hop the proxy appended). Unset, they are ignored: anyone can send them.
+   */
+  TRUST_PROXY: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  /**
+   * The system user pipelines run as (the worker must be root to switch to it). Unset: the
+   * worker's own user; `npm run up` creates `runport-run` and sets it when run as root.
+   */
+  RUN_AS_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a system user name")
+    .optional(),
   PIPELINES_PATH: z.string().default("./pipelines"),
   RUNS_DIR: z.string().default("./.data/runs"),
   MIGRATIONS_DIR: z.string().default("./db/migrations"),
@@ -97,6 +114,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redisPrefix: env.REDIS_PREFIX,
     authSecret: env.AUTH_SECRET,
     publicUrl: env.PUBLIC_URL,
+    trustProxy: env.TRUST_PROXY,
+    runAsUser: env.RUN_AS_USER,
     pipelinesPath: splitPaths(env.PIPELINES_PATH),
     runsDir: path.resolve(env.RUNS_DIR),
     migrationsDir: path.resolve(env.MIGRATIONS_DIR),

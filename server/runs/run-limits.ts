@@ -7,7 +7,7 @@ import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
 /**
  * Concurrency limits across all workers: a pipeline's `maxConcurrency` (all its
  * versions) and a user's running-runs quota (users.max_running_runs, else
- * USER_MAX_RUNNING). A worker claims a limited run while holding MySQL named locks for
+ * USER_MAX_RUNNING for submitters). A worker claims a limited run while holding MySQL named locks for
  * the pipeline and the user, after counting what runs: two workers can never both take
  * the last slot. Runs without a limit never pay for this.
  */
@@ -57,14 +57,17 @@ export async function limitsForRun(
   const overrides = await userLimitOverrides(ctx);
   if (byPipeline.size === 0 && overrides.size === 0 && ctx.config.userMaxRunning <= 0) return {};
   const [run] = await ctx.db
-    .select({ pipeline: runs.pipelineName, userId: runs.userId })
+    .select({ pipeline: runs.pipelineName, userId: runs.userId, role: users.role })
     .from(runs)
+    .innerJoin(users, eq(users.id, runs.userId))
     .where(eq(runs.publicId, publicId))
     .limit(1);
   if (!run) return {};
   const pipelineMax = byPipeline.get(run.pipeline);
-  // The user's override, else the default (0 or less: no quota).
-  const userMax = overrides.get(run.userId) ?? ctx.config.userMaxRunning;
+  // The user's override, else the default for submitters (0 or less: no quota). Operators
+  // and admins run what they must (a backlog, a rerun) without a default quota.
+  const userMax =
+    overrides.get(run.userId) ?? (run.role === "submitter" ? ctx.config.userMaxRunning : 0);
   return {
     ...(pipelineMax ? { pipeline: { name: run.pipeline, max: pipelineMax } } : {}),
     ...(userMax > 0 ? { user: { id: run.userId, max: userMax } } : {}),

@@ -266,7 +266,13 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
     ctx.log.error({ err: error, runId: run.publicId }, "could not close the working folder");
   }
   if (status !== "queued") {
-    await recordOutputs(ctx, { run, attempt, outputsDir: s.paths.outputsDir, log });
+    await recordOutputs(ctx, {
+      run,
+      attempt,
+      outputsDir: s.paths.outputsDir,
+      log,
+      owner: deps.runAs?.uid,
+    });
   }
   await s.finish({ status, exitCode: exit.exitCode, signal: exit.signal, error });
   active.delete(run.publicId);

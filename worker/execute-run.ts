@@ -89,7 +89,7 @@ function attemptEndStatus(exit: ProcessExit, state: StopRequests): AttemptOutcom
 export async function executeRun(
   deps: ExecuteRunDeps,
   publicId: string,
-): Promise<"limited" | undefined> {
+): Promise<"limited" | "busy" | undefined> {
   const { ctx, worker } = deps;
   const limits = await limitsForRun(ctx, deps.pipelineLimits, publicId);
   const claimed = await claimWithinLimits(ctx, limits, () =>
@@ -99,7 +99,7 @@ export async function executeRun(
       workDirPrefix: attemptDirPrefix(ctx.config.runsDir, publicId),
     }),
   );
-  if (claimed === "limited") return "limited";
+  if (claimed === "limited" || claimed === "busy") return claimed;
   if (!claimed) {
     ctx.log.info({ runId: publicId }, "run is no longer queued; skipped");
     return;

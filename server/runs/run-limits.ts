@@ -16,7 +16,8 @@ export interface RunLimits {
   user?: { id: number; max: number };
 }
 
-// Busy is "limited": the job is tried again in 2 s, and no pool connection waits meanwhile.
+// A busy lock is not waited for (no pool connection waits meanwhile): the claim answers
+// "busy" and the job is tried again a moment later.
 const LOCK_WAIT_SECONDS = 0;
 
 /** The smallest maxConcurrency any loaded version of each pipeline declares. */
@@ -97,13 +98,14 @@ async function countRunning(session: LockSession, limits: RunLimits) {
 
 /**
  * Runs `claim` when the limits leave a slot, holding the limits' locks until it has
- * committed; returns "limited" (nothing claimed) when a limit is reached.
+ * committed; returns "limited" (nothing claimed) when a limit is reached, "busy" when
+ * another worker holds the locks right now (a submitter's batch claims one at a time).
  */
 export async function claimWithinLimits<T>(
   ctx: Pick<AppContext, "db" | "config">,
   limits: RunLimits,
   claim: () => Promise<T>,
-): Promise<T | "limited"> {
+): Promise<T | "limited" | "busy"> {
   const names = lockNames(limits, ctx.config.redisPrefix);
   if (names.length === 0) return claim();
   // The claim itself commits on its own connections while the locks are held.
@@ -113,5 +115,5 @@ export async function claimWithinLimits<T>(
     if (limits.user && running.user >= limits.user.max) return "limited" as const;
     return claim();
   });
-  return result === LOCK_BUSY ? "limited" : result;
+  return result === LOCK_BUSY ? "busy" : result;
 }

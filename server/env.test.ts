@@ -12,6 +12,8 @@ describe("loadConfig", () => {
     expect(config.pipelinesPath).toEqual(["/a", "/b"]);
     expect(config.redisPrefix).toBe("runport");
     expect(config.childEnv).toEqual({ PATH: "/bin" });
+    // One submitter's batch must not take every slot (issue 10, finding 11).
+    expect(config.userMaxRunning).toBe(8);
   });
 
   it("lists every invalid variable at once", () => {

@@ -68,8 +68,12 @@ export const ZEnv = z.object({
   OUTPUT_STORE_RUN_MAX_BYTES: byteCount(0, 64 * 1024 * 1024),
   /** Days after which finished runs' logs, outputs and working directories are removed (0: never). */
   RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(30),
-  /** Runs of one user that may run at once across all workers (0: no limit). */
-  USER_MAX_RUNNING: z.coerce.number().int().min(0).max(100000).default(0),
+  /**
+   * Runs of one submitter that may run at once across all workers (0: no limit), unless
+   * the user has a limit of their own; operators and admins have no default quota. Without
+   * one, a single submitter's batch takes every slot of every worker.
+   */
+  USER_MAX_RUNNING: z.coerce.number().int().min(0).max(100000).default(8),
   /** The first admin, created when no admin exists (password generated and printed if unset). */
   ADMIN_USERNAME: z
     .string()

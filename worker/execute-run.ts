@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
@@ -14,6 +13,8 @@ import {
   type RunningProcess,
 } from "./executors/local-executor";
 import { attemptDirPrefix, buildArgv, buildEnv, type RunPaths } from "./run-command";
+import { lockAttemptDir, prepareAttemptDir } from "./attempt-dir";
+import type { RunAsUser } from "./run-as-user";
 
 /** What the worker can do to a run it is executing (cancel listener, shutdown). */
 export interface ActiveRun {
@@ -28,7 +29,11 @@ export interface ExecuteRunDeps {
   active: Map<string, ActiveRun>;
   /** maxConcurrency of the pipelines that declare one (see limitsForRun). */
   pipelineLimits: Map<string, number>;
+  /** RUN_AS_USER, resolved at start (worker/run-as-user.ts); null: the worker's own user. */
+  runAs: RunAsUser | null;
 }
+
+const userOf = (runAs: RunAsUser | null) => (runAs ? { user: runAs } : {});
 
 /** Forwards a pipe into the log (pausing it while the log is behind) and parses progress. */
 function pipeOutput(
@@ -84,7 +89,7 @@ function attemptEndStatus(exit: ProcessExit, state: StopRequests): AttemptOutcom
 export async function executeRun(
   deps: ExecuteRunDeps,
   publicId: string,
-): Promise<"limited" | undefined> {
+): Promise<"limited" | "busy" | undefined> {
   const { ctx, worker } = deps;
   const limits = await limitsForRun(ctx, deps.pipelineLimits, publicId);
   const claimed = await claimWithinLimits(ctx, limits, () =>
@@ -94,7 +99,7 @@ export async function executeRun(
       workDirPrefix: attemptDirPrefix(ctx.config.runsDir, publicId),
     }),
   );
-  if (claimed === "limited") return "limited";
+  if (claimed === "limited" || claimed === "busy") return claimed;
   if (!claimed) {
     ctx.log.info({ runId: publicId }, "run is no longer queued; skipped");
     return;
@@ -136,10 +141,7 @@ export async function executeRun(
   };
   let child: RunningProcess;
   try {
-    // Synchronous on purpose: two small writes on the path to process start, where a
-    // trip through libuv's thread pool costs more than the writes.
-    mkdirSync(paths.outputsDir, { recursive: true, mode: 0o750 });
-    writeFileSync(paths.configPath, run.config, { mode: 0o640 });
+    prepareAttemptDir(paths, run.config, deps.runAs);
     const argv = buildArgv(pipeline.definition, paths);
     const env = buildEnv(ctx.config.childEnv, {
       ...paths,
@@ -147,8 +149,9 @@ export async function executeRun(
       pipeline: pipeline.name,
       version: pipeline.version,
       dataRoots: ctx.config.dataRoots,
+      runAs: deps.runAs,
     });
-    child = startLocalProcess({ argv, cwd: workDir, env });
+    child = startLocalProcess({ argv, cwd: workDir, env, ...userOf(deps.runAs) });
   } catch (error) {
     const message = `could not start: ${error instanceof Error ? error.message : String(error)}`;
     log.write("system", `[runport] ${message}\n`);
@@ -255,8 +258,21 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   // beat would take it for lost), with no process left to cancel or hand back.
   // A handed-back attempt (the worker is stopping) is abandoned: no time is spent on it.
   active.set(run.publicId, { cancel: () => undefined, handBack: () => undefined });
+  // Before the outputs are read: from now on the run user cannot change them (or read them
+  // from a later run).
+  try {
+    lockAttemptDir(s.paths.workDir, deps.runAs);
+  } catch (error) {
+    ctx.log.error({ err: error, runId: run.publicId }, "could not close the working folder");
+  }
   if (status !== "queued") {
-    await recordOutputs(ctx, { run, attempt, outputsDir: s.paths.outputsDir, log });
+    await recordOutputs(ctx, {
+      run,
+      attempt,
+      outputsDir: s.paths.outputsDir,
+      log,
+      owner: deps.runAs?.uid,
+    });
   }
   await s.finish({ status, exitCode: exit.exitCode, signal: exit.signal, error });
   active.delete(run.publicId);

@@ -102,4 +102,25 @@ describe("limits across workers", () => {
         .where(eq(users.id, alice.principal.userId));
     }
   });
+
+  it("holds a submitter to USER_MAX_RUNNING by default; operators have no default quota", async () => {
+    const own = createTestContext({ runsDir, workerConcurrency: 4, userMaxRunning: 2 });
+    const [carol, olga] = await Promise.all([createTestUser(own), createTestUser(own, "operator")]);
+    const worker = startWorker(own, pipelines);
+    try {
+      const config = { name: "quota", sleepSeconds: 1.5, steps: 1 };
+      const operators: string[] = [];
+      for (let i = 0; i < 4; i++)
+        operators.push(await submit(own, olga.principal, "hello", config));
+      const submitters: string[] = [];
+      for (let i = 0; i < 4; i++)
+        submitters.push(await submit(own, carol.principal, "hello", config));
+      await waitAllDone([...operators, ...submitters]);
+      expect(await peakOverlap(submitters)).toBe(2);
+      expect(await peakOverlap(operators)).toBeGreaterThan(2);
+    } finally {
+      await worker.stop();
+      await own.close();
+    }
+  });
 });

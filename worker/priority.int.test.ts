@@ -18,7 +18,7 @@ let pipelines: LoadedPipeline[];
 beforeAll(async () => {
   runsDir = mkdtempSync(path.join(tmpdir(), "runport-priority-"));
   ctx = createTestContext({ runsDir, workerConcurrency: 1 });
-  alice = await createTestUser(ctx);
+  alice = await createTestUser(ctx, "operator"); // submitters may set up to 10 only
   pipelines = await registerPipelines(ctx);
 });
 

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { PipelineDefinition } from "@/lib/pipeline-definition";
+import type { RunAsUser } from "./run-as-user";
 
 export interface RunPaths {
   pipelineDir: string;
@@ -32,10 +33,16 @@ export function buildEnv(
     pipeline: string;
     version: string;
     dataRoots: readonly string[];
+    runAs?: RunAsUser | null;
   },
 ): Record<string, string> {
+  // The run user has no home of its own (useradd --no-create-home): its working folder is.
+  const user: Record<string, string> = options.runAs
+    ? { HOME: options.workDir, USER: options.runAs.name, LOGNAME: options.runAs.name }
+    : {};
   return {
     ...base,
+    ...user,
     RUNPORT_RUN_ID: options.runId,
     RUNPORT_ATTEMPT: String(options.attempt),
     RUNPORT_CONFIG: options.configPath,

@@ -11,6 +11,7 @@ import { createExecuteRunHandler } from "./jobs/execute-run.handler";
 import { pipelineLimits } from "@/server/runs/run-limits";
 import { cleanWorkDirs } from "./clean-work-dirs";
 import { reapOrphans } from "./reap-orphans";
+import { prepareRunsDir, resolveRunAsUser } from "./run-as-user";
 
 export interface WorkerHandle {
   workerId: string;
@@ -27,6 +28,10 @@ const CLEAN_MS = 3600_000;
 
 /** Starts consuming the run queue with the given pipelines (what worker/main.ts runs). */
 export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[]): WorkerHandle {
+  // Before anything connects: a worker that cannot run pipelines as RUN_AS_USER must not
+  // take runs (they would run as root, or fail one by one).
+  const runAs = resolveRunAsUser(ctx.config.runAsUser);
+  if (runAs) prepareRunsDir(ctx.config.runsDir, runAs);
   const host = hostname();
   const workerId = ctx.config.workerId ?? `${host}-${process.pid}`;
   const active = new Map<string, ActiveRun>();
@@ -37,6 +42,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     pipelines: registry,
     active,
     pipelineLimits: pipelineLimits(pipelines),
+    runAs,
   });
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
     connection: { url: ctx.config.redisUrl, ...redisOptions("blocking") },
@@ -81,7 +87,12 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     every(CLEAN_MS, "removing old working directories failed", () => cleanWorkDirs(ctx)),
   ];
   ctx.log.info(
-    { workerId, concurrency: ctx.config.workerConcurrency, pipelines: [...registry.keys()] },
+    {
+      workerId,
+      concurrency: ctx.config.workerConcurrency,
+      pipelines: [...registry.keys()],
+      runAs: runAs?.name ?? null,
+    },
     "worker started",
   );
 

@@ -27,6 +27,14 @@ const ZLabels = z
   });
 
 /** Body of `POST /api/v1/runs`. Unknown keys are errors (a typo like "lables" must not pass). */
+/** The highest run priority (operators and admins). */
+export const MAX_PRIORITY = 100;
+/**
+ * The highest priority a submitter may set: enough to order their own work, not enough to
+ * jump ahead of everyone's queue (the rest of the range is for operators and admins).
+ */
+export const SUBMITTER_MAX_PRIORITY = 10;
+
 export const ZCreateRunRequest = z
   .strictObject({
     pipeline: z
@@ -50,9 +58,11 @@ export const ZCreateRunRequest = z
       .number()
       .int()
       .min(0)
-      .max(100)
+      .max(MAX_PRIORITY)
       .optional()
-      .meta({ description: "Higher runs sooner" }),
+      .meta({
+        description: `Higher runs sooner (default 0). Submitters may set up to ${SUBMITTER_MAX_PRIORITY}, operators and admins up to ${MAX_PRIORITY}: 422 above the caller's bound`,
+      }),
   })
   .meta({
     examples: [

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import {
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -375,6 +376,18 @@ describe("fastq-qc input checks", () => {
     expect(result.stderr).toContain("dataFiles[0].fastqPath");
     expect(result.stderr).toContain("symbolic link");
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    "refuses a hard link inside a data root while it runs as root",
+    async () => {
+      linkSync(path.join(outsideDir, "secret.fastq"), path.join(dataRoot, "hard.fastq"));
+      const result = await runQc(configWith([entry(path.join(dataRoot, "hard.fastq"))]));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("dataFiles[0].fastqPath");
+      expect(result.stderr).toContain("has 2 hard links, refused while the pipeline runs as root");
+      expect(existsSync(path.join(result.outputsDir, "qc.json"))).toBe(false);
+    },
+  );
 
   it("refuses relative paths with '..' segments", async () => {
     const result = await runQc(configWith([entry("data/../../hello/x.fastq")]));

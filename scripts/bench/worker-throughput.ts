@@ -61,7 +61,12 @@ async function measureTrivialRuns(
   const prefix = `bench-noop-c${batch.concurrency}-`;
   await submitRuns(stack.baseUrl, auth, prefix, batch.runs);
   const started = performance.now();
-  const worker = stack.startWorker({ WORKER_CONCURRENCY: String(batch.concurrency) });
+  // No running quota: this measures the claim-and-spawn path, and the bench's one
+  // submitter would otherwise be held to USER_MAX_RUNNING (8) and pay for its locks.
+  const worker = stack.startWorker({
+    WORKER_CONCURRENCY: String(batch.concurrency),
+    USER_MAX_RUNNING: "0",
+  });
   const deadline = Date.now() + 90_000;
   while ((await countTerminal(ctx, prefix)) < batch.runs) {
     if (Date.now() > deadline) throw new Error(`${prefix}: runs still not finished after 90 s`);

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { resetEnv, updateInitialEnv } from "@next/env";
 import { afterEach, describe, expect, it } from "vitest";
-import { envLine, newEnvFile, setEnvValue } from "./env-file";
+import { envLine, newEnvFile, setEnvValue, writeEnvFile } from "./env-file";
 import { readSettings } from "./settings";
 
 const dirs: string[] = [];
@@ -79,5 +79,19 @@ describe("newEnvFile and readSettings", () => {
     expect(readBack("PORT=3001\n").settings.PORT).toBe(4000);
     updateInitialEnv({ PORT: undefined });
     expect(() => readBack("REDIS_URL=http://x\n")).toThrow(/REDIS_URL/);
+  });
+});
+
+describe("writeEnvFile", () => {
+  it("leaves .env readable by its owner only, also one that was readable by everyone", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "runport-env-"));
+    dirs.push(dir);
+    const file = path.join(dir, ".env");
+    writeEnvFile(file, "AUTH_SECRET=one\n");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    writeFileSync(file, "AUTH_SECRET=two\n", { mode: 0o644 });
+    writeEnvFile(file, setEnvValue(readFileSync(file, "utf8"), "RUN_AS_USER", "runport-run"));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, "utf8")).toBe("AUTH_SECRET=two\nRUN_AS_USER=runport-run\n");
   });
 });

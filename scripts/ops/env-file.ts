@@ -1,4 +1,21 @@
+import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
+
 // Writing .env. Reading it is @next/env's job (see settings.ts), as for the app itself.
+
+/**
+ * Writes .env readable by its owner only (mode 600): it holds AUTH_SECRET and the database
+ * password, and a pipeline running as another local user must not read it. A .env that
+ * exists with a wider mode is narrowed before the new text goes in.
+ */
+export function writeEnvFile(file: string, text: string): void {
+  const fd = openSync(file, "w", 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** KEY=value, quoted when the value has characters dotenv would cut or change. */
 export function envLine(key: string, value: string): string {

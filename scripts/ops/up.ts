@@ -4,7 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ensureServices } from "./ensure-services";
-import { newEnvFile, setEnvValue } from "./env-file";
+import { newEnvFile, setEnvValue, writeEnvFile } from "./env-file";
+import { canWorkIn, DEFAULT_RUN_USER, ensureRunUser } from "./run-user";
 import { tcpOpen } from "./probe";
 import { readSettings } from "./settings";
 import { setupDatabase } from "./setup-database";
@@ -40,16 +41,20 @@ export async function up(root: string): Promise<number> {
       port: process.env.PORT,
       date: new Date(),
     });
-    fs.writeFileSync(envPath, text, { mode: 0o600 }); // it holds secrets: only you may read it
+    writeEnvFile(envPath, text); // it holds secrets: only you may read it
     console.log("Created .env with a random AUTH_SECRET.");
+  } else if ((fs.statSync(envPath).mode & 0o077) !== 0) {
+    fs.chmodSync(envPath, 0o600);
+    console.log("Made .env readable by you only (mode 600): it holds secrets.");
   }
+  setUpRunUser(root, envPath);
 
   step("Checking MariaDB and Redis");
   await ensureServices({ root, settings });
   // Saved in .env, so that the processes (and a later `npm start`) use the same servers.
   for (const [key, value] of Object.entries({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl })) {
     if (readSettings(root).envFile[key] === value) continue;
-    fs.writeFileSync(envPath, setEnvValue(fs.readFileSync(envPath, "utf8"), key, value));
+    writeEnvFile(envPath, setEnvValue(fs.readFileSync(envPath, "utf8"), key, value));
     console.log(`Saved ${key}=${value} in .env`);
   }
   settings = readSettings(root).settings;
@@ -104,6 +109,33 @@ export async function up(root: string): Promise<number> {
   const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
   await Promise.race([exited, announceWhenReady(url)]);
   return exited;
+}
+
+/**
+ * As root: pipelines run as an unprivileged system user (RUN_AS_USER, created if missing),
+ * so that they cannot read .env or other runs' folders. Left unset (with a warning) when
+ * that user could not work in this checkout: the worker would refuse to start.
+ */
+function setUpRunUser(root: string, envPath: string): void {
+  if (process.getuid?.() !== 0) return;
+  // The environment, else .env (readSettings has loaded it into process.env).
+  const configured = process.env.RUN_AS_USER;
+  const name = configured || DEFAULT_RUN_USER;
+  step(`Checking the system user pipelines run as (${name})`);
+  if (ensureRunUser(name) === "created") console.log(`Created the system user ${name}.`);
+  if (!canWorkIn(name, path.join(root, "pipelines"))) {
+    console.log(
+      yellow(
+        `${name} cannot reach ${root} (a folder above it is closed to others), so pipelines would ` +
+          `run as root. Move the checkout (e.g. to /opt/runport) and run \`npm run up\` again.`,
+      ),
+    );
+    if (!configured) return;
+    throw new Error(`RUN_AS_USER=${name} cannot work in ${root}: the worker would not start.`);
+  }
+  if (configured) return;
+  writeEnvFile(envPath, setEnvValue(fs.readFileSync(envPath, "utf8"), "RUN_AS_USER", name));
+  console.log(`Saved RUN_AS_USER=${name} in .env: pipelines run as ${name}, not root.`);
 }
 
 /** Why the production build is stale (missing, or a source is newer), or undefined. */

@@ -26,8 +26,14 @@ function unreadable(error: unknown): UnreadableFileError {
  * Opens a file for reading without following a link in its last step (O_NOFOLLOW) and
  * without blocking on a FIFO (O_NONBLOCK), and checks on the open descriptor that it
  * is a regular file: what was listed cannot be swapped for something else meanwhile.
+ * With `owner` (the run user's uid), a file of anybody else is refused too: the worker reads
+ * as root, and a hard link, or a folder of the path swapped for a link by a process of the
+ * run that outlived it, must not lead it to files the run user could not read itself.
  */
-export async function openRegularFile(file: string): Promise<{ handle: FileHandle; size: number }> {
+export async function openRegularFile(
+  file: string,
+  options: { owner?: number } = {},
+): Promise<{ handle: FileHandle; size: number }> {
   let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -37,6 +43,9 @@ export async function openRegularFile(file: string): Promise<{ handle: FileHandl
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new UnreadableFileError("not a regular file");
+    if (options.owner !== undefined && stat.uid !== options.owner) {
+      throw new UnreadableFileError("not the run user's file (a hard link or a swapped folder?)");
+    }
     return { handle, size: stat.size };
   } catch (error) {
     await handle.close().catch(() => undefined);

@@ -1,6 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { asc, eq, inArray } from "drizzle-orm";
@@ -51,6 +59,7 @@ async function record(
   dir: string,
   limits: Partial<Pick<Config, "outputStoreMaxBytes" | "outputStoreRunMaxBytes">> = {},
   runId?: number,
+  owner?: number,
 ) {
   const publicId = await submit(ctx, alice.principal, "hello", { name: "x" }, { hold: true });
   const run = runId === undefined ? await getRunRow(ctx, publicId) : { id: runId, publicId };
@@ -59,7 +68,7 @@ async function record(
   const config = { ...ctx.config, ...limits };
   const summary: OutputsSummary = await recordOutputs(
     { ...ctx, log: quiet, config },
-    { run, attempt: 1, outputsDir: dir, log },
+    { run, attempt: 1, outputsDir: dir, log, ...(owner === undefined ? {} : { owner }) },
   );
   const rows = await ctx.db
     .select()
@@ -139,6 +148,25 @@ describe("recordOutputs", () => {
     expect(viaLink.rows).toEqual([]);
     expect(viaLink.log).toContain("the outputs folder is not a folder");
   });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    "records only the run user's files when given its uid (needs root to chown)",
+    async () => {
+      const runUid = 64_123;
+      const dir = outputsFolder({ "mine.txt": "mine\n", "sub/also.txt": "also\n" });
+      for (const name of ["mine.txt", "sub", "sub/also.txt"])
+        chownSync(path.join(dir, name), runUid, runUid);
+      // Root's file, hard-linked in (as a link elsewhere, or a swapped folder, would reach it).
+      const secret = path.join(scratch, "root-secret.txt");
+      writeFileSync(secret, "secret\n", { mode: 0o600 });
+      linkSync(secret, path.join(dir, "secret-link.txt"));
+      const { rows, log } = await record(dir, {}, undefined, runUid);
+      expect(rows.map((r) => r.path)).toEqual(["mine.txt", "sub/also.txt"]);
+      expect(log).toContain(
+        `[runport] outputs: skipped "secret-link.txt": not the run user's file (a hard link or a swapped folder?)`,
+      );
+    },
+  );
 
   it("keeps files over OUTPUT_STORE_MAX_BYTES, and beyond the attempt's budget, as metadata only", async () => {
     const files = {

@@ -15,6 +15,8 @@ export interface RecordOutputsOptions {
   attempt: number;
   /** The attempt's outputs folder on this worker. */
   outputsDir: string;
+  /** The uid every recorded file must have (RUN_AS_USER's): others are skipped with a note. */
+  owner?: number;
   /** The run's log: one system line per note, and the summary. */
   log: Pick<LogWriter, "write">;
 }
@@ -59,6 +61,7 @@ export async function recordOutputs(
         budget -= await recordFile(batch, file, {
           maxBytes: Math.min(ctx.config.outputStoreMaxBytes, budget),
           notes,
+          owner: options.owner,
         });
       }
       await batch.flush();
@@ -95,11 +98,11 @@ function writeSummary(
 async function recordFile(
   batch: OutputBatch,
   file: OutputFile,
-  options: { maxBytes: number; notes: string[] },
+  options: { maxBytes: number; notes: string[]; owner: number | undefined },
 ): Promise<number> {
   let opened: Awaited<ReturnType<typeof openRegularFile>> | undefined;
   try {
-    opened = await openRegularFile(file.absolutePath);
+    opened = await openRegularFile(file.absolutePath, { owner: options.owner });
     const { handle, size } = opened;
     if (size > options.maxBytes) {
       const read = await readFileChunks(handle);

@@ -7,7 +7,7 @@ import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
 /**
  * Concurrency limits across all workers: a pipeline's `maxConcurrency` (all its
  * versions) and a user's running-runs quota (users.max_running_runs, else
- * USER_MAX_RUNNING). A worker claims a limited run while holding MySQL named locks for
+ * USER_MAX_RUNNING for submitters). A worker claims a limited run while holding MySQL named locks for
  * the pipeline and the user, after counting what runs: two workers can never both take
  * the last slot. Runs without a limit never pay for this.
  */
@@ -16,7 +16,8 @@ export interface RunLimits {
   user?: { id: number; max: number };
 }
 
-// Busy is "limited": the job is tried again in 2 s, and no pool connection waits meanwhile.
+// A busy lock is not waited for (no pool connection waits meanwhile): the claim answers
+// "busy" and the job is tried again a moment later.
 const LOCK_WAIT_SECONDS = 0;
 
 /** The smallest maxConcurrency any loaded version of each pipeline declares. */
@@ -57,14 +58,17 @@ export async function limitsForRun(
   const overrides = await userLimitOverrides(ctx);
   if (byPipeline.size === 0 && overrides.size === 0 && ctx.config.userMaxRunning <= 0) return {};
   const [run] = await ctx.db
-    .select({ pipeline: runs.pipelineName, userId: runs.userId })
+    .select({ pipeline: runs.pipelineName, userId: runs.userId, role: users.role })
     .from(runs)
+    .innerJoin(users, eq(users.id, runs.userId))
     .where(eq(runs.publicId, publicId))
     .limit(1);
   if (!run) return {};
   const pipelineMax = byPipeline.get(run.pipeline);
-  // The user's override, else the default (0 or less: no quota).
-  const userMax = overrides.get(run.userId) ?? ctx.config.userMaxRunning;
+  // The user's override, else the default for submitters (0 or less: no quota). Operators
+  // and admins run what they must (a backlog, a rerun) without a default quota.
+  const userMax =
+    overrides.get(run.userId) ?? (run.role === "submitter" ? ctx.config.userMaxRunning : 0);
   return {
     ...(pipelineMax ? { pipeline: { name: run.pipeline, max: pipelineMax } } : {}),
     ...(userMax > 0 ? { user: { id: run.userId, max: userMax } } : {}),
@@ -94,13 +98,14 @@ async function countRunning(session: LockSession, limits: RunLimits) {
 
 /**
  * Runs `claim` when the limits leave a slot, holding the limits' locks until it has
- * committed; returns "limited" (nothing claimed) when a limit is reached.
+ * committed; returns "limited" (nothing claimed) when a limit is reached, "busy" when
+ * another worker holds the locks right now (a submitter's batch claims one at a time).
  */
 export async function claimWithinLimits<T>(
   ctx: Pick<AppContext, "db" | "config">,
   limits: RunLimits,
   claim: () => Promise<T>,
-): Promise<T | "limited"> {
+): Promise<T | "limited" | "busy"> {
   const names = lockNames(limits, ctx.config.redisPrefix);
   if (names.length === 0) return claim();
   // The claim itself commits on its own connections while the locks are held.
@@ -110,5 +115,5 @@ export async function claimWithinLimits<T>(
     if (limits.user && running.user >= limits.user.max) return "limited" as const;
     return claim();
   });
-  return result === LOCK_BUSY ? "limited" : result;
+  return result === LOCK_BUSY ? "busy" : result;
 }

@@ -354,6 +354,29 @@ describe("the envelope of POST /api/v1/runs", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("holds a submitter's priority to 10; operators may set up to 100 (issue 10, finding 11)", async () => {
+    const before = await counts();
+    const high = await post('{"pipeline": "hello", "config": {"name": "x"}, "priority": 100}');
+    expect(high.status).toBe(422);
+    const problem = (await high.json()) as { detail: string; errors: unknown[] };
+    expect(problem.detail).toMatch(/a submitter may set a priority up to 10/);
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ path: "/priority", line: 1, column: 60 }),
+    ]);
+    expect(await counts()).toEqual(before);
+    const ok = await post('{"pipeline": "hello", "config": {"name": "x"}, "priority": 10}');
+    expect(ok.status).toBe(201);
+    const operator = await createTestUser(ctx, "operator");
+    const urgent = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs",
+      headers: json(basicAuth(operator.username, operator.password)),
+      body: '{"pipeline": "hello", "config": {"name": "x"}, "priority": 100}',
+    });
+    expect(urgent.status).toBe(201);
+    expect(((await urgent.json()) as { priority: number }).priority).toBe(100);
+  });
+
   it("creates one run when the same Idempotency-Key arrives five times at once", async () => {
     const before = await counts();
     const body = '{"pipeline": "hello", "config": {"name": "race"}}';

@@ -11,6 +11,7 @@ import { withPositions } from "../http/json-body";
 import { readRunRequest } from "./read-run-request";
 import type { RunRow } from "@/db/schema";
 import { requireSubmitter } from "../auth/require-role";
+import { MAX_PRIORITY, SUBMITTER_MAX_PRIORITY } from "@/lib/contract/runs";
 
 export interface SubmitRunOptions {
   principal: Principal;
@@ -44,6 +45,16 @@ export async function submitRun(
     }
     throw error;
   });
+  const maxPriority =
+    options.principal.role === "submitter" ? SUBMITTER_MAX_PRIORITY : MAX_PRIORITY;
+  if (envelope.priority > maxPriority) {
+    // Refused, not lowered: the caller learns at once that the run would not be ordered as
+    // asked, and an Idempotency-Key replay never meets a run stored with other values.
+    const message = `a ${options.principal.role} may set a priority up to ${maxPriority} (operators and admins up to ${MAX_PRIORITY})`;
+    throw new AppError("VALIDATION_FAILED", `The run request is not valid: ${message}`, {
+      errors: withPositions(doc, [{ path: "/priority", message }]),
+    });
+  }
   if ("schedule" in envelope.labels) {
     // The beat labels a schedule's runs with it (the schedule's Runs link lists them).
     const message = "the label schedule is set by Runport on the runs of a schedule";

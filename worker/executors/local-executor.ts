@@ -5,6 +5,8 @@ export interface ProcessSpec {
   argv: readonly string[];
   cwd: string;
   env: Record<string, string>;
+  /** The user to run as (RUN_AS_USER); Node then clears the supplementary groups too. */
+  user?: { uid: number; gid: number };
 }
 
 export interface ProcessExit {
@@ -43,6 +45,7 @@ export function startLocalProcess(spec: ProcessSpec): RunningProcess {
   const child = spawn(program, args, {
     cwd: spec.cwd,
     env: spec.env as NodeJS.ProcessEnv,
+    ...(spec.user ? { uid: spec.user.uid, gid: spec.user.gid } : {}),
     detached: true,
     shell: false,
     stdio: ["ignore", "pipe", "pipe"],

@@ -4,14 +4,22 @@ import { executeRun, type ExecuteRunDeps } from "../execute-run";
 
 /** A run over a pipeline or user limit is tried again this much later (it stays queued). */
 export const LIMITED_RETRY_MS = 2000;
+/**
+ * A run whose limit locks another worker holds is tried again after 100–300 ms: with a
+ * default quota every submitter's batch meets this, and 2 s each time would slow it to a
+ * crawl (the jitter keeps the contenders from meeting again).
+ */
+const busyRetryMs = () => 100 + Math.floor(Math.random() * 200);
 
 /** BullMQ processor of `execute-run` jobs: check the payload, then run the service. */
 export function createExecuteRunHandler(deps: ExecuteRunDeps) {
   return async (job: Job, token?: string): Promise<void> => {
     const payload = ZExecuteRunPayload.parse(job.data);
-    if ((await executeRun(deps, payload.runId)) === "limited") {
+    const result = await executeRun(deps, payload.runId);
+    if (result === "limited" || result === "busy") {
       // Back to the queue as a delayed job: no slot is held while it waits.
-      await job.moveToDelayed(Date.now() + LIMITED_RETRY_MS, token);
+      const delay = result === "busy" ? busyRetryMs() : LIMITED_RETRY_MS;
+      await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();
     }
   };

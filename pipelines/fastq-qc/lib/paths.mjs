@@ -38,9 +38,16 @@ export function allowedRoots(pipelineDir, dataRootsVariable, warn) {
 
 /**
  * Returns the real path of one `dataFiles[i].fastqPath`, or throws an InputError naming the
- * entry. Relative paths are relative to the pipeline folder; ".." segments are refused outright.
+ * entry. Relative paths are relative to the pipeline folder; ".." segments are refused outright,
+ * and so are hard-linked files when the pipeline runs as root (`runningAsRoot`).
  */
-export function resolveFastqPath(fastqPath, where, pipelineDir, roots) {
+export function resolveFastqPath(
+  fastqPath,
+  where,
+  pipelineDir,
+  roots,
+  runningAsRoot = process.getuid?.() === 0,
+) {
   const name = `${where}.fastqPath`;
   if (fastqPath.includes("\0")) throw new InputError(`${name} contains a NUL character`);
   if (fastqPath.split("/").includes("..")) {
@@ -69,6 +76,18 @@ export function resolveFastqPath(fastqPath, where, pipelineDir, roots) {
         `outside the allowed folders (${roots.map((r) => r.dir).join(", ")})`,
     );
   }
-  if (!statSync(real).isFile()) throw new InputError(`${name}: ${absolute} is not a regular file`);
+  const stat = statSync(real);
+  if (!stat.isFile()) throw new InputError(`${name}: ${absolute} is not a regular file`);
+  // A hard link has no "elsewhere" for realpath to reveal: it is the other file, under a
+  // name inside the root. Run as root (no RUN_AS_USER), nothing but this check keeps a link
+  // to /etc/shadow or another project's data out, so files with more than one name are
+  // refused. Run unprivileged, the system refuses what the run user may not read, and
+  // hard-linked data (deduplicated sequencing folders) is accepted.
+  if (stat.nlink > 1 && runningAsRoot) {
+    throw new InputError(
+      `${name}: ${absolute} has ${stat.nlink} hard links, refused while the pipeline runs as ` +
+        `root (a hard link may lead outside the allowed folders; set RUN_AS_USER)`,
+    );
+  }
   return real;
 }

@@ -1,0 +1,47 @@
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { RunAsUser } from "./run-as-user";
+
+/**
+ * Creates an attempt's working folder with its outputs folder and config.json.
+ *
+ * With a run user: RUNS_DIR/<run id> is root's, mode 0711 (passable, not listable); the
+ * attempt folder, its outputs folder and config.json belong to the run user, modes
+ * 0700/0700/0600, so that no other local user reads them. The worker (root) still reads
+ * the outputs after the run. Without one: the worker's own, group-readable, as before.
+ *
+ * Synchronous on purpose: a few small calls on the path to process start, where a trip
+ * through libuv's thread pool costs more than the calls.
+ */
+export function prepareAttemptDir(
+  paths: { workDir: string; outputsDir: string; configPath: string },
+  config: string,
+  runAs: RunAsUser | null,
+): void {
+  if (!runAs) {
+    mkdirSync(paths.outputsDir, { recursive: true, mode: 0o750 });
+    writeFileSync(paths.configPath, config, { mode: 0o640 });
+    return;
+  }
+  const runDir = path.dirname(paths.workDir);
+  mkdirSync(runDir, { recursive: true, mode: 0o711 });
+  chmodSync(runDir, 0o711);
+  for (const dir of [paths.workDir, paths.outputsDir]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    chownSync(dir, runAs.uid, runAs.gid);
+  }
+  writeFileSync(paths.configPath, config, { mode: 0o600 });
+  chownSync(paths.configPath, runAs.uid, runAs.gid);
+}
+
+/**
+ * Closes a finished attempt's folder to the run user: root's, mode 0700. Every run shares
+ * the one run user, so without this any later run could read this one's config and
+ * outputs. The files inside stay as they are (the worker reads the outputs next, as root).
+ */
+export function lockAttemptDir(workDir: string, runAs: RunAsUser | null): void {
+  if (!runAs) return;
+  chownSync(workDir, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+  chmodSync(workDir, 0o700);
+}

@@ -20,6 +20,7 @@ import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
 import { submit } from "@/test/runs";
 import { recordAudit } from "./record-audit";
+import { recordSignIn } from "./record-sign-in";
 
 // Behind a trusted proxy: the address of each request is its X-Forwarded-For.
 process.env.TRUST_PROXY = "1";
@@ -430,5 +431,30 @@ describe("the users table", () => {
     ]) {
       expect(await find(variant)).toEqual([]);
     }
+  });
+});
+
+describe("recordSignIn (called by the sign-in code)", () => {
+  it("records the normalised name as actor and target, or the typed text when no user can have it", async () => {
+    await recordSignIn(ctx, {
+      username: " ALICE-Audit ",
+      userId: null,
+      outcome: "failed",
+      ip: "192.0.2.200",
+      via: "sign-in",
+      reason: "wrong password",
+    });
+    await recordSignIn(ctx, {
+      username: "a b\u200b",
+      userId: null,
+      outcome: "locked",
+      ip: "192.0.2.201",
+      via: "password",
+    });
+    const rows = await ctx.db.select().from(auditEvents).where(eq(auditEvents.action, "sign-in"));
+    expect(rows.map((r) => [r.actorUsername, r.targetId, r.outcome, r.via, r.ip])).toEqual([
+      ["alice-audit", "alice-audit", "failed", "sign-in", "192.0.2.200"],
+      ["a b\u200b", null, "locked", "password", "192.0.2.201"],
+    ]);
   });
 });

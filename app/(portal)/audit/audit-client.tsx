@@ -33,6 +33,8 @@ function dayStart(day: string, next = false): string {
 function Target({ event }: { event: AuditEventView }) {
   const { target } = event;
   if (!target) return null;
+  // The intake switch is one thing: its id says nothing more than its type.
+  if (target.type === "intake") return <>intake</>;
   if (target.type === "run") {
     return (
       <Link href={`/runs/${target.id}`}>

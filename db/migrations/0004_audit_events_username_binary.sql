@@ -17,4 +17,5 @@ ALTER TABLE `users` MODIFY COLUMN `username` varchar(64) CHARACTER SET utf8mb4 C
 CREATE INDEX `audit_events_at_idx` ON `audit_events` (`at`,`id`);--> statement-breakpoint
 CREATE INDEX `audit_events_actor_idx` ON `audit_events` (`actor_username`,`at`);--> statement-breakpoint
 CREATE INDEX `audit_events_action_idx` ON `audit_events` (`action`,`at`);--> statement-breakpoint
-CREATE INDEX `audit_events_target_idx` ON `audit_events` (`target_type`,`target_id`,`at`);
+CREATE INDEX `audit_events_target_idx` ON `audit_events` (`target_type`,`target_id`,`at`);--> statement-breakpoint
+CREATE INDEX `audit_events_outcome_idx` ON `audit_events` (`outcome`,`at`);

@@ -36,6 +36,8 @@ export const auditEvents = mysqlTable(
     index("audit_events_actor_idx").on(t.actorUsername, t.at),
     index("audit_events_action_idx").on(t.action, t.at),
     index("audit_events_target_idx").on(t.targetType, t.targetId, t.at),
+    // Refusals are rare: without it, looking for them scans the whole log (6.9 s at 1M rows).
+    index("audit_events_outcome_idx").on(t.outcome, t.at),
   ],
 );
 

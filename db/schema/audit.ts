@@ -21,7 +21,7 @@ export const auditEvents = mysqlTable(
     outcome: mysqlEnum("outcome", AUDIT_OUTCOMES).notNull().default("ok"),
     /** The actor's user id when known (not for a failed sign-in of a name nobody has). */
     actorUserId: bigint("actor_user_id", { mode: "number", unsigned: true }),
-    /** The username as it was (or as typed, for a failed sign-in); null: the command line. */
+    /** The username as it was; null: the command line, or a sign-in naming nobody possible. */
     actorUsername: varchar("actor_username", { length: 64 }),
     via: mysqlEnum("via", AUDIT_VIA),
     /** clientIp(): an address, or "unknown" without a trusted proxy; null: no HTTP request. */

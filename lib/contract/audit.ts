@@ -70,7 +70,9 @@ export const ZAuditEventView = z.object({
   actor: z
     .string()
     .nullable()
-    .meta({ description: "Username (as typed, for a failed sign-in); null: the command line" }),
+    .meta({
+      description: "Username; null: the command line, or a sign-in with a name no user can have",
+    }),
   via: z.enum(AUDIT_VIA).nullable(),
   ip: z
     .string()

@@ -435,7 +435,7 @@ describe("the users table", () => {
 });
 
 describe("recordSignIn (called by the sign-in code)", () => {
-  it("records the normalised name as actor and target, or the typed text when no user can have it", async () => {
+  it("records the normalised name as actor and target, or nothing of text no user can have", async () => {
     await recordSignIn(ctx, {
       username: " ALICE-Audit ",
       userId: null,
@@ -454,7 +454,8 @@ describe("recordSignIn (called by the sign-in code)", () => {
     const rows = await ctx.db.select().from(auditEvents).where(eq(auditEvents.action, "sign-in"));
     expect(rows.map((r) => [r.actorUsername, r.targetId, r.outcome, r.via, r.ip])).toEqual([
       ["alice-audit", "alice-audit", "failed", "sign-in", "192.0.2.200"],
-      ["a b\u200b", null, "locked", "password", "192.0.2.201"],
+      [null, null, "locked", "password", "192.0.2.201"],
     ]);
+    expect(rows[1]!.details).toEqual({ invalidName: "4 characters" });
   });
 });

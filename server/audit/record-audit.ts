@@ -6,7 +6,7 @@ import type { AppContext } from "../context";
 
 /** Who acted: a signed-in caller, the command line, or somebody signing in. */
 export type AuditActor =
-  Principal | "cli" | { userId: number | null; username: string; via: AuditVia };
+  Principal | "cli" | { userId: number | null; username: string | null; via: AuditVia };
 
 export interface AuditEvent {
   action: AuditAction;

@@ -231,7 +231,15 @@ describe("the navigation at 390 px", () => {
     expect(await menu.getAttribute("aria-expanded")).toBe("false");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Menu");
     await page.keyboard.press("Enter");
-    for (const link of ["Runs", "New run", "Pipelines", "Schedules", "Operations", "API"]) {
+    for (const link of [
+      "Runs",
+      "New run",
+      "Pipelines",
+      "Schedules",
+      "Operations",
+      "Audit",
+      "API",
+    ]) {
       await page.keyboard.press("Tab");
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(link);
     }

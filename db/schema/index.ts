@@ -4,3 +4,4 @@ export * from "./runs";
 export * from "./outputs";
 export * from "./schedules";
 export * from "./settings";
+export * from "./audit";

@@ -1,10 +1,27 @@
-import { index, int, mysqlEnum, mysqlTable, uniqueIndex, varchar } from "drizzle-orm/mysql-core";
+import {
+  customType,
+  index,
+  int,
+  mysqlEnum,
+  mysqlTable,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/mysql-core";
 import { USER_ROLES } from "../../lib/roles";
 import { createdAt, id, reference, timestamp } from "./columns";
 
+/**
+ * Compared byte for byte: the table's utf8mb4_unicode_ci would take "alice  " or "alicë" for
+ * alice (issue 10). Names are stored normalised (lib/username.ts), so nothing is lost.
+ * drizzle's varchar has no collation option, hence the custom type.
+ */
+const binaryVarchar64 = customType<{ data: string }>({
+  dataType: () => "varchar(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+});
+
 export const users = mysqlTable("users", {
   id: id(),
-  username: varchar("username", { length: 64 }).notNull().unique("users_username_unique"),
+  username: binaryVarchar64("username").notNull().unique("users_username_unique"),
   email: varchar("email", { length: 255 }),
   role: mysqlEnum("role", USER_ROLES).notNull().default("submitter"),
   /** argon2id PHC string. */

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import * as account from "@/lib/contract/account";
+import * as audit from "@/lib/contract/audit";
 import * as health from "@/lib/contract/health";
 import * as operations from "@/lib/contract/operations";
 import * as outputs from "@/lib/contract/outputs";
@@ -62,6 +63,8 @@ const answers = {
   CreatedApiToken: account.ZCreatedApiToken,
   Operations: operations.ZOperationsView,
   Intake: operations.ZIntake,
+  AuditEvent: audit.ZAuditEventView,
+  AuditEventList: audit.ZAuditEventList,
   Health: health.ZHealth,
   Liveness: health.ZLiveness,
 };

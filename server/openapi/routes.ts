@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ZApiTokenList, ZCreatedApiToken } from "@/lib/contract/account";
+import { ZAuditEventList, ZListAuditQuery } from "@/lib/contract/audit";
 import { zFlag } from "@/lib/contract/common";
 import { ZHealth, ZLiveness } from "@/lib/contract/health";
 import { ZIntake, ZIntakeRequest, ZOperationsView } from "@/lib/contract/operations";
@@ -403,6 +404,20 @@ export const routes: RouteSpec[] = [
       "200": answer("The new state", ZIntake),
       "403": problem("Not an administrator"),
       ...jsonBodyProblems("16 KiB", 'The body is not {"paused": boolean}'),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/audit",
+    tag: "system",
+    summary: "The audit log (administrators)",
+    description:
+      "Who did what, when and from where, newest first: sign-ins (ok, failed, locked), API tokens created and revoked, password changes, users created and disabled, runs cancelled, released or retried by someone other than their owner, schedules created, changed and deleted, intake paused and resumed. `target` is `type:id` (`user:alice`, `run:<id>`, `schedule:<id>`, `token:<id>`) or an id; `since` is inclusive, `until` exclusive; pass `nextCursor` as `cursor` for the next page.",
+    query: ZListAuditQuery,
+    responses: {
+      "200": answer("A page of audit events", ZAuditEventList),
+      "400": problem("A bad filter or cursor"),
+      "403": problem("Not an administrator"),
     },
   },
   {

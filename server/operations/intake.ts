@@ -4,6 +4,7 @@ import type { Principal } from "../auth/principal";
 import type { IntakeState } from "@/lib/contract/operations";
 import type { AppContext } from "../context";
 import { requireAdmin } from "../auth/require-role";
+import { recordAudit } from "../audit/record-audit";
 
 const INTAKE_KEY = "intake";
 
@@ -33,7 +34,7 @@ export async function applyIntake(ctx: AppContext): Promise<IntakeState> {
  */
 export async function setIntake(
   ctx: AppContext,
-  options: { principal: Principal; paused: boolean },
+  options: { principal: Principal; paused: boolean; ip?: string },
 ): Promise<IntakeState> {
   requireAdmin(options.principal, "pause or resume intake");
   const value: IntakeState = {
@@ -45,6 +46,12 @@ export async function setIntake(
     .insert(settings)
     .values({ key: INTAKE_KEY, value, updatedAt: new Date() })
     .onDuplicateKeyUpdate({ set: { value: sql`VALUES(value)`, updatedAt: new Date() } });
+  await recordAudit(ctx, {
+    action: options.paused ? "intake.pause" : "intake.resume",
+    actor: options.principal,
+    ip: options.ip ?? null,
+    target: { type: "intake", id: "intake" },
+  });
   await applyIntake(ctx);
   ctx.log.warn({ by: value.by }, options.paused ? "intake paused" : "intake resumed");
   return value;

@@ -11,7 +11,7 @@ import { transitionRunForUser } from "../lifecycle/transition-run-for-user";
  */
 export async function cancelRun(
   ctx: AppContext,
-  options: { principal: Principal; runId: string },
+  options: { principal: Principal; runId: string; ip?: string },
 ): Promise<{ status: string }> {
   const { run, status, applied } = await transitionRunForUser(ctx, { ...options, event: "cancel" });
   if (applied && status === "cancelled") {

@@ -3,6 +3,7 @@ import { runEvents, runs, type PipelineRow, type RunRow } from "@/db/schema";
 import { newRunId } from "@/lib/ids";
 import type { RunTrigger } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
+import type { Statement } from "@/db/client";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { submission } from "../lifecycle/run-transitions";
@@ -22,6 +23,8 @@ export interface CreateRunOptions {
   retryOfRunId?: number;
   /** The schedule whose fire makes this run. */
   scheduleId?: number;
+  /** More statements for the run's transaction (an audit row), given the new run's id. */
+  also?: (publicId: string) => Statement[];
 }
 
 export interface CreateRunResult {
@@ -118,7 +121,8 @@ export async function createRun(
     .toSQL();
   let id: number;
   try {
-    const [inserted] = await ctx.groupCommit.run([insertRun, insertEvent]);
+    const also = options.also?.(values.publicId) ?? [];
+    const [inserted] = await ctx.groupCommit.run([insertRun, insertEvent, ...also]);
     id = inserted!.insertId;
   } catch (error) {
     // Two requests with one Idempotency-Key raced: the loser answers with the winner's run.

@@ -9,7 +9,7 @@ import { transitionRunForUser } from "../lifecycle/transition-run-for-user";
  */
 export async function releaseRun(
   ctx: AppContext,
-  options: { principal: Principal; runId: string },
+  options: { principal: Principal; runId: string; ip?: string },
 ): Promise<{ status: "queued" }> {
   const { run } = await transitionRunForUser(ctx, { ...options, event: "release" });
   await enqueueRun(ctx.queue, {

@@ -10,19 +10,21 @@ import { getConfigValidator } from "../pipelines/get-config-validator";
 import { createRun } from "./create-run";
 import { findRunFor } from "./find-run-for";
 import { requireSubmitter } from "../auth/require-role";
+import { auditStatement } from "../audit/record-audit";
 
 /**
  * Re-runs a finished run (POST /api/v1/runs/{id}/retry): a new run of the same pipeline
  * version with the same config, name, labels and priority, submitted by the caller and
- * linked to the old one (`retryOf`). 409 while the old run has not finished.
+ * linked to the old one (`retryOf`). 409 while the old run has not finished. A retry of
+ * somebody else's run is audited in the new run's transaction.
  */
 export async function retryRun(
   ctx: AppContext,
-  options: { principal: Principal; runId: string },
+  options: { principal: Principal; runId: string; ip?: string },
 ): Promise<RunRow> {
   const { principal } = options;
   requireSubmitter(principal);
-  const { run } = await findRunFor(ctx, { ...options, access: "manage" });
+  const { run, submitter } = await findRunFor(ctx, { ...options, access: "manage" });
   if (!isFinished(run.status)) throw refusal("retry", run.status);
   const [pipeline] = await ctx.db
     .select()
@@ -54,6 +56,18 @@ export async function retryRun(
     priority: run.priority,
     trigger: "retry",
     retryOfRunId: run.id,
+    also: (newRunId) =>
+      run.userId === principal.userId
+        ? []
+        : [
+            auditStatement({
+              action: "run.retry",
+              actor: principal,
+              ip: options.ip ?? null,
+              target: { type: "run", id: run.publicId },
+              details: { owner: submitter, status: run.status, newRun: newRunId },
+            }),
+          ],
   });
   return created;
 }

@@ -2,6 +2,7 @@ import { newRunId } from "@/lib/ids";
 import { canSubmit } from "@/lib/roles";
 import { schedules } from "@/db/schema";
 import type { Principal } from "../auth/principal";
+import { recordAudit } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import {
@@ -23,8 +24,8 @@ import { toScheduleView, type ScheduleView } from "./schedule-view";
  * `/config`). 403 for viewers. The config text is stored exactly as sent.
  */
 export async function createSchedule(
-  ctx: Pick<AppContext, "db" | "caches">,
-  options: { principal: Principal; bodyText: string; now?: Date },
+  ctx: Pick<AppContext, "db" | "caches" | "log">,
+  options: { principal: Principal; bodyText: string; now?: Date; ip?: string },
 ): Promise<ScheduleView> {
   const { principal } = options;
   if (!canSubmit(principal.role)) {
@@ -54,6 +55,13 @@ export async function createSchedule(
     updatedAt: null,
   };
   const [result] = await ctx.db.insert(schedules).values(row);
+  await recordAudit(ctx, {
+    action: "schedule.create",
+    actor: principal,
+    ip: options.ip ?? null,
+    target: { type: "schedule", id: row.publicId },
+    details: { name: row.name, pipeline, cron: row.cron, enabled: row.enabled },
+  });
   return toScheduleView({
     schedule: { ...row, id: result.insertId },
     owner: principal.username,

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { schedules, type ScheduleRow } from "@/db/schema";
 import type { Principal } from "../auth/principal";
+import { recordAudit } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import {
@@ -15,6 +16,17 @@ import { ZUpdateScheduleRequest } from "@/lib/contract/schedules";
 import { parseJsonDocument } from "../http/json-body";
 import { toScheduleView, type ScheduleView } from "./schedule-view";
 
+/** What a PATCH may change: the audit names those that did (never the config's text). */
+const EDITABLE = [
+  "name",
+  "pipeline",
+  "config",
+  "cron",
+  "timeZone",
+  "enabled",
+  "missedPolicy",
+] as const satisfies readonly (keyof ScheduleRow)[];
+
 /**
  * Changes a schedule (PATCH /api/v1/schedules/{id}): any of name, pipeline, config,
  * cron, timeZone, enabled, missedPolicy. What changed is checked as on create (422 with
@@ -25,8 +37,8 @@ import { toScheduleView, type ScheduleView } from "./schedule-view";
  * owner changes the pipeline or config.
  */
 export async function updateSchedule(
-  ctx: Pick<AppContext, "db" | "caches">,
-  options: { principal: Principal; scheduleId: string; bodyText: string; now?: Date },
+  ctx: Pick<AppContext, "db" | "caches" | "log">,
+  options: { principal: Principal; scheduleId: string; bodyText: string; now?: Date; ip?: string },
 ): Promise<ScheduleView> {
   const found = await findScheduleFor(ctx, { ...options, access: "manage" });
   const current = found.schedule;
@@ -70,6 +82,16 @@ export async function updateSchedule(
     // A change answers the last error (a fixed config, a new pipeline): start afresh.
     Object.assign(changes, { updatedAt: now, lastError: null });
     await ctx.db.update(schedules).set(changes).where(eq(schedules.id, current.id));
+    const fields = EDITABLE.filter((f) => f in changes && changes[f] !== current[f]);
+    if (fields.length > 0) {
+      await recordAudit(ctx, {
+        action: "schedule.update",
+        actor: options.principal,
+        ip: options.ip ?? null,
+        target: { type: "schedule", id: current.publicId },
+        details: { name: current.name, owner: found.owner, fields },
+      });
+    }
   }
   return toScheduleView({ ...found, schedule: { ...current, ...changes } });
 }

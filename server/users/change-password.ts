@@ -3,6 +3,7 @@ import { z } from "zod";
 import { users } from "@/db/schema";
 import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../auth/passwords";
 import type { Principal } from "../auth/principal";
+import { recordAudit, type AuditEvent } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { AppError, parseWith } from "../errors";
 
@@ -36,7 +37,7 @@ export type TChangePasswordRequest = z.input<typeof ZChangePasswordRequest>;
  */
 export async function changePassword(
   ctx: AppContext,
-  options: { principal: Principal } & TChangePasswordRequest,
+  options: { principal: Principal; ip?: string } & TChangePasswordRequest,
 ): Promise<void> {
   const input = parseWith(ZChangePasswordRequest, {
     currentPassword: options.currentPassword,
@@ -45,7 +46,17 @@ export async function changePassword(
   const { userId } = options.principal;
   const throttle = ctx.signInThrottle;
   const key = `uid:${userId}`;
+  const audit = (outcome: AuditEvent["outcome"], reason?: string) =>
+    recordAudit(ctx, {
+      action: "password.change",
+      outcome,
+      actor: options.principal,
+      ip: options.ip ?? null,
+      target: { type: "user", id: options.principal.username },
+      details: reason ? { reason } : {},
+    });
   if (!throttle.allow(key)) {
+    await audit("locked", "too many wrong current passwords");
     throw new AppError(
       "FORBIDDEN",
       "Too many wrong current passwords: wait a minute, then try again",
@@ -59,6 +70,7 @@ export async function changePassword(
   if (!user) throw new AppError("NOT_FOUND", "Your account no longer exists or is disabled");
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throttle.fail(key);
+    await audit("failed", "wrong current password");
     throw new AppError("VALIDATION_FAILED", "The current password is wrong: nothing was changed", {
       errors: [{ path: "/currentPassword", message: "is wrong" }],
     });
@@ -77,4 +89,5 @@ export async function changePassword(
   if (result.affectedRows !== 1) {
     throw new AppError("CONFLICT", "The password was changed meanwhile: nothing was changed");
   }
+  await audit("ok");
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { apiTokens, users } from "@/db/schema";
 import type { CreatedApiToken } from "@/lib/contract/account";
 import type { Principal } from "../auth/principal";
+import { recordAudit } from "../audit/record-audit";
 import { generateToken, hashToken, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppContext } from "../context";
 import { AppError, parseWith } from "../errors";
@@ -52,8 +53,8 @@ async function ownerId(ctx: Pick<AppContext, "db">, owner: Owner): Promise<numbe
  * is stored). 422 for a bad name or expiry; 403 when the caller authenticated with a token.
  */
 export async function createApiToken(
-  ctx: Pick<AppContext, "db">,
-  options: Owner & TCreateApiTokenRequest,
+  ctx: Pick<AppContext, "db" | "log">,
+  options: Owner & TCreateApiTokenRequest & { ip?: string },
 ): Promise<CreatedApiToken> {
   const input = parseWith(ZCreateApiTokenRequest, {
     name: options.name,
@@ -73,6 +74,17 @@ export async function createApiToken(
     tokenPrefix: prefix,
     createdAt,
     expiresAt,
+  });
+  await recordAudit(ctx, {
+    action: "token.create",
+    actor: "principal" in options ? options.principal : "cli",
+    ip: options.ip ?? null,
+    target: { type: "token", id: result.insertId },
+    details: {
+      name: input.name,
+      ...("username" in options ? { user: options.username } : {}),
+      expiresAt: expiresAt?.toISOString() ?? null,
+    },
   });
   return {
     id: result.insertId,

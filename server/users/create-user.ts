@@ -5,6 +5,7 @@ import { users } from "@/db/schema";
 import { USER_ROLES } from "@/lib/roles";
 import { USERNAME_PATTERN } from "@/lib/username";
 import { MIN_PASSWORD_LENGTH, hashPassword } from "../auth/passwords";
+import { recordAudit, type AuditActor } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 
@@ -25,10 +26,14 @@ export function generatePassword(): string {
   return randomBytes(15).toString("base64url");
 }
 
-/** Creates a user; without a password one is generated and returned (shown once). */
+/**
+ * Creates a user; without a password one is generated and returned (shown once). `by`:
+ * who creates it, for the audit log (default: the command line).
+ */
 export async function createUser(
-  ctx: Pick<AppContext, "db">,
+  ctx: Pick<AppContext, "db" | "log">,
   request: TCreateUserRequest,
+  by: { actor: AuditActor; ip?: string } = { actor: "cli" },
 ): Promise<{ id: number; username: string; password: string; generated: boolean }> {
   const input = ZCreateUserRequest.parse(request);
   const [existing] = await ctx.db
@@ -42,6 +47,13 @@ export async function createUser(
     role: input.role,
     email: input.email ?? null,
     passwordHash: await hashPassword(password),
+  });
+  await recordAudit(ctx, {
+    action: "user.create",
+    actor: by.actor,
+    ip: by.ip ?? null,
+    target: { type: "user", id: input.username },
+    details: { role: input.role },
   });
   return { id: result.insertId, username: input.username, password, generated: !input.password };
 }

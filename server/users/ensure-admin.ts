@@ -8,7 +8,7 @@ import { createUser } from "./create-user";
  * was generated (the caller prints it once), or null when nothing was created.
  */
 export async function ensureAdmin(
-  ctx: Pick<AppContext, "db">,
+  ctx: Pick<AppContext, "db" | "log">,
   options: { username: string; password?: string },
 ): Promise<{ username: string; password: string | null } | null> {
   const [admin] = await ctx.db

@@ -2,6 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { apiTokens } from "@/db/schema";
 import type { ApiTokenView } from "@/lib/contract/account";
 import type { Principal } from "../auth/principal";
+import { recordAudit } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { toApiTokenView } from "./api-token-view";
@@ -14,18 +15,27 @@ import { toApiTokenView } from "./api-token-view";
  */
 export async function revokeApiToken(
   ctx: AppContext,
-  options: { principal: Principal; tokenId: string | number },
+  options: { principal: Principal; tokenId: string | number; ip?: string },
 ): Promise<ApiTokenView> {
   const id = String(options.tokenId);
   const notFound = new AppError("NOT_FOUND", `You have no API token with id "${id}"`);
   if (!/^[1-9][0-9]{0,15}$/.test(id)) throw notFound;
   const mine = and(eq(apiTokens.id, Number(id)), eq(apiTokens.userId, options.principal.userId));
-  await ctx.db
+  const [revoked] = await ctx.db
     .update(apiTokens)
     .set({ revokedAt: new Date() })
     .where(and(mine, isNull(apiTokens.revokedAt)));
   const [row] = await ctx.db.select().from(apiTokens).where(mine).limit(1);
   if (!row) throw notFound;
   ctx.caches.credentials.forgetUser(options.principal.userId);
+  if (revoked.affectedRows === 1) {
+    await recordAudit(ctx, {
+      action: "token.revoke",
+      actor: options.principal,
+      ip: options.ip ?? null,
+      target: { type: "token", id: row.id },
+      details: { name: row.name },
+    });
+  }
   return toApiTokenView(row);
 }

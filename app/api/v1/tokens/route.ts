@@ -1,5 +1,6 @@
 // GET /api/v1/tokens: the caller's API tokens (never the tokens themselves).
 // POST /api/v1/tokens: {name, expiresInDays?} → 201 with the new token, shown only this once.
+import { clientIp } from "@/server/http/client-info";
 import { apiRoute } from "@/server/http/api-route";
 import { readJsonBody, SMALL_BODY_LIMIT } from "@/server/http/json-body";
 import { json } from "@/server/http/responses";
@@ -12,5 +13,12 @@ export const GET = apiRoute(async ({ app, principal }) =>
 
 export const POST = apiRoute(async ({ request, app, principal }) => {
   const body = await readJsonBody(request, ZCreateApiTokenRequest, { limit: SMALL_BODY_LIMIT });
-  return json(await createApiToken(app, { principal, ...body.value }), { status: 201 });
+  return json(
+    await createApiToken(app, {
+      principal,
+      ...body.value,
+      ip: clientIp(app.config, request.headers),
+    }),
+    { status: 201 },
+  );
 });

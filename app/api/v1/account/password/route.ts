@@ -1,10 +1,15 @@
 // POST /api/v1/account/password: {currentPassword, newPassword} → 204; wrong current → 422.
+import { clientIp } from "@/server/http/client-info";
 import { apiRoute } from "@/server/http/api-route";
 import { readJsonBody, SMALL_BODY_LIMIT } from "@/server/http/json-body";
 import { changePassword, ZChangePasswordRequest } from "@/server/users/change-password";
 
 export const POST = apiRoute(async ({ request, app, principal }) => {
   const body = await readJsonBody(request, ZChangePasswordRequest, { limit: SMALL_BODY_LIMIT });
-  await changePassword(app, { principal, ...body.value });
+  await changePassword(app, {
+    principal,
+    ...body.value,
+    ip: clientIp(app.config, request.headers),
+  });
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 });

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import {
+  addressBlocked,
+  nameSpacingSeconds,
+  pairBlockSeconds,
+  retryAfterSeconds,
+} from "./sign-in-policy";
+
+describe("the password guessing rules", () => {
+  it("let a (name, address) pair fail 5 times, then wait a minute, doubling up to an hour", () => {
+    expect([4, 5, 6, 7, 10, 11, 40].map(pairBlockSeconds)).toEqual([
+      0, 60, 120, 240, 1920, 3600, 3600,
+    ]);
+  });
+
+  it("space out a name's attempts after 10 failures from anywhere: 1 s doubling to a minute, never a block", () => {
+    expect([9, 10, 11, 15, 16, 1000].map(nameSpacingSeconds)).toEqual([0, 1, 2, 32, 60, 60]);
+  });
+
+  it("block an address after 50 failures, whatever the names", () => {
+    expect(addressBlocked(49)).toBe(false);
+    expect(addressBlocked(50)).toBe(true);
+  });
+
+  it("say waits in whole seconds, at least one", () => {
+    expect([0, 1, 999, 1001, 59_000].map(retryAfterSeconds)).toEqual([1, 1, 1, 2, 59]);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addressBlocked,
+  addressKey,
   nameSpacingSeconds,
   pairBlockSeconds,
   retryAfterSeconds,
@@ -24,5 +25,14 @@ describe("the password guessing rules", () => {
 
   it("say waits in whole seconds, at least one", () => {
     expect([0, 1, 999, 1001, 59_000].map(retryAfterSeconds)).toEqual([1, 1, 1, 2, 59]);
+  });
+
+  it("count an IPv6 client by its /64, an IPv4 one by its address", () => {
+    expect(addressKey("192.0.2.7")).toBe("192.0.2.7");
+    expect(addressKey("2001:db8:0:12:aaaa::1")).toBe("2001:db8:0:12::/64");
+    expect(addressKey("2001:DB8:0000:0012:ffff:1:2:3")).toBe("2001:db8:0:12::/64");
+    expect(addressKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(addressKey("::1")).toBe("0:0:0:0::/64");
+    expect(addressKey("unknown")).toBe("unknown");
   });
 });

@@ -55,6 +55,20 @@ export function addressBlocked(failures: number): boolean {
   return failures >= SIGN_IN_LIMITS.address.freeFailures;
 }
 
+/**
+ * The address as the limits count it: an IPv6 client is its /64 (one host usually holds a
+ * whole /64, so counting single addresses would give it 2^64 fresh starts); IPv4 as it is.
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const [head = "", tail] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const missing = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill("0");
+  const groups = [...left, ...missing, ...right].slice(0, 4);
+  return `${groups.map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
 /** A wait as the Retry-After header says it: whole seconds, at least 1. */
 export function retryAfterSeconds(milliseconds: number): number {
   return Math.max(1, Math.ceil(milliseconds / 1000));

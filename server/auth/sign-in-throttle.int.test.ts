@@ -71,6 +71,14 @@ describe("password guessing limits (issue 10, finding 3)", () => {
     expect((await call(user.username, user.password, address())).status).toBe(200);
   });
 
+  it("counts an IPv6 client by its /64: a fresh address of the same network is no fresh start", async () => {
+    const user = await createTestUser(ctx);
+    const network = `2001:db8:${randomBytes(2).toString("hex")}:1`;
+    await failTimes(user, 5, `${network}::a`);
+    expect((await call(user.username, user.password, `${network}::b`)).status).toBe(429);
+    expect((await call(user.username, user.password, "2001:db8:ffff:2::b")).status).toBe(200);
+  });
+
   it("a success clears the (name, address) count", async () => {
     const user = await createTestUser(ctx);
     const from = address();

@@ -3,6 +3,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limite
 import {
   SIGN_IN_LIMITS,
   addressBlocked,
+  addressKey,
   nameSpacingSeconds,
   pairBlockSeconds,
   retryAfterSeconds,
@@ -114,7 +115,8 @@ export class SignInThrottle {
    * from an address the name signed in from before; the address limit not to "unknown"
    * (one key for every client: it would be a limit on everyone).
    */
-  async admit(attempt: SignInAttempt): Promise<Admission> {
+  async admit(request: SignInAttempt): Promise<Admission> {
+    const attempt = { ...request, address: addressKey(request.address) };
     const pairKey = pairKeyOf(attempt);
     const known = (await this.knownAddresses.get(pairKey)) !== null;
     const [pair, address, name] = await Promise.all([

@@ -113,15 +113,16 @@ export class SignInThrottle {
   /**
    * Whether this attempt may check its password now. The name's slowdown does not apply
    * from an address the name signed in from before; the address limit not to "unknown"
-   * (one key for every client: it would be a limit on everyone).
+   * (one key for every client: it would be a limit on everyone), nor is "unknown" ever known.
    */
   async admit(request: SignInAttempt): Promise<Admission> {
     const attempt = { ...request, address: addressKey(request.address) };
     const pairKey = pairKeyOf(attempt);
-    const known = (await this.knownAddresses.get(pairKey)) !== null;
+    const unknown = attempt.address === "unknown";
+    const known = !unknown && (await this.knownAddresses.get(pairKey)) !== null;
     const [pair, address, name] = await Promise.all([
       this.pair.enter(pairKey),
-      attempt.address === "unknown" ? null : this.address.enter(attempt.address),
+      unknown ? null : this.address.enter(attempt.address),
       known ? null : this.name.enter(attempt.subject),
     ]);
     const waits = [pair, address, name].flatMap((r) => (r && "waitMs" in r ? [r.waitMs] : []));
@@ -148,10 +149,11 @@ export class SignInThrottle {
 
   /** The password was right: the pair starts afresh and its address is known for the name. */
   async succeeded(ticket: SignInTicket): Promise<void> {
-    const pairKey = pairKeyOf(ticket.attempt);
+    const known = ticket.attempt.address !== "unknown";
     await Promise.all([
       this.takeBack(ticket, true),
-      this.knownAddresses.set(pairKey, 1, SIGN_IN_LIMITS.knownAddressSeconds),
+      known &&
+        this.knownAddresses.set(pairKeyOf(ticket.attempt), 1, SIGN_IN_LIMITS.knownAddressSeconds),
     ]);
   }
 

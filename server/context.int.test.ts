@@ -23,15 +23,21 @@ async function waitFor(what: () => boolean | Promise<boolean>): Promise<boolean>
 }
 
 describe("createAppContext", () => {
-  it("gives each context its own caches and throttle", async () => {
+  it("gives each context its own caches, and one password guessing count in Redis", async () => {
     const a = createTestContext();
     const b = createTestContext();
     try {
       a.caches.pipelineVersions.set("hello", []);
-      for (let i = 0; i < 5; i++) a.signInThrottle.fail("alice");
       expect(b.caches.pipelineVersions.get("hello")).toBeUndefined();
-      expect(a.signInThrottle.allow("alice")).toBe(false);
-      expect(b.signInThrottle.allow("alice")).toBe(true);
+      // Two web processes: the failures counted by one refuse the attempt at the other.
+      const attempt = { subject: "alice", address: "192.0.2.1" };
+      await Promise.all([a.redis.ping(), b.redis.ping()]);
+      for (let i = 0; i < 5; i++) {
+        const admission = await a.signInThrottle.admit(attempt);
+        if (!admission.admitted) throw new Error(`attempt ${i + 1} refused`);
+        await a.signInThrottle.failed(admission.ticket);
+      }
+      expect(await b.signInThrottle.admit(attempt)).toMatchObject({ admitted: false });
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

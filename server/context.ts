@@ -33,7 +33,7 @@ export interface AppContext {
   keys: RedisKeys;
   log: Logger;
   caches: AppCaches;
-  /** Password guessing: sign-in form, Basic with a password, password change. */
+  /** Password guessing limits in Redis: sign-in form, Basic with a password, password change. */
   signInThrottle: SignInThrottle;
   /** Submissions that arrive together share a transaction (runs/create-run.ts). */
   groupCommit: GroupCommit;
@@ -81,7 +81,7 @@ export function createAppContext(config: Config, processName: string): AppContex
     keys,
     log,
     caches: createCaches(config),
-    signInThrottle: new SignInThrottle(),
+    signInThrottle: new SignInThrottle(redis, keys.signIn),
     groupCommit: new GroupCommit(database.runTransaction),
     runNotifications,
     liveViews: new Map(),

@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   UNREADABLE_SPREADSHEET: { status: 422, title: "Unreadable spreadsheet" },
   /** The named pipeline or version does not exist. */
   UNKNOWN_PIPELINE: { status: 422, title: "Unknown pipeline" },
+  /** Too many wrong passwords from this address or for this name: Retry-After says when to try again. */
+  RATE_LIMITED: { status: 429, title: "Too many attempts" },
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable" },
   INTERNAL: { status: 500, title: "Internal server error" },
 } as const satisfies Record<(typeof PROBLEM_CODES)[number], { status: number; title: string }>;

@@ -30,6 +30,8 @@ export function redisKeys(prefix: string) {
     runChannel: (publicId: string) => `${prefix}:run:${publicId}`,
     /** A signed-out browser session (its `sid` claim), kept as long as a session lasts. */
     endedSession: (sessionId: string) => `${prefix}:session-ended:${sessionId}`,
+    /** Password guessing limits (auth/sign-in-throttle.ts): counters and gates below it. */
+    signIn: `${prefix}:sign-in`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -45,6 +45,15 @@ async function principalFromToken(
   return { userId: row.userId, username: row.username, role: row.role, via: "token" };
 }
 
+async function principalFromPassword(
+  ctx: AppContext,
+  options: Parameters<typeof checkPassword>[1],
+): Promise<Principal | null> {
+  const check = await checkPassword(ctx, options);
+  if (check.outcome === "limited") throw tooManyAttempts(check.retryAfterSeconds);
+  return check.outcome === "ok" ? check.principal : null;
+}
+
 function decodeBasic(value: string): { username: string; secret: string } {
   const decoded = Buffer.from(value, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
@@ -52,14 +61,25 @@ function decodeBasic(value: string): { username: string; secret: string } {
   return { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
+/** 429 with Retry-After: a password refused unchecked by the guessing limits. */
+export function tooManyAttempts(retryAfterSeconds: number): AppError {
+  return new AppError(
+    "RATE_LIMITED",
+    `Too many wrong passwords: try again in ${retryAfterSeconds} s, or use an API token`,
+    { headers: { "Retry-After": String(retryAfterSeconds) } },
+  );
+}
+
 /**
  * Authenticates `Authorization: Basic` (password or API token as the password) or
  * `Authorization: Bearer <token>`. Returns null when the header is absent; throws 401
- * when credentials are present but wrong.
+ * when credentials are present but wrong, 429 when a password may not be tried now.
+ * `address` is the client's (server/http/client-info.ts), for the password limits.
  */
 export async function authenticateHeader(
   ctx: AppContext,
   header: string | null,
+  address = "unknown",
 ): Promise<Principal | null> {
   if (!header) return null;
   const space = header.indexOf(" ");
@@ -82,7 +102,7 @@ export async function authenticateHeader(
   if (cached) return cached;
   const principal = looksLikeToken(secret)
     ? await principalFromToken(ctx, secret, username)
-    : await checkPassword(ctx, { username, password: secret });
+    : await principalFromPassword(ctx, { username, password: secret, address });
   if (!principal) throw unauthorized("Wrong username, password or token");
   cache.set(key, principal);
   return principal;

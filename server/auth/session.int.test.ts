@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
 import type { AppContext } from "@/server/context";
+import type { AppError } from "@/server/errors";
 import {
   basicAuth,
   createTestContext,
@@ -119,13 +120,20 @@ describe("a session cookie (issue 10, finding 1)", () => {
 });
 
 describe("the sign-in form", () => {
-  it("signs in with the right password and shares its throttle with Basic", async () => {
+  type Authorize = (
+    credentials: Record<string, string>,
+    request: { headers: Record<string, string> },
+  ) => Promise<unknown>;
+  const authorizeOf = () =>
+    (createAuthOptions(ctx).providers[0] as unknown as { options: { authorize: Authorize } })
+      .options.authorize;
+
+  it("signs in with the right password and shares its limits with Basic", async () => {
     const carol = await createTestUser(ctx);
-    const provider = createAuthOptions(ctx).providers[0] as unknown as {
-      options: { authorize(credentials: Record<string, string>): Promise<unknown> };
-    };
-    const signIn = (password: string) =>
-      provider.options.authorize({ username: carol.username, password });
+    const authorize = authorizeOf();
+    const from = (address: string) => ({ headers: { "x-forwarded-for": address } });
+    const signIn = (password: string, address = "192.0.2.20") =>
+      authorize({ username: carol.username, password }, from(address));
     expect(await signIn(carol.password)).toEqual({
       id: String(carol.principal.userId),
       name: carol.username,
@@ -133,12 +141,21 @@ describe("the sign-in form", () => {
     expect(await signIn("wrong")).toBeNull();
     for (let i = 0; i < 4; i++) {
       await expect(
-        authenticateHeader(ctx, basicAuth(carol.username, "wrong")),
+        authenticateHeader(ctx, basicAuth(carol.username, "wrong"), "192.0.2.20"),
       ).rejects.toMatchObject({ status: 401 });
     }
-    // Five failures, by either way in: the right password is refused for a while.
-    expect(await signIn(carol.password)).toBeNull();
-    expect(ctx.signInThrottle.allow(carol.username)).toBe(false);
+    // Five failures from that address, by either way in: the form says how long to wait
+    // (lib/sign-in-error.ts), and Basic answers 429 with Retry-After.
+    await expect(signIn(carol.password)).rejects.toThrow(/^TooManyAttempts:(59|60)$/);
+    const refused: unknown = await authenticateHeader(
+      ctx,
+      basicAuth(carol.username, carol.password),
+      "192.0.2.20",
+    ).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429 });
+    expect((refused as AppError).headers?.["Retry-After"]).toMatch(/^\d+$/);
+    // The user elsewhere is not locked out.
+    expect(await signIn(carol.password, "192.0.2.21")).toMatchObject({ name: carol.username });
   });
 });
 

@@ -5,6 +5,8 @@ import { getToken } from "next-auth/jwt";
 import { and, eq, isNull } from "drizzle-orm";
 import { users } from "@/db/schema";
 import type { AppContext } from "../context";
+import { tooManyAttemptsError } from "@/lib/sign-in-error";
+import { clientIp } from "../http/client-info";
 import { checkPassword } from "./check-password";
 import type { Principal } from "./principal";
 
@@ -13,6 +15,14 @@ const SESSION_SECONDS = 12 * 3600;
 
 function secureCookies(ctx: AppContext): boolean {
   return ctx.config.publicUrl?.startsWith("https://") ?? false;
+}
+
+/** next-auth's request headers (a plain object, lowercase names) as a Headers. */
+function headersOf(plain: Record<string, unknown> | undefined): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(plain ?? {}))
+    if (typeof value === "string") headers.set(name, value);
+  return headers;
 }
 
 /** next-auth for the web sign-in: username + password against the users table. */
@@ -29,12 +39,17 @@ export function createAuthOptions(ctx: AppContext): NextAuthOptions {
           username: { label: "Username", type: "text" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials) {
+        // A refused attempt throws: next-auth hands the message to the form (lib/sign-in-error.ts).
+        async authorize(credentials, request) {
           const username = credentials?.username ?? ""; // checkPassword normalises it
           const password = credentials?.password ?? "";
           if (!username || !password) return null;
-          const user = await checkPassword(ctx, { username, password });
-          return user && { id: String(user.userId), name: user.username };
+          const address = clientIp(ctx.config, headersOf(request.headers));
+          const check = await checkPassword(ctx, { username, password, address });
+          if (check.outcome === "limited")
+            throw new Error(tooManyAttemptsError(check.retryAfterSeconds));
+          if (check.outcome === "wrong") return null;
+          return { id: String(check.principal.userId), name: check.principal.username };
         },
       }),
     ],

@@ -4,6 +4,7 @@ import { parseCookies, principalFromSession } from "../auth/session";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { getAppContext } from "./app-context";
+import { clientIp } from "./client-info";
 import { problemResponse } from "./responses";
 
 export interface ApiCall<P> {
@@ -43,7 +44,11 @@ export function assertSameOrigin(app: AppContext, request: Request): void {
 }
 
 async function authenticate(app: AppContext, request: Request): Promise<Principal> {
-  const fromHeader = await authenticateHeader(app, request.headers.get("authorization"));
+  const fromHeader = await authenticateHeader(
+    app,
+    request.headers.get("authorization"),
+    clientIp(app.config, request.headers),
+  );
   if (fromHeader) return fromHeader;
   const fromSession = await principalFromSession(app, parseCookies(request.headers.get("cookie")));
   if (!fromSession) throw unauthorized("Sign in, or send HTTP Basic credentials or a bearer token");

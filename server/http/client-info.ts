@@ -1,23 +1,32 @@
 import { isIP } from "node:net";
 import type { Config } from "../env";
 
+/** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack socket) is 10.0.0.1. */
+function plainAddress(value: string): string | null {
+  const address = value.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "");
+  return isIP(address) ? address.toLowerCase() : null;
+}
+
 /**
- * Where a request comes from, as far as this server can tell. Behind a reverse proxy
- * (TRUST_PROXY), the proxy's X-Forwarded-For / X-Forwarded-Proto say it; otherwise those
- * headers are anyone's to send and are ignored. Next.js route handlers do not expose the
- * socket's address, so without a trusted proxy the address is "unknown" (one shared key
- * for per-address limits: every client counts against it).
+ * Where a request comes from, as far as this server can tell (checked against `next start`
+ * 16.4: it sets X-Forwarded-For to the socket's address only when the request has none).
+ *
+ * - TRUST_PROXY: the reverse proxy appends the address it saw, so the LAST entry is the one
+ *   it vouches for (X-Real-IP if that is all it sends). Anything before it is the client's.
+ * - Otherwise the header is Next.js's socket address, or whatever the client sent in its
+ *   place (indistinguishable when it is one address; Next.js never writes a list). One
+ *   address is taken as it is: per-address limits are then only as good as the client is
+ *   honest, and the per-name limit is what holds (docs/ARCHITECTURE.md). A list, or no
+ *   address at all (in-process calls), is "unknown".
  */
 export function clientIp(config: Pick<Config, "trustProxy">, headers: Headers): string {
+  const forwarded = (headers.get("x-forwarded-for") ?? "").split(",");
   if (config.trustProxy) {
-    // The proxy appends the address it saw: the last entry is the one it vouches for.
-    const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim());
-    const last = hops.at(-1) ?? "";
-    if (isIP(last)) return last;
-    const real = headers.get("x-real-ip")?.trim() ?? "";
-    if (isIP(real)) return real;
+    const vouched =
+      plainAddress(forwarded.at(-1) ?? "") ?? plainAddress(headers.get("x-real-ip") ?? "");
+    return vouched ?? "unknown";
   }
-  return "unknown";
+  return (forwarded.length === 1 && plainAddress(forwarded[0] ?? "")) || "unknown";
 }
 
 /** True when the client reached us over TLS (PUBLIC_URL https, or the trusted proxy says so). */

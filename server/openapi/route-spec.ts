@@ -72,6 +72,21 @@ export const unauthorized = problem("No or wrong credentials (carries `WWW-Authe
   "WWW-Authenticate": { required: true, schema: { type: "string" } },
 });
 
+/**
+ * 429 as every authenticated route may answer it: HTTP Basic with a password is accepted
+ * everywhere, and a password is refused unchecked after too many failures.
+ */
+export const tooManyAttempts = problem(
+  "Too many wrong passwords from this address or for this name: the password was not checked. Retry after `Retry-After` seconds, or use an API token",
+  {
+    "Retry-After": {
+      required: true,
+      description: "Seconds to wait",
+      schema: { type: "integer" },
+    },
+  },
+);
+
 /** The Location header of a 201. */
 export const location = {
   Location: {

@@ -463,7 +463,7 @@ export const routes: RouteSpec[] = [
     tag: "account",
     summary: "Change your password",
     description:
-      "Needs the current password. API tokens and browser sessions stay valid. After 5 wrong current passwords, further attempts are refused for a minute (403).",
+      "Needs the current password. API tokens and browser sessions stay valid. After 5 wrong current passwords, further attempts are refused for a minute, then longer (429 with Retry-After).",
     body: { json: ZChangePasswordRequest },
     responses: {
       "204": { description: "Changed" },

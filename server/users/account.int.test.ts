@@ -181,6 +181,6 @@ describe("changePassword", () => {
       });
     for (let i = 0; i < 5; i++)
       await expect(attempt(`wrong-${i}`)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
-    await expect(attempt(user.password)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(attempt(user.password)).rejects.toMatchObject({ code: "RATE_LIMITED" });
   });
 });

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "@/db/schema";
+import { tooManyAttempts } from "../auth/authenticate";
 import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from "../auth/passwords";
 import type { Principal } from "../auth/principal";
 import { recordAudit, type AuditEvent } from "../audit/record-audit";
@@ -25,12 +26,13 @@ export const ZChangePasswordRequest = z
   });
 export type TChangePasswordRequest = z.input<typeof ZChangePasswordRequest>;
 
-// A stolen session must not become a way to guess the password: after 5 wrong
-// current passwords the user waits a minute (doubling), as on the sign-in form.
+// A stolen session must not become a way to guess the password: wrong current passwords
+// count in the password guessing limits (ctx.signInThrottle) under `uid:<id>` and the
+// caller's address, as on the sign-in form: 429 with Retry-After when refused.
 
 /**
  * Changes the caller's password (POST /api/v1/account/password). 422 when a field is
- * invalid or the current password is wrong (nothing changes); 403 after too many wrong
+ * invalid or the current password is wrong (nothing changes); 429 after too many wrong
  * current passwords. The new password is stored as argon2id, and this process forgets
  * the user's cached credentials at once (others within AUTH_CACHE_SECONDS). API tokens
  * and browser sessions stay valid.
@@ -45,7 +47,6 @@ export async function changePassword(
   });
   const { userId } = options.principal;
   const throttle = ctx.signInThrottle;
-  const key = `uid:${userId}`;
   const audit = (outcome: AuditEvent["outcome"], reason?: string) =>
     recordAudit(ctx, {
       action: "password.change",
@@ -55,12 +56,13 @@ export async function changePassword(
       target: { type: "user", id: options.principal.username },
       details: reason ? { reason } : {},
     });
-  if (!throttle.allow(key)) {
+  const admission = await throttle.admit({
+    subject: `uid:${userId}`,
+    address: options.ip ?? "unknown",
+  });
+  if (!admission.admitted) {
     await audit("locked", "too many wrong current passwords");
-    throw new AppError(
-      "FORBIDDEN",
-      "Too many wrong current passwords: wait a minute, then try again",
-    );
+    throw tooManyAttempts(admission.retryAfterSeconds);
   }
   const [user] = await ctx.db
     .select({ passwordHash: users.passwordHash })
@@ -69,13 +71,13 @@ export async function changePassword(
     .limit(1);
   if (!user) throw new AppError("NOT_FOUND", "Your account no longer exists or is disabled");
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throttle.fail(key);
+    await throttle.failed(admission.ticket);
     await audit("failed", "wrong current password");
     throw new AppError("VALIDATION_FAILED", "The current password is wrong: nothing was changed", {
       errors: [{ path: "/currentPassword", message: "is wrong" }],
     });
   }
-  throttle.succeed(key);
+  await throttle.succeeded(admission.ticket);
   // Conditional on the hash just verified: of two concurrent changes, only one wins.
   const [result] = await ctx.db
     .update(users)

@@ -4,11 +4,21 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { safeReturnPath } from "@/lib/safe-return-path";
+import { describeWait, retryAfterOfSignInError } from "@/lib/sign-in-error";
 import { FormField } from "@/components/ui/form-field";
 
 function text(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
+}
+
+/** What the form says when next-auth refuses: a wait when the limits refused (429). */
+function signInErrorSentence(error: string | null | undefined): string {
+  const wait = retryAfterOfSignInError(error);
+  if (wait !== null) {
+    return `Too many sign-in attempts: try again in ${describeWait(wait)}.`;
+  }
+  return "Wrong username or password.";
 }
 
 /** Username and password, checked by next-auth's credentials provider. */
@@ -29,7 +39,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     });
     setBusy(false);
     if (!result || result.error) {
-      setError("Wrong username or password (after several failures, wait a minute and try again).");
+      setError(signInErrorSentence(result?.error));
       return;
     }
     router.replace(safeReturnPath(callbackUrl));

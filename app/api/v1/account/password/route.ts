@@ -1,6 +1,7 @@
-// POST /api/v1/account/password: {currentPassword, newPassword} → 204; wrong current → 422.
-import { clientIp } from "@/server/http/client-info";
+// POST /api/v1/account/password: {currentPassword, newPassword} → 204; wrong current → 422;
+// too many wrong ones → 429 with Retry-After.
 import { apiRoute } from "@/server/http/api-route";
+import { clientIp } from "@/server/http/client-info";
 import { readJsonBody, SMALL_BODY_LIMIT } from "@/server/http/json-body";
 import { changePassword, ZChangePasswordRequest } from "@/server/users/change-password";
 

@@ -47,9 +47,9 @@ async function principalFromToken(
 
 async function principalFromPassword(
   ctx: AppContext,
-  options: Parameters<typeof checkPassword>[1],
+  options: Omit<Parameters<typeof checkPassword>[1], "via">,
 ): Promise<Principal | null> {
-  const check = await checkPassword(ctx, options);
+  const check = await checkPassword(ctx, { ...options, via: "password" });
   if (check.outcome === "limited") throw tooManyAttempts(check.retryAfterSeconds);
   return check.outcome === "ok" ? check.principal : null;
 }

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { users } from "@/db/schema";
 import { normalizeUsername } from "@/lib/username";
+import { recordSignIn } from "../audit/record-sign-in";
 import type { AppContext } from "../context";
 import { verifyPassword } from "./passwords";
 import type { Principal } from "./principal";
@@ -11,8 +12,13 @@ import type { Principal } from "./principal";
  */
 export type PasswordCheck =
   | { outcome: "ok"; principal: Principal }
-  | { outcome: "wrong" }
+  | {
+      outcome: "wrong";
+      /** the user the name belongs to, if any (for the audit log) */ userId?: number;
+    }
   | { outcome: "limited"; retryAfterSeconds: number };
+
+const SIGN_IN_OUTCOMES = { ok: "ok", wrong: "failed", limited: "locked" } as const;
 
 /** The subject of the limits for names no user can have: one key, never a user's. */
 const INVALID_NAME = "(invalid)";
@@ -21,13 +27,14 @@ const INVALID_NAME = "(invalid)";
  * Checks a username and password, within the password guessing limits
  * (ctx.signInThrottle) shared by the sign-in form and Basic: Basic is no way around them.
  * `address` is the client's (server/http/client-info.ts): the limits block the attacker's
- * address, not the user.
+ * address, not the user. Every outcome of the sign-in form goes to the audit log; of Basic
+ * (`via: "password"`), only failures and refusals (an `ok` per API request would drown it).
  */
 export async function checkPassword(
-  ctx: Pick<AppContext, "db" | "signInThrottle">,
-  options: { username: string; password: string; address: string },
+  ctx: Pick<AppContext, "db" | "log" | "signInThrottle">,
+  options: { username: string; password: string; address: string; via: "sign-in" | "password" },
 ): Promise<PasswordCheck> {
-  const { password, address } = options;
+  const { password, address, via } = options;
   // Limited and looked up under the one form a name can have: variants are one name.
   const username = normalizeUsername(options.username);
   const admission = await ctx.signInThrottle.admit({ subject: username ?? INVALID_NAME, address });
@@ -38,7 +45,21 @@ export async function checkPassword(
     if (result.outcome === "ok") await ctx.signInThrottle.succeeded(admission.ticket);
     else await ctx.signInThrottle.failed(admission.ticket);
   }
-  // The outcome is known here, for every way in (form, Basic): the place to record it.
+  if (via === "sign-in" || result.outcome !== "ok") {
+    await recordSignIn(ctx, {
+      username: options.username,
+      userId:
+        result.outcome === "ok"
+          ? result.principal.userId
+          : result.outcome === "wrong"
+            ? (result.userId ?? null)
+            : null,
+      outcome: SIGN_IN_OUTCOMES[result.outcome],
+      ip: address,
+      via,
+      ...(result.outcome === "limited" ? { reason: "too many failed attempts" } : {}),
+    });
+  }
   return result;
 }
 
@@ -61,7 +82,9 @@ async function verify(
     : [];
   // An unknown name, or one no user can have, costs the same hash as a wrong password
   // (and the same limits' bookkeeping after it): the time tells nothing.
-  if (!(await verifyPassword(user?.hash ?? null, password)) || !user) return { outcome: "wrong" };
+  if (!(await verifyPassword(user?.hash ?? null, password)) || !user) {
+    return user ? { outcome: "wrong", userId: user.id } : { outcome: "wrong" };
+  }
   return {
     outcome: "ok",
     principal: { userId: user.id, username: user.username, role: user.role, via: "password" },

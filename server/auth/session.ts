@@ -45,7 +45,7 @@ export function createAuthOptions(ctx: AppContext): NextAuthOptions {
           const password = credentials?.password ?? "";
           if (!username || !password) return null;
           const address = clientIp(ctx.config, headersOf(request.headers));
-          const check = await checkPassword(ctx, { username, password, address });
+          const check = await checkPassword(ctx, { username, password, address, via: "sign-in" });
           if (check.outcome === "limited")
             throw new Error(tooManyAttemptsError(check.retryAfterSeconds));
           if (check.outcome === "wrong") return null;

@@ -22,7 +22,13 @@ import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
-import { unauthorized, type JsonSchema, type ResponseSpec, type RouteSpec } from "./route-spec";
+import {
+  unauthorized,
+  unavailable,
+  type JsonSchema,
+  type ResponseSpec,
+  type RouteSpec,
+} from "./route-spec";
 import { routes } from "./routes";
 
 /** What clients send: described as zod reads it. */
@@ -158,11 +164,12 @@ function operation(route: RouteSpec) {
     ...(route.public ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body ? { requestBody: body } : {}),
-    // Every route that is not public answers 401 the same way.
+    // Every route that is not public answers 401 and 503 the same way.
     responses: Object.fromEntries(
-      Object.entries({ ...(route.public ? {} : { "401": unauthorized }), ...route.responses }).map(
-        ([status, spec]) => [status, response(spec)],
-      ),
+      Object.entries({
+        ...(route.public ? {} : { "401": unauthorized, "503": unavailable }),
+        ...route.responses,
+      }).map(([status, spec]) => [status, response(spec)]),
     ),
   };
 }

@@ -1,6 +1,6 @@
 import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import { createPool, type Pool, type PoolOptions } from "mysql2";
-import type { ResultSetHeader } from "mysql2/promise";
+import type { PoolConnection, ResultSetHeader } from "mysql2/promise";
 import * as schema from "./schema";
 
 export type Database = MySql2Database<typeof schema>;
@@ -24,17 +24,53 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** A new connection that gets no handshake in this time fails (ETIMEDOUT) instead of hanging. */
+const CONNECT_TIMEOUT_MS = 2000;
+/** How long runTransaction waits for a free connection of its pool before giving up. */
+const ACQUIRE_TIMEOUT_MS = 2000;
+
 function utcPool(options: PoolOptions): Pool {
   const pool = createPool({
     timezone: "Z",
     supportBigNumbers: true,
     charset: "utf8mb4_unicode_ci",
+    connectTimeout: CONNECT_TIMEOUT_MS,
     ...options,
   });
   pool.on("connection", (connection) => {
     connection.query("SET time_zone = '+00:00'");
   });
   return pool;
+}
+
+/**
+ * A connection of the pool, or an ETIMEDOUT error after `ms` (mysql2 pools wait for a free
+ * connection without limit). One that arrives after the deadline goes back to the pool.
+ */
+function acquire(pool: Pool, ms: number): Promise<PoolConnection> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(
+        Object.assign(new Error(`no database connection within ${ms} ms`), { code: "ETIMEDOUT" }),
+      );
+    }, ms);
+    pool
+      .promise()
+      .getConnection()
+      .then(
+        (connection) => {
+          clearTimeout(timer);
+          if (late) connection.release();
+          else resolve(connection);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+  });
 }
 
 function end(pool: Pool): Promise<void> {
@@ -56,7 +92,7 @@ export function createDatabase(url: string, options: Partial<PoolOptions> = {}):
   let batchPool: Pool | undefined;
   const runTransaction: RunTransaction = async (statements) => {
     batchPool ??= utcPool({ uri: url, connectionLimit: 10, multipleStatements: true });
-    const connection = await batchPool.promise().getConnection();
+    const connection = await acquire(batchPool, ACQUIRE_TIMEOUT_MS);
     const text = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
     let results: unknown;
     try {

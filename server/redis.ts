@@ -1,14 +1,9 @@
 import { Redis } from "ioredis";
 
-/** How long a command may wait for its answer on a `command` connection (see redisOptions). */
-export const REDIS_COMMAND_TIMEOUT_MS = 1000;
-
 /**
  * The one policy of every Redis connection, ours and BullMQ's. `kind: "command"` fails
  * fast (web requests must not hang when Redis is down: MySQL is the truth and beat
- * re-enqueues later): a command that has no answer within 1 s is rejected, also while it
- * waits in ioredis's offline queue for a reconnect (which backs off up to 5 s, longer than
- * any request may wait). `kind: "blocking"` retries forever, as BullMQ workers and
+ * re-enqueues later); `kind: "blocking"` retries forever, as BullMQ workers and
  * subscribers require. Both reconnect, backing off up to 5 s.
  */
 export function redisOptions(kind: "command" | "blocking") {
@@ -16,11 +11,7 @@ export function redisOptions(kind: "command" | "blocking") {
     retryStrategy: (times: number) => Math.min(times * 200, 5000),
     ...(kind === "blocking"
       ? { maxRetriesPerRequest: null }
-      : {
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2000,
-          commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-        }),
+      : { maxRetriesPerRequest: 1, connectTimeout: 2000 }),
   };
 }
 

@@ -1,7 +1,10 @@
 import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import { createPool, type Pool, type PoolOptions } from "mysql2";
-import type { PoolConnection, ResultSetHeader } from "mysql2/promise";
+import type { ResultSetHeader } from "mysql2/promise";
 import * as schema from "./schema";
+import { budgetedClient, currentStatementBudget, isBroken, onConnection } from "./statement-budget";
+
+export { withStatementBudget } from "./statement-budget";
 
 export type Database = MySql2Database<typeof schema>;
 
@@ -26,7 +29,7 @@ export interface DatabaseHandle {
 
 /** A new connection that gets no handshake in this time fails (ETIMEDOUT) instead of hanging. */
 const CONNECT_TIMEOUT_MS = 2000;
-/** How long runTransaction waits for a free connection of its pool before giving up. */
+/** How long runTransaction waits for a free connection outside a statement budget. */
 const ACQUIRE_TIMEOUT_MS = 2000;
 
 function utcPool(options: PoolOptions): Pool {
@@ -41,36 +44,6 @@ function utcPool(options: PoolOptions): Pool {
     connection.query("SET time_zone = '+00:00'");
   });
   return pool;
-}
-
-/**
- * A connection of the pool, or an ETIMEDOUT error after `ms` (mysql2 pools wait for a free
- * connection without limit). One that arrives after the deadline goes back to the pool.
- */
-function acquire(pool: Pool, ms: number): Promise<PoolConnection> {
-  return new Promise((resolve, reject) => {
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      reject(
-        Object.assign(new Error(`no database connection within ${ms} ms`), { code: "ETIMEDOUT" }),
-      );
-    }, ms);
-    pool
-      .promise()
-      .getConnection()
-      .then(
-        (connection) => {
-          clearTimeout(timer);
-          if (late) connection.release();
-          else resolve(connection);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-  });
 }
 
 function end(pool: Pool): Promise<void> {
@@ -88,30 +61,26 @@ function end(pool: Pool): Promise<void> {
  */
 export function createDatabase(url: string, options: Partial<PoolOptions> = {}): DatabaseHandle {
   const pool = utcPool({ uri: url, connectionLimit: 10, ...options });
-  const db = drizzle(pool, { schema, mode: "default" });
+  const db = drizzle(budgetedClient(pool), { schema, mode: "default" });
   let batchPool: Pool | undefined;
   const runTransaction: RunTransaction = async (statements) => {
     batchPool ??= utcPool({ uri: url, connectionLimit: 10, multipleStatements: true });
-    const connection = await acquire(batchPool, ACQUIRE_TIMEOUT_MS);
+    const params = statements.flatMap((s) => s.params);
     const text = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
-    let results: unknown;
-    try {
-      [results] = await connection.query(
-        text,
-        statements.flatMap((s) => s.params),
-      );
-    } catch (error) {
-      // A failed statement stops the batch with the transaction still open: undo it, and
-      // if even that fails, never hand the connection back to the pool.
+    const budget = currentStatementBudget();
+    const limits = { acquireMs: budget ?? ACQUIRE_TIMEOUT_MS, answerMs: budget };
+    const results = await onConnection(batchPool, limits, async (c) => {
       try {
-        await connection.query("ROLLBACK");
-        connection.release();
-      } catch {
-        connection.destroy();
+        return (await c.query(text, params))[0];
+      } catch (error) {
+        // A failed statement stops the batch with the transaction still open: undo it,
+        // and if even that fails, the connection is not handed back to the pool (fatal).
+        // A lost connection is destroyed anyway; the server rolls its transaction back.
+        if (!isBroken(error))
+          await c.query("ROLLBACK").catch(() => Object.assign(error as object, { fatal: true }));
+        throw error;
       }
-      throw error;
-    }
-    connection.release();
+    });
     return (results as StatementResult[]).slice(1, statements.length + 1);
   };
   return {

@@ -14,6 +14,7 @@ import {
   type RunningProcess,
 } from "./executors/local-executor";
 import { attemptDirPrefix, buildArgv, buildEnv, type RunPaths } from "./run-command";
+import { describeStartFailure } from "./start-failure";
 
 /** What the worker can do to a run it is executing (cancel listener, shutdown). */
 export interface ActiveRun {
@@ -150,7 +151,7 @@ export async function executeRun(
     });
     child = startLocalProcess({ argv, cwd: workDir, env });
   } catch (error) {
-    const message = `could not start: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `could not start: ${describeStartFailure(error, paths.workDir)}`;
     log.write("system", `[runport] ${message}\n`);
     await finish({ status: "error", exitCode: null, signal: null, error: message });
     return;

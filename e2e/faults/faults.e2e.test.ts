@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, rmSync, writeSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Connection } from "mysql2/promise";
+import type { Connection, RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppContext } from "@/server/context";
 import { loadConfig } from "@/server/env";
@@ -83,18 +83,15 @@ async function startTicker(name: string, lines: number): Promise<void> {
   });
   expect(response.status).toBe(201);
   const deadline = Date.now() + 30_000;
-  while ((await withDb((db) => waitForStatus(db, name))) !== "running") {
+  while ((await withDb((db) => statusOf(db, name))) !== "running") {
     if (Date.now() > deadline) throw new Error(`${name} did not start`);
     await sleep(200);
   }
   await sleep(1500); // some lines in the log before the fault
 }
 
-async function waitForStatus(db: Connection, name: string): Promise<string | undefined> {
-  const [rows] = await db.query<import("mysql2").RowDataPacket[]>(
-    "SELECT status FROM runs WHERE name = ?",
-    [name],
-  );
+async function statusOf(db: Connection, name: string): Promise<string | undefined> {
+  const [rows] = await db.query<RowDataPacket[]>("SELECT status FROM runs WHERE name = ?", [name]);
   return rows[0]?.status as string | undefined;
 }
 
@@ -116,7 +113,11 @@ function summarize(answers: Answer[]) {
   const byStatus: Record<string, number> = {};
   for (const a of answers) byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
   const maxMs = Math.round(Math.max(...answers.map((a) => a.ms)));
-  return { requests: answers.length, byStatus, maxMs };
+  const slowest = [...answers]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3)
+    .map((a) => `${a.name} ${a.status} ${Math.round(a.ms)} ms`);
+  return { requests: answers.length, byStatus, maxMs, slowest };
 }
 
 /** The ticker's log holds every line once, in order, with continuous offsets. */

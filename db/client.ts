@@ -2,6 +2,9 @@ import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
 import { createPool, type Pool, type PoolOptions } from "mysql2";
 import type { ResultSetHeader } from "mysql2/promise";
 import * as schema from "./schema";
+import { budgetedClient, currentStatementBudget, isBroken, onConnection } from "./statement-budget";
+
+export { withStatementBudget } from "./statement-budget";
 
 export type Database = MySql2Database<typeof schema>;
 
@@ -24,11 +27,17 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** A new connection that gets no handshake in this time fails (ETIMEDOUT) instead of hanging. */
+const CONNECT_TIMEOUT_MS = 2000;
+/** How long runTransaction waits for a free connection outside a statement budget. */
+const ACQUIRE_TIMEOUT_MS = 2000;
+
 function utcPool(options: PoolOptions): Pool {
   const pool = createPool({
     timezone: "Z",
     supportBigNumbers: true,
     charset: "utf8mb4_unicode_ci",
+    connectTimeout: CONNECT_TIMEOUT_MS,
     ...options,
   });
   pool.on("connection", (connection) => {
@@ -52,30 +61,26 @@ function end(pool: Pool): Promise<void> {
  */
 export function createDatabase(url: string, options: Partial<PoolOptions> = {}): DatabaseHandle {
   const pool = utcPool({ uri: url, connectionLimit: 10, ...options });
-  const db = drizzle(pool, { schema, mode: "default" });
+  const db = drizzle(budgetedClient(pool), { schema, mode: "default" });
   let batchPool: Pool | undefined;
   const runTransaction: RunTransaction = async (statements) => {
     batchPool ??= utcPool({ uri: url, connectionLimit: 10, multipleStatements: true });
-    const connection = await batchPool.promise().getConnection();
+    const params = statements.flatMap((s) => s.params);
     const text = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
-    let results: unknown;
-    try {
-      [results] = await connection.query(
-        text,
-        statements.flatMap((s) => s.params),
-      );
-    } catch (error) {
-      // A failed statement stops the batch with the transaction still open: undo it, and
-      // if even that fails, never hand the connection back to the pool.
+    const budget = currentStatementBudget();
+    const limits = { acquireMs: budget ?? ACQUIRE_TIMEOUT_MS, answerMs: budget };
+    const results = await onConnection(batchPool, limits, async (c) => {
       try {
-        await connection.query("ROLLBACK");
-        connection.release();
-      } catch {
-        connection.destroy();
+        return (await c.query(text, params))[0];
+      } catch (error) {
+        // A failed statement stops the batch with the transaction still open: undo it,
+        // and if even that fails, the connection is not handed back to the pool (fatal).
+        // A lost connection is destroyed anyway; the server rolls its transaction back.
+        if (!isBroken(error))
+          await c.query("ROLLBACK").catch(() => Object.assign(error as object, { fatal: true }));
+        throw error;
       }
-      throw error;
-    }
-    connection.release();
+    });
     return (results as StatementResult[]).slice(1, statements.length + 1);
   };
   return {

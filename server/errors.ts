@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   UNKNOWN_PIPELINE: { status: 422, title: "Unknown pipeline" },
   /** Too many wrong passwords from this address or for this name: Retry-After says when to try again. */
   RATE_LIMITED: { status: 429, title: "Too many attempts" },
+  /** MySQL or Redis does not answer (stopped, restarting, out of connections): retry later. */
   SERVICE_UNAVAILABLE: { status: 503, title: "Service unavailable" },
   INTERNAL: { status: 500, title: "Internal server error" },
 } as const satisfies Record<(typeof PROBLEM_CODES)[number], { status: number; title: string }>;
@@ -105,9 +106,65 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.out
   return parsed.data;
 }
 
+/** Seconds a client is told to wait (Retry-After) when MySQL or Redis is away. */
+export const UNAVAILABLE_RETRY_SECONDS = 5;
+
+/** mysql2 and Node socket error codes that mean the database server is unreachable or went away. */
+const CONNECTION_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "POOL_CLOSED",
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN",
+  "ER_QUERY_INTERRUPTED",
+  "ER_CONNECTION_KILLED",
+]);
+
+/** ioredis and BullMQ messages of a Redis that does not answer (ioredis gives no codes). */
+const REDIS_UNAVAILABLE = [
+  /^Connection is closed/,
+  /^Reached the max retries per request limit/,
+  /^Stream isn't writeable/,
+  /^Command timed out/,
+  /^connect ETIMEDOUT/,
+];
+
+/**
+ * Whether an error (or any error in its `cause` chain: drizzle wraps mysql2's) means
+ * that MySQL or Redis is away rather than that the request or our code is wrong.
+ */
+export function isUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECTION_ERROR_CODES.has(code)) return true;
+    if ((e as { fatal?: unknown }).fatal === true) return true;
+    if (e.name === "MaxRetriesPerRequestError") return true;
+    const message = e.message;
+    if (REDIS_UNAVAILABLE.some((pattern) => pattern.test(message))) return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+/** The 503 of a request that met an unavailable MySQL or Redis. */
+export function unavailable(cause: unknown): AppError {
+  return new AppError(
+    "SERVICE_UNAVAILABLE",
+    "The database or Redis does not answer at the moment. Try again in a few seconds (a submission retried with the same Idempotency-Key is never stored twice).",
+    { headers: { "Retry-After": String(UNAVAILABLE_RETRY_SECONDS) }, cause },
+  );
+}
+
 /** Maps any thrown value to a problem document; unknown errors never leak their message. */
 export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } {
   if (error instanceof z.ZodError) return toProblem(zodProblem(error));
+  if (!(error instanceof AppError) && isUnavailable(error)) return toProblem(unavailable(error));
   if (error instanceof AppError) {
     const { status, title } = ERROR_CODES[error.code];
     const problem: Problem = {

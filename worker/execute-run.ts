@@ -15,6 +15,7 @@ import {
 import { attemptDirPrefix, buildArgv, buildEnv, type RunPaths } from "./run-command";
 import { lockAttemptDir, prepareAttemptDir } from "./attempt-dir";
 import type { RunAsUser } from "./run-as-user";
+import { describeStartFailure } from "./start-failure";
 
 /** What the worker can do to a run it is executing (cancel listener, shutdown). */
 export interface ActiveRun {
@@ -153,7 +154,7 @@ export async function executeRun(
     });
     child = startLocalProcess({ argv, cwd: workDir, env, ...userOf(deps.runAs) });
   } catch (error) {
-    const message = `could not start: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `could not start: ${describeStartFailure(error, paths.workDir)}`;
     log.write("system", `[runport] ${message}\n`);
     await finish({ status: "error", exitCode: null, signal: null, error: message });
     return;

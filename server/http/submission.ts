@@ -1,3 +1,4 @@
+import { withStatementBudget } from "@/db/client";
 import type { ApiCall } from "./api-route";
 import { AppError } from "../errors";
 import { submitRun, type SubmitRunResult } from "../runs/submit-run";
@@ -6,6 +7,9 @@ import { submitSpreadsheet } from "../spreadsheets/submit-spreadsheet";
 import { readJsonText } from "./json-body";
 import { isUpload, readUpload } from "./read-upload";
 import { json } from "./responses";
+
+/** How long one statement of a submission may wait for MySQL (connection and answer). */
+const SUBMISSION_STATEMENT_MS = 1200;
 
 function idempotencyKeyOf(request: Request): string | undefined {
   const key = request.headers.get("idempotency-key");
@@ -33,14 +37,20 @@ export async function handleSubmission(
     dryRun: url.searchParams.get("dryRun") === "true",
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
-  const result: SubmitRunResult = isUpload(request)
-    ? await submitSpreadsheet(app, { ...options, ...(await readUpload(request, url, limit)) })
-    : await submitRun(app, {
-        ...options,
-        bodyText: await readJsonText(request, limit),
-        format,
-        trigger: principal.via === "session" ? "web" : format === "legacy" ? "legacy_api" : "api",
-      });
+  // The body first (a slow upload is the client's time), then the service with each
+  // statement bounded: a MySQL that stops answering (it does while it shuts down) gives
+  // a 503 in time instead of a request that hangs until the server drops the connection.
+  let submit: () => Promise<SubmitRunResult>;
+  if (isUpload(request)) {
+    const upload = await readUpload(request, url, limit);
+    submit = () => submitSpreadsheet(app, { ...options, ...upload });
+  } else {
+    const bodyText = await readJsonText(request, limit);
+    const trigger =
+      principal.via === "session" ? "web" : format === "legacy" ? "legacy_api" : "api";
+    submit = () => submitRun(app, { ...options, bodyText, format, trigger });
+  }
+  const result = await withStatementBudget(SUBMISSION_STATEMENT_MS, submit);
   if (result.kind === "dry-run") {
     return json({ valid: true, pipeline: result.pipeline, config: result.config });
   }

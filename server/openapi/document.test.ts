@@ -52,6 +52,16 @@ describe("the generated OpenAPI document", () => {
     expect(documented.sort()).toEqual(fromFiles.sort());
   });
 
+  it("documents 503 with Retry-After on every authenticated operation (MySQL or Redis away)", () => {
+    for (const [p, item] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if ("security" in op) continue; // public: health documents its own 503
+        const unavailable = op.responses["503"] as { headers?: Record<string, unknown> };
+        expect(unavailable?.headers?.["Retry-After"], `${method} ${p}`).toBeDefined();
+      }
+    }
+  });
+
   it("is valid JSON Schema 2020-12 and every example matches its schema", () => {
     for (const [name, schema] of Object.entries(schemas)) {
       const validate = validatorOf(name);

@@ -26,6 +26,7 @@ import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import {
   tooManyAttempts,
   unauthorized,
+  unavailable,
   type JsonSchema,
   type ResponseSpec,
   type RouteSpec,
@@ -167,10 +168,12 @@ function operation(route: RouteSpec) {
     ...(route.public ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body ? { requestBody: body } : {}),
-    // Every route that is not public answers 401 and 429 (password limits) the same way.
+    // Every route that is not public answers 401, 429 (password limits) and 503 the same way.
     responses: Object.fromEntries(
       Object.entries({
-        ...(route.public ? {} : { "401": unauthorized, "429": tooManyAttempts }),
+        ...(route.public
+          ? {}
+          : { "401": unauthorized, "429": tooManyAttempts, "503": unavailable }),
         ...route.responses,
       }).map(([status, spec]) => [status, response(spec)]),
     ),

@@ -87,6 +87,15 @@ export const tooManyAttempts = problem(
   },
 );
 
+/**
+ * 503 as every authenticated route answers it (the document adds it to each): MySQL or
+ * Redis does not answer (server/errors.ts isUnavailable). Nothing to fix in the request.
+ */
+export const unavailable = problem(
+  "MySQL or Redis does not answer at the moment (`code: SERVICE_UNAVAILABLE`); send the request again after `Retry-After` seconds",
+  { "Retry-After": { required: true, schema: { type: "string", pattern: "^[0-9]+$" } } },
+);
+
 /** The Location header of a 201. */
 export const location = {
   Location: {

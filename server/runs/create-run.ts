@@ -7,7 +7,7 @@ import type { Statement } from "@/db/client";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { submission } from "../lifecycle/run-transitions";
-import { enqueueRun } from "../queue/run-queue";
+import { ENQUEUE_WAIT_MS, enqueueRun } from "../queue/run-queue";
 
 export interface CreateRunOptions {
   principal: Principal;
@@ -137,6 +137,7 @@ export async function createRun(
       runId: values.publicId,
       attempt: 1,
       priority: values.priority,
+      waitMs: ENQUEUE_WAIT_MS,
     }).catch((error: unknown) => {
       ctx.log.warn({ err: error, runId: values.publicId }, "enqueue failed; beat will re-enqueue");
     });

@@ -1,8 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import { runLogs, runs } from "@/db/schema";
 import type { AppContext } from "../context";
+import { isUnavailable } from "../errors";
 
 type Stream = "stdout" | "stderr" | "system";
+type LogRow = typeof runLogs.$inferInsert;
 
 const FLUSH_INTERVAL_MS = 200;
 const FLUSH_BYTES = 256 * 1024;
@@ -34,6 +36,11 @@ export class LogWriter {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
+  /** Rows built but not stored yet: the database was away. Their offsets are final. */
+  private unsent: LogRow[] = [];
+  private unsentBytes = 0;
+  /** Failed tries in a row (the pause before the next one grows with it). */
+  private retries = 0;
 
   constructor(
     private readonly ctx: Pick<AppContext, "db" | "redis" | "keys" | "log" | "config">,
@@ -42,7 +49,12 @@ export class LogWriter {
 
   /** Bytes of the whole log written so far (the next offset). */
   get bytes(): number {
-    return (this.offset ?? 0) + this.pendingBytes;
+    return (this.offset ?? 0) + this.unsentBytes + this.pendingBytes;
+  }
+
+  /** Text held in memory: not yet sent, or waiting for the database to come back. */
+  private get heldBytes(): number {
+    return this.pendingBytes + this.unsentBytes;
   }
 
   write(stream: Stream, text: string): boolean {
@@ -60,12 +72,12 @@ export class LogWriter {
     this.pendingBytes += bytes;
     if (this.pendingBytes >= FLUSH_BYTES) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
-    return this.pendingBytes < HIGH_WATER_BYTES;
+    return this.heldBytes < HIGH_WATER_BYTES;
   }
 
   /** Resolves when the pending text is below the high-water mark again. */
   async drained(): Promise<void> {
-    while (this.pendingBytes >= HIGH_WATER_BYTES) await this.flush();
+    while (this.heldBytes >= HIGH_WATER_BYTES) await this.flush();
   }
 
   flush(): Promise<void> {
@@ -75,9 +87,13 @@ export class LogWriter {
     return this.flushing;
   }
 
-  /** Final flush; stores the log size on the run. Throws if any write failed. */
+  /**
+   * Final flush, waiting as long as the database is away (the outcome waits for it too);
+   * stores the log size on the run. Throws if a batch could not be stored for another reason.
+   */
   async close(): Promise<number> {
     await this.flush();
+    while (this.unsent.length > 0 || this.pending.length > 0) await this.flush();
     if (this.failure) throw this.failure;
     const end = await this.startOffset();
     await this.ctx.db.update(runs).set({ logBytes: end }).where(eq(runs.id, this.run.id));
@@ -89,8 +105,8 @@ export class LogWriter {
     return this.offset;
   }
 
-  private takeRows(start: number) {
-    const rows: (typeof runLogs.$inferInsert)[] = [];
+  private takeRows(start: number): LogRow[] {
+    const rows: LogRow[] = [];
     for (const segment of this.pending) {
       const last = rows[rows.length - 1];
       if (
@@ -118,28 +134,66 @@ export class LogWriter {
   }
 
   private async writeBatch(): Promise<void> {
-    if (this.pending.length === 0) return;
-    let end: number | null = null;
+    if (this.pending.length === 0 && this.unsent.length === 0) return;
+    let rows: LogRow[];
     try {
-      const rows = this.takeRows(await this.startOffset());
-      const last = rows[rows.length - 1]!;
-      end = last.offset + last.length;
-      await this.ctx.db.insert(runLogs).values(rows);
-      this.offset = end;
-      await this.ctx.redis
-        .publish(this.ctx.keys.runChannel(this.run.publicId), JSON.stringify({ type: "log", end }))
-        .catch(() => undefined);
+      const start = (await this.startOffset()) + this.unsentBytes;
+      rows = [...this.unsent, ...this.takeRows(start)];
     } catch (error) {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-      if (end === null) {
-        // Without the database the text cannot be stored; drop it rather than grow without bound.
-        this.pending = [];
-        this.pendingBytes = 0;
-        return;
-      }
-      // Keep the offsets continuous even if a batch is lost; report it once at close.
-      this.offset = end;
-      this.ctx.log.error({ err: error, runId: this.run.publicId }, "could not store log chunk");
+      return this.retryLater(error);
     }
+    const last = rows[rows.length - 1]!;
+    const end = last.offset + last.length;
+    try {
+      await this.ctx.db.insert(runLogs).values(rows);
+    } catch (error) {
+      // One multi-row INSERT is all or nothing: a duplicate offset means that an earlier
+      // try of this very batch was stored and only its answer was lost.
+      if (!isDuplicateKey(error)) {
+        if (isUnavailable(error)) {
+          this.unsent = rows;
+          this.unsentBytes = end - rows[0]!.offset;
+          return this.retryLater(error);
+        }
+        // Keep the offsets continuous even if a batch is lost; report it once at close.
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+        this.ctx.log.error({ err: error, runId: this.run.publicId }, "could not store log chunk");
+      }
+    }
+    this.unsent = [];
+    this.unsentBytes = 0;
+    this.offset = end;
+    if (this.retries > 0)
+      this.ctx.log.info({ runId: this.run.publicId }, "the database is back: log stored");
+    this.retries = 0;
+    // Live tails only; never wait for Redis here (the database is the log).
+    void this.ctx.redis
+      .publish(this.ctx.keys.runChannel(this.run.publicId), JSON.stringify({ type: "log", end }))
+      .catch(() => undefined);
   }
+
+  /**
+   * The database is away (stopped, restarting): keep the text and try again after a
+   * pause (0.25 s, 0.5 s ... 5 s), inside the flush chain so that nothing overtakes it.
+   * The process's pipes stay paused while more than 4 MiB wait, so memory stays bounded.
+   */
+  private async retryLater(error: unknown): Promise<void> {
+    if (this.retries === 0)
+      this.ctx.log.warn(
+        { err: error, runId: this.run.publicId },
+        "the database does not answer: keeping the log until it does",
+      );
+    const wait = Math.min(250 * 2 ** this.retries, 5000);
+    this.retries++;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    this.timer ??= setTimeout(() => void this.flush(), 0);
+  }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if ((e as { code?: unknown }).code === "ER_DUP_ENTRY") return true;
+    e = e.cause;
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
-import { enqueueRun } from "../queue/run-queue";
+import { ENQUEUE_WAIT_MS, enqueueRun } from "../queue/run-queue";
 import { transitionRunForUser } from "../lifecycle/transition-run-for-user";
 
 /**
@@ -16,6 +16,7 @@ export async function releaseRun(
     runId: run.publicId,
     attempt: run.attempt + 1,
     priority: run.priority,
+    waitMs: ENQUEUE_WAIT_MS,
   }).catch((error: unknown) =>
     ctx.log.warn({ err: error, runId: run.publicId }, "enqueue failed; beat will re-enqueue"),
   );

@@ -8,7 +8,7 @@ type Listener = () => void;
 export interface RevocationHandlers {
   /** Forget what is cached about this user. */
   revoked(userId: number): void;
-  /** The subscription (re)started: revocations sent meanwhile were missed; forget everyone. */
+  /** The connection came back: revocations sent meanwhile were missed; forget everyone. */
   missed(): void;
 }
 
@@ -75,15 +75,15 @@ export class RunNotifications {
   }
 
   /**
-   * Subscribes to the users channel, once. Until the subscription is confirmed a
-   * revocation could pass unheard, so the caches are emptied when it is.
+   * Subscribes to the users channel, once: before the first entry about a user is cached.
+   * (A revocation in the moment until Redis confirms the subscription is not heard: the
+   * caches' own lifetime bounds that one, as it does a lost connection.)
    */
   listenForRevocations(): void {
     if (this.listeningForUsers) return;
     this.listeningForUsers = true;
     void this.connection()
       .subscribe(this.ctx.keys.usersChannel)
-      .then(() => this.handlers?.missed())
       .catch(() => undefined);
   }
 

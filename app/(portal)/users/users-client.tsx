@@ -74,45 +74,51 @@ export function UsersClient({ initial, self }: { initial: UserView[]; self: stri
           </p>
         </div>
       </div>
-      <section className="card" aria-labelledby="create-user-title">
-        <h2 id="create-user-title">Create a user</h2>
-        <CreateUserForm
-          onCreated={(user) => {
-            setCreated(user);
-            setNotice(null);
-            void refresh();
-          }}
-        />
-        {created?.password ? (
-          <div className="alert alert-ok" role="status">
-            <p>
-              “{created.user.username}” can sign in with this password, shown only now: hand it over
-              safely; they can change it on their Account page.
-            </p>
-            <div className={styles.password}>
-              <input readOnly aria-label="Generated password" value={created.password} />
-              <CopyButton text={created.password} label="password" />
+      <div className="stack">
+        <section className="card stack" aria-labelledby="create-user-title">
+          <h2 id="create-user-title" className={styles.title}>
+            Create a user
+          </h2>
+          <CreateUserForm
+            onCreated={(user) => {
+              setCreated(user);
+              setNotice(null);
+              void refresh();
+            }}
+          />
+          {created?.password ? (
+            <div className="alert alert-ok" role="status">
+              <p>
+                “{created.user.username}” can sign in with this password, shown only now: hand it
+                over safely; they can change it on their Account page.
+              </p>
+              <div className={styles.password}>
+                <input readOnly aria-label="Generated password" value={created.password} />
+                <CopyButton text={created.password} label="password" />
+              </div>
             </div>
-          </div>
-        ) : null}
-      </section>
-      <section className="card" aria-labelledby="users-title">
-        <h2 id="users-title">All users</h2>
-        <div role="status">
-          {notice ? (
-            <div className={`alert ${notice.ok ? "alert-ok" : "alert-error"}`}>{notice.text}</div>
           ) : null}
-        </div>
-        <UserTable
-          users={users}
-          self={self}
-          busy={busy}
-          onRole={onRole}
-          onEnable={onEnable}
-          onDisable={(user) => setPending({ action: "disable", user })}
-          onDelete={(user) => setPending({ action: "delete", user })}
-        />
-      </section>
+        </section>
+        <section className="card stack" aria-labelledby="users-title">
+          <h2 id="users-title" className={styles.title}>
+            All users
+          </h2>
+          <div role="status" className={styles.notice}>
+            {notice ? (
+              <div className={`alert ${notice.ok ? "alert-ok" : "alert-error"}`}>{notice.text}</div>
+            ) : null}
+          </div>
+          <UserTable
+            users={users}
+            self={self}
+            busy={busy}
+            onRole={onRole}
+            onEnable={onEnable}
+            onDisable={(user) => setPending({ action: "disable", user })}
+            onDelete={(user) => setPending({ action: "delete", user })}
+          />
+        </section>
+      </div>
       {pending?.action === "disable" ? (
         <ConfirmDialog
           title={`Disable “${pending.user.username}”?`}

@@ -142,6 +142,11 @@ const VISITS: Visit[] = [
     },
   },
   {
+    name: "users",
+    path: () => "/users",
+    ready: (page) => page.locator("main table").waitFor(),
+  },
+  {
     name: "account",
     path: () => "/account",
     ready: async (page) => {
@@ -238,6 +243,7 @@ describe("the navigation at 390 px", () => {
       "Schedules",
       "Operations",
       "Audit",
+      "Users",
       "API",
     ]) {
       await page.keyboard.press("Tab");
@@ -257,7 +263,16 @@ describe("the navigation at 390 px", () => {
       await page.goto(`${baseUrl}/runs`);
       expect(await page.getByRole("button", { name: "Menu" }).isVisible()).toBe(false);
       const nav = page.getByRole("navigation", { name: "Main" });
-      for (const link of ["Runs", "New run", "Pipelines", "Schedules", "Operations", "API", "nina"])
+      for (const link of [
+        "Runs",
+        "New run",
+        "Pipelines",
+        "Schedules",
+        "Operations",
+        "Users",
+        "API",
+        "nina",
+      ])
         expect(await nav.getByRole("link", { name: link, exact: true }).isVisible()).toBe(true);
       // The widest bar (an admin's) still fits just above the width where it folds.
       const bar = await nav.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));

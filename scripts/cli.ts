@@ -1,16 +1,22 @@
 // The runport command line: `npm run user -- create alice --role submitter`,
-// `npm run user -- token alice`, `npm run setup:db` (migrate, register pipelines, seed admin).
+// `npm run user -- token alice`, `npm run user -- disable alice`, `npm run setup:db`
+// (migrate, register pipelines, seed admin).
 import { parseArgs } from "node:util";
 import { loadEnvConfig } from "@next/env";
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
 import { USER_ROLES, type UserRole } from "@/lib/roles";
+import { normalizeUsername } from "@/lib/username";
+import { recordAudit } from "@/server/audit/record-audit";
 import { hashPassword } from "@/server/auth/passwords";
 import { createAppContext, type AppContext } from "@/server/context";
 import { loadConfig } from "@/server/env";
 import { prepare } from "@/server/setup/prepare";
 import { createApiToken } from "@/server/users/create-api-token";
 import { createUser, generatePassword } from "@/server/users/create-user";
+import { deleteUser } from "@/server/users/delete-user";
+import { revokeUserAccess } from "@/server/users/revoke-user-access";
+import { updateUser } from "@/server/users/update-user";
 import { describeSetup, setupDatabase } from "./ops/setup-database";
 
 const USAGE = `usage:
@@ -19,7 +25,14 @@ const USAGE = `usage:
   runport user token <name> [--label L]           print a new API token (shown once)
   runport user password <name> [--password P]     set (or generate) a new password
   runport user limit <name> <n|default>           runs of the user that may run at once
+  runport user disable <name>                     refuse the user's sign-in, tokens, sessions, live views at once
+  runport user enable <name>                      let a disabled user in again (tokens work again)
+  runport user role <name> <${USER_ROLES.join("|")}>
+  runport user delete <name>                      only a user with no runs, schedules or tokens: else disable
   runport user list`;
+
+/** `npm run user` is run by someone with a shell on the server: no administrator needed. */
+const COMMAND_LINE = { commandLine: true } as const;
 
 async function user(ctx: AppContext, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -56,11 +69,27 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
   } else if (action === "token") {
     const { token } = await createApiToken(ctx, { username: name, name: values.label ?? "cli" });
     console.log(token);
+  } else if (action === "disable" || action === "enable") {
+    const disabled = action === "disable";
+    await updateUser(ctx, { by: COMMAND_LINE, username: name, changes: { disabled } });
+    console.log(
+      disabled
+        ? `"${name}" is disabled: sign-in, API tokens, sessions and live views refused from now on`
+        : `"${name}" is enabled`,
+    );
+  } else if (action === "role") {
+    const role = positionals[2] as UserRole;
+    if (!USER_ROLES.includes(role)) throw new Error(USAGE);
+    await updateUser(ctx, { by: COMMAND_LINE, username: name, changes: { role } });
+    console.log(`"${name}" is now ${role}`);
+  } else if (action === "delete") {
+    await deleteUser(ctx, { by: COMMAND_LINE, username: name });
+    console.log(`"${name}" is deleted`);
   } else if (action === "limit") {
     const value = positionals[2];
     const max = value === "default" ? null : Number(value);
     if (max !== null && !(Number.isInteger(max) && max >= 0)) throw new Error(USAGE);
-    await updateUser(ctx, name, { maxRunningRuns: max });
+    await updateUser(ctx, { by: COMMAND_LINE, username: name, changes: { maxRunningRuns: max } });
     console.log(
       max === null
         ? `"${name}" follows USER_MAX_RUNNING (${ctx.config.userMaxRunning || "no limit"})`
@@ -69,19 +98,31 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
   } else if (action === "password") {
     const password = values.password ?? generatePassword();
     const passwordHash = await hashPassword(password);
-    await updateUser(ctx, name, { passwordHash, passwordChangedAt: new Date() });
+    const userId = await setUserFields(ctx, name, { passwordHash, passwordChangedAt: new Date() });
+    await revokeUserAccess(ctx, userId); // the old password's cached credentials, sessions
+    await recordAudit(ctx, {
+      action: "password.change",
+      actor: "cli",
+      target: { type: "user", id: normalizeUsername(name) ?? name },
+    });
     console.log(values.password ? "password changed" : `new password: ${password}`);
   } else {
     throw new Error(USAGE);
   }
 }
 
-async function updateUser(ctx: AppContext, name: string, set: Partial<typeof users.$inferInsert>) {
+async function setUserFields(
+  ctx: AppContext,
+  name: string,
+  set: Partial<typeof users.$inferInsert>,
+) {
   const [result] = await ctx.db
     .update(users)
     .set({ ...set, updatedAt: new Date() })
     .where(eq(users.username, name));
   if (result.affectedRows !== 1) throw new Error(`There is no user "${name}"`);
+  const [row] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.username, name));
+  return row!.id;
 }
 
 async function main(): Promise<void> {

@@ -34,9 +34,9 @@ export class TtlCache<K, V> {
     this.entries.delete(key);
   }
 
-  /** Removes the entries whose value matches (a user's, say), or all of them. */
-  clear(match: (value: V) => boolean = () => true): void {
-    for (const [key, entry] of this.entries) if (match(entry.value)) this.entries.delete(key);
+  /** Removes the entries that match (a user's, say), or all of them. */
+  clear(match: (value: V, key: K) => boolean = () => true): void {
+    for (const [key, entry] of this.entries) if (match(entry.value, key)) this.entries.delete(key);
   }
 
   get size(): number {

@@ -7,7 +7,7 @@ import {
   type RunTransaction,
 } from "@/db/client";
 import type { PipelineRow } from "@/db/schema";
-import { CredentialCache } from "./auth/credential-cache";
+import { CredentialCache, UserCache } from "./auth/credential-cache";
 import type { SessionUser } from "./auth/session";
 import { SignInThrottle } from "./auth/sign-in-throttle";
 import { TtlCache } from "./cache";
@@ -45,12 +45,18 @@ export interface AppContext {
 }
 
 /** What a process keeps in memory for a short while, each bounded (see cache.ts). */
-function createCaches(config: Config) {
+function createCaches(config: Config, beforeStore: () => void) {
   return {
     /** A session's user: role, disabled flag, password change (auth/session.ts). */
-    principals: new TtlCache<number, SessionUser>({ ttlMs: 10_000, maxEntries: 10_000 }),
+    principals: new UserCache<number, SessionUser>({
+      ttlMs: 10_000,
+      userOf: (userId) => userId,
+      beforeStore,
+    }),
     /** Verified credentials under an HMAC (auth/authenticate.ts). */
-    credentials: new CredentialCache(config.authSecret, config.authCacheSeconds * 1000),
+    credentials: new CredentialCache(config.authSecret, config.authCacheSeconds * 1000, {
+      beforeStore,
+    }),
     /** A pipeline's versions by name; definitions change only when a worker starts. */
     pipelineVersions: new TtlCache<string, PipelineRow[]>({ ttlMs: 5000, maxEntries: 1000 }),
     /** The users' running-runs overrides: workers see a change within 10 s. */
@@ -72,6 +78,18 @@ export function createAppContext(config: Config, processName: string): AppContex
   const log = createLogger(processName, config.logLevel);
   const keys = redisKeys(config.redisPrefix);
   const runNotifications = new RunNotifications({ config, keys });
+  // Whatever is cached about users is forgotten on a revocation, in every web process.
+  const caches = createCaches(config, () => runNotifications.listenForRevocations());
+  runNotifications.handleRevocations({
+    revoked(userId) {
+      caches.credentials.forgetUser(userId);
+      caches.principals.forgetUser(userId);
+    },
+    missed() {
+      caches.credentials.clear();
+      caches.principals.clear();
+    },
+  });
   return {
     config,
     db: database.db,
@@ -80,7 +98,7 @@ export function createAppContext(config: Config, processName: string): AppContex
     queue,
     keys,
     log,
-    caches: createCaches(config),
+    caches,
     signInThrottle: new SignInThrottle(redis, keys.signIn),
     groupCommit: new GroupCommit(database.runTransaction),
     runNotifications,

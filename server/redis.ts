@@ -28,6 +28,8 @@ export function redisKeys(prefix: string) {
     workerPattern: `${prefix}:worker:*`,
     cancelChannel: `${prefix}:cancel`,
     runChannel: (publicId: string) => `${prefix}:run:${publicId}`,
+    /** A user's access was revoked (message: the user id): web processes forget them. */
+    usersChannel: `${prefix}:users`,
     /** A signed-out browser session (its `sid` claim), kept as long as a session lasts. */
     endedSession: (sessionId: string) => `${prefix}:session-ended:${sessionId}`,
     /** Password guessing limits (auth/sign-in-throttle.ts): counters and gates below it. */

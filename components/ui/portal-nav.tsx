@@ -13,6 +13,7 @@ const LINKS = [
   { href: "/schedules", label: "Schedules" },
   { href: "/operations", label: "Operations", adminOnly: true },
   { href: "/audit", label: "Audit", adminOnly: true },
+  { href: "/users", label: "Users", adminOnly: true },
   { href: "/apidocs", label: "API" },
 ];
 

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = [
   "user.create",
   "user.disable",
   "user.enable",
+  "user.update",
   "user.delete",
   "run.cancel",
   "run.release",
@@ -67,12 +68,9 @@ export const ZAuditEventView = z.object({
   at: zDateTime(),
   action: z.enum(AUDIT_ACTIONS),
   outcome: z.enum(AUDIT_OUTCOMES),
-  actor: z
-    .string()
-    .nullable()
-    .meta({
-      description: "Username; null: the command line, or a sign-in with a name no user can have",
-    }),
+  actor: z.string().nullable().meta({
+    description: "Username; null: the command line, or a sign-in with a name no user can have",
+  }),
   via: z.enum(AUDIT_VIA).nullable(),
   ip: z
     .string()

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { ZCreateRunRequest, ZLegacyRunRequest } from "@/lib/contract/runs";
 import { ZCreateScheduleRequest, ZUpdateScheduleRequest } from "@/lib/contract/schedules";
+import { ZCreateUserRequest, ZUpdateUserRequest } from "@/lib/contract/users";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import { openApiDocument } from "./document";
@@ -117,6 +118,25 @@ describe("the generated OpenAPI document", () => {
         { currentPassword: "a", newPassword: "short" },
         { currentPassword: "a", newPassword: "0123456789", x: 1 },
       ],
+    ],
+    [
+      "CreateUserRequest",
+      ZCreateUserRequest,
+      [
+        { username: "alice" },
+        { username: "alice", role: "admin", email: null, password: null, maxRunningRuns: 3 },
+        { username: "Alice" },
+        { username: "alice", role: "root" },
+        { username: "alice", password: "short" },
+        { username: "alice", maxRunningRuns: -1 },
+        { username: "alice", extra: 1 },
+        {},
+      ],
+    ],
+    [
+      "UpdateUserRequest",
+      ZUpdateUserRequest,
+      [{}, { disabled: true, role: "viewer", maxRunningRuns: null }, { disabled: "yes" }, { x: 1 }],
     ],
   ])("%s accepts exactly what zod accepts", (name, schema, bodies) => {
     const validate = validatorOf(name);

@@ -21,6 +21,7 @@ import * as problem from "@/lib/contract/problem";
 import * as runs from "@/lib/contract/runs";
 import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
+import * as users from "@/lib/contract/users";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import {
@@ -43,6 +44,8 @@ const requests = {
   CreateApiTokenRequest: ZCreateApiTokenRequest,
   ChangePasswordRequest: ZChangePasswordRequest,
   IntakeRequest: operations.ZIntakeRequest,
+  CreateUserRequest: users.ZCreateUserRequest,
+  UpdateUserRequest: users.ZUpdateUserRequest,
 };
 
 /** What the server answers: described as it writes it. */
@@ -72,6 +75,9 @@ const answers = {
   Intake: operations.ZIntake,
   AuditEvent: audit.ZAuditEventView,
   AuditEventList: audit.ZAuditEventList,
+  User: users.ZUserView,
+  UserList: users.ZUserList,
+  CreatedUser: users.ZCreatedUser,
   Health: health.ZHealth,
   Liveness: health.ZLiveness,
 };
@@ -195,7 +201,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: ["runs", "pipelines", "schedules", "account", "system"].map((name) => ({ name })),
+  tags: ["runs", "pipelines", "schedules", "account", "users", "system"].map((name) => ({ name })),
   paths,
   components: {
     securitySchemes: {

@@ -35,6 +35,13 @@ import {
   ZUpdateScheduleRequest,
 } from "@/lib/contract/schedules";
 import { ZConvertedSpreadsheet, ZSpreadsheetQuery } from "@/lib/contract/spreadsheets";
+import {
+  ZCreatedUser,
+  ZCreateUserRequest,
+  ZUpdateUserRequest,
+  ZUserList,
+  ZUserView,
+} from "@/lib/contract/users";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import { answer, binary, location, problem, type RouteSpec } from "./route-spec";
@@ -471,6 +478,67 @@ export const routes: RouteSpec[] = [
       ...jsonBodyProblems(
         "16 KiB",
         "The current password is wrong (`/currentPassword`), or the new one is too short or the same (`/newPassword`); nothing changed",
+      ),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/users",
+    tag: "users",
+    summary: "List users (administrators)",
+    description:
+      "Every user by name, disabled ones included: role, whether disabled and since when, the running-runs limit, and the latest use of an API token. Never a password hash.",
+    responses: { "200": answer("The users", ZUserList), "403": problem("Not an administrator") },
+  },
+  {
+    method: "post",
+    path: "/api/v1/users",
+    tag: "users",
+    summary: "Create a user (administrators)",
+    description:
+      "`role` defaults to submitter. Without `password` one is generated and returned, shown only in this answer. The same as `npm run user -- create NAME --role ROLE`.",
+    body: { json: ZCreateUserRequest },
+    responses: {
+      "201": answer("Created: the user, and the generated password (once)", ZCreatedUser),
+      "403": problem("Not an administrator"),
+      "409": problem("A user of that name exists"),
+      ...jsonBodyProblems(
+        "16 KiB",
+        "A bad username, role, e-mail, password (at least 10 characters) or limit, or an unknown property (JSON Pointers)",
+      ),
+    },
+  },
+  {
+    method: "patch",
+    path: "/api/v1/users/{username}",
+    tag: "users",
+    summary: "Disable, enable, change the role or limit of a user (administrators)",
+    description:
+      "Any of `disabled`, `role`, `maxRunningRuns` (null: USER_MAX_RUNNING; 0: no limit). Disabling or another role ends the user's browser sessions, cached Basic and bearer credentials and open live log views at once, in every web process (a live view ends with a `problem` event). A disabled user's API tokens are refused until the user is enabled again. `npm run user -- disable NAME` does the same.",
+    params: z.object({ username: z.string().meta({ description: "The user's name" }) }),
+    body: { json: ZUpdateUserRequest },
+    responses: {
+      "200": answer("The user as changed", ZUserView),
+      "403": problem("Not an administrator"),
+      "404": problem("No such user"),
+      "409": problem("It would leave no enabled administrator"),
+      ...jsonBodyProblems("16 KiB", "A bad field or an unknown property (JSON Pointers)"),
+    },
+  },
+  {
+    method: "delete",
+    path: "/api/v1/users/{username}",
+    tag: "users",
+    summary: "Delete a user who left nothing behind (administrators)",
+    description:
+      "Only a user without runs, schedules, API tokens (revoked ones included) or actions on runs can be deleted, e.g. one created by mistake; for anyone else the answer is 409 naming what they have: disable them instead, so that no history is lost. Their access ends at once.",
+    params: z.object({ username: z.string().meta({ description: "The user's name" }) }),
+    responses: {
+      "204": { description: "Deleted" },
+      "403": problem("Not an administrator"),
+      "404": problem("No such user"),
+      "409": problem(
+        "The user has runs, schedules, tokens or actions on runs (disable instead), or is the last enabled administrator",
       ),
     },
   },

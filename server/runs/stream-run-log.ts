@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { runs } from "@/db/schema";
+import { runs, users } from "@/db/schema";
 import { isTerminal } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
@@ -15,6 +15,22 @@ const HEARTBEAT_MS = 15_000;
 const MAX_STREAM_MS = 10 * 60_000;
 /** Live views one user may hold open on one web process. */
 const MAX_STREAMS_PER_USER = 20;
+/**
+ * A revocation ends a user's live views at once (the users channel); should its message be
+ * missed, the user's row is read again this often: MySQL stays the truth.
+ */
+const USER_CHECK_MS = 30_000;
+const REVOKED_MESSAGE =
+  "Your access has changed (account disabled or deleted, or another role): the live view ended. Reload the page to continue.";
+
+/** Whether the caller is still an enabled user with the role they had when the view began. */
+async function stillAllowed(ctx: Pick<AppContext, "db">, principal: Principal): Promise<boolean> {
+  const [row] = await ctx.db
+    .select({ role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, principal.userId));
+  return !!row && !row.disabledAt && row.role === principal.role;
+}
 
 /** The fields of a run a live view follows. */
 async function readState(ctx: Pick<AppContext, "db">, runId: number) {
@@ -73,20 +89,34 @@ export async function streamRunLog(
   // Catching up (the last page had text): pages follow each other without a state read.
   let behind = false;
   let stateReadAt = 0;
+  let userCheckedAt = Date.now();
   let wake: (() => void) | null = null;
+  let stream: ReadableStreamDefaultController<Uint8Array> | null = null;
   const unsubscribe = ctx.runNotifications.subscribe(run.publicId, () => wake?.());
+  const stopWatching = ctx.runNotifications.watchUser(userId, () => endRevoked());
 
   // Every step of the clean-up runs once, whichever way the stream ends.
   const cleanUp = () => {
     if (done) return;
     done = true;
     unsubscribe();
+    stopWatching();
     openStreams.set(userId, Math.max(0, (openStreams.get(userId) ?? 1) - 1));
     wake?.();
   };
   options.signal.addEventListener("abort", cleanUp);
   // A client that left while the run was looked up fired its abort before we listened.
   if (options.signal.aborted) cleanUp();
+
+  // The user was disabled, deleted or given another role: a last event, then the end, at
+  // once (without waiting for the client to read). EventSource reconnects, and the new
+  // request is authorized again.
+  const endRevoked = () => {
+    if (done || !stream) return;
+    stream.enqueue(encoder.encode(frame("problem", { message: REVOKED_MESSAGE })));
+    stream.close();
+    cleanUp();
+  };
 
   const waitForNews = () =>
     new Promise<void>((resolve) => {
@@ -101,6 +131,9 @@ export async function streamRunLog(
 
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        stream = controller;
+      },
       async pull(controller) {
         // The client may leave while a query runs: nothing is sent after that.
         const emit = (text: string) => {
@@ -137,6 +170,10 @@ export async function streamRunLog(
               emit(frame("end", { cursor }));
               cleanUp();
               return controller.close();
+            }
+            if (Date.now() - userCheckedAt > USER_CHECK_MS) {
+              userCheckedAt = Date.now();
+              if (!(await stillAllowed(ctx, options.principal))) return endRevoked();
             }
             if (Date.now() - lastSent > HEARTBEAT_MS) {
               lastSent = Date.now();

@@ -33,7 +33,7 @@ export function generatePassword(): string {
 export async function createUser(
   ctx: Pick<AppContext, "db" | "log">,
   request: TCreateUserRequest,
-  by: { actor: AuditActor; ip?: string } = { actor: "cli" },
+  by: { actor: AuditActor; ip?: string | null } = { actor: "cli" },
 ): Promise<{ id: number; username: string; password: string; generated: boolean }> {
   const input = ZCreateUserRequest.parse(request);
   const [existing] = await ctx.db

@@ -1,0 +1,21 @@
+import type { AppContext } from "../context";
+
+/**
+ * Ends what a user holds open, at once and in every web process: their cached Basic and
+ * bearer credentials, their browser sessions' cached user, and their live log views (which
+ * end with a last `problem` event). Called after a user is disabled, deleted or given
+ * another role, once the change is committed: what is read afterwards comes from MySQL,
+ * which stays the truth. Should Redis not carry the message, the other processes' caches
+ * expire within AUTH_CACHE_SECONDS (sessions: 10 s) and live views check the user every 30 s.
+ */
+export async function revokeUserAccess(
+  ctx: Pick<AppContext, "redis" | "keys" | "log" | "runNotifications">,
+  userId: number,
+): Promise<void> {
+  ctx.runNotifications.userRevoked(userId); // this process, even when Redis is away
+  try {
+    await ctx.redis.publish(ctx.keys.usersChannel, String(userId));
+  } catch (error) {
+    ctx.log.warn({ err: error, userId }, "could not announce a revoked user to the web processes");
+  }
+}

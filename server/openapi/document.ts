@@ -22,7 +22,14 @@ import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
-import { unauthorized, type JsonSchema, type ResponseSpec, type RouteSpec } from "./route-spec";
+import {
+  crossSite,
+  toSignIn,
+  unauthorized,
+  type JsonSchema,
+  type ResponseSpec,
+  type RouteSpec,
+} from "./route-spec";
 import { routes } from "./routes";
 
 /** What clients send: described as zod reads it. */
@@ -118,6 +125,13 @@ function parameters(place: "path" | "query" | "header", object: z.ZodObject | un
   }));
 }
 
+/** The answers apiRoute gives before any handler runs (server/http/api-route.ts). */
+function authenticated(method: RouteSpec["method"]): Record<string, ResponseSpec> {
+  return method === "get"
+    ? { "303": toSignIn, "401": unauthorized }
+    : { "401": unauthorized, "403": crossSite };
+}
+
 function response(spec: ResponseSpec) {
   const json = Array.isArray(spec.json)
     ? { anyOf: spec.json.map(ref) }
@@ -158,11 +172,13 @@ function operation(route: RouteSpec) {
     ...(route.public ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body ? { requestBody: body } : {}),
-    // Every route that is not public answers 401 the same way.
+    // Every route that is not public answers 401 the same way, sends a browser's page load
+    // to sign in (GET) and refuses a browser's cross-site request (the others).
     responses: Object.fromEntries(
-      Object.entries({ ...(route.public ? {} : { "401": unauthorized }), ...route.responses }).map(
-        ([status, spec]) => [status, response(spec)],
-      ),
+      Object.entries({
+        ...(route.public ? {} : authenticated(route.method)),
+        ...route.responses,
+      }).map(([status, spec]) => [status, response(spec)]),
     ),
   };
 }

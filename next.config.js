@@ -22,6 +22,16 @@ const CONTENT_SECURITY_POLICY = [
 ].join("; ");
 const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
+/**
+ * HSTS for a year, on answers that reach the browser over TLS: always when PUBLIC_URL is
+ * https, else when the TLS proxy in front says so (X-Forwarded-Proto https). A browser
+ * ignores this header on a plain-http answer (RFC 6797 8.1), so a client that forges
+ * X-Forwarded-Proto without a proxy gains nothing; no includeSubDomains: other hosts of the
+ * domain are not ours to decide.
+ */
+const HSTS = { key: "Strict-Transport-Security", value: "max-age=31536000" };
+const PUBLIC_URL_IS_HTTPS = (process.env.PUBLIC_URL ?? "").startsWith("https://");
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -43,7 +53,13 @@ const nextConfig = {
           ...(process.env.NODE_ENV === "production"
             ? [{ key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY }]
             : []),
+          ...(PUBLIC_URL_IS_HTTPS ? [HSTS] : []),
         ],
+      },
+      {
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https(\\s*,.*)?" }],
+        headers: [HSTS],
       },
     ];
   },

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { isPlatformLine } from "@/lib/logs/log-text";
 import styles from "./log-viewer.module.css";
 
 const LINE_HEIGHT = 19;
@@ -21,7 +22,8 @@ interface Props {
 /**
  * A windowed log view: only the lines in sight are in the DOM, so 100,000 lines
  * scroll as smoothly as 100. It follows the end while you are there; scroll up to
- * read and it stays put ("Follow" brings it back).
+ * read and it stays put ("Follow" brings it back). Lines that begin with `[runport]` are
+ * the platform's (the worker escapes a pipeline's that would), shown as such.
  */
 export function LogViewer({
   lines,
@@ -109,9 +111,7 @@ export function LogViewer({
             {lines.slice(start, end).map((line, i) => (
               <div
                 key={start + i}
-                className={
-                  line.startsWith("[runport]") ? `${styles.line} ${styles.system}` : styles.line
-                }
+                className={isPlatformLine(line) ? `${styles.line} ${styles.system}` : styles.line}
               >
                 <span className={styles.number} style={{ width: `${gutter + 1}ch` }}>
                   {firstLineNumber + start + i + 1}

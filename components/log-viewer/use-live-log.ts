@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { neutraliseControls } from "@/lib/logs/log-text";
 
 /** What `status` events of the live tail carry (see server/runs/stream-run-log.ts). */
 export interface LiveRunState {
@@ -65,7 +66,9 @@ export function useLiveLog(
     };
     source.addEventListener("open", () => setConnected(true));
     source.addEventListener("log", (event) => {
-      const { text } = JSON.parse((event as MessageEvent<string>).data) as { text: string };
+      const { text: raw } = JSON.parse((event as MessageEvent<string>).data) as { text: string };
+      // The server sends text without control characters; this view never relies on it.
+      const text = neutraliseControls(raw);
       const parts = (partial.current + text).split("\n");
       partial.current = parts.pop() ?? "";
       if (partial.current.length > MAX_LINE_CHARS) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { MAX_JSON_DEPTH, parseJson, pointerSegments, positionAt, toPointer } from "./parse-json";
+import {
+  MAX_JSON_DEPTH,
+  MAX_JSON_OBJECT_KEYS,
+  MAX_JSON_VALUES,
+  parseJson,
+  pointerSegments,
+  positionAt,
+  toPointer,
+} from "./parse-json";
 
 describe("parseJson", () => {
   it("parses valid JSON", () => {
@@ -51,5 +59,41 @@ describe("deeply nested documents (issue 10, finding 5)", () => {
     expect(parseJson(deepest).ok).toBe(true);
     const brackets = JSON.stringify({ text: `${"[{".repeat(100)} " [[` });
     expect(parseJson(brackets)).toEqual({ ok: true, value: JSON.parse(brackets) as unknown });
+  });
+});
+
+/** `{"k0":0,"k1":1,…}` with `keys` keys. */
+const wideObject = (keys: number) =>
+  `{${Array.from({ length: keys }, (_, i) => `"k${i}":${i}`).join(",")}}`;
+
+describe("wide documents (issue 10, finding 5)", () => {
+  it("refuse an object with too many keys at the first key over the limit", () => {
+    const text = wideObject(100_000);
+    const started = performance.now();
+    const result = parseJson(text);
+    expect(performance.now() - started).toBeLessThan(1000); // stops at the limit; no parse
+    const over = text.indexOf(`"k${MAX_JSON_OBJECT_KEYS}"`);
+    expect(result).toEqual({
+      ok: false,
+      message: `An object has more than ${MAX_JSON_OBJECT_KEYS.toLocaleString("en")} properties`,
+      position: positionAt(text, over),
+    });
+  });
+
+  it("refuse a document with too many values in all, however they are spread", () => {
+    const row = `[${Array.from({ length: 1000 }, () => "1").join(",")}]`;
+    const text = `{"samples": [${Array.from({ length: 1001 }, () => row).join(",")}]}`;
+    expect(parseJson(text)).toMatchObject({
+      ok: false,
+      message: `The document has more than ${MAX_JSON_VALUES.toLocaleString("en")} values`,
+    });
+  });
+
+  it("accept the widest object allowed, long arrays, and commas inside strings", () => {
+    expect(parseJson(wideObject(MAX_JSON_OBJECT_KEYS)).ok).toBe(true);
+    const long = `{"a": [${Array.from({ length: 100_000 }, (_, i) => i).join(",")}]}`;
+    expect(parseJson(long).ok).toBe(true);
+    const commas = JSON.stringify({ text: ",".repeat(MAX_JSON_VALUES + 5) });
+    expect(parseJson(commas).ok).toBe(true);
   });
 });

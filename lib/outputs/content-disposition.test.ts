@@ -24,4 +24,24 @@ describe("attachmentDisposition", () => {
     expect(attachmentDisposition("dir/")).toContain(`filename="download"`);
     expect(attachmentDisposition("lone\ud800.txt")).toContain(`filename*=UTF-8''lone_.txt`);
   });
+
+  it("drops bidirectional controls, so a name shows as what it is (issue 10, finding 11)", () => {
+    expect(attachmentDisposition("invoice\u202efdp.exe")).toBe(
+      `attachment; filename="invoice_fdp.exe"; filename*=UTF-8''invoice_fdp.exe`,
+    );
+    for (const c of [
+      "\u200e",
+      "\u200f",
+      "\u061c",
+      "\u202a",
+      "\u202d",
+      "\u2066",
+      "\u2069",
+      "\ufeff",
+    ])
+      expect(attachmentDisposition(`a${c}b.txt`)).toBe(
+        `attachment; filename="a_b.txt"; filename*=UTF-8''a_b.txt`,
+      );
+    expect(attachmentDisposition("שלום.txt")).toContain(`filename*=UTF-8''%D7%A9`);
+  });
 });

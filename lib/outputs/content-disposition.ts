@@ -1,11 +1,19 @@
 /**
+ * Bidirectional controls (marks, embeddings, overrides, isolates) and the byte order mark:
+ * `invoice\u202Efdp.exe` shows as `invoiceexe.pdf` in a browser's download bar or a file
+ * manager (issue 10, finding 11). No file name needs them.
+ */
+const BIDI_AND_BOM = /^[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]$/;
+
+/**
  * Control characters (C0, DEL, C1), the Unicode line and paragraph separators, lone
- * surrogates (encodeURIComponent refuses them) and the backslash (a folder separator to
- * Windows browsers).
+ * surrogates (encodeURIComponent refuses them), the backslash (a folder separator to
+ * Windows browsers) and the bidirectional controls.
  */
 function unsafe(c: string): boolean {
   const code = c.codePointAt(0) ?? 0;
   return (
+    BIDI_AND_BOM.test(c) ||
     code < 0x20 ||
     (code >= 0x7f && code <= 0x9f) ||
     code === 0x2028 ||

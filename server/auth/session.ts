@@ -6,15 +6,24 @@ import { and, eq, isNull } from "drizzle-orm";
 import { users } from "@/db/schema";
 import type { AppContext } from "../context";
 import { tooManyAttemptsError } from "@/lib/sign-in-error";
-import { clientIp } from "../http/client-info";
+import { clientIp, requestIsHttps } from "../http/client-info";
 import { checkPassword } from "./check-password";
 import type { Principal } from "./principal";
 
 /** Browser sessions last a working day; the JWT cookie is HttpOnly and SameSite=Lax. */
 const SESSION_SECONDS = 12 * 3600;
 
-function secureCookies(ctx: AppContext): boolean {
-  return ctx.config.publicUrl?.startsWith("https://") ?? false;
+/** next-auth's name of the session cookie when it is Secure (a browser takes it only over TLS). */
+const SECURE_SESSION_COOKIE = "__Secure-next-auth.session-token";
+
+/**
+ * Secure cookies (next-auth's `__Secure-`/`__Host-` names) whenever the browser reached us
+ * over TLS: PUBLIC_URL https, or a trusted proxy's X-Forwarded-Proto https for this request.
+ */
+function secureCookies(ctx: AppContext, headers?: Headers): boolean {
+  return headers
+    ? requestIsHttps(ctx.config, headers)
+    : (ctx.config.publicUrl?.startsWith("https://") ?? false);
 }
 
 /** next-auth's request headers (a plain object, lowercase names) as a Headers. */
@@ -25,12 +34,15 @@ function headersOf(plain: Record<string, unknown> | undefined): Headers {
   return headers;
 }
 
-/** next-auth for the web sign-in: username + password against the users table. */
-export function createAuthOptions(ctx: AppContext): NextAuthOptions {
+/**
+ * next-auth for the web sign-in: username + password against the users table. Pass the
+ * request's headers so that its cookies are Secure when the request came over TLS.
+ */
+export function createAuthOptions(ctx: AppContext, headers?: Headers): NextAuthOptions {
   return {
     secret: ctx.config.authSecret,
     session: { strategy: "jwt", maxAge: SESSION_SECONDS },
-    useSecureCookies: secureCookies(ctx),
+    useSecureCookies: secureCookies(ctx, headers),
     pages: { signIn: "/signin", error: "/signin" },
     providers: [
       CredentialsProvider({
@@ -96,7 +108,9 @@ export async function principalFromSession(
   const token = await getToken({
     req: { headers: {}, cookies } as never,
     secret: ctx.config.authSecret,
-    secureCookie: secureCookies(ctx),
+    // Behind a TLS proxy the cookie has the Secure name; only a TLS response can set it.
+    secureCookie:
+      secureCookies(ctx) || Object.keys(cookies).some((n) => n.startsWith(SECURE_SESSION_COOKIE)),
   });
   const uid = typeof token?.uid === "number" ? token.uid : null;
   if (uid === null) return null;

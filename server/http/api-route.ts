@@ -19,31 +19,78 @@ type RouteContext<P> = { params: Promise<P> };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** True when the Origin header names this server: its Host (as the proxy passed it) or PUBLIC_URL. */
+function originIsOurs(app: AppContext, request: Request, origin: string): boolean {
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const publicHost = app.config.publicUrl ? new URL(app.config.publicUrl).host : null;
+  return originHost !== "" && (originHost === host || originHost === publicHost);
+}
+
+const CROSS_SITE =
+  "Cross-site request refused: send it from Runport's own pages, or use an API token";
+
 /**
- * CSRF: a request authenticated by the session cookie that changes something must come
- * from our own pages — its Origin (sent by every browser on POST) names this host. The
- * cookie is also SameSite=Lax. Basic and Bearer requests carry their own credentials
- * and need no such check.
+ * CSRF, whatever the credentials: a browser sends the session cookie, and also Basic
+ * credentials it cached from a prompt, with a form another site submits. So every
+ * request that changes something is refused when the browser says it comes from another
+ * site (Sec-Fetch-Site `cross-site` or `same-site`) or names another Origin. curl and
+ * scripts send neither header and are not concerned.
+ */
+export function assertNotCrossSite(app: AppContext, request: Request): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const site = request.headers.get("sec-fetch-site");
+  const origin = request.headers.get("origin");
+  if (site === "cross-site" || site === "same-site") throw new AppError("FORBIDDEN", CROSS_SITE);
+  if (origin !== null && !originIsOurs(app, request, origin))
+    throw new AppError("FORBIDDEN", CROSS_SITE);
+}
+
+/**
+ * The session cookie is only sent by browsers, which always send Origin with a POST: a
+ * request authenticated by it that changes something must name this host. The cookie
+ * is also SameSite=Lax.
  */
 export function assertSameOrigin(app: AppContext, request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
   const origin = request.headers.get("origin");
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  let originHost: string | null = null;
-  try {
-    originHost = origin ? new URL(origin).host : null;
-  } catch {
-    originHost = null;
-  }
-  const publicHost = app.config.publicUrl ? new URL(app.config.publicUrl).host : null;
-  if (originHost && (originHost === host || originHost === publicHost)) return;
-  throw new AppError(
-    "FORBIDDEN",
-    "Cross-site request refused: send it from Runport's own pages, or use an API token",
-  );
+  if (origin !== null && originIsOurs(app, request, origin)) return;
+  throw new AppError("FORBIDDEN", CROSS_SITE);
+}
+
+/**
+ * A browser loading an API URL as a page (a link, "Download the whole log", the address
+ * bar). Without credentials it is sent to the sign-in page rather than answered with a
+ * Basic challenge: a browser that shows our prompt caches what is typed into it and then
+ * sends it with every request to this host, other sites' forms included.
+ */
+export function isBrowserNavigation(request: Request): boolean {
+  const h = request.headers;
+  if (h.get("sec-fetch-mode") === "navigate" || h.get("sec-fetch-dest") === "document") return true;
+  return !h.has("authorization") && (h.get("accept") ?? "").includes("text/html");
+}
+
+/** Any request a browser made (fetch, EventSource, navigation): it never needs our Basic prompt. */
+function isFromBrowser(request: Request): boolean {
+  return request.headers.has("sec-fetch-site") || isBrowserNavigation(request);
+}
+
+/** 303 to the sign-in page, which comes back to this URL (path and query) afterwards. */
+function signInRedirect(url: URL): Response {
+  const back = encodeURIComponent(`${url.pathname}${url.search}`);
+  return new Response(null, {
+    status: 303,
+    headers: { Location: `/signin?callbackUrl=${back}`, "Cache-Control": "no-store" },
+  });
 }
 
 async function authenticate(app: AppContext, request: Request): Promise<Principal> {
+  assertNotCrossSite(app, request);
   const fromHeader = await authenticateHeader(
     app,
     request.headers.get("authorization"),
@@ -67,10 +114,30 @@ export function apiRoute<P = Record<string, never>>(
 ): (request: Request, context: RouteContext<P>) => Promise<Response> {
   return (request, context) =>
     withProblems(async (app) => {
-      const principal = await authenticate(app, request);
+      const url = new URL(request.url);
+      let principal: Principal;
+      try {
+        principal = await authenticate(app, request);
+      } catch (error) {
+        const answer = withoutChallenge(error, request, url);
+        if (answer instanceof Response) return answer;
+        throw answer;
+      }
       const params = await context.params;
-      return handler({ request, url: new URL(request.url), params, app, principal });
+      return handler({ request, url, params, app, principal });
     });
+}
+
+/**
+ * A 401 for a browser: a page load (GET) goes to the sign-in page; anything else is
+ * answered without `WWW-Authenticate`, so the browser shows no Basic prompt. Scripts
+ * keep the challenge.
+ */
+function withoutChallenge(error: unknown, request: Request, url: URL): unknown {
+  if (!(error instanceof AppError) || error.code !== "UNAUTHORIZED" || !isFromBrowser(request))
+    return error;
+  if (SAFE_METHODS.has(request.method) && isBrowserNavigation(request)) return signInRedirect(url);
+  return new AppError("UNAUTHORIZED", error.message);
 }
 
 /** The same wrapper without authentication (health, OpenAPI document). */

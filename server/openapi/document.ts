@@ -25,6 +25,8 @@ import * as users from "@/lib/contract/users";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import {
+  crossSite,
+  toSignIn,
   tooManyAttempts,
   unauthorized,
   unavailable,
@@ -134,6 +136,12 @@ function parameters(place: "path" | "query" | "header", object: z.ZodObject | un
   }));
 }
 
+/** The answers apiRoute gives before any handler runs (server/http/api-route.ts). */
+function authenticated(method: RouteSpec["method"]): Record<string, ResponseSpec> {
+  const always = { "401": unauthorized, "429": tooManyAttempts, "503": unavailable };
+  return method === "get" ? { "303": toSignIn, ...always } : { ...always, "403": crossSite };
+}
+
 function response(spec: ResponseSpec) {
   const json = Array.isArray(spec.json)
     ? { anyOf: spec.json.map(ref) }
@@ -174,12 +182,11 @@ function operation(route: RouteSpec) {
     ...(route.public ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body ? { requestBody: body } : {}),
-    // Every route that is not public answers 401, 429 (password limits) and 503 the same way.
-    responses: Object.fromEntries(
-      Object.entries({
-        ...(route.public
-          ? {}
-          : { "401": unauthorized, "429": tooManyAttempts, "503": unavailable }),
+  crossSite,
+  toSignIn,
+  tooManyAttempts,
+  unauthorized,
+  unavailable,
         ...route.responses,
       }).map(([status, spec]) => [status, response(spec)]),
     ),

@@ -68,9 +68,22 @@ export const answer = (
 ): ResponseSpec => ({ description, json, ...(headers ? { headers } : {}) });
 
 /** 401 as every authenticated route answers it (the document adds it to each). */
-export const unauthorized = problem("No or wrong credentials (carries `WWW-Authenticate: Basic`)", {
-  "WWW-Authenticate": { required: true, schema: { type: "string" } },
-});
+export const unauthorized = problem(
+  "No or wrong credentials. Carries `WWW-Authenticate: Basic` except for requests a browser made (`Sec-Fetch-*`), so that a browser never shows a Basic prompt and caches what is typed into it",
+  { "WWW-Authenticate": { required: false, schema: { type: "string" } } },
+);
+
+/** 303 of every authenticated GET (the document adds it to each). */
+export const toSignIn: ResponseSpec = {
+  description:
+    "A browser loading this URL as a page without credentials: sent to the sign-in page, which comes back here",
+  headers: { Location: { required: true, schema: { type: "string" } } },
+};
+
+/** 403 of every authenticated unsafe method (the document adds it where a route does not say more). */
+export const crossSite = problem(
+  "A browser's cross-site request (Sec-Fetch-Site cross-site or same-site, or another Origin), whatever the credentials",
+);
 
 /**
  * 429 as every authenticated route may answer it: HTTP Basic with a password is accepted

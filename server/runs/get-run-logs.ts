@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
 import { runLogs } from "@/db/schema";
+import { neutraliseControls } from "@/lib/logs/log-text";
 import { isTerminal } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
@@ -43,7 +44,9 @@ const HEAD_BATCH = 256;
 /**
  * The log page itself; shared with the live tail. Two reads: the chunks' offsets and
  * lengths first, then the content of only those that fit in the page (a reader that
- * fell behind never pulls hundreds of megabytes to use one).
+ * fell behind never pulls hundreds of megabytes to use one). The text is served without
+ * control characters (logs stored before the worker removed them still hold them), so a
+ * terminal tailing it shows text only; cursors still count the stored bytes.
  */
 export async function readLogPage(
   ctx: Pick<AppContext, "db">,
@@ -94,7 +97,7 @@ export async function readLogPage(
       : chunk.content,
   );
   return {
-    text: parts.join(""),
+    text: neutraliseControls(parts.join("")),
     nextCursor: last.offset + last.length,
     moreData: running || truncated,
   };

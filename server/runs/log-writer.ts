@@ -1,5 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { runLogs, runs } from "@/db/schema";
+import {
+  escapePlatformMarker,
+  lineStartAfter,
+  neutraliseControls,
+  type LineStart,
+} from "@/lib/logs/log-text";
 import type { AppContext } from "../context";
 import { isUnavailable } from "../errors";
 
@@ -26,6 +32,10 @@ export async function readLogEnd(ctx: Pick<AppContext, "db">, runId: number): Pr
  * byte offsets continuous across attempts, and announces new text on the run's Redis
  * channel for live tails. Memory stays bounded: write() returns false above 4 MiB
  * pending, and the caller pauses the process's pipes until `drained()` resolves.
+ *
+ * Only the platform's own lines (stream "system") begin with `[runport]`, each on a line
+ * of its own: the pipeline's text loses its control characters and escape sequences, and
+ * a line of it that would begin with the marker is escaped (lib/logs/log-text.ts).
  */
 export class LogWriter {
   private pending: { stream: Stream; text: string; bytes: number }[] = [];
@@ -33,6 +43,8 @@ export class LogWriter {
   /** The next byte offset; read from run_logs before the first write (earlier attempts wrote there). */
   private offset: number | null = null;
   private truncated = false;
+  /** Where the log's current line stands (the marker's escaping needs it across writes). */
+  private lineStart: LineStart = "";
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
@@ -58,16 +70,25 @@ export class LogWriter {
   }
 
   write(stream: Stream, text: string): boolean {
-    if (text.length === 0) return true;
+    if (text.length === 0 || this.truncated) return true;
+    let lineStart: LineStart;
+    if (stream === "system") {
+      if (this.lineStart !== "") text = `\n${text}`;
+      lineStart = lineStartAfter(this.lineStart, text);
+    } else {
+      ({ text, lineStart } = escapePlatformMarker(this.lineStart, neutraliseControls(text)));
+      if (text.length === 0) return this.pendingBytes < HIGH_WATER_BYTES; // only controls
+    }
     let bytes = Buffer.byteLength(text);
     const maxBytes = this.ctx.config.maxLogBytes;
     if (this.bytes + bytes > maxBytes) {
-      if (this.truncated) return true;
       this.truncated = true;
       text = `\n[runport] log truncated: it reached the limit of ${maxBytes} bytes\n`;
       stream = "system";
       bytes = Buffer.byteLength(text);
+      lineStart = "";
     }
+    this.lineStart = lineStart;
     this.pending.push({ stream, text, bytes });
     this.pendingBytes += bytes;
     if (this.pendingBytes >= FLUSH_BYTES) void this.flush();

@@ -3,6 +3,7 @@
 // With Accept: text/event-stream it follows the run live (Server-Sent Events);
 // with ?download=true it sends the whole log as a file.
 import { ZLogQuery } from "@/lib/contract/runs";
+import { attachmentDisposition } from "@/lib/outputs/content-disposition";
 import { apiRoute } from "@/server/http/api-route";
 import { parseQuery } from "@/server/http/parse-query";
 import { downloadRunLog } from "@/server/runs/download-run-log";
@@ -16,7 +17,7 @@ export const GET = apiRoute<{ id: string }>(async ({ request, url, params, app, 
     return new Response(stream, {
       headers: {
         "Content-Type": "text/plain; charset=utf-8",
-        "Content-Disposition": `attachment; filename="${filename}"`,
+        "Content-Disposition": attachmentDisposition(filename),
         "Cache-Control": "no-store",
       },
     });

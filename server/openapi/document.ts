@@ -182,11 +182,11 @@ function operation(route: RouteSpec) {
     ...(route.public ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(body ? { requestBody: body } : {}),
-  crossSite,
-  toSignIn,
-  tooManyAttempts,
-  unauthorized,
-  unavailable,
+    // Every route that is not public answers 401, 429 (password limits) and 503 the same way,
+    // sends a browser's page load to sign in (GET) and refuses a browser's cross-site request.
+    responses: Object.fromEntries(
+      Object.entries({
+        ...(route.public ? {} : authenticated(route.method)),
         ...route.responses,
       }).map(([status, spec]) => [status, response(spec)]),
     ),

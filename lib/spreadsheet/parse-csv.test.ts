@@ -129,10 +129,9 @@ describe("parseCsv: errors and limits", () => {
   });
 
   it("stops reading at the row limit instead of parsing the whole input", () => {
-    const input = "x\n".repeat(1_000_000);
-    const started = performance.now();
+    // A broken quote far past the limit: a reader that went on would report it instead.
+    const input = `${"x\n".repeat(1_000_000)}"never closed`;
     expect(failure(input, { maxRows: 10, maxColumns: 5 })).toBe("it has more than 10 rows");
-    expect(performance.now() - started).toBeLessThan(100);
   });
 
   it("accepts exactly the column limit", () => {

@@ -70,7 +70,7 @@ describe("the generated OpenAPI document", () => {
         expect(validate(example), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
       }
     }
-  });
+  }, 60_000); // ajv compiles every schema: seconds on a loaded 2-core machine
 
   // The document is generated from the zod schemas; these bodies check that what it
   // says is what zod does (where JSON Schema can say it), so the two cannot drift.

@@ -32,6 +32,8 @@ export interface FuzzSeeds {
   csvTexts: string[];
   /** A run id that exists (for the log query), and one that does not. */
   runIds: string[];
+  /** How large the costly inputs get: 1 for the full run, less for a quick one. */
+  scale: number;
 }
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -78,7 +78,7 @@ function runsBody(seeds: FuzzSeeds): fc.Arbitrary<string> {
       ),
     },
     { weight: 1, arbitrary: oddJsonValue(4).map((v) => JSON.stringify(v) ?? "") },
-    { weight: 1, arbitrary: costlyJsonText },
+    { weight: 1, arbitrary: costlyJsonText(seeds.scale) },
   );
 }
 
@@ -91,7 +91,7 @@ function legacyBody(seeds: FuzzSeeds): fc.Arbitrary<string> {
       arbitrary: pipeline.chain((p) => mutatedJsonText({ pipeline: p.ref, ...p.example })),
     },
     { weight: 1, arbitrary: oddJsonValue(4).map((v) => JSON.stringify(v) ?? "") },
-    { weight: 1, arbitrary: costlyJsonText },
+    { weight: 1, arbitrary: costlyJsonText(seeds.scale) },
   );
 }
 

@@ -6,6 +6,7 @@
 //   FUZZ_SEED=<n>              the first path's seed (the others: n+1, n+2...); default: random
 //   FUZZ_TARGET=<name> FUZZ_SEED=<n> FUZZ_PATH=<p>   replay one failure as printed
 //   FUZZ_PROCESSES=web                              the web process alone (default: all three)
+//   FUZZ_SCALE=0.01                                  smaller costly inputs (1: past the body limit)
 //   FUZZ_VERBOSE=1                                   every refusal reason, not the top four
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -23,6 +24,7 @@ import { watchWebProcess } from "./web-process";
 
 const outDir = path.resolve("fuzz-results");
 const cases = Number(process.env.FUZZ_CASES ?? 10_000);
+const scale = Number(process.env.FUZZ_SCALE ?? 1);
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const processes = (process.env.FUZZ_PROCESSES ?? "web,worker,beat").split(",") as (
   "web" | "worker" | "beat"
@@ -42,13 +44,13 @@ async function main(): Promise<number> {
     logDir: path.join(outDir, "processes"),
   });
   const ctx = createAppContext({ ...loadConfig(stack.env), logLevel: "warn" }, "fuzz");
-  const counter = await openRunCounter(resources.databaseUrl);
+  const counter = await openRunCounter(resources.databaseUrl, "fuzz");
   try {
     const password = "fuzz-password-1";
     await createUser(ctx, { username: "fuzz", role: "submitter", password });
     const basic = `Basic ${Buffer.from(`fuzz:${password}`).toString("base64")}`;
     const token = await createToken(stack.baseUrl, basic);
-    const seeds = await collectSeeds(stack.baseUrl, basic);
+    const seeds = await collectSeeds(stack.baseUrl, basic, scale);
     const web = watchWebProcess(stack.baseUrl);
     console.log(`fuzz: ${cases} cases, seed ${seed}, web pid ${web.pid}, ${stack.baseUrl}`);
     const figures = await runFuzz({
@@ -73,7 +75,9 @@ async function main(): Promise<number> {
       figures.failures.push({ target: "web", problems: [gone], request: "", seed, path: "" });
     printFigures(figures, web.pid, process.env.FUZZ_VERBOSE === "1");
     writeFileSync(path.join(outDir, "fuzz.json"), JSON.stringify({ seed, ...figures }, null, 2));
-    return figures.failures.length > 0 || figures.stored !== figures.accepted ? 1 : 0;
+    const healthy = figures.health.maxMs <= 100 && figures.health.failed === 0;
+    console.log(`/api/health within 100 ms throughout: ${healthy ? "yes" : "NO"}`);
+    return figures.failures.length > 0 || figures.stored !== figures.accepted || !healthy ? 1 : 0;
   } finally {
     await counter.close();
     await ctx.close();

@@ -95,29 +95,32 @@ export function oddJsonValue(maxDepth = 4): fc.Arbitrary<unknown> {
   })).value;
 }
 
-/** Text of a document that costs the most to read: deep, wide, long or many-numbered. */
-export const costlyJsonText: fc.Arbitrary<string> = fc.oneof(
-  fc
-    .integer({ min: 60, max: 200_000 })
-    .chain((depth) =>
-      fc
-        .constantFrom("[", '{"a":', '{"config":{"x":[')
-        .map((open) => `{"pipeline":"hello@1.0.0","config":${open.repeat(depth)}1`),
-    ),
-  fc.integer({ min: 60, max: 5_000 }).map((d) => `${"[".repeat(d)}${"]".repeat(d)}`),
-  fc.integer({ min: 1_000, max: 100_000 }).map((width) => {
-    const keys = Array.from({ length: width }, (_, i) => `"k${i}":${i}`).join(",");
-    return `{"pipeline":"hello@1.0.0","config":{"name":"w",${keys}}}`;
-  }),
-  fc.integer({ min: 1_000, max: 200_000 }).map((length) => {
-    const items = Array.from({ length }, () => "0").join(",");
-    return `{"pipeline":"hello@1.0.0","config":{"name":[${items}]}}`;
-  }),
-  fc.integer({ min: 100_000, max: 11 * 1024 * 1024 }).map((length) => {
-    return `{"pipeline":"hello@1.0.0","config":{"name":"${"x".repeat(length)}"}}`;
-  }),
-  fc.integer({ min: 1, max: 50_000 }).map((n) => `{"pipeline":"${"\\u0000".repeat(n)}"}`),
-);
+/**
+ * Text of a document that costs the most to read: deep, wide, long or many-numbered.
+ * `scale` shrinks the sizes (1: up to past the 10 MiB body limit).
+ */
+export function costlyJsonText(scale = 1): fc.Arbitrary<string> {
+  const size = (min: number, max: number) =>
+    fc.integer({ min, max: Math.max(min, Math.round(max * scale)) });
+  return fc.oneof(
+    fc
+      .tuple(size(60, 200_000), fc.constantFrom("[", '{"a":', '{"config":{"x":['))
+      .map(([depth, open]) => `{"pipeline":"hello@1.0.0","config":${open.repeat(depth)}1`),
+    size(60, 5_000).map((d) => `${"[".repeat(d)}${"]".repeat(d)}`),
+    size(100, 100_000).map((width) => {
+      const keys = Array.from({ length: width }, (_, i) => `"k${i}":${i}`).join(",");
+      return `{"pipeline":"hello@1.0.0","config":{"name":"w",${keys}}}`;
+    }),
+    size(100, 200_000).map((length) => {
+      const items = Array.from({ length }, () => "0").join(",");
+      return `{"pipeline":"hello@1.0.0","config":{"name":[${items}]}}`;
+    }),
+    size(1_000, 11 * 1024 * 1024).map((length) => {
+      return `{"pipeline":"hello@1.0.0","config":{"name":"${"x".repeat(length)}"}}`;
+    }),
+    size(1, 50_000).map((n) => `{"pipeline":"${"\\u0000".repeat(n)}"}`),
+  );
+}
 
 /** Percent-encodes every byte of the UTF-8 of `text` but the unreserved ones (never throws). */
 export function percentEncode(text: string): string {

@@ -18,7 +18,10 @@ export function printFigures(figures: FuzzFigures, webPid: number, verbose = fal
   line(`accepted (201): ${figures.accepted}, stored runs: ${figures.stored}`);
   const h = figures.health;
   line(
-    `/api/health: ${h.polls} polls, max ${h.maxMs} ms, p99 ${h.p99Ms} ms, ${h.over100} over 100 ms, ${h.failed} not 200`,
+    `/api/health during the cases: ${h.polls} polls, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, max ${h.maxMs} ms, ${h.over100} over 100 ms, ${h.failed} not 200`,
+  );
+  line(
+    `/api/health idle, before them: ${h.idle.polls} polls, p50 ${h.idle.p50Ms} ms, p99 ${h.idle.p99Ms} ms, max ${h.idle.maxMs} ms`,
   );
   for (const slow of figures.slowHealth) {
     line(`  ${slow.ms} ms during: ${slow.during.join(" / ") || "(no case in flight)"}`);

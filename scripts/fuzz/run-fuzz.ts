@@ -17,6 +17,22 @@ export interface FuzzFailure {
   path: string;
 }
 
+interface HealthFigures {
+  polls: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+function healthFigures(latencies: number[]): HealthFigures {
+  return {
+    polls: latencies.length,
+    p50Ms: Math.round(quantile(latencies, 0.5)),
+    p99Ms: Math.round(quantile(latencies, 0.99)),
+    maxMs: Math.round(Math.max(0, ...latencies)),
+  };
+}
+
 interface TargetStats {
   cases: number;
   statuses: Record<string, number>;
@@ -28,7 +44,8 @@ export interface FuzzFigures {
   perTarget: Record<string, TargetStats>;
   accepted: number;
   stored: number;
-  health: { polls: number; maxMs: number; p99Ms: number; over100: number; failed: number };
+  /** /api/health while the cases ran; `idle`: the same before any case, for comparison. */
+  health: HealthFigures & { over100: number; failed: number; idle: HealthFigures };
   slowHealth: { ms: number; during: string[] }[];
   failures: FuzzFailure[];
   seconds: number;
@@ -43,6 +60,8 @@ export interface FuzzOptions {
   /** Replays one counterexample (`seed` and `path` of a failure) of the target named. */
   replay?: { target: string; path: string };
   progress?: (line: string) => void;
+  /** Seconds of health polls before the first case (the machine's own latency). */
+  idleSeconds?: number;
 }
 
 /** What a failure is, without its details: a second one like it does not stop the target. */
@@ -54,6 +73,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
   const started = Date.now();
   const storedBefore = await server.countRuns();
   const probe = startHealthProbe(server.baseUrl);
+  await new Promise((resolve) => setTimeout(resolve, (options.idleSeconds ?? 5) * 1000));
+  const casesFrom = Date.now();
   const timeline: { from: number; to: number; label: string }[] = [];
   const figures: FuzzFigures = {
     cases: 0,
@@ -62,7 +83,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     stored: 0,
     failures: [],
     seconds: 0,
-    health: { polls: 0, maxMs: 0, p99Ms: 0, over100: 0, failed: 0 },
+    health: {
+      ...healthFigures([]),
+      over100: 0,
+      failed: 0,
+      idle: healthFigures([]),
+    },
     slowHealth: [],
   };
   const share = Math.ceil(options.cases / targets.length);
@@ -124,13 +150,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
   }
   const polls = await probe.stop();
   figures.stored = (await server.countRuns()) - storedBefore;
-  const latencies = polls.filter((p) => p.status > 0).map((p) => p.ms);
+  const answered = polls.filter((p) => p.status > 0);
+  const during = answered.filter((p) => p.at >= casesFrom).map((p) => p.ms);
   figures.health = {
-    polls: polls.length,
-    maxMs: Math.round(Math.max(0, ...latencies)),
-    p99Ms: Math.round(quantile(latencies, 0.99)),
-    over100: latencies.filter((ms) => ms > 100).length,
-    failed: polls.filter((p) => p.status !== 200).length,
+    ...healthFigures(during),
+    over100: during.filter((ms) => ms > 100).length,
+    failed: polls.filter((p) => p.at >= casesFrom && p.status !== 200).length,
+    idle: healthFigures(answered.filter((p) => p.at < casesFrom).map((p) => p.ms)),
   };
   figures.slowHealth = polls
     .filter((p) => p.ms > 100)

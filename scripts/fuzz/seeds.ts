@@ -45,7 +45,11 @@ async function fetchOk(url: string, init: RequestInit): Promise<Response> {
 }
 
 /** Seeds from disk and from the running server (`authorization` may submit). */
-export async function collectSeeds(baseUrl: string, authorization: string): Promise<FuzzSeeds> {
+export async function collectSeeds(
+  baseUrl: string,
+  authorization: string,
+  scale = 1,
+): Promise<FuzzSeeds> {
   const pipelines = shippedPipelines();
   const headers = { Authorization: authorization };
   const workbooks: Uint8Array[] = [];
@@ -72,7 +76,7 @@ export async function collectSeeds(baseUrl: string, authorization: string): Prom
     }),
   });
   const { id } = (await run.json()) as { id: string };
-  return { pipelines, workbooks, csvTexts, runIds: [id, "01m87ckxvcds6fp772khzjgxz4"] };
+  return { pipelines, workbooks, csvTexts, runIds: [id, "01m87ckxvcds6fp772khzjgxz4"], scale };
 }
 
 /** A token of the user, made through the API as a person would (POST /api/v1/tokens). */

@@ -47,10 +47,12 @@ function csvText(seeds: FuzzSeeds): fc.Arbitrary<string> {
       .map(([text, sep]) =>
         sep === "\ufeff" ? sep + text : text.replaceAll(/\n|,/g, (m) => (m === "\n" ? sep : m)),
       ),
-    fc.tuple(real, fc.integer({ min: 1, max: 30_000 })).map(([text, n]) => {
-      const [, second = ""] = text.split("\n");
-      return text + `\n${second}`.repeat(n);
-    }),
+    fc
+      .tuple(real, fc.integer({ min: 1, max: Math.max(1, Math.round(30_000 * seeds.scale)) }))
+      .map(([text, n]) => {
+        const [, second = ""] = text.split("\n");
+        return text + `\n${second}`.repeat(n);
+      }),
     rows.map((r) => r.map((cells) => cells.join(",")).join("\n")),
   );
 }

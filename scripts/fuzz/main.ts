@@ -7,6 +7,7 @@
 //   FUZZ_TARGET=<name> FUZZ_SEED=<n> FUZZ_PATH=<p>   replay one failure as printed
 //   FUZZ_PROCESSES=web                              the web process alone (default: all three)
 //   FUZZ_SCALE=0.01                                  smaller costly inputs (1: past the body limit)
+//   FUZZ_ONLY=multipart                              only the paths whose name contains this
 //   FUZZ_VERBOSE=1                                   every refusal reason, not the top four
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -29,6 +30,7 @@ const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31)
 const processes = (process.env.FUZZ_PROCESSES ?? "web,worker,beat").split(",") as (
   "web" | "worker" | "beat"
 )[];
+const only = process.env.FUZZ_ONLY;
 const replay =
   process.env.FUZZ_TARGET && process.env.FUZZ_PATH !== undefined
     ? { target: process.env.FUZZ_TARGET, path: process.env.FUZZ_PATH }
@@ -59,7 +61,7 @@ async function main(): Promise<number> {
         countRuns: () => counter.count(),
         webGone: () => web.gone(),
       },
-      targets: fuzzTargets(seeds),
+      targets: fuzzTargets(seeds).filter((t) => !only || t.name.includes(only)),
       authorizations: [
         basic,
         `Bearer ${token}`,

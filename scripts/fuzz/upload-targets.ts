@@ -114,6 +114,18 @@ export function multipartTarget(seeds: FuzzSeeds) {
     { weight: 1, arbitrary: oddString(30).map((value) => ({ name: "config", value })) },
     {
       weight: 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom("description", "project", "name", "a"),
+          fc.integer({ min: 60, max: 100_000 }),
+        )
+        .map(([key, depth]) => ({
+          name: "config",
+          value: `{"${key}":${"[".repeat(depth)}${"]".repeat(depth)}}`,
+        })),
+    },
+    {
+      weight: 1,
       arbitrary: fc.tuple(oddString(8), oddString(8)).map(([name, value]) => ({ name, value })),
     },
   );

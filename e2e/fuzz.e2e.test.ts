@@ -21,6 +21,22 @@ beforeAll(async () => {
 });
 
 describe("the submission paths and query strings, fuzzed", () => {
+  // Found by the fuzzer: Next.js answered a plain-text 500 before any route code ran.
+  it("answers 404 problem+json for a path segment that is not percent-encoded UTF-8", async () => {
+    for (const path of [
+      "/api/v1/runs/%FF",
+      "/api/v1/runs/%/logs",
+      "/api/v1/pipelines/%E0%A4/template.xlsx",
+      "/api/v1/schedules/%C3",
+    ]) {
+      const response = await fetch(baseUrl + path, { headers: { Authorization: basic } });
+      const type = response.headers.get("content-type")?.split(";")[0];
+      expect(`${path} → ${response.status} ${type}`).toBe(`${path} → 404 application/problem+json`);
+    }
+    const page = await fetch(`${baseUrl}/runs/%FF`, { redirect: "manual" });
+    expect(page.status).toBe(404);
+  });
+
   it(`answer ${CASES} odd inputs without a 5xx, a crash, an undeclared answer or a stray run`, async () => {
     const counter = await openRunCounter(inject("databaseUrl"), "fuzzer");
     try {

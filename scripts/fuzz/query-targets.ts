@@ -85,7 +85,24 @@ export function queryTarget(seeds: FuzzSeeds) {
     limit: number,
     cursor: fc.oneof(fc.constantFrom("0", "zzzz", "01m87ckxvcds6fp772khzjgxz4"), rawValue),
   });
+  // A path segment that is not percent-encoded UTF-8 (`%FF`, a lone `%`) in each dynamic route.
+  const badSegment = fc.constantFrom("%FF", "%", "%E0%A4", "%C3", "x%zz", "%ED%A0%80");
+  const badPaths = fc
+    .tuple(
+      badSegment,
+      fc.constantFrom(
+        "/api/v1/runs/$",
+        "/api/v1/runs/$/logs",
+        "/api/v1/runs/$/outputs",
+        "/api/v1/runs/$/outputs/1",
+        "/api/v1/pipelines/$",
+        "/api/v1/pipelines/$/template.xlsx",
+        "/api/v1/schedules/$",
+      ),
+    )
+    .map(([segment, template]) => template.replace("$", segment));
   const others = fc.oneof(
+    queryRequest(badPaths, { cursor: number }),
     queryRequest(fc.constant("/api/v1/schedules"), {
       enabled: fc.constantFrom("true", "x"),
       limit: number,

@@ -20,6 +20,7 @@ export function printFigures(figures: FuzzFigures, webPid: number, verbose = fal
   line(
     `/api/health during the cases: ${h.polls} polls, p50 ${h.p50Ms} ms, p99 ${h.p99Ms} ms, max ${h.maxMs} ms, ${h.over100} over 100 ms, ${h.failed} not 200`,
   );
+  if (h.failedStatuses.length > 0) line(`  not 200: ${h.failedStatuses.join(", ")}`);
   line(
     `/api/health idle, before them: ${h.idle.polls} polls, p50 ${h.idle.p50Ms} ms, p99 ${h.idle.p99Ms} ms, max ${h.idle.maxMs} ms`,
   );

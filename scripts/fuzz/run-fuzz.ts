@@ -45,7 +45,12 @@ export interface FuzzFigures {
   accepted: number;
   stored: number;
   /** /api/health while the cases ran; `idle`: the same before any case, for comparison. */
-  health: HealthFigures & { over100: number; failed: number; idle: HealthFigures };
+  health: HealthFigures & {
+    over100: number;
+    failed: number;
+    failedStatuses: string[];
+    idle: HealthFigures;
+  };
   slowHealth: { ms: number; during: string[] }[];
   failures: FuzzFailure[];
   seconds: number;
@@ -87,6 +92,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
       ...healthFigures([]),
       over100: 0,
       failed: 0,
+      failedStatuses: [],
       idle: healthFigures([]),
     },
     slowHealth: [],
@@ -156,6 +162,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     ...healthFigures(during),
     over100: during.filter((ms) => ms > 100).length,
     failed: polls.filter((p) => p.at >= casesFrom && p.status !== 200).length,
+    // 0: no answer within 10 s (not in the latencies above); else the status, e.g. 503.
+    failedStatuses: polls
+      .filter((p) => p.at >= casesFrom && p.status !== 200)
+      .map((p) => `${p.status} after ${Math.round(p.ms)} ms`),
     idle: healthFigures(answered.filter((p) => p.at < casesFrom).map((p) => p.ms)),
   };
   figures.slowHealth = polls

@@ -1,4 +1,5 @@
 import { ZUploadFields } from "@/lib/contract/spreadsheets";
+import { parseJson } from "@/lib/json/parse-json";
 import type { ParseSpreadsheetOptions, SpreadsheetKind } from "../spreadsheets/parse-spreadsheet";
 import { AppError } from "../errors";
 import { mediaType, readBody } from "./read-body";
@@ -13,15 +14,22 @@ type Upload = ParseSpreadsheetOptions & { name?: string };
 
 const FIELDS = new Set(["file", "pipeline", "name", "config"]);
 
-/** The `config` form field: a JSON object of the values a CSV does not carry. */
+/**
+ * The `config` form field: a JSON object of the values a CSV does not carry. Read with
+ * the API's JSON parser, depth limit included: a deeper value would overflow the stack
+ * where the config is copied and validated (a 500, found by the fuzzer).
+ */
 function baseOf(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined || text.trim() === "") return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError("BAD_REQUEST", 'The "config" form field is not valid JSON');
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    const { line, column } = parsed.position;
+    throw new AppError(
+      "BAD_REQUEST",
+      `The "config" form field is not valid JSON: ${parsed.message} at line ${line}, column ${column}`,
+    );
   }
+  const value = parsed.value;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new AppError("BAD_REQUEST", 'The "config" form field must be a JSON object');
   }

@@ -258,6 +258,33 @@ describe("hostile uploads", () => {
     expect(paths).toEqual(expect.arrayContaining(["/project", "/study", "/email"]));
   });
 
+  // Found by the fuzzer (scripts/fuzz): JSON.stringify of the merged config overflowed the stack.
+  it("refuses a `config` field nested deeper than JSON may be (400, not 500), storing nothing", async () => {
+    const depth = 100_000;
+    const before = await counts();
+    for (const [handler, path] of [
+      [postRuns, "/api/v1/runs"],
+      [postConvert, "/api/v1/spreadsheets/convert"],
+    ] as const) {
+      const { body, type } = await multipart({
+        file: new File([new Uint8Array(fixture("libreoffice-samples.csv"))], "samples.csv"),
+        pipeline: "fastq-qc@1.0.0",
+        config: `{"description":${"[".repeat(depth)}${"]".repeat(depth)}}`,
+      });
+      const response = await callRoute(handler, {
+        method: "POST",
+        path,
+        headers: { Authorization: auth(alice), "Content-Type": type },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as Problem).detail).toMatch(
+        /"config" form field .*deeper than 64 levels/,
+      );
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it("refuses a run name over 255 characters (400) and a CSV for a pipeline without a list (422)", async () => {
     const long = await multipart({
       file: new File([new Uint8Array(filled)], "f.xlsx", { type: XLSX_TYPE }),

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import { ErrorAlert } from "@/components/ui/error-alert";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, SelectFilter } from "@/components/ui/form-field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import {
   AUDIT_ACTIONS,
@@ -115,26 +115,20 @@ export function AuditClient({ list, search, problem }: Props) {
             placeholder="username"
           />
         </FormField>
-        <FormField id="a-action" label="Action">
-          <select id="a-action" name="action" defaultValue={params.get("action") ?? ""}>
-            <option value="">Any</option>
-            {AUDIT_ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </FormField>
-        <FormField id="a-outcome" label="Outcome">
-          <select id="a-outcome" name="outcome" defaultValue={params.get("outcome") ?? ""}>
-            <option value="">Any</option>
-            {AUDIT_OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        <SelectFilter
+          id="a-action"
+          name="action"
+          label="Action"
+          options={AUDIT_ACTIONS}
+          params={params}
+        />
+        <SelectFilter
+          id="a-outcome"
+          name="outcome"
+          label="Outcome"
+          options={AUDIT_OUTCOMES}
+          params={params}
+        />
         <FormField id="a-target" label="Target">
           <input
             id="a-target"

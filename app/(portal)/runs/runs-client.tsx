@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { FormField } from "@/components/ui/form-field";
+import { FormField, SelectFilter } from "@/components/ui/form-field";
 import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { usePolling } from "@/components/ui/use-polling";
@@ -66,26 +66,20 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
         onSubmit={applyFilters}
         aria-label="Filter runs"
       >
-        <FormField id="f-status" label="Status">
-          <select id="f-status" name="status" defaultValue={params.get("status") ?? ""}>
-            <option value="">Any</option>
-            {RUN_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </FormField>
-        <FormField id="f-pipeline" label="Pipeline">
-          <select id="f-pipeline" name="pipeline" defaultValue={params.get("pipeline") ?? ""}>
-            <option value="">Any</option>
-            {pipelines.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </FormField>
+        <SelectFilter
+          id="f-status"
+          name="status"
+          label="Status"
+          options={RUN_STATUSES}
+          params={params}
+        />
+        <SelectFilter
+          id="f-pipeline"
+          name="pipeline"
+          label="Pipeline"
+          options={pipelines}
+          params={params}
+        />
         {canFilterBySubmitter ? (
           <FormField id="f-user" label="Submitter">
             <input

@@ -28,3 +28,13 @@ export function parseQuery<T extends z.ZodType>(
   }
   return parsed.data;
 }
+
+/** A page's `searchParams` (Next.js: one value or several per key) as a URLSearchParams. */
+export function toSearch(params: Record<string, string | string[] | undefined>): URLSearchParams {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+      search.append(key, v);
+  }
+  return search;
+}

@@ -5,21 +5,12 @@ import { listAuditEvents } from "@/server/audit/list-audit-events";
 import { AppError } from "@/server/errors";
 import { getAppContext } from "@/server/http/app-context";
 import { requirePagePrincipal } from "@/server/http/page-auth";
-import { parseQuery } from "@/server/http/parse-query";
+import { parseQuery, toSearch } from "@/server/http/parse-query";
 import { AuditClient } from "./audit-client";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-function toSearch(params: Record<string, string | string[] | undefined>): URLSearchParams {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
-      search.append(key, v);
-  }
-  return search;
-}
 
 /** The audit log (admins): filters and page in the URL, the same query as GET /api/v1/audit. */
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {

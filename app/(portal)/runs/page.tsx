@@ -3,7 +3,7 @@ import { canSeeAllRuns } from "@/lib/roles";
 import { AppError } from "@/server/errors";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { getAppContext } from "@/server/http/app-context";
-import { parseQuery } from "@/server/http/parse-query";
+import { parseQuery, toSearch } from "@/server/http/parse-query";
 import { listPipelines } from "@/server/pipelines/list-pipelines";
 import { ZListRunsQuery } from "@/lib/contract/runs";
 import { listRuns } from "@/server/runs/list-runs";
@@ -12,15 +12,6 @@ import { RunsClient } from "./runs-client";
 export const metadata: Metadata = { title: "Runs" };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-function toSearch(params: Record<string, string | string[] | undefined>): URLSearchParams {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
-      search.append(key, v);
-  }
-  return search;
-}
 
 /** The runs list: filters and page in the URL, live updates in the client leaf. */
 export default async function RunsPage({ searchParams }: { searchParams: SearchParams }) {

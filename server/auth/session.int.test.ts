@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "@/db/schema";
@@ -102,6 +103,26 @@ describe("a session cookie (issue 10, finding 1)", () => {
     expect(await principalFromSession(ctx, renewed)).toBeNull();
     // Another session of the same user goes on.
     expect(await principalFromSession(ctx, await cookieFor(erin.principal.userId))).not.toBeNull();
+  });
+
+  it("answers within a second while Redis does not answer (the sign-out check fails open)", async () => {
+    const fay = await createTestUser(ctx);
+    const cookies = await cookieFor(fay.principal.userId);
+    // A Redis that accepts connections and never answers (frozen, or shutting down).
+    const silent = createServer((socket) => socket.on("error", () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const frozen = createTestContext({ redisUrl: `redis://127.0.0.1:${port}` });
+    try {
+      const started = Date.now();
+      const principal = await principalFromSession(frozen, cookies);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(principal).toMatchObject({ username: fay.username, via: "session" });
+    } finally {
+      frozen.redis.disconnect();
+      await frozen.close().catch(() => undefined);
+      silent.close();
+    }
   });
 
   it("lasts 12 hours from its sign-in, not from its last renewal; cookies without our claims are over", async () => {

@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getToken } from "next-auth/jwt";
 import { and, eq, isNull } from "drizzle-orm";
 import { users } from "@/db/schema";
+import { withinTime } from "@/lib/within-time";
 import type { AppContext } from "../context";
 import { tooManyAttemptsError } from "@/lib/sign-in-error";
 import { clientIp, requestIsHttps } from "../http/client-info";
@@ -141,8 +142,21 @@ export async function principalFromSession(
   if (typeof token?.sid !== "string" || Date.now() - signedInAt > SESSION_SECONDS * 1000)
     return null;
   if (signedInAt < hit.passwordChangedAt - 1000) return null;
-  if (await ctx.redis.exists(ctx.keys.endedSession(token.sid)).catch(() => 0)) return null;
+  if (await endedSession(ctx, token.sid)) return null;
   return hit.principal;
+}
+
+/**
+ * Whether sign-out ended this session. Fails open within half a second when Redis does not
+ * answer (stopped, frozen): the session's 12 h lifetime still bounds a copied cookie, and
+ * pages and submissions keep working through a Redis outage (docs/SECURITY.md).
+ */
+async function endedSession(ctx: AppContext, sid: string): Promise<boolean> {
+  const late = () => new Error("Redis did not answer within 500 ms");
+  const found = await withinTime(ctx.redis.exists(ctx.keys.endedSession(sid)), 500, late).catch(
+    () => 0,
+  );
+  return found > 0;
 }
 
 /** Parses a Cookie header into name → value. */

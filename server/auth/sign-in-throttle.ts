@@ -26,6 +26,9 @@ export interface SignInTicket {
 export type Admission =
   { admitted: true; ticket: SignInTicket } | { admitted: false; retryAfterSeconds: number };
 
+/** The longest a setTimeout can wait, in seconds. */
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /**
  * A Redis limiter with the same limiter in memory as insurance, used at once while the
  * connection is not ready (rather than after ioredis's retry, a second per command).
@@ -36,7 +39,12 @@ function limiter(redis: Redis, keyPrefix: string, duration: number): RateLimiter
     ...options,
     storeClient: redis,
     rejectIfRedisNotReady: true,
-    insuranceLimiter: new RateLimiterMemory(options),
+    // The memory limiter expires keys with setTimeout, which takes at most 2^31 - 1 ms (24.8
+    // days); longer (the 30 days of known addresses) would fire after 1 ms, with a warning.
+    insuranceLimiter: new RateLimiterMemory({
+      ...options,
+      duration: Math.min(duration, MAX_TIMER_SECONDS),
+    }),
   });
 }
 

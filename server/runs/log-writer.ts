@@ -156,10 +156,12 @@ export class LogWriter {
 
   private async writeBatch(): Promise<void> {
     if (this.pending.length === 0 && this.unsent.length === 0) return;
+    // A batch whose answer was lost is sent again alone, never with newer text: a duplicate
+    // key then means exactly these rows were stored, and no newer row is skipped with them.
+    const retrying = this.unsent.length > 0;
     let rows: LogRow[];
     try {
-      const start = (await this.startOffset()) + this.unsentBytes;
-      rows = [...this.unsent, ...this.takeRows(start)];
+      rows = retrying ? this.unsent : this.takeRows(await this.startOffset());
     } catch (error) {
       return this.retryLater(error);
     }
@@ -191,6 +193,7 @@ export class LogWriter {
     void this.ctx.redis
       .publish(this.ctx.keys.runChannel(this.run.publicId), JSON.stringify({ type: "log", end }))
       .catch(() => undefined);
+    if (retrying && this.pending.length > 0) return this.writeBatch();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, lchownSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { RunAsUser } from "./run-as-user";
 
@@ -26,13 +26,17 @@ export function prepareAttemptDir(
   const runDir = path.dirname(paths.workDir);
   mkdirSync(runDir, { recursive: true, mode: 0o711 });
   chmodSync(runDir, 0o711);
-  for (const dir of [paths.workDir, paths.outputsDir]) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-    chownSync(dir, runAs.uid, runAs.gid);
-  }
-  writeFileSync(paths.configPath, config, { mode: 0o600 });
-  chownSync(paths.configPath, runAs.uid, runAs.gid);
+  // Everything is made as root first, and the attempt folder is handed over last: until
+  // then the run user cannot write in it, so nothing it plants (a link named outputs or
+  // config.json, from another run) is followed by root. `wx` refuses an existing file, and
+  // lchown never follows a link.
+  mkdirSync(paths.workDir, { recursive: true, mode: 0o700 });
+  chmodSync(paths.workDir, 0o700);
+  mkdirSync(paths.outputsDir, { mode: 0o700 });
+  writeFileSync(paths.configPath, config, { mode: 0o600, flag: "wx" });
+  lchownSync(paths.outputsDir, runAs.uid, runAs.gid);
+  lchownSync(paths.configPath, runAs.uid, runAs.gid);
+  lchownSync(paths.workDir, runAs.uid, runAs.gid);
 }
 
 /**

@@ -73,6 +73,14 @@ export function createAppContext(config: Config, processName: string): AppContex
   const database: DatabaseHandle = createDatabase(config.databaseUrl);
   const redis = createRedis(config.redisUrl, "command", `runport-${processName}`);
   redis.on("error", () => undefined); // reported through health checks, not as crashes
+  // The password limits' own connection: a command Redis does not
+  // answer within 500 ms (frozen, not just stopped) fails, and the limits fall back to this
+  // process's memory instead of holding every sign-in.
+  const limitsRedis = redis.duplicate({
+    connectionName: `runport-${processName}-limits`,
+    commandTimeout: 500,
+  });
+  limitsRedis.on("error", () => undefined);
   const queue = createRunQueue(config.redisUrl, config.redisPrefix);
   queue.on("error", () => undefined);
   const log = createLogger(processName, config.logLevel);
@@ -99,12 +107,13 @@ export function createAppContext(config: Config, processName: string): AppContex
     keys,
     log,
     caches,
-    signInThrottle: new SignInThrottle(redis, keys.signIn),
+    signInThrottle: new SignInThrottle(limitsRedis, keys.signIn),
     groupCommit: new GroupCommit(database.runTransaction),
     runNotifications,
     liveViews: new Map(),
     async close() {
       runNotifications.close();
+      limitsRedis.disconnect();
       await Promise.allSettled([queue.close(), redis.quit(), database.close()]);
     },
   };

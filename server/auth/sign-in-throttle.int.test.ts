@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as changePasswordRoute } from "@/app/api/v1/account/password/route";
@@ -6,7 +8,8 @@ import { POST as postNewRun } from "@/app/api/v1/new-run/route";
 import { GET as listTokens } from "@/app/api/v1/tokens/route";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
-import { createRedis } from "@/server/redis";
+import { createRedis, redisOptions } from "@/server/redis";
+import { freePort } from "@/test/stack";
 import { basicAuth, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 import { SignInThrottle } from "./sign-in-throttle";
@@ -187,6 +190,39 @@ describe("SignInThrottle while Redis is unreachable", () => {
       });
     } finally {
       redis.disconnect();
+    }
+  });
+
+  it("answers within a second when Redis freezes (connection open, no answer)", async () => {
+    const port = await freePort();
+    const server = spawn(
+      "redis-server",
+      ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"],
+      {
+        stdio: "ignore",
+      },
+    );
+    const limits = new Redis(`redis://127.0.0.1:${port}`, {
+      ...redisOptions("command"),
+      commandTimeout: 500, // as the context's limits connection (server/context.ts)
+    });
+    limits.on("error", () => undefined);
+    try {
+      await expect.poll(() => limits.ping().catch(() => null), { timeout: 10_000 }).toBe("PONG");
+      const throttle = new SignInThrottle(limits, "frozen");
+      const attempt = { subject: "alice", address: "192.0.2.3" };
+      const first = await throttle.admit(attempt);
+      expect(first.admitted).toBe(true);
+      process.kill(server.pid!, "SIGSTOP"); // the connection stays "ready"
+      const started = Date.now();
+      const admission = await throttle.admit(attempt);
+      if (admission.admitted) await throttle.failed(admission.ticket);
+      expect(admission.admitted).toBe(true);
+      expect(Date.now() - started).toBeLessThan(2500);
+    } finally {
+      process.kill(server.pid!, "SIGCONT");
+      server.kill("SIGKILL");
+      limits.disconnect();
     }
   });
 });

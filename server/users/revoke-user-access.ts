@@ -1,3 +1,4 @@
+import { withinTime } from "@/lib/within-time";
 import type { AppContext } from "../context";
 
 /**
@@ -14,7 +15,9 @@ export async function revokeUserAccess(
 ): Promise<void> {
   ctx.runNotifications.userRevoked(userId); // this process, even when Redis is away
   try {
-    await ctx.redis.publish(ctx.keys.usersChannel, String(userId));
+    // Bounded: a frozen Redis must not hold the admin's answer (the change is committed).
+    const announce = ctx.redis.publish(ctx.keys.usersChannel, String(userId));
+    await withinTime(announce, 1000, () => new Error("Redis did not answer within 1 s"));
   } catch (error) {
     ctx.log.warn({ err: error, userId }, "could not announce a revoked user to the web processes");
   }

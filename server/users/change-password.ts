@@ -7,6 +7,7 @@ import type { Principal } from "../auth/principal";
 import { recordAudit, type AuditEvent } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { AppError, parseWith } from "../errors";
+import { revokeUserAccess } from "./revoke-user-access";
 
 /** Body of `POST /api/v1/account/password`. */
 export const ZChangePasswordRequest = z
@@ -33,9 +34,9 @@ export type TChangePasswordRequest = z.input<typeof ZChangePasswordRequest>;
 /**
  * Changes the caller's password (POST /api/v1/account/password). 422 when a field is
  * invalid or the current password is wrong (nothing changes); 429 after too many wrong
- * current passwords. The new password is stored as argon2id, and this process forgets
- * the user's cached credentials at once (others within AUTH_CACHE_SECONDS). API tokens
- * and browser sessions stay valid.
+ * current passwords. The new password is stored as argon2id; browser sessions signed in
+ * before it end, and every web process forgets the user's cached credentials and session
+ * user at once (revokeUserAccess: the user's live views end too). API tokens stay valid.
  */
 export async function changePassword(
   ctx: AppContext,
@@ -87,9 +88,9 @@ export async function changePassword(
       updatedAt: new Date(),
     })
     .where(and(eq(users.id, userId), eq(users.passwordHash, user.passwordHash)));
-  ctx.caches.credentials.forgetUser(userId);
   if (result.affectedRows !== 1) {
     throw new AppError("CONFLICT", "The password was changed meanwhile: nothing was changed");
   }
+  await revokeUserAccess(ctx, userId);
   await audit("ok");
 }

@@ -13,6 +13,7 @@ import {
 } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
 import { submit } from "@/test/runs";
+import { changePassword } from "./change-password";
 import { updateUser } from "./update-user";
 
 // Two web processes on one database and one Redis: `web1` is where the admin acts,
@@ -75,6 +76,20 @@ describe("revoking a user's access in every web process (issue 10, finding 8)", 
       changes: { disabled: false },
     });
     expect((await onWeb2()).map((p) => p?.username)).toEqual(Array(4).fill(user.username));
+  });
+
+  it("refuses the old password on the other process at once after a password change on the Account page", async () => {
+    const user = await createTestUser(web1);
+    const oldPassword = () =>
+      authenticateHeader(web2, basicAuth(user.username, user.password)).catch(() => null);
+    expect((await oldPassword())?.username).toBe(user.username); // cached on web2 for a minute
+
+    await changePassword(web1, {
+      principal: user.principal,
+      currentPassword: user.password,
+      newPassword: "a-brand-new-password-1",
+    });
+    await within(1000, async () => (await oldPassword()) === null);
   });
 
   it("gives a user's new role on the other process at once", async () => {

@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE as deleteRoute, PATCH as patchRoute } from "@/app/api/v1/users/[username]/route";
 import { GET as listRoute, POST as createRoute } from "@/app/api/v1/users/route";
-import { users } from "@/db/schema";
+import { auditEvents, users } from "@/db/schema";
 import type { CreatedUser, UserList, UserView } from "@/lib/contract/users";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
@@ -153,6 +153,33 @@ describe("GET, POST, PATCH and DELETE /api/v1/users", () => {
     expect((await remove(admin, "by-mistake")).status).toBe(204);
     expect(await rowOf("by-mistake")).toBeUndefined();
     expect((await remove(admin, "by-mistake")).status).toBe(404);
+  });
+});
+
+describe("changes to users in the audit log", () => {
+  it("records who disabled, enabled, changed and deleted whom, in the change's transaction", async () => {
+    const response = await create(admin, { username: `audited-${Date.now()}` });
+    const { user } = (await response.json()) as CreatedUser;
+    expect((await patch(admin, user.username, { disabled: true })).status).toBe(200);
+    expect((await patch(admin, user.username, { disabled: false, role: "viewer" })).status).toBe(
+      200,
+    );
+    expect((await patch(admin, user.username, { role: "viewer" })).status).toBe(200); // no change
+    expect((await patch(submitter, user.username, { disabled: true })).status).toBe(403);
+    expect((await remove(admin, user.username)).status).toBe(204);
+    const rows = await ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetType, "user"), eq(auditEvents.targetId, user.username)))
+      .orderBy(auditEvents.id);
+    expect(rows.map((r) => [r.action, r.actorUsername, r.via])).toEqual([
+      ["user.create", admin.username, "password"],
+      ["user.disable", admin.username, "password"],
+      ["user.enable", admin.username, "password"],
+      ["user.update", admin.username, "password"],
+      ["user.delete", admin.username, "password"],
+    ]);
+    expect(rows[3]!.details).toEqual({ role: { from: "submitter", to: "viewer" } });
   });
 });
 

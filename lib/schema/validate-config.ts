@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { jsonType, pointerSegments, toPointer } from "../json/parse-json";
+import { registerNfSchemaKeywords, withErrorMessages } from "./nf-schema-keywords";
 
 /** One problem found in a config: a JSON Pointer and a sentence about it. */
 export interface ConfigProblem {
@@ -22,6 +23,7 @@ function newAjv<T extends Ajv>(AjvClass: new (opts: object) => T): T {
     verbose: true,
   });
   addFormats(ajv);
+  registerNfSchemaKeywords(ajv);
   return ajv;
 }
 
@@ -154,7 +156,7 @@ export function validateWith(validate: ValidateFunction, data: unknown): ConfigP
   if (validate(data)) return [];
   const seen = new Set<string>();
   const problems: ConfigProblem[] = [];
-  for (const error of validate.errors ?? []) {
+  for (const error of withErrorMessages(validate.errors ?? [])) {
     // anyOf/oneOf summaries repeat what their branches already said.
     if (error.keyword === "anyOf" || error.keyword === "oneOf" || error.keyword === "if") continue;
     const problem = describeError(error, data);

@@ -1,9 +1,11 @@
 import { chmodSync, chownSync, lchownSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { RunAsUser } from "./run-as-user";
+import type { AttemptFile } from "./samplesheet-files";
 
 /**
- * Creates an attempt's working folder with its outputs folder and config.json.
+ * Creates an attempt's working folder with its outputs folder and config.json (and the
+ * samplesheet CSV files the config names, `files`, made and owned the same way).
  *
  * With a run user: RUNS_DIR/<run id> is root's, mode 0711 (passable, not listable); the
  * attempt folder, its outputs folder and config.json belong to the run user, modes
@@ -17,10 +19,13 @@ export function prepareAttemptDir(
   paths: { workDir: string; outputsDir: string; configPath: string },
   config: string,
   runAs: RunAsUser | null,
+  files: readonly AttemptFile[] = [],
 ): void {
+  const extra = files.map((f) => ({ ...f, path: path.join(paths.workDir, path.basename(f.name)) }));
   if (!runAs) {
     mkdirSync(paths.outputsDir, { recursive: true, mode: 0o750 });
     writeFileSync(paths.configPath, config, { mode: 0o640 });
+    for (const file of extra) writeFileSync(file.path, file.content, { mode: 0o640 });
     return;
   }
   const runDir = path.dirname(paths.workDir);
@@ -34,8 +39,10 @@ export function prepareAttemptDir(
   chmodSync(paths.workDir, 0o700);
   mkdirSync(paths.outputsDir, { mode: 0o700 });
   writeFileSync(paths.configPath, config, { mode: 0o600, flag: "wx" });
+  for (const file of extra) writeFileSync(file.path, file.content, { mode: 0o600, flag: "wx" });
   lchownSync(paths.outputsDir, runAs.uid, runAs.gid);
   lchownSync(paths.configPath, runAs.uid, runAs.gid);
+  for (const file of extra) lchownSync(file.path, runAs.uid, runAs.gid);
   lchownSync(paths.workDir, runAs.uid, runAs.gid);
 }
 

@@ -14,6 +14,7 @@ import {
 } from "./executors/local-executor";
 import { attemptDirPrefix, buildArgv, buildEnv, type RunPaths } from "./run-command";
 import { lockAttemptDir, prepareAttemptDir } from "./attempt-dir";
+import { samplesheetFiles } from "./samplesheet-files";
 import type { RunAsUser } from "./run-as-user";
 import { describeStartFailure } from "./start-failure";
 
@@ -142,7 +143,8 @@ export async function executeRun(
   };
   let child: RunningProcess;
   try {
-    prepareAttemptDir(paths, run.config, deps.runAs);
+    const { config, files } = samplesheetFiles(pipeline.schema, run.config, workDir);
+    prepareAttemptDir(paths, config, deps.runAs, files);
     const argv = buildArgv(pipeline.definition, paths);
     const env = buildEnv(ctx.config.childEnv, {
       ...paths,

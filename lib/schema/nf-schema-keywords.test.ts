@@ -161,3 +161,18 @@ describe("the annotation keywords", () => {
     expect(() => compileSchema({ type: "array", uniqueEntries: [1] })).toThrow();
   });
 });
+
+describe("compileSchema with an $id", () => {
+  it("compiles two schemas with the same $id, as two versions of one nf-core pipeline have", () => {
+    const schema = (max: number) => ({
+      $schema: DRAFT_2020,
+      $id: "https://raw.githubusercontent.com/nf-core/demo/master/nextflow_schema.json",
+      type: "object",
+      properties: { n: { type: "integer", maximum: max } },
+    });
+    const v1 = compileSchema(schema(1));
+    const v2 = compileSchema(schema(2));
+    expect(validateWith(v1, { n: 2 })).toHaveLength(1);
+    expect(validateWith(v2, { n: 2 })).toEqual([]);
+  });
+});

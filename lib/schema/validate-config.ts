@@ -39,7 +39,14 @@ function ajvFor(schema: Record<string, unknown>): Ajv {
 
 /** Compiles a pipeline's JSON Schema; throws with ajv's message when the schema is invalid. */
 export function compileSchema(schema: Record<string, unknown>): ValidateFunction {
-  return ajvFor(schema).compile(schema);
+  const ajv = ajvFor(schema);
+  try {
+    return ajv.compile(schema);
+  } finally {
+    // Two versions of a pipeline share their `$id` (nf-core schemas name their URL): the
+    // shared instance must not keep it, or the next compile fails with "already exists".
+    if (typeof schema.$id === "string") ajv.removeSchema(schema.$id);
+  }
 }
 
 function article(type: string): string {

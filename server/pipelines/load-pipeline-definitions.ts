@@ -4,6 +4,7 @@ import path from "node:path";
 import { isDevVersion } from "@/lib/pipeline-ref";
 import { ZPipelineFile, type PipelineDefinition } from "@/lib/pipeline-definition";
 import { compileSchema, validateWith } from "@/lib/schema/validate-config";
+import { expandSamplesheets } from "./expand-samplesheets";
 
 /** A pipeline version read from disk, checked and ready to sync or run. */
 export interface LoadedPipeline {
@@ -66,7 +67,7 @@ function loadOne(file: string): LoadedPipeline {
     throw new Error(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   }
   const spec = parsed.data;
-  const schema = inlineOrFile(dir, spec.schema) as Record<string, unknown>;
+  const schema = expandSamplesheets(dir, inlineOrFile(dir, spec.schema) as Record<string, unknown>);
   const example = spec.example === undefined ? null : inlineOrFile(dir, spec.example);
   const validate = compileSchema(schema);
   if (example !== null) {

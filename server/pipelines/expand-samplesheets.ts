@@ -1,0 +1,88 @@
+import { readFileSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { isJsonObject } from "@/lib/json/parse-json";
+import { parameterMaps } from "@/lib/schema/samplesheet-params";
+
+type Schema = Record<string, unknown>;
+
+/** Keywords that describe the samplesheet as a file; the effective schema holds its rows. */
+const FILE_KEYWORDS = ["type", "format", "exists", "mimetype", "pattern", "default"];
+/** Keywords of the samplesheet schema's root that are about the document, not the array. */
+const DOCUMENT_KEYWORDS = ["$schema", "$id", "title", "description", "type", "items"];
+const MAX_SAMPLESHEET_SCHEMA_BYTES = 1024 * 1024;
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+}
+
+/** Reads a samplesheet schema named by a parameter; throws with a sentence naming both. */
+function readSamplesheetSchema(dir: string, name: string, file: string): Schema {
+  const where = `parameter ${name}: samplesheet schema ${file}`;
+  const resolved = path.resolve(dir, file);
+  if (!isInside(resolved, dir)) throw new Error(`${where} is outside the pipeline folder`);
+  let real: string;
+  try {
+    real = realpathSync(resolved);
+  } catch {
+    throw new Error(`${where} does not exist`);
+  }
+  if (!isInside(real, realpathSync(dir)))
+    throw new Error(`${where} is outside the pipeline folder`);
+  const text = readFileSync(real, "utf8");
+  if (text.length > MAX_SAMPLESHEET_SCHEMA_BYTES) throw new Error(`${where} is over 1 MiB`);
+  let sheet: unknown;
+  try {
+    sheet = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${where} is not JSON: ${error instanceof Error ? error.message : ""}`);
+  }
+  // Inlined into another schema, its own references would point into the wrong document.
+  if (text.includes('"$ref"')) throw new Error(`${where} uses $ref, which is not supported`);
+  if (
+    !isJsonObject(sheet) ||
+    sheet.type !== "array" ||
+    !isJsonObject(sheet.items) ||
+    !isJsonObject(sheet.items.properties)
+  ) {
+    throw new Error(`${where} must describe an array of objects (type array, items.properties)`);
+  }
+  return sheet;
+}
+
+/** One samplesheet parameter, its rows inline: an array of the samplesheet's objects. */
+function expandParam(dir: string, name: string, param: Schema): Schema {
+  const file = param.schema as string;
+  const sheet = readSamplesheetSchema(dir, name, file);
+  const own = Object.fromEntries(Object.entries(param).filter(([k]) => !FILE_KEYWORDS.includes(k)));
+  const arrayKeywords = Object.fromEntries(
+    Object.entries(sheet).filter(([k]) => !DOCUMENT_KEYWORDS.includes(k)),
+  );
+  return {
+    ...(typeof sheet.description === "string" ? { description: sheet.description } : {}),
+    ...own,
+    type: "array",
+    items: sheet.items,
+    ...arrayKeywords,
+    schema: file,
+  };
+}
+
+/**
+ * The effective schema of a pipeline: each parameter written as nf-schema's samplesheet
+ * parameter (`"schema": "assets/schema_input.json"`, a path relative to the pipeline folder)
+ * becomes an array of that samplesheet's objects, so that a config holds the rows inline,
+ * the editor and the server validate them, and the spreadsheet template gets a list sheet.
+ * The worker writes the rows as a CSV file for the pipeline (`worker/samplesheet-files.ts`).
+ * The `schema` keyword stays on the parameter as the marker. Does not change its argument.
+ */
+export function expandSamplesheets(dir: string, schema: Schema): Schema {
+  const copy = structuredClone(schema);
+  for (const properties of parameterMaps(copy)) {
+    for (const [name, param] of Object.entries(properties)) {
+      if (isJsonObject(param) && typeof param.schema === "string")
+        properties[name] = expandParam(dir, name, param);
+    }
+  }
+  return copy;
+}

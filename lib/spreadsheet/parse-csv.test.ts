@@ -105,6 +105,13 @@ describe("parseCsv: separators", () => {
     ]);
   });
 
+  it("reads TSV: tabs when the first line has more of them than commas and semicolons", () => {
+    expect(rows("sample\tfastq_1\tnote\ns1\ta.fq\t1,5; 2\n")).toEqual([
+      ["sample", "fastq_1", "note"],
+      ["s1", "a.fq", "1,5; 2"],
+    ]);
+  });
+
   it("quotes semicolons inside semicolon-separated fields", () => {
     expect(rows('a;b\n"x;y";z\n')).toEqual([
       ["a", "b"],

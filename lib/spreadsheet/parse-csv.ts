@@ -1,6 +1,6 @@
 /**
  * RFC 4180 CSV: fields separated by commas (or semicolons, as spreadsheets in many
- * locales save them, when the first line has more of them), quoted with ", a quote
+ * locales save them, when the first line has more of them; or tabs, for TSV), quoted with ", a quote
  * inside a quoted field doubled, CRLF or LF line ends, an optional UTF-8 BOM. Pure.
  */
 export type CsvResult = { ok: true; rows: string[][] } | { ok: false; message: string };
@@ -8,6 +8,7 @@ export type CsvResult = { ok: true; rows: string[][] } | { ok: false; message: s
 function separatorOf(text: string): string {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const count = (c: string) => firstLine.split(c).length - 1;
+  if (count("\t") > Math.max(count(","), count(";"))) return "\t";
   return count(";") > count(",") ? ";" : ",";
 }
 

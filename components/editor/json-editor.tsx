@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type * as Monaco from "monaco-editor";
 import type { TextProblem } from "@/lib/schema/check-config-text";
+import { withHelpText } from "@/lib/schema/with-help-text";
 import type { TextEdit } from "./validation-protocol";
 import styles from "./json-editor.module.css";
 
@@ -146,7 +147,9 @@ export function JsonEditor(props: Props) {
       validate: false,
       allowComments: false,
       enableSchemaRequest: false,
-      schemas: schema ? [{ uri: schemaUri, fileMatch: [model.uri.toString()], schema }] : [],
+      schemas: schema
+        ? [{ uri: schemaUri, fileMatch: [model.uri.toString()], schema: withHelpText(schema) }]
+        : [],
     });
   }, [schema, schemaUri, state]);
 

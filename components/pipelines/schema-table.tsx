@@ -136,7 +136,13 @@ export function SchemaTable({ fields, caption }: { fields: SchemaField[]; captio
                 )}
               </td>
               <td>
-                {field.description ?? <Dash />}
+                {field.description ?? (field.helpText ? null : <Dash />)}
+                {field.helpText ? (
+                  <details className={styles.help}>
+                    <summary>More help</summary>
+                    <p className={styles.helpText}>{field.helpText}</p>
+                  </details>
+                ) : null}
                 {field.notes.map((note) => (
                   <div key={note} className={styles.note}>
                     {note}

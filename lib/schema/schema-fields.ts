@@ -24,6 +24,10 @@ export interface SchemaField {
   depth: number;
   title?: string;
   description?: string;
+  /** nf-schema's `help_text`: the longer explanation shown on demand. */
+  helpText?: string;
+  /** nf-schema's `hidden`, on the field or one of its parents: shown under "advanced". */
+  hidden: boolean;
   /** `string`, `integer`, `string | null`, `array`, `object` or `any`. */
   type: string;
   /** The type of an array's items (`object`, `string`, ...). */
@@ -309,6 +313,8 @@ function describe(walk: Walk, r: Resolved, place: Place): SchemaField {
     ...place,
     ...(typeof s.title === "string" ? { title: s.title } : {}),
     ...(typeof s.description === "string" ? { description: s.description } : {}),
+    ...(typeof s.help_text === "string" ? { helpText: s.help_text } : {}),
+    hidden: s.hidden === true,
     type,
     ...(items ? { itemType: typeName(items.schema, walk.root, items.stack) } : {}),
     ...(typeof s.format === "string" ? { format: s.format } : {}),
@@ -328,6 +334,12 @@ function describe(walk: Walk, r: Resolved, place: Place): SchemaField {
 export function schemaFields(schema: Record<string, unknown>): SchemaField[] {
   const walk: Walk = { root: schema, rows: [] };
   walkProperties(walk, resolve(schema, schema, [{ ref: "#", path: "" }], ""), "", 0);
+  // A hidden field hides what it holds.
+  const hiddenAt: boolean[] = [];
+  for (const row of walk.rows) {
+    row.hidden ||= row.depth > 0 && hiddenAt[row.depth - 1] === true;
+    hiddenAt[row.depth] = row.hidden;
+  }
   return walk.rows;
 }
 

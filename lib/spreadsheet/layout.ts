@@ -125,6 +125,8 @@ export function workbookLayout(schema: Record<string, unknown>): WorkbookLayout 
     stack[field.depth] = { segments, place, container };
     stack.length = field.depth + 1;
   }
+  // nf-schema's hidden fields come last on the Run sheet (stable: the rest keep their order).
+  layout.fields.sort((a, b) => Number(a.field.hidden) - Number(b.field.hidden));
   return layout;
 }
 

@@ -47,12 +47,20 @@ export function readmeLines(
     { text: "" },
     { text: "Fields", heading: 2 },
   );
-  for (const field of layout.fields) {
+  for (const field of layout.fields.filter((f) => !f.field.hidden)) {
     lines.push({ text: fieldLine(RUN_SHEET, field.header, field) });
   }
   for (const table of layout.tables) {
     for (const column of table.columns)
       lines.push({ text: fieldLine(table.sheet, column.header, column) });
+  }
+  const advanced = layout.fields.filter((f) => f.field.hidden);
+  if (advanced.length > 0) {
+    lines.push(
+      { text: "" },
+      { text: "Advanced fields (rarely changed; last on the Run sheet)", heading: 2 },
+      ...advanced.map((field) => ({ text: fieldLine(RUN_SHEET, field.header, field) })),
+    );
   }
   if (layout.skipped.length > 0) {
     lines.push(
@@ -67,6 +75,7 @@ export function readmeLines(
 
 function fieldLine(sheet: string, header: string, field: LayoutField): string {
   const required = field.field.required ? "required" : "optional";
-  const description = field.field.description ? `: ${field.field.description}` : "";
+  const text = [field.field.description, field.field.helpText].filter(Boolean).join(" ");
+  const description = text ? `: ${text}` : "";
   return `${sheet} / ${header} (${required}, ${typeLabel(field)})${description}`;
 }

@@ -68,6 +68,8 @@ export default async function PipelinePage(props: { params: Params; searchParams
   const pipeline = found.pipeline;
   const ref = `${pipeline.name}@${pipeline.version}`;
   const fields = schemaFields(pipeline.schema);
+  // nf-schema's `hidden` fields (and what they hold) fold under "Advanced".
+  const advanced = fields.filter((f) => f.hidden);
   const overview = schemaOverview(pipeline.schema);
   const nested = fields.some((f) => f.path.includes("[]."));
   const updatedAt = pipeline.versions.find((v) => v.version === pipeline.version)?.updatedAt;
@@ -154,11 +156,23 @@ export default async function PipelinePage(props: { params: Params; searchParams
         </p>
         {fields.length > 0 ? (
           <div className="card table-box">
-            <SchemaTable fields={fields} caption={`Config fields of ${ref}`} />
+            <SchemaTable
+              fields={fields.filter((f) => !f.hidden)}
+              caption={`Config fields of ${ref}`}
+            />
           </div>
         ) : (
           <p className="card">This schema declares no fields: any JSON object is accepted.</p>
         )}
+        {advanced.length > 0 ? (
+          <details className="card table-box">
+            <summary>
+              Advanced: {advanced.length} hidden field{advanced.length === 1 ? "" : "s"}, rarely
+              changed
+            </summary>
+            <SchemaTable fields={advanced} caption={`Advanced config fields of ${ref}`} />
+          </details>
+        ) : null}
       </section>
 
       <section aria-labelledby="example">

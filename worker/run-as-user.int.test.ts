@@ -98,6 +98,17 @@ describe.skipIf(!isRoot)("pipelines running as RUN_AS_USER (needs root to switch
     expect(outputs).toEqual([{ path: "report.json", stored: true }]);
   });
 
+  it("hands a samplesheet's CSV to the run user as its own, like config.json", async () => {
+    const example = JSON.parse(
+      readFileSync("pipelines/fastq-subsample/example.json", "utf8"),
+    ) as object;
+    const id = await submit(ctx, alice.principal, "fastq-subsample@1.0.0", example);
+    const run = await waitForStatus(ctx, id, ["succeeded", "failed", "error"]);
+    expect(run.status).toBe("succeeded");
+    const csv = statSync(path.join(runsDir, id, "attempt-1", "input.csv"));
+    expect([csv.uid, csv.mode & 0o777]).toEqual([uid, 0o600]);
+  });
+
   it("keeps runs apart: the runs folder cannot be listed, a finished run's folder cannot be entered", async () => {
     const first = await probe({});
     expect(first.run.status).toBe("succeeded");

@@ -145,6 +145,29 @@ describe.each([
   });
 });
 
+describe("errorMessage on an object", () => {
+  it("replaces what is wrong with its value, but not an unknown property's own sentence", () => {
+    const validate = compileSchema({
+      type: "object",
+      properties: {
+        opts: {
+          type: "object",
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { a: { type: "string" } },
+          errorMessage: "opts needs at least one option",
+        },
+      },
+    });
+    expect(validateWith(validate, { opts: {} })).toEqual([
+      { path: "/opts", message: "opts needs at least one option" },
+    ]);
+    expect(validateWith(validate, { opts: { other: 1 } })).toEqual([
+      { path: "/opts/other", message: "is not an allowed property; allowed: a", atKey: true },
+    ]);
+  });
+});
+
 describe("the annotation keywords", () => {
   it.each([
     ["hidden", "yes"],

@@ -106,6 +106,8 @@ export function withErrorMessages(errors: readonly ErrorObject[]): ErrorObject[]
       const instancePath = `${error.instancePath}${toPointer([missing])}`;
       return { ...error, keyword: "errorMessage", instancePath, message };
     }
+    // An unknown property is the object's key, not its value: its own sentence stays.
+    if (error.keyword === "additionalProperties") return error;
     const message = customMessage(parent, error.keyword);
     return message === undefined ? error : { ...error, keyword: "errorMessage", message };
   });

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  launchBrowser,
+  openSession,
+  screenshot,
+  setEditorText,
+  signIn,
+  type Session,
+} from "./support/browser";
+import { cli } from "./support/cli";
+
+const baseUrl = inject("baseUrl");
+const PASSWORD = "nfcore-password-1";
+const example = readFileSync(path.resolve("pipelines/fastq-subsample/example.json"), "utf8");
+
+let browser: Browser;
+let nina: Session;
+
+beforeAll(async () => {
+  await cli("user", "create", "nina", "--role", "submitter", "--password", PASSWORD);
+  browser = await launchBrowser();
+  nina = await openSession(browser);
+  await signIn(nina.page, "nina", PASSWORD);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("an nf-core-style pipeline (fastq-subsample) in Chromium", () => {
+  it("shows its help on the pipeline page and folds the hidden fields under Advanced", async () => {
+    const { page } = nina;
+    await page.goto(`${baseUrl}/pipelines/fastq-subsample`);
+    const main = page.locator("main");
+    expect(await main.textContent()).toContain("input[].sample");
+    const advanced = page.locator("details", { hasText: "Advanced: 2 hidden fields" });
+    expect(await advanced.count()).toBe(1);
+    const level = advanced.getByText("compression_level", { exact: true });
+    expect(await level.isVisible()).toBe(false);
+    await advanced.locator("summary").first().click();
+    expect(await level.isVisible()).toBe(true);
+    const seedHelp = page
+      .locator("tr", { hasText: "Seed of the choice" })
+      .locator("details", { hasText: "More help" });
+    await seedHelp.locator("summary").click();
+    expect(await seedHelp.textContent()).toContain("independent sub-sample");
+    await screenshot(page, "nfcore-01-pipeline-page");
+  });
+
+  it("shows help_text on hover, names a repeated sample, and runs the valid document", async () => {
+    const { page } = nina;
+    await page.goto(`${baseUrl}/new?pipeline=fastq-subsample`);
+    const repeated = example.replace('"sample": "sample2"', '"sample": "sample1"');
+    await setEditorText(page, repeated);
+    await expect
+      .poll(() => page.locator("#problems").textContent(), { timeout: 10_000 })
+      .toContain("repeats entry 1");
+    await page.locator(".monaco-editor .view-line span", { hasText: '"seed"' }).first().hover();
+    await expect
+      .poll(() => page.locator(".monaco-hover").first().textContent(), { timeout: 10_000 })
+      .toContain("independent sub-sample");
+    await screenshot(page, "nfcore-02-editor");
+
+    await setEditorText(page, example);
+    await expect
+      .poll(() => page.getByRole("status").last().textContent(), { timeout: 10_000 })
+      .toContain("Valid for fastq-subsample@1.0.0");
+    await page.keyboard.press("ControlOrMeta+Enter");
+    await page.waitForURL(/\/runs\/[0-9a-z]{26}$/);
+    await expect
+      .poll(() => page.locator("h1").textContent(), { timeout: 30_000 })
+      .toContain("Succeeded");
+    await expect
+      .poll(() => page.getByRole("log").textContent(), { timeout: 10_000 })
+      .toContain("Kept 180 of 700 reads");
+    await screenshot(page, "nfcore-03-run-succeeded");
+  });
+});

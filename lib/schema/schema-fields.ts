@@ -230,6 +230,24 @@ function constraintsOf(s: Schema): string[] {
   if (s.uniqueItems === true) out.push("no duplicate items");
   out.push(...range(s.minProperties, s.maxProperties, "properties"));
   if (s.additionalProperties === false) out.push("no other properties");
+  out.push(...nfSchemaConstraints(s));
+  return out;
+}
+
+/** `dependentRequired` in words: `lane needs flowcell`. */
+function dependentRequiredOf(s: Schema): string[] {
+  const rules = s.dependentRequired;
+  if (!isSchema(rules)) return [];
+  return Object.entries(rules)
+    .filter((rule): rule is [string, string[]] => Array.isArray(rule[1]) && rule[1].length > 0)
+    .map(([key, needs]) => `${key} needs ${needs.join(", ")}`);
+}
+
+/** nf-schema's `uniqueEntries` and `dependentRequired` in words. */
+function nfSchemaConstraints(s: Schema): string[] {
+  const out = dependentRequiredOf(s);
+  if (Array.isArray(s.uniqueEntries) && s.uniqueEntries.length > 0)
+    out.push(`no two items with the same ${s.uniqueEntries.map(String).join(" + ")}`);
   return out;
 }
 
@@ -294,6 +312,7 @@ function visit(walk: Walk, raw: unknown, stack: RefFrame[], place: Place): void 
   } else if (isSchema(item.schema.properties)) {
     if (item.schema.additionalProperties === false)
       field.constraints.push("each item: no other properties");
+    field.constraints.push(...dependentRequiredOf(item.schema).map((c) => `each item: ${c}`));
     walkProperties(walk, item, itemPlace.path, itemPlace.depth);
   } else if (hasDetail(item.schema, item.patterns)) {
     visit(walk, items, r.stack, { ...itemPlace, required: false });

@@ -37,6 +37,11 @@ describe("an nf-core-style schema's fields (fastq-subsample)", () => {
     expect(fields.get("pipeline")?.hidden).toBe(true);
     expect(fields.get("compression_level")?.hidden).toBe(true);
     expect(fields.get("input")?.required).toBe(true);
+    expect(fields.get("input")?.constraints).toEqual([
+      "1 to 1000 items",
+      "no two items with the same sample",
+      "each item: lane needs flowcell",
+    ]);
   });
 
   it("hides what a hidden field holds", () => {

@@ -88,6 +88,35 @@ describe("samplesheet parameters at load", () => {
     });
   });
 
+  it("moves nf-validation's column-level dependentRequired lists onto the row", () => {
+    const old = {
+      ...sheet,
+      items: {
+        ...sheet.items,
+        properties: {
+          sample: { type: "string" },
+          n: { type: "integer", dependentRequired: ["sample"] },
+        },
+      },
+    };
+    const dir = root({
+      ...pipelineFiles("assets/schema_input.json"),
+      "p/assets/schema_input.json": old,
+    });
+    const { pipelines, problems } = loadPipelineDefinitions([dir]);
+    expect(problems).toEqual([]);
+    const groups = pipelines[0]!.schema.definitions as Record<
+      string,
+      { properties: { input: { items: unknown } } }
+    >;
+    expect(groups.io!.properties.input.items).toEqual({
+      type: "object",
+      required: ["sample"],
+      properties: { sample: { type: "string" }, n: { type: "integer" } },
+      dependentRequired: { n: ["sample"] },
+    });
+  });
+
   it.each([
     ["../outside.json", "is outside the pipeline folder"],
     ["assets/missing.json", "does not exist"],

@@ -50,6 +50,27 @@ function readSamplesheetSchema(dir: string, name: string, file: string): Schema 
   return sheet;
 }
 
+/**
+ * nf-validation 1.x (draft-07 samplesheets) wrote `dependentRequired` on a column as a list:
+ * "when this column is filled in, these are required". The standard keyword sits on the row
+ * object and maps each column to its list; the column's list is moved there.
+ */
+function rowSchema(items: Schema): Schema {
+  const properties = items.properties as Schema;
+  const moved: Record<string, unknown> = {};
+  const columns: Schema = {};
+  for (const [name, column] of Object.entries(properties)) {
+    if (isJsonObject(column) && Array.isArray(column.dependentRequired)) {
+      const { dependentRequired, ...rest } = column;
+      moved[name] = dependentRequired;
+      columns[name] = rest;
+    } else columns[name] = column;
+  }
+  if (Object.keys(moved).length === 0) return items;
+  const own = isJsonObject(items.dependentRequired) ? items.dependentRequired : {};
+  return { ...items, properties: columns, dependentRequired: { ...moved, ...own } };
+}
+
 /** One samplesheet parameter, its rows inline: an array of the samplesheet's objects. */
 function expandParam(dir: string, name: string, param: Schema): Schema {
   const file = param.schema as string;
@@ -62,7 +83,7 @@ function expandParam(dir: string, name: string, param: Schema): Schema {
     ...(typeof sheet.description === "string" ? { description: sheet.description } : {}),
     ...own,
     type: "array",
-    items: sheet.items,
+    items: rowSchema(sheet.items as Schema),
     ...arrayKeywords,
     schema: file,
   };

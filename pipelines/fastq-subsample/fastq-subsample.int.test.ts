@@ -178,6 +178,32 @@ describe("fastq-subsample, an nf-core-style pipeline, through the API", () => {
     );
   });
 
+  it("names the cells of bad samplesheet rows in a CSV upload, storing nothing", async () => {
+    const before = await countRunsAndJobs(ctx);
+    const csv = `${SAMPLESHEET_HEADER}\ns1,data/a.fq,,,\ns1,data/b.txt,,,3\n`;
+    const { body, type } = await multipart({
+      file: new File([csv], "samples.csv", { type: "text/csv" }),
+      pipeline: "fastq-subsample@1.0.0",
+    });
+    const response = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs",
+      headers: { ...auth(), "Content-Type": type },
+      body,
+    });
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as Problem;
+    expect(problem.errors?.map((e) => [e.cell, e.message])).toEqual([
+      ["CSV!A3", "must have property flowcell when property lane is present"],
+      ["CSV!A3", 'repeats entry 1 (sample: "s1"); the combination of sample must be unique'],
+      [
+        "CSV!B3",
+        "FastQ file for reads 1 must be provided, cannot contain spaces and must end in .fastq, .fq, .fastq.gz or .fq.gz",
+      ],
+    ]);
+    expect(await countRunsAndJobs(ctx)).toEqual(before);
+  });
+
   it.each([
     ["CSV", "samples.csv", ","],
     ["TSV", "samples.tsv", "\t"],

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { compileSchema, validateWith } from "@/lib/schema/validate-config";
 import { loadPipelineDefinitions } from "./load-pipeline-definitions";
 
 const roots: string[] = [];
@@ -88,13 +89,15 @@ describe("samplesheet parameters at load", () => {
     });
   });
 
-  it("moves nf-validation's column-level dependentRequired lists onto the row", () => {
+  it("turns nf-validation's column rules into dependentRequired and uniqueEntries", () => {
     const old = {
       ...sheet,
+      uniqueEntries: undefined,
       items: {
         ...sheet.items,
         properties: {
-          sample: { type: "string" },
+          sample: { type: "string", unique: true },
+          lane: { type: "integer", unique: ["sample"] },
           n: { type: "integer", dependentRequired: ["sample"] },
         },
       },
@@ -107,14 +110,28 @@ describe("samplesheet parameters at load", () => {
     expect(problems).toEqual([]);
     const groups = pipelines[0]!.schema.definitions as Record<
       string,
-      { properties: { input: { items: unknown } } }
+      { properties: { input: Record<string, unknown> } }
     >;
-    expect(groups.io!.properties.input.items).toEqual({
+    const input = groups.io!.properties.input;
+    expect(input.items).toEqual({
       type: "object",
       required: ["sample"],
-      properties: { sample: { type: "string" }, n: { type: "integer" } },
+      properties: { sample: { type: "string" }, lane: { type: "integer" }, n: { type: "integer" } },
       dependentRequired: { n: ["sample"] },
     });
+    expect(input.allOf).toEqual([
+      { uniqueEntries: ["sample"] },
+      { uniqueEntries: ["lane", "sample"] },
+    ]);
+    const validate = compileSchema(pipelines[0]!.schema);
+    const rows = [
+      { sample: "a", lane: 1 },
+      { sample: "a", lane: 1, n: 2 },
+    ];
+    expect(validateWith(validate, { input: rows }).map((p) => p.message)).toEqual([
+      'repeats entry 1 (sample: "a"); the combination of sample must be unique',
+      'repeats entry 1 (lane, sample: 1, "a"); the combination of lane, sample must be unique',
+    ]);
   });
 
   it.each([

@@ -51,24 +51,51 @@ function readSamplesheetSchema(dir: string, name: string, file: string): Schema 
 }
 
 /**
- * nf-validation 1.x (draft-07 samplesheets) wrote `dependentRequired` on a column as a list:
- * "when this column is filled in, these are required". The standard keyword sits on the row
- * object and maps each column to its list; the column's list is moved there.
+ * nf-validation 1.x (draft-07 samplesheets) wrote two row rules on the columns:
+ * `dependentRequired: ["b"]` ("when this column is filled in, b is required") and
+ * `unique: true` or `unique: ["b"]` (no two rows share this column's value, or this column's
+ * and b's together). They become the standard `dependentRequired` on the row object and
+ * `uniqueEntries` on the array (one per rule, joined by `allOf` when there are several).
  */
-function rowSchema(items: Schema): Schema {
+function rowRules(items: Schema): { items: Schema; unique: string[][] } {
   const properties = items.properties as Schema;
-  const moved: Record<string, unknown> = {};
+  const dependent: Record<string, unknown> = {};
+  const unique: string[][] = [];
   const columns: Schema = {};
   for (const [name, column] of Object.entries(properties)) {
-    if (isJsonObject(column) && Array.isArray(column.dependentRequired)) {
-      const { dependentRequired, ...rest } = column;
-      moved[name] = dependentRequired;
-      columns[name] = rest;
-    } else columns[name] = column;
+    if (!isJsonObject(column)) {
+      columns[name] = column;
+      continue;
+    }
+    const { dependentRequired, unique: uniqueRule, ...rest } = column;
+    if (Array.isArray(dependentRequired)) dependent[name] = dependentRequired;
+    else if (dependentRequired !== undefined) rest.dependentRequired = dependentRequired;
+    if (uniqueRule === true) unique.push([name]);
+    else if (Array.isArray(uniqueRule)) unique.push([name, ...uniqueRule.map(String)]);
+    else if (uniqueRule !== undefined) rest.unique = uniqueRule;
+    columns[name] = rest;
   }
-  if (Object.keys(moved).length === 0) return items;
+  if (Object.keys(dependent).length === 0 && unique.length === 0) return { items, unique };
   const own = isJsonObject(items.dependentRequired) ? items.dependentRequired : {};
-  return { ...items, properties: columns, dependentRequired: { ...moved, ...own } };
+  const merged = { ...dependent, ...own };
+  return {
+    items: {
+      ...items,
+      properties: columns,
+      ...(Object.keys(merged).length > 0 ? { dependentRequired: merged } : {}),
+    },
+    unique,
+  };
+}
+
+/** The array keywords for the `unique` rules: one `uniqueEntries`, or several under allOf. */
+function uniqueKeywords(sheet: Schema, unique: string[][]): Schema {
+  if (unique.length === 0) return {};
+  const rules = unique.map((fields) => ({ uniqueEntries: fields }));
+  const [first, ...rest] = rules;
+  if (sheet.uniqueEntries === undefined && rest.length === 0) return first!;
+  const allOf: unknown[] = Array.isArray(sheet.allOf) ? sheet.allOf : [];
+  return { allOf: [...allOf, ...rules] };
 }
 
 /** One samplesheet parameter, its rows inline: an array of the samplesheet's objects. */
@@ -79,12 +106,14 @@ function expandParam(dir: string, name: string, param: Schema): Schema {
   const arrayKeywords = Object.fromEntries(
     Object.entries(sheet).filter(([k]) => !DOCUMENT_KEYWORDS.includes(k)),
   );
+  const rules = rowRules(sheet.items as Schema);
   return {
     ...(typeof sheet.description === "string" ? { description: sheet.description } : {}),
     ...own,
     type: "array",
-    items: rowSchema(sheet.items as Schema),
+    items: rules.items,
     ...arrayKeywords,
+    ...uniqueKeywords(sheet, rules.unique),
     schema: file,
   };
 }

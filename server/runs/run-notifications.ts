@@ -36,8 +36,11 @@ export class RunNotifications {
     const subscriber = createRedis(this.ctx.config.redisUrl, "blocking", "runport-web-live");
     subscriber.on("error", () => undefined);
     subscriber.on("message", (name: string, message: string) => {
-      if (name === this.ctx.keys.usersChannel) this.userRevoked(Number(message));
-      else this.listeners.get(name)?.forEach((l) => l());
+      if (name === this.ctx.keys.usersChannel) {
+        // "<id>": the user changed; "<id> credentials": one of their API tokens was revoked.
+        const [id, scope] = message.split(" ");
+        this.userRevoked(Number(id), scope === "credentials" ? "credentials" : "all");
+      } else this.listeners.get(name)?.forEach((l) => l());
     });
     // ioredis subscribes again after a reconnect; what was sent while away is lost.
     let connected = false;
@@ -103,10 +106,14 @@ export class RunNotifications {
     };
   }
 
-  /** A revocation, heard on the users channel or made in this process: applied at once. */
-  userRevoked(userId: number): void {
+  /**
+   * A revocation, heard on the users channel or made in this process: applied at once.
+   * `credentials` (a revoked API token) empties the caches but leaves live views open.
+   */
+  userRevoked(userId: number, scope: "all" | "credentials" = "all"): void {
     if (!Number.isSafeInteger(userId)) return;
     this.handlers?.revoked(userId);
+    if (scope === "credentials") return;
     for (const listener of [...(this.userWatchers.get(userId) ?? [])]) listener();
   }
 

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
   chownSync,
@@ -167,6 +167,30 @@ describe("recordOutputs", () => {
       );
     },
   );
+
+  it("never follows a folder that a still running process keeps swapping for a link to another run's outputs", async () => {
+    // The other run's outputs: the same run user owns them, so the owner check cannot tell.
+    const other = outputsFolder({ "f.txt": "SECRET of another run\n", "g.txt": "SECRET too\n" });
+    const secrets = new Set(["SECRET of another run\n", "SECRET too\n"].map((s) => sha256(s)));
+    const dir = outputsFolder({ "a/f.txt": "mine\n" });
+    symlinkSync(other, path.join(dir, "a.link"));
+    // A process of the run that outlived it, swapping `a` and the link as fast as it can.
+    const swap = `const fs = require("node:fs"), d = process.argv[1];
+      for (;;) { fs.renameSync(d + "/a", d + "/a.real"); fs.renameSync(d + "/a.link", d + "/a");
+        fs.renameSync(d + "/a", d + "/a.link"); fs.renameSync(d + "/a.real", d + "/a"); }`;
+    const swapper = spawn(process.execPath, ["-e", swap, dir], { stdio: "ignore" });
+    try {
+      let mine = 0;
+      for (let round = 0; round < 25; round++) {
+        const { rows } = await record(dir);
+        expect(rows.filter((row) => secrets.has(row.sha256))).toEqual([]);
+        mine += rows.filter((row) => row.sha256 === sha256("mine\n")).length;
+      }
+      expect(mine).toBeGreaterThan(0); // the real folder was read between the swaps
+    } finally {
+      swapper.kill("SIGKILL");
+    }
+  });
 
   it("keeps files over OUTPUT_STORE_MAX_BYTES, and beyond the attempt's budget, as metadata only", async () => {
     const files = {

@@ -3,6 +3,9 @@ import type { AppContext } from "../context";
 import { createRedis } from "../redis";
 
 type Listener = () => void;
+/** What was revoked: everything about the user, or their API tokens' credentials. */
+export type RevocationScope = "all" | "credentials";
+type UserListener = (scope: RevocationScope) => void;
 
 /** What a process does when a user's access is revoked (or revocations may have been missed). */
 export interface RevocationHandlers {
@@ -25,7 +28,7 @@ export interface RevocationHandlers {
 export class RunNotifications {
   private subscriber: Redis | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly userWatchers = new Map<number, Set<Listener>>();
+  private readonly userWatchers = new Map<number, Set<UserListener>>();
   private handlers: RevocationHandlers | null = null;
   private listeningForUsers = false;
 
@@ -91,7 +94,7 @@ export class RunNotifications {
   }
 
   /** Calls `listener` when the user's access is revoked (a live view ends); returns the undo. */
-  watchUser(userId: number, listener: Listener): () => void {
+  watchUser(userId: number, listener: UserListener): () => void {
     this.listenForRevocations();
     let set = this.userWatchers.get(userId);
     if (!set) {
@@ -108,13 +111,12 @@ export class RunNotifications {
 
   /**
    * A revocation, heard on the users channel or made in this process: applied at once.
-   * `credentials` (a revoked API token) empties the caches but leaves live views open.
+   * `credentials` (a revoked API token): the live views decide (those opened with a token end).
    */
-  userRevoked(userId: number, scope: "all" | "credentials" = "all"): void {
+  userRevoked(userId: number, scope: RevocationScope = "all"): void {
     if (!Number.isSafeInteger(userId)) return;
     this.handlers?.revoked(userId);
-    if (scope === "credentials") return;
-    for (const listener of [...(this.userWatchers.get(userId) ?? [])]) listener();
+    for (const listener of [...(this.userWatchers.get(userId) ?? [])]) listener(scope);
   }
 
   close(): void {

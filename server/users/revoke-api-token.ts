@@ -13,7 +13,8 @@ import { revokeUserAccess } from "./revoke-user-access";
  * token or an unknown id is a 404 (no hint that it exists). Revoking twice keeps the
  * first revocation time and succeeds. Every web process forgets the user's cached
  * credentials at once (the users channel; should Redis not carry it, within
- * AUTH_CACHE_SECONDS); the user's live views stay open.
+ * AUTH_CACHE_SECONDS), and the user's live views opened with a token end (which token opened
+ * them is not kept); browser views stay open.
  */
 export async function revokeApiToken(
   ctx: AppContext,

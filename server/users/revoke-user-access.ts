@@ -9,7 +9,8 @@ import type { AppContext } from "../context";
  * which stays the truth. Should Redis not carry the message, the other processes' caches
  * expire within AUTH_CACHE_SECONDS (sessions: 10 s) and live views check the user every 30 s.
  * `only: "credentials"` (an API token revoked) forgets the cached credentials and session
- * users but leaves the user's live views open: the user and their role did not change.
+ * users and ends only the live views opened with a token: the user and their role did not
+ * change, their browser views stay open.
  */
 export async function revokeUserAccess(
   ctx: Pick<AppContext, "redis" | "keys" | "log" | "runNotifications">,

@@ -68,6 +68,8 @@ export const ZEnv = z.object({
   OUTPUT_STORE_RUN_MAX_BYTES: byteCount(0, 64 * 1024 * 1024),
   /** Days after which finished runs' logs, outputs and working directories are removed (0: never). */
   RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(30),
+  /** Days after which audit events are removed by the beat (0: kept for ever). */
+  AUDIT_RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(0),
   /**
    * Runs of one submitter that may run at once across all workers (0: no limit), unless
    * the user has a limit of their own; operators and admins have no default quota. Without
@@ -136,6 +138,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     outputStoreMaxBytes: env.OUTPUT_STORE_MAX_BYTES,
     outputStoreRunMaxBytes: env.OUTPUT_STORE_RUN_MAX_BYTES,
     retentionDays: env.RETENTION_DAYS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     userMaxRunning: env.USER_MAX_RUNNING,
     adminUsername: env.ADMIN_USERNAME,
     adminPassword: env.ADMIN_PASSWORD,

@@ -1,10 +1,12 @@
 /**
  * The one error type of the server and its mapping to HTTP problem+json (RFC 9457).
- * Services throw AppError; route wrappers turn it into a response. A ZodError is mapped
- * here too, and only here (zodProblem): one problem item per issue at its JSON Pointer.
- * Anything else is a bug: it becomes a 500 with a generic message and is logged.
+ * Services throw AppError; route wrappers turn it into a response. What a caller sent is
+ * parsed with parseWith, readJsonBody or parseQuery, which turn a zod failure into an
+ * AppError (zodProblem: one problem item per issue at its JSON Pointer). Anything else is
+ * a bug: it becomes a 500 with a generic message and is logged, a stray ZodError too (our
+ * own `.parse()` of our own data failed: not the caller's 422).
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { toPointer } from "@/lib/json/parse-json";
 import type { PROBLEM_CODES, Problem, ProblemItem } from "@/lib/contract/problem";
 
@@ -163,7 +165,6 @@ export function unavailable(cause: unknown): AppError {
 
 /** Maps any thrown value to a problem document; unknown errors never leak their message. */
 export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } {
-  if (error instanceof z.ZodError) return toProblem(zodProblem(error));
   if (!(error instanceof AppError) && isUnavailable(error)) return toProblem(unavailable(error));
   if (error instanceof AppError) {
     const { status, title } = ERROR_CODES[error.code];

@@ -262,13 +262,17 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   // A handed-back attempt (the worker is stopping) is abandoned: no time is spent on it.
   active.set(run.publicId, { cancel: () => undefined, handBack: () => undefined });
   // Before the outputs are read: from now on the run user cannot change them (or read them
-  // from a later run).
+  // from a later run). A folder that stays open to the run user is never read (a process
+  // of the run could still swap what is in it): the attempt ends in `error` instead.
+  let unlocked: string | null = null;
   try {
     lockAttemptDir(s.paths.workDir, deps.runAs);
-  } catch (error) {
-    ctx.log.error({ err: error, runId: run.publicId }, "could not close the working folder");
+  } catch (lockError) {
+    ctx.log.error({ err: lockError, runId: run.publicId }, "could not close the working folder");
+    unlocked = `could not close the working folder to the run user (the worker's log has the error): the outputs were not read`;
+    log.write("system", `[runport] ${unlocked}\n`);
   }
-  if (status !== "queued") {
+  if (status !== "queued" && !unlocked) {
     await recordOutputs(ctx, {
       run,
       attempt,
@@ -277,7 +281,12 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
       owner: deps.runAs?.uid,
     });
   }
-  await s.finish({ status, exitCode: exit.exitCode, signal: exit.signal, error });
+  // A cancelled run stays cancelled and a handed-back one queued; the others end in error.
+  const ended =
+    unlocked && (status === "succeeded" || status === "failed")
+      ? { status: "error" as const, error: unlocked }
+      : { status, error };
+  await s.finish({ ...ended, exitCode: exit.exitCode, signal: exit.signal });
   active.delete(run.publicId);
   ctx.log.info({ runId: run.publicId, attempt, status, exitCode: exit.exitCode }, "run finished");
 }

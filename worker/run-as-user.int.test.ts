@@ -1,6 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -18,6 +26,7 @@ import { startWorker, type WorkerHandle } from "./start-worker";
 // Pipelines run as RUN_AS_USER (finding 11 of issue 10). Only root can switch users: these
 // tests run as root here and on CI, and are skipped otherwise.
 const isRoot = process.getuid?.() === 0;
+const hasChattr = isRoot && existsSync("/usr/bin/chattr");
 const runUser = `rp-t-${randomBytes(4).toString("hex")}`;
 
 interface ProbeReport {
@@ -131,6 +140,32 @@ describe.skipIf(!isRoot)("pipelines running as RUN_AS_USER (needs root to switch
     expect(statSync(first.workDir).uid).toBe(0);
     expect(statSync(first.workDir).mode & 0o777).toBe(0o700);
   });
+
+  // chattr +i stands for any failure to close the folder (root cannot chown an immutable one).
+  it.skipIf(!hasChattr)(
+    "ends the attempt in error, its outputs unread, when its working folder cannot be closed to the run user",
+    async () => {
+      const id = await submit(ctx, alice.principal, "slow-timeout", {});
+      const workDir = path.join(runsDir, id, "attempt-1");
+      const deadline = Date.now() + 5000;
+      // Handed to the run user last: the process starts right after.
+      while (statSync(workDir, { throwIfNoEntry: false })?.uid !== uid) {
+        if (Date.now() > deadline) throw new Error("the attempt folder never came");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      execFileSync("chattr", ["+i", workDir]);
+      try {
+        const run = await waitForStatus(ctx, id, ["succeeded", "failed", "error"]);
+        expect(run.status).toBe("error");
+        expect(run.error).toMatch(/could not close the working folder to the run user/);
+        const log = await getRunLogs(ctx, { principal: alice.principal, runId: id, cursor: 0 });
+        expect(log.text).toContain("the outputs were not read");
+        expect(log.text).not.toMatch(/recorded \d+ output/);
+      } finally {
+        execFileSync("chattr", ["-i", workDir]);
+      }
+    },
+  );
 
   it("refuses to start a worker whose runs folder that user cannot reach", async () => {
     const closed = mkdtempSync(path.join(tmpdir(), "runport-closed-")); // mode 0700

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { applyRetention } from "@/server/beat/apply-retention";
+import { pruneAuditEvents } from "@/server/beat/prune-audit-events";
 import { LeaderLock } from "@/server/beat/leader-lock";
 import { reconcileQueue } from "@/server/beat/reconcile-queue";
 import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
@@ -60,6 +61,8 @@ export function startBeat(ctx: AppContext): BeatHandle {
     const removed = await applyRetention(ctx).catch(failed("retention"));
     if (removed && removed.logRows + removed.outputChunks > 0)
       ctx.log.info(removed, "retention removed old logs and output content");
+    const pruned = await pruneAuditEvents(ctx).catch(failed("audit retention"));
+    if (pruned) ctx.log.info({ auditEvents: pruned }, "audit retention removed old events");
   };
   const tick = () => {
     running = running

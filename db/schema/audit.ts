@@ -10,7 +10,8 @@ import { id, jsonColumn, timestamp } from "./columns";
 /**
  * The audit log: who did what, when, from where. Rows are never updated and outlive what
  * they name, so there are no foreign keys: a deleted user's or schedule's events stay,
- * with the username and ids as they were. RETENTION_DAYS does not remove them.
+ * with the username and ids as they were. RETENTION_DAYS does not remove them;
+ * AUDIT_RETENTION_DAYS (0: never) does (server/beat/prune-audit-events.ts).
  */
 export const auditEvents = mysqlTable(
   "audit_events",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ZCreateRunRequest } from "@/lib/contract/runs";
-import { AppError, toProblem } from "../errors";
+import { AppError, parseWith, toProblem } from "../errors";
 import { parseJsonDocument, readJsonBody } from "./json-body";
 import { parseQuery } from "./parse-query";
 
@@ -80,10 +80,17 @@ describe("readJsonBody", () => {
 });
 
 describe("zod errors in the central mapper", () => {
-  it("maps a ZodError thrown anywhere to a 422 with JSON Pointers", () => {
-    const parsed = z.object({ a: z.array(z.number()) }).safeParse({ a: [1, "x"] });
-    const { problem } = toProblem(parsed.error);
+  it("maps what parseWith refuses to a 422 with JSON Pointers", () => {
+    const error = failure(() => parseWith(z.object({ a: z.array(z.number()) }), { a: [1, "x"] }));
+    const { problem } = toProblem(error);
     expect(problem).toMatchObject({ status: 422, errors: [{ path: "/a/1" }] });
+  });
+
+  it("maps a stray ZodError (our own .parse() of our own data) to a 500 that says nothing of it", () => {
+    const parsed = z.object({ secretField: z.number() }).safeParse({ secretField: "x" });
+    const { problem } = toProblem(parsed.error);
+    expect(problem).toMatchObject({ status: 500, code: "INTERNAL" });
+    expect(JSON.stringify(problem)).not.toContain("secretField");
   });
 
   it("maps query string problems to a 400 with JSON Pointers", () => {

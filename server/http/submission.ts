@@ -9,7 +9,7 @@ import { isUpload, readUpload } from "./read-upload";
 import { json } from "./responses";
 
 /** How long one statement of a submission may wait for MySQL (connection and answer). */
-const SUBMISSION_STATEMENT_MS = 1200;
+export const SUBMISSION_STATEMENT_MS = 1200;
 
 function idempotencyKeyOf(request: Request): string | undefined {
   const key = request.headers.get("idempotency-key");

@@ -210,7 +210,7 @@ export const routes: RouteSpec[] = [
     tag: "runs",
     summary: "Re-run a finished run",
     description:
-      "A new run of the same pipeline version with the same config, name, labels and priority, submitted by the caller and linked to the old one (`retryOf`). Platform errors are retried automatically as new attempts of the same run; this is for a person deciding to run it again.",
+      "A new run of the same pipeline version with the same config, name, labels and priority (lowered to the caller's bound: a submitter's is 10), submitted by the caller and linked to the old one (`retryOf`). Platform errors are retried automatically as new attempts of the same run; this is for a person deciding to run it again.",
     params: runId,
     responses: {
       "201": answer("Created (Location names it)", ZRunView, location),

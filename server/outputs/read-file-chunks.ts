@@ -1,6 +1,7 @@
 import { constants } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { createHash } from "node:crypto";
+import type { BeneathOpener } from "./open-beneath";
 
 /** Stored content is cut into chunks of this size (the last one shorter). */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -18,25 +19,29 @@ function unreadable(error: unknown): UnreadableFileError {
   return new UnreadableFileError(
     code === "ELOOP"
       ? "a symbolic link (links are not followed)"
-      : `could not read it (${code ?? "error"})`,
+      : code === "ENOTDIR"
+        ? "a folder on its path is no longer a folder (swapped for a link?): not followed"
+        : `could not read it (${code ?? "error"})`,
   );
 }
 
 /**
- * Opens a file for reading without following a link in its last step (O_NOFOLLOW) and
- * without blocking on a FIFO (O_NONBLOCK), and checks on the open descriptor that it
- * is a regular file: what was listed cannot be swapped for something else meanwhile.
+ * Opens the file `file` (relative to the opener's root) for reading without following a
+ * link in any step (BeneathOpener: O_NOFOLLOW folder by folder) and without blocking
+ * on a FIFO (O_NONBLOCK), and checks on the open descriptor that it is a regular file:
+ * what was listed cannot be swapped for something else meanwhile.
  * With `owner` (the run user's uid), a file of anybody else is refused too: the worker reads
  * as root, and a hard link, or a folder of the path swapped for a link by a process of the
  * run that outlived it, must not lead it to files the run user could not read itself.
  */
 export async function openRegularFile(
+  opener: Pick<BeneathOpener, "open">,
   file: string,
   options: { owner?: number } = {},
 ): Promise<{ handle: FileHandle; size: number }> {
   let handle: FileHandle;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await opener.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw unreadable(error);
   }

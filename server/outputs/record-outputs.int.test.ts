@@ -1,10 +1,13 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
 import { createHash, randomBytes } from "node:crypto";
 import {
   chownSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -167,6 +170,36 @@ describe("recordOutputs", () => {
       );
     },
   );
+
+  it("never follows a folder that a still running process keeps swapping for a link to another run's outputs", async () => {
+    // The other run's outputs: the same run user owns them, so the owner check cannot tell.
+    const other = outputsFolder({ "f.txt": "SECRET of another run\n", "g.txt": "SECRET too\n" });
+    const secrets = new Set(["SECRET of another run\n", "SECRET too\n"].map((s) => sha256(s)));
+    const dir = outputsFolder({ "a/f.txt": "mine\n" });
+    symlinkSync(other, path.join(dir, "a.link"));
+    // A process of the run that outlived it, swapping `a` and the link as fast as it can.
+    const swap = `const fs = require("node:fs"), d = process.argv[1];
+      for (;;) { fs.renameSync(d + "/a", d + "/a.real"); fs.renameSync(d + "/a.link", d + "/a");
+        fs.renameSync(d + "/a", d + "/a.link"); fs.renameSync(d + "/a.real", d + "/a"); }`;
+    const swapper = spawn(process.execPath, ["-e", swap, dir], { stdio: "ignore" });
+    const stopped = once(swapper, "exit");
+    try {
+      for (let round = 0; round < 25; round++) {
+        const { rows } = await record(dir);
+        expect(rows.filter((row) => secrets.has(row.sha256))).toEqual([]);
+      }
+    } finally {
+      swapper.kill("SIGKILL");
+      await stopped;
+    }
+    // The swapper stopped anywhere in its loop: put the folder back and read it (the walk
+    // does read a real folder of that name).
+    const entry = (name: string) => lstatSync(path.join(dir, name), { throwIfNoEntry: false });
+    if (entry("a")?.isSymbolicLink()) renameSync(path.join(dir, "a"), path.join(dir, "a.link"));
+    if (entry("a.real")) renameSync(path.join(dir, "a.real"), path.join(dir, "a"));
+    const { rows } = await record(dir);
+    expect(rows.map((row) => [row.path, row.sha256])).toEqual([["a/f.txt", sha256("mine\n")]]);
+  });
 
   it("keeps files over OUTPUT_STORE_MAX_BYTES, and beyond the attempt's budget, as metadata only", async () => {
     const files = {

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context";
 import type { LogWriter } from "../runs/log-writer";
+import { BeneathOpener } from "./open-beneath";
 import { OutputBatch, type RecordedTotals } from "./output-batch";
 import {
   CHUNK_BYTES,
@@ -50,6 +51,7 @@ export async function recordOutputs(
   let batch: OutputBatch | undefined;
   let failed = false;
   let omitted = 0;
+  const opener = new BeneathOpener(options.outputsDir);
   try {
     const walk = await walkOutputs(options.outputsDir);
     notes.push(...walk.notes);
@@ -62,6 +64,7 @@ export async function recordOutputs(
           maxBytes: Math.min(ctx.config.outputStoreMaxBytes, budget),
           notes,
           owner: options.owner,
+          opener,
         });
       }
       await batch.flush();
@@ -70,6 +73,8 @@ export async function recordOutputs(
     failed = true;
     ctx.log.error({ err: error, runId: run.publicId, attempt }, "could not record the outputs");
     notes.push("could not record all outputs: the worker's log has the error");
+  } finally {
+    await opener.close();
   }
   notes.push(...(batch?.notes ?? []));
   const totals = batch?.totals ?? { files: 0, bytes: 0, storedFiles: 0, storedBytes: 0 };
@@ -98,11 +103,16 @@ function writeSummary(
 async function recordFile(
   batch: OutputBatch,
   file: OutputFile,
-  options: { maxBytes: number; notes: string[]; owner: number | undefined },
+  options: {
+    maxBytes: number;
+    notes: string[];
+    owner: number | undefined;
+    opener: BeneathOpener;
+  },
 ): Promise<number> {
   let opened: Awaited<ReturnType<typeof openRegularFile>> | undefined;
   try {
-    opened = await openRegularFile(file.absolutePath, { owner: options.owner });
+    opened = await openRegularFile(options.opener, file.path, { owner: options.owner });
     const { handle, size } = opened;
     if (size > options.maxBytes) {
       const read = await readFileChunks(handle);

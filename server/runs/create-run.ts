@@ -8,6 +8,8 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { submission } from "../lifecycle/run-transitions";
 import { ENQUEUE_WAIT_MS, enqueueRun } from "../queue/run-queue";
+import { findCommittedRun } from "./find-committed-run";
+import { isDuplicateKey } from "./is-duplicate-key";
 
 export interface CreateRunOptions {
   principal: Principal;
@@ -52,11 +54,6 @@ async function findReplay(
     );
   }
   return existing;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return (error as { code?: string }).code === "ER_DUP_ENTRY" || cause?.code === "ER_DUP_ENTRY";
 }
 
 /**
@@ -130,7 +127,10 @@ export async function createRun(
       const replay = await findReplay(ctx, principal.userId, idempotency);
       if (replay) return { run: replay, created: false };
     }
-    throw error;
+    // The answer was lost or late, but the COMMIT may have run: a stored run is a success.
+    const committed = await findCommittedRun(ctx, error, values.publicId);
+    if (committed === null) throw error;
+    id = committed;
   }
   if (status === "queued") {
     await enqueueRun(ctx.queue, {

@@ -14,7 +14,8 @@ const MAX_BATCH = 50;
  * submissions that arrive meanwhile wait and then go together as the next transaction
  * (one round trip, one commit). There is no timer: on an idle server a submission is
  * sent at once. If a batch fails (a duplicate Idempotency-Key, say), each of its
- * submissions is retried alone, so one bad submission never fails the others.
+ * submissions is retried alone, so one bad submission never fails the others; but not
+ * after a late answer (the outcome is unknown: every submission fails with it).
  * One per process: ctx.groupCommit.
  */
 export class GroupCommit {
@@ -51,8 +52,14 @@ export class GroupCommit {
         at += pending.statements.length;
       }
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      // A late answer (the statement budget) may follow a COMMIT that ran: retrying alone
+      // would wait the budget again and meet the batch's own rows. Each submission looks
+      // its run up instead (createRun).
+      if (
+        batch.length === 1 ||
+        (error as { code?: unknown }).code === "PROTOCOL_SEQUENCE_TIMEOUT"
+      ) {
+        for (const pending of batch) pending.reject(error);
         return;
       }
       await Promise.all(

@@ -11,11 +11,15 @@ import { createRun } from "./create-run";
 import { findRunFor } from "./find-run-for";
 import { requireSubmitter } from "../auth/require-role";
 import { auditStatement } from "../audit/record-audit";
+import { MAX_PRIORITY, SUBMITTER_MAX_PRIORITY } from "@/lib/contract/runs";
 
 /**
  * Re-runs a finished run (POST /api/v1/runs/{id}/retry): a new run of the same pipeline
  * version with the same config, name, labels and priority, submitted by the caller and
- * linked to the old one (`retryOf`). 409 while the old run has not finished. A retry of
+ * linked to the old one (`retryOf`). The priority is lowered to the caller's bound (a
+ * submitter's is SUBMITTER_MAX_PRIORITY), as a submission would be refused above it:
+ * lowered, not refused, because the caller did not choose it (a user who was an operator
+ * when the run was submitted can still retry their own run). 409 while the old run has not finished. A retry of
  * somebody else's run is audited in the new run's transaction.
  */
 export async function retryRun(
@@ -46,6 +50,7 @@ export async function retryRun(
       { errors: problems.map(({ path, message }) => ({ path: `/config${path}`, message })) },
     );
   }
+  const maxPriority = principal.role === "submitter" ? SUBMITTER_MAX_PRIORITY : MAX_PRIORITY;
   const { run: created } = await createRun(ctx, {
     principal,
     pipeline,
@@ -53,7 +58,7 @@ export async function retryRun(
     name: run.name,
     labels: run.labels,
     hold: false,
-    priority: run.priority,
+    priority: Math.min(run.priority, maxPriority),
     trigger: "retry",
     retryOfRunId: run.id,
     also: (newRunId) =>

@@ -3,6 +3,9 @@ import type { AppContext } from "../context";
 import { createRedis } from "../redis";
 
 type Listener = () => void;
+/** What was revoked: everything about the user, or their API tokens' credentials. */
+export type RevocationScope = "all" | "credentials";
+type UserListener = (scope: RevocationScope) => void;
 
 /** What a process does when a user's access is revoked (or revocations may have been missed). */
 export interface RevocationHandlers {
@@ -25,7 +28,7 @@ export interface RevocationHandlers {
 export class RunNotifications {
   private subscriber: Redis | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly userWatchers = new Map<number, Set<Listener>>();
+  private readonly userWatchers = new Map<number, Set<UserListener>>();
   private handlers: RevocationHandlers | null = null;
   private listeningForUsers = false;
 
@@ -36,8 +39,11 @@ export class RunNotifications {
     const subscriber = createRedis(this.ctx.config.redisUrl, "blocking", "runport-web-live");
     subscriber.on("error", () => undefined);
     subscriber.on("message", (name: string, message: string) => {
-      if (name === this.ctx.keys.usersChannel) this.userRevoked(Number(message));
-      else this.listeners.get(name)?.forEach((l) => l());
+      if (name === this.ctx.keys.usersChannel) {
+        // "<id>": the user changed; "<id> credentials": one of their API tokens was revoked.
+        const [id, scope] = message.split(" ");
+        this.userRevoked(Number(id), scope === "credentials" ? "credentials" : "all");
+      } else this.listeners.get(name)?.forEach((l) => l());
     });
     // ioredis subscribes again after a reconnect; what was sent while away is lost.
     let connected = false;
@@ -88,7 +94,7 @@ export class RunNotifications {
   }
 
   /** Calls `listener` when the user's access is revoked (a live view ends); returns the undo. */
-  watchUser(userId: number, listener: Listener): () => void {
+  watchUser(userId: number, listener: UserListener): () => void {
     this.listenForRevocations();
     let set = this.userWatchers.get(userId);
     if (!set) {
@@ -103,11 +109,14 @@ export class RunNotifications {
     };
   }
 
-  /** A revocation, heard on the users channel or made in this process: applied at once. */
-  userRevoked(userId: number): void {
+  /**
+   * A revocation, heard on the users channel or made in this process: applied at once.
+   * `credentials` (a revoked API token): the live views decide (those opened with a token end).
+   */
+  userRevoked(userId: number, scope: RevocationScope = "all"): void {
     if (!Number.isSafeInteger(userId)) return;
     this.handlers?.revoked(userId);
-    for (const listener of [...(this.userWatchers.get(userId) ?? [])]) listener();
+    for (const listener of [...(this.userWatchers.get(userId) ?? [])]) listener(scope);
   }
 
   close(): void {

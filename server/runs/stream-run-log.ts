@@ -22,6 +22,8 @@ const MAX_STREAMS_PER_USER = 20;
 const USER_CHECK_MS = 30_000;
 const REVOKED_MESSAGE =
   "Your access has changed (account disabled or deleted, or another role): the live view ended. Reload the page to continue.";
+const TOKEN_REVOKED_MESSAGE =
+  "An API token of yours was revoked: this live view, opened with a token, ended. Connect again with a valid one.";
 
 /** Whether the caller is still an enabled user with the role they had when the view began. */
 async function stillAllowed(ctx: Pick<AppContext, "db">, principal: Principal): Promise<boolean> {
@@ -93,7 +95,11 @@ export async function streamRunLog(
   let wake: (() => void) | null = null;
   let stream: ReadableStreamDefaultController<Uint8Array> | null = null;
   const unsubscribe = ctx.runNotifications.subscribe(run.publicId, () => wake?.());
-  const stopWatching = ctx.runNotifications.watchUser(userId, () => endRevoked());
+  // A revoked token ends the views opened with a token (which one is not known here).
+  const stopWatching = ctx.runNotifications.watchUser(userId, (scope) => {
+    if (scope === "all") endRevoked();
+    else if (options.principal.via === "token") endRevoked(TOKEN_REVOKED_MESSAGE);
+  });
 
   // Every step of the clean-up runs once, whichever way the stream ends.
   const cleanUp = () => {
@@ -111,9 +117,9 @@ export async function streamRunLog(
   // The user was disabled, deleted or given another role: a last event, then the end, at
   // once (without waiting for the client to read). EventSource reconnects, and the new
   // request is authorized again.
-  const endRevoked = () => {
+  const endRevoked = (message = REVOKED_MESSAGE) => {
     if (done || !stream) return;
-    stream.enqueue(encoder.encode(frame("problem", { message: REVOKED_MESSAGE })));
+    stream.enqueue(encoder.encode(frame("problem", { message })));
     stream.close();
     cleanUp();
   };

@@ -7,7 +7,7 @@ import { USERNAME_PATTERN } from "@/lib/username";
 import { MIN_PASSWORD_LENGTH, hashPassword } from "../auth/passwords";
 import { recordAudit, type AuditActor } from "../audit/record-audit";
 import type { AppContext } from "../context";
-import { AppError } from "../errors";
+import { AppError, parseWith } from "../errors";
 
 export const ZUsername = z
   .string()
@@ -35,7 +35,7 @@ export async function createUser(
   request: TCreateUserRequest,
   by: { actor: AuditActor; ip?: string | null } = { actor: "cli" },
 ): Promise<{ id: number; username: string; password: string; generated: boolean }> {
-  const input = ZCreateUserRequest.parse(request);
+  const input = parseWith(ZCreateUserRequest, request);
   const [existing] = await ctx.db
     .select({ id: users.id })
     .from(users)

@@ -6,12 +6,15 @@ import { recordAudit } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { toApiTokenView } from "./api-token-view";
+import { revokeUserAccess } from "./revoke-user-access";
 
 /**
  * Revokes one of the caller's own tokens (DELETE /api/v1/tokens/{id}). Another user's
  * token or an unknown id is a 404 (no hint that it exists). Revoking twice keeps the
- * first revocation time and succeeds. This process forgets the user's cached credentials
- * at once; other web processes within AUTH_CACHE_SECONDS.
+ * first revocation time and succeeds. Every web process forgets the user's cached
+ * credentials at once (the users channel; should Redis not carry it, within
+ * AUTH_CACHE_SECONDS), and the user's live views opened with a token end (which token opened
+ * them is not kept); browser views stay open.
  */
 export async function revokeApiToken(
   ctx: AppContext,
@@ -27,7 +30,7 @@ export async function revokeApiToken(
     .where(and(mine, isNull(apiTokens.revokedAt)));
   const [row] = await ctx.db.select().from(apiTokens).where(mine).limit(1);
   if (!row) throw notFound;
-  ctx.caches.credentials.forgetUser(options.principal.userId);
+  await revokeUserAccess(ctx, options.principal.userId, { only: "credentials" });
   if (revoked.affectedRows === 1) {
     await recordAudit(ctx, {
       action: "token.revoke",

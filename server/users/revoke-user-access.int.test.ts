@@ -14,6 +14,8 @@ import {
 import { registerPipelines } from "@/test/pipelines";
 import { submit } from "@/test/runs";
 import { changePassword } from "./change-password";
+import { listApiTokens } from "./list-api-tokens";
+import { revokeApiToken } from "./revoke-api-token";
 import { updateUser } from "./update-user";
 
 // Two web processes on one database and one Redis: `web1` is where the admin acts,
@@ -90,6 +92,46 @@ describe("revoking a user's access in every web process (issue 10, finding 8)", 
       newPassword: "a-brand-new-password-1",
     });
     await within(1000, async () => (await oldPassword()) === null);
+  });
+
+  it("refuses a revoked API token on the other process at once, and ends only the live views opened with a token", async () => {
+    const user = await createTestUser(web1);
+    const run = await submit(web1, user.principal, "hello", { name: "x" }, { hold: true });
+    const follow = async (principal: Principal) => {
+      const stream = await streamRunLog(web2, {
+        principal,
+        runId: run,
+        cursor: 0,
+        signal: new AbortController().signal,
+      });
+      const reader = stream.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^event: status\n/);
+      return reader;
+    };
+    const byPassword = await follow(user.principal);
+    const byToken = await follow({ ...user.principal, via: "token" });
+    expect(web2.liveViews.get(user.principal.userId)).toBe(2);
+    const onWeb2 = await signIns(web2, user);
+    expect((await onWeb2()).map((p) => p?.username)).toEqual(Array(4).fill(user.username));
+
+    const {
+      items: [token],
+    } = await listApiTokens(web1, { principal: user.principal });
+    await revokeApiToken(web1, { principal: user.principal, tokenId: token!.id });
+    // Basic with the token and Bearer refused; the password and the session still work.
+    await within(1000, async () => {
+      const [password, basicToken, bearer, session] = await onWeb2();
+      return !basicToken && !bearer && password?.username === user.username && !!session;
+    });
+    let rest = "";
+    for (;;) {
+      const { done, value } = await byToken.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(rest).toMatch(/event: problem\ndata: .*API token of yours was revoked/);
+    expect(web2.liveViews.get(user.principal.userId)).toBe(1); // the password's view stays
+    await byPassword.cancel();
   });
 
   it("gives a user's new role on the other process at once", async () => {

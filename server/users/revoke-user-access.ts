@@ -8,15 +8,21 @@ import type { AppContext } from "../context";
  * another role, once the change is committed: what is read afterwards comes from MySQL,
  * which stays the truth. Should Redis not carry the message, the other processes' caches
  * expire within AUTH_CACHE_SECONDS (sessions: 10 s) and live views check the user every 30 s.
+ * `only: "credentials"` (an API token revoked) forgets the cached credentials and session
+ * users and ends only the live views opened with a token: the user and their role did not
+ * change, their browser views stay open.
  */
 export async function revokeUserAccess(
   ctx: Pick<AppContext, "redis" | "keys" | "log" | "runNotifications">,
   userId: number,
+  options: { only?: "credentials" } = {},
 ): Promise<void> {
-  ctx.runNotifications.userRevoked(userId); // this process, even when Redis is away
+  const scope = options.only ?? "all";
+  ctx.runNotifications.userRevoked(userId, scope); // this process, even when Redis is away
   try {
     // Bounded: a frozen Redis must not hold the admin's answer (the change is committed).
-    const announce = ctx.redis.publish(ctx.keys.usersChannel, String(userId));
+    const message = scope === "all" ? String(userId) : `${userId} credentials`;
+    const announce = ctx.redis.publish(ctx.keys.usersChannel, message);
     await withinTime(announce, 1000, () => new Error("Redis did not answer within 1 s"));
   } catch (error) {
     ctx.log.warn({ err: error, userId }, "could not announce a revoked user to the web processes");

@@ -18,12 +18,17 @@ function declaresPipeline(schema: Record<string, unknown>): boolean {
   return typeof properties === "object" && properties !== null && "pipeline" in properties;
 }
 
+function requiresPipeline(schema: Record<string, unknown>): boolean {
+  return Array.isArray(schema.required) && schema.required.includes("pipeline");
+}
+
 /**
  * Carries the envelope's pipeline (the /runs body's `pipeline`, the upload's
- * `pipeline=` field, the workbook's hidden sheet) into a config whose schema has a
+ * `pipeline=` field, the workbook's hidden sheet) into a config whose schema requires a
  * top-level `pipeline` field and which lacks it, as `name@version` of the version that
- * runs. A config that names a different pipeline, or a version that resolves to another
- * one, is a conflict. Schemas without the field: the config is left as it is.
+ * runs (an optional one stays out: the config's text is kept as sent). A config that
+ * names a different pipeline, or a version that resolves to another one, is a conflict
+ * wherever the schema declares the field. Other schemas: the config is left as it is.
  */
 export async function configPipelineField(
   ctx: Pick<AppContext, "db" | "caches">,
@@ -33,7 +38,10 @@ export async function configPipelineField(
   if (!declaresPipeline(pipeline.schema)) return { config };
   const ref = `${pipeline.name}@${pipeline.version}`;
   const given = config.pipeline;
-  if (given === undefined) return { config: { pipeline: ref, ...config }, filled: ref };
+  if (given === undefined) {
+    if (!requiresPipeline(pipeline.schema)) return { config };
+    return { config: { pipeline: ref, ...config }, filled: ref };
+  }
   // Not a string: the schema's own check says what is wrong.
   if (typeof given !== "string") return { config };
   const named = await resolvePipeline(ctx, given).catch((error: unknown) => {

@@ -353,7 +353,8 @@ describe("the template's content", () => {
       sheetsOf(parts).find((s) => s.name === "dataFiles")!,
     );
     const refs = [...comments.matchAll(/<comment ref="([A-Z]+\d+)"/g)].map((m) => m[1]);
-    expect(refs).toEqual(["A1", "B1", "C1", "D1", "E1", "F1", "G1"]);
+    expect(refs.slice(0, 7)).toEqual(["A1", "B1", "C1", "D1", "E1", "F1", "G1"]);
+    expect(refs).toHaveLength(33);
     expect(comments).toContain("Required · text");
     expect(comments).toContain("One of: R1, R2");
     expect(comments).toContain("Optional · text");

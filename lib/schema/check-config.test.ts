@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkConfig, UNDECLARED_MESSAGE } from "./check-config";
+import { checkConfigText } from "./check-config-text";
 import { compileSchema } from "./validate-config";
 
 const schema = {
@@ -96,5 +97,31 @@ describe("checkConfig", () => {
     expect(errors).toEqual([
       { path: "/rgsn", message: 'is not an allowed property; did you mean "rgsm"?', atKey: true },
     ]);
+  });
+});
+
+describe("checkConfigText (the editor's check)", () => {
+  const text = '{\n  "project": "p",\n  "flowcell": "HX1"\n}';
+
+  it("locates warnings as it locates errors, and keeps the text valid", () => {
+    const result = checkConfigText(text, validate);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([
+      {
+        path: "/flowcell",
+        message: UNDECLARED_MESSAGE,
+        line: 3,
+        column: 3,
+        endLine: 3,
+        endColumn: 13,
+      },
+    ]);
+  });
+
+  it("follows the pipeline's choice", () => {
+    expect(checkConfigText(text, validate, "reject").problems.map((p) => p.path)).toEqual([
+      "/flowcell",
+    ]);
+    expect(checkConfigText(text, validate, "ignore")).toMatchObject({ problems: [], warnings: [] });
   });
 });

@@ -100,6 +100,16 @@ describe("checkConfig", () => {
   });
 });
 
+describe("checkConfig on many data files", () => {
+  it("lists at most 100 warnings and still finds an error after them", () => {
+    const dataFiles = Array.from({ length: 150 }, () => ({ fastqPath: "a.fq", lane: 1 }));
+    dataFiles.push({ fastqPath: "a.fq", fastqcode: "R1" } as never);
+    const { errors, warnings } = checkConfig(validate, { project: "p", dataFiles });
+    expect(warnings).toHaveLength(100);
+    expect(errors.map((e) => e.path)).toEqual(["/dataFiles/150/fastqcode"]);
+  });
+});
+
 describe("checkConfigText (the editor's check)", () => {
   const text = '{\n  "project": "p",\n  "flowcell": "HX1"\n}';
 

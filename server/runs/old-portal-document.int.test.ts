@@ -218,6 +218,32 @@ describe("the README's CSV upload: -F file=@samples.csv -F pipeline=... -F 'conf
     expect(JSON.parse(row!.config)).toMatchObject({ pipeline: "fastq-qc@1.0.0" });
   });
 
+  it("warns about an undeclared field of config= on the dry run, with a sheet and cell", async () => {
+    const config = JSON.stringify({
+      project: "csv-demo",
+      study: "S1",
+      email: "a@example.org",
+      patCode: "DEMO_0001",
+    });
+    const form = new FormData();
+    form.set("file", new File([new Uint8Array(csv)], "samples.csv", { type: "text/csv" }));
+    form.set("pipeline", "fastq-qc@1.0.0");
+    form.set("config", config);
+    const encoded = new Response(form);
+    const response = await post(
+      postRuns,
+      "/api/v1/runs?dryRun=true",
+      Buffer.from(await encoded.arrayBuffer()),
+      encoded.headers.get("content-type")!,
+    );
+    expect(response.status).toBe(200);
+    const { warnings } = (await response.json()) as { warnings: Item[] };
+    expect(warnings).toEqual([
+      expect.objectContaining({ path: "/patCode", message: UNDECLARED_MESSAGE }),
+    ]);
+    expect(warnings[0]!.cell).toMatch(/!/);
+  });
+
   it("refuses a config that names another pipeline than the upload", async () => {
     const config = JSON.stringify({
       pipeline: "hello",

@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getRunRoute } from "@/app/api/v1/runs/[id]/route";
 import { POST as postNewRun } from "@/app/api/v1/new-run/route";
+import { POST as postRetry } from "@/app/api/v1/runs/[id]/retry/route";
 import { POST as postRuns } from "@/app/api/v1/runs/route";
 import { runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
@@ -101,6 +102,21 @@ describe("a full old-portal document on POST /api/v1/new-run/", () => {
       readFileSync(path.join(runsDir, created.id, "attempt-1", "outputs", "qc.json"), "utf8"),
     ) as { totals: { reads: number; files: number; samples: number } };
     expect(report.totals).toMatchObject({ reads: 1400, files: 4, samples: 2 });
+
+    // A retry checks the stored config again and keeps its warnings (under /config, as its errors).
+    const retried = await callRoute(postRetry, {
+      method: "POST",
+      path: `/api/v1/runs/${created.id}/retry`,
+      headers: { Authorization: basicAuth(alice.username, alice.password) },
+      params: { id: created.id },
+    });
+    expect(retried.status).toBe(201);
+    const retry = (await retried.json()) as { id: string; warnings: Item[] };
+    // (In the schema's order: a retry has no submitted text to sort them by.)
+    expect(retry.warnings.map((w) => w.path).sort()).toEqual(
+      created.warnings.map((w) => `/config${w.path}`).sort(),
+    );
+    await waitForStatus(ctx, retry.id, ["succeeded", "failed", "error"]);
   }, 60_000);
 
   it("refuses a likely typo of a declared field with 'did you mean', and stores nothing", async () => {

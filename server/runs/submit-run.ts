@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { RunTrigger } from "@/lib/run-status";
+import type { ConfigProblem } from "@/lib/schema/validate-config";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
@@ -76,7 +77,8 @@ export async function submitRun(
     : envelope.configText;
   const check = checkPipelineConfig(ctx, pipeline, field.config);
   const problems = field.conflict ? [field.conflict, ...check.errors] : check.errors;
-  const atDoc = (list: ProblemItem[]) =>
+  // Pointers into the submitted document, with line and column (of the key for `atKey`).
+  const atDoc = (list: ConfigProblem[]) =>
     withPositions(
       doc,
       list.map((p) => ({ ...p, path: envelope.configPointer + p.path })),

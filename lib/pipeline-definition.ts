@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UNKNOWN_PROPERTIES } from "./schema/unknown-properties";
 
 /** Pipeline names: lowercase words joined by - or _, safe in paths, URLs and Redis keys. */
 export const PIPELINE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -44,6 +45,8 @@ export const ZPipelineFile = z.strictObject({
   maxConcurrency: z.number().int().min(1).max(100_000).optional(),
   /** Marks a version as a development version (also implied by a prerelease tag). */
   dev: z.boolean().optional(),
+  /** Properties the schema does not declare (under additionalProperties: false): see check-config.ts. */
+  unknownProperties: z.enum(UNKNOWN_PROPERTIES).default("warn"),
 });
 export type TPipelineFile = z.infer<typeof ZPipelineFile>;
 
@@ -56,5 +59,7 @@ export const ZPipelineDefinition = z.object({
   retries: z.number(),
   executor: z.enum(["local"]),
   maxConcurrency: z.number().optional(),
+  /** Absent in rows stored before it existed: `warn`. */
+  unknownProperties: z.enum(UNKNOWN_PROPERTIES).optional(),
 });
 export type PipelineDefinition = z.infer<typeof ZPipelineDefinition>;

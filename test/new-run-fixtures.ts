@@ -60,5 +60,6 @@ export function detailOf(name: string, version = "1.0.0"): PipelineDetail {
     example: examples[name],
     timeoutSeconds: 60,
     maxAttempts: 1,
+    unknownProperties: "warn",
   };
 }

@@ -20,6 +20,8 @@ interface Props {
   schema: Record<string, unknown> | null;
   schemaUri: string;
   problems: TextProblem[];
+  /** Warning markers: what the server accepts but lists (undeclared properties). */
+  warnings?: TextProblem[];
   /** Every change, as edits against the previous text (cheap whatever the size). */
   onChange: (edits: TextEdit[]) => void;
   onSubmit: () => void;
@@ -139,7 +141,7 @@ export function JsonEditor(props: Props) {
 
   // Completion and hover from the schema (Monaco's validation stays off: the server's
   // messages come through the markers below).
-  const { schema, schemaUri, problems } = props;
+  const { schema, schemaUri, problems, warnings } = props;
   useEffect(() => {
     if (!loaded.current) return;
     const { monaco, model } = loaded.current;
@@ -159,8 +161,11 @@ export function JsonEditor(props: Props) {
     monaco.editor.setModelMarkers(
       model,
       "runport",
-      problems.map((p) => ({
-        severity: monaco.MarkerSeverity.Error,
+      [
+        ...problems.map((p) => ({ p, severity: monaco.MarkerSeverity.Error })),
+        ...(warnings ?? []).map((p) => ({ p, severity: monaco.MarkerSeverity.Warning })),
+      ].map(({ p, severity }) => ({
+        severity,
         message: p.path ? `${p.path}: ${p.message}` : p.message,
         startLineNumber: p.line,
         startColumn: p.column,
@@ -169,7 +174,7 @@ export function JsonEditor(props: Props) {
       })),
     );
     performance.mark("runport:markers");
-  }, [problems, state]);
+  }, [problems, warnings, state]);
 
   return (
     <div className={styles.frame}>

@@ -45,13 +45,18 @@ self.onmessage = (event: MessageEvent<ValidationMessage>) => {
     const started = performance.now();
     const outOfSync = text.length !== message.length;
     const result = outOfSync
-      ? { problems: [], value: undefined }
-      : checkConfigText(text, validatorFor(message.schemaKey, message.schema));
+      ? { problems: [], warnings: [], value: undefined }
+      : checkConfigText(
+          text,
+          validatorFor(message.schemaKey, message.schema),
+          message.unknownProperties,
+        );
     const response: ValidationResponse = {
       id: message.id,
       version: message.version,
       schemaKey: message.schemaKey,
       problems: result.problems,
+      warnings: result.warnings,
       pipeline: field(result.value, "pipeline"),
       project: field(result.value, "project"),
       valid: result.value !== undefined && result.problems.length === 0,

@@ -1,4 +1,5 @@
 import type { TextProblem } from "@/lib/schema/check-config-text";
+import type { UnknownProperties } from "@/lib/schema/unknown-properties";
 
 /** One edit of the document, as Monaco reports it (offsets in UTF-16 code units). */
 export interface TextEdit {
@@ -16,6 +17,8 @@ export interface ValidationRequest {
   version: number;
   schemaKey: string;
   schema: Record<string, unknown>;
+  /** The pipeline's choice for undeclared properties (default `warn`, as on the server). */
+  unknownProperties?: UnknownProperties;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface ValidationResponse {
   version: number;
   schemaKey: string;
   problems: TextProblem[];
+  /** Shown as warning markers; they do not make the text invalid (Submit stays enabled). */
+  warnings: TextProblem[];
   /** The document's top-level `pipeline`, when it names one (old-portal documents do). */
   pipeline: string | null;
   /** The document's top-level `project` (the old portal's run name). */

@@ -15,6 +15,16 @@ import { createdAt, foreignId, id, reference, jsonColumn, timestamp } from "./co
 import { pipelines } from "./pipelines";
 import { users } from "./users";
 
+/** A warning kept with a run: a JSON Pointer into the config, and the cell for workbooks. */
+export interface RunWarning {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+  sheet?: string;
+  cell?: string;
+}
+
 export const runs = mysqlTable(
   "runs",
   {
@@ -31,6 +41,8 @@ export const runs = mysqlTable(
     trigger: mysqlEnum("trigger", RUN_TRIGGERS).notNull(),
     /** The config text exactly as submitted: what the pipeline receives as config.json. */
     config: longtext("config").notNull(),
+    /** What validation said without refusing (undeclared properties), as the 201 listed it. */
+    warnings: jsonColumn<RunWarning[]>("warnings"),
     priority: int("priority").notNull().default(0),
     /** Attempts started so far (0 until a worker claims the run). */
     attempt: int("attempt").notNull().default(0),

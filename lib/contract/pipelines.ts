@@ -1,5 +1,6 @@
 /** The pipelines part of the HTTP contract. */
 import { z } from "zod";
+import { UNKNOWN_PROPERTIES } from "../schema/unknown-properties";
 import { zDateTime, zFlag, zList } from "./common";
 
 export const ZPipelineVersionSummary = z.object({
@@ -32,6 +33,10 @@ export const ZPipelineDetail = ZPipelineSummary.extend({
   example: z.unknown().meta({ description: "An example config" }),
   timeoutSeconds: z.number().int(),
   maxAttempts: z.number().int(),
+  unknownProperties: z.enum(UNKNOWN_PROPERTIES).meta({
+    description:
+      "What a config's properties the schema does not declare do: warn (accepted, listed as warnings), reject (422) or ignore",
+  }),
 });
 export type PipelineDetail = z.infer<typeof ZPipelineDetail>;
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { RUN_STATUSES, RUN_TRIGGERS } from "../run-status";
 import { zDateTime, zFlag } from "./common";
+import { ZProblemItem } from "./problem";
 
 /** GA4GH WES state names, in the order of RUN_STATUSES. */
 export const WES_STATES = [
@@ -170,6 +171,10 @@ export const ZRunView = z.object({
   progress: z.object({ percent: z.number().nullable(), message: z.string().nullable() }).nullable(),
   exitCode: z.number().int().nullable(),
   error: z.string().nullable().meta({ description: "Why the run failed or errored" }),
+  warnings: z.array(ZProblemItem).meta({
+    description:
+      "What validation found without refusing the config (properties its schema does not declare, under the pipeline's unknownProperties: warn): JSON Pointers into the submitted document, with line and column, or sheet and cell",
+  }),
   logBytes: z.number().int(),
   retryOf: z.string().nullable(),
   createdAt: zDateTime(),
@@ -205,6 +210,9 @@ export const ZDryRunResult = z.object({
   valid: z.literal(true),
   pipeline: z.string().meta({ examples: ["hello@1.0.0"] }),
   config: z.unknown(),
+  warnings: z
+    .array(ZProblemItem)
+    .meta({ description: "What the run would be stored with as warnings (see the run's)" }),
 });
 
 export const ZCancelResult = z.object({ status: z.enum(["cancelled", "cancelling"]) });

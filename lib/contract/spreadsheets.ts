@@ -39,5 +39,9 @@ export const ZConvertedSpreadsheet = z.object({
   problems: z
     .array(ZProblemItem)
     .meta({ description: "Each with its JSON Pointer into the config, its sheet and cell" }),
+  warnings: z.array(ZProblemItem).meta({
+    description:
+      "What does not refuse the config (properties its schema does not declare), located like problems",
+  }),
 });
 export type ConvertedSpreadsheet = z.infer<typeof ZConvertedSpreadsheet>;

@@ -56,8 +56,21 @@ describe("schemaFields on the shipped pipelines", () => {
       "email",
       "description",
       "minQuality",
+      // The old portal's fields, declared so that its documents are validated.
+      "submitter",
+      "submitterEmail",
+      "submissionSource",
+      "hpcAccount",
+      "isilonPath",
+      "cram",
+      "holdConfig",
+      "sex",
+      "ethnicity",
+      "studyDisease",
+      "tasks",
       "dataFiles",
     ]);
+    expect(rows.get("tasks.*")).toMatchObject({ type: "boolean" });
     expect(rows.get("email")).toMatchObject({ format: "email", required: true });
     expect(rows.get("description")?.required).toBe(false);
     expect(rows.get("dataFiles")).toMatchObject({
@@ -75,7 +88,7 @@ describe("schemaFields on the shipped pipelines", () => {
     expect(fastqPath?.constraints).toEqual(["1 to 1024 characters"]);
     expect(rows.get("dataFiles[].fastqCode")?.enum).toEqual(["R1", "R2"]);
     expect(rows.get("dataFiles[].rgpl")).toMatchObject({ required: false, default: "ILLUMINA" });
-    expect(fields).toHaveLength(14);
+    expect(fields).toHaveLength(52);
   });
 });
 

@@ -59,7 +59,7 @@ function typeOf(value: unknown): string {
 }
 
 /** Edit distance with transpositions, to suggest "email" for "emial". */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
@@ -74,7 +74,7 @@ function distance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
   let best: { name: string; score: number } | undefined;
   for (const name of candidates) {

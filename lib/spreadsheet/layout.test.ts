@@ -30,7 +30,7 @@ describe("workbookLayout of fastq-qc", () => {
 
   it("puts the top-level scalars on the Run sheet in schema order", () => {
     expect(
-      layout.fields.map((f) => ({
+      layout.fields.slice(0, 6).map((f) => ({
         key: f.key,
         header: f.header,
         kind: f.kind,
@@ -44,17 +44,34 @@ describe("workbookLayout of fastq-qc", () => {
       { key: ["description"], header: "description", kind: "string", required: false },
       { key: ["minQuality"], header: "minQuality", kind: "integer", required: false },
     ]);
+    // Then the old portal's fields, all optional; `tasks` (an object of booleans) has no cell.
+    const rest = layout.fields.slice(6);
+    expect(rest.map((f) => f.header)).toEqual([
+      "submitter",
+      "submitterEmail",
+      "submissionSource",
+      "hpcAccount",
+      "isilonPath",
+      "cram",
+      "holdConfig",
+      "sex",
+      "ethnicity",
+      "studyDisease",
+    ]);
+    expect(rest.every((f) => !f.field.required)).toBe(true);
     expect(layout.fields.every((f) => f.list === undefined)).toBe(true);
   });
 
-  it("gives dataFiles one sheet with its seven columns", () => {
+  it("gives dataFiles one sheet: its seven columns, then the old portal's optional ones", () => {
     expect(layout.tables).toHaveLength(1);
     const table = layout.tables[0]!;
     expect(table.property).toBe("dataFiles");
     expect(table.sheet).toBe("dataFiles");
     expect(table.field.required).toBe(true);
     expect(
-      table.columns.map((c) => [c.header, c.key, c.kind, c.field.required, c.field.enum]),
+      table.columns
+        .slice(0, 7)
+        .map((c) => [c.header, c.key, c.kind, c.field.required, c.field.enum]),
     ).toEqual([
       ["fastqPath", ["fastqPath"], "string", true, undefined],
       ["fastqCode", ["fastqCode"], "string", true, ["R1", "R2"]],
@@ -64,6 +81,10 @@ describe("workbookLayout of fastq-qc", () => {
       ["rgpu", ["rgpu"], "string", true, undefined],
       ["rgpl", ["rgpl"], "string", false, ["ILLUMINA", "ONT", "PACBIO", "ELEMENT", "ULTIMA"]],
     ]);
+    const rest = table.columns.slice(7);
+    expect(rest).toHaveLength(26);
+    expect(rest.every((c) => !c.field.required)).toBe(true);
+    expect(rest.find((c) => c.header === "numberOfReads")?.kind).toBe("integer");
   });
 
   it("skips nothing", () => {

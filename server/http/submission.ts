@@ -52,7 +52,8 @@ export async function handleSubmission(
   }
   const result = await withStatementBudget(SUBMISSION_STATEMENT_MS, submit);
   if (result.kind === "dry-run") {
-    return json({ valid: true, pipeline: result.pipeline, config: result.config });
+    const { pipeline, config, warnings } = result;
+    return json({ valid: true, pipeline, config, warnings });
   }
   const view = toRunView(result.run, { submitter: principal.username });
   return json(view, {

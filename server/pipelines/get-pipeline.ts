@@ -37,5 +37,6 @@ export async function getPipeline(
     example: row.example,
     timeoutSeconds: row.timeoutSeconds,
     maxAttempts: row.maxAttempts,
+    unknownProperties: row.definition.unknownProperties ?? "warn",
   };
 }

@@ -52,6 +52,31 @@ describe("loadPipelineDefinitions", () => {
     });
   });
 
+  it("reads unknownProperties (default warn) and checks the example under it", () => {
+    const strict = { type: "object", additionalProperties: false, properties: { n: {} } };
+    const dir = root({
+      "a/pipeline.json": definition({ name: "a", schema: strict }),
+      "b/pipeline.json": definition({ name: "b", schema: strict, unknownProperties: "ignore" }),
+      "c/pipeline.json": definition({
+        name: "c",
+        schema: strict,
+        example: { n: 1, extra: 2 },
+        unknownProperties: "reject",
+      }),
+      "d/pipeline.json": definition({ name: "d", schema: strict, example: { n: 1, extra: 2 } }),
+      "e/pipeline.json": definition({ name: "e", schema: strict, unknownProperties: "maybe" }),
+    });
+    const { pipelines, problems } = loadPipelineDefinitions([dir]);
+    expect(pipelines.map((p) => [p.name, p.definition.unknownProperties])).toEqual([
+      ["a", "warn"],
+      ["b", "ignore"],
+      ["d", "warn"], // an undeclared property in the example only warns
+    ]);
+    expect(problems.map((p) => path.basename(path.dirname(p.file)))).toEqual(["c", "e"]);
+    expect(problems[0]?.message).toContain("/extra is not an allowed property");
+    expect(problems[1]?.message).toContain("unknownProperties");
+  });
+
   it("skips bad definitions with a reason, and keeps the good ones", () => {
     const dir = root({
       "a/pipeline.json": definition({ name: "Bad Name" }),

@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { isDevVersion } from "@/lib/pipeline-ref";
 import { ZPipelineFile, type PipelineDefinition } from "@/lib/pipeline-definition";
-import { compileSchema, validateWith } from "@/lib/schema/validate-config";
+import { compileSchema } from "@/lib/schema/validate-config";
+import { checkConfig } from "@/lib/schema/check-config";
 import { expandSamplesheets } from "./expand-samplesheets";
 
 /** A pipeline version read from disk, checked and ready to sync or run. */
@@ -71,7 +72,8 @@ function loadOne(file: string): LoadedPipeline {
   const example = spec.example === undefined ? null : inlineOrFile(dir, spec.example);
   const validate = compileSchema(schema);
   if (example !== null) {
-    const problems = validateWith(validate, example);
+    // Under its own unknownProperties choice: an example may show an undeclared field.
+    const problems = checkConfig(validate, example, spec.unknownProperties).errors;
     if (problems.length > 0) {
       throw new Error(
         `example does not match the schema: ${problems[0]?.path} ${problems[0]?.message}`,
@@ -86,6 +88,7 @@ function loadOne(file: string): LoadedPipeline {
     retries: spec.retries,
     ...(spec.maxConcurrency ? { maxConcurrency: spec.maxConcurrency } : {}),
     executor: spec.executor,
+    unknownProperties: spec.unknownProperties,
   };
   const hash = createHash("sha256").update(JSON.stringify({ spec, schema, example })).digest("hex");
   return {

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { runEvents, runs, type PipelineRow, type RunRow } from "@/db/schema";
+import { runEvents, runs, type PipelineRow, type RunRow, type RunWarning } from "@/db/schema";
 import { newRunId } from "@/lib/ids";
 import type { RunTrigger } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
@@ -25,6 +25,8 @@ export interface CreateRunOptions {
   retryOfRunId?: number;
   /** The schedule whose fire makes this run. */
   scheduleId?: number;
+  /** What validation found without refusing (undeclared properties): kept with the run. */
+  warnings?: RunWarning[];
   /** More statements for the run's transaction (an audit row), given the new run's id. */
   also?: (publicId: string) => Statement[];
 }
@@ -94,6 +96,7 @@ export async function createRun(
     status,
     trigger: options.trigger,
     config: options.configText,
+    warnings: options.warnings?.length ? options.warnings : null,
     priority: options.priority ?? 0,
     maxAttempts: pipeline.maxAttempts,
     idempotencyKey: idempotency?.key ?? null,

@@ -5,8 +5,7 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { isFinished } from "../lifecycle/run-transitions";
 import { refusal } from "../lifecycle/transition-run-for-user";
-import { validateWith } from "@/lib/schema/validate-config";
-import { getConfigValidator } from "../pipelines/get-config-validator";
+import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { createRun } from "./create-run";
 import { findRunFor } from "./find-run-for";
 import { requireSubmitter } from "../auth/require-role";
@@ -42,7 +41,7 @@ export async function retryRun(
     );
   }
   // The version's schema may have been changed in place since: check the config again.
-  const problems = validateWith(getConfigValidator(ctx, pipeline), JSON.parse(run.config));
+  const { errors: problems, warnings } = checkPipelineConfig(ctx, pipeline, JSON.parse(run.config));
   if (problems.length > 0) {
     throw new AppError(
       "VALIDATION_FAILED",
@@ -60,6 +59,7 @@ export async function retryRun(
     hold: false,
     priority: Math.min(run.priority, maxPriority),
     trigger: "retry",
+    warnings: warnings.map(({ path, message }) => ({ path: `/config${path}`, message })),
     retryOfRunId: run.id,
     also: (newRunId) =>
       run.userId === principal.userId

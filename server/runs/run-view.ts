@@ -32,6 +32,7 @@ export function toRunView(
         : null,
     exitCode: run.exitCode,
     error: run.error,
+    warnings: run.warnings ?? [],
     logBytes: run.logBytes,
     retryOf: extra.retryOf ?? null,
     createdAt: run.createdAt.toISOString(),

@@ -116,6 +116,7 @@ describe("POST /api/v1/runs", () => {
       valid: true,
       pipeline: "hello@1.0.0",
       config: { name: "x" },
+      warnings: [],
     });
     expect(await counts()).toEqual(before);
   });

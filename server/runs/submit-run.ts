@@ -1,10 +1,15 @@
 import { createHash } from "node:crypto";
 import type { RunTrigger } from "@/lib/run-status";
-import { validateWith } from "@/lib/schema/validate-config";
+import type { ConfigProblem } from "@/lib/schema/validate-config";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
-import { AppError } from "../errors";
-import { getConfigValidator } from "../pipelines/get-config-validator";
+import { AppError, type ProblemItem } from "../errors";
+import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
+import {
+  configPipelineField,
+  withPipelineText,
+  type PipelineField,
+} from "../pipelines/config-pipeline-field";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { createRun } from "./create-run";
 import { withPositions } from "../http/json-body";
@@ -26,7 +31,7 @@ export interface SubmitRunOptions {
 
 export type SubmitRunResult =
   | { kind: "created" | "replayed"; run: RunRow }
-  | { kind: "dry-run"; pipeline: string; config: unknown };
+  | { kind: "dry-run"; pipeline: string; config: unknown; warnings: ProblemItem[] };
 
 /**
  * Validates a submission completely (JSON, envelope, pipeline, the pipeline's JSON
@@ -62,25 +67,41 @@ export async function submitRun(
       errors: withPositions(doc, [{ path: "/labels/schedule", message }]),
     });
   }
-  const problems = validateWith(getConfigValidator(ctx, pipeline), envelope.config);
+  // The /runs envelope's pipeline fills the config's `pipeline` field (the legacy body is both).
+  const field: PipelineField =
+    options.format === "runs"
+      ? await configPipelineField(ctx, pipeline, envelope.config as Record<string, unknown>)
+      : { config: envelope.config as Record<string, unknown> };
+  const configText = field.filled
+    ? withPipelineText(envelope.configText, field.filled)
+    : envelope.configText;
+  const check = checkPipelineConfig(ctx, pipeline, field.config);
+  const problems = field.conflict ? [field.conflict, ...check.errors] : check.errors;
+  // Pointers into the submitted document, with line and column (of the key for `atKey`).
+  const atDoc = (list: ConfigProblem[]) =>
+    withPositions(
+      doc,
+      list.map((p) => ({ ...p, path: envelope.configPointer + p.path })),
+    );
   if (problems.length > 0) {
-    const errors = problems.map((p) => ({ ...p, path: envelope.configPointer + p.path }));
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     throw new AppError(
       "VALIDATION_FAILED",
       `The config does not match the schema of ${pipeline.name}@${pipeline.version}: ${count}`,
-      { errors: withPositions(doc, errors) },
+      { errors: atDoc(problems) },
     );
   }
   const ref = `${pipeline.name}@${pipeline.version}`;
-  if (options.dryRun) return { kind: "dry-run", pipeline: ref, config: envelope.config };
+  const warnings = atDoc(check.warnings);
+  if (options.dryRun) return { kind: "dry-run", pipeline: ref, config: field.config, warnings };
   const requestHash = createHash("sha256")
     .update(`${options.format}\0${options.bodyText}`)
     .digest("hex");
   const result = await createRun(ctx, {
     principal: options.principal,
     pipeline,
-    configText: envelope.configText,
+    configText,
+    warnings,
     name: envelope.name,
     labels: envelope.labels,
     hold: envelope.hold,

@@ -1,9 +1,8 @@
 import type { PipelineRow } from "@/db/schema";
 import { parsePipelineRef } from "@/lib/pipeline-ref";
-import { validateWith } from "@/lib/schema/validate-config";
 import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
-import { getConfigValidator } from "../pipelines/get-config-validator";
+import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { withPositions, type JsonDocument as SubmittedDocument } from "../http/json-body";
 import { checkCronExpression, checkTimeZone } from "./cron";
@@ -38,7 +37,8 @@ export async function checkScheduleTarget(
     }
     throw error;
   });
-  const problems = validateWith(getConfigValidator(ctx, pipeline), target.config);
+  // Undeclared properties that only warn do not stop a schedule; each fire's run lists them.
+  const problems = checkPipelineConfig(ctx, pipeline, target.config).errors;
   if (problems.length > 0) {
     const errors = problems.map(({ atKey, ...p }) => ({ ...p, path: `/config${p.path}`, atKey }));
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;

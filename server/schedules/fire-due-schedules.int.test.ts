@@ -100,6 +100,17 @@ describe("firing due schedules", () => {
     });
   });
 
+  it("accepts a config with an undeclared property and keeps its warning with each fire's run", async () => {
+    const schedule = await newSchedule({ config: { name: "cron", colour: "red" } });
+    const fire = minute("2025-06-01T10:30:00.000Z");
+    await setNextFire(schedule, fire);
+    await fireDueSchedules(beatA, { now: new Date(fire.getTime() + 1000) });
+    const [made] = await runsOf(schedule);
+    expect(made?.warnings).toEqual([
+      { path: "/config/colour", message: expect.stringMatching(/^is not declared/) as string },
+    ]);
+  });
+
   it("makes one run when two beats hold the same due schedule and both try to fire it", async () => {
     const schedule = await newSchedule();
     const fire = minute("2025-06-01T11:00:00.000Z");

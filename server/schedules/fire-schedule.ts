@@ -6,6 +6,7 @@ import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { createRun } from "../runs/create-run";
+import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { checkScheduleTarget } from "./check-schedule";
 import { latestFireAtOrBefore, nextFireAfter } from "./cron";
 
@@ -120,6 +121,9 @@ export async function fireSchedule(
         trigger: "schedule",
         idempotency: { key, requestHash: createHash("sha256").update(key).digest("hex") },
         scheduleId: schedule.id,
+        warnings: checkPipelineConfig(ctx, pipeline, JSON.parse(schedule.config)).warnings.map(
+          ({ path, message }) => ({ path: `/config${path}`, message }),
+        ),
       }).catch((error: unknown) => {
         // Refused (say, its key taken by another body): this fire fails, the next one comes.
         failure = describeFailure(error);

@@ -103,13 +103,14 @@ describe("creating a schedule", () => {
 
   it("validates the config against the pipeline's schema with JSON Pointers and positions", async () => {
     const error = await refusal(
-      create(alice.principal, { ...valid, config: { name: 5, colour: "red" } }),
+      // An undeclared property only warns (unknownProperties: warn); a likely typo is an error.
+      create(alice.principal, { ...valid, config: { name: 5, nmae: "red" } }),
     );
     expect(error.code).toBe("VALIDATION_FAILED");
     expect(error.message).toBe("The config does not match the schema of hello@1.0.0: 2 problems");
     expect(error.errors).toEqual([
       { path: "/config/name", message: "must be a string, not an integer", line: 5, column: 13 },
-      expect.objectContaining({ path: "/config/colour", line: 6, column: 5 }),
+      expect.objectContaining({ path: "/config/nmae", line: 6, column: 5 }),
     ]);
     const pipeline = await refusal(create(alice.principal, { ...valid, pipeline: "nope@1.0.0" }));
     expect(pipeline.code).toBe("UNKNOWN_PIPELINE");

@@ -29,6 +29,8 @@ const solid = (argb: string): ExcelJS.Fill => ({
 });
 const HEADER_FILL = solid("FFDDE7F3");
 const REQUIRED_FILL = solid("FFFBE3C4");
+/** Optional columns stay unshaded: the shaded ones are the ones to fill in. */
+const OPTIONAL_FILL: ExcelJS.Fill = { type: "pattern", pattern: "none" };
 
 /** The worksheet API exceljs has but does not type: one validation for a whole range. */
 interface RangeValidations {
@@ -120,7 +122,7 @@ class TemplateWriter {
     });
     styleHeader(sheet.getRow(1));
     columns.forEach((field, i) => {
-      if (field.field.required) sheet.getCell(1, i + 1).fill = REQUIRED_FILL;
+      sheet.getCell(1, i + 1).fill = field.field.required ? REQUIRED_FILL : OPTIONAL_FILL;
     });
     items.forEach((item, r) => {
       columns.forEach((field, c) => {

@@ -19,5 +19,6 @@ export async function convertSpreadsheet(
     pipeline: `${parsed.pipeline.name}@${parsed.pipeline.version}`,
     config: parsed.config,
     problems: sheetProblems(parsed.problems),
+    warnings: sheetProblems(parsed.warnings),
   };
 }

@@ -1,9 +1,9 @@
 import type { PipelineRow } from "@/db/schema";
 import { workbookLayout } from "@/lib/spreadsheet/layout";
-import { validateWith } from "@/lib/schema/validate-config";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import { getConfigValidator } from "../pipelines/get-config-validator";
+import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
+import { configPipelineField } from "../pipelines/config-pipeline-field";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { convertWorkbook, type SheetProblem } from "./convert-workbook";
 import { readCsv, readXlsx } from "./read-workbook";
@@ -25,6 +25,8 @@ export interface ParsedSpreadsheet {
   config: Record<string, unknown>;
   /** Every problem, in sheet and cell order; empty when the config is valid. */
   problems: SheetProblem[];
+  /** What does not refuse the config (undeclared properties), with sheet and cell. */
+  warnings: SheetProblem[];
 }
 
 function cellOrder(problem: SheetProblem): [number, number] {
@@ -71,10 +73,16 @@ export async function parseSpreadsheet(
   }
   const converted = convertWorkbook(data, layout, options.base);
   // What is checked is exactly what will be stored: the config's JSON text, read back.
-  const config = JSON.parse(JSON.stringify(converted.config)) as Record<string, unknown>;
-  const schemaProblems = validateWith(getConfigValidator(ctx, pipeline), config)
-    .filter((p) => !converted.isReported(p.path))
-    .map((p) => ({ ...converted.locate(p.path), path: p.path, message: p.message }));
+  const read = JSON.parse(JSON.stringify(converted.config)) as Record<string, unknown>;
+  // The pipeline the upload names (pipeline=, or the hidden sheet) fills a missing field.
+  const field = await configPipelineField(ctx, pipeline, read);
+  const config = field.config;
+  const check = checkPipelineConfig(ctx, pipeline, config);
+  const located = (list: typeof check.errors) =>
+    list
+      .filter((p) => !converted.isReported(p.path))
+      .map((p) => ({ ...converted.locate(p.path), path: p.path, message: p.message }));
+  const schemaProblems = located(field.conflict ? [field.conflict, ...check.errors] : check.errors);
   const sheetOrder = new Map(data.sheets.map((s, i) => [s.name, i]));
   const problems = [...converted.problems, ...schemaProblems].sort((a, b) => {
     const [ra, ca] = cellOrder(a);
@@ -83,5 +91,5 @@ export async function parseSpreadsheet(
     const sb = sheetOrder.get(b.sheet) ?? -1;
     return sa - sb || ra - rb || ca - cb;
   });
-  return { pipeline, config, problems };
+  return { pipeline, config, problems, warnings: located(check.warnings) };
 }

@@ -288,6 +288,24 @@ describe("the template's content", () => {
     return unzip(body);
   }
 
+  it("shades the required dataFiles headers and leaves the optional ones unshaded", async () => {
+    const body = await buildTemplate({ name: "fastq-qc", version: "1.0.0", schema: FASTQ_SCHEMA });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(body as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("dataFiles")!;
+    const fillOf = (header: string) => {
+      const row = sheet.getRow(1);
+      let fill: ExcelJS.Fill | undefined;
+      row.eachCell((cell) => {
+        if (cell.value === header) fill = cell.fill;
+      });
+      return fill as { pattern?: string; fgColor?: { argb?: string } } | undefined;
+    };
+    expect(fillOf("fastqPath")?.pattern).toBe("solid");
+    for (const optional of ["rgpl", "flowcell", "numberOfReads", "umiRead"])
+      expect(fillOf(optional)?.pattern ?? "none", optional).toBe("none");
+  });
+
   it("has README, Run and dataFiles sheets and a hidden _runport sheet", async () => {
     const sheets = sheetsOf(await fastqTemplate());
     expect(sheets.map((s) => [s.name, s.state])).toEqual([
@@ -353,7 +371,8 @@ describe("the template's content", () => {
       sheetsOf(parts).find((s) => s.name === "dataFiles")!,
     );
     const refs = [...comments.matchAll(/<comment ref="([A-Z]+\d+)"/g)].map((m) => m[1]);
-    expect(refs).toEqual(["A1", "B1", "C1", "D1", "E1", "F1", "G1"]);
+    expect(refs.slice(0, 7)).toEqual(["A1", "B1", "C1", "D1", "E1", "F1", "G1"]);
+    expect(refs).toHaveLength(33);
     expect(comments).toContain("Required · text");
     expect(comments).toContain("One of: R1, R2");
     expect(comments).toContain("Optional · text");

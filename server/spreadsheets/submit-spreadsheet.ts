@@ -31,7 +31,7 @@ export async function submitSpreadsheet(
   options: SubmitSpreadsheetOptions,
 ): Promise<SubmitRunResult> {
   requireSubmitter(options.principal);
-  const { pipeline, config, problems } = await parseSpreadsheet(ctx, options);
+  const { pipeline, config, problems, warnings } = await parseSpreadsheet(ctx, options);
   const ref = `${pipeline.name}@${pipeline.version}`;
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
@@ -39,7 +39,8 @@ export async function submitSpreadsheet(
       errors: sheetProblems(problems),
     });
   }
-  if (options.dryRun) return { kind: "dry-run", pipeline: ref, config };
+  if (options.dryRun)
+    return { kind: "dry-run", pipeline: ref, config, warnings: sheetProblems(warnings) };
   const project = typeof config.project === "string" ? config.project : null;
   const name = options.name ?? (project && project.length <= 255 ? project : null);
   const requestHash = createHash("sha256")
@@ -56,6 +57,7 @@ export async function submitSpreadsheet(
     labels: {},
     hold: false,
     trigger: "workbook",
+    warnings: sheetProblems(warnings),
     ...(options.idempotencyKey
       ? { idempotency: { key: options.idempotencyKey, requestHash } }
       : {}),

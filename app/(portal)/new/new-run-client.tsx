@@ -133,6 +133,7 @@ export function NewRunClient({
           schema={detail?.schema ?? null}
           schemaUri={`runport://schemas/${ref ?? "none"}.json`}
           problems={run.problems.editor}
+          warnings={run.problems.warnings}
           onChange={run.onEditorChange}
           onSubmit={() => dispatch({ type: "submit-asked" })}
           onReady={run.onEditorReady}

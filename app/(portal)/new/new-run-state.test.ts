@@ -49,6 +49,7 @@ function answer(
       problems: fields.valid
         ? []
         : [{ path: "/name", message: "bad", line: 1, column: 2, endLine: 1, endColumn: 3 }],
+      warnings: [],
       pipeline: null,
       project: null,
       outOfSync: false,
@@ -102,6 +103,27 @@ describe("the New run page's states", () => {
     expect(sending.submit).toEqual({ phase: "sending", pipeline: "hello@1.1.0", name: "demo" });
     expect(phaseOf(sending)).toBe("submitting");
     expect(run(sending, { type: "submitted" }).submit).toEqual({ phase: "sent" });
+  });
+
+  it("marks undeclared properties as warnings and still lets the text be submitted", () => {
+    const ready = run(loaded(initialState({ pipelines, initial: ask("hello") })), {
+      type: "editor-ready",
+    });
+    const key = schemaKeyOf(ready)!;
+    const checking = run(ready, { type: "check-sent", version: ready.textVersion, schemaKey: key });
+    const warning = {
+      path: "/flowcell",
+      message: "is not declared",
+      line: 2,
+      column: 3,
+      endLine: 2,
+      endColumn: 13,
+    };
+    const valid = run(checking, answer(checking, { valid: true, warnings: [warning] }));
+    expect(phaseOf(valid)).toBe("valid");
+    expect(statusOf(valid)).toBe("✓ Valid for hello@1.1.0 (1 warning: not declared)");
+    expect(problemsOf(valid)).toEqual({ editor: [], list: [], warnings: [warning] });
+    expect(run(valid, { type: "submit-asked" }).submit.phase).toBe("sending");
   });
 
   it("shows the problems of an invalid text and refuses to submit it", () => {

@@ -149,9 +149,16 @@ export function phaseOf(state: NewRunState): NewRunPhase {
 }
 
 /** The problems the editor marks and the list shows (the server's, after a refusal). */
-export function problemsOf(state: NewRunState): { editor: TextProblem[]; list: FieldProblem[] } {
-  const editor = verdictOf(state)?.problems ?? [];
-  return { editor, list: state.serverError?.errors.length ? state.serverError.errors : editor };
+export function problemsOf(state: NewRunState): {
+  editor: TextProblem[];
+  list: FieldProblem[];
+  /** Warning markers (undeclared properties): shown, but the text stays valid. */
+  warnings: TextProblem[];
+} {
+  const verdict = verdictOf(state);
+  const editor = verdict?.problems ?? [];
+  const list = state.serverError?.errors.length ? state.serverError.errors : editor;
+  return { editor, list, warnings: verdict?.warnings ?? [] };
 }
 
 /** The line under the editor. */
@@ -161,7 +168,11 @@ export function statusOf(state: NewRunState): string {
   // While a check runs, the last verdict for this schema stays (no flicker at every key).
   const verdict = verdictOf(state);
   if (!verdict) return "Checking…";
-  if (verdict.valid) return `✓ Valid for ${refOf(state.selection)}`;
+  if (verdict.valid) {
+    const count = verdict.warnings.length;
+    const warned = count ? ` (${count} warning${count === 1 ? "" : "s"}: not declared)` : "";
+    return `✓ Valid for ${refOf(state.selection)}${warned}`;
+  }
   const count = verdict.problems.length;
   return `${count} problem${count === 1 ? "" : "s"} to fix before submitting`;
 }

@@ -42,13 +42,14 @@ class HeldWorker {
       let validate = this.compiled.get(message.schemaKey);
       if (!validate)
         this.compiled.set(message.schemaKey, (validate = compileSchema(message.schema)));
-      const result = checkConfigText(this.text, validate);
+      const result = checkConfigText(this.text, validate, message.unknownProperties);
       const value = result.value as { pipeline?: string; project?: string } | undefined;
       const response: ValidationResponse = {
         id: message.id,
         version: message.version,
         schemaKey: message.schemaKey,
         problems: result.problems,
+        warnings: result.warnings,
         pipeline: value?.pipeline ?? null,
         project: value?.project ?? null,
         valid: result.value !== undefined && result.problems.length === 0,

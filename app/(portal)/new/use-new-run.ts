@@ -100,7 +100,8 @@ export function useNewRun({
   useEffect(() => {
     if (!needsCheck || !detail || !schemaKey) return;
     const check = () => {
-      validate({ version: textVersion, schemaKey, schema: detail.schema });
+      const { schema, unknownProperties } = detail;
+      validate({ version: textVersion, schemaKey, schema, unknownProperties });
       dispatch({ type: "check-sent", version: textVersion, schemaKey });
     };
     if (!state.typing) return check();

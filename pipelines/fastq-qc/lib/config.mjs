@@ -6,16 +6,8 @@ import { readFileSync } from "node:fs";
 /** A problem with the config or the inputs it names: reported on stderr, exit code 2. */
 export class InputError extends Error {}
 
-const TOP_LEVEL_KEYS = [
-  "pipeline",
-  "project",
-  "study",
-  "email",
-  "description",
-  "minQuality",
-  "dataFiles",
-];
-const FILE_KEYS = ["fastqPath", "fastqCode", "sampleName", "rgsm", "rglb", "rgpu", "rgpl"];
+// Other fields (the old portal's submitter, tasks, flowcell, ... and whatever a pipeline's
+// `unknownProperties: "warn"` let through) are not used here and are ignored, not refused.
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/u;
 const SAFE_UNIT = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/u;
 export const FASTQ_NAME = /^[^\x00-\x1f]+\.(fastq|fq)(\.gz)?$/u;
@@ -24,13 +16,6 @@ export const MAX_FILES = 20000;
 
 function isObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function checkKeys(object, allowed, where) {
-  const unknown = Object.keys(object).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw new InputError(`${where}: unknown field(s) ${unknown.join(", ")}`);
-  }
 }
 
 /** A string field; JSON Schema lengths count code points, hence the spread. */
@@ -60,7 +45,6 @@ function text(object, key, where, { required = true, min = 1, max, pattern, oneO
 function dataFile(entry, index) {
   const where = `dataFiles[${index}]`;
   if (!isObject(entry)) throw new InputError(`${where} must be an object`);
-  checkKeys(entry, FILE_KEYS, where);
   const fastqPath = text(entry, "fastqPath", where, { max: 1024 });
   if (!FASTQ_NAME.test(fastqPath)) {
     throw new InputError(
@@ -87,7 +71,6 @@ export function readConfig(file) {
     throw new InputError(`cannot read the config ${file}: ${error.message}`);
   }
   if (!isObject(config)) throw new InputError("the config must be a JSON object");
-  checkKeys(config, TOP_LEVEL_KEYS, "config");
 
   const minQuality = config.minQuality ?? 20;
   if (!Number.isInteger(minQuality) || minQuality < 0 || minQuality > 60) {

@@ -6,6 +6,7 @@ import { useCallback, useState } from "react";
 import { LogViewer } from "@/components/log-viewer/log-viewer";
 import { useLiveLog, type LiveRunState } from "@/components/log-viewer/use-live-log";
 import { OutputsList } from "@/components/runs/outputs-list";
+import { RunWarnings } from "@/components/runs/run-warnings";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
@@ -209,6 +210,7 @@ export function RunClient({
           <strong>{run.status === "error" ? "Platform error" : "Why it ended"}:</strong> {run.error}
         </div>
       ) : null}
+      <RunWarnings warnings={run.warnings ?? []} />
       <OutputsList
         runId={run.id}
         initial={initialOutputs}

@@ -150,6 +150,7 @@ describe("submitting a spreadsheet", () => {
       valid: true,
       pipeline: "fastq-qc@1.0.0",
       config: expected,
+      warnings: [],
     });
     expect(await counts()).toEqual(before);
   });

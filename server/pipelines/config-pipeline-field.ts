@@ -1,0 +1,64 @@
+import type { PipelineRow } from "@/db/schema";
+import type { ConfigProblem } from "@/lib/schema/validate-config";
+import type { AppContext } from "../context";
+import { AppError } from "../errors";
+import { resolvePipeline } from "./resolve-pipeline";
+
+export interface PipelineField {
+  /** The config, with `pipeline` filled in when it was missing (a new object then). */
+  config: Record<string, unknown>;
+  /** Set when `pipeline` was filled in from the envelope. */
+  filled?: string;
+  /** The config names another pipeline (or version) than the envelope: at `/pipeline`. */
+  conflict?: ConfigProblem;
+}
+
+function declaresPipeline(schema: Record<string, unknown>): boolean {
+  const properties = schema.properties as Record<string, unknown> | undefined;
+  return typeof properties === "object" && properties !== null && "pipeline" in properties;
+}
+
+function requiresPipeline(schema: Record<string, unknown>): boolean {
+  return Array.isArray(schema.required) && schema.required.includes("pipeline");
+}
+
+/**
+ * Carries the envelope's pipeline (the /runs body's `pipeline`, the upload's
+ * `pipeline=` field, the workbook's hidden sheet) into a config whose schema requires a
+ * top-level `pipeline` field and which lacks it, as `name@version` of the version that
+ * runs (an optional one stays out: the config's text is kept as sent). A config that
+ * names a different pipeline, or a version that resolves to another one, is a conflict
+ * wherever the schema declares the field. Other schemas: the config is left as it is.
+ */
+export async function configPipelineField(
+  ctx: Pick<AppContext, "db" | "caches">,
+  pipeline: PipelineRow,
+  config: Record<string, unknown>,
+): Promise<PipelineField> {
+  if (!declaresPipeline(pipeline.schema)) return { config };
+  const ref = `${pipeline.name}@${pipeline.version}`;
+  const given = config.pipeline;
+  if (given === undefined) {
+    if (!requiresPipeline(pipeline.schema)) return { config };
+    return { config: { pipeline: ref, ...config }, filled: ref };
+  }
+  // Not a string: the schema's own check says what is wrong.
+  if (typeof given !== "string") return { config };
+  const named = await resolvePipeline(ctx, given).catch((error: unknown) => {
+    if (error instanceof AppError) return null;
+    throw error;
+  });
+  if (named?.id === pipeline.id) return { config };
+  const message = `names ${given}, but the run is for ${ref}: leave it out or make them agree`;
+  return { config, conflict: { path: "/pipeline", message } };
+}
+
+/** The config's text with `"pipeline": ref` added as its first key (the rest as sent). */
+export function withPipelineText(configText: string, ref: string): string {
+  const open = configText.indexOf("{");
+  const rest = configText.slice(open + 1);
+  const entry = `"pipeline": ${JSON.stringify(ref)}`;
+  return rest.trim() === "}"
+    ? `${configText.slice(0, open)}{${entry}}`
+    : `${configText.slice(0, open)}{${entry},${rest}`;
+}

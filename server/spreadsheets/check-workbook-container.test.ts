@@ -21,7 +21,8 @@ interface ZipFile {
 const CFB = XLSX.CFB as {
   read(data: Buffer, options: { type: "buffer" }): Zip;
   find(zip: Zip, path: string): ZipFile;
-  write(zip: Zip, options: { fileType: "zip"; type: "buffer" }): Uint8Array;
+  write(zip: Zip, options: { fileType?: "zip"; type: "buffer" }): Uint8Array;
+  utils: { cfb_new(): Zip; cfb_add(zip: Zip, path: string, content: Buffer): void };
 };
 
 /** A ZIP-based workbook with one part's content replaced. */
@@ -173,6 +174,16 @@ describe("checkWorkbookContainer", () => {
     const small = { ...SPREADSHEET_LIMITS, maxInflatedBytes: 100 };
     expect(refusal(() => checkWorkbookContainer(ods, small)).message).toMatch(
       /^The workbook inflates to \d+ bytes; at most 100 are accepted$/,
+    );
+  });
+
+  it("says an encrypted workbook (an OLE file holding EncryptedPackage) needs its password removed", () => {
+    const ole = CFB.utils.cfb_new();
+    CFB.utils.cfb_add(ole, "/EncryptionInfo", Buffer.from([4, 0, 4, 0, 0x40, 0, 0, 0]));
+    CFB.utils.cfb_add(ole, "/EncryptedPackage", Buffer.alloc(4096, 7));
+    const body = Buffer.from(CFB.write(ole, { type: "buffer" }));
+    expect(refusal(() => openWorkbook(body)).message).toBe(
+      "The workbook is encrypted: save it without a password",
     );
   });
 

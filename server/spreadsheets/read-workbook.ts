@@ -104,7 +104,9 @@ function parse(body: Buffer, sheets?: string[]): XLSX.WorkBook {
       ...(sheets ? { sheets } : {}),
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : "unknown error";
+    // SheetJS throws Errors, and for some damaged files plain strings.
+    const message =
+      error instanceof Error ? error.message : typeof error === "string" ? error : "unknown error";
     if (/password|encrypt/i.test(message)) {
       throw unreadable("The workbook is encrypted: save it without a password");
     }

@@ -156,6 +156,17 @@ describe("checkWorkbookContainer", () => {
     expect(() => checkOdsContent(row(10) + row(1), { maxCells: 100 })).toThrow(/more than 100/);
   });
 
+  it("refuses an .xlsx with more cell elements than the limit, before parsing", () => {
+    const cells: Cells = {};
+    for (let r = 0; r < 30; r++) cells[XLSX.utils.encode_cell({ r, c: 0 })] = { t: "n", v: r };
+    const body = workbook({ Run: cells, Other: { A1: { t: "s", v: "x" } } }, "xlsx");
+    const limits = { ...SPREADSHEET_LIMITS, maxCells: 30 };
+    expect(refusal(() => checkWorkbookContainer(body, limits)).message).toBe(
+      "The workbook holds more than 30 cells; at most 30 are accepted",
+    );
+    expect(checkWorkbookContainer(body, { ...limits, maxCells: 31 })).toBe("xlsx");
+  });
+
   it("refuses an .xls larger than its limit, by size alone", () => {
     const body = workbook({ Run: { A1: { t: "s", v: "x" } } }, "xls");
     const limits = { ...SPREADSHEET_LIMITS, maxXlsBytes: body.length - 1 };

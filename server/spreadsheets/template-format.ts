@@ -16,6 +16,6 @@ export const SPREADSHEET_LIMITS = {
   maxColumns: 200,
   /** An .xls (OLE, not compressed): its size bounds the reader's work. */
   maxXlsBytes: 32 * 1024 * 1024,
-  /** Cells with values in an .ods once its repeat attributes are expanded. */
+  /** Cells the reader builds: .ods values after repeats, .xlsx cell elements (styled too). */
   maxCells: 1_000_000,
 } as const;

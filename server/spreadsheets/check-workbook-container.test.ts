@@ -149,6 +149,29 @@ describe("checkWorkbookContainer", () => {
     expect(readWorkbook(body).sheets[0]!.rows).toEqual([["Field"]]);
   });
 
+  it.each([
+    [
+      "a '>' in a formula before the repeat",
+      'table:formula="of:=[.A1]>0" table:number-columns-repeated="500"',
+    ],
+    ["another prefix", 'x:number-columns-repeated="500"'],
+    ["no prefix, upper case, a suffix", 'Number-Columns-Repeated_x="500"'],
+    [
+      "the repeat twice, the large one first",
+      'table:number-columns-repeated="500" calcext:number-columns-repeated="1"',
+    ],
+  ])("counts a repeat written with %s, as the reader reads it", (_, attributes) => {
+    const xml = `<table:table-row><table:table-cell office:value-type="float" office:value="1" ${attributes}/></table:table-row>`;
+    expect(() => checkOdsContent(xml, { maxCells: 100 })).toThrow(/more than 100/);
+  });
+
+  it("applies a self-closing row's repeat to the cells after it, and a prefix-less cell tag", () => {
+    const xml =
+      '<table:table-row table:number-rows-repeated="+1e3"/><x:table-cell office:value="1" table:number-columns-repeated="2"/>';
+    expect(() => checkOdsContent(xml, { maxCells: 1999 })).toThrow(/more than 1999/);
+    expect(() => checkOdsContent(xml, { maxCells: 2000 })).not.toThrow();
+  });
+
   it("counts repeated value cells across rows", () => {
     const row = (n: number) =>
       `<table:table-row table:number-rows-repeated="${n}"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="10"/></table:table-row>`;

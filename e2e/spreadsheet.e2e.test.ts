@@ -128,7 +128,7 @@ describe("spreadsheets in the browser", () => {
     await page.goto(`${baseUrl}/new?pipeline=hello`);
     await page.locator('[data-testid="json-editor"][data-state="ready"]').waitFor();
     await page
-      .getByLabel("Spreadsheet file (.xlsx or .csv)")
+      .getByLabel("Spreadsheet file (.xlsx, .ods, .xls or .csv)")
       .setInputFiles(path.join(fixtures, "libreoffice-mistakes.xlsx"));
     const list = page.getByRole("alert").filter({ hasText: "to fix in the spreadsheet" });
     await expect.poll(() => list.textContent(), { timeout: 10_000 }).toContain("dataFiles!B2");
@@ -143,7 +143,7 @@ describe("spreadsheets in the browser", () => {
     await page.goto(`${baseUrl}/new?pipeline=hello`);
     await page.locator('[data-testid="json-editor"][data-state="ready"]').waitFor();
     await page
-      .getByLabel("Spreadsheet file (.xlsx or .csv)")
+      .getByLabel("Spreadsheet file (.xlsx, .ods, .xls or .csv)")
       .setInputFiles(path.join(fixtures, "libreoffice-filled.xlsx"));
     await expect
       .poll(() => page.getByRole("status").filter({ hasText: "Read " }).textContent(), {

@@ -127,15 +127,15 @@ export function SpreadsheetUpload({
         <input
           ref={input}
           type="file"
-          accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+          accept=".xlsx,.ods,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.oasis.opendocument.spreadsheet,application/vnd.ms-excel,text/csv"
           className="sr-only"
-          aria-label="Spreadsheet file (.xlsx or .csv)"
+          aria-label="Spreadsheet file (.xlsx, .ods, .xls or .csv)"
           onChange={(event) => {
             const file = event.target.files?.[0];
             if (file) void upload(file);
           }}
         />
-        <span className="muted">or drop an .xlsx or .csv file here</span>
+        <span className="muted">or drop an .xlsx, .ods, .xls or .csv file here</span>
       </div>
       <ErrorAlert message={error} />
       {problems && problems.items.length > 0 ? (

@@ -22,7 +22,7 @@ export const ZUploadFields = z.strictObject({
 
 /** A multipart upload: the file and its optional fields. */
 export const ZSpreadsheetUpload = ZUploadFields.extend({
-  file: z.string().meta({ format: "binary", description: "The .xlsx or .csv file" }),
+  file: z.string().meta({ format: "binary", description: "The .xlsx, .ods, .xls or .csv file" }),
 });
 
 /** Query of the routes that take a spreadsheet. */

@@ -12,7 +12,10 @@
 // (f) worker: noop runs per second of one worker at concurrency 1 and 8 ÷ the bare spawn
 //     rate of the same command (≥ 0.4); a 100 MiB stdout run: whole log stored, worker
 //     peak RSS (≤ 250 MB), live tail lag (≤ 1 s). Needs the build, MySQL and Redis.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker picks parts (default: all).
+// (g) workbooks by writer: the 10,000-row workbook re-saved by openpyxl, LibreOffice (when
+//     installed) and Gnumeric (.xlsx, .ods, .xls), read by SheetJS and by the old exceljs
+//     reader, worst of 2 fresh processes each. Needs /usr/bin/python3 with openpyxl, ssconvert.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -25,13 +28,14 @@ import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 import { fmt } from "./stats";
 import { measureWorker, workerDetail, workerRows } from "./worker-throughput";
+import { measureWriters, writerRows } from "./workbook-writers";
 
 const CONCURRENCY = 20;
 const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker").split(","),
+  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers").split(","),
 );
 
 function throughput() {
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
     `Runport bench — ${new Date().toISOString()} — ${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds\n`,
   );
   const spreadsheet = PARTS.has("spreadsheet") ? await measureSpreadsheet(outDir) : null;
+  const writers = PARTS.has("writers") ? await measureWriters(outDir) : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
   const { latency, rss } = PARTS.has("latency")
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
   if (editor) rows.push(...editorRows(editor));
   if (spreadsheet) rows.push(...spreadsheetRows(spreadsheet));
   if (worker) rows.push(...workerRows(worker));
+  if (writers) rows.push(...writerRows(writers));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -150,7 +156,16 @@ async function main(): Promise<void> {
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
-      { at: new Date().toISOString(), throughput: a, latency, rss, editor, spreadsheet, worker },
+      {
+        at: new Date().toISOString(),
+        throughput: a,
+        latency,
+        rss,
+        editor,
+        spreadsheet,
+        worker,
+        writers,
+      },
       null,
       2,
     ),

@@ -5,11 +5,16 @@ import { compileSchema, validateWith } from "@/lib/schema/validate-config";
 import { workbookLayout } from "@/lib/spreadsheet/layout";
 import { buildTemplate } from "@/server/spreadsheets/build-template";
 import { convertWorkbook } from "@/server/spreadsheets/convert-workbook";
-import { readXlsx } from "@/server/spreadsheets/read-workbook";
+import { dataSheets } from "@/server/spreadsheets/data-sheets";
+import { readWorkbook } from "@/server/spreadsheets/read-workbook";
+import { readXlsxWithExceljs } from "./read-with-exceljs";
 import { median } from "./stats";
 
+/** The workbook reader a child measures: the server's (SheetJS) or the old exceljs one. */
+export type Reader = "sheetjs" | "exceljs";
+
 /** What one child process reports on its last stdout line. */
-interface ParseRun {
+export interface ParseRun {
   ms: number;
   extraRssBytes: number;
   dataFiles: number;
@@ -61,17 +66,21 @@ function resetPeakRss(): void {
 }
 
 /** In the child: the measured parse of the workbook at `file`, reported as one JSON line. */
-async function parseChild(file: string): Promise<void> {
+async function parseChild(file: string, reader: Reader): Promise<void> {
   const body = readFileSync(file);
   const { schema } = readFastqQc();
+  const layout = workbookLayout(schema);
   globalThis.gc?.();
   const rssBefore = process.memoryUsage().rss;
   resetPeakRss();
   let sampled = rssBefore;
   const timer = setInterval(() => (sampled = Math.max(sampled, process.memoryUsage().rss)), 10);
   const start = performance.now();
-  const data = await readXlsx(body);
-  const converted = convertWorkbook(data, workbookLayout(schema));
+  const data =
+    reader === "exceljs"
+      ? await readXlsxWithExceljs(body)
+      : readWorkbook(body, (names) => dataSheets(names, layout));
+  const converted = convertWorkbook(data, layout);
   const problems = validateWith(compileSchema(schema), converted.config);
   const ms = performance.now() - start;
   clearInterval(timer);
@@ -87,8 +96,8 @@ async function parseChild(file: string): Promise<void> {
 }
 
 /** A fresh node (with tsx) per run, so its memory holds nothing but this parse. */
-async function parseInChild(file: string): Promise<ParseRun> {
-  const args = ["--expose-gc", "--import", "tsx", SELF, PARSE_FLAG, file];
+export async function parseInChild(file: string, reader: Reader = "sheetjs"): Promise<ParseRun> {
+  const args = ["--expose-gc", "--import", "tsx", SELF, PARSE_FLAG, file, reader];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
@@ -96,9 +105,25 @@ async function parseInChild(file: string): Promise<ParseRun> {
     child.on("error", reject);
     child.on("close", resolve);
   });
-  if (code !== 0) throw new Error(`The spreadsheet parse child exited with code ${code}`);
+  if (code !== 0) {
+    let reason: string | undefined;
+    try {
+      reason = (JSON.parse(out.trim().split("\n").pop() ?? "") as { error?: string }).error;
+    } catch {
+      // No reason printed: the exit code says it.
+    }
+    throw new Error(reason ?? `The spreadsheet parse child exited with code ${code}`);
+  }
   return JSON.parse(out.trim().split("\n").pop() ?? "") as ParseRun;
 }
+
+/** The 10,000-row fastq-qc workbook as the template writer (exceljs) makes it. */
+export async function bigWorkbook(): Promise<Buffer> {
+  const { name, version, schema, example } = readFastqQc();
+  return buildTemplate({ name, version, schema, prefill: bigExample(example, ROWS) });
+}
+
+export const BIG_ROWS = ROWS;
 
 /** (e) Parse and validate a 10,000-row fastq-qc workbook; build the blank template. */
 export async function measureSpreadsheet(outDir: string) {
@@ -136,7 +161,7 @@ export async function measureSpreadsheet(outDir: string) {
       workbookBytes: workbook.length,
       /** Building the workbook once, before measuring (not a target). */
       buildMs,
-      /** readXlsx + convertWorkbook + compileSchema/validateWith, one fresh process each. */
+      /** readWorkbook + convertWorkbook + compileSchema/validateWith, one fresh process each. */
       runsMs: runs.map((r) => r.ms),
       p50: median(runs.map((r) => r.ms)),
       /** Peak RSS minus RSS just before the parse, per run. */
@@ -178,8 +203,13 @@ export function spreadsheetDetail(figures: SpreadsheetFigures): string {
 }
 
 if (process.argv[2] === PARSE_FLAG && process.argv[3]) {
-  parseChild(process.argv[3]).catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  parseChild(process.argv[3], process.argv[4] === "exceljs" ? "exceljs" : "sheetjs").catch(
+    (error: unknown) => {
+      // The reason on stdout for the parent's table (a reader that refuses the file).
+      const message = error instanceof Error ? error.message : String(error);
+      process.stdout.write(`${JSON.stringify({ error: message.slice(0, 200) })}\n`, () =>
+        process.exit(1),
+      );
+    },
+  );
 }

@@ -60,6 +60,10 @@ export async function collectSeeds(
       workbooks.push(new Uint8Array(await (await fetchOk(url, { headers })).arrayBuffer()));
     }
   }
+  // Workbooks other programs wrote: openpyxl's .xlsx, Gnumeric's .ods and .xls.
+  for (const file of ["openpyxl-filled.xlsx", "gnumeric-filled.ods", "gnumeric-filled.xls"]) {
+    workbooks.push(new Uint8Array(readFileSync(`test/fixtures/workbooks/${file}`)));
+  }
   const csvTexts = [
     ...pipelines.flatMap((p) => csvOf(p.example)),
     readFileSync("server/spreadsheets/fixtures/libreoffice-samples.csv", "utf8"),

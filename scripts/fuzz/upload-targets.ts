@@ -1,6 +1,6 @@
 /**
- * Spreadsheet submissions: CSV and .xlsx bodies (real templates the app generated,
- * mutated; random bytes; CSV from the schema's columns with odd cells) to
+ * Spreadsheet submissions: CSV and workbook bodies (real templates the app generated,
+ * and .xlsx, .ods and .xls files other programs wrote, mutated; random bytes; CSV from the schema's columns with odd cells) to
  * POST /api/v1/runs, /api/v1/new-run/ and /api/v1/spreadsheets/convert, and the same as
  * multipart forms, with broken boundaries among them.
  */

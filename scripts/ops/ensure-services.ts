@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { decideService, missingPackages } from "./decide";
+import { probeWriters, writerPackages } from "./fixture-writers";
 import { loginMariadbUser, startMariadb } from "./mariadb";
 import { alive, privateServer, runningServer, type PrivateServer } from "./private-server";
 import { aptInstall, serverPrograms } from "./programs";
@@ -17,12 +18,14 @@ import type { Settings } from "./settings";
  * PRIVATE server as the current user, bound to the URL's host and port, with its data in
  * .data/ (no systemd needed: works in containers too); else → fail with an explanation.
  * `chromium`: also install Debian's chromium when /usr/bin/chromium is missing.
+ * `fixtureWriters`: also python3-openpyxl and gnumeric, when missing (workbook tests).
  * Returns the private servers it started (the caller may stop them when done).
  */
 export async function ensureServices(o: {
   root: string;
   settings: Pick<Settings, "DATABASE_URL" | "REDIS_URL">;
   chromium?: boolean;
+  fixtureWriters?: boolean;
 }): Promise<PrivateServer[]> {
   const { DATABASE_URL, REDIS_URL } = o.settings;
   const urls = {
@@ -41,10 +44,13 @@ export async function ensureServices(o: {
       const probe = await (kind === "mariadb" ? probeMysql : probeRedis)(url);
       facts.push({ kind, url, server, probe, running: runningServer(server) });
     }
-    const packages = missingPackages({
-      services: facts.map((f) => ({ ...f, programsFound: !!serverPrograms(f.kind) })),
-      chromiumMissing: !!o.chromium && !fs.existsSync("/usr/bin/chromium"),
-    });
+    const packages = [
+      ...missingPackages({
+        services: facts.map((f) => ({ ...f, programsFound: !!serverPrograms(f.kind) })),
+        chromiumMissing: !!o.chromium && !fs.existsSync("/usr/bin/chromium"),
+      }),
+      ...(o.fixtureWriters ? writerPackages(probeWriters()) : []),
+    ];
     if (packages.length > 0) aptInstall(o.root, packages);
 
     const started: PrivateServer[] = [];

@@ -5,6 +5,17 @@ import { AppError } from "../errors";
 import { mediaType, readBody } from "./read-body";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+export const ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet";
+export const XLS_TYPE = "application/vnd.ms-excel";
+
+/** Media types of workbook bodies, and the kind each names (the reader then goes by content). */
+const WORKBOOK_TYPES = new Map<string, SpreadsheetKind>([
+  [XLSX_TYPE, "xlsx"],
+  [ODS_TYPE, "ods"],
+  [XLS_TYPE, "xls"],
+  ["application/x-msexcel", "xls"],
+  ["application/msexcel", "xls"],
+]);
 
 /**
  * A spreadsheet sent as the body or as the multipart field `file`, with its other fields
@@ -58,18 +69,19 @@ function withFields(
 /** Whether a request's body is a spreadsheet upload (by its media type). */
 export function isUpload(request: Request): boolean {
   const type = mediaType(request);
-  return type === XLSX_TYPE || type === "text/csv" || type === "multipart/form-data";
+  return WORKBOOK_TYPES.has(type) || type === "text/csv" || type === "multipart/form-data";
 }
 
 function kindOf(name: string, type: string, head: Buffer): SpreadsheetKind {
-  if (type === XLSX_TYPE || /\.xlsx$/i.test(name)) return "xlsx";
+  const workbook = WORKBOOK_TYPES.get(type) ?? /\.(xlsx|ods|xls)$/i.exec(name)?.[1];
+  if (workbook) return workbook.toLowerCase() as SpreadsheetKind;
   if (type === "text/csv" || /\.csv$/i.test(name)) return "csv";
   // By content: a ZIP or OLE file is a workbook (the reader then says what is wrong).
   return head[0] === 0x50 || head[0] === 0xd0 ? "xlsx" : "csv";
 }
 
 /**
- * Reads an upload within the body limit: a raw .xlsx or CSV body, or multipart with
+ * Reads an upload within the body limit: a raw .xlsx, .ods, .xls or CSV body, or multipart with
  * `file` (and optional `pipeline`, `name`, `config`). 400 for a form without a file or
  * with unknown fields.
  */
@@ -80,7 +92,10 @@ export async function readUpload(request: Request, url: URL, limit: number): Pro
   const pipeline = url.searchParams.get("pipeline");
   if (pipeline) fields.pipeline = pipeline;
   if (type !== "multipart/form-data") {
-    return withFields({ body, kind: type === "text/csv" ? "csv" : "xlsx" }, fields);
+    return withFields(
+      { body, kind: type === "text/csv" ? "csv" : (WORKBOOK_TYPES.get(type) ?? "xlsx") },
+      fields,
+    );
   }
   let form: FormData;
   try {

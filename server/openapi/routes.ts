@@ -60,7 +60,9 @@ const submission: RouteSpec["responses"] = {
   "403": forbidden,
   "409": problem("The Idempotency-Key was used before with another body"),
   "413": problem("The body is larger than MAX_BODY_BYTES"),
-  "415": problem("The body is not JSON, an .xlsx workbook, CSV or multipart/form-data"),
+  "415": problem(
+    "The body is not JSON, a workbook (.xlsx, .ods, .xls), CSV or multipart/form-data",
+  ),
   "422": problem(
     `The config violates the pipeline's schema (JSON Pointers, lines, columns), or the pipeline or version is unknown. ${spreadsheetProblems}`,
   ),

@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 
 /**
  * Checks that a body is an .xlsx (a ZIP holding a workbook) whose parts really
- * inflate to at most the declared sizes, before exceljs inflates them in memory: a
+ * inflate to at most the declared sizes, before the reader inflates them in memory: a
  * zip bomb, an encrypted workbook (an OLE file), an old .xls, an .ods or a broken
  * ZIP each get a 4xx that says so, never a crash or a memory blow-up.
  */
@@ -32,7 +32,7 @@ function findEndOfDirectory(body: Buffer): number {
   return -1;
 }
 
-interface Entry {
+export interface ZipEntry {
   name: string;
   method: number;
   compressedSize: number;
@@ -40,7 +40,8 @@ interface Entry {
   localOffset: number;
 }
 
-function readDirectory(body: Buffer, limits: ContainerLimits): Entry[] {
+/** The central directory's entries; refuses ZIP64, too many parts, encryption, odd methods. */
+export function readDirectory(body: Buffer, limits: ContainerLimits): ZipEntry[] {
   const end = findEndOfDirectory(body);
   if (end < 0) throw unreadable("The file is a broken ZIP: its central directory is missing");
   const count = body.readUInt16LE(end + 10);
@@ -51,7 +52,7 @@ function readDirectory(body: Buffer, limits: ContainerLimits): Entry[] {
   if (count > limits.maxEntries) {
     throw unreadable(`The workbook has ${count} parts; at most ${limits.maxEntries} are accepted`);
   }
-  const entries: Entry[] = [];
+  const entries: ZipEntry[] = [];
   let at = directoryOffset;
   for (let i = 0; i < count; i++) {
     if (at + 46 > body.length || body.readUInt32LE(at) !== CENTRAL_HEADER) {
@@ -59,7 +60,7 @@ function readDirectory(body: Buffer, limits: ContainerLimits): Entry[] {
     }
     const flags = body.readUInt16LE(at + 8);
     const nameLength = body.readUInt16LE(at + 28);
-    const entry: Entry = {
+    const entry: ZipEntry = {
       method: body.readUInt16LE(at + 10),
       compressedSize: body.readUInt32LE(at + 20),
       inflatedSize: body.readUInt32LE(at + 24),
@@ -77,7 +78,7 @@ function readDirectory(body: Buffer, limits: ContainerLimits): Entry[] {
 }
 
 /** Inflates one entry with a hard output cap: a part larger than declared is refused. */
-function checkEntry(body: Buffer, entry: Entry): void {
+export function inflateEntry(body: Buffer, entry: ZipEntry): Buffer {
   const at = entry.localOffset;
   if (at + 30 > body.length || body.readUInt32LE(at) !== LOCAL_HEADER) {
     throw unreadable(`The file is a broken ZIP: the part "${entry.name}" is missing`);
@@ -87,19 +88,31 @@ function checkEntry(body: Buffer, entry: Entry): void {
   if (data.length !== entry.compressedSize) {
     throw unreadable(`The file is a broken ZIP: the part "${entry.name}" is cut short`);
   }
-  let size = data.length;
+  let inflated = data;
   if (entry.method === 8) {
     try {
-      size = inflateRawSync(data, { maxOutputLength: Math.max(1, entry.inflatedSize) }).length;
+      inflated = inflateRawSync(data, { maxOutputLength: Math.max(1, entry.inflatedSize) });
     } catch {
       throw unreadable(
         `The file is a broken or malicious ZIP: the part "${entry.name}" does not inflate to its declared size`,
       );
     }
   }
-  if (size !== entry.inflatedSize) {
+  if (inflated.length !== entry.inflatedSize) {
     throw unreadable(`The file is a broken ZIP: the part "${entry.name}" has the wrong size`);
   }
+  return inflated;
+}
+
+/** Refuses parts that add up to more than the limit (declared), then inflates each, capped. */
+export function checkParts(body: Buffer, entries: ZipEntry[], limits: ContainerLimits): void {
+  const declared = entries.reduce((sum, e) => sum + e.inflatedSize, 0);
+  if (declared > limits.maxInflatedBytes) {
+    throw unreadable(
+      `The workbook inflates to ${declared} bytes; at most ${limits.maxInflatedBytes} are accepted`,
+    );
+  }
+  for (const entry of entries) inflateEntry(body, entry);
 }
 
 export function checkXlsxContainer(body: Buffer, limits: ContainerLimits): void {
@@ -120,11 +133,5 @@ export function checkXlsxContainer(body: Buffer, limits: ContainerLimits): void 
         : "The file is a ZIP but not an .xlsx workbook",
     );
   }
-  const declared = entries.reduce((sum, e) => sum + e.inflatedSize, 0);
-  if (declared > limits.maxInflatedBytes) {
-    throw unreadable(
-      `The workbook inflates to ${declared} bytes; at most ${limits.maxInflatedBytes} are accepted`,
-    );
-  }
-  for (const entry of entries) checkEntry(body, entry);
+  checkParts(body, entries, limits);
 }

@@ -6,10 +6,12 @@ import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { configPipelineField } from "../pipelines/config-pipeline-field";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { convertWorkbook, type SheetProblem } from "./convert-workbook";
-import { readCsv, readXlsx } from "./read-workbook";
+import { dataSheets } from "./data-sheets";
+import { openWorkbook, readCsv } from "./read-workbook";
 import { TEMPLATE_FORMAT } from "./template-format";
 
-export type SpreadsheetKind = "xlsx" | "csv";
+/** A CSV, or a workbook: .xlsx, .ods and .xls are told apart by their content. */
+export type SpreadsheetKind = "xlsx" | "ods" | "xls" | "csv";
 
 export interface ParseSpreadsheetOptions {
   body: Buffer;
@@ -45,15 +47,17 @@ export async function parseSpreadsheet(
   ctx: Pick<AppContext, "db" | "caches">,
   options: ParseSpreadsheetOptions,
 ): Promise<ParsedSpreadsheet> {
-  const data =
-    options.kind === "xlsx" ? await readXlsx(options.body) : readCsv(options.body, "CSV");
-  if (data.template !== undefined && data.template !== TEMPLATE_FORMAT) {
+  // A workbook's hidden sheet first: its sheets are read once the layout names them.
+  const csv = options.kind === "csv" ? readCsv(options.body, "CSV") : undefined;
+  const book = csv ? undefined : openWorkbook(options.body);
+  const meta = book ?? { template: undefined, pipeline: undefined };
+  if (meta.template !== undefined && meta.template !== TEMPLATE_FORMAT) {
     throw new AppError(
       "UNREADABLE_SPREADSHEET",
-      `The workbook was made for template format "${data.template}"; download a new template`,
+      `The workbook was made for template format "${meta.template}"; download a new template`,
     );
   }
-  const reference = options.pipeline ?? data.pipeline;
+  const reference = options.pipeline ?? meta.pipeline;
   if (!reference) {
     throw new AppError(
       "VALIDATION_FAILED",
@@ -71,6 +75,7 @@ export async function parseSpreadsheet(
       `A CSV file holds one list of items, but ${pipeline.name}@${pipeline.version} has ${layout.tables.length === 0 ? "none" : `${layout.tables.length} (${layout.tables.map((t) => t.property).join(", ")})`}: use the .xlsx template`,
     );
   }
+  const data = book ? book.read(dataSheets(book.sheetNames, layout)) : csv!;
   const converted = convertWorkbook(data, layout, options.base);
   // What is checked is exactly what will be stored: the config's JSON text, read back.
   const read = JSON.parse(JSON.stringify(converted.config)) as Record<string, unknown>;

@@ -7,7 +7,7 @@ import { workbookLayout } from "@/lib/spreadsheet/layout";
 import { AppError } from "../errors";
 import { buildTemplate } from "./build-template";
 import { cellRef, convertWorkbook } from "./convert-workbook";
-import { contentOf, readCsv, readXlsx } from "./read-workbook";
+import { readCsv, readXlsx } from "./read-workbook";
 import { TEMPLATE_FORMAT, TEMPLATE_ROWS } from "./template-format";
 
 type Json = Record<string, unknown>;
@@ -418,26 +418,6 @@ describe("formula injection", () => {
     const converted = convertWorkbook(await readXlsx(body), workbookLayout(schema));
     expect(converted.problems).toEqual([]);
     expect(converted.config).toEqual(prefill);
-  });
-});
-
-describe("contentOf", () => {
-  it("reduces exceljs cell values to text, numbers, booleans, dates or faults", () => {
-    const date = new Date(Date.UTC(2024, 2, 1));
-    expect(contentOf(null)).toBeNull();
-    expect(contentOf("x")).toBe("x");
-    expect(contentOf(3)).toBe(3);
-    expect(contentOf(false)).toBe(false);
-    expect(contentOf(date)).toBe(date);
-    expect(contentOf({ richText: [{ text: "sam" }, { text: "ple1" }] })).toBe("sample1");
-    expect(contentOf({ error: "#N/A" })).toEqual({
-      fault: "the cell holds the error #N/A",
-    });
-    expect(contentOf({ formula: "1+1", result: 2 })).toBe(2);
-    expect(contentOf({ formula: "A1" })).toEqual({
-      fault: "the formula has no saved result: open the file, recalculate and save it",
-    });
-    expect(contentOf({ text: "site", hyperlink: "http://x" })).toBe("site");
   });
 });
 

@@ -14,4 +14,8 @@ export const SPREADSHEET_LIMITS = {
   /** Rows per sheet, the header included. */
   maxRows: 20_001,
   maxColumns: 200,
+  /** An .xls (OLE, not compressed): its size bounds the reader's work. */
+  maxXlsBytes: 32 * 1024 * 1024,
+  /** Cells the reader builds: .ods values after repeats, .xlsx cell elements (styled too). */
+  maxCells: 1_000_000,
 } as const;

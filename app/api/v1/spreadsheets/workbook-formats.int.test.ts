@@ -63,6 +63,7 @@ describe("workbooks from openpyxl and Gnumeric on POST /api/v1/runs?dryRun=true"
       valid: true,
       pipeline: "fastq-qc@1.0.0",
       config: expected,
+      warnings: [],
     });
     expect(await countRunsAndJobs(ctx)).toEqual(before);
   });

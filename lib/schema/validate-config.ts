@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { jsonType, pointerSegments, toPointer } from "../json/parse-json";
+import { registerPathKeywords } from "./path-keywords";
 
 /** One problem found in a config: a JSON Pointer and a sentence about it. */
 export interface ConfigProblem {
@@ -22,6 +23,7 @@ function newAjv<T extends Ajv>(AjvClass: new (opts: object) => T): T {
     verbose: true,
   });
   addFormats(ajv);
+  registerPathKeywords(ajv);
   return ajv;
 }
 

@@ -17,7 +17,7 @@ describe("collectPathTargets", () => {
     expect(targets.map((t) => [t.pointer, t.value])).toEqual(
       example.dataFiles.map((f, i) => [`/dataFiles/${i}/fastqPath`, f.fastqPath]),
     );
-    expect(targets[0]!.rule).toEqual({ format: "file-path", exists: true, mimetype: "text/plain" });
+    expect(targets[0]!.rule).toEqual({ format: "file-path", exists: true });
   });
 
   it("follows nf-core-style $defs groups joined by allOf, and draft-07 definitions", () => {
@@ -40,7 +40,7 @@ describe("collectPathTargets", () => {
       {
         pointer: "/input",
         value: "samples.csv",
-        rule: { format: "file-path", exists: true, mimetype: "text/csv" },
+        rule: { format: "file-path", exists: true },
       },
       { pointer: "/outdir", value: "results", rule: { format: "directory-path" } },
     ]);
@@ -106,7 +106,6 @@ describe("collectPathTargets", () => {
     ]);
     expect(collectPathTargets({ properties: { b } }, { b: "f.txt" })[0]!.rule).toEqual({
       format: "file-path",
-      mimetype: "text/plain",
     });
   });
 
@@ -137,8 +136,28 @@ describe("registerPathKeywords (through compileSchema)", () => {
       },
     });
     expect(validateWith(validate, { f: "does/not/matter.csv" })).toEqual([]);
-    expect(validateWith(validate, { f: "a\u0000b" })).toEqual([
+    expect(validateWith(validate, { f: "a\u0000b.csv" })).toEqual([
       { path: "/f", message: "must be a valid file-path" },
+    ]);
+  });
+
+  it("checks mimetype by the file name, compressed text included, never a folder's", () => {
+    const validate = compileSchema({
+      type: "object",
+      properties: {
+        reads: { type: "array", items: { format: "file-path", mimetype: "text/plain" } },
+        sheet: { format: "file-path", mimetype: "text/csv" },
+        dir: { format: "directory-path", mimetype: "text/csv" },
+        odd: { format: "file-path", mimetype: "chemical/x-pdb" },
+      },
+    });
+    const plain = `must name a text/plain file (.txt, .text, .fastq, .fq, .fasta, .fa, .fna, .faa, .sam, .vcf, .bed, .gtf, .gff, .gff3, .csv, .tsv, .tab, .log)`;
+    const good = { reads: ["a.fastq", "b.FQ.GZ", "s3://x/y"], sheet: "s.csv", dir: "d", odd: "z" };
+    expect(validateWith(validate, good)).toEqual([]);
+    expect(validateWith(validate, { reads: ["a.bam", "fastq"], sheet: "s.txt" })).toEqual([
+      { path: "/reads/0", message: plain },
+      { path: "/reads/1", message: plain },
+      { path: "/sheet", message: "must name a text/csv file (.csv)" },
     ]);
   });
 

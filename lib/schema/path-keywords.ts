@@ -1,21 +1,23 @@
 import type Ajv from "ajv";
+import type { SchemaValidateFunction } from "ajv";
 import { toPointer } from "../json/parse-json";
+import { extensionsOf, nameFitsMimetype } from "./path-mimetypes";
 
 /**
  * The nf-schema path keywords: `format: "file-path" | "directory-path" | "path"`, `exists`
- * and `mimetype`. ajv only learns their syntax here (it runs in the browser too, which
- * never looks at files); the server checks the files themselves after the schema
+ * and `mimetype`. ajv learns here what needs no file (it runs in the browser too, which never
+ * looks at files): the formats' syntax and the mimetype by the file's name
+ * (./path-mimetypes.ts). The server checks the files themselves after the schema
  * (server/pipelines/check-paths.ts), from the targets collectPathTargets finds.
  */
 export const PATH_FORMATS = ["file-path", "directory-path", "path"] as const;
 export type PathFormat = (typeof PATH_FORMATS)[number];
 
-/** What a schema asks of one path value. */
+/** What a schema asks of one path value on disk (its mimetype is ajv's, by its name). */
 export interface PathRule {
   format: PathFormat;
   /** true: must exist; false: must not exist; undefined: either. */
   exists?: boolean;
-  mimetype?: string;
 }
 
 /** One value to check: where it is in the config, the path as written, the rule. */
@@ -33,16 +35,35 @@ function pathSyntax(value: string): boolean {
   return value.length <= MAX_PATH_LENGTH && !value.includes("\0");
 }
 
+/** Object-storage URIs are not files of this machine: nf-schema skips them too. */
+const REMOTE = /^(s3|gs|az):\/\//i;
+
+/** The `mimetype` keyword: the file name must fit the type (a folder's is not checked). */
+const checkMimetype: SchemaValidateFunction = (
+  mimetype: string,
+  value: unknown,
+  parentSchema?: Record<string, unknown>,
+) => {
+  if (typeof value !== "string" || value === "" || REMOTE.test(value)) return true;
+  if (parentSchema?.format === "directory-path" || nameFitsMimetype(value, mimetype)) return true;
+  const endings = (extensionsOf(mimetype) ?? []).join(", ");
+  const message = `must name a ${mimetype} file (${endings})`;
+  checkMimetype.errors = [{ keyword: "mimetype", params: { mimetype }, message }];
+  return false;
+};
+
 /** Registers the path formats and keywords with an ajv instance (called from newAjv). */
 export function registerPathKeywords(ajv: Ajv): void {
   for (const format of PATH_FORMATS)
     ajv.addFormat(format, { type: "string", validate: pathSyntax });
   ajv.addKeyword({ keyword: "exists", schemaType: "boolean" });
-  ajv.addKeyword({ keyword: "mimetype", schemaType: "string" });
+  ajv.addKeyword({
+    keyword: "mimetype",
+    schemaType: "string",
+    errors: true,
+    validate: checkMimetype,
+  });
 }
-
-/** Object-storage URIs are not files of this machine: nf-schema skips them too. */
-const REMOTE = /^(s3|gs|az):\/\//i;
 
 type Schema = Record<string, unknown>;
 
@@ -74,24 +95,14 @@ function ruleOf(schema: Schema): PathRule | undefined {
       ? "file-path"
       : undefined;
   if (!format) return undefined;
-  const mimetype = typeof schema.mimetype === "string" ? schema.mimetype : undefined;
-  return {
-    format,
-    ...(exists === undefined ? {} : { exists }),
-    ...(mimetype ? { mimetype } : {}),
-  };
+  return { format, ...(exists === undefined ? {} : { exists }) };
 }
 
 /** Two rules for one value (from allOf branches, a $ref and its siblings): both apply. */
 function merge(a: PathRule, b: PathRule): PathRule {
   const format = a.format === "path" ? b.format : a.format;
   const exists = a.exists ?? b.exists;
-  const mimetype = a.mimetype ?? b.mimetype;
-  return {
-    format,
-    ...(exists === undefined ? {} : { exists }),
-    ...(mimetype ? { mimetype } : {}),
-  };
+  return { format, ...(exists === undefined ? {} : { exists }) };
 }
 
 function matches(pattern: string, key: string): boolean {

@@ -7,6 +7,7 @@ import { isFinished } from "../lifecycle/run-transitions";
 import { refusal } from "../lifecycle/transition-run-for-user";
 import { validateWith } from "@/lib/schema/validate-config";
 import { getConfigValidator } from "../pipelines/get-config-validator";
+import { assertConfigPaths } from "../pipelines/config-path-problems";
 import { createRun } from "./create-run";
 import { findRunFor } from "./find-run-for";
 import { requireSubmitter } from "../auth/require-role";
@@ -46,6 +47,8 @@ export async function retryRun(
       { errors: problems.map(({ path, message }) => ({ path: `/config${path}`, message })) },
     );
   }
+  // The files may be gone since (retention, a cleaned-up folder): say so before storing.
+  await assertConfigPaths(ctx, pipeline, JSON.parse(run.config), { prefix: "/config" });
   const { run: created } = await createRun(ctx, {
     principal,
     pipeline,

@@ -5,6 +5,7 @@ import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { getConfigValidator } from "../pipelines/get-config-validator";
+import { assertConfigPaths } from "../pipelines/config-path-problems";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { createRun } from "./create-run";
 import { withPositions } from "../http/json-body";
@@ -72,6 +73,10 @@ export async function submitRun(
       { errors: withPositions(doc, errors) },
     );
   }
+  await assertConfigPaths(ctx, pipeline, envelope.config, {
+    prefix: envelope.configPointer,
+    locate: (errors) => withPositions(doc, errors),
+  });
   const ref = `${pipeline.name}@${pipeline.version}`;
   if (options.dryRun) return { kind: "dry-run", pipeline: ref, config: envelope.config };
   const requestHash = createHash("sha256")

@@ -4,6 +4,7 @@ import { validateWith } from "@/lib/schema/validate-config";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { getConfigValidator } from "../pipelines/get-config-validator";
+import { configPathProblems } from "../pipelines/config-path-problems";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { convertWorkbook, type SheetProblem } from "./convert-workbook";
 import { readCsv, readXlsx } from "./read-workbook";
@@ -40,7 +41,7 @@ function cellOrder(problem: SheetProblem): [number, number] {
  * Throws 422 only when the file cannot be read at all or names no known pipeline.
  */
 export async function parseSpreadsheet(
-  ctx: Pick<AppContext, "db" | "caches">,
+  ctx: Pick<AppContext, "db" | "caches" | "config">,
   options: ParseSpreadsheetOptions,
 ): Promise<ParsedSpreadsheet> {
   const data =
@@ -75,8 +76,16 @@ export async function parseSpreadsheet(
   const schemaProblems = validateWith(getConfigValidator(ctx, pipeline), config)
     .filter((p) => !converted.isReported(p.path))
     .map((p) => ({ ...converted.locate(p.path), path: p.path, message: p.message }));
+  // The files named, once the rest is right (as for JSON), each at its cell.
+  const pathProblems =
+    converted.problems.length + schemaProblems.length > 0
+      ? []
+      : (await configPathProblems(ctx, pipeline, config)).map((p) => ({
+          ...converted.locate(p.path),
+          ...p,
+        }));
   const sheetOrder = new Map(data.sheets.map((s, i) => [s.name, i]));
-  const problems = [...converted.problems, ...schemaProblems].sort((a, b) => {
+  const problems = [...converted.problems, ...schemaProblems, ...pathProblems].sort((a, b) => {
     const [ra, ca] = cellOrder(a);
     const [rb, cb] = cellOrder(b);
     const sa = sheetOrder.get(a.sheet) ?? -1;

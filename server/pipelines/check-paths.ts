@@ -1,0 +1,187 @@
+import { lstat, readlink, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import type { PathTarget } from "@/lib/schema/path-keywords";
+import type { ConfigProblem } from "@/lib/schema/validate-config";
+
+/** Where a pipeline may read from: its own folder and the DATA_ROOTS. */
+export interface PathRoots {
+  /** The pipeline's folder on this machine; relative paths are relative to it. */
+  pipelineDir: string | null;
+  dataRoots: readonly string[];
+}
+
+/** What a path turned out to be; `outside` says nothing more, whatever is there. */
+type Found = "file" | "folder" | "other" | "missing" | "outside" | "unreadable" | "loop";
+
+const MAX_PROBLEMS = 100;
+/** Symbolic links followed by hand for one missing path before giving up (Linux: 40). */
+const MAX_LINKS = 40;
+
+interface Root {
+  given: string;
+  real: string;
+}
+
+/** True when `file` is `dir` or below it (both absolute and normalized). */
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return (
+    relative === "" ||
+    (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+  );
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? "";
+}
+
+/**
+ * Checks the files a config names, with symbolic links resolved and then held to the
+ * roots. The order matters for what an answer may reveal: a path is first placed in the
+ * roots by its text alone (no file system call for one outside them), and one that
+ * resolves, through links, to somewhere outside is "outside" whether or not anything is
+ * there: a link to /etc/passwd, or into a folder outside, tells nothing of its target. A
+ * missing path is "missing" only when its nearest existing folder is inside a root and no
+ * dangling link on the way leads outside. Identical paths are checked once; at most
+ * `concurrency` file system calls run at once; nothing is kept for the next call.
+ */
+export async function checkPaths(
+  targets: readonly PathTarget[],
+  roots: PathRoots,
+  options: { concurrency?: number } = {},
+): Promise<ConfigProblem[]> {
+  if (targets.length === 0) return [];
+  const resolvedRoots = await resolveRoots(roots);
+  const realOf = new Map<string, Promise<string | null>>();
+  /** realpath, once per path in this call; null when it cannot be resolved. */
+  const real = (p: string) => {
+    let hit = realOf.get(p);
+    if (!hit) {
+      hit = realpath(p).then(
+        (r) => r,
+        () => null,
+      );
+      realOf.set(p, hit);
+    }
+    return hit;
+  };
+  const insideGiven = (p: string) =>
+    resolvedRoots.some((r) => isInside(p, r.given) || isInside(p, r.real));
+  const insideReal = (p: string) => resolvedRoots.some((r) => isInside(p, r.real));
+
+  /** A path that does not resolve: missing inside the roots, or not ours to describe. */
+  const missing = async (absolute: string, hops: number): Promise<Found> => {
+    if (hops > MAX_LINKS) return "loop";
+    if (!insideGiven(absolute)) return "outside";
+    const rest: string[] = [];
+    let parent = absolute;
+    let parentReal: string | null = null;
+    while (parentReal === null) {
+      rest.unshift(path.basename(parent));
+      const up = path.dirname(parent);
+      if (up === parent) return "outside";
+      parent = up;
+      parentReal = await real(parent);
+    }
+    if (!insideReal(parentReal)) return "outside";
+    const first = path.join(parentReal, rest[0]!);
+    let entry;
+    try {
+      entry = await lstat(first);
+    } catch (error) {
+      const code = errorCode(error);
+      return code === "ENOENT" || code === "ENOTDIR" ? "missing" : "unreadable";
+    }
+    if (!entry.isSymbolicLink()) return entry.isDirectory() ? "unreadable" : "missing";
+    let target: string;
+    try {
+      target = await readlink(first);
+    } catch {
+      return "unreadable";
+    }
+    return missing(path.resolve(parentReal, target, ...rest.slice(1)), hops + 1);
+  };
+
+  const probe = async (absolute: string): Promise<Found> => {
+    if (!insideGiven(absolute)) return "outside";
+    const resolved = await real(absolute);
+    if (resolved === null) return missing(absolute, 0);
+    if (!insideReal(resolved)) return "outside";
+    try {
+      const info = await stat(resolved);
+      return info.isFile() ? "file" : info.isDirectory() ? "folder" : "other";
+    } catch {
+      return "unreadable";
+    }
+  };
+
+  const absoluteOf = (value: string) =>
+    path.isAbsolute(value)
+      ? path.resolve(value)
+      : roots.pipelineDir
+        ? path.resolve(roots.pipelineDir, value)
+        : null;
+  const unique = [
+    ...new Set(targets.map((t) => absoluteOf(t.value)).filter((p): p is string => p !== null)),
+  ];
+  const found = new Map<string, Found>();
+  let next = 0;
+  const work = async () => {
+    while (next < unique.length) {
+      const absolute = unique[next++]!;
+      found.set(absolute, await probe(absolute));
+    }
+  };
+  const concurrency = Math.max(1, options.concurrency ?? 32);
+  await Promise.all(Array.from({ length: Math.min(concurrency, unique.length) }, work));
+
+  const outside = `is outside the data folders: ${describeRoots(roots)}`;
+  const problems: ConfigProblem[] = [];
+  for (const target of targets) {
+    const absolute = absoluteOf(target.value);
+    if (absolute === null) continue; // relative, and no pipeline folder here: the worker checks
+    const message = judge(found.get(absolute)!, target, outside);
+    if (message) problems.push({ path: target.pointer, message });
+    if (problems.length >= MAX_PROBLEMS) break;
+  }
+  return problems;
+}
+
+/** The sentence for what was found, against what the schema asks; null when it fits. */
+function judge(found: Found, target: PathTarget, outside: string): string | null {
+  const { format, exists } = target.rule;
+  switch (found) {
+    case "outside":
+      return outside;
+    case "unreadable":
+      return "cannot be read by Runport (permission denied)";
+    case "loop":
+      return "is a loop of symbolic links";
+    case "missing":
+      return exists === true ? "does not exist" : null;
+    default:
+      if (exists === false) return "already exists";
+      if (format === "file-path" && found === "folder") return "is a folder";
+      if (format === "file-path" && found === "other") return "is not a regular file";
+      if (format === "directory-path" && found !== "folder") return "is not a folder";
+      return null;
+  }
+}
+
+/** The roots as configured, for the message: the pipeline folder is not spelt out. */
+export function describeRoots(roots: Pick<PathRoots, "dataRoots">): string {
+  return ["the pipeline folder", ...roots.dataRoots].join(", ");
+}
+
+/** Each root with symbolic links resolved; a root that does not exist is left out. */
+async function resolveRoots(roots: PathRoots): Promise<Root[]> {
+  const given = [roots.pipelineDir, ...roots.dataRoots].filter((r): r is string => r !== null);
+  const resolved = await Promise.all(
+    given.map(async (dir) => {
+      const absolute = path.resolve(dir);
+      const real = await realpath(absolute).catch(() => null);
+      return real ? { given: absolute, real } : null;
+    }),
+  );
+  return resolved.filter((r): r is Root => r !== null);
+}

@@ -4,10 +4,12 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postNewRun } from "@/app/api/v1/new-run/route";
+import { POST as postCheckPaths } from "@/app/api/v1/pipelines/[name]/check-paths/route";
 import { POST as postRetry } from "@/app/api/v1/runs/[id]/retry/route";
 import { POST as postRuns } from "@/app/api/v1/runs/route";
 import { POST as postSchedules } from "@/app/api/v1/schedules/route";
 import { schedules, users } from "@/db/schema";
+import type { PathCheckResult } from "@/lib/contract/pipelines";
 import type { Problem } from "@/lib/contract/problem";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
@@ -26,6 +28,7 @@ const OUTSIDE = `is outside the data folders: the pipeline folder, ${dataRoot}`;
 
 let ctx: AppContext;
 let alice: TestUser;
+let viewer: TestUser;
 const example = JSON.parse(readFileSync("pipelines/fastq-qc/example.json", "utf8")) as {
   dataFiles: { fastqPath: string }[];
 };
@@ -34,6 +37,7 @@ beforeAll(async () => {
   ctx = getAppContext();
   await registerPipelines(ctx);
   alice = await createTestUser(ctx, "submitter");
+  viewer = await createTestUser(ctx, "viewer");
   copyFileSync(FASTQ, path.join(dataRoot, "in-root_R1.fastq"));
   symlinkSync("/etc/passwd", path.join(dataRoot, "passwd.fastq"));
 });
@@ -210,5 +214,65 @@ describe("paths checked at submission (fastq-qc: format file-path, exists)", () 
       "/config/dataFiles/0/fastqPath does not exist",
     );
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe("POST /api/v1/pipelines/{name}/check-paths (the editor's server check)", () => {
+  const check = (body: string, user = alice, version = "1.0.0") =>
+    callRoute(postCheckPaths, {
+      method: "POST",
+      path: `/api/v1/pipelines/fastq-qc/check-paths?version=${version}`,
+      headers: { ...headers, Authorization: basicAuth(user.username, user.token) },
+      params: { name: "fastq-qc" },
+      body,
+    });
+
+  it("answers each path's problem with its pointer, line and column; stores nothing", async () => {
+    const before = await counts();
+    const text = JSON.stringify(
+      withPaths("data/sample1_R1.fastq.gz", "data/x_R2.fq", "/etc/hosts.fq"),
+      null,
+      2,
+    );
+    const response = await check(text);
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as PathCheckResult;
+    const lineOf = (s: string) => text.split("\n").findIndex((l) => l.includes(s)) + 1;
+    expect(result).toEqual({
+      pipeline: "fastq-qc@1.0.0",
+      problems: [
+        {
+          path: "/dataFiles/1/fastqPath",
+          message: "does not exist",
+          line: lineOf("x_R2"),
+          column: 20,
+        },
+        {
+          path: "/dataFiles/2/fastqPath",
+          message: OUTSIDE,
+          line: lineOf("/etc/hosts"),
+          column: 20,
+        },
+      ],
+    });
+    expect((await (await check(JSON.stringify(example))).json()) as PathCheckResult).toEqual({
+      pipeline: "fastq-qc@1.0.0",
+      problems: [],
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses a viewer, bad JSON, an unknown version; limits checks to 60 a minute", async () => {
+    expect((await check("{}", viewer)).status).toBe(403);
+    expect((await check('{"a": 1,,}')).status).toBe(400);
+    expect((await check("{}", alice, "9.9.9")).status).toBe(422);
+    const user = await createTestUser(ctx, "submitter");
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await check("{}", user)).status);
+    expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true);
+    const limited = await check("{}", user);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(statuses[60]).toBe(429);
   });
 });

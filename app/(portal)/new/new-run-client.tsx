@@ -3,6 +3,8 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useMemo } from "react";
+import { usePathCheck } from "@/components/editor/use-path-check";
 import { SpreadsheetUpload } from "@/components/spreadsheets/spreadsheet-upload";
 import type { PipelineSummary } from "@/lib/contract/pipelines";
 import type { InitialRun } from "./new-run-state";
@@ -32,6 +34,18 @@ export function NewRunClient({
   const { state, dispatch, detail, ref } = run;
   const { selection } = state;
   const summary = pipelines.find((p) => p.name === selection?.name);
+  // The files the config names, checked by the server after a pause (marked as errors too).
+  const pathProblems = usePathCheck({
+    pipelineRef: ref,
+    schema: detail?.schema ?? null,
+    valid: run.phase === "valid",
+    textVersion: state.textVersion,
+    getText: run.getEditorText,
+  });
+  const editorProblems = useMemo(
+    () => [...run.problems.editor, ...pathProblems],
+    [run.problems.editor, pathProblems],
+  );
   if (pipelines.length === 0) {
     return (
       <main>
@@ -132,7 +146,7 @@ export function NewRunClient({
         <JsonEditor
           schema={detail?.schema ?? null}
           schemaUri={`runport://schemas/${ref ?? "none"}.json`}
-          problems={run.problems.editor}
+          problems={editorProblems}
           onChange={run.onEditorChange}
           onSubmit={() => dispatch({ type: "submit-asked" })}
           onReady={run.onEditorReady}
@@ -159,7 +173,7 @@ export function NewRunClient({
           <strong>The server refused the run.</strong> {state.serverError.detail}
         </div>
       ) : null}
-      <ProblemsList problems={run.problems.list} onSelect={run.reveal} />
+      <ProblemsList problems={[...run.problems.list, ...pathProblems]} onSelect={run.reveal} />
     </main>
   );
 }

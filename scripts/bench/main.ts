@@ -12,7 +12,9 @@
 // (f) worker: noop runs per second of one worker at concurrency 1 and 8 ÷ the bare spawn
 //     rate of the same command (≥ 0.4); a 100 MiB stdout run: whole log stored, worker
 //     peak RSS (≤ 250 MB), live tail lag (≤ 1 s). Needs the build, MySQL and Redis.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker picks parts (default: all).
+// (g) path checks: a 10,000-file fastq-qc config checked against a real data root (≤ 1 s),
+//     beside the schema validation of the same config. No build, database or Redis.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,paths picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -20,6 +22,7 @@ import { loadEnvConfig } from "@next/env";
 import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
 import { measureLatency } from "./latency";
+import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
@@ -31,7 +34,7 @@ const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker").split(","),
+  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,paths").split(","),
 );
 
 function throughput() {
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
     `Runport bench — ${new Date().toISOString()} — ${CONCURRENCY} clients, ${ROUNDS}×${SECONDS}s rounds\n`,
   );
   const spreadsheet = PARTS.has("spreadsheet") ? await measureSpreadsheet(outDir) : null;
+  const paths = PARTS.has("paths") ? await measurePathChecks() : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
   const { latency, rss } = PARTS.has("latency")
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
   if (editor) rows.push(...editorRows(editor));
   if (spreadsheet) rows.push(...spreadsheetRows(spreadsheet));
   if (worker) rows.push(...workerRows(worker));
+  if (paths) rows.push(...pathCheckRows(paths));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -147,10 +152,20 @@ async function main(): Promise<void> {
     );
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
   if (worker) console.log(workerDetail(worker));
+  if (paths) console.log(pathCheckDetail(paths));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
-      { at: new Date().toISOString(), throughput: a, latency, rss, editor, spreadsheet, worker },
+      {
+        at: new Date().toISOString(),
+        throughput: a,
+        latency,
+        rss,
+        editor,
+        spreadsheet,
+        worker,
+        paths,
+      },
       null,
       2,
     ),

@@ -127,9 +127,11 @@ export function collectPathTargets(
   limit = Infinity,
 ): PathTarget[] {
   const found = new Map<string, PathTarget>();
-  const visit = (node: unknown, value: unknown, pointer: string, seen: Set<Schema>): void => {
-    if (!isObject(node) || seen.has(node) || found.size >= limit) return;
-    seen.add(node);
+  // `seen`: the schemas applied at this place of the data, against $ref cycles (made on the
+  // first $ref or allOf: most places meet one schema).
+  const visit = (node: unknown, value: unknown, pointer: string, seen?: Set<Schema>): void => {
+    if (!isObject(node) || seen?.has(node) || found.size >= limit) return;
+    if (typeof node.$ref === "string" || Array.isArray(node.allOf)) seen = new Set(seen).add(node);
     const rule = ruleOf(node);
     if (rule && typeof value === "string" && value !== "" && !REMOTE.test(value)) {
       const before = found.get(pointer);
@@ -144,7 +146,7 @@ export function collectPathTargets(
     else if (Array.isArray(value)) visitArray(node, value, pointer);
   };
   const child = (node: unknown, value: unknown, pointer: string, key: string | number) =>
-    visit(node, value, `${pointer}${toPointer([key])}`, new Set());
+    visit(node, value, `${pointer}${toPointer([key])}`);
   const visitObject = (node: Schema, value: Schema, pointer: string) => {
     const properties = isObject(node.properties) ? node.properties : {};
     const patterns = isObject(node.patternProperties) ? Object.entries(node.patternProperties) : [];
@@ -169,6 +171,6 @@ export function collectPathTargets(
     const rest = Array.isArray(node.items) ? node.additionalItems : node.items;
     value.forEach((item, i) => child(i < tuple.length ? tuple[i] : rest, item, pointer, i));
   };
-  visit(schema, data, "", new Set());
+  visit(schema, data, "");
   return [...found.values()];
 }

@@ -144,6 +144,27 @@ describe("checkPaths on real files", () => {
     },
   );
 
+  it("a folder named by many paths is listed once, and its links still resolved", async () => {
+    const { dir, roots } = tree();
+    mkdirSync(dir("data/lane"));
+    for (let i = 0; i < 20; i++) writeFileSync(dir(`data/lane/f${i}.fastq`), "");
+    mkdirSync(dir("data/lane/sub"));
+    symlinkSync(dir("secret/s.txt"), dir("data/lane/out.fastq"));
+    symlinkSync(dir("data/r1.fastq"), dir("data/lane/in.fastq"));
+    const names = [...Array.from({ length: 20 }, (_, i) => `f${i}.fastq`), "sub", "out.fastq"];
+    const targets = [...names, "in.fastq", "none.fastq"].map((n, i) =>
+      at(dir(`data/lane/${n}`), FILE, `/p/${i}`),
+    );
+    expect(await checkPaths(targets, roots)).toEqual([
+      { path: "/p/20", message: "is a folder" },
+      {
+        path: "/p/21",
+        message: `is outside the data folders: the pipeline folder, ${dir("data")}`,
+      },
+      { path: "/p/23", message: "does not exist" },
+    ]);
+  });
+
   it("checks 10,000 entries naming 250 paths, in document order, at most 100 problems", async () => {
     const { dir, roots } = tree();
     mkdirSync(dir("data/many"));

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, type Dirent } from "node:fs";
 import { lstat, readlink, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import type { PathTarget } from "@/lib/schema/path-keywords";
@@ -17,8 +17,16 @@ type Found = "file" | "folder" | "other" | "missing" | "outside" | "unreadable" 
 const MAX_PROBLEMS = 100;
 /** The synchronous fast path blocks the event loop at most this long at a time. */
 const SLICE_MS = 4;
-/** One synchronous call slower than this: a slow (network) file system; the rest is async. */
+/**
+ * Synchronous calls slower than this, SLOW_CALLS in a row: a slow (network) file system, and
+ * the rest goes async. In a row, because a busy machine preempts the odd fast call too.
+ */
 const SLOW_CALL_MS = 1;
+const SLOW_CALLS = 3;
+/** A folder named this often is listed once rather than asked about each file... */
+const LIST_FROM = 16;
+/** ...and a listing may take this long before the file system counts as slow. */
+const SLOW_LISTING_MS = 50;
 /** Symbolic links followed by hand for one missing path before giving up (Linux: 40). */
 const MAX_LINKS = 40;
 
@@ -27,13 +35,10 @@ interface Root {
   real: string;
 }
 
-/** True when `file` is `dir` or below it (both absolute and normalized). */
+/** True when `file` is `dir` or below it (both absolute and normalized: a prefix test). */
 function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return (
-    relative === "" ||
-    (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
-  );
+  if (dir === path.sep) return true;
+  return file === dir || (file.startsWith(dir) && file[dir.length] === path.sep);
 }
 
 function errorCode(error: unknown): string {
@@ -177,8 +182,9 @@ export async function checkPaths(
 /**
  * The common case without the thread pool: an existing file that is not a link, in a folder
  * that resolves, takes one lstat (its folder's realpath once for all its files), synchronously,
- * in slices of at most SLICE_MS with the event loop free between them. A single call slower
- * than SLOW_CALL_MS (a network file system) ends the fast path. Returns what it left undecided.
+ * in slices of at most SLICE_MS with the event loop free between them; a folder many paths
+ * name is listed once instead. Slow calls in a row (a network file system) end the fast path.
+ * Returns what it left undecided.
  */
 async function probeQuickly(
   paths: readonly string[],
@@ -202,11 +208,43 @@ async function probeQuickly(
     }
     return folders.get(dir)!;
   };
+  const wanted = new Map<string, number>();
+  for (const p of paths) {
+    const dir = path.dirname(p);
+    wanted.set(dir, (wanted.get(dir) ?? 0) + 1);
+  }
+  const listings = new Map<string, Map<string, Dirent> | null>();
+  let listed = false;
+  /** The entries of a folder many paths name (types from the listing, no call per file). */
+  const listingOf = (dir: string, real: string) => {
+    if ((wanted.get(dir) ?? 0) < LIST_FROM) return null;
+    if (!listings.has(dir)) {
+      listed = true;
+      let entries: Map<string, Dirent> | null = null;
+      try {
+        entries = new Map(readdirSync(real, { withFileTypes: true }).map((e) => [e.name, e]));
+      } catch {
+        entries = null;
+      }
+      listings.set(dir, entries);
+    }
+    return listings.get(dir)!;
+  };
   const quick = (absolute: string): Found | null => {
     if (!rules.insideGiven(absolute)) return "outside";
-    const folder = folderOf(path.dirname(absolute));
+    const dir = path.dirname(absolute);
+    const folder = folderOf(dir);
     if (folder === null) return null;
-    const candidate = path.join(folder, path.basename(absolute));
+    const name = path.basename(absolute);
+    const candidate = path.join(folder, name);
+    const listing = listingOf(dir, folder);
+    if (listing) {
+      const entry = listing.get(name);
+      if (!entry || entry.isSymbolicLink()) return null;
+      if (entry.isFile() || entry.isDirectory())
+        return rules.insideReal(candidate) ? rules.kindOf(entry) : "outside";
+      // A file system that does not give types in listings (or a device): ask the file.
+    }
     let info;
     try {
       info = lstatSync(candidate, { throwIfNoEntry: false });
@@ -218,14 +256,18 @@ async function probeQuickly(
   };
   const undecided: string[] = [];
   let i = 0;
+  let slowInARow = 0;
   while (i < paths.length) {
     const slice = performance.now();
     let slow = false;
     while (i < paths.length && !slow && performance.now() - slice < SLICE_MS) {
       const absolute = paths[i++]!;
       const start = performance.now();
+      listed = false;
       const answer = quick(absolute);
-      slow = performance.now() - start > SLOW_CALL_MS;
+      const late = performance.now() - start > (listed ? SLOW_LISTING_MS : SLOW_CALL_MS);
+      slowInARow = late ? slowInARow + 1 : 0;
+      slow = slowInARow >= SLOW_CALLS;
       if (answer === null) undecided.push(absolute);
       else found.set(absolute, answer);
     }

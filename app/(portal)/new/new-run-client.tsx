@@ -156,6 +156,9 @@ export function NewRunClient({
       <div className={styles.footer}>
         <p className={styles.status} role="status" aria-live="polite">
           {run.status}
+          {pathProblems.length > 0
+            ? ` — but ${pathProblems.length === 1 ? "1 file" : `${pathProblems.length} files`} cannot be used (below)`
+            : null}
         </p>
         <button
           type="button"

@@ -46,6 +46,9 @@ describe("the editor's server check of paths", () => {
     await expect
       .poll(() => page.locator(".monaco-editor .squiggly-error").count())
       .toBeGreaterThan(0);
+    expect(await page.locator(`p[role="status"][aria-live="polite"]`).textContent()).toContain(
+      "1 file cannot be used",
+    );
     await screenshot(page, "paths-01-missing-fastq");
 
     await setEditorText(page, example);

@@ -63,6 +63,7 @@ describe("checkPaths on real files", () => {
     expect(await messageFor(roots, "data/r2.fastq")).toBe("does not exist");
     expect(await messageFor(roots, dir("data/sub/x/y.fastq"))).toBe("does not exist");
     expect(await messageFor(roots, dir("data/r1.fastq/x"))).toBe("does not exist");
+    expect(await messageFor(roots, `data/${"n".repeat(300)}.fq`)).toBe("does not exist");
     expect(await messageFor(roots, dir("data/sub"))).toBe("is a folder");
     expect(await messageFor(roots, dir("data/r1.fastq"), { format: "directory-path" })).toBe(
       "is not a folder",

@@ -100,7 +100,8 @@ export async function checkPaths(
       entry = await lstat(first);
     } catch (error) {
       const code = errorCode(error);
-      return code === "ENOENT" || code === "ENOTDIR" ? "missing" : "unreadable";
+      // A name too long for the file system cannot exist either.
+      return ["ENOENT", "ENOTDIR", "ENAMETOOLONG"].includes(code) ? "missing" : "unreadable";
     }
     if (!entry.isSymbolicLink()) return entry.isDirectory() ? "unreadable" : "missing";
     let target: string;

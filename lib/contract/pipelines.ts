@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { UNKNOWN_PROPERTIES } from "../schema/unknown-properties";
 import { zDateTime, zFlag, zList } from "./common";
+import { ZProblemItem } from "./problem";
 
 export const ZPipelineVersionSummary = z.object({
   version: z.string(),
@@ -49,3 +50,18 @@ export const ZPipelineQuery = z.object({
 export const ZTemplateQuery = ZPipelineQuery.extend({
   example: zFlag("Prefill the sheets with the pipeline's example"),
 });
+
+/** Answer of `POST /api/v1/pipelines/{name}/check-paths`: the editor's check of files. */
+export const ZPathCheckResult = z.object({
+  pipeline: z.string().meta({ description: "The version checked against: name@version" }),
+  problems: z.array(ZProblemItem).meta({
+    description:
+      "One item per path the schema names (format file-path, directory-path or path; exists) that cannot be used: pointer into the config, line and column, a sentence. Empty when every path is fine.",
+  }),
+});
+export type PathCheckResult = z.infer<typeof ZPathCheckResult>;
+
+/** Body of `POST /api/v1/pipelines/{name}/check-paths`: a config of that pipeline. */
+export const ZPathCheckRequest = z
+  .record(z.string(), z.unknown())
+  .meta({ description: "A config of the pipeline version (as in a submission)" });

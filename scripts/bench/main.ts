@@ -15,7 +15,9 @@
 // (g) workbooks by writer: the 10,000-row workbook re-saved by openpyxl, LibreOffice (when
 //     installed) and Gnumeric (.xlsx, .ods, .xls), read by SheetJS and by the old exceljs
 //     reader, worst of 2 fresh processes each. Needs /usr/bin/python3 with openpyxl, ssconvert.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers picks parts (default: all).
+// (h) path checks: a 10,000-file fastq-qc config checked against a real data root (≤ 1 s),
+//     beside the schema validation of the same config. No build, database or Redis.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -23,6 +25,7 @@ import { loadEnvConfig } from "@next/env";
 import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
 import { measureLatency } from "./latency";
+import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
@@ -35,7 +38,7 @@ const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers").split(","),
+  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths").split(","),
 );
 
 function throughput() {
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
   );
   const spreadsheet = PARTS.has("spreadsheet") ? await measureSpreadsheet(outDir) : null;
   const writers = PARTS.has("writers") ? await measureWriters(outDir) : null;
+  const paths = PARTS.has("paths") ? await measurePathChecks() : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
   const { latency, rss } = PARTS.has("latency")
@@ -133,6 +137,7 @@ async function main(): Promise<void> {
   if (spreadsheet) rows.push(...spreadsheetRows(spreadsheet));
   if (worker) rows.push(...workerRows(worker));
   if (writers) rows.push(...writerRows(writers));
+  if (paths) rows.push(...pathCheckRows(paths));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -153,6 +158,7 @@ async function main(): Promise<void> {
     );
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
   if (worker) console.log(workerDetail(worker));
+  if (paths) console.log(pathCheckDetail(paths));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -165,6 +171,7 @@ async function main(): Promise<void> {
         spreadsheet,
         worker,
         writers,
+        paths,
       },
       null,
       2,

@@ -48,6 +48,7 @@ const requests = {
   IntakeRequest: operations.ZIntakeRequest,
   CreateUserRequest: users.ZCreateUserRequest,
   UpdateUserRequest: users.ZUpdateUserRequest,
+  PathCheckRequest: pipelines.ZPathCheckRequest,
 };
 
 /** What the server answers: described as it writes it. */
@@ -65,6 +66,7 @@ const answers = {
   PipelineVersion: pipelines.ZPipelineVersionSummary,
   PipelineList: pipelines.ZPipelineList,
   PipelineDetail: pipelines.ZPipelineDetail,
+  PathCheckResult: pipelines.ZPathCheckResult,
   Output: outputs.ZOutputView,
   OutputList: outputs.ZOutputList,
   ConvertedSpreadsheet: spreadsheets.ZConvertedSpreadsheet,

@@ -12,6 +12,8 @@ import { ZHealth, ZLiveness } from "@/lib/contract/health";
 import { ZIntake, ZIntakeRequest, ZOperationsView } from "@/lib/contract/operations";
 import { ZOutputList, ZOutputsQuery } from "@/lib/contract/outputs";
 import {
+  ZPathCheckRequest,
+  ZPathCheckResult,
   ZPipelineDetail,
   ZPipelineList,
   ZPipelineQuery,
@@ -305,6 +307,25 @@ export const routes: RouteSpec[] = [
       },
       "400": problem("A bad `version` or `example`"),
       "404": problem("No such pipeline or version"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/pipelines/{name}/check-paths",
+    tag: "pipelines",
+    summary: "Check the files a config names, as a submission would (stores nothing)",
+    description:
+      "The body is a config of this pipeline version. Every value its schema calls a path (`format`: `file-path`, `directory-path`, `path`; `exists`) is checked on the server against the pipeline folder and `DATA_ROOTS`, with symbolic links resolved: `does not exist`, `is a folder`, `is not a folder`, `already exists`, `is outside the data folders: …`. The editor calls it after a pause in typing. For roles that may submit; 60 checks a minute per user (429 with Retry-After).",
+    params: pipelineName,
+    query: ZPipelineQuery,
+    body: { json: ZPathCheckRequest },
+    responses: {
+      "200": answer("The version checked and the problems of its paths", ZPathCheckResult),
+      "400": problem("Malformed JSON (with line and column) or a bad `version`"),
+      "403": forbidden,
+      "413": problem("The body is over MAX_BODY_BYTES"),
+      "415": problem("The body is not sent as application/json"),
+      "422": problem("Not a JSON object, or an unknown pipeline or version"),
     },
   },
   {

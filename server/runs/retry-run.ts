@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { isFinished } from "../lifecycle/run-transitions";
 import { refusal } from "../lifecycle/transition-run-for-user";
 import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
+import { assertConfigPaths } from "../pipelines/config-path-problems";
 import { createRun } from "./create-run";
 import { findRunFor } from "./find-run-for";
 import { requireSubmitter } from "../auth/require-role";
@@ -49,6 +50,8 @@ export async function retryRun(
       { errors: problems.map(({ path, message }) => ({ path: `/config${path}`, message })) },
     );
   }
+  // The files may be gone since (retention, a cleaned-up folder): say so before storing.
+  await assertConfigPaths(ctx, pipeline, JSON.parse(run.config), { prefix: "/config" });
   const maxPriority = principal.role === "submitter" ? SUBMITTER_MAX_PRIORITY : MAX_PRIORITY;
   const { run: created } = await createRun(ctx, {
     principal,

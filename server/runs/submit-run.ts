@@ -10,6 +10,7 @@ import {
   withPipelineText,
   type PipelineField,
 } from "../pipelines/config-pipeline-field";
+import { assertConfigPaths } from "../pipelines/config-path-problems";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { createRun } from "./create-run";
 import { withPositions } from "../http/json-body";
@@ -91,6 +92,10 @@ export async function submitRun(
       { errors: atDoc(problems) },
     );
   }
+  await assertConfigPaths(ctx, pipeline, field.config, {
+    prefix: envelope.configPointer,
+    locate: (errors) => withPositions(doc, errors),
+  });
   const ref = `${pipeline.name}@${pipeline.version}`;
   const warnings = atDoc(check.warnings);
   if (options.dryRun) return { kind: "dry-run", pipeline: ref, config: field.config, warnings };

@@ -3,6 +3,7 @@ import { parsePipelineRef } from "@/lib/pipeline-ref";
 import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
 import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
+import { assertConfigPaths } from "../pipelines/config-path-problems";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { withPositions, type JsonDocument as SubmittedDocument } from "../http/json-body";
 import { checkCronExpression, checkTimeZone } from "./cron";
@@ -26,7 +27,7 @@ export function normalizePipelineRef(reference: string): string {
  * came in that document.
  */
 export async function checkScheduleTarget(
-  ctx: Pick<AppContext, "db" | "caches">,
+  ctx: Pick<AppContext, "db" | "caches" | "config">,
   target: { pipeline: string; config: unknown },
   doc?: SubmittedDocument,
 ): Promise<PipelineRow> {
@@ -48,6 +49,7 @@ export async function checkScheduleTarget(
       { errors: doc ? withPositions(doc, errors) : errors.map(({ atKey: _, ...p }) => p) },
     );
   }
+  await assertConfigPaths(ctx, pipeline, target.config, { prefix: "/config", locate });
   return pipeline;
 }
 

@@ -24,7 +24,7 @@ import { toScheduleView, type ScheduleView } from "./schedule-view";
  * `/config`). 403 for viewers. The config text is stored exactly as sent.
  */
 export async function createSchedule(
-  ctx: Pick<AppContext, "db" | "caches" | "log">,
+  ctx: Pick<AppContext, "db" | "caches" | "log" | "config">,
   options: { principal: Principal; bodyText: string; now?: Date; ip?: string },
 ): Promise<ScheduleView> {
   const { principal } = options;

@@ -37,7 +37,7 @@ const EDITABLE = [
  * owner changes the pipeline or config.
  */
 export async function updateSchedule(
-  ctx: Pick<AppContext, "db" | "caches" | "log">,
+  ctx: Pick<AppContext, "db" | "caches" | "log" | "config">,
   options: { principal: Principal; scheduleId: string; bodyText: string; now?: Date; ip?: string },
 ): Promise<ScheduleView> {
   const found = await findScheduleFor(ctx, { ...options, access: "manage" });

@@ -10,7 +10,7 @@ import { requireSubmitter } from "../auth/require-role";
  * nothing; only for those who may submit (reading a workbook costs the server work).
  */
 export async function convertSpreadsheet(
-  ctx: Pick<AppContext, "db" | "caches">,
+  ctx: Pick<AppContext, "db" | "caches" | "config">,
   options: ParseSpreadsheetOptions & { principal: Principal },
 ): Promise<ConvertedSpreadsheet> {
   requireSubmitter(options.principal);

@@ -4,6 +4,7 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { configPipelineField } from "../pipelines/config-pipeline-field";
+import { configPathProblems } from "../pipelines/config-path-problems";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { convertWorkbook, type SheetProblem } from "./convert-workbook";
 import { dataSheets } from "./data-sheets";
@@ -44,7 +45,7 @@ function cellOrder(problem: SheetProblem): [number, number] {
  * Throws 422 only when the file cannot be read at all or names no known pipeline.
  */
 export async function parseSpreadsheet(
-  ctx: Pick<AppContext, "db" | "caches">,
+  ctx: Pick<AppContext, "db" | "caches" | "config">,
   options: ParseSpreadsheetOptions,
 ): Promise<ParsedSpreadsheet> {
   // A workbook's hidden sheet first: its sheets are read once the layout names them.
@@ -88,8 +89,16 @@ export async function parseSpreadsheet(
       .filter((p) => !converted.isReported(p.path))
       .map((p) => ({ ...converted.locate(p.path), path: p.path, message: p.message }));
   const schemaProblems = located(field.conflict ? [field.conflict, ...check.errors] : check.errors);
+  // The files named, once the rest is right (as for JSON), each at its cell.
+  const pathProblems =
+    converted.problems.length + schemaProblems.length > 0
+      ? []
+      : (await configPathProblems(ctx, pipeline, config)).map((p) => ({
+          ...converted.locate(p.path),
+          ...p,
+        }));
   const sheetOrder = new Map(data.sheets.map((s, i) => [s.name, i]));
-  const problems = [...converted.problems, ...schemaProblems].sort((a, b) => {
+  const problems = [...converted.problems, ...schemaProblems, ...pathProblems].sort((a, b) => {
     const [ra, ca] = cellOrder(a);
     const [rb, cb] = cellOrder(b);
     const sa = sheetOrder.get(a.sheet) ?? -1;

@@ -3,6 +3,8 @@
 import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useMemo } from "react";
+import { usePathCheck } from "@/components/editor/use-path-check";
 import { SpreadsheetUpload } from "@/components/spreadsheets/spreadsheet-upload";
 import type { PipelineSummary } from "@/lib/contract/pipelines";
 import type { InitialRun } from "./new-run-state";
@@ -32,6 +34,18 @@ export function NewRunClient({
   const { state, dispatch, detail, ref } = run;
   const { selection } = state;
   const summary = pipelines.find((p) => p.name === selection?.name);
+  // The files the config names, checked by the server after a pause (marked as errors too).
+  const pathProblems = usePathCheck({
+    pipelineRef: ref,
+    schema: detail?.schema ?? null,
+    valid: run.phase === "valid",
+    textVersion: state.textVersion,
+    getText: run.getEditorText,
+  });
+  const editorProblems = useMemo(
+    () => [...run.problems.editor, ...pathProblems],
+    [run.problems.editor, pathProblems],
+  );
   if (pipelines.length === 0) {
     return (
       <main>
@@ -132,7 +146,7 @@ export function NewRunClient({
         <JsonEditor
           schema={detail?.schema ?? null}
           schemaUri={`runport://schemas/${ref ?? "none"}.json`}
-          problems={run.problems.editor}
+          problems={editorProblems}
           warnings={run.problems.warnings}
           onChange={run.onEditorChange}
           onSubmit={() => dispatch({ type: "submit-asked" })}
@@ -143,6 +157,9 @@ export function NewRunClient({
       <div className={styles.footer}>
         <p className={styles.status} role="status" aria-live="polite">
           {run.status}
+          {pathProblems.length > 0
+            ? ` — but ${pathProblems.length === 1 ? "1 file" : `${pathProblems.length} files`} cannot be used (below)`
+            : null}
         </p>
         <button
           type="button"
@@ -160,7 +177,7 @@ export function NewRunClient({
           <strong>The server refused the run.</strong> {state.serverError.detail}
         </div>
       ) : null}
-      <ProblemsList problems={run.problems.list} onSelect={run.reveal} />
+      <ProblemsList problems={[...run.problems.list, ...pathProblems]} onSelect={run.reveal} />
     </main>
   );
 }

@@ -70,7 +70,9 @@ function createCaches(config: Config, beforeStore: () => void) {
 export type AppCaches = ReturnType<typeof createCaches>;
 
 export function createAppContext(config: Config, processName: string): AppContext {
-  const database: DatabaseHandle = createDatabase(config.databaseUrl);
+  // The web's statements are bounded (DB_REQUEST_TIMEOUT_MS) unless a scope says otherwise.
+  const budget = processName === "web" ? { statementBudgetMs: config.dbRequestTimeoutMs } : {};
+  const database: DatabaseHandle = createDatabase(config.databaseUrl, budget);
   const redis = createRedis(config.redisUrl, "command", `runport-${processName}`);
   redis.on("error", () => undefined); // reported through health checks, not as crashes
   // The password limits' own connection: a command Redis does not

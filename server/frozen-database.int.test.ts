@@ -20,6 +20,8 @@ import { registerPipelines } from "@/test/pipelines";
 import { submit, waitForStatus } from "@/test/runs";
 import { freePort } from "@/test/stack";
 import { startWorker, type WorkerHandle } from "@/worker/start-worker";
+import { SIGN_IN_UNAVAILABLE } from "@/lib/sign-in-error";
+import { createAuthOptions } from "./auth/session";
 import type { AppContext } from "./context";
 import { getAppContext } from "./http/app-context";
 import { jobIdFor } from "./queue/run-queue";
@@ -122,6 +124,29 @@ describe("a frozen MariaDB (SIGSTOP)", () => {
     expect((await list(cachedAuth)).status).toBe(200);
     expect((await list({ Cookie: cookie })).status).toBe(200);
   }, 60_000);
+
+  it("the sign-in form's check fails within 2 s, and tells the form the database is away (no SQL in the page's URL)", async () => {
+    const user = await withoutStatementBudget(() => createTestUser(web));
+    const provider = createAuthOptions(web).providers[0] as unknown as {
+      options: { authorize: (credentials: unknown, request: unknown) => Promise<unknown> };
+    };
+    const started = performance.now();
+    const outcome = await frozen(() =>
+      provider.options
+        .authorize(
+          { username: user.username, password: user.password },
+          { headers: { "x-forwarded-for": "192.0.2.9" } },
+        )
+        .then(
+          () => "signed in",
+          (error: unknown) => (error as Error).message,
+        ),
+    );
+    expect({ outcome, fast: performance.now() - started < 2000 }).toEqual({
+      outcome: SIGN_IN_UNAVAILABLE,
+      fast: true,
+    });
+  }, 30_000);
 
   it("the worker's claim gives up within its 5 s, the job waits, and after SIGCONT the run runs once (its lost claim taken up)", async () => {
     const runsDir = mkdtempSync(path.join(root, "runs-"));

@@ -4,7 +4,7 @@ import type { ResultSetHeader } from "mysql2/promise";
 import * as schema from "./schema";
 import { budgetedClient, currentStatementBudget, isBroken, onConnection } from "./statement-budget";
 
-export { withStatementBudget } from "./statement-budget";
+export { withStatementBudget, withoutStatementBudget } from "./statement-budget";
 
 export type Database = MySql2Database<typeof schema>;
 
@@ -58,16 +58,21 @@ function end(pool: Pool): Promise<void> {
  * statements built with placeholders (mysql2 escapes the values), never text from users.
  * mysql2 fills `?` in order without parsing SQL: statements must not contain a literal
  * `?` (in a string or comment), or every later value would shift.
+ * `statementBudgetMs`: the statement budget outside any scope (db/statement-budget.ts).
  */
-export function createDatabase(url: string, options: Partial<PoolOptions> = {}): DatabaseHandle {
-  const pool = utcPool({ uri: url, connectionLimit: 10, ...options });
-  const db = drizzle(budgetedClient(pool), { schema, mode: "default" });
+export function createDatabase(
+  url: string,
+  options: Partial<PoolOptions> & { statementBudgetMs?: number } = {},
+): DatabaseHandle {
+  const { statementBudgetMs, ...poolOptions } = options;
+  const pool = utcPool({ uri: url, connectionLimit: 10, ...poolOptions });
+  const db = drizzle(budgetedClient(pool, statementBudgetMs), { schema, mode: "default" });
   let batchPool: Pool | undefined;
   const runTransaction: RunTransaction = async (statements) => {
     batchPool ??= utcPool({ uri: url, connectionLimit: 10, multipleStatements: true });
     const params = statements.flatMap((s) => s.params);
     const text = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
-    const budget = currentStatementBudget();
+    const budget = currentStatementBudget(statementBudgetMs);
     const limits = { acquireMs: budget ?? ACQUIRE_TIMEOUT_MS, answerMs: budget };
     const results = await onConnection(batchPool, limits, async (c) => {
       try {

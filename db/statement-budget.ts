@@ -6,10 +6,13 @@ import { withinTime } from "@/lib/within-time";
 // A time budget for each statement sent in a scope (withStatementBudget), so that a
 // request answers in time whatever MySQL does: while it shuts down it keeps connections
 // open and accepts new ones but answers nothing, and a query would wait until the server
-// drops the connection (15-20 s measured by e2e/faults). Outside a scope, nothing changes:
-// migrations, named locks and the worker's batch work may take as long as they need.
+// drops the connection (15-20 s measured by e2e/faults); a frozen server (SIGSTOP) holds
+// it for ever. Outside a scope, a pool's default applies (createDatabase's
+// `statementBudgetMs`: the web's DB_REQUEST_TIMEOUT_MS), else nothing changes: migrations
+// and the worker's batch work may take as long as they need (withoutStatementBudget).
 
-const statementBudget = new AsyncLocalStorage<number>();
+/** A scope's budget in ms; null: no budget in this scope, whatever the pool's default. */
+const statementBudget = new AsyncLocalStorage<number | null>();
 
 /**
  * Runs `work` with every statement it sends (drizzle's queries and runTransaction) bounded
@@ -21,9 +24,15 @@ export function withStatementBudget<T>(ms: number, work: () => Promise<T>): Prom
   return statementBudget.run(ms, work);
 }
 
-/** The current scope's budget in ms, if any. */
-export function currentStatementBudget(): number | undefined {
-  return statementBudget.getStore();
+/** Runs `work` with no statement budget, whatever the pool's default (migrations). */
+export function withoutStatementBudget<T>(work: () => Promise<T>): Promise<T> {
+  return statementBudget.run(null, work);
+}
+
+/** The budget in ms that applies here: the scope's, else `fallback` (the pool's default). */
+export function currentStatementBudget(fallback?: number): number | undefined {
+  const scoped = statementBudget.getStore();
+  return scoped === undefined ? fallback : (scoped ?? undefined);
 }
 
 export const lateStatement = (ms: number) => () =>
@@ -85,18 +94,58 @@ export async function onConnection<T>(
 type QueryArgs = [options: unknown, values?: unknown];
 type Send = (options: unknown, values?: unknown) => Promise<unknown>;
 
-/** The pool as drizzle sees it: query and execute keep to the scope's statement budget. */
-export function budgetedClient(pool: Pool) {
+/**
+ * A connection taken for a transaction (drizzle's `db.transaction`, named locks): each
+ * statement keeps to the budget that applies when it is sent. A late one destroys the
+ * connection (the server rolls the transaction back), and every later statement on it
+ * (drizzle's ROLLBACK) fails at once with the same error instead of waiting again.
+ */
+function boundedConnection(connection: PoolConnection, defaultMs: number | undefined) {
+  let broken: Error | undefined;
+  return new Proxy(connection, {
+    get(target, property) {
+      if (property === "query" || property === "execute") {
+        return async (...args: QueryArgs) => {
+          if (broken) throw broken;
+          const work = (target[property] as Send).apply(target, args);
+          const ms = currentStatementBudget(defaultMs);
+          if (ms === undefined) return work;
+          work.catch(() => undefined); // abandoned with its connection when late
+          return withinTime(work, ms, lateStatement(ms), () => {
+            broken = lateStatement(ms)();
+            target.destroy();
+          });
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as () => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The pool as drizzle sees it: query and execute keep to the statement budget that
+ * applies (the scope's, else `defaultMs`), and so does each statement of a transaction,
+ * whose connection is waited for at most that long too.
+ */
+export function budgetedClient(pool: Pool, defaultMs?: number) {
   const promisePool = pool.promise();
   return new Proxy(promisePool, {
     get(target, property) {
       if (property === "query" || property === "execute") {
         return async (...args: QueryArgs) => {
-          const ms = statementBudget.getStore();
+          const ms = currentStatementBudget(defaultMs);
           if (ms === undefined) return (target[property] as Send).apply(target, args);
           return onConnection(pool, { acquireMs: ms, answerMs: ms }, (c) =>
             (c[property] as Send).apply(c, args),
           );
+        };
+      }
+      if (property === "getConnection") {
+        return async () => {
+          const ms = currentStatementBudget(defaultMs);
+          const connection = await (ms === undefined ? target.getConnection() : acquire(pool, ms));
+          return boundedConnection(connection, defaultMs);
         };
       }
       const value: unknown = Reflect.get(target, property, target);

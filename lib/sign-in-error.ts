@@ -22,3 +22,13 @@ export function describeWait(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
   return minutes === 1 ? "1 minute" : `${minutes} minutes`;
 }
+
+/**
+ * The error text of a sign-in that could not be checked: MySQL or Redis did not answer. It
+ * replaces the driver's message, which next-auth would put in the page's URL (SQL text and
+ * the username) and the form would call a wrong password.
+ */
+export const SIGN_IN_UNAVAILABLE = "Unavailable";
+
+/** The error text of any other failure of the check (logged on the server). */
+export const SIGN_IN_FAILED = "SignInFailed";

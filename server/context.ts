@@ -7,6 +7,7 @@ import {
   type RunTransaction,
 } from "@/db/client";
 import type { PipelineRow } from "@/db/schema";
+import { withinTime } from "@/lib/within-time";
 import { CredentialCache, UserCache } from "./auth/credential-cache";
 import type { SessionUser } from "./auth/session";
 import { SignInThrottle } from "./auth/sign-in-throttle";
@@ -70,7 +71,9 @@ function createCaches(config: Config, beforeStore: () => void) {
 export type AppCaches = ReturnType<typeof createCaches>;
 
 export function createAppContext(config: Config, processName: string): AppContext {
-  const database: DatabaseHandle = createDatabase(config.databaseUrl);
+  // The web's statements are bounded (DB_REQUEST_TIMEOUT_MS) unless a scope says otherwise.
+  const budget = processName === "web" ? { statementBudgetMs: config.dbRequestTimeoutMs } : {};
+  const database: DatabaseHandle = createDatabase(config.databaseUrl, budget);
   const redis = createRedis(config.redisUrl, "command", `runport-${processName}`);
   redis.on("error", () => undefined); // reported through health checks, not as crashes
   // The password limits' own connection: a command Redis does not
@@ -114,7 +117,13 @@ export function createAppContext(config: Config, processName: string): AppContex
     async close() {
       runNotifications.close();
       limitsRedis.disconnect();
-      await Promise.allSettled([queue.close(), redis.quit(), database.close()]);
+      // A frozen Redis never answers the queue's QUIT: drop its connection after 2 s.
+      const closing = withinTime(queue.close(), 2000, () => new Error("Redis took no QUIT"));
+      await Promise.allSettled([
+        closing.catch(() => queue.disconnect()),
+        redis.quit(),
+        database.close(),
+      ]);
     },
   };
 }

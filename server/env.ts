@@ -53,6 +53,12 @@ export const ZEnv = z.object({
   MAX_LOG_BYTES: byteCount(1024, 512 * 1024 * 1024),
   /** How long a verified Basic credential stays cached in memory. */
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  /**
+   * How long the web waits for MySQL per statement (a connection and the answer) before
+   * the request answers 503 + Retry-After: a stopped, stalled or frozen server never holds
+   * a request or a sign-in longer. Submissions keep their own 1.2 s.
+   */
+  DB_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(1500),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
   WORKER_ID: z.string().max(100).optional(),
   /** Seconds between SIGTERM and SIGKILL when a run is cancelled or times out. */
@@ -129,6 +135,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxBodyBytes: env.MAX_BODY_BYTES,
     maxLogBytes: env.MAX_LOG_BYTES,
     authCacheSeconds: env.AUTH_CACHE_SECONDS,
+    dbRequestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
     workerConcurrency: env.WORKER_CONCURRENCY,
     workerId: env.WORKER_ID,
     cancelGraceSeconds: env.CANCEL_GRACE_SECONDS,

@@ -1,9 +1,9 @@
 import path from "node:path";
+import { withStatementBudget } from "@/server/statement-budget";
 import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
-import { claimRun, recordAttemptProcess, type WorkerIdentity } from "@/server/runs/claim-run";
+import { recordAttemptProcess, type WorkerIdentity } from "@/server/runs/claim-run";
 import { recordOutputs } from "@/server/outputs/record-outputs";
-import { claimWithinLimits, limitsForRun } from "@/server/runs/run-limits";
 import { finishRun, type AttemptOutcome } from "@/server/runs/finish-run";
 import { LogWriter } from "@/server/runs/log-writer";
 import { parseProgressLine, recordProgress, type Progress } from "@/server/runs/record-progress";
@@ -12,7 +12,8 @@ import {
   type ProcessExit,
   type RunningProcess,
 } from "./executors/local-executor";
-import { attemptDirPrefix, buildArgv, buildEnv, type RunPaths } from "./run-command";
+import { claimAttempt } from "./claim-attempt";
+import { buildArgv, buildEnv, type RunPaths } from "./run-command";
 import { lockAttemptDir, prepareAttemptDir } from "./attempt-dir";
 import { samplesheetFiles } from "./samplesheet-files";
 import type { RunAsUser } from "./run-as-user";
@@ -33,7 +34,12 @@ export interface ExecuteRunDeps {
   pipelineLimits: Map<string, number>;
   /** RUN_AS_USER, resolved at start (worker/run-as-user.ts); null: the worker's own user. */
   runAs: RunAsUser | null;
+  /** Runs whose claim got no answer from MySQL: it may have committed (claim-attempt.ts). */
+  uncertainClaims?: Set<string>;
 }
+
+/** How long each statement of recording an outcome may wait for MySQL before a new try. */
+const FINISH_STATEMENT_MS = 10_000;
 
 const userOf = (runAs: RunAsUser | null) => (runAs ? { user: runAs } : {});
 
@@ -91,17 +97,10 @@ function attemptEndStatus(exit: ProcessExit, state: StopRequests): AttemptOutcom
 export async function executeRun(
   deps: ExecuteRunDeps,
   publicId: string,
-): Promise<"limited" | "busy" | undefined> {
+): Promise<"limited" | "busy" | "unavailable" | undefined> {
   const { ctx, worker } = deps;
-  const limits = await limitsForRun(ctx, deps.pipelineLimits, publicId);
-  const claimed = await claimWithinLimits(ctx, limits, () =>
-    claimRun(ctx, {
-      publicId,
-      worker,
-      workDirPrefix: attemptDirPrefix(ctx.config.runsDir, publicId),
-    }),
-  );
-  if (claimed === "limited" || claimed === "busy") return claimed;
+  const claimed = await claimAttempt(deps, publicId);
+  if (claimed === "limited" || claimed === "busy" || claimed === "unavailable") return claimed;
   if (!claimed) {
     ctx.log.info({ runId: publicId }, "run is no longer queued; skipped");
     return;
@@ -115,7 +114,10 @@ export async function executeRun(
     // the beat from taking it).
     for (let tries = 0; ; tries++) {
       try {
-        await finishRun(ctx, { run, attempt, outcome: { ...outcome, logBytes } });
+        // Each try bounded: a frozen MySQL must not hold it for ever (then it tries again).
+        await withStatementBudget(FINISH_STATEMENT_MS, () =>
+          finishRun(ctx, { run, attempt, outcome: { ...outcome, logBytes } }),
+        );
         return;
       } catch (error) {
         const wait = Math.min(1000 * 2 ** tries, 30_000);

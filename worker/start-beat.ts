@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { withStatementBudget } from "@/server/statement-budget";
 import { applyRetention } from "@/server/beat/apply-retention";
 import { pruneAuditEvents } from "@/server/beat/prune-audit-events";
 import { LeaderLock } from "@/server/beat/leader-lock";
@@ -8,6 +9,12 @@ import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
 import type { AppContext } from "@/server/context";
 import { applyIntake } from "@/server/operations/intake";
 import { fireDueSchedules } from "@/server/schedules/fire-due-schedules";
+
+/**
+ * How long each statement of a tick may wait for MySQL: a frozen or unreachable server
+ * fails the tick (logged; the next one tries again) instead of holding the beat for ever.
+ */
+const BEAT_STATEMENT_MS = 10_000;
 
 export interface BeatHandle {
   instanceId: string;
@@ -66,7 +73,7 @@ export function startBeat(ctx: AppContext): BeatHandle {
   };
   const tick = () => {
     running = running
-      .then(work)
+      .then(() => withStatementBudget(BEAT_STATEMENT_MS, work))
       .catch((error: unknown) => ctx.log.error({ err: error }, "beat tick failed"));
     return running;
   };

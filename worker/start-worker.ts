@@ -43,6 +43,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     active,
     pipelineLimits: pipelineLimits(pipelines),
     runAs,
+    uncertainClaims: new Set(),
   });
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
     connection: { url: ctx.config.redisUrl, ...redisOptions("blocking") },

@@ -10,6 +10,7 @@ import { tooManyAttemptsError } from "@/lib/sign-in-error";
 import { clientIp, requestIsHttps } from "../http/client-info";
 import { checkPassword } from "./check-password";
 import type { Principal } from "./principal";
+import { signInFailure } from "./sign-in-failure";
 
 /** Browser sessions last a working day; the JWT cookie is HttpOnly and SameSite=Lax. */
 const SESSION_SECONDS = 12 * 3600;
@@ -58,7 +59,12 @@ export function createAuthOptions(ctx: AppContext, headers?: Headers): NextAuthO
           const password = credentials?.password ?? "";
           if (!username || !password) return null;
           const address = clientIp(ctx.config, headersOf(request.headers));
-          const check = await checkPassword(ctx, { username, password, address, via: "sign-in" });
+          const check = await checkPassword(ctx, {
+            username,
+            password,
+            address,
+            via: "sign-in",
+          }).catch((error: unknown) => Promise.reject(signInFailure(ctx, error)));
           if (check.outcome === "limited")
             throw new Error(tooManyAttemptsError(check.retryAfterSeconds));
           if (check.outcome === "wrong") return null;

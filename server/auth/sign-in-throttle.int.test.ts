@@ -193,6 +193,36 @@ describe("SignInThrottle while Redis is unreachable", () => {
     }
   });
 
+  // Issue 10, gap 4: during the fault test's Redis outage a right password cost 500 ms
+  // more: the pair's record was cleared with DEL, which rate-limiter-flexible sends whatever
+  // the connection's state, and which waited for the 500 ms command timeout.
+  it("a right password waits for nothing while Redis is down", async () => {
+    const redis = new Redis("redis://127.0.0.1:1", {
+      ...redisOptions("command"),
+      commandTimeout: 500, // as the context's limits connection (server/context.ts)
+    });
+    redis.on("error", () => undefined);
+    const throttle = new SignInThrottle(redis, "down");
+    const attempt = { subject: "alice", address: "192.0.2.4" };
+    try {
+      const timings: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        const admission = await throttle.admit(attempt);
+        if (!admission.admitted) throw new Error(`attempt ${i + 1} refused`);
+        if (i === 0) await throttle.failed(admission.ticket);
+        else await throttle.succeeded(admission.ticket);
+        timings.push(performance.now() - started);
+      }
+      expect(Math.max(...timings)).toBeLessThan(100);
+      // The success cleared the pair's count in memory, as it would in Redis.
+      const after = await throttle.admit(attempt);
+      expect(after).toMatchObject({ admitted: true, ticket: { pairFailures: 1 } });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it("answers within a second when Redis freezes (connection open, no answer)", async () => {
     const port = await freePort();
     const server = spawn(

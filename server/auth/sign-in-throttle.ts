@@ -29,23 +29,37 @@ export type Admission =
 /** The longest a setTimeout can wait, in seconds. */
 const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
+/** A Redis limiter and the limiter in memory it falls back to. */
+type InsuredLimiter = RateLimiterRedis & { readonly inMemory: RateLimiterMemory };
+
 /**
  * A Redis limiter with the same limiter in memory as insurance, used at once while the
  * connection is not ready (rather than after ioredis's retry, a second per command).
  */
-function limiter(redis: Redis, keyPrefix: string, duration: number): RateLimiterRedis {
+function limiter(redis: Redis, keyPrefix: string, duration: number): InsuredLimiter {
   const options = { keyPrefix, points: 1, duration };
-  return new RateLimiterRedis({
+  // The memory limiter expires keys with setTimeout, which takes at most 2^31 - 1 ms (24.8
+  // days); longer (the 30 days of known addresses) would fire after 1 ms, with a warning.
+  const inMemory = new RateLimiterMemory({
+    ...options,
+    duration: Math.min(duration, MAX_TIMER_SECONDS),
+  });
+  const store = new RateLimiterRedis({
     ...options,
     storeClient: redis,
     rejectIfRedisNotReady: true,
-    // The memory limiter expires keys with setTimeout, which takes at most 2^31 - 1 ms (24.8
-    // days); longer (the 30 days of known addresses) would fire after 1 ms, with a warning.
-    insuranceLimiter: new RateLimiterMemory({
-      ...options,
-      duration: Math.min(duration, MAX_TIMER_SECONDS),
-    }),
+    insuranceLimiter: inMemory,
   });
+  return Object.assign(store, { inMemory });
+}
+
+/**
+ * Deletes a key where the limiter counts now. rate-limiter-flexible sends DEL whatever the
+ * connection's state (rejectIfRedisNotReady covers counting only): with Redis down, every
+ * right password waited for the limits connection's 500 ms command timeout.
+ */
+function forgetKey(redis: Redis, limit: InsuredLimiter, key: string): Promise<boolean> {
+  return redis.status === "ready" ? limit.delete(key) : limit.inMemory.delete(key);
 }
 
 /**
@@ -55,11 +69,11 @@ function limiter(redis: Redis, keyPrefix: string, duration: number): RateLimiter
  * is recorded; a refused attempt is taken back, a successful one too.
  */
 class SpacedLimit {
-  private readonly failures: RateLimiterRedis;
-  private readonly gate: RateLimiterRedis;
+  private readonly failures: InsuredLimiter;
+  private readonly gate: InsuredLimiter;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     prefix: string,
     windowSeconds: number,
     private readonly spacing: (failures: number) => number,
@@ -91,8 +105,10 @@ class SpacedLimit {
 
   /** Not a failure after all; `forget` clears the key's record entirely. */
   async succeeded(key: string, forget: boolean): Promise<void> {
-    if (forget) await Promise.all([this.failures.delete(key), this.gate.delete(key)]);
-    else await this.failures.reward(key);
+    if (forget) {
+      const { redis } = this;
+      await Promise.all([forgetKey(redis, this.failures, key), forgetKey(redis, this.gate, key)]);
+    } else await this.failures.reward(key);
   }
 }
 

@@ -20,11 +20,19 @@ export type TExecuteRunPayload = z.infer<typeof ZExecuteRunPayload>;
 
 export type RunQueue = Queue<TExecuteRunPayload, void, typeof EXECUTE_RUN_JOB>;
 
+/**
+ * The queue of the web and the beat. `skipVersionCheck`: BullMQ asks Redis for its version
+ * (INFO) once, when the queue is made, and if that fails (Redis down: the command
+ * connection fails fast) every later add rejects for ever, so a web or beat started during
+ * a Redis outage would never enqueue again (server/queue/run-queue.int.test.ts). Runport
+ * requires Redis >= 6.2 (docs/OPERATIONS.md); the worker's connection still checks.
+ */
 export function createRunQueue(redisUrl: string, prefix: string): RunQueue {
   return new Queue(RUN_QUEUE_NAME, {
     connection: { url: redisUrl, ...redisOptions("command") },
     prefix,
     skipWaitingForReady: true,
+    skipVersionCheck: true,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
   });
 }

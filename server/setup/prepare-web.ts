@@ -1,3 +1,4 @@
+import { withoutStatementBudget } from "@/db/client";
 import { getAppContext } from "../http/app-context";
 import { prepare } from "./prepare";
 
@@ -9,7 +10,8 @@ export async function prepareWeb(): Promise<void> {
   const ctx = getAppContext();
   const attempt = async (): Promise<void> => {
     try {
-      await prepare(ctx);
+      // Migrations may take as long as they need (no request budget).
+      await withoutStatementBudget(() => prepare(ctx));
     } catch (error) {
       ctx.log.error({ err: error }, "could not prepare the database; retrying in 5 s");
       setTimeout(() => void attempt(), 5000).unref();

@@ -4,7 +4,12 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { safeReturnPath } from "@/lib/safe-return-path";
-import { describeWait, retryAfterOfSignInError } from "@/lib/sign-in-error";
+import {
+  describeWait,
+  retryAfterOfSignInError,
+  SIGN_IN_FAILED,
+  SIGN_IN_UNAVAILABLE,
+} from "@/lib/sign-in-error";
 import { FormField } from "@/components/ui/form-field";
 
 function text(form: FormData, name: string): string {
@@ -18,6 +23,9 @@ function signInErrorSentence(error: string | null | undefined): string {
   if (wait !== null) {
     return `Too many sign-in attempts: try again in ${describeWait(wait)}.`;
   }
+  if (error === SIGN_IN_UNAVAILABLE)
+    return "Runport cannot reach its database at the moment: try again in a few seconds.";
+  if (error === SIGN_IN_FAILED) return "Something went wrong on our side: try again.";
   return "Wrong username or password.";
 }
 

@@ -17,13 +17,13 @@ const PASSWORD = "nfcore-password-1";
 const example = readFileSync(path.resolve("pipelines/fastq-subsample/example.json"), "utf8");
 
 let browser: Browser;
-let nina: Session;
+let nora: Session;
 
 beforeAll(async () => {
-  await cli("user", "create", "nina", "--role", "submitter", "--password", PASSWORD);
+  await cli("user", "create", "nora", "--role", "submitter", "--password", PASSWORD);
   browser = await launchBrowser();
-  nina = await openSession(browser);
-  await signIn(nina.page, "nina", PASSWORD);
+  nora = await openSession(browser);
+  await signIn(nora.page, "nora", PASSWORD);
 });
 
 afterAll(async () => {
@@ -32,7 +32,7 @@ afterAll(async () => {
 
 describe("an nf-core-style pipeline (fastq-subsample) in Chromium", () => {
   it("shows its help on the pipeline page and folds the hidden fields under Advanced", async () => {
-    const { page } = nina;
+    const { page } = nora;
     await page.goto(`${baseUrl}/pipelines/fastq-subsample`);
     const main = page.locator("main");
     expect(await main.textContent()).toContain("input[].sample");
@@ -51,7 +51,7 @@ describe("an nf-core-style pipeline (fastq-subsample) in Chromium", () => {
   });
 
   it("shows help_text on hover, names a repeated sample, and runs the valid document", async () => {
-    const { page } = nina;
+    const { page } = nora;
     await page.goto(`${baseUrl}/new?pipeline=fastq-subsample`);
     const repeated = example.replace('"sample": "sample2"', '"sample": "sample1"');
     await setEditorText(page, repeated);

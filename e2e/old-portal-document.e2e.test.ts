@@ -15,7 +15,7 @@ const baseUrl = inject("baseUrl");
 const runsDir = inject("runsDir");
 const exampleDir = path.resolve("pipelines/fastq-qc");
 const fixture = path.resolve("test/fixtures/old-portal/fastq-qc-full.json");
-const password = "olga-password-123";
+const password = "orla-password-123";
 const undeclared = [
   "/dataFiles/0/rgks",
   "/dataFiles/1/rgks",
@@ -26,13 +26,13 @@ const undeclared = [
 ];
 
 let browser: Browser;
-let olga: Session;
+let orla: Session;
 
 beforeAll(async () => {
-  await cli("user", "create", "olga", "--role", "submitter", "--password", password);
+  await cli("user", "create", "orla", "--role", "submitter", "--password", password);
   browser = await launchBrowser();
-  olga = await openSession(browser);
-  await signIn(olga.page, "olga", password);
+  orla = await openSession(browser);
+  await signIn(orla.page, "orla", password);
 });
 
 afterAll(async () => {
@@ -42,7 +42,7 @@ afterAll(async () => {
 async function waitForRun(id: string): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const { body } = await curl(["--user", `olga:${password}`, `${baseUrl}/api/v1/runs/${id}`]);
+    const { body } = await curl(["--user", `orla:${password}`, `${baseUrl}/api/v1/runs/${id}`]);
     const run = JSON.parse(body) as Record<string, unknown>;
     if (["succeeded", "failed", "error", "cancelled"].includes(String(run.status))) return run;
     if (Date.now() > deadline) throw new Error(`run ${id} still ${String(run.status)}`);
@@ -58,7 +58,7 @@ describe("a full old-portal document", () => {
         "--request",
         "POST",
         "--user",
-        `olga:${password}`,
+        `orla:${password}`,
         "--header",
         "Content-type: application/json",
         "-d",
@@ -82,7 +82,7 @@ describe("a full old-portal document", () => {
     ) as { totals: { reads: number; files: number; samples: number } };
     expect(report.totals).toMatchObject({ reads: 1400, files: 4, samples: 2 });
 
-    const { page } = olga;
+    const { page } = orla;
     await page.goto(`${baseUrl}/runs/${submitted.id}`);
     const box = page.getByRole("region", { name: "Warnings" });
     await expect.poll(() => box.textContent(), { timeout: 10_000 }).toContain("6 warnings");
@@ -91,7 +91,7 @@ describe("a full old-portal document", () => {
   }, 90_000);
 
   it("is valid in the editor, with warning markers and Submit enabled", async () => {
-    const { page } = olga;
+    const { page } = orla;
     await page.goto(`${baseUrl}/new?pipeline=fastq-qc`);
     // One more undeclared field on line 2, where the marker is in view.
     const text = readFileSync(fixture, "utf8").replace("{\n", '{\n  "varDB": false,\n');

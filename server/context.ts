@@ -11,6 +11,8 @@ import { CredentialCache, UserCache } from "./auth/credential-cache";
 import type { SessionUser } from "./auth/session";
 import { SignInThrottle } from "./auth/sign-in-throttle";
 import { TtlCache } from "./cache";
+import { createCpuPool } from "./cpu/create-cpu-pool";
+import type { CpuPool } from "./cpu/cpu-pool";
 import type { Config } from "./env";
 import { createLogger, type Logger } from "./logger";
 import { createRunQueue, type RunQueue } from "./queue/run-queue";
@@ -33,6 +35,8 @@ export interface AppContext {
   keys: RedisKeys;
   log: Logger;
   caches: AppCaches;
+  /** Worker threads for CPU-heavy requests, started on first use (web only; cpu/cpu-pool.ts). */
+  cpu: CpuPool;
   /** Password guessing limits in Redis: sign-in form, Basic with a password, password change. */
   signInThrottle: SignInThrottle;
   /** Submissions that arrive together share a transaction (runs/create-run.ts). */
@@ -98,6 +102,7 @@ export function createAppContext(config: Config, processName: string): AppContex
       caches.principals.clear();
     },
   });
+  const cpu = createCpuPool(config, log);
   return {
     config,
     db: database.db,
@@ -107,6 +112,7 @@ export function createAppContext(config: Config, processName: string): AppContex
     keys,
     log,
     caches,
+    cpu,
     signInThrottle: new SignInThrottle(limitsRedis, keys.signIn),
     groupCommit: new GroupCommit(database.runTransaction),
     runNotifications,
@@ -114,7 +120,7 @@ export function createAppContext(config: Config, processName: string): AppContex
     async close() {
       runNotifications.close();
       limitsRedis.disconnect();
-      await Promise.allSettled([queue.close(), redis.quit(), database.close()]);
+      await Promise.allSettled([queue.close(), redis.quit(), database.close(), cpu.close()]);
     },
   };
 }

@@ -55,7 +55,7 @@ export const ZEnv = z.object({
   /**
    * Worker threads of the web process for CPU-heavy requests (large workbooks, CSVs and
    * JSON submissions), so they do not hold its event loop (server/cpu/). Default: the
-   * cores but one, 1 to 2; 0 reads everything on the event loop.
+   * cores but one, 1 to 2 (0 in development); 0 reads everything on the event loop.
    */
   CPU_POOL_SIZE: z.coerce.number().int().min(0).max(64).optional(),
   /** Large requests that may wait for a CPU thread; one more is a 503 with Retry-After. */
@@ -138,7 +138,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxBodyBytes: env.MAX_BODY_BYTES,
     maxLogBytes: env.MAX_LOG_BYTES,
     authCacheSeconds: env.AUTH_CACHE_SECONDS,
-    cpuPoolSize: env.CPU_POOL_SIZE ?? Math.max(1, Math.min(2, availableParallelism() - 1)),
+    // Not in development: `next dev` would run the thread bundle of the last build.
+    cpuPoolSize:
+      env.CPU_POOL_SIZE ??
+      (env.NODE_ENV === "development" ? 0 : Math.max(1, Math.min(2, availableParallelism() - 1))),
     cpuPoolQueue: env.CPU_POOL_QUEUE,
     cpuTaskSeconds: env.CPU_TASK_SECONDS,
     workerConcurrency: env.WORKER_CONCURRENCY,

@@ -3,7 +3,7 @@
  * failure crosses the thread boundary as data: an AppError keeps its code, detail, items
  * and headers; an error thrown by a call to the parent is named by its index, so that
  * the parent rethrows its own error object (a MySQL error stays a MySQL error, a 503);
- * anything else is a bug, a 500 as it would be inline.
+ * anything else is a bug, a 500 as it would be inline (with the thread's stack logged).
  */
 import type { MessagePort } from "node:worker_threads";
 import { AppError, type ErrorCode, type ProblemItem } from "../errors";
@@ -70,24 +70,38 @@ export function toFailure(error: unknown): CpuFailure {
   };
 }
 
-/** The error the parent throws for a failure (`parentErrors`: its calls' own errors). */
-export function fromFailure(
-  failure: CpuFailure,
-  task: string,
-  parentErrors: readonly unknown[],
-): unknown {
-  switch (failure.kind) {
-    case "app":
-      return new AppError(failure.code, failure.detail, {
-        ...(failure.errors ? { errors: failure.errors } : {}),
-        ...(failure.headers ? { headers: failure.headers } : {}),
-      });
-    case "parent":
-      return parentErrors[failure.index] ?? new Error(`CPU task ${task}: a parent call failed`);
-    case "bug": {
-      const error = new Error(`CPU task ${task} failed: ${failure.message}`);
-      if (failure.stack) error.stack = `${error.message}\n(in the CPU thread) ${failure.stack}`;
-      return error;
-    }
+/**
+ * How the pool rejects a failed task: the failure as data. The pool may live in another
+ * bundle of the same process than the service that called it (Next.js compiles
+ * instrumentation and each route apart, each with its own AppError class, and the web's
+ * context is made by whichever comes first), so the caller's module makes the AppError
+ * (`toCallerError`): `instanceof AppError` holds where the route maps it.
+ */
+export class CpuTaskError extends Error {
+  constructor(
+    readonly task: string,
+    readonly failure: Exclude<CpuFailure, { kind: "parent" }>,
+  ) {
+    super(`CPU task ${task} failed`);
+    this.name = "CpuTaskError";
   }
+}
+
+function isCpuTaskError(error: unknown): error is CpuTaskError {
+  return error instanceof Error && error.name === "CpuTaskError" && "failure" in error;
+}
+
+/** The error a caller throws for what the pool rejected with (other errors unchanged). */
+export function toCallerError(error: unknown): unknown {
+  if (!isCpuTaskError(error)) return error;
+  const { failure, task } = error;
+  if (failure.kind === "app") {
+    return new AppError(failure.code, failure.detail, {
+      ...(failure.errors ? { errors: failure.errors } : {}),
+      ...(failure.headers ? { headers: failure.headers } : {}),
+    });
+  }
+  const bug = new Error(`CPU task ${task} failed: ${failure.message}`);
+  if (failure.stack) bug.stack = `${bug.message}\n(in the CPU thread) ${failure.stack}`;
+  return bug;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bundleCpuWorker } from "@/test/cpu-bundle";
 import { AppError, toProblem } from "../errors";
+import { toCallerError } from "./cpu-messages";
 import { CpuPool, type CpuPoolOptions } from "./cpu-pool";
 
 let script = "";
@@ -20,10 +21,11 @@ function pool(options: Partial<CpuPoolOptions> = {}): CpuPool {
   return created;
 }
 
+/** What the caller of a failed task throws (runCpuTask maps the pool's rejection so). */
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => expect.unreachable("the task should fail"),
-    (error: unknown) => error,
+    (error: unknown) => toCallerError(error),
   );
 }
 
@@ -84,6 +86,17 @@ describe("CpuPool", () => {
     expect(await running).toBe(true);
     expect(await waiting).toBe("queued");
     expect(await p.run("echo", "again")).toBe("again");
+  });
+
+  it("rejects with the failure as data: the caller's own AppError class maps it", async () => {
+    // Next.js bundles instrumentation and routes apart, each with its own AppError class:
+    // an AppError made by the pool's copy of errors.ts was a 500 in the routes' toProblem.
+    const rejected = await pool()
+      .run("refuse", null)
+      .catch((error: unknown) => error);
+    expect(rejected).not.toBeInstanceOf(AppError);
+    expect(rejected).toMatchObject({ name: "CpuTaskError", failure: { kind: "app" } });
+    expect(toCallerError(rejected)).toBeInstanceOf(AppError);
   });
 
   it("gives back an AppError with its code, detail, items and headers", async () => {

@@ -8,7 +8,9 @@
  * - Time limit per task (from its start on a thread): the thread is terminated, the task
  *   answers `limitError("time")`, and a fresh thread takes the next task. The same for a
  *   thread that runs out of its heap (`limitError("memory")`).
- * - Errors come back as the same AppError (problem) as inline; see cpu-messages.ts.
+ * - A failed task rejects with a CpuTaskError (its failure as data), which the caller
+ *   turns into the same AppError as inline (toCallerError, cpu-messages.ts); the caller's
+ *   own errors (`limitError`, a failed `parent` call) are rethrown as they are.
  * - A task may call functions of the parent (`parent`) synchronously: serve-cpu-tasks.ts.
  *
  * The thread script is a bundle (dist/cpu-worker.cjs, scripts/build-workers.mjs): Next.js
@@ -17,10 +19,10 @@
 import { AsyncResource } from "node:async_hooks";
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { AppError } from "../errors";
 import {
-  fromFailure,
+  CpuTaskError,
   type CpuCallAnswer,
+  type CpuFailure,
   type CpuTaskMessage,
   type CpuThreadMessage,
 } from "./cpu-messages";
@@ -44,7 +46,7 @@ export type ParentCalls = Record<string, (argument: never) => unknown>;
 export interface CpuRunOptions {
   parent?: ParentCalls;
   /** The answer when the task hits the time limit or the thread's heap limit. */
-  limitError?: (limit: "time" | "memory", seconds: number) => AppError;
+  limitError?: (limit: "time" | "memory", seconds: number) => Error;
 }
 
 interface Job {
@@ -67,13 +69,15 @@ interface Thread {
 /** Seconds a client is told to wait when every thread is busy and the queue is full. */
 export const CPU_BUSY_RETRY_SECONDS = 5;
 
-function defaultLimitError(limit: "time" | "memory", seconds: number): AppError {
-  return new AppError(
-    "VALIDATION_FAILED",
-    limit === "time"
-      ? `The request took longer than ${seconds} s to check: send a smaller one`
-      : "The request needs more memory to check than the server allows: send a smaller one",
-  );
+function defaultLimitError(limit: "time" | "memory", seconds: number): Error {
+  return new CpuTaskError("", {
+    kind: "app",
+    code: "VALIDATION_FAILED",
+    detail:
+      limit === "time"
+        ? `The request took longer than ${seconds} s to check: send a smaller one`
+        : "The request needs more memory to check than the server allows: send a smaller one",
+  });
 }
 
 export class CpuPool {
@@ -102,11 +106,12 @@ export class CpuPool {
     const idle = [...this.threads].some((t) => !t.job) || this.threads.size < this.options.size;
     if (!idle && this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
-        new AppError(
-          "SERVICE_UNAVAILABLE",
-          "The server is busy reading other large requests: try again in a few seconds",
-          { headers: { "Retry-After": String(CPU_BUSY_RETRY_SECONDS) } },
-        ),
+        new CpuTaskError(task, {
+          kind: "app",
+          code: "SERVICE_UNAVAILABLE",
+          detail: "The server is busy reading other large requests: try again in a few seconds",
+          headers: { "Retry-After": String(CPU_BUSY_RETRY_SECONDS) },
+        }),
       );
     }
     // The parent's functions run in the caller's async context (its statement budget).
@@ -165,7 +170,7 @@ export class CpuPool {
         j.reject(
           error.code === "ERR_WORKER_OUT_OF_MEMORY"
             ? job.limitError("memory", seconds)
-            : fromFailure({ kind: "bug", message: error.message }, job.task, []),
+            : new CpuTaskError(job.task, { kind: "bug", message: error.message }),
         ),
       );
     });
@@ -212,9 +217,15 @@ export class CpuPool {
     this.finish(thread, (j) =>
       message.type === "done"
         ? j.resolve(message.value)
-        : j.reject(fromFailure(message.failure, j.task, j.parentErrors)),
+        : j.reject(this.failed(j, message.failure)),
     );
     this.dispatch();
+  }
+
+  /** A failed call to the parent is rethrown as the parent's own error. */
+  private failed(job: Job, failure: CpuFailure): unknown {
+    if (failure.kind !== "parent") return new CpuTaskError(job.task, failure);
+    return job.parentErrors[failure.index] ?? new Error(`CPU task ${job.task}: a call failed`);
   }
 
   private answerCall(job: Job, call: Extract<CpuThreadMessage, { type: "call" }>): void {

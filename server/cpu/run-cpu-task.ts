@@ -1,6 +1,7 @@
 import type { AppContext } from "../context";
 import type { AppError } from "../errors";
 import { versionsOf } from "../pipelines/resolve-pipeline";
+import { toCallerError } from "./cpu-messages";
 import { cpuTasks, type CpuTaskName, type CpuTasks } from "./cpu-tasks";
 
 /**
@@ -28,8 +29,12 @@ export async function runCpuTask<N extends CpuTaskName>(
 ): Promise<Output<N>> {
   const task = cpuTasks[name] as (ctx: unknown, input: Input<N>) => Promise<Output<N>>;
   if (!options.offThread || !ctx.cpu.available) return task(ctx, input);
-  return ctx.cpu.run<Output<N>>(name, input, {
-    parent: { pipelineVersions: (pipeline: string) => versionsOf(ctx, pipeline) },
-    ...(options.limitError ? { limitError: options.limitError } : {}),
-  });
+  return ctx.cpu
+    .run<Output<N>>(name, input, {
+      parent: { pipelineVersions: (pipeline: string) => versionsOf(ctx, pipeline) },
+      ...(options.limitError ? { limitError: options.limitError } : {}),
+    })
+    .catch((error: unknown) => {
+      throw toCallerError(error);
+    });
 }

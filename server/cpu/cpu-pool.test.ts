@@ -1,8 +1,10 @@
+import { getPriority } from "node:os";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bundleCpuWorker } from "@/test/cpu-bundle";
 import { AppError, toProblem } from "../errors";
 import { toCallerError } from "./cpu-messages";
 import { CpuPool, type CpuPoolOptions } from "./cpu-pool";
+import { CPU_THREAD_NICE } from "./serve-cpu-tasks";
 
 let script = "";
 const pools: CpuPool[] = [];
@@ -50,6 +52,12 @@ describe("CpuPool", () => {
     }
     expect(await task).toBe(true);
     expect(Math.max(...lags)).toBeLessThan(100);
+  });
+
+  it("runs its threads at a lower priority than the event loop", async () => {
+    const loop = getPriority(0);
+    expect(await pool().run("nice", null)).toBe(Math.max(loop, CPU_THREAD_NICE));
+    expect(getPriority(0)).toBe(loop);
   });
 
   it("stops a task at its time limit with the caller's error, and the next task runs", async () => {

@@ -5,6 +5,7 @@
  * a shared flag while the parent answers on a port of its own (Atomics.wait and
  * receiveMessageOnPort), so code written for an in-memory cache can run here unchanged.
  */
+import { getPriority, setPriority } from "node:os";
 import { MessageChannel, parentPort, receiveMessageOnPort } from "node:worker_threads";
 import {
   ParentCallError,
@@ -46,10 +47,22 @@ function callParentFor(id: number): CallParent {
   };
 }
 
+/**
+ * The nice value of a CPU thread: on Linux, setpriority(2) on "the calling process" sets
+ * only the calling thread's, so the event loop (which answers health and every small
+ * request) is scheduled before the long tasks when the cores are busy.
+ */
+export const CPU_THREAD_NICE = 10;
+
 /** Serves the tasks named in `handlers` on this thread's parent port. */
 export function serveCpuTasks(handlers: Record<string, CpuTaskHandler>): void {
   const port = parentPort;
   if (!port) throw new Error("serveCpuTasks runs in a worker thread");
+  try {
+    setPriority(0, Math.max(getPriority(0), CPU_THREAD_NICE));
+  } catch {
+    // Not allowed or not supported here: the thread keeps the process's priority.
+  }
   port.on("message", (message: CpuTaskMessage) => {
     const post = (reply: CpuThreadMessage) => {
       try {

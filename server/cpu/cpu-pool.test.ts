@@ -149,6 +149,24 @@ describe("CpuPool", () => {
     expect(toProblem(error).problem.status).toBe(503);
   });
 
+  it("answers the parent's own error when the time limit passes while the parent is asked", async () => {
+    const p = pool({ timeLimitMs: 200 });
+    const down = Object.assign(new Error("connect ETIMEDOUT"), { code: "ETIMEDOUT" });
+    const late = (outcome: "fail" | "answer") => () =>
+      new Promise((resolve, reject) =>
+        setTimeout(() => (outcome === "fail" ? reject(down) : resolve("late")), 600),
+      );
+    const started = Date.now();
+    const error = await failure(p.run("askFailing", null, { parent: { fail: late("fail") } }));
+    expect(error).toBe(down);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    const limited = await failure(
+      p.run("ask", { name: "x" }, { parent: { greet: late("answer") } }),
+    );
+    expect(toProblem(limited).problem.detail).toContain("longer than 0.2 s");
+    expect(await p.run("echo", "after")).toBe("after");
+  });
+
   it("stops a thread that runs out of its heap with the caller's memory error", async () => {
     const p = pool({ heapMb: 32, timeLimitMs: 20_000 });
     const error = await failure(p.run("grow", null));

@@ -56,6 +56,8 @@ interface Job {
   parent: ParentCalls;
   parentErrors: unknown[];
   limitError: NonNullable<CpuRunOptions["limitError"]>;
+  /** A call to the parent in flight (the thread waits for it). */
+  call?: Promise<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -139,10 +141,9 @@ export class CpuPool {
   /** Terminates every thread; waiting tasks fail. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new Error("the CPU pool was closed"));
-    await Promise.all(
-      [...this.threads].map((t) => this.stop(t, new Error("the CPU pool was closed"))),
-    );
+    const closed = new Error("the CPU pool was closed");
+    for (const job of this.queue.splice(0)) job.reject(closed);
+    await Promise.all([...this.threads].map((t) => this.stop(t, (job) => job.reject(closed))));
   }
 
   private dispatch(): void {
@@ -187,15 +188,25 @@ export class CpuPool {
     thread.job = job;
     thread.worker.ref();
     thread.timer = setTimeout(() => {
-      const seconds = this.options.timeLimitMs / 1000;
-      void this.stop(thread, job.limitError("time", seconds));
+      const limit = job.limitError("time", this.options.timeLimitMs / 1000);
+      // Out of time while waiting for the parent (MySQL not answering): the parent's own
+      // failure (a 503) says more than the time limit, once it comes.
+      const call = job.call;
+      void this.stop(thread, (j) =>
+        call
+          ? call.then(
+              () => j.reject(limit),
+              (error: unknown) => j.reject(error),
+            )
+          : j.reject(limit),
+      );
     }, this.options.timeLimitMs);
     const message: CpuTaskMessage = { id: job.id, task: job.task, input: job.input };
     thread.worker.postMessage(message);
   }
 
   /** Ends the thread's task (if any) with `settle`, and frees the thread. */
-  private finish(thread: Thread, settle: (job: Job) => void): void {
+  private finish(thread: Thread, settle: (job: Job) => unknown): void {
     const job = thread.job;
     clearTimeout(thread.timer);
     thread.job = undefined;
@@ -203,9 +214,9 @@ export class CpuPool {
     if (job) settle(job);
   }
 
-  private async stop(thread: Thread, error: unknown): Promise<void> {
+  private async stop(thread: Thread, settle: (job: Job) => unknown): Promise<void> {
     this.threads.delete(thread);
-    this.finish(thread, (job) => job.reject(error));
+    this.finish(thread, settle);
     await thread.worker.terminate();
     this.dispatch();
   }
@@ -245,11 +256,11 @@ export class CpuPool {
     };
     const fn = job.parent[call.name];
     if (!fn) return send(fail(new Error(`CPU task ${job.task} called unknown "${call.name}"`)));
-    Promise.resolve()
-      .then(() => fn(call.argument as never))
-      .then(
-        (value) => send({ ok: true, value }),
-        (error: unknown) => send(fail(error)),
-      );
+    const answer = Promise.resolve().then(() => fn(call.argument as never));
+    job.call = answer;
+    answer.then(
+      (value) => send({ ok: true, value }),
+      (error: unknown) => send(fail(error)),
+    );
   }
 }

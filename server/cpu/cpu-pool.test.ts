@@ -40,18 +40,19 @@ describe("CpuPool", () => {
     });
   });
 
-  it("keeps the event loop free while a task spins for 600 ms", async () => {
+  it("keeps the event loop free while a task spins for 1.5 s", async () => {
     const p = pool();
     await p.run("echo", null); // the thread is up
-    const task = p.run("spin", { ms: 600 });
+    const task = p.run("spin", { ms: 1500 });
     const lags: number[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 25; i++) {
       const start = performance.now();
       await new Promise((resolve) => setTimeout(resolve, 20));
       lags.push(performance.now() - start - 20);
     }
     expect(await task).toBe(true);
-    expect(Math.max(...lags)).toBeLessThan(100);
+    // Inline, one timer would wait the whole 1.5 s; the margin is for a loaded machine.
+    expect(Math.max(...lags)).toBeLessThan(400);
   });
 
   it("runs its threads at a lower priority than the event loop", async () => {
@@ -150,20 +151,21 @@ describe("CpuPool", () => {
   });
 
   it("answers the parent's own error when the time limit passes while the parent is asked", async () => {
-    const p = pool({ timeLimitMs: 200 });
+    const p = pool({ timeLimitMs: 300 });
+    await p.run("echo", null); // a warm thread: the call is made well within the limit
     const down = Object.assign(new Error("connect ETIMEDOUT"), { code: "ETIMEDOUT" });
     const late = (outcome: "fail" | "answer") => () =>
       new Promise((resolve, reject) =>
-        setTimeout(() => (outcome === "fail" ? reject(down) : resolve("late")), 600),
+        setTimeout(() => (outcome === "fail" ? reject(down) : resolve("late")), 900),
       );
     const started = Date.now();
     const error = await failure(p.run("askFailing", null, { parent: { fail: late("fail") } }));
     expect(error).toBe(down);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(850);
     const limited = await failure(
       p.run("ask", { name: "x" }, { parent: { greet: late("answer") } }),
     );
-    expect(toProblem(limited).problem.detail).toContain("longer than 0.2 s");
+    expect(toProblem(limited).problem.detail).toContain("longer than 0.3 s");
     expect(await p.run("echo", "after")).toBe("after");
   });
 

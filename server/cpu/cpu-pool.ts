@@ -19,9 +19,9 @@
 import { AsyncResource } from "node:async_hooks";
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import { answerParentCall } from "./answer-parent-call";
 import {
   CpuTaskError,
-  type CpuCallAnswer,
   type CpuFailure,
   type CpuTaskMessage,
   type CpuThreadMessage,
@@ -49,7 +49,7 @@ export interface CpuRunOptions {
   limitError?: (limit: "time" | "memory", seconds: number) => Error;
 }
 
-interface Job {
+export interface Job {
   id: number;
   task: string;
   input: unknown;
@@ -224,7 +224,7 @@ export class CpuPool {
   private onMessage(thread: Thread, message: CpuThreadMessage): void {
     const job = thread.job;
     if (!job || message.id !== job.id) return;
-    if (message.type === "call") return this.answerCall(job, message);
+    if (message.type === "call") return answerParentCall(job, message);
     this.finish(thread, (j) =>
       message.type === "done"
         ? j.resolve(message.value)
@@ -237,30 +237,5 @@ export class CpuPool {
   private failed(job: Job, failure: CpuFailure): unknown {
     if (failure.kind !== "parent") return new CpuTaskError(job.task, failure);
     return job.parentErrors[failure.index] ?? new Error(`CPU task ${job.task}: a call failed`);
-  }
-
-  private answerCall(job: Job, call: Extract<CpuThreadMessage, { type: "call" }>): void {
-    const fail = (error: unknown): CpuCallAnswer => ({
-      ok: false,
-      index: job.parentErrors.push(error) - 1,
-    });
-    const send = (answer: CpuCallAnswer) => {
-      try {
-        call.port.postMessage(answer);
-      } catch (error) {
-        call.port.postMessage(fail(error));
-      }
-      call.port.close();
-      Atomics.store(call.signal, 0, 1);
-      Atomics.notify(call.signal, 0);
-    };
-    const fn = job.parent[call.name];
-    if (!fn) return send(fail(new Error(`CPU task ${job.task} called unknown "${call.name}"`)));
-    const answer = Promise.resolve().then(() => fn(call.argument as never));
-    job.call = answer;
-    answer.then(
-      (value) => send({ ok: true, value }),
-      (error: unknown) => send(fail(error)),
-    );
   }
 }

@@ -1,9 +1,11 @@
 // The submission fuzzer (scripts/fuzz, `npm run fuzz` runs 10,000 cases) in small: a few
 // hundred cases with smaller costly inputs against the e2e stack, every time CI runs.
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { openRunCounter } from "@/scripts/fuzz/count-runs";
 import { runFuzz } from "@/scripts/fuzz/run-fuzz";
 import { collectSeeds, createToken } from "@/scripts/fuzz/seeds";
+import { quantile, startHealthProbe } from "@/scripts/fuzz/health-probe";
 import { fuzzTargets } from "@/scripts/fuzz/targets";
 import { watchWebProcess } from "@/scripts/fuzz/web-process";
 import { cli } from "./support/cli";
@@ -11,8 +13,16 @@ import { cli } from "./support/cli";
 const baseUrl = inject("baseUrl");
 const password = "fuzz-e2e-password-1";
 const basic = `Basic ${Buffer.from(`fuzzer:${password}`).toString("base64")}`;
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const CASES = Number(process.env.FUZZ_CASES ?? 250);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+/**
+ * The slowest /api/health answer allowed while large requests are read. `npm run fuzz` keeps
+ * the strict 100 ms; here the bound must hold on a shared 2-core runner, where health idle
+ * measured up to 230 ms (load average 13). What it catches is a request computing on the
+ * event loop: a 20,000-row CSV held it 2.3–5.6 s before the CPU threads (server/cpu/).
+ */
+const HEALTH_MAX_MS = 500;
 
 beforeAll(async () => {
   expect(
@@ -60,16 +70,63 @@ describe("the submission paths and query strings, fuzzed", () => {
       expect(figures.cases).toBeGreaterThanOrEqual(CASES);
       expect(figures.stored).toBe(figures.accepted);
       expect(figures.health.failed).toBe(0);
-      // The strict 100 ms is `npm run fuzz`'s verdict, on a quiet machine; here, on shared CI
-      // runners, a blocked event loop (seconds, as finding 5's deep JSON did) is what fails.
-      expect(figures.health.maxMs).toBeLessThanOrEqual(
-        Math.max(1000, 3 * figures.health.idle.maxMs),
-      );
+      expect(figures.health.maxMs).toBeLessThanOrEqual(HEALTH_MAX_MS);
       console.log(
         `fuzz e2e, seed ${SEED}: ${JSON.stringify({ ...figures, slowHealth: undefined })}`,
       );
     } finally {
       await counter.close();
     }
+  });
+
+  it(`answers /api/health within ${HEALTH_MAX_MS} ms while large valid spreadsheets and JSON are read`, async () => {
+    const example = JSON.parse(readFileSync("pipelines/fastq-qc/example.json", "utf8")) as {
+      dataFiles: Record<string, string>[];
+    };
+    const columns = Object.keys(example.dataFiles[0]!);
+    const rows = Array.from({ length: 20_000 }, (_, i) =>
+      columns.map((c) => (c === "sampleName" ? `s${i}` : example.dataFiles[0]![c])).join(","),
+    );
+    const csv = [columns.join(","), ...rows].join("\n");
+    const items = Array.from({ length: 20_000 }, (_, i) => ({
+      ...example.dataFiles[0]!,
+      sampleName: i === 19_999 ? 7 : `s${i}`,
+    }));
+    const json = JSON.stringify({ ...example, dataFiles: items }, null, 2);
+    const workbook = await fetch(
+      `${baseUrl}/api/v1/pipelines/fastq-qc/template.xlsx?example=true`,
+      { headers: { Authorization: basic } },
+    ).then((r) => r.arrayBuffer());
+    const post = async (path: string, type: string, body: string | ArrayBuffer) => {
+      const response = await fetch(baseUrl + path, {
+        method: "POST",
+        headers: { Authorization: basic, "Content-Type": type },
+        body,
+      });
+      await response.arrayBuffer();
+      return `${path} ${response.status}`;
+    };
+    const probe = startHealthProbe(baseUrl, 20);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const answers = [
+      await post("/api/v1/spreadsheets/convert?pipeline=fastq-qc@1.0.0", "text/csv", csv),
+      await post("/api/v1/runs?pipeline=fastq-qc@1.0.0", "text/csv", csv),
+      await post("/api/v1/new-run/?dryRun=true", "application/json", json),
+      await post("/api/v1/spreadsheets/convert", XLSX, workbook),
+    ];
+    const polls = await probe.stop();
+    expect(answers).toEqual([
+      "/api/v1/spreadsheets/convert?pipeline=fastq-qc@1.0.0 200",
+      "/api/v1/runs?pipeline=fastq-qc@1.0.0 422",
+      "/api/v1/new-run/?dryRun=true 422",
+      "/api/v1/spreadsheets/convert 200",
+    ]);
+    const ms = polls.map((p) => p.ms);
+    console.log(
+      `health during large inputs: ${ms.length} polls, p50 ${quantile(ms, 0.5).toFixed(0)} ms, p99 ${quantile(ms, 0.99).toFixed(0)} ms, max ${Math.max(...ms).toFixed(0)} ms`,
+    );
+    expect(polls.every((p) => p.status === 200)).toBe(true);
+    expect(Math.max(...ms)).toBeLessThanOrEqual(HEALTH_MAX_MS);
+    expect(ms.length).toBeGreaterThan(20);
   });
 });

@@ -12,6 +12,8 @@ import { CredentialCache, UserCache } from "./auth/credential-cache";
 import type { SessionUser } from "./auth/session";
 import { SignInThrottle } from "./auth/sign-in-throttle";
 import { TtlCache } from "./cache";
+import { createCpuPool } from "./cpu/create-cpu-pool";
+import type { CpuPool } from "./cpu/cpu-pool";
 import type { Config } from "./env";
 import { createLogger, type Logger } from "./logger";
 import { createRunQueue, type RunQueue } from "./queue/run-queue";
@@ -34,6 +36,8 @@ export interface AppContext {
   keys: RedisKeys;
   log: Logger;
   caches: AppCaches;
+  /** Worker threads for CPU-heavy requests, started on first use (web only; cpu/cpu-pool.ts). */
+  cpu: CpuPool;
   /** Password guessing limits in Redis: sign-in form, Basic with a password, password change. */
   signInThrottle: SignInThrottle;
   /** Submissions that arrive together share a transaction (runs/create-run.ts). */
@@ -101,6 +105,7 @@ export function createAppContext(config: Config, processName: string): AppContex
       caches.principals.clear();
     },
   });
+  const cpu = createCpuPool(config, log);
   return {
     config,
     db: database.db,
@@ -110,6 +115,7 @@ export function createAppContext(config: Config, processName: string): AppContex
     keys,
     log,
     caches,
+    cpu,
     signInThrottle: new SignInThrottle(limitsRedis, keys.signIn),
     groupCommit: new GroupCommit(database.runTransaction),
     runNotifications,
@@ -123,6 +129,7 @@ export function createAppContext(config: Config, processName: string): AppContex
         closing.catch(() => queue.disconnect()),
         redis.quit(),
         database.close(),
+        cpu.close(),
       ]);
     },
   };

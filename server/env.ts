@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -51,6 +52,16 @@ export const ZEnv = z.object({
   MAX_BODY_BYTES: byteCount(1024, 10 * 1024 * 1024),
   /** Largest stored log of one run; the rest is dropped with a notice. */
   MAX_LOG_BYTES: byteCount(1024, 512 * 1024 * 1024),
+  /**
+   * Worker threads of the web process for CPU-heavy requests (large workbooks, CSVs and
+   * JSON submissions), so they do not hold its event loop (server/cpu/). Default: the
+   * cores but one, 1 to 2 (0 in development); 0 reads everything on the event loop.
+   */
+  CPU_POOL_SIZE: z.coerce.number().int().min(0).max(64).optional(),
+  /** Large requests that may wait for a CPU thread; one more is a 503 with Retry-After. */
+  CPU_POOL_QUEUE: z.coerce.number().int().min(0).max(10000).default(16),
+  /** Seconds one large request may take on a CPU thread before it is stopped (422). */
+  CPU_TASK_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** How long a verified Basic credential stays cached in memory. */
   AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
   /**
@@ -136,6 +147,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     maxLogBytes: env.MAX_LOG_BYTES,
     authCacheSeconds: env.AUTH_CACHE_SECONDS,
     dbRequestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS,
+    // Not in development: `next dev` would run the thread bundle of the last build.
+    cpuPoolSize:
+      env.CPU_POOL_SIZE ??
+      (env.NODE_ENV === "development" ? 0 : Math.max(1, Math.min(2, availableParallelism() - 1))),
+    cpuPoolQueue: env.CPU_POOL_QUEUE,
+    cpuTaskSeconds: env.CPU_TASK_SECONDS,
     workerConcurrency: env.WORKER_CONCURRENCY,
     workerId: env.WORKER_ID,
     cancelGraceSeconds: env.CANCEL_GRACE_SECONDS,

@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { bundleCpuWorker } from "./cpu-bundle";
 import { dropCopies, tableDefinitions } from "./file-database";
 import { createTestResources } from "./resources";
 
@@ -8,6 +9,8 @@ import { createTestResources } from "./resources";
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const resources = await createTestResources();
+  // The web's CPU thread from the current source (contexts find it at dist/cpu-worker.cjs).
+  await bundleCpuWorker("server/cpu/cpu-worker.ts", "cpu-worker");
   project.provide("databaseUrl", resources.databaseUrl);
   project.provide("redisUrl", resources.redisUrl);
   project.provide("redisPrefix", resources.redisPrefix);

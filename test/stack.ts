@@ -41,7 +41,12 @@ export async function freePort(): Promise<number> {
 }
 
 export function requireBuild(): void {
-  for (const file of [".next/BUILD_ID", "dist/worker.cjs", "dist/beat.cjs"]) {
+  for (const file of [
+    ".next/BUILD_ID",
+    "dist/worker.cjs",
+    "dist/beat.cjs",
+    "dist/cpu-worker.cjs",
+  ]) {
     if (!existsSync(file))
       throw new Error(`${file} is missing: run \`npm run build\` first (npm test does)`);
   }

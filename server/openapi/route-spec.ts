@@ -102,10 +102,11 @@ export const tooManyAttempts = problem(
 
 /**
  * 503 as every authenticated route answers it (the document adds it to each): MySQL or
- * Redis does not answer (server/errors.ts isUnavailable). Nothing to fix in the request.
+ * Redis does not answer (server/errors.ts isUnavailable), or (submissions) every CPU thread
+ * is busy and its queue full (server/cpu/). Nothing to fix in the request.
  */
 export const unavailable = problem(
-  "MySQL or Redis does not answer at the moment (`code: SERVICE_UNAVAILABLE`); send the request again after `Retry-After` seconds",
+  "MySQL or Redis does not answer at the moment, or the server is busy reading other large uploads (`code: SERVICE_UNAVAILABLE`); send the request again after `Retry-After` seconds",
   { "Retry-After": { required: true, schema: { type: "string", pattern: "^[0-9]+$" } } },
 );
 

@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 type Ctx = Pick<AppContext, "db" | "caches">;
 
 /** The versions of a pipeline, cached for a few seconds (ctx.caches.pipelineVersions). */
-async function versionsOf(ctx: Ctx, name: string): Promise<PipelineRow[]> {
+export async function versionsOf(ctx: Ctx, name: string): Promise<PipelineRow[]> {
   const hit = ctx.caches.pipelineVersions.get(name);
   if (hit) return hit;
   const rows = await ctx.db.select().from(pipelines).where(eq(pipelines.name, name));

@@ -1,7 +1,8 @@
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import type { ConvertedSpreadsheet } from "@/lib/contract/spreadsheets";
-import { parseSpreadsheet, type ParseSpreadsheetOptions } from "./parse-spreadsheet";
+import type { ParseSpreadsheetOptions } from "./parse-spreadsheet";
+import { parseSpreadsheetOffThread } from "./parse-spreadsheet-off-thread";
 import { sheetProblems } from "./submit-spreadsheet";
 import { requireSubmitter } from "../auth/require-role";
 
@@ -10,11 +11,11 @@ import { requireSubmitter } from "../auth/require-role";
  * nothing; only for those who may submit (reading a workbook costs the server work).
  */
 export async function convertSpreadsheet(
-  ctx: Pick<AppContext, "db" | "caches" | "config">,
+  ctx: Pick<AppContext, "db" | "caches" | "config" | "cpu">,
   options: ParseSpreadsheetOptions & { principal: Principal },
 ): Promise<ConvertedSpreadsheet> {
   requireSubmitter(options.principal);
-  const parsed = await parseSpreadsheet(ctx, options);
+  const parsed = await parseSpreadsheetOffThread(ctx, options);
   return {
     pipeline: `${parsed.pipeline.name}@${parsed.pipeline.version}`,
     config: parsed.config,

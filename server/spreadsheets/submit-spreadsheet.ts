@@ -5,7 +5,8 @@ import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
 import { createRun } from "../runs/create-run";
 import type { SubmitRunResult } from "../runs/submit-run";
-import { parseSpreadsheet, type ParseSpreadsheetOptions } from "./parse-spreadsheet";
+import type { ParseSpreadsheetOptions } from "./parse-spreadsheet";
+import { parseSpreadsheetOffThread } from "./parse-spreadsheet-off-thread";
 import type { SheetProblem } from "./convert-workbook";
 import { requireSubmitter } from "../auth/require-role";
 
@@ -31,7 +32,7 @@ export async function submitSpreadsheet(
   options: SubmitSpreadsheetOptions,
 ): Promise<SubmitRunResult> {
   requireSubmitter(options.principal);
-  const { pipeline, config, problems, warnings } = await parseSpreadsheet(ctx, options);
+  const { pipeline, config, problems, warnings } = await parseSpreadsheetOffThread(ctx, options);
   const ref = `${pipeline.name}@${pipeline.version}`;
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;

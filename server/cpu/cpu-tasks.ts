@@ -1,0 +1,32 @@
+/**
+ * The tasks a CPU thread runs: the same service functions the web runs inline for small
+ * inputs, with a context whose pipeline lookups go to the web process (thread-context.ts).
+ */
+import type { AppContext } from "../context";
+import { checkRunSubmission, type CheckRunSubmissionOptions } from "../runs/check-run-submission";
+import { parseSpreadsheet, type ParseSpreadsheetOptions } from "../spreadsheets/parse-spreadsheet";
+
+type ServiceContext = Pick<AppContext, "db" | "caches" | "config">;
+
+export const cpuTasks = {
+  parseSpreadsheet(ctx: ServiceContext, input: ParseSpreadsheetOptions) {
+    // A Buffer crosses the thread boundary as a plain Uint8Array.
+    const body: Uint8Array = input.body;
+    return parseSpreadsheet(ctx, {
+      ...input,
+      body: Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length),
+    });
+  },
+  /** `keepConfig: false` leaves the parsed config out of the answer (copying it back costs). */
+  async checkRunSubmission(
+    ctx: ServiceContext,
+    input: CheckRunSubmissionOptions & { keepConfig: boolean },
+  ) {
+    const checked = await checkRunSubmission(ctx, input);
+    if (input.keepConfig) return checked;
+    return { ...checked, request: { ...checked.request, config: undefined }, config: undefined };
+  },
+};
+
+export type CpuTasks = typeof cpuTasks;
+export type CpuTaskName = keyof CpuTasks;

@@ -1,0 +1,181 @@
+// The CPU pool with the web's real tasks: a large CSV, an .xlsx and large JSON submissions
+// give the same answers on a thread as inline (CPU_POOL_SIZE=0), errors included.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppContext } from "@/server/context";
+import { toProblem } from "@/server/errors";
+import { submitRun, type SubmitRunOptions } from "@/server/runs/submit-run";
+import { getTemplate } from "@/server/spreadsheets/get-template";
+import { parseSpreadsheetOffThread } from "@/server/spreadsheets/parse-spreadsheet-off-thread";
+import type { ParseSpreadsheetOptions } from "@/server/spreadsheets/parse-spreadsheet";
+import { createTestContext, createTestUser, type TestUser } from "@/test/context";
+import { registerPipelines } from "@/test/pipelines";
+
+let pooled: AppContext;
+let inline: AppContext;
+let alice: TestUser;
+
+const example = JSON.parse(readFileSync("pipelines/fastq-qc/example.json", "utf8")) as {
+  dataFiles: Record<string, string>[];
+} & Record<string, unknown>;
+
+beforeAll(async () => {
+  pooled = createTestContext({ cpuPoolSize: 1 });
+  inline = createTestContext({ cpuPoolSize: 0 });
+  await registerPipelines(pooled);
+  alice = await createTestUser(pooled, "submitter");
+});
+
+afterAll(async () => {
+  await pooled.queue.obliterate({ force: true });
+  await Promise.all([pooled.close(), inline.close()]);
+});
+
+/** Both ways: the value, or the problem document of the error. */
+async function bothWays<T>(fn: (ctx: AppContext) => Promise<T>) {
+  const settle = (p: Promise<T>) =>
+    p.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ problem: toProblem(error) }),
+    );
+  const threadsBefore = pooled.cpu.load.threads;
+  const [onThread, onLoop] = [await settle(fn(pooled)), await settle(fn(inline))];
+  expect(inline.cpu.available).toBe(false);
+  expect(pooled.cpu.load.threads, "a thread ran it").toBeGreaterThanOrEqual(
+    Math.max(1, threadsBefore),
+  );
+  return { onThread, onLoop };
+}
+
+function samplesCsv(rows: number): Buffer {
+  const columns = Object.keys(example.dataFiles[0]!);
+  const lines = [columns.join(",")];
+  for (let i = 0; i < rows; i++) {
+    const item: Record<string, string> = {
+      ...example.dataFiles[i % example.dataFiles.length]!,
+      sampleName: `s${i}`,
+    };
+    if (i % 5000 === 17) item.fastqCode = "R3"; // a few problems, each at its cell
+    lines.push(columns.map((c) => item[c] ?? "").join(","));
+  }
+  return Buffer.from(lines.join("\n"));
+}
+
+describe("CPU tasks on a thread and inline", () => {
+  it("read a 20,000-row CSV to the same config and the same problems", async () => {
+    const { dataFiles: _, pipeline: __, ...base } = example;
+    const options: ParseSpreadsheetOptions = {
+      body: samplesCsv(20_000),
+      kind: "csv",
+      pipeline: "fastq-qc@1.0.0",
+      base,
+    };
+    const { onThread, onLoop } = await bothWays((ctx) => parseSpreadsheetOffThread(ctx, options));
+    expect(onThread).toEqual(onLoop);
+    if (!("value" in onThread)) throw new Error("the CSV was refused");
+    const parsed = onThread.value;
+    expect(parsed.config.dataFiles).toHaveLength(20_000);
+    expect(parsed.problems).toContainEqual(
+      expect.objectContaining({ sheet: "CSV", cell: "CSV!B19", path: "/dataFiles/17/fastqCode" }),
+    );
+  });
+
+  it("read a workbook (the example template) to the same config", async () => {
+    const { body } = await getTemplate(pooled, { name: "fastq-qc", example: true });
+    const { onThread, onLoop } = await bothWays((ctx) =>
+      parseSpreadsheetOffThread(ctx, { body, kind: "xlsx" }),
+    );
+    expect(onThread).toEqual(onLoop);
+    expect(onThread).toMatchObject({ value: { problems: [] } });
+  });
+
+  it("refuse an unreadable workbook and an unknown pipeline alike", async () => {
+    const junk = { body: Buffer.from("PK\u0003\u0004 not a zip"), kind: "xlsx" as const };
+    const unreadable = await bothWays((ctx) => parseSpreadsheetOffThread(ctx, junk));
+    expect(unreadable.onThread).toEqual(unreadable.onLoop);
+    expect(unreadable.onThread).toMatchObject({ problem: { problem: { status: 422 } } });
+    const csv = { body: samplesCsv(2000), kind: "csv" as const, pipeline: "no-such-pipeline" };
+    const unknown = await bothWays((ctx) => parseSpreadsheetOffThread(ctx, csv));
+    expect(unknown.onThread).toEqual(unknown.onLoop);
+    expect(unknown.onThread).toMatchObject({ problem: { problem: { code: "UNKNOWN_PIPELINE" } } });
+  });
+
+  const submit = (bodyText: string, dryRun: boolean) => (ctx: AppContext) =>
+    submitRun(ctx, {
+      principal: alice.principal,
+      bodyText,
+      format: "legacy",
+      trigger: "legacy_api",
+      dryRun,
+    } satisfies SubmitRunOptions);
+
+  it("check a large JSON submission with the same problems, lines and columns", async () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({
+      ...example.dataFiles[0]!,
+      sampleName: `s${i}`,
+      ...(i === 1500 ? { fastqCode: "R3" } : {}),
+    }));
+    const text = JSON.stringify({ ...example, dataFiles: items }, null, 2);
+    expect(text.length).toBeGreaterThan(32 * 1024);
+    const { onThread, onLoop } = await bothWays(submit(text, true));
+    expect(onThread).toEqual(onLoop);
+    expect(onThread).toMatchObject({
+      problem: {
+        problem: {
+          status: 422,
+          errors: [{ path: "/dataFiles/1500/fastqCode", line: expect.any(Number) as number }],
+        },
+      },
+    });
+    // Between two items (inside a string, ",," would be a valid, other value).
+    const at = text.indexOf("},", 40_000) + 1;
+    const broken = `${text.slice(0, at)},,${text.slice(at)}`;
+    const syntax = await bothWays(submit(broken, true));
+    expect(syntax.onThread).toEqual(syntax.onLoop);
+    expect(syntax.onThread).toMatchObject({ problem: { problem: { code: "INVALID_JSON" } } });
+  });
+
+  it("check the files a large JSON submission names on the thread too, with the same answer", async () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({
+      ...example.dataFiles[0]!,
+      sampleName: `s${i}`,
+      ...(i === 1500 ? { fastqPath: "/etc/reads_R1.fastq.gz" } : {}),
+    }));
+    const text = JSON.stringify({ ...example, dataFiles: items }, null, 2);
+    const { onThread, onLoop } = await bothWays(submit(text, true));
+    expect(onThread).toEqual(onLoop);
+    expect(onThread).toMatchObject({
+      problem: {
+        problem: {
+          status: 422,
+          errors: [
+            {
+              path: "/dataFiles/1500/fastqPath",
+              message: expect.stringContaining("outside the data folders") as string,
+            },
+          ],
+        },
+      },
+    });
+  });
+
+  it("accept a large valid JSON submission: the same dry run, and a stored run", async () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({
+      ...example.dataFiles[0]!,
+      sampleName: `s${i}`,
+    }));
+    const text = JSON.stringify({ ...example, dataFiles: items });
+    const dry = await bothWays(submit(text, true));
+    expect(dry.onThread).toEqual(dry.onLoop);
+    expect(dry.onThread).toMatchObject({ value: { kind: "dry-run", pipeline: "fastq-qc@1.0.0" } });
+    const stored = await submitRun(pooled, {
+      principal: alice.principal,
+      bodyText: text,
+      format: "legacy",
+      trigger: "legacy_api",
+      dryRun: false,
+    });
+    expect(stored.kind).toBe("created");
+    expect(stored.kind !== "dry-run" && stored.run.config === text, "stored as sent").toBe(true);
+  });
+});

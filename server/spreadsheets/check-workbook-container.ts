@@ -20,6 +20,13 @@ export interface WorkbookLimits extends ContainerLimits {
   maxCells: number;
 }
 
+/**
+ * The rows of a sheet in .xlsx and Calc (1,048,576): an .ods value below them (a row
+ * repeat or row number can place one four billion rows down) is refused before the reader
+ * builds an array that long. Within them, the read sheets' own row limit says more.
+ */
+export const MAX_SHEET_ROWS = 1_048_576;
+
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 const ZIP_MAGIC = 0x04034b50;
 const ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet";
@@ -40,7 +47,10 @@ function checkOds(body: Buffer, limits: WorkbookLimits): void {
   if (!mimetype || !content || inflateEntry(body, mimetype).toString("latin1") !== ODS_MIMETYPE) {
     throw unreadable("The file is an OpenDocument file but not a spreadsheet (.ods)");
   }
-  checkOdsContent(inflateEntry(body, content).toString("utf8"), limits);
+  checkOdsContent(inflateEntry(body, content).toString("utf8"), {
+    maxCells: limits.maxCells,
+    maxRows: MAX_SHEET_ROWS,
+  });
 }
 
 /**

@@ -83,14 +83,16 @@ export function contentOfCell(cell: XLSX.CellObject | undefined): CellContent | 
 }
 
 /** The options that keep SheetJS to reading values: nothing evaluated, no HTML, no styles. */
-function parse(body: Buffer, sheets?: string[]): XLSX.WorkBook {
+function parse(body: Buffer, format: WorkbookFormat, sheets?: string[]): XLSX.WorkBook {
   try {
     return XLSX.read(body, {
       type: "buffer",
       dense: true,
       cellDates: true,
-      // Formula text is kept (never evaluated) to tell an error result saved as text.
-      cellFormula: true,
+      // Formula text is kept (never evaluated) to tell an error result saved as text, as
+      // Gnumeric's .ods does. Only there: with formulas on, the reader checks every cell
+      // against each array formula (quadratic; an .ods's are counted before, at most 1,000).
+      cellFormula: format === "ods",
       cellHTML: false,
       cellText: false,
       cellStyles: false,
@@ -172,7 +174,7 @@ function readMeta(book: XLSX.WorkBook): { pipeline?: string; template?: string }
  */
 export function openWorkbook(body: Buffer): OpenedWorkbook {
   const format = checkWorkbookContainer(body, SPREADSHEET_LIMITS);
-  const first = parse(body, format === "xlsx" ? [META_SHEET] : undefined);
+  const first = parse(body, format, format === "xlsx" ? [META_SHEET] : undefined);
   if (first.SheetNames.length > SPREADSHEET_LIMITS.maxSheets) {
     throw unreadable(`The workbook has more than ${SPREADSHEET_LIMITS.maxSheets} sheets`);
   }
@@ -183,7 +185,7 @@ export function openWorkbook(body: Buffer): OpenedWorkbook {
     ...readMeta(first),
     read(names) {
       const wanted = sheetNames.filter((name) => names.includes(name));
-      const book = format === "xlsx" && wanted.length > 0 ? parse(body, wanted) : first;
+      const book = format === "xlsx" && wanted.length > 0 ? parse(body, format, wanted) : first;
       return { sheets: wanted.map((name) => gridOf(book, name)), ...readMeta(first) };
     },
   };

@@ -4,6 +4,7 @@ import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
 import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { assertConfigPaths } from "../pipelines/config-path-problems";
+import { configPipelineField, withPipelineText } from "../pipelines/config-pipeline-field";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { withPositions, type JsonDocument as SubmittedDocument } from "../http/json-body";
 import { checkCronExpression, checkTimeZone } from "./cron";
@@ -38,8 +39,14 @@ export async function checkScheduleTarget(
     }
     throw error;
   });
+  // The schedule's pipeline fills a config's missing `pipeline` field as for /runs (at each
+  // fire, with the version that fire runs: scheduleConfigText); a disagreeing one is refused.
+  const field = isObject(target.config)
+    ? await configPipelineField(ctx, pipeline, target.config)
+    : { config: target.config };
   // Undeclared properties that only warn do not stop a schedule; each fire's run lists them.
-  const problems = checkPipelineConfig(ctx, pipeline, target.config).errors;
+  const checked = checkPipelineConfig(ctx, pipeline, field.config).errors;
+  const problems = "conflict" in field && field.conflict ? [field.conflict, ...checked] : checked;
   if (problems.length > 0) {
     const errors = problems.map(({ atKey, ...p }) => ({ ...p, path: `/config${p.path}`, atKey }));
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
@@ -49,8 +56,29 @@ export async function checkScheduleTarget(
       { errors: doc ? withPositions(doc, errors) : errors.map(({ atKey: _, ...p }) => p) },
     );
   }
-  await assertConfigPaths(ctx, pipeline, target.config, { prefix: "/config", locate });
+  await assertConfigPaths(ctx, pipeline, field.config, { prefix: "/config", locate });
   return pipeline;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The config text a fire stores: the schedule's, with `"pipeline": name@version` of the
+ * version this fire runs added when the schema requires the field and the config lacks it.
+ */
+export async function scheduleConfigText(
+  ctx: Pick<AppContext, "db" | "caches">,
+  pipeline: PipelineRow,
+  configText: string,
+): Promise<{ configText: string; config: unknown }> {
+  const config = JSON.parse(configText) as unknown;
+  if (!isObject(config)) return { configText, config };
+  const field = await configPipelineField(ctx, pipeline, config);
+  return field.filled
+    ? { configText: withPipelineText(configText, field.filled), config: field.config }
+    : { configText, config };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pipelines, runs, schedules, users, type ScheduleRow } from "@/db/schema";
@@ -109,6 +110,36 @@ describe("firing due schedules", () => {
     expect(made?.warnings).toEqual([
       { path: "/config/colour", message: expect.stringMatching(/^is not declared/) as string },
     ]);
+  });
+
+  it("fills a config's missing pipeline field with the version each fire runs; refuses one that disagrees", async () => {
+    const example = JSON.parse(readFileSync("pipelines/fastq-qc/example.json", "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const { pipeline: _, ...config } = example;
+    const schedule = await newSchedule({ pipeline: "fastq-qc@1.0.0", config });
+    const fire = minute("2025-06-01T10:40:00.000Z");
+    await setNextFire(schedule, fire);
+    await fireDueSchedules(beatA, { now: new Date(fire.getTime() + 1000) });
+    const [made] = await runsOf(schedule);
+    expect(JSON.parse(made!.config)).toEqual({ pipeline: "fastq-qc@1.0.0", ...config });
+    expect(made!.warnings ?? []).toEqual([]);
+    const refused = await newSchedule({
+      pipeline: "fastq-qc@1.0.0",
+      config: { ...config, pipeline: "hello@1.0.0" },
+    }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: "VALIDATION_FAILED",
+      errors: expect.arrayContaining([
+        expect.objectContaining({
+          path: "/config/pipeline",
+          message: expect.stringMatching(
+            /^names hello@1.0.0, but the run is for fastq-qc@1.0.0/,
+          ) as string,
+        }),
+      ]) as unknown[],
+    });
   });
 
   it("makes one run when two beats hold the same due schedule and both try to fire it", async () => {

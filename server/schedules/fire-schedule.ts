@@ -7,7 +7,7 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { createRun } from "../runs/create-run";
 import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
-import { checkScheduleTarget } from "./check-schedule";
+import { checkScheduleTarget, scheduleConfigText } from "./check-schedule";
 import { latestFireAtOrBefore, nextFireAfter } from "./cron";
 
 /** A due schedule and the owner it submits as. */
@@ -110,26 +110,28 @@ export async function fireSchedule(
     role: owner.role,
     via: "token",
   };
-  const made = pipeline
-    ? await createRun(ctx, {
-        principal,
-        pipeline,
-        configText: schedule.config,
-        name: schedule.name,
-        labels: { schedule: schedule.publicId },
-        hold: false,
-        trigger: "schedule",
-        idempotency: { key, requestHash: createHash("sha256").update(key).digest("hex") },
-        scheduleId: schedule.id,
-        warnings: checkPipelineConfig(ctx, pipeline, JSON.parse(schedule.config)).warnings.map(
-          ({ path, message }) => ({ path: `/config${path}`, message }),
-        ),
-      }).catch((error: unknown) => {
-        // Refused (say, its key taken by another body): this fire fails, the next one comes.
-        failure = describeFailure(error);
-        return null;
-      })
-    : null;
+  const filled = pipeline ? await scheduleConfigText(ctx, pipeline, schedule.config) : null;
+  const made =
+    pipeline && filled
+      ? await createRun(ctx, {
+          principal,
+          pipeline,
+          configText: filled.configText,
+          name: schedule.name,
+          labels: { schedule: schedule.publicId },
+          hold: false,
+          trigger: "schedule",
+          idempotency: { key, requestHash: createHash("sha256").update(key).digest("hex") },
+          scheduleId: schedule.id,
+          warnings: checkPipelineConfig(ctx, pipeline, filled.config).warnings.map(
+            ({ path, message }) => ({ path: `/config${path}`, message }),
+          ),
+        }).catch((error: unknown) => {
+          // Refused (say, its key taken by another body): this fire fails, the next one comes.
+          failure = describeFailure(error);
+          return null;
+        })
+      : null;
   if (!made) {
     const error = `No run for the fire of ${fireAt.toISOString()}: ${failure}`.slice(0, 1000);
     await advance(ctx, schedule, next, error);

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "@/server/context";
 import { toProblem } from "@/server/errors";
+import { checkPipelinePaths } from "@/server/pipelines/check-pipeline-paths";
 import { submitRun, type SubmitRunOptions } from "@/server/runs/submit-run";
 import { getTemplate } from "@/server/spreadsheets/get-template";
 import { parseSpreadsheetOffThread } from "@/server/spreadsheets/parse-spreadsheet-off-thread";
@@ -155,6 +156,25 @@ describe("CPU tasks on a thread and inline", () => {
             },
           ],
         },
+      },
+    });
+  });
+
+  it("check the files of a large config for the editor (check-paths) the same way", async () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({
+      ...example.dataFiles[0]!,
+      sampleName: `s${i}`,
+      ...(i === 7 ? { fastqPath: "data/missing_R1.fastq.gz" } : {}),
+    }));
+    const text = JSON.stringify({ ...example, dataFiles: items }, null, 2);
+    const { onThread, onLoop } = await bothWays((ctx) =>
+      checkPipelinePaths(ctx, { principal: alice.principal, name: "fastq-qc", text }),
+    );
+    expect(onThread).toEqual(onLoop);
+    expect(onThread).toMatchObject({
+      value: {
+        pipeline: "fastq-qc@1.0.0",
+        problems: [{ path: "/dataFiles/7/fastqPath", message: "does not exist" }],
       },
     });
   });

@@ -1,18 +1,13 @@
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
-import { z } from "zod";
 import type { PathCheckResult } from "@/lib/contract/pipelines";
 import type { Principal } from "../auth/principal";
 import { requireSubmitter } from "../auth/require-role";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
-import { parseJsonDocument, withPositions } from "../http/json-body";
-import { configPathProblems } from "./config-path-problems";
-import { resolvePipeline } from "./resolve-pipeline";
+import { CPU_INLINE_MAX_BYTES, runCpuTask } from "../cpu/run-cpu-task";
 
 /** Checks per user and minute: the editor asks once per pause in typing. */
 export const PATH_CHECKS_PER_MINUTE = 60;
-
-const ZConfig = z.record(z.string(), z.unknown());
 
 /**
  * The editor's server check (POST /api/v1/pipelines/{name}/check-paths): the problems of
@@ -21,19 +16,16 @@ const ZConfig = z.record(z.string(), z.unknown());
  * web process; while Redis is away the check is not limited rather than refused).
  */
 export async function checkPipelinePaths(
-  ctx: Pick<AppContext, "db" | "caches" | "config" | "redis" | "log">,
+  ctx: Pick<AppContext, "db" | "caches" | "config" | "redis" | "log" | "cpu">,
   options: { principal: Principal; name: string; version?: string; text: string },
 ): Promise<PathCheckResult> {
   requireSubmitter(options.principal);
   await withinLimit(ctx, options.principal.userId);
-  const doc = parseJsonDocument(options.text, ZConfig, { subject: "The config" });
-  const reference = options.version ? `${options.name}@${options.version}` : options.name;
-  const pipeline = await resolvePipeline(ctx, reference, "");
-  const problems = await configPathProblems(ctx, pipeline, doc.value);
-  return {
-    pipeline: `${pipeline.name}@${pipeline.version}`,
-    problems: withPositions(doc, problems),
-  };
+  const { principal: _, ...input } = options;
+  // A large config (up to MAX_BODY_BYTES) is parsed and walked on a CPU thread.
+  return runCpuTask(ctx, "checkConfigTextPaths", input, {
+    offThread: options.text.length > CPU_INLINE_MAX_BYTES,
+  });
 }
 
 async function withinLimit(

@@ -17,13 +17,15 @@ export interface Answer {
 
 /**
  * POSTs one submission of the noop pipeline named `name`, through the JSON API or the
- * old portal's POST /api/v1/new-run/ (where `project` is the run's name), with Basic auth.
+ * old portal's POST /api/v1/new-run/ (where `project` is the run's name), with Basic auth
+ * and, when given, an Idempotency-Key.
  */
 export async function submit(
   baseUrl: string,
   auth: string,
   name: string,
   legacy: boolean,
+  idempotencyKey?: string,
 ): Promise<Answer> {
   const started = performance.now();
   const [url, body] = legacy
@@ -32,7 +34,11 @@ export async function submit(
   try {
     const response = await fetch(url, {
       method: "POST",
-      headers: { Authorization: auth, "Content-Type": "application/json" },
+      headers: {
+        Authorization: auth,
+        "Content-Type": "application/json",
+        ...(idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}),
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(20_000),
     });

@@ -139,8 +139,10 @@ describe("faults on private servers", () => {
   it("MariaDB stopped for 30 s during 200 submissions (and restarted under a running run): 503 with Retry-After within 2 s, nothing lost or run twice, the run's log complete", async () => {
     await startTicker("fault-db-ticker", 450);
     const health = watchHealth(stack.baseUrl);
+    // Each with an Idempotency-Key, as the docs ask of a client that retries a 503.
+    const nameOf = (i: number) => `fault-db-n${String(i).padStart(3, "0")}`;
     const submissions = submitPaced(200, 250, (i) =>
-      submit(stack.baseUrl, auth, `fault-db-n${String(i).padStart(3, "0")}`, i % 2 === 1),
+      submit(stack.baseUrl, auth, nameOf(i), i % 2 === 1, nameOf(i)),
     );
     await sleep(4000);
     await services.mariadb.stop();
@@ -167,11 +169,30 @@ describe("faults on private servers", () => {
     expect(maxHealthMs).toBeLessThan(3000);
     expect(healthSeen.some((h) => h.status === 503 && h.body.includes('"down"'))).toBe(true);
 
-    const accepted = summary.byStatus["201"] ?? 0;
+    // A 503 can, rarely, follow a COMMIT whose answer was lost as MariaDB went down (the
+    // run is stored; docs/SECURITY.md): counted, then every refused one is sent again with
+    // its key, as a client does after Retry-After. Each must be 201 (made now, or the
+    // stored one replayed), and no name stored twice.
+    const firstRound = checkRuns(
+      answers,
+      await withDb((db) => waitForRuns(db, "fault-db-n", summary.byStatus["201"] ?? 0, 120_000)),
+    );
+    const retried = await Promise.all(
+      refused.map((a) => {
+        const i = Number(a.name.slice(-3));
+        return submit(stack.baseUrl, auth, a.name, i % 2 === 1, a.name);
+      }),
+    );
+    expect(retried.filter((a) => a.status !== 201)).toEqual([]);
+    const finalAnswers = [...answers.filter((a) => a.status === 201), ...retried];
+    const accepted = finalAnswers.length;
+    expect(accepted).toBe(200);
     const facts = await withDb((db) => waitForRuns(db, "fault-db-n", accepted, 120_000));
-    const check = checkRuns(answers, facts);
+    const check = checkRuns(finalAnswers, facts);
     figures.mariadbRuns = {
       accepted,
+      acceptedFirstTime: summary.byStatus["201"] ?? 0,
+      storedAfter503BeforeRetry: firstRound.storedAfterRefusal.length,
       stored: facts.length,
       ...Object.fromEntries(Object.entries(check).map(([k, v]) => [k, v.length])),
     };

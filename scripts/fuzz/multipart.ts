@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { oddString } from "./odd-values";
 import { utf8 } from "./fuzz-request";
+import { wellFormed } from "@/lib/json/well-formed";
 
 export interface FormContent {
   file: Uint8Array | null;
@@ -49,7 +50,7 @@ function build(
     const name = breakage === "nameless-part" ? "" : ' name="file";';
     const fileName =
       breakage === "filename-star"
-        ? ` filename*=UTF-8''${encodeURIComponent(content.fileName)}`
+        ? ` filename*=UTF-8''${encodeURIComponent(wellFormed(content.fileName))}`
         : ` filename="${quote(content.fileName)}"`;
     text(`--${delimiter}${eol}Content-Disposition: form-data;${name}${fileName}${eol}`);
     text(

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { runEvents, runs, type PipelineRow, type RunRow, type RunWarning } from "@/db/schema";
+import { wellFormed } from "@/lib/json/well-formed";
 import { newRunId } from "@/lib/ids";
 import type { RunTrigger } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
@@ -96,7 +97,7 @@ export async function createRun(
     status,
     trigger: options.trigger,
     config: options.configText,
-    warnings: options.warnings?.length ? options.warnings : null,
+    warnings: options.warnings?.length ? options.warnings.map(storable) : null,
     priority: options.priority ?? 0,
     maxAttempts: pipeline.maxAttempts,
     idempotencyKey: idempotency?.key ?? null,
@@ -160,4 +161,13 @@ export async function createRun(
     updatedAt: null,
   };
   return { run, created: true };
+}
+
+/**
+ * A warning as MariaDB's JSON check accepts it: a property name may hold a lone surrogate
+ * (`"\ud800"` is valid JSON text, and the config keeps it as sent), which `json_valid`
+ * refuses; in the warning it becomes U+FFFD.
+ */
+function storable(warning: RunWarning): RunWarning {
+  return { ...warning, path: wellFormed(warning.path), message: wellFormed(warning.message) };
 }

@@ -119,6 +119,21 @@ describe("a full old-portal document on POST /api/v1/new-run/", () => {
     await waitForStatus(ctx, retry.id, ["succeeded", "failed", "error"]);
   }, 60_000);
 
+  it("stores a run whose undeclared field's name holds a lone surrogate (found by the fuzzer: 500)", async () => {
+    // Valid JSON text (an escape), kept as sent in the config; MariaDB's JSON check on the
+    // stored warnings refused it, and the submission answered 500.
+    const text = documentText.replace(/\}\s*$/, ', "odd\\ud800": null}');
+    const response = await post(postNewRun, "/api/v1/new-run/", text);
+    expect(response.status).toBe(201);
+    const run = (await response.json()) as { warnings: Item[] };
+    expect(run.warnings).toContainEqual(
+      expect.objectContaining({
+        path: "/odd\ufffd",
+        message: expect.stringMatching(/^is not declared/) as string,
+      }),
+    );
+  });
+
   it("refuses a likely typo of a declared field with 'did you mean', and stores nothing", async () => {
     const before = await countRunsAndJobs(ctx);
     const text = documentText.replace('"fastqCode"', '"fastqcode"');

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { samplesheetParams } from "@/lib/schema/samplesheet-params";
+import { samplesheetFileName, samplesheetParams } from "@/lib/schema/samplesheet-params";
 
 /** A file to write into the attempt folder beside config.json. */
 export interface AttemptFile {
@@ -47,7 +47,7 @@ export function samplesheetFiles(
   for (const param of params) {
     const rows = config[param.name];
     if (!Array.isArray(rows)) continue;
-    const name = `${param.name.replace(/[^A-Za-z0-9._-]/g, "_")}.csv`;
+    const name = samplesheetFileName(param.name);
     files.push({ name, content: samplesheetCsv(param.columns, rows) });
     config[param.name] = path.join(workDir, name);
   }

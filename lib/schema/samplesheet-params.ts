@@ -43,3 +43,8 @@ export function samplesheetParams(schema: Record<string, unknown>): SamplesheetP
   }
   return found;
 }
+
+/** The file a samplesheet parameter's rows are written to in the attempt folder. */
+export function samplesheetFileName(parameter: string): string {
+  return `${parameter.replace(/[^A-Za-z0-9._-]/g, "_")}.csv`;
+}

@@ -75,6 +75,9 @@ describe("checkPaths on real files", () => {
     expect(await messageFor(roots, "data/later.txt", { format: "file-path" })).toBeNull();
     expect(await messageFor(roots, dir("data/loop-a"))).toBe("is a loop of symbolic links");
     expect(await messageFor(roots, dir("data/dangling"))).toBe("does not exist");
+    expect(await messageFor(roots, "data/r1.fastq\u0000.txt")).toBe(
+      "is not a valid path: it holds a NUL character",
+    );
   });
 
   it("refuses what is outside the roots with the configured roots, never the target", async () => {

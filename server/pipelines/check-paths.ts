@@ -151,8 +151,15 @@ export async function checkPaths(
       : roots.pipelineDir
         ? path.resolve(roots.pipelineDir, value)
         : null;
+  // No file name holds a NUL (the file system calls would refuse it as an argument).
+  const valid = (value: string) => !value.includes("\0");
   const unique = [
-    ...new Set(targets.map((t) => absoluteOf(t.value)).filter((p): p is string => p !== null)),
+    ...new Set(
+      targets
+        .filter((t) => valid(t.value))
+        .map((t) => absoluteOf(t.value))
+        .filter((p): p is string => p !== null),
+    ),
   ];
   const found = new Map<string, Found>();
   // What the fast path cannot decide (links, missing files, errors), or all of it on a slow
@@ -171,6 +178,14 @@ export async function checkPaths(
   const outside = `is outside the data folders: ${describeRoots(roots)}`;
   const problems: ConfigProblem[] = [];
   for (const target of targets) {
+    if (!valid(target.value)) {
+      problems.push({
+        path: target.pointer,
+        message: "is not a valid path: it holds a NUL character",
+      });
+      if (problems.length >= MAX_PROBLEMS) break;
+      continue;
+    }
     const absolute = absoluteOf(target.value);
     if (absolute === null) continue; // relative, and no pipeline folder here: the worker checks
     const message = judge(found.get(absolute)!, target, outside);

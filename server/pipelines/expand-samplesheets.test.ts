@@ -134,6 +134,26 @@ describe("samplesheet parameters at load", () => {
     ]);
   });
 
+  it("refuse the pipeline when two samplesheet parameters would be written to one file", () => {
+    const files = pipelineFiles("assets/schema_input.json");
+    const io = (
+      files["p/nextflow_schema.json"].definitions.io as { properties: Record<string, unknown> }
+    ).properties;
+    io["in put"] = io.input;
+    io["in_put"] = io.input;
+    const dir = root({ ...files, "p/assets/schema_input.json": sheet });
+    const { pipelines, problems } = loadPipelineDefinitions([dir]);
+    expect(pipelines).toEqual([]);
+    expect(problems).toEqual([
+      {
+        file: path.join(dir, "p/pipeline.json"),
+        message: expect.stringContaining(
+          "parameters in put and in_put would both be written as in_put.csv: rename one",
+        ) as unknown,
+      },
+    ]);
+  });
+
   it.each([
     ["../outside.json", "is outside the pipeline folder"],
     ["assets/missing.json", "does not exist"],

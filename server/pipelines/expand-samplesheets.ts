@@ -1,7 +1,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { isJsonObject } from "@/lib/json/parse-json";
-import { parameterMaps } from "@/lib/schema/samplesheet-params";
+import { parameterMaps, samplesheetFileName } from "@/lib/schema/samplesheet-params";
 
 type Schema = Record<string, unknown>;
 
@@ -128,10 +128,20 @@ function expandParam(dir: string, name: string, param: Schema): Schema {
  */
 export function expandSamplesheets(dir: string, schema: Schema): Schema {
   const copy = structuredClone(schema);
+  // Each parameter's rows become one file of the attempt folder: two names may not meet.
+  const files = new Map<string, string>();
   for (const properties of parameterMaps(copy)) {
     for (const [name, param] of Object.entries(properties)) {
-      if (isJsonObject(param) && typeof param.schema === "string")
-        properties[name] = expandParam(dir, name, param);
+      if (!isJsonObject(param) || typeof param.schema !== "string") continue;
+      const file = samplesheetFileName(name);
+      const other = files.get(file);
+      if (other !== undefined && other !== name) {
+        throw new Error(
+          `parameters ${other} and ${name} would both be written as ${file}: rename one`,
+        );
+      }
+      files.set(file, name);
+      properties[name] = expandParam(dir, name, param);
     }
   }
   return copy;

@@ -6,11 +6,13 @@ import type { AppContext } from "../context";
 import { checkRunSubmission, type CheckRunSubmissionOptions } from "../runs/check-run-submission";
 import { parseSpreadsheet, type ParseSpreadsheetOptions } from "../spreadsheets/parse-spreadsheet";
 import { checkConfigTextPaths } from "../pipelines/check-config-text-paths";
+import { checkStoredConfig } from "../runs/check-stored-config";
 
 type ServiceContext = Pick<AppContext, "db" | "caches" | "config">;
 
 export const cpuTasks = {
   checkConfigTextPaths,
+  checkStoredConfig,
   parseSpreadsheet(ctx: ServiceContext, input: ParseSpreadsheetOptions) {
     // A Buffer crosses the thread boundary as a plain Uint8Array.
     const body: Uint8Array = input.body;

@@ -2,7 +2,10 @@
 // give the same answers on a thread as inline (CPU_POOL_SIZE=0), errors included.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { pipelines } from "@/db/schema";
 import type { AppContext } from "@/server/context";
+import { runCpuTask } from "@/server/cpu/run-cpu-task";
 import { toProblem } from "@/server/errors";
 import { checkPipelinePaths } from "@/server/pipelines/check-pipeline-paths";
 import { submitRun, type SubmitRunOptions } from "@/server/runs/submit-run";
@@ -175,6 +178,45 @@ describe("CPU tasks on a thread and inline", () => {
       value: {
         pipeline: "fastq-qc@1.0.0",
         problems: [{ path: "/dataFiles/7/fastqPath", message: "does not exist" }],
+      },
+    });
+  });
+
+  it("check a stored config again for a retry the same way: warnings, and files gone since", async () => {
+    const [pipeline] = await pooled.db
+      .select()
+      .from(pipelines)
+      .where(and(eq(pipelines.name, "fastq-qc"), eq(pipelines.version, "1.0.0")));
+    const items = (missing: boolean) =>
+      Array.from({ length: 2000 }, (_, i) => ({
+        ...example.dataFiles[0]!,
+        sampleName: `s${i}`,
+        ...(missing && i === 9 ? { fastqPath: "data/gone_R1.fastq.gz" } : {}),
+      }));
+    const stored = (missing: boolean) =>
+      JSON.stringify({ ...example, dataFiles: items(missing), patCode: "P1" });
+    const check = (configText: string) => (ctx: AppContext) =>
+      runCpuTask(
+        ctx,
+        "checkStoredConfig",
+        { pipeline: pipeline!, configText },
+        { offThread: true },
+      );
+    const fine = await bothWays(check(stored(false)));
+    expect(fine.onThread).toEqual(fine.onLoop);
+    expect(fine.onThread).toMatchObject({
+      value: [
+        { path: "/config/patCode", message: expect.stringMatching(/^is not declared/) as string },
+      ],
+    });
+    const gone = await bothWays(check(stored(true)));
+    expect(gone.onThread).toEqual(gone.onLoop);
+    expect(gone.onThread).toMatchObject({
+      problem: {
+        problem: {
+          status: 422,
+          errors: [{ path: "/config/dataFiles/9/fastqPath", message: "does not exist" }],
+        },
       },
     });
   });

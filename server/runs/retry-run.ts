@@ -5,8 +5,7 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { isFinished } from "../lifecycle/run-transitions";
 import { refusal } from "../lifecycle/transition-run-for-user";
-import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
-import { assertConfigPaths } from "../pipelines/config-path-problems";
+import { CPU_INLINE_MAX_BYTES, runCpuTask } from "../cpu/run-cpu-task";
 import { createRun } from "./create-run";
 import { findRunFor } from "./find-run-for";
 import { requireSubmitter } from "../auth/require-role";
@@ -41,17 +40,14 @@ export async function retryRun(
       `${run.pipelineName}@${run.pipelineVersion} is no longer registered`,
     );
   }
-  // The version's schema may have been changed in place since: check the config again.
-  const { errors: problems, warnings } = checkPipelineConfig(ctx, pipeline, JSON.parse(run.config));
-  if (problems.length > 0) {
-    throw new AppError(
-      "VALIDATION_FAILED",
-      `The config no longer matches the schema of ${pipeline.name}@${pipeline.version}: use Re-run… to edit it`,
-      { errors: problems.map(({ path, message }) => ({ path: `/config${path}`, message })) },
-    );
-  }
-  // The files may be gone since (retention, a cleaned-up folder): say so before storing.
-  await assertConfigPaths(ctx, pipeline, JSON.parse(run.config), { prefix: "/config" });
+  // The schema may have changed in place and the files may be gone since: checked again
+  // (on a CPU thread when the config is large).
+  const warnings = await runCpuTask(
+    ctx,
+    "checkStoredConfig",
+    { pipeline, configText: run.config },
+    { offThread: run.config.length > CPU_INLINE_MAX_BYTES },
+  );
   const maxPriority = principal.role === "submitter" ? SUBMITTER_MAX_PRIORITY : MAX_PRIORITY;
   const { run: created } = await createRun(ctx, {
     principal,
@@ -62,7 +58,7 @@ export async function retryRun(
     hold: false,
     priority: Math.min(run.priority, maxPriority),
     trigger: "retry",
-    warnings: warnings.map(({ path, message }) => ({ path: `/config${path}`, message })),
+    warnings,
     retryOfRunId: run.id,
     also: (newRunId) =>
       run.userId === principal.userId

@@ -62,3 +62,13 @@ export function withPipelineText(configText: string, ref: string): string {
     ? `${configText.slice(0, open)}{${entry}}`
     : `${configText.slice(0, open)}{${entry},${rest}`;
 }
+
+/**
+ * The problems of a config checked after configPipelineField: a conflict first, in place of
+ * what the schema says of the same field (its pattern names the pipeline too: one sentence
+ * is enough).
+ */
+export function withConflict(field: PipelineField, errors: ConfigProblem[]): ConfigProblem[] {
+  if (!field.conflict) return errors;
+  return [field.conflict, ...errors.filter((e) => e.path !== field.conflict!.path)];
+}

@@ -9,6 +9,7 @@ import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { assertConfigPaths } from "../pipelines/config-path-problems";
 import {
   configPipelineField,
+  withConflict,
   withPipelineText,
   type PipelineField,
 } from "../pipelines/config-pipeline-field";
@@ -77,7 +78,7 @@ export async function checkRunSubmission(
     ? withPipelineText(envelope.configText, field.filled)
     : envelope.configText;
   const check = checkPipelineConfig(ctx, pipeline, field.config);
-  const problems = field.conflict ? [field.conflict, ...check.errors] : check.errors;
+  const problems = withConflict(field, check.errors);
   // Pointers into the submitted document, with line and column (of the key for `atKey`).
   const atDoc = (list: ConfigProblem[]) =>
     withPositions(

@@ -4,7 +4,11 @@ import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
 import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { assertConfigPaths } from "../pipelines/config-path-problems";
-import { configPipelineField, withPipelineText } from "../pipelines/config-pipeline-field";
+import {
+  configPipelineField,
+  withConflict,
+  withPipelineText,
+} from "../pipelines/config-pipeline-field";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { withPositions, type JsonDocument as SubmittedDocument } from "../http/json-body";
 import { checkCronExpression, checkTimeZone } from "./cron";
@@ -43,10 +47,11 @@ export async function checkScheduleTarget(
   // fire, with the version that fire runs: scheduleConfigText); a disagreeing one is refused.
   const field = isObject(target.config)
     ? await configPipelineField(ctx, pipeline, target.config)
-    : { config: target.config };
+    : null;
+  const config = field ? field.config : target.config;
   // Undeclared properties that only warn do not stop a schedule; each fire's run lists them.
-  const checked = checkPipelineConfig(ctx, pipeline, field.config).errors;
-  const problems = "conflict" in field && field.conflict ? [field.conflict, ...checked] : checked;
+  const checked = checkPipelineConfig(ctx, pipeline, config).errors;
+  const problems = field ? withConflict(field, checked) : checked;
   if (problems.length > 0) {
     const errors = problems.map(({ atKey, ...p }) => ({ ...p, path: `/config${p.path}`, atKey }));
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
@@ -56,7 +61,7 @@ export async function checkScheduleTarget(
       { errors: doc ? withPositions(doc, errors) : errors.map(({ atKey: _, ...p }) => p) },
     );
   }
-  await assertConfigPaths(ctx, pipeline, field.config, { prefix: "/config", locate });
+  await assertConfigPaths(ctx, pipeline, config, { prefix: "/config", locate });
   return pipeline;
 }
 

@@ -3,7 +3,7 @@ import { workbookLayout } from "@/lib/spreadsheet/layout";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
-import { configPipelineField } from "../pipelines/config-pipeline-field";
+import { configPipelineField, withConflict } from "../pipelines/config-pipeline-field";
 import { configPathProblems } from "../pipelines/config-path-problems";
 import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { convertWorkbook, type SheetProblem } from "./convert-workbook";
@@ -88,7 +88,7 @@ export async function parseSpreadsheet(
     list
       .filter((p) => !converted.isReported(p.path))
       .map((p) => ({ ...converted.locate(p.path), path: p.path, message: p.message }));
-  const schemaProblems = located(field.conflict ? [field.conflict, ...check.errors] : check.errors);
+  const schemaProblems = located(withConflict(field, check.errors));
   // The files named, once the rest is right (as for JSON), each at its cell.
   const pathProblems =
     converted.problems.length + schemaProblems.length > 0

@@ -52,13 +52,38 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Replaces the editor's text by pasting it, as a person would (Ctrl+A, Ctrl+V). */
+/**
+ * Replaces the editor's text by pasting it, as a person would (Ctrl+A, Ctrl+V), and waits until
+ * the editor shows it. Text the page puts in by itself (a saved draft, an example) can land just
+ * after the editor is ready, over the paste; the paste is then made again, as a person would.
+ */
 export async function setEditorText(page: Page, text: string): Promise<void> {
   await page
     .locator('[data-testid="json-editor"][data-state="ready"]')
     .waitFor({ timeout: 30_000 });
+  const squeeze = (value: string) => value.replace(/[\s\u00a0]+/g, "");
+  const wanted = squeeze(text);
+  const ours = (shown: string) => (wanted === "" ? shown === "" : shown !== "" && wanted.includes(shown));
+  const lines = page.locator(".monaco-editor .view-lines").first();
   await page.evaluate((value) => navigator.clipboard.writeText(value), text);
-  await page.locator(".monaco-editor .view-lines").first().click();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("ControlOrMeta+V");
+  for (let attempt = 1; ; attempt++) {
+    await lines.click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.press("ControlOrMeta+V");
+    // The editor renders only the lines in view: they must be a part of the pasted text.
+    const shown = async () => squeeze((await lines.textContent()) ?? "");
+    const deadline = Date.now() + 2_000;
+    let now = await shown();
+    while (!ours(now) && Date.now() < deadline) {
+      await page.waitForTimeout(50);
+      now = await shown();
+    }
+    if (ours(now)) {
+      // Still ours a moment later: nothing was waiting to replace it.
+      await page.waitForTimeout(150);
+      now = await shown();
+      if (ours(now)) return;
+    }
+    if (attempt === 3) throw new Error(`the editor does not show the pasted text: ${now}`);
+  }
 }

@@ -82,27 +82,36 @@ export function contentOfCell(cell: XLSX.CellObject | undefined): CellContent | 
   }
 }
 
-/** The options that keep SheetJS to reading values: nothing evaluated, no HTML, no styles. */
+/**
+ * The options that keep SheetJS to reading values of this format: nothing evaluated, no HTML,
+ * no styles (exported for its test).
+ */
+export function readOptionsFor(format: WorkbookFormat): XLSX.ParsingOptions {
+  return {
+    type: "buffer",
+    dense: true,
+    cellDates: true,
+    // Formula text is kept (never evaluated) to tell an error result saved as text, as
+    // Gnumeric's .ods does. Only there: with formulas on, the reader checks every cell
+    // against each array formula (quadratic; an .ods's are counted before, at most 1,000).
+    cellFormula: format === "ods",
+    cellHTML: false,
+    cellText: false,
+    cellStyles: false,
+    cellNF: false,
+    sheetStubs: false,
+    bookVBA: false,
+    WTF: false,
+    // No sheetRows: it would silently drop a value beyond it. The work is bounded
+    // before the parse instead (inflated size, .ods repeats, .xls size), and a value
+    // beyond the row limit is refused below.
+  };
+}
+
 function parse(body: Buffer, format: WorkbookFormat, sheets?: string[]): XLSX.WorkBook {
   try {
     return XLSX.read(body, {
-      type: "buffer",
-      dense: true,
-      cellDates: true,
-      // Formula text is kept (never evaluated) to tell an error result saved as text, as
-      // Gnumeric's .ods does. Only there: with formulas on, the reader checks every cell
-      // against each array formula (quadratic; an .ods's are counted before, at most 1,000).
-      cellFormula: format === "ods",
-      cellHTML: false,
-      cellText: false,
-      cellStyles: false,
-      cellNF: false,
-      sheetStubs: false,
-      bookVBA: false,
-      WTF: false,
-      // No sheetRows: it would silently drop a value beyond it. The work is bounded
-      // before the parse instead (inflated size, .ods repeats, .xls size), and a value
-      // beyond the row limit is refused below.
+      ...readOptionsFor(format),
       ...(sheets ? { sheets } : {}),
     });
   } catch (error) {

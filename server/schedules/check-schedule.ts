@@ -1,4 +1,4 @@
-import type { PipelineRow } from "@/db/schema";
+import type { PipelineRow, RunWarning } from "@/db/schema";
 import { parsePipelineRef } from "@/lib/pipeline-ref";
 import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
@@ -29,13 +29,14 @@ export function normalizePipelineRef(reference: string): string {
  * Resolves the pipeline and validates the config against its JSON Schema, as
  * submitRun does: UNKNOWN_PIPELINE (422) at `/pipeline`, VALIDATION_FAILED (422) with a
  * JSON Pointer under `/config` per problem. `doc` adds line and column when the config
- * came in that document.
+ * came in that document. Gives the pipeline, and the warnings (under `/config`) that a run
+ * of this config would carry.
  */
 export async function checkScheduleTarget(
   ctx: Pick<AppContext, "db" | "caches" | "config">,
   target: { pipeline: string; config: unknown },
   doc?: SubmittedDocument,
-): Promise<PipelineRow> {
+): Promise<{ pipeline: PipelineRow; warnings: RunWarning[] }> {
   const locate = (errors: ProblemItem[]) => (doc ? withPositions(doc, errors) : errors);
   const pipeline = await resolvePipeline(ctx, target.pipeline).catch((error: unknown) => {
     if (error instanceof AppError && error.errors) {
@@ -50,8 +51,8 @@ export async function checkScheduleTarget(
     : null;
   const config = field ? field.config : target.config;
   // Undeclared properties that only warn do not stop a schedule; each fire's run lists them.
-  const checked = checkPipelineConfig(ctx, pipeline, config).errors;
-  const problems = field ? withConflict(field, checked) : checked;
+  const checked = checkPipelineConfig(ctx, pipeline, config);
+  const problems = field ? withConflict(field, checked.errors) : checked.errors;
   if (problems.length > 0) {
     const errors = problems.map(({ atKey, ...p }) => ({ ...p, path: `/config${p.path}`, atKey }));
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
@@ -62,7 +63,11 @@ export async function checkScheduleTarget(
     );
   }
   await assertConfigPaths(ctx, pipeline, config, { prefix: "/config", locate });
-  return pipeline;
+  const warnings = checked.warnings.map(({ path, message }) => ({
+    path: `/config${path}`,
+    message,
+  }));
+  return { pipeline, warnings };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

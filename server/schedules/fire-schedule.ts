@@ -1,12 +1,17 @@
 import { createHash } from "node:crypto";
 import { and, eq, isNull, lte, or } from "drizzle-orm";
-import { schedules, type PipelineRow, type ScheduleRow, type User } from "@/db/schema";
+import {
+  schedules,
+  type PipelineRow,
+  type RunWarning,
+  type ScheduleRow,
+  type User,
+} from "@/db/schema";
 import { canSubmit } from "@/lib/roles";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { createRun } from "../runs/create-run";
-import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { checkScheduleTarget, scheduleConfigText } from "./check-schedule";
 import { latestFireAtOrBefore, nextFireAfter } from "./cron";
 
@@ -94,14 +99,15 @@ export async function fireSchedule(
     return { kind: "skipped", fireAt };
   }
   let failure = ownerProblem(owner);
-  let pipeline: PipelineRow | null = null;
+  let checked: { pipeline: PipelineRow; warnings: RunWarning[] } | null = null;
   if (!failure) {
     const target = { pipeline: schedule.pipeline, config: JSON.parse(schedule.config) as unknown };
-    pipeline = await checkScheduleTarget(ctx, target).catch((error: unknown) => {
+    checked = await checkScheduleTarget(ctx, target).catch((error: unknown) => {
       failure = describeFailure(error);
       return null;
     });
   }
+  const pipeline = checked?.pipeline ?? null;
   const key = fireKey(schedule.publicId, fireAt);
   // The beat acts for the owner; `via` says no password was shown (createRun ignores it).
   const principal: Principal = {
@@ -123,9 +129,7 @@ export async function fireSchedule(
           trigger: "schedule",
           idempotency: { key, requestHash: createHash("sha256").update(key).digest("hex") },
           scheduleId: schedule.id,
-          warnings: checkPipelineConfig(ctx, pipeline, filled.config).warnings.map(
-            ({ path, message }) => ({ path: `/config${path}`, message }),
-          ),
+          warnings: checked?.warnings ?? [],
         }).catch((error: unknown) => {
           // Refused (say, its key taken by another body): this fire fails, the next one comes.
           failure = describeFailure(error);

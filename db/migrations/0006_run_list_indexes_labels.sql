@@ -11,4 +11,5 @@ CREATE INDEX `runs_pipeline_version_idx` ON `runs` (`pipeline_name`,`pipeline_ve
 CREATE INDEX `runs_status_pipeline_idx` ON `runs` (`status`,`pipeline_name`,`id`);--> statement-breakpoint
 CREATE INDEX `runs_user_status_idx` ON `runs` (`user_id`,`status`,`id`);--> statement-breakpoint
 CREATE INDEX `runs_user_pipeline_idx` ON `runs` (`user_id`,`pipeline_name`,`id`);--> statement-breakpoint
-CREATE INDEX `runs_name_idx` ON `runs` (`name`);
+CREATE INDEX `runs_name_idx` ON `runs` (`name`);--> statement-breakpoint
+CREATE INDEX `runs_user_name_idx` ON `runs` (`user_id`,`name`);

@@ -79,8 +79,10 @@ export const runs = mysqlTable(
     index("runs_status_pipeline_idx").on(t.status, t.pipelineName, t.id),
     index("runs_user_status_idx").on(t.userId, t.status, t.id),
     index("runs_user_pipeline_idx").on(t.userId, t.pipelineName, t.id),
-    // The list's text search: names that begin with q (the primary key rides along).
+    // The list's text search: names that begin with q (the primary key rides along), among
+    // everybody's runs or one submitter's.
     index("runs_name_idx").on(t.name),
+    index("runs_user_name_idx").on(t.userId, t.name),
   ],
 );
 

@@ -75,35 +75,59 @@ async function resolveFilters(
 }
 
 /**
+ * The two statements of a list request: the page's ids (`limit` + 1, newest first) and the
+ * capped count; null when nothing can match. Throws BAD_REQUEST for a malformed pipeline
+ * or cursor, and when more than RUN_TEXT_MATCH_CAP names begin with q.
+ */
+export async function runListStatements(
+  ctx: Pick<AppContext, "db">,
+  options: { principal: Principal; query: TListRunsQuery; totalCap: number; textCap?: number },
+): Promise<{ page: SQL; count: SQL } | null> {
+  const { query } = options;
+  const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const textCap = options.textCap ?? TEXT_MATCH_CAP;
+  const filters = await resolveFilters(ctx.db, options.principal, query);
+  if (!filters) return null;
+  if (filters.q !== undefined) {
+    const [named] = await rowsOf<{ n: number }>(
+      ctx.db,
+      textPrefixCount(filters.q, filters.userId, textCap),
+    );
+    if (Number(named?.n ?? 0) > textCap)
+      throw new AppError(
+        "BAD_REQUEST",
+        `More than ${textCap.toLocaleString("en")} ${filters.userId === undefined ? "" : "of the submitter's "}run names begin with "${filters.q}": type more of the name`,
+      );
+  }
+  return {
+    page: pageQuery(listBranches(filters, { before, textCap }), query.limit + 1),
+    count: countQuery(listBranches(filters, { textCap }), options.totalCap),
+  };
+}
+
+/**
  * Runs the caller may see, newest first, with keyset pagination and the filtered total.
  * Every read is bounded whatever the history's size: the page reads an index newest first
  * (run-list-plan.ts), the total counts at most `totalCap` + 1 rows and says when it
- * stopped, and q reads at most TEXT_MATCH_CAP names (docs/notes/run-history-scale.md).
+ * stopped, and q reads at most RUN_TEXT_MATCH_CAP names (docs/notes/run-history-scale.md).
  */
 export async function listRuns(
   ctx: Pick<AppContext, "db">,
-  options: { principal: Principal; query: TListRunsQuery; totalCap?: number },
+  options: {
+    principal: Principal;
+    query: TListRunsQuery;
+    /** Tests: a smaller RUN_TOTAL_CAP and RUN_TEXT_MATCH_CAP, so they seed few rows. */
+    totalCap?: number;
+    textCap?: number;
+  },
 ): Promise<RunList> {
   const { query } = options;
   const totalCap = options.totalCap ?? RUN_TOTAL_CAP;
-  const before = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const filters = await resolveFilters(ctx.db, options.principal, query);
-  if (!filters) return { items: [], nextCursor: null, total: 0, totalIsLowerBound: false };
-  if (filters.q !== undefined) {
-    const [named] = await rowsOf<{ n: number }>(ctx.db, textPrefixCount(filters.q, TEXT_MATCH_CAP));
-    if (Number(named?.n ?? 0) > TEXT_MATCH_CAP)
-      throw new AppError(
-        "BAD_REQUEST",
-        `More than ${TEXT_MATCH_CAP.toLocaleString("en")} run names begin with "${filters.q}": type more of the name`,
-      );
-  }
-  const textCap = TEXT_MATCH_CAP;
+  const statements = await runListStatements(ctx, { ...options, totalCap });
+  if (!statements) return { items: [], nextCursor: null, total: 0, totalIsLowerBound: false };
   const [page, counted] = await Promise.all([
-    rowsOf<{ id: number }>(
-      ctx.db,
-      pageQuery(listBranches(filters, { before, textCap }), query.limit + 1),
-    ),
-    rowsOf<{ n: number }>(ctx.db, countQuery(listBranches(filters, { textCap }), totalCap)),
+    rowsOf<{ id: number }>(ctx.db, statements.page),
+    rowsOf<{ n: number }>(ctx.db, statements.count),
   ]);
   const ids = page.map((r) => Number(r.id));
   const rows = ids.length

@@ -68,11 +68,24 @@ function rowConditions(filters: RunListFilters, status: RunStatus | undefined, f
   return where;
 }
 
-/** The names that begin with q (covering index range), plus the run whose id is q. */
-export function textMatch(q: string, cap: number): SQL {
-  const prefix = sql`(SELECT id FROM runs FORCE INDEX (runs_name_idx) WHERE name LIKE ${`${escapeLike(q)}%`} ${limitOf(cap + 1)})`;
+/** Names that begin with q: among one submitter's runs when the list is theirs. */
+function namePrefix(q: string, userId: number | undefined, select: SQL, cap: number): SQL {
+  const pattern = `${escapeLike(q)}%`;
+  return userId === undefined
+    ? sql`SELECT ${select} FROM runs FORCE INDEX (runs_name_idx) WHERE name LIKE ${pattern} ${limitOf(cap + 1)}`
+    : sql`SELECT ${select} FROM runs FORCE INDEX (runs_user_name_idx) WHERE user_id = ${userId} AND name LIKE ${pattern} ${limitOf(cap + 1)}`;
+}
+
+/** The ids of names that begin with q (a covering index range), plus the run whose id is q. */
+export function textMatch(q: string, userId: number | undefined, cap: number): SQL {
+  const prefix = sql`(${namePrefix(q, userId, sql`id`, cap)})`;
   if (!RUN_ID.test(q)) return prefix;
   return sql`${prefix} UNION (SELECT id FROM runs WHERE public_id = ${q.toLowerCase()})`;
+}
+
+/** How many names begin with q, reading at most `cap` + 1 index entries. */
+export function textPrefixCount(q: string, userId: number | undefined, cap: number): SQL {
+  return sql`SELECT COUNT(*) AS n FROM (${namePrefix(q, userId, sql`1`, cap)}) AS matched`;
 }
 
 /**
@@ -90,7 +103,7 @@ export function listBranches(
   const and = (parts: SQL[]) => (parts.length ? sql` WHERE ${sql.join(parts, sql` AND `)}` : sql``);
   if (filters.q !== undefined) {
     const where = [...rowConditions(filters, undefined, 0), ...below(sql`runs.id`)];
-    const from = sql`(${textMatch(filters.q, options.textCap)}) AS matched STRAIGHT_JOIN runs ON runs.id = matched.id`;
+    const from = sql`(${textMatch(filters.q, filters.userId, options.textCap)}) AS matched STRAIGHT_JOIN runs ON runs.id = matched.id`;
     return {
       branches: [sql`SELECT runs.id AS id FROM ${from}${and(where)}`],
       orderColumn: sql`runs.id`,
@@ -98,13 +111,16 @@ export function listBranches(
   }
   const [first] = filters.labels;
   if (first) {
+    const onRows = rowConditions(filters, undefined, 1);
     const where = [
       sql`l.\`key\` = ${first.key}`,
       sql`l.value = ${first.value}`,
-      ...rowConditions(filters, undefined, 1),
+      ...onRows,
       ...below(sql`l.run_id`),
     ];
-    const from = sql`run_labels AS l FORCE INDEX (run_labels_key_value_idx) STRAIGHT_JOIN runs ON runs.id = l.run_id`;
+    // The label alone (an admin's list): its index entries are the answer, no row is read.
+    const labels = sql`run_labels AS l FORCE INDEX (run_labels_key_value_idx)`;
+    const from = onRows.length ? sql`${labels} STRAIGHT_JOIN runs ON runs.id = l.run_id` : labels;
     return {
       branches: [sql`SELECT l.run_id AS id FROM ${from}${and(where)}`],
       orderColumn: sql`l.run_id`,
@@ -133,9 +149,4 @@ export function pageQuery(plan: { branches: SQL[]; orderColumn: SQL }, limit: nu
 export function countQuery(plan: { branches: SQL[] }, cap: number): SQL {
   const limited = plan.branches.map((b) => sql`(${b} ${limitOf(cap + 1)})`);
   return sql`SELECT COUNT(*) AS n FROM (${sql.join(limited, sql` UNION ALL `)}) AS counted`;
-}
-
-/** How many names begin with q, reading at most `cap` + 1 index entries. */
-export function textPrefixCount(q: string, cap: number): SQL {
-  return sql`SELECT COUNT(*) AS n FROM (SELECT 1 FROM runs FORCE INDEX (runs_name_idx) WHERE name LIKE ${`${escapeLike(q)}%`} ${limitOf(cap + 1)}) AS matched`;
 }

@@ -1,4 +1,4 @@
-import { desc, eq, getTableColumns, inArray, type SQL } from "drizzle-orm";
+import { desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { runs, users } from "@/db/schema";
 import { parsePipelineRef } from "@/lib/pipeline-ref";
 import { canSeeAllRuns } from "@/lib/roles";
@@ -101,7 +101,7 @@ export async function runListStatements(
   }
   return {
     page: pageQuery(listBranches(filters, { before, textCap }), query.limit + 1),
-    count: countQuery(listBranches(filters, { textCap }), options.totalCap),
+    count: countQuery(listBranches(filters, { textCap, unordered: true }), options.totalCap),
   };
 }
 
@@ -125,23 +125,21 @@ export async function listRuns(
   const totalCap = options.totalCap ?? RUN_TOTAL_CAP;
   const statements = await runListStatements(ctx, { ...options, totalCap });
   if (!statements) return { items: [], nextCursor: null, total: 0, totalIsLowerBound: false };
-  const [page, counted] = await Promise.all([
-    rowsOf<{ id: number }>(ctx.db, statements.page),
+  // One statement for the page: its ids (a derived table of limit + 1), then those rows.
+  const [rows, counted] = await Promise.all([
+    ctx.db
+      .select({ run: summaryColumns, submitter: users.username })
+      .from(runs)
+      .innerJoin(users, eq(users.id, runs.userId))
+      .where(sql`${runs.id} IN (SELECT id FROM (${statements.page}) AS page_ids)`)
+      .orderBy(desc(runs.id)),
     rowsOf<{ n: number }>(ctx.db, statements.count),
   ]);
-  const ids = page.map((r) => Number(r.id));
-  const rows = ids.length
-    ? await ctx.db
-        .select({ run: summaryColumns, submitter: users.username })
-        .from(runs)
-        .innerJoin(users, eq(users.id, runs.userId))
-        .where(inArray(runs.id, ids.slice(0, query.limit)))
-        .orderBy(desc(runs.id))
-    : [];
+  const items = rows.slice(0, query.limit);
   const matched = Number(counted[0]?.n ?? 0);
-  const last = ids.length > query.limit ? ids[query.limit - 1] : undefined;
+  const last = rows.length > query.limit ? items[items.length - 1]?.run.id : undefined;
   return {
-    items: rows.map((r) => toRunView(r.run, { submitter: r.submitter })),
+    items: items.map((r) => toRunView(r.run, { submitter: r.submitter })),
     nextCursor: last === undefined ? null : encodeCursor(last),
     total: Math.min(matched, totalCap),
     totalIsLowerBound: matched > totalCap,

@@ -37,7 +37,7 @@ const limitOf = (n: number) => sql.raw(`LIMIT ${Math.max(0, Math.trunc(n))}`);
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function chooseIndex(filters: RunListFilters, status: RunStatus | undefined): SQL {
+function chooseIndex(filters: RunListFilters, status: boolean): SQL {
   const present = new Set<Column>();
   if (status) present.add("status");
   if (filters.pipelineName) present.add("pipeline");
@@ -92,11 +92,12 @@ export function textPrefixCount(q: string, userId: number | undefined, cap: numb
  * One SELECT of run ids per branch, unordered and unlimited, each led by what bounds it:
  * the text match (at most `textCap` + 1 ids), else the first label's index entries, else
  * one runs index per status (several statuses: one branch each, merged by the caller, since
- * no index yields `status IN (...)` in id order). `before`: only ids below it (the cursor).
+ * no index yields `status IN (...)` in id order; `unordered`, for a count: one branch).
+ * `before`: only ids below it (the cursor).
  */
 export function listBranches(
   filters: RunListFilters,
-  options: { before?: number; textCap: number },
+  options: { before?: number; textCap: number; unordered?: boolean },
 ): { branches: SQL[]; orderColumn: SQL } {
   const below = (column: SQL) =>
     options.before === undefined ? [] : [sql`${column} < ${options.before}`];
@@ -126,12 +127,13 @@ export function listBranches(
       orderColumn: sql`l.run_id`,
     };
   }
-  const statuses: (RunStatus | undefined)[] = filters.statuses.length
-    ? filters.statuses
-    : [undefined];
+  const byStatus = filters.statuses.length > 0;
+  // A count needs no order: one range over the statuses of the same index reads no more.
+  const statuses: (RunStatus | undefined)[] =
+    byStatus && !options.unordered ? filters.statuses : [undefined];
   const branches = statuses.map((status) => {
     const where = [...rowConditions(filters, status, 0), ...below(sql`runs.id`)];
-    return sql`SELECT runs.id AS id FROM runs${chooseIndex(filters, status)}${and(where)}`;
+    return sql`SELECT runs.id AS id FROM runs${chooseIndex(filters, byStatus)}${and(where)}`;
   });
   return { branches, orderColumn: sql`runs.id` };
 }
@@ -145,7 +147,7 @@ export function pageQuery(plan: { branches: SQL[]; orderColumn: SQL }, limit: nu
   return sql`SELECT id FROM (${sql.join(ordered, sql` UNION ALL `)}) AS page ORDER BY id DESC ${limitOf(limit)}`;
 }
 
-/** How many rows match, reading at most `cap` + 1 per branch: never the whole history. */
+/** How many rows match, reading at most `cap` + 1 (per branch): never the whole history. */
 export function countQuery(plan: { branches: SQL[] }, cap: number): SQL {
   const limited = plan.branches.map((b) => sql`(${b} ${limitOf(cap + 1)})`);
   return sql`SELECT COUNT(*) AS n FROM (${sql.join(limited, sql` UNION ALL `)}) AS counted`;

@@ -35,6 +35,19 @@ export interface HistoryFigures {
   /** The machine's 1-minute load average when the part began (2 cores: above 2 is busy). */
   load: string;
   queries: HistoryQueryFigures[];
+  /** p50/p95 of `SELECT 1` on the same pool: what any statement costs on this machine now. */
+  floor: { p50: number; p95: number };
+}
+
+async function roundTripFloor(db: Database) {
+  const times: number[] = [];
+  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    const started = performance.now();
+    await db.execute("SELECT 1");
+    if (i >= WARMUP) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
 async function principalOf(db: Database, username: string): Promise<Principal> {
@@ -69,6 +82,7 @@ function queries(version: string, runId: string, deepCursor: string): string[] {
     ...pairs,
     `status=failed&pipeline=fastq-qc&user=${SUBMITTER}`,
     `status=failed&status=cancelled&pipeline=hello`,
+    "status=queued&label=batch:b999",
     `cursor=${deepCursor}`,
     `status=failed&cursor=${deepCursor}`,
   ];
@@ -157,6 +171,7 @@ export async function measureHistory(): Promise<HistoryFigures> {
     const admin = await principalOf(db, ADMIN);
     const submitter = await principalOf(db, SUBMITTER);
     const figures: HistoryQueryFigures[] = [];
+    const floor = await roundTripFloor(db);
     for (const search of queries(meta[0]!.version, meta[0]!.runId, deepCursor))
       figures.push({
         query: search,
@@ -169,7 +184,7 @@ export async function measureHistory(): Promise<HistoryFigures> {
         as: "submitter",
         ...(await measureQuery(db, connection, submitter, search)),
       });
-    return { runs: HISTORY_RUNS, seedSeconds, load, queries: figures };
+    return { runs: HISTORY_RUNS, seedSeconds, load, floor, queries: figures };
   } finally {
     await connection.end();
     await handle.close();
@@ -190,6 +205,7 @@ export function historyRows(h: HistoryFigures): string[][] {
 export function historyDetail(h: HistoryFigures): string {
   const lines = [
     `\n(i) run list, load average ${h.load} at the start, ${h.runs.toLocaleString("en")} runs (${h.seedSeconds ? `seeded in ${fmt(h.seedSeconds)} s` : "database kept"}), limit 50, ${SAMPLES} calls each:`,
+    `    floor: SELECT 1 p50 ${fmt(h.floor.p50)} ms, p95 ${fmt(h.floor.p95)} ms (a list call makes 2-4 statements)`,
     "    as        p50 ms   p95 ms   total    rows read (page / count)   server ms   query",
   ];
   for (const q of h.queries)

@@ -14,6 +14,7 @@ import {
 import { toRunView } from "./run-view";
 import {
   countQuery,
+  driverProbe,
   listBranches,
   pageQuery,
   textPrefixCount,
@@ -98,6 +99,11 @@ export async function runListStatements(
         "BAD_REQUEST",
         `More than ${textCap.toLocaleString("en")} ${filters.userId === undefined ? "" : "of the submitter's "}run names begin with "${filters.q}": type more of the name`,
       );
+  }
+  const probe = driverProbe(filters, textCap);
+  if (probe) {
+    const [sides] = await rowsOf<{ labelled: number; indexed: number }>(ctx.db, probe);
+    filters.labelDrives = Number(sides?.labelled ?? 0) <= Number(sides?.indexed ?? 0);
   }
   return {
     page: pageQuery(listBranches(filters, { before, textCap }), query.limit + 1),

@@ -10,6 +10,8 @@ export interface RunListFilters {
   labels: { key: string; value: string }[];
   /** Text search: a run id, or the start of run names (see textMatch). */
   q?: string;
+  /** With labels and other filters: false when a runs index holds fewer rows (driverProbe). */
+  labelDrives?: boolean;
 }
 
 type Column = "status" | "pipeline" | "version" | "user";
@@ -111,7 +113,7 @@ export function listBranches(
     };
   }
   const [first] = filters.labels;
-  if (first) {
+  if (first && filters.labelDrives !== false) {
     const onRows = rowConditions(filters, undefined, 1);
     const where = [
       sql`l.\`key\` = ${first.key}`,
@@ -151,4 +153,25 @@ export function pageQuery(plan: { branches: SQL[]; orderColumn: SQL }, limit: nu
 export function countQuery(plan: { branches: SQL[] }, cap: number): SQL {
   const limited = plan.branches.map((b) => sql`(${b} ${limitOf(cap + 1)})`);
   return sql`SELECT COUNT(*) AS n FROM (${sql.join(limited, sql` UNION ALL `)}) AS counted`;
+}
+
+/** Entries the driver probe reads at most on each side. */
+const PROBE = 2000;
+
+/**
+ * Labels with status, pipeline or submitter filters: which side holds fewer rows, the first
+ * label's index entries or the runs index's range (each counted up to PROBE + 1, one
+ * statement). The smaller drives the page, so a label on every run paired with a rare
+ * status reads the status's entries, and a rare label paired with a common status the label's.
+ */
+export function driverProbe(filters: RunListFilters, textCap: number): SQL | null {
+  const [first] = filters.labels;
+  const indexed =
+    filters.statuses.length > 0 ||
+    filters.pipelineName !== undefined ||
+    filters.userId !== undefined;
+  if (!first || !indexed || filters.q !== undefined) return null;
+  const labelled = sql`SELECT 1 FROM run_labels FORCE INDEX (run_labels_key_value_idx) WHERE \`key\` = ${first.key} AND value = ${first.value}`;
+  const unlabelled = listBranches({ ...filters, labels: [] }, { textCap, unordered: true });
+  return sql`SELECT (${countQuery({ branches: [labelled] }, PROBE)}) AS labelled, (${countQuery(unlabelled, PROBE)}) AS indexed`;
 }

@@ -97,7 +97,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
             name="q"
             type="search"
             defaultValue={params.get("q") ?? ""}
-            placeholder="name, id or pipeline"
+            placeholder="start of a name, or a run id"
           />
         </FormField>
         <div className={styles.actions}>

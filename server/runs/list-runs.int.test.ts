@@ -1,4 +1,4 @@
-import { eq, inArray, like } from "drizzle-orm";
+import { eq, inArray, like, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipelines, runLabels, runs } from "@/db/schema";
 import { ZListRunsQuery } from "@/lib/contract/runs";
@@ -9,7 +9,7 @@ import { getAppContext } from "@/server/http/app-context";
 import { createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
 import { createRun } from "./create-run";
-import { listRuns } from "./list-runs";
+import { listRuns, runListStatements } from "./list-runs";
 
 let ctx: AppContext;
 let admin: TestUser;
@@ -179,6 +179,43 @@ describe("listRuns over a few hundred runs, against a brute-force filter", () =>
       total: few.length,
       totalIsLowerBound: false,
     });
+  });
+});
+
+/** Rows MariaDB read for a statement: r_rows × r_loops of every table in ANALYZE's plan. */
+async function rowsRead(statement: SQL): Promise<number> {
+  const [rows] = (await ctx.db.execute(sql`ANALYZE FORMAT=JSON ${statement}`)) as unknown as [
+    { ANALYZE: string }[],
+  ];
+  const walk = (node: unknown): number => {
+    if (!node || typeof node !== "object") return 0;
+    const table = (node as { table?: { r_rows?: number; r_loops?: number } }).table;
+    const own = typeof table?.r_rows === "number" ? table.r_rows * (table.r_loops ?? 1) : 0;
+    return own + Object.values(node).reduce<number>((sum, child) => sum + walk(child), 0);
+  };
+  return walk(JSON.parse(rows[0]!.ANALYZE));
+}
+
+describe("the plans", () => {
+  it("read about a page of index entries per status for a page, whatever the table holds", async () => {
+    const cases: [string, number][] = [
+      ["", 8],
+      ["status=failed", 8],
+      ["status=failed&status=succeeded", 2 * 8 + 2 * 16],
+      ["pipeline=hello", 8],
+      [`pipeline=hello&user=${alice.username}`, 8],
+      ["label=batch:b1", 8],
+    ];
+    for (const [search, bound] of cases) {
+      const statements = await runListStatements(ctx, {
+        principal: admin.principal,
+        query: { ...query(search), limit: 7 },
+        totalCap: 1000,
+      });
+      const read = await rowsRead(statements!.page);
+      expect(read, search).toBeGreaterThan(0);
+      expect(read, search).toBeLessThanOrEqual(bound);
+    }
   });
 });
 

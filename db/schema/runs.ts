@@ -1,6 +1,8 @@
 import {
   bigint,
+  customType,
   double,
+  primaryKey,
   index,
   int,
   longtext,
@@ -67,9 +69,44 @@ export const runs = mysqlTable(
   (t) => [
     uniqueIndex("runs_public_id_unique").on(t.publicId),
     uniqueIndex("runs_idempotency_unique").on(t.userId, t.idempotencyKey),
+    // The run list (server/runs/list-runs.ts) reads each filter, and each pair of the
+    // status, pipeline and submitter filters, newest first from one of these: equality on
+    // the leading columns, then id in order (docs/notes/run-history-scale.md).
     index("runs_status_idx").on(t.status, t.id),
     index("runs_user_idx").on(t.userId, t.id),
     index("runs_pipeline_idx").on(t.pipelineName, t.id),
+    index("runs_pipeline_version_idx").on(t.pipelineName, t.pipelineVersion, t.id),
+    index("runs_status_pipeline_idx").on(t.status, t.pipelineName, t.id),
+    index("runs_user_status_idx").on(t.userId, t.status, t.id),
+    index("runs_user_pipeline_idx").on(t.userId, t.pipelineName, t.id),
+    // The list's text search: names that begin with q (the primary key rides along), among
+    // everybody's runs or one submitter's.
+    index("runs_name_idx").on(t.name),
+    index("runs_user_name_idx").on(t.userId, t.name),
+  ],
+);
+
+/** Compared byte for byte: label keys are JSON object keys, so "Team" and "team" differ. */
+const binaryVarchar = (length: number) =>
+  customType<{ data: string }>({
+    dataType: () => `varchar(${length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+  });
+
+/**
+ * A run's labels, one row each, written in the run's own transaction (create-run.ts):
+ * what the list filters on. `runs.labels` keeps the same pairs as JSON for the views.
+ */
+export const runLabels = mysqlTable(
+  "run_labels",
+  {
+    runId: reference("run_id", () => runs.id, "cascade"),
+    key: binaryVarchar(63)("key").notNull(),
+    value: binaryVarchar(255)("value").notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "run_labels_pk", columns: [t.runId, t.key] }),
+    // key = ? AND value = ?, newest run first.
+    index("run_labels_key_value_idx").on(t.key, t.value, t.runId),
   ],
 );
 

@@ -103,6 +103,9 @@ const ZLabelFilter = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,62}:.{0,255}$/, "must look like key:value");
 
+/** q may match the start of at most this many run names; more is a 400 (type more). */
+export const RUN_TEXT_MATCH_CAP = 1_000;
+
 /** Query of `GET /api/v1/runs`; status and label may repeat. */
 export const ZListRunsQuery = z.object({
   status: z
@@ -112,7 +115,13 @@ export const ZListRunsQuery = z.object({
   pipeline: z.string().max(200).optional().meta({ description: "name or name@version" }),
   user: z.string().max(64).optional().meta({ description: "Submitter's username" }),
   label: z.array(ZLabelFilter).default([]).meta({ description: "key:value, repeatable" }),
-  q: z.string().max(200).optional().meta({ description: "Text in the name, id or pipeline" }),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({
+      description: `Runs whose name begins with q (case-insensitive), or whose id is q. 400 when more than ${RUN_TEXT_MATCH_CAP.toLocaleString("en")} run names begin with q: type more of the name. Words inside a name are not searched (that would read every run); use \`pipeline\` for the pipeline`,
+    }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(40).optional().meta({ description: "nextCursor of the previous page" }),
 });
@@ -197,11 +206,23 @@ export const ZRunView = z.object({
 });
 export type RunView = z.infer<typeof ZRunView>;
 
+/** The run list counts at most this many matches (a bounded read), then says "more than". */
+export const RUN_TOTAL_CAP = 10_000;
+const cap = RUN_TOTAL_CAP.toLocaleString("en");
+
 /** A page of `GET /api/v1/runs`. */
 export const ZRunList = z.object({
   items: z.array(ZRunView),
   nextCursor: z.string().nullable(),
-  total: z.number().int().meta({ description: "Runs matching the filters" }),
+  total: z
+    .number()
+    .int()
+    .meta({
+      description: `Runs matching the filters, counted up to ${cap}: when more match, ${cap} and totalIsLowerBound true`,
+    }),
+  totalIsLowerBound: z.boolean().meta({
+    description: `True when more runs match than \`total\` says (the count stops at ${cap})`,
+  }),
 });
 export type RunList = z.infer<typeof ZRunList>;
 

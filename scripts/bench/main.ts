@@ -17,13 +17,19 @@
 //     reader, worst of 2 fresh processes each. Needs /usr/bin/python3 with openpyxl, ssconvert.
 // (h) path checks: a 10,000-file fastq-qc config checked against a real data root (≤ 1 s),
 //     beside the schema validation of the same config. No build, database or Redis.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths picks parts (default: all).
+// (i) history: the run list at 1,000,000 runs (issue 12), p50/p95 of every query of the
+//     issue's table and every pair of filters through listRuns, with the rows MariaDB read
+//     (target p95 ≤ 50 ms). Seeds its own database runport_bench_history by bulk SQL and
+//     keeps it between runs. Needs MariaDB only, no build.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history picks parts
+// (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { loadEnvConfig } from "@next/env";
 import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
+import { historyDetail, historyRows, measureHistory } from "./history";
 import { measureLatency } from "./latency";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
@@ -38,7 +44,9 @@ const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths").split(","),
+  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths,history").split(
+    ",",
+  ),
 );
 
 function throughput() {
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
   const spreadsheet = PARTS.has("spreadsheet") ? await measureSpreadsheet(outDir) : null;
   const writers = PARTS.has("writers") ? await measureWriters(outDir) : null;
   const paths = PARTS.has("paths") ? await measurePathChecks() : null;
+  const history = PARTS.has("history") ? await measureHistory() : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
   const { latency, rss } = PARTS.has("latency")
@@ -138,6 +147,7 @@ async function main(): Promise<void> {
   if (worker) rows.push(...workerRows(worker));
   if (writers) rows.push(...writerRows(writers));
   if (paths) rows.push(...pathCheckRows(paths));
+  if (history) rows.push(...historyRows(history));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -159,6 +169,7 @@ async function main(): Promise<void> {
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
   if (worker) console.log(workerDetail(worker));
   if (paths) console.log(pathCheckDetail(paths));
+  if (history) console.log(historyDetail(history));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -172,6 +183,7 @@ async function main(): Promise<void> {
         worker,
         writers,
         paths,
+        history,
       },
       null,
       2,

@@ -99,11 +99,12 @@ export const routes: RouteSpec[] = [
     path: "/api/v1/runs",
     tag: "runs",
     summary: "List runs",
-    description: "Runs the caller may see (submitters: their own; other roles: all), newest first.",
+    description:
+      "Runs the caller may see (submitters: their own; other roles: all), newest first. Filters combine with AND. `total` is exact up to 10,000 matches; beyond, it is 10,000 with `totalIsLowerBound: true`.",
     query: ZListRunsQuery,
     responses: {
       "200": answer("A page of runs", ZRunList),
-      "400": problem("A bad filter"),
+      "400": problem("A bad filter or cursor, or a q that begins more than 1,000 run names"),
       "403": forbidden,
     },
   },

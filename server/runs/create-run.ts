@@ -1,5 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
-import { runEvents, runs, type PipelineRow, type RunRow, type RunWarning } from "@/db/schema";
+import {
+  runEvents,
+  runLabels,
+  runs,
+  type PipelineRow,
+  type RunRow,
+  type RunWarning,
+} from "@/db/schema";
 import { wellFormed } from "@/lib/json/well-formed";
 import { newRunId } from "@/lib/ids";
 import type { RunTrigger } from "@/lib/run-status";
@@ -60,7 +67,7 @@ async function findReplay(
 }
 
 /**
- * Stores a validated run (status queued, or held) with its first event in one
+ * Stores a validated run (status queued, or held) with its labels and first event in one
  * transaction (one round trip), then enqueues it. If Redis is down the run stays queued in MySQL and
  * beat enqueues it later: a stored run is never lost.
  */
@@ -108,6 +115,13 @@ export async function createRun(
     queuedAt: status === "queued" ? now : null,
   } as const;
   const insertRun = ctx.db.insert(runs).values(values).toSQL();
+  // Before the event: run_labels has no AUTO_INCREMENT, so LAST_INSERT_ID() stays the run's.
+  const labelRows = Object.entries(options.labels).map(([key, value]) => ({
+    runId: sql<number>`LAST_INSERT_ID()`,
+    key,
+    value,
+  }));
+  const insertLabels = labelRows.length ? [ctx.db.insert(runLabels).values(labelRows).toSQL()] : [];
   const insertEvent = ctx.db
     .insert(runEvents)
     .values({
@@ -123,7 +137,12 @@ export async function createRun(
   let id: number;
   try {
     const also = options.also?.(values.publicId) ?? [];
-    const [inserted] = await ctx.groupCommit.run([insertRun, insertEvent, ...also]);
+    const [inserted] = await ctx.groupCommit.run([
+      insertRun,
+      ...insertLabels,
+      insertEvent,
+      ...also,
+    ]);
     id = inserted!.insertId;
   } catch (error) {
     // Two requests with one Idempotency-Key raced: the loser answers with the winner's run.

@@ -7,6 +7,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { FormField, SelectFilter } from "@/components/ui/form-field";
 import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { RunTotal } from "@/components/runs/run-total";
 import { usePolling } from "@/components/ui/use-polling";
 import type { RunList } from "@/lib/contract/runs";
 import { RUN_STATUSES, isTerminal } from "@/lib/run-status";
@@ -52,7 +53,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
         <div>
           <h1>Runs</h1>
           <p className="muted">
-            {list.total} run{list.total === 1 ? "" : "s"}
+            <RunTotal total={list.total} totalIsLowerBound={list.totalIsLowerBound} />
             {filtered ? " match these filters" : ""} · updates live
           </p>
         </div>
@@ -96,7 +97,7 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }:
             name="q"
             type="search"
             defaultValue={params.get("q") ?? ""}
-            placeholder="name, id or pipeline"
+            placeholder="start of a name, or a run id"
           />
         </FormField>
         <div className={styles.actions}>

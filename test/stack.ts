@@ -182,8 +182,9 @@ export async function startWebProcess(
   const port = await freePort();
   mkdirSync(logDir, { recursive: true });
   const args = ["--next", "start", "--port", String(port), "--hostname", "127.0.0.1"];
+  const childEnv: Record<string, string> = { ...env, PORT: String(port) };
   const child = spawn(process.execPath, ["scripts/next-start.cjs", ...args], {
-    env: { ...env, PORT: String(port) } as NodeJS.ProcessEnv,
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log = createWriteStream(path.join(logDir, `web-${child.pid}.log`));

@@ -11,9 +11,11 @@ import { cli } from "./support/cli";
 const a = inject("baseUrl");
 let b: string;
 let stopB: () => Promise<void>;
-const adminAuth = `Basic ${Buffer.from(`admin:${inject("adminPassword")}`).toString("base64")}`;
+const admin = `several-admin-${randomBytes(3).toString("hex")}`;
+const adminAuth = `Basic ${Buffer.from(`${admin}:${admin}-password`).toString("base64")}`;
 
 beforeAll(async () => {
+  await cli("user", "create", admin, "--role", "admin", "--password", `${admin}-password`);
   const web = await startWebProcess(inject("stackEnv"), path.resolve("test-results/e2e-processes"));
   b = web.baseUrl;
   stopB = () => web.stop();

@@ -24,15 +24,15 @@ async function connection() {
 
 describe("live view slots in Redis", () => {
   it("free the slots of a process that died when their lease ends, not before", async () => {
-    // Two processes with a 600 ms lease; the first one's connection to Redis dies.
+    // Two processes with a 1.5 s lease; the first one's connection to Redis dies.
     const dying = await connection();
-    const first = new LiveViewSlots(dying, ctx.keys.liveViews, 2, 600);
-    const second = new LiveViewSlots(ctx.redis, ctx.keys.liveViews, 2, 600);
+    const first = new LiveViewSlots(dying, ctx.keys.liveViews, 2, 1500);
+    const second = new LiveViewSlots(ctx.redis, ctx.keys.liveViews, 2, 1500);
     const held = [await first.acquire(userId), await first.acquire(userId)];
     expect(held.map((slot) => typeof slot?.member)).toEqual(["string", "string"]); // in Redis
     dying.disconnect();
     expect(await second.acquire(userId)).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     const slot = await second.acquire(userId);
     expect(slot?.member).toEqual(expect.any(String));
     second.release(slot!);

@@ -7,6 +7,14 @@ const env = { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 const drainSeconds = Number(process.env.WORKER_DRAIN_SECONDS || 30);
 const graceSeconds = Number(process.env.CANCEL_GRACE_SECONDS || 10);
 const [port, host] = [process.env.PORT || "3000", process.env.HOST || "0.0.0.0"];
+// Web processes behind the one PORT: PM2's cluster mode (node's cluster module: PM2 holds
+// the listening socket and hands connections round-robin to the `next start` processes).
+// Everything they must agree on is in MySQL or Redis (docs/notes/several-web-processes.md).
+const webInstances = Number(process.env.WEB_INSTANCES || 1);
+if (!Number.isInteger(webInstances) || webInstances < 1 || webInstances > 32)
+  throw new Error(
+    `WEB_INSTANCES must be a whole number from 1 to 32, not "${process.env.WEB_INSTANCES}"`,
+  );
 // App names stay `runport-web|worker|beat` (a production `pm2 reload` after an upgrade finds
 // the same apps, whatever folder or symlinked release it runs from). `npm start` gives each
 // checkout its own PM2 home and sets RUNPORT_INSTANCE to it (scripts/start.cjs); operators who
@@ -27,8 +35,10 @@ const app = (name, options) => ({
 module.exports = {
   apps: [
     app("web", {
-      script: "node_modules/next/dist/bin/next",
-      args: ["start", "--port", port, "--hostname", host],
+      script: "scripts/next-start.cjs",
+      args: ["--next", "start", "--port", port, "--hostname", host],
+      // One process: fork mode, as before; several: cluster mode on the same port.
+      ...(webInstances > 1 ? { exec_mode: "cluster", instances: webInstances } : {}),
       kill_timeout: 10_000,
       max_memory_restart: "1G",
     }),

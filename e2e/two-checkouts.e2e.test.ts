@@ -33,7 +33,13 @@ const checkouts: Checkout[] = [];
 async function makeCheckout(): Promise<Checkout> {
   const dir = mkdtempSync(path.join(tmpdir(), "runport-checkout-"));
   mkdirSync(path.join(dir, "scripts"));
-  for (const file of ["package.json", "ecosystem.config.js", "next.config.js", "scripts/start.cjs"])
+  for (const file of [
+    "package.json",
+    "ecosystem.config.js",
+    "next.config.js",
+    "scripts/start.cjs",
+    "scripts/next-start.cjs",
+  ])
     copyFileSync(path.join(ROOT, file), path.join(dir, file));
   for (const link of ["node_modules", ".next", "dist"])
     symlinkSync(path.join(ROOT, link), path.join(dir, link));
@@ -42,7 +48,7 @@ async function makeCheckout(): Promise<Checkout> {
   return checkout;
 }
 
-function start(checkout: Checkout): void {
+function start(checkout: Checkout, env: Record<string, string> = {}): void {
   const { dir, port, resources } = checkout;
   mkdirSync(path.join(dir, ".data"), { recursive: true });
   const log = openSync(path.join(dir, ".data/npm-start.log"), "a");
@@ -66,6 +72,7 @@ function start(checkout: Checkout): void {
       BEAT_INTERVAL_SECONDS: "2",
       WORKER_DRAIN_SECONDS: "1",
       LOG_LEVEL: "warn",
+      ...env,
     },
   });
 }
@@ -141,7 +148,8 @@ afterAll(async () => {
 describe("two checkouts on one machine", () => {
   it("each runs its own PM2 with its own app names; Ctrl-C in one leaves the other running", async () => {
     const [first, second] = [await makeCheckout(), await makeCheckout()];
-    start(first);
+    // The first with two web processes on its port (PM2's cluster mode under pm2-runtime).
+    start(first, { WEB_INSTANCES: "2" });
     start(second);
     const logs = () =>
       checkouts
@@ -158,7 +166,8 @@ describe("two checkouts on one machine", () => {
 
     const firstApps = await pm2Apps(first);
     const secondApps = await pm2Apps(second);
-    expect(firstApps).toHaveLength(3);
+    expect(firstApps).toHaveLength(4);
+    expect(firstApps.filter((a) => a.name.endsWith("-web"))).toHaveLength(2);
     expect(secondApps).toHaveLength(3);
     expect(firstApps.every((a) => a.status === "online" && a.restarts === 0)).toBe(true);
     // No name in common: even under one PM2 daemon they would not touch each other.

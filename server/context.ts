@@ -19,6 +19,7 @@ import { createLogger, type Logger } from "./logger";
 import { createRunQueue, type RunQueue } from "./queue/run-queue";
 import { createRedis, redisKeys, type RedisKeys } from "./redis";
 import { GroupCommit } from "./runs/group-commit";
+import { LiveViewSlots } from "./runs/live-view-slots";
 import { RunNotifications } from "./runs/run-notifications";
 
 /**
@@ -44,8 +45,8 @@ export interface AppContext {
   groupCommit: GroupCommit;
   /** The Redis subscriber of live views (opened on first use). */
   runNotifications: RunNotifications;
-  /** Live views open per user id in this process (runs/stream-run-log.ts). */
-  liveViews: Map<number, number>;
+  /** Live views open per user, counted in Redis across web processes (runs/live-view-slots.ts). */
+  liveViews: LiveViewSlots;
   close(): Promise<void>;
 }
 
@@ -80,9 +81,9 @@ export function createAppContext(config: Config, processName: string): AppContex
   const database: DatabaseHandle = createDatabase(config.databaseUrl, budget);
   const redis = createRedis(config.redisUrl, "command", `runport-${processName}`);
   redis.on("error", () => undefined); // reported through health checks, not as crashes
-  // The password limits' own connection: a command Redis does not
+  // The limits' own connection (passwords, live views): a command Redis does not
   // answer within 500 ms (frozen, not just stopped) fails, and the limits fall back to this
-  // process's memory instead of holding every sign-in.
+  // process's memory instead of holding every sign-in or live view.
   const limitsRedis = redis.duplicate({
     connectionName: `runport-${processName}-limits`,
     commandTimeout: 500,
@@ -106,6 +107,7 @@ export function createAppContext(config: Config, processName: string): AppContex
     },
   });
   const cpu = createCpuPool(config, log);
+  const liveViews = new LiveViewSlots(limitsRedis, keys.liveViews);
   return {
     config,
     db: database.db,
@@ -119,9 +121,10 @@ export function createAppContext(config: Config, processName: string): AppContex
     signInThrottle: new SignInThrottle(limitsRedis, keys.signIn),
     groupCommit: new GroupCommit(database.runTransaction),
     runNotifications,
-    liveViews: new Map(),
+    liveViews,
     async close() {
       runNotifications.close();
+      await liveViews.close(); // before its connection goes: frees this process's slots
       limitsRedis.disconnect();
       // A frozen Redis never answers the queue's QUIT: drop its connection after 2 s.
       const closing = withinTime(queue.close(), 2000, () => new Error("Redis took no QUIT"));

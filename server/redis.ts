@@ -34,6 +34,8 @@ export function redisKeys(prefix: string) {
     endedSession: (sessionId: string) => `${prefix}:session-ended:${sessionId}`,
     /** Password guessing limits (auth/sign-in-throttle.ts): counters and gates below it. */
     signIn: `${prefix}:sign-in`,
+    /** A user's open live views in every web process (runs/live-view-slots.ts): leases. */
+    liveViews: (userId: number) => `${prefix}:live-views:${userId}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -24,6 +24,11 @@ export interface StackOptions {
   logDir: string;
   env?: Record<string, string>;
   processes?: ("web" | "worker" | "beat")[];
+  /**
+   * Web processes behind the one port, as PM2's cluster mode runs WEB_INSTANCES of them
+   * (test/web-cluster.cjs: node's cluster module); `processes.web` is then their primary.
+   */
+  webInstances?: number;
 }
 
 /** As in ecosystem.config.js: a small young generation keeps idle memory (and fork cost) down. */
@@ -114,9 +119,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return child;
   };
   const wanted = options.processes ?? ["web", "worker", "beat"];
-  const next = "node_modules/next/dist/bin/next";
+  const next = ["--next", "start", "--port", String(port), "--hostname", "127.0.0.1"];
+  const webInstances = options.webInstances ?? 1;
   const processes = {
-    web: start("web", [next, "start", "--port", String(port), "--hostname", "127.0.0.1"]),
+    web:
+      webInstances > 1
+        ? start("web", ["test/web-cluster.cjs", String(webInstances), ...next])
+        : start("web", ["scripts/next-start.cjs", ...next]),
     ...(wanted.includes("worker")
       ? { worker: start("worker", [...NODE_ARGS, "dist/worker.cjs"]) }
       : {}),
@@ -162,4 +171,41 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw error;
   }
   return stack;
+}
+
+/** One more web process of the production build, on a port of its own, with `env` (a stack's). */
+export async function startWebProcess(
+  env: Record<string, string>,
+  logDir: string,
+): Promise<{ baseUrl: string; process: ChildProcess; stop(): Promise<void> }> {
+  requireBuild();
+  const port = await freePort();
+  mkdirSync(logDir, { recursive: true });
+  const args = ["--next", "start", "--port", String(port), "--hostname", "127.0.0.1"];
+  const childEnv: Record<string, string> = { ...env, PORT: String(port) };
+  const child = spawn(process.execPath, ["scripts/next-start.cjs", ...args], {
+    env: childEnv as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const log = createWriteStream(path.join(logDir, `web-${child.pid}.log`));
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill("SIGTERM");
+    });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(baseUrl, false, 90_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, process: child, stop };
 }

@@ -10,7 +10,10 @@ import { startStack, type Stack, type StackOptions } from "@/test/stack";
  * submitter `username`; everything is stopped and removed afterwards.
  */
 export async function withBenchStack<T>(
-  o: { outDir: string; username: string } & Pick<StackOptions, "processes" | "env">,
+  o: { outDir: string; username: string } & Pick<
+    StackOptions,
+    "processes" | "env" | "webInstances"
+  >,
   measure: (bench: { stack: Stack; ctx: AppContext; auth: string; password: string }) => Promise<T>,
 ): Promise<T> {
   const { outDir, username, ...options } = o;

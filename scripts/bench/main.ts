@@ -3,6 +3,8 @@
 // (npm run build); (e) needs no build, database, Redis or server.
 // (a) authenticated, validated, stored and queued POST /api/v1/runs per second with 20
 //     clients, divided by GET /api/health/live per second on the same server (target ≥ 0.5);
+//     with one web process and with two on one port (WEB_INSTANCES=2: node's cluster module,
+//     as PM2's cluster mode), side by side (BENCH_WEB_INSTANCES=1,2);
 // (b) submit → process-start latency with an idle worker (targets p50 ≤ 15 ms, p99 ≤ 50 ms);
 // (c) idle RSS of web, worker and beat;
 // (d) the new-run page: JavaScript before the editor (gzip), time until the editor takes
@@ -48,9 +50,14 @@ const PARTS = new Set(
     ",",
   ),
 );
+const WEB_INSTANCES = (process.env.BENCH_WEB_INSTANCES ?? "1,2").split(",").map(Number);
 
-function throughput() {
-  return withBenchStack({ outDir, username: "bench", processes: ["web"] }, async (bench) => {
+type Throughput = Awaited<ReturnType<typeof throughput>>["api"];
+
+/** (a) on a stack with `webInstances` web processes; the editor (d) only when asked. */
+function throughput(webInstances = 1, withEditor = PARTS.has("editor")) {
+  const options = { outDir, username: "bench", processes: ["web" as const], webInstances };
+  return withBenchStack(options, async (bench) => {
     const { stack, ctx, auth } = bench;
     const get = {
       url: `${stack.baseUrl}/api/health/live`,
@@ -70,7 +77,7 @@ function throughput() {
       expectStatus: 201,
     };
     const signIn = { baseUrl: stack.baseUrl, username: "bench", password: bench.password };
-    const editor = PARTS.has("editor") ? await measureEditor(signIn) : null;
+    const editor = withEditor ? await measureEditor(signIn) : null;
     if (!PARTS.has("api")) return { api: null, editor };
     await runLoad(get, CONCURRENCY, 2); // warm up both paths (JIT, pools, caches)
     await runLoad(post, CONCURRENCY, 2);
@@ -90,6 +97,7 @@ function throughput() {
       "SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'",
     )) as unknown as [{ n: number }[]];
     const api = {
+      webInstances,
       getPerSecond: total.gets / total.getSeconds,
       postPerSecond: total.posts / total.postSeconds,
       ratio: total.posts / total.postSeconds / (total.gets / total.getSeconds),
@@ -122,20 +130,19 @@ async function main(): Promise<void> {
   const history = PARTS.has("history") ? await measureHistory() : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
+  // The same load on more web processes (a stack each; the editor is measured once).
+  const more: NonNullable<Throughput>[] = [];
+  if (a)
+    for (const n of WEB_INSTANCES.filter((n) => n > 1)) {
+      const { api } = await throughput(n, false);
+      if (api) more.push(api);
+    }
   const { latency, rss } = PARTS.has("latency")
     ? await latencyAndMemory()
     : { latency: null, rss: null };
   const worker = PARTS.has("worker") ? await measureWorker(outDir) : null;
   const rows: string[][] = [];
-  if (a) {
-    rows.push(["(a) GET /api/health/live", `${fmt(a.getPerSecond, 0)} req/s`, ""]);
-    rows.push([
-      "(a) POST /api/v1/runs (Basic auth, validated, stored, queued)",
-      `${fmt(a.postPerSecond, 0)} req/s`,
-      "",
-    ]);
-    rows.push(["(a) ratio POST / GET", fmt(a.ratio, 2), "target ≥ 0.5"]);
-  }
+  if (a) rows.push(...throughputRows([a, ...more]));
   if (latency && rss) {
     rows.push(["(b) submit → process start p50", `${fmt(latency.p50)} ms`, "target ≤ 15 ms"]);
     rows.push(["(b) submit → process start p99", `${fmt(latency.p99)} ms`, "target ≤ 50 ms"]);
@@ -151,8 +158,11 @@ async function main(): Promise<void> {
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
-  if (a && Object.keys(a.postErrors).length > 0)
-    console.log(`\nPOST answers other than 201: ${JSON.stringify(a.postErrors)}`);
+  for (const t of a ? [a, ...more] : [])
+    if (Object.keys(t.postErrors).length > 0)
+      console.log(
+        `\nPOST answers other than 201, ${t.webInstances} web: ${JSON.stringify(t.postErrors)}`,
+      );
   if (latency) {
     console.log(
       `\n(b) from ${latency.samples} sequential runs of hello; min ${fmt(latency.min)} ms, max ${fmt(latency.max)} ms`,
@@ -176,6 +186,7 @@ async function main(): Promise<void> {
       {
         at: new Date().toISOString(),
         throughput: a,
+        throughputMoreWeb: more,
         latency,
         rss,
         editor,
@@ -189,6 +200,22 @@ async function main(): Promise<void> {
       2,
     ),
   );
+}
+
+/** (a) rows, one column per number of web processes ("1 web | 2 web"). */
+function throughputRows(figures: NonNullable<Throughput>[]): string[][] {
+  const side = (value: (t: NonNullable<Throughput>) => string) => figures.map(value).join(" | ");
+  const label = side((t) => `${t.webInstances} web`);
+  const perSecond = (n: number) => fmt(n, 0);
+  return [
+    [`(a) GET /api/health/live, req/s (${label})`, side((t) => perSecond(t.getPerSecond)), ""],
+    [
+      `(a) POST /api/v1/runs (Basic auth, validated, stored, queued), req/s (${label})`,
+      side((t) => perSecond(t.postPerSecond)),
+      "",
+    ],
+    [`(a) ratio POST / GET (${label})`, side((t) => fmt(t.ratio, 2)), "target ≥ 0.5"],
+  ];
 }
 
 function editorRows(editor: EditorFigures): string[][] {

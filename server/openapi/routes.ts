@@ -177,6 +177,9 @@ export const routes: RouteSpec[] = [
       "400": problem("A bad `cursor`, `limit` or `download`"),
       "403": forbidden,
       "404": noRun,
+      "409": problem(
+        "`text/event-stream` only: the caller already follows 20 runs live, counted across every web process",
+      ),
     },
   },
   {

@@ -131,7 +131,7 @@ describe("live view slots (issue 10, finding 7)", () => {
         signal: left.signal,
       });
     }
-    expect(ctx.liveViews.get(bob.principal.userId) ?? 0).toBe(0);
+    expect(ctx.liveViews.held(bob.principal.userId)).toBe(0);
     const stream = await streamRunLog(ctx, {
       principal: bob.principal,
       runId: run,
@@ -139,6 +139,38 @@ describe("live view slots (issue 10, finding 7)", () => {
       signal: new AbortController().signal,
     });
     await stream.cancel();
-    expect(ctx.liveViews.get(bob.principal.userId) ?? 0).toBe(0);
+    expect(ctx.liveViews.held(bob.principal.userId)).toBe(0);
+  });
+});
+
+describe("live view slots across web processes (issue 12, item 5)", () => {
+  it("counts the user's views on every process against one limit, and frees them on disconnect", async () => {
+    const other = createTestContext(); // a second web process: same database, same Redis prefix
+    try {
+      const carol = await createTestUser(ctx);
+      const run = await submit(ctx, carol.principal, "hello", { name: "z" }, { hold: true });
+      const open = (on: AppContext, signal = new AbortController().signal) =>
+        streamRunLog(on, { principal: carol.principal, runId: run, cursor: 0, signal });
+      const controllers = Array.from({ length: 20 }, () => new AbortController());
+      // 10 views on each process: 20 in all, the limit.
+      const streams = await Promise.all(
+        controllers.map((c, i) => open(i % 2 ? other : ctx, c.signal)),
+      );
+      expect([
+        ctx.liveViews.held(carol.principal.userId),
+        other.liveViews.held(carol.principal.userId),
+      ]).toEqual([10, 10]);
+      expect(await other.liveViews.heldEverywhere(carol.principal.userId)).toBe(20);
+      await expect(open(ctx)).rejects.toMatchObject({ code: "CONFLICT" });
+      await expect(open(other)).rejects.toMatchObject({ code: "CONFLICT" });
+
+      controllers[0]!.abort(); // a view on the first process ends: the second may open one
+      const again = await open(other);
+      await again.cancel();
+      await Promise.all(streams.slice(1).map((s) => s.cancel()));
+      expect(await ctx.liveViews.heldEverywhere(carol.principal.userId)).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 });

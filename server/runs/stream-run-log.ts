@@ -13,8 +13,6 @@ const POLL_MS = 1000;
 const HEARTBEAT_MS = 15_000;
 /** A stream ends after this long; EventSource reconnects and resumes from its last event id. */
 const MAX_STREAM_MS = 10 * 60_000;
-/** Live views one user may hold open on one web process. */
-const MAX_STREAMS_PER_USER = 20;
 /**
  * A revocation ends a user's live views at once (the users channel); should its message be
  * missed, the user's row is read again this often: MySQL stays the truth.
@@ -72,14 +70,14 @@ export async function streamRunLog(
 ): Promise<ReadableStream<Uint8Array>> {
   const { run } = await findRunFor(ctx, { ...options, access: "read" });
   const userId = options.principal.userId;
-  const openStreams = ctx.liveViews;
-  if ((openStreams.get(userId) ?? 0) >= MAX_STREAMS_PER_USER) {
+  // Counted per user across every web process (Redis), freed when the view ends.
+  const slot = await ctx.liveViews.acquire(userId);
+  if (!slot) {
     throw new AppError(
       "CONFLICT",
-      `You already follow ${MAX_STREAMS_PER_USER} runs live; close some pages`,
+      `You already follow ${ctx.liveViews.limit} runs live; close some pages`,
     );
   }
-  openStreams.set(userId, (openStreams.get(userId) ?? 0) + 1);
 
   const encoder = new TextEncoder();
   const started = Date.now();
@@ -107,7 +105,7 @@ export async function streamRunLog(
     done = true;
     unsubscribe();
     stopWatching();
-    openStreams.set(userId, Math.max(0, (openStreams.get(userId) ?? 1) - 1));
+    ctx.liveViews.release(slot);
     wake?.();
   };
   options.signal.addEventListener("abort", cleanUp);

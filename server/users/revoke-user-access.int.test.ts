@@ -110,7 +110,7 @@ describe("revoking a user's access in every web process (issue 10, finding 8)", 
     };
     const byPassword = await follow(user.principal);
     const byToken = await follow({ ...user.principal, via: "token" });
-    expect(web2.liveViews.get(user.principal.userId)).toBe(2);
+    expect(web2.liveViews.held(user.principal.userId)).toBe(2);
     const onWeb2 = await signIns(web2, user);
     expect((await onWeb2()).map((p) => p?.username)).toEqual(Array(4).fill(user.username));
 
@@ -130,7 +130,7 @@ describe("revoking a user's access in every web process (issue 10, finding 8)", 
       rest += new TextDecoder().decode(value);
     }
     expect(rest).toMatch(/event: problem\ndata: .*API token of yours was revoked/);
-    expect(web2.liveViews.get(user.principal.userId)).toBe(1); // the password's view stays
+    expect(web2.liveViews.held(user.principal.userId)).toBe(1); // the password's view stays
     await byPassword.cancel();
   });
 
@@ -158,7 +158,7 @@ describe("revoking a user's access in every web process (issue 10, finding 8)", 
     const reader = stream.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     expect(first).toMatch(/^event: status\n/);
-    expect(web2.liveViews.get(user.principal.userId)).toBe(1);
+    expect(web2.liveViews.held(user.principal.userId)).toBe(1);
 
     const disabledAt = Date.now();
     await updateUser(web1, {
@@ -174,6 +174,6 @@ describe("revoking a user's access in every web process (issue 10, finding 8)", 
     }
     expect(Date.now() - disabledAt).toBeLessThan(1000);
     expect(rest).toMatch(/event: problem\ndata: .*live view ended/);
-    expect(web2.liveViews.get(user.principal.userId)).toBe(0);
+    expect(web2.liveViews.held(user.principal.userId)).toBe(0);
   });
 });

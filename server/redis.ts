@@ -34,6 +34,10 @@ export function redisKeys(prefix: string) {
     endedSession: (sessionId: string) => `${prefix}:session-ended:${sessionId}`,
     /** Password guessing limits (auth/sign-in-throttle.ts): counters and gates below it. */
     signIn: `${prefix}:sign-in`,
+    /** Counts every change of a run a list shows (changes/publish-run-change.ts): ETags, feeds. */
+    changesVersion: `${prefix}:changes:version`,
+    /** Each such change, as "<version> <json>": the change feed (GET /api/v1/changes). */
+    changesChannel: `${prefix}:changes`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -49,7 +49,9 @@ describe("the Runs page on the change feed", () => {
       `${baseUrl}/api/v1/runs`,
     ]);
     expect(submitted.status).toBe(201);
-    await expect.poll(() => page.locator("main").textContent(), { timeout: 10_000 }).toContain(name);
+    await expect
+      .poll(() => page.locator("main").textContent(), { timeout: 10_000 })
+      .toContain(name);
     expect(listReads.length).toBeGreaterThanOrEqual(1); // read because of the change
 
     listReads.length = 0;

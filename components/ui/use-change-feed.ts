@@ -31,8 +31,9 @@ const MAX_BACKOFF_MS = 60_000;
 
 /**
  * Keeps a list fresh from the change feed instead of polling it: the list is read again
- * only when a relevant change arrives (at most once per `minIntervalMs`, and not while the
- * tab is hidden: then once when it shows again). An idle tab sends nothing. When the feed
+ * only when a relevant change arrives (at most once per `minIntervalMs`). A hidden tab
+ * closes its feed and reads nothing; shown again, it reconnects and reads the list if the
+ * version moved. An idle tab sends nothing. When the feed
  * fails it reconnects with backoff (1 s doubling to 60 s) and meanwhile reads with
  * If-None-Match every `fallbackMs` (a 304 costs the server no database query).
  */
@@ -106,7 +107,7 @@ export function useLiveList<T>(options: LiveListOptions<T>): void {
       (JSON.parse((event as MessageEvent<string>).data) as { version: number }).version;
 
     const connect = () => {
-      if (stopped) return;
+      if (stopped || source || document.visibilityState !== "visible") return;
       const feed = new EventSource("/api/v1/changes");
       source = feed;
       feed.addEventListener("ready", (event) => {
@@ -133,6 +134,7 @@ export function useLiveList<T>(options: LiveListOptions<T>): void {
         feed.close();
         source = null;
         startFallback();
+        clearTimeout(reconnectTimer);
         reconnectTimer = setTimeout(connect, backoffMs);
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       };
@@ -140,20 +142,31 @@ export function useLiveList<T>(options: LiveListOptions<T>): void {
       feed.addEventListener("error", fail);
     };
 
+    const disconnect = () => {
+      source?.close();
+      source = null;
+      clearTimeout(reconnectTimer);
+    };
+    // A hidden tab holds no connection (a browser keeps at most 6 per host over HTTP/1.1);
+    // shown again, the feed's `ready` says whether anything changed meanwhile.
     const onVisible = () => {
-      if (document.visibilityState === "visible" && dirty) {
+      if (document.visibilityState !== "visible") return disconnect();
+      if (!source) {
+        backoffMs = 1000;
+        connect();
+      }
+      if (dirty) {
         dirty = false;
         schedule();
       }
     };
     document.addEventListener("visibilitychange", onVisible);
     const everyTimer = everyMs ? setInterval(schedule, everyMs) : undefined;
-    connect();
+    if (document.visibilityState === "visible") connect();
     return () => {
       stopped = true;
-      source?.close();
+      disconnect();
       clearTimeout(readTimer);
-      clearTimeout(reconnectTimer);
       clearInterval(everyTimer);
       stopFallback();
       document.removeEventListener("visibilitychange", onVisible);

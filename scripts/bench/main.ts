@@ -17,7 +17,10 @@
 //     reader, worst of 2 fresh processes each. Needs /usr/bin/python3 with openpyxl, ssconvert.
 // (h) path checks: a 10,000-file fastq-qc config checked against a real data root (≤ 1 s),
 //     beside the schema validation of the same config. No build, database or Redis.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths picks parts (default: all).
+// (i) views: database queries per minute per open Runs tab, idle and busy (N Chromium tabs
+//     on the change feed; statements counted by a proxy in front of MySQL), and the cost of
+//     GET /api/v1/runs → 304 with If-None-Match. Needs the build, MySQL and Redis.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,views picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -30,6 +33,7 @@ import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 import { fmt } from "./stats";
+import { measureViews, viewDetail, viewRows } from "./views";
 import { measureWorker, workerDetail, workerRows } from "./worker-throughput";
 import { measureWriters, writerRows } from "./workbook-writers";
 
@@ -38,7 +42,9 @@ const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths").split(","),
+  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths,views").split(
+    ",",
+  ),
 );
 
 function throughput() {
@@ -117,6 +123,7 @@ async function main(): Promise<void> {
     ? await latencyAndMemory()
     : { latency: null, rss: null };
   const worker = PARTS.has("worker") ? await measureWorker(outDir) : null;
+  const views = PARTS.has("views") ? await measureViews(outDir) : null;
   const rows: string[][] = [];
   if (a) {
     rows.push(["(a) GET /api/health/live", `${fmt(a.getPerSecond, 0)} req/s`, ""]);
@@ -138,6 +145,7 @@ async function main(): Promise<void> {
   if (worker) rows.push(...workerRows(worker));
   if (writers) rows.push(...writerRows(writers));
   if (paths) rows.push(...pathCheckRows(paths));
+  if (views) rows.push(...viewRows(views));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -159,6 +167,7 @@ async function main(): Promise<void> {
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
   if (worker) console.log(workerDetail(worker));
   if (paths) console.log(pathCheckDetail(paths));
+  if (views) console.log(viewDetail(views));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -172,6 +181,7 @@ async function main(): Promise<void> {
         worker,
         writers,
         paths,
+        views,
       },
       null,
       2,

@@ -19,7 +19,11 @@ export interface LiveListOptions<T> {
   version?: number | null;
   /** Whether a change concerns this view (default: every change the feed sends). */
   relevant?: (change: RunChangeEvent) => boolean;
-  /** At most one read per this many ms, however many changes arrive (default 1 s). */
+  /**
+   * At most one read per this many ms, however many changes arrive (default 3 s: a busy
+   * tab never reads more often than the 3 s poll did; the first change after a quiet
+   * while is read at once).
+   */
   minIntervalMs?: number;
   /** While the feed is unavailable: a conditional read (If-None-Match) this often (default 30 s). */
   fallbackMs?: number;
@@ -42,7 +46,7 @@ export function useLiveList<T>(options: LiveListOptions<T>): void {
   useEffect(() => {
     latest.current = options;
   });
-  const { url, minIntervalMs = 1000, fallbackMs = 30_000, everyMs } = options;
+  const { url, minIntervalMs = 3000, fallbackMs = 30_000, everyMs } = options;
   const initialVersion = options.version ?? null;
 
   useEffect(() => {

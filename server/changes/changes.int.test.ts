@@ -4,6 +4,8 @@ import { GET as listRoute } from "@/app/api/v1/runs/route";
 import type { AppContext } from "@/server/context";
 import { getAppContext } from "@/server/http/app-context";
 import { cancelRun } from "@/server/runs/cancel-run";
+import { claimRun } from "@/server/runs/claim-run";
+import { recordProgress } from "@/server/runs/record-progress";
 import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
@@ -93,6 +95,23 @@ describe("the change feed", () => {
     );
     expect(cancelled.data.kind).toBe("status");
     expect(cancelled.data.version).toBeGreaterThan(created.data.version);
+    await feed.close();
+  });
+
+  it("carries a worker's claim and the progress it reports", async () => {
+    const feed = await openFeed(alice);
+    await feed.waitFor((e) => e.event === "ready");
+    const runId = await submit(ctx, alice.principal, "hello", { name: "p" });
+    const claimed = await claimRun(ctx, {
+      publicId: runId,
+      worker: { workerId: "feed-test", host: "localhost" },
+      workDirPrefix: "/tmp/feed-test-",
+    });
+    expect(claimed).not.toBeNull();
+    await feed.waitFor((e) => e.data.run === runId && e.data.status === "running");
+    await recordProgress(ctx, claimed!.run, { percent: 40, message: "half" });
+    const progress = await feed.waitFor((e) => e.data.run === runId && e.data.kind === "progress");
+    expect(progress.data.status).toBeNull();
     await feed.close();
   });
 

@@ -192,7 +192,7 @@ export function viewRows(v: ViewFigures): string[][] {
     [
       `(i) busy (${fmt(v.busy.changes / v.busy.seconds, 1)} changes/s): list queries per minute per tab`,
       fmt(v.busy.listPerMinutePerTab, 1),
-      "≤ 40 (2 per read, ≤ 1 read per 3 s)",
+      "3 s poll: 40",
     ],
     [
       "(i) GET /api/health/live (the floor), p50 / p95",

@@ -36,6 +36,10 @@ export function redisKeys(prefix: string) {
     signIn: `${prefix}:sign-in`,
     /** A user's open live views in every web process (runs/live-view-slots.ts): leases. */
     liveViews: (userId: number) => `${prefix}:live-views:${userId}`,
+    /** Counts every change of a run a list shows (changes/publish-run-change.ts): ETags, feeds. */
+    changesVersion: `${prefix}:changes:version`,
+    /** Each such change, as "<version> <json>": the change feed (GET /api/v1/changes). */
+    changesChannel: `${prefix}:changes`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

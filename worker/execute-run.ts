@@ -167,7 +167,7 @@ export async function executeRun(
 }
 
 interface Supervised {
-  run: { id: number; publicId: string };
+  run: { id: number; publicId: string; userId: number };
   attempt: number;
   pipeline: LoadedPipeline;
   child: RunningProcess;

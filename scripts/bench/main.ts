@@ -23,7 +23,10 @@
 //     issue's table and every pair of filters through listRuns, with the rows MariaDB read
 //     (target p95 ≤ 50 ms). Seeds its own database runport_bench_history by bulk SQL and
 //     keeps it between runs. Needs MariaDB only, no build.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history picks parts
+// (j) views: database queries per minute per open Runs tab, idle and busy (N Chromium tabs
+//     on the change feed; statements counted by a proxy in front of MySQL), and the cost of
+//     GET /api/v1/runs → 304 with If-None-Match. Needs the build, MySQL and Redis.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views picks parts
 // (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -38,6 +41,7 @@ import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 import { fmt } from "./stats";
+import { measureViews, viewDetail, viewRows } from "./views";
 import { measureWorker, workerDetail, workerRows } from "./worker-throughput";
 import { measureWriters, writerRows } from "./workbook-writers";
 
@@ -46,9 +50,9 @@ const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths,history").split(
-    ",",
-  ),
+  (
+    process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths,history,views"
+  ).split(","),
 );
 const WEB_INSTANCES = (process.env.BENCH_WEB_INSTANCES ?? "1,2").split(",").map(Number);
 
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
     ? await latencyAndMemory()
     : { latency: null, rss: null };
   const worker = PARTS.has("worker") ? await measureWorker(outDir) : null;
+  const views = PARTS.has("views") ? await measureViews(outDir) : null;
   const rows: string[][] = [];
   if (a) rows.push(...throughputRows([a, ...more]));
   if (latency && rss) {
@@ -155,6 +160,7 @@ async function main(): Promise<void> {
   if (writers) rows.push(...writerRows(writers));
   if (paths) rows.push(...pathCheckRows(paths));
   if (history) rows.push(...historyRows(history));
+  if (views) rows.push(...viewRows(views));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -180,6 +186,7 @@ async function main(): Promise<void> {
   if (worker) console.log(workerDetail(worker));
   if (paths) console.log(pathCheckDetail(paths));
   if (history) console.log(historyDetail(history));
+  if (views) console.log(viewDetail(views));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -195,6 +202,7 @@ async function main(): Promise<void> {
         writers,
         paths,
         history,
+        views,
       },
       null,
       2,

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { runs, type RunRow } from "@/db/schema";
 import type { Statement } from "@/db/client";
 import type { RunStatus } from "@/lib/run-status";
+import { publishRunChange } from "../changes/publish-run-change";
 import type { AppContext } from "../context";
 import {
   transitionTo,
@@ -72,9 +73,10 @@ function columnValues(transition: RunTransition, now: Date, values: Partial<RunR
  * run_events row, and `also`, in one transaction sent in one round trip. Returns whether
  * it applied: not when the run is in none of the from states (somebody moved it first,
  * or the table has no such transition). A caller the table does not list is a bug.
+ * An applied transition is announced on the change feed (not awaited, never failing).
  */
 export async function transitionRun<E extends RunEvent>(
-  ctx: Pick<AppContext, "db" | "runTransaction">,
+  ctx: Pick<AppContext, "db" | "runTransaction" | "redis" | "keys" | "log">,
   options: TransitionRunOptions<E>,
 ): Promise<TransitionResult> {
   const transition = transitionTo(options.event, options.to);
@@ -114,11 +116,23 @@ export async function transitionRun<E extends RunEvent>(
     },
     ...(options.also ?? []),
     {
-      sql: `SELECT @runport_applied AS applied, @runport_from AS \`from\`, attempt FROM runs WHERE ${key} = ?`,
+      sql: `SELECT @runport_applied AS applied, @runport_from AS \`from\`, attempt, public_id AS publicId, user_id AS userId FROM runs WHERE ${key} = ?`,
       params: [id],
     },
   ]);
-  const [row] = results.at(-1) as { applied: number; from: RunStatus; attempt: number }[];
+  const [row] = results.at(-1) as {
+    applied: number;
+    from: RunStatus;
+    attempt: number;
+    publicId: string;
+    userId: number;
+  }[];
   if (Number(row?.applied) !== 1) return { applied: false };
+  void publishRunChange(ctx, {
+    kind: "status",
+    run: row!.publicId,
+    userId: Number(row!.userId),
+    status: transition.to,
+  });
   return { applied: true, from: row!.from, attempt: Number(row!.attempt) };
 }

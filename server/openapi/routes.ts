@@ -100,12 +100,42 @@ export const routes: RouteSpec[] = [
     tag: "runs",
     summary: "List runs",
     description:
-      "Runs the caller may see (submitters: their own; other roles: all), newest first. Filters combine with AND. `total` is exact up to 10,000 matches; beyond, it is 10,000 with `totalIsLowerBound: true`.",
+      "Runs the caller may see (submitters: their own; other roles: all), newest first. Filters combine with AND. `total` is exact up to 10,000 matches; beyond, it is 10,000 with `totalIsLowerBound: true`. The answer carries a weak `ETag` made of the change counter (every run creation, status change and progress report increments it), the caller and their role: sent back in `If-None-Match`, it gets a 304 without a database query while nothing changed. The counter does not follow `logBytes` of running runs, which a 304 may leave stale (read the run itself). Without Redis the list is sent without an `ETag`.",
     query: ZListRunsQuery,
     responses: {
-      "200": answer("A page of runs", ZRunList),
+      "200": answer("A page of runs", ZRunList, {
+        ETag: { required: false, schema: { type: "string" }, description: "Absent without Redis" },
+      }),
+      "304": {
+        description: "The ETag named in If-None-Match is current: nothing the list shows changed",
+        headers: { ETag: { required: true, schema: { type: "string" } } },
+      },
       "400": problem("A bad filter or cursor, or a q that begins more than 1,000 run names"),
       "403": forbidden,
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/changes",
+    tag: "runs",
+    summary: "The change feed of runs (Server-Sent Events)",
+    description:
+      "A live list view's source: instead of reading a list again every few seconds, follow this feed and read the list when a change arrives. Events: `ready` (`{version}`, on open: read the list again if you saw another version before reconnecting), `change` (`{version, kind, run, status}` for each run the caller may see, submitters their own: `kind` is `created`, `status`, `progress` or `reset` (rows changed in bulk, `run` null); the event id is the version), `resync` (`{version}`: announcements were missed, read the list again), `problem` (`{message}`, then the end: access revoked, or Redis lost). A comment line every 15 s keeps the connection alive; the stream ends after 10 minutes and EventSource reconnects. `curl -N --user USER:TOKEN https://runport.example/api/v1/changes`",
+    responses: {
+      "200": {
+        description: "The feed",
+        content: {
+          "text/event-stream": {
+            schema: {
+              type: "string",
+              description: "Server-Sent Events: ready, change, resync, problem",
+            },
+          },
+        },
+      },
+      "409": problem(
+        "The caller already holds 20 live views (feeds and live logs) on this web process",
+      ),
     },
   },
   {

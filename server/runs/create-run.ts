@@ -13,6 +13,7 @@ import type { RunTrigger } from "@/lib/run-status";
 import type { Principal } from "../auth/principal";
 import type { Statement } from "@/db/client";
 import type { AppContext } from "../context";
+import { publishRunChange } from "../changes/publish-run-change";
 import { AppError } from "../errors";
 import { submission } from "../lifecycle/run-transitions";
 import { ENQUEUE_WAIT_MS, enqueueRun } from "../queue/run-queue";
@@ -179,6 +180,12 @@ export async function createRun(
     cancelRequestedAt: null,
     updatedAt: null,
   };
+  void publishRunChange(ctx, {
+    kind: "created",
+    run: values.publicId,
+    userId: principal.userId,
+    status,
+  });
   return { run, created: true };
 }
 

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { runs } from "@/db/schema";
+import { publishRunChange } from "../changes/publish-run-change";
 import type { AppContext } from "../context";
 
 /** A `::progress <percent> <message>` line printed by a pipeline on stdout. */
@@ -19,16 +20,27 @@ export function parseProgressLine(line: string): Progress | null {
   return { percent, message };
 }
 
-/** Stores the latest progress of a running run and announces it to live viewers. */
+/**
+ * Stores the latest progress of a running run and announces it to live viewers and, when
+ * it was stored, on the change feed (the runs list shows progress).
+ */
 export async function recordProgress(
-  ctx: Pick<AppContext, "db" | "redis" | "keys">,
-  run: { id: number; publicId: string },
+  ctx: Pick<AppContext, "db" | "redis" | "keys" | "log">,
+  run: { id: number; publicId: string; userId: number },
   progress: Progress,
 ): Promise<void> {
-  await ctx.db
+  const [result] = await ctx.db
     .update(runs)
     .set({ progressPercent: progress.percent, progressMessage: progress.message })
     .where(and(eq(runs.id, run.id), inArray(runs.status, ["running", "cancelling"])));
+  if (result.affectedRows > 0) {
+    void publishRunChange(ctx, {
+      kind: "progress",
+      run: run.publicId,
+      userId: run.userId,
+      status: null,
+    });
+  }
   await ctx.redis
     .publish(ctx.keys.runChannel(run.publicId), JSON.stringify({ type: "progress", ...progress }))
     .catch(() => undefined);

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { AppContext } from "../context";
 import { createRedis } from "../redis";
 
-type Listener = () => void;
+type Listener = (message: string) => void;
 /** What was revoked: everything about the user, or their API tokens' credentials. */
 export type RevocationScope = "all" | "credentials";
 type UserListener = (scope: RevocationScope) => void;
@@ -18,7 +18,8 @@ export interface RevocationHandlers {
 /**
  * One Redis subscriber per web process, shared by every live view: a worker announces
  * new log text and progress on the run's channel, and each listener re-reads MySQL.
- * (Messages only say "something new"; MySQL stays the source of the data.)
+ * (Messages only say "something new"; MySQL stays the source of the data.) It also
+ * carries the changes channel, which the change feed of list views follows.
  * The same connection carries the users channel: a user disabled, deleted or given
  * another role (server/users/revoke-user-access.ts) is forgotten by every web process's
  * caches and their live views end at once. A process listens to it from the first time
@@ -43,7 +44,7 @@ export class RunNotifications {
         // "<id>": the user changed; "<id> credentials": one of their API tokens was revoked.
         const [id, scope] = message.split(" ");
         this.userRevoked(Number(id), scope === "credentials" ? "credentials" : "all");
-      } else this.listeners.get(name)?.forEach((l) => l());
+      } else this.listeners.get(name)?.forEach((l) => l(message));
     });
     // ioredis subscribes again after a reconnect; what was sent while away is lost.
     let connected = false;
@@ -55,8 +56,17 @@ export class RunNotifications {
     return subscriber;
   }
 
+  /** Calls `listener` on each announcement about the run (new log text, progress, status). */
   subscribe(publicId: string, listener: Listener): () => void {
-    const channel = this.ctx.keys.runChannel(publicId);
+    return this.listen(this.ctx.keys.runChannel(publicId), listener);
+  }
+
+  /** Calls `listener` with each message of the changes channel (changes/stream-changes.ts). */
+  subscribeChanges(listener: Listener): () => void {
+    return this.listen(this.ctx.keys.changesChannel, listener);
+  }
+
+  private listen(channel: string, listener: Listener): () => void {
     const subscriber = this.connection();
     let set = this.listeners.get(channel);
     if (!set) {

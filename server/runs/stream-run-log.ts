@@ -9,7 +9,12 @@ import { readLogPage } from "./get-run-logs";
 
 /** While catching up on a log, the run's state is read at most this often. */
 const STATE_EVERY_MS = 250;
-const POLL_MS = 1000;
+/**
+ * New text, progress and every status change are announced on the run's channel (log
+ * writer, recordProgress, changes/publish-run-change.ts); this poll only covers an
+ * announcement lost while Redis was away.
+ */
+const POLL_MS = 5000;
 const HEARTBEAT_MS = 15_000;
 /** A stream ends after this long; EventSource reconnects and resumes from its last event id. */
 const MAX_STREAM_MS = 10 * 60_000;
@@ -62,7 +67,7 @@ function frame(event: string, data: unknown, id?: number): string {
  *
  * The stream is pulled: a page of the log is read only when the client has taken the
  * previous one, so a slow reader never makes the server buffer a big log. New text is
- * announced through Redis; a 1 s poll covers a missed announcement.
+ * and status changes are announced through Redis; a 5 s poll covers a missed announcement.
  */
 export async function streamRunLog(
   ctx: AppContext,

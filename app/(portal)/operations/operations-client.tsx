@@ -4,23 +4,42 @@ import Link from "next/link";
 import { useState } from "react";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { usePolling } from "@/components/ui/use-polling";
+import { useLiveList } from "@/components/ui/use-change-feed";
 import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
 import type { OperationsView } from "@/lib/contract/operations";
 import { DataTable } from "@/components/ui/data-table";
 import styles from "./operations.module.css";
 
-const REFRESH_MS = 5000;
+/**
+ * Workers' heartbeats, the beat and queue counts are not on the change feed: the view is
+ * also read this often (a run's change, on the feed, makes it read at once).
+ */
+const REFRESH_MS = 30_000;
 
-/** Live view of the platform; refreshes every few seconds while the tab is visible. */
-export function OperationsClient({ initial }: { initial: OperationsView }) {
+/** Live view of the platform: read again on each change of a run, and every 30 s. */
+export function OperationsClient({
+  initial,
+  version,
+}: {
+  initial: OperationsView;
+  version: number | null;
+}) {
   const [view, setView] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  usePolling<OperationsView>("/api/v1/operations", REFRESH_MS, (body) => {
-    if (body) setView(body);
-    setError(body ? null : "Could not refresh: the server did not answer. Showing the last view.");
+  useLiveList<OperationsView>({
+    url: "/api/v1/operations",
+    version,
+    // As often as the 5 s poll did at most, while runs change.
+    minIntervalMs: 5000,
+    everyMs: REFRESH_MS,
+    onAnswer: (body) => {
+      if (body) setView(body);
+      setError(
+        body ? null : "Could not refresh: the server did not answer. Showing the last view.",
+      );
+    },
   });
 
   async function toggleIntake() {
@@ -53,7 +72,8 @@ export function OperationsClient({ initial }: { initial: OperationsView }) {
         <div>
           <h1>Operations</h1>
           <p className="muted">
-            Updated <RelativeTime iso={view.at} />; refreshes every {REFRESH_MS / 1000} s.
+            Updated <RelativeTime iso={view.at} />; follows runs live, workers every{" "}
+            {REFRESH_MS / 1000} s.
           </p>
         </div>
       </div>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { readChangesVersion } from "@/server/changes/publish-run-change";
 import { getAppContext } from "@/server/http/app-context";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { getOperations } from "@/server/operations/get-operations";
@@ -21,6 +22,8 @@ export default async function OperationsPage() {
       </main>
     );
   }
-  const initial = await getOperations(getAppContext(), { principal });
-  return <OperationsClient initial={initial} />;
+  const app = getAppContext();
+  const version = await readChangesVersion(app);
+  const initial = await getOperations(app, { principal });
+  return <OperationsClient initial={initial} version={version} />;
 }

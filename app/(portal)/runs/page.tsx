@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { canSeeAllRuns } from "@/lib/roles";
+import { readChangesVersion } from "@/server/changes/publish-run-change";
 import { AppError } from "@/server/errors";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { getAppContext } from "@/server/http/app-context";
@@ -25,6 +26,8 @@ export default async function RunsPage({ searchParams }: { searchParams: SearchP
       repeatable: ["status", "label"],
       commaLists: ["status"],
     });
+    // Read before the list: a change made meanwhile makes the client read the list again.
+    const version = await readChangesVersion(app);
     const list = await listRuns(app, { principal, query });
     return (
       <RunsClient
@@ -32,6 +35,7 @@ export default async function RunsPage({ searchParams }: { searchParams: SearchP
         search={search.toString()}
         pipelines={pipelines}
         canFilterBySubmitter={canSeeAllRuns(principal.role)}
+        version={version}
       />
     );
   } catch (error) {

@@ -8,7 +8,7 @@ import { FormField, SelectFilter } from "@/components/ui/form-field";
 import { formatDuration, RelativeTime } from "@/components/ui/relative-time";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { RunTotal } from "@/components/runs/run-total";
-import { usePolling } from "@/components/ui/use-polling";
+import { useLiveList } from "@/components/ui/use-change-feed";
 import type { RunList } from "@/lib/contract/runs";
 import { RUN_STATUSES, isTerminal } from "@/lib/run-status";
 import { DataTable } from "@/components/ui/data-table";
@@ -19,18 +19,22 @@ interface Props {
   search: string;
   pipelines: string[];
   canFilterBySubmitter: boolean;
+  /** The change counter read before `initial` (null without Redis). */
+  version: number | null;
 }
 
-const POLL_MS = 3000;
-
-/** The runs table with its filters; refreshes itself every 3 s while the tab is visible. */
-export function RunsClient({ initial, search, pipelines, canFilterBySubmitter }: Props) {
+/** The runs table with its filters; read again when the change feed announces a change. */
+export function RunsClient({ initial, search, pipelines, canFilterBySubmitter, version }: Props) {
   const router = useRouter();
   const [list, setList] = useState(initial);
   const params = new URLSearchParams(search);
 
   useEffect(() => setList(initial), [initial]);
-  usePolling<RunList>(`/api/v1/runs?${search}`, POLL_MS, (body) => body && setList(body));
+  useLiveList<RunList>({
+    url: `/api/v1/runs?${search}`,
+    version,
+    onAnswer: (body) => body && setList(body),
+  });
 
   function applyFilters(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

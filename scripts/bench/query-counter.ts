@@ -20,16 +20,13 @@ const COM_QUERY = 0x03;
 const COM_STMT_EXECUTE = 0x17;
 
 /**
- * A run list's statements: a SELECT from `runs` ordered newest first, or its COUNT(*).
- * Other reads of `runs` (one run by id, the session's user) do not match.
+ * A run list's statements (server/runs/run-list-plan.ts: ids from `runs` or `run_labels`, the
+ * rows by id, the capped count): every SELECT that reads either table. Another read of a run
+ * counts too (an over-count, never an under-count); the session's user does not.
  */
 export function isListQuery(sql: string): boolean {
   const text = sql.toLowerCase();
-  return (
-    text.startsWith("select") &&
-    text.includes("from `runs`") &&
-    (text.includes("order by `runs`.`id` desc") || text.includes("count("))
-  );
+  return text.startsWith("select") && /\b(from|join)\s+`?(runs|run_labels)\b/.test(text);
 }
 
 /**

@@ -70,6 +70,8 @@ export const runs = mysqlTable(
     index("runs_status_idx").on(t.status, t.id),
     index("runs_user_idx").on(t.userId, t.id),
     index("runs_pipeline_idx").on(t.pipelineName, t.id),
+    // Row retention's oldest finished runs and the repair of recent hours' counts.
+    index("runs_finished_idx").on(t.finishedAt),
   ],
 );
 

@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runs } from "@/db/schema";
+import type { RunStatus } from "@/lib/run-status";
 import type { AppContext } from "@/server/context";
 import { repairRunCounters } from "@/server/beat/repair-run-counters";
 import { getOperations } from "@/server/operations/get-operations";
@@ -46,7 +47,10 @@ async function finish(publicId: string, status: "succeeded" | "failed" | "error"
 
 describe("the operations counters", () => {
   it("follow submit, hold, release, start, succeed, fail, error, cancel and retry", async () => {
-    const view = () => getOperations(ctx, { principal: admin.principal });
+    const view = async () => {
+      const { runs: byStatus, perHour } = await getOperations(ctx, { principal: admin.principal });
+      return { runs: byStatus as Record<RunStatus, number>, perHour };
+    };
     const before = await view();
     const ok = await submit(ctx, admin.principal, "hello", { name: "ok" });
     const bad = await submit(ctx, admin.principal, "hello", { name: "bad" });

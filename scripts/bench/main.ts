@@ -17,7 +17,11 @@
 //     reader, worst of 2 fresh processes each. Needs /usr/bin/python3 with openpyxl, ssconvert.
 // (h) path checks: a 10,000-file fastq-qc config checked against a real data root (≤ 1 s),
 //     beside the schema validation of the same config. No build, database or Redis.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths picks parts (default: all).
+// (operations) the operations page at 1M runs and row retention of 100k runs under submissions
+//     (scripts/bench/operations-scale.ts). Needs MariaDB (Sequence engine) and Redis; not in
+//     the default list (seeding 1M runs takes minutes on a busy machine): BENCH_PARTS=operations.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths picks parts (default: all
+// of these); `operations` is run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -27,6 +31,7 @@ import { measureEditor, type EditorFigures } from "./editor";
 import { measureLatency } from "./latency";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
+import { measureOperationsScale, operationsDetail, operationsRows } from "./operations-scale";
 import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 import { fmt } from "./stats";
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
     ? await latencyAndMemory()
     : { latency: null, rss: null };
   const worker = PARTS.has("worker") ? await measureWorker(outDir) : null;
+  const operations = PARTS.has("operations") ? await measureOperationsScale() : null;
   const rows: string[][] = [];
   if (a) {
     rows.push(["(a) GET /api/health/live", `${fmt(a.getPerSecond, 0)} req/s`, ""]);
@@ -138,6 +144,7 @@ async function main(): Promise<void> {
   if (worker) rows.push(...workerRows(worker));
   if (writers) rows.push(...writerRows(writers));
   if (paths) rows.push(...pathCheckRows(paths));
+  if (operations) rows.push(...operationsRows(operations));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -159,6 +166,7 @@ async function main(): Promise<void> {
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
   if (worker) console.log(workerDetail(worker));
   if (paths) console.log(pathCheckDetail(paths));
+  if (operations) console.log(operationsDetail(operations));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -172,6 +180,7 @@ async function main(): Promise<void> {
         worker,
         writers,
         paths,
+        operations,
       },
       null,
       2,

@@ -4,7 +4,7 @@ import { withStatementBudget } from "@/server/statement-budget";
 import { applyRetention } from "@/server/beat/apply-retention";
 import { pruneAuditEvents } from "@/server/beat/prune-audit-events";
 import { pruneRunRows } from "@/server/beat/prune-run-rows";
-import { repairRunCounters } from "@/server/beat/repair-run-counters";
+import { createCounterRows, repairRunCounters } from "@/server/beat/repair-run-counters";
 import { LeaderLock } from "@/server/beat/leader-lock";
 import { reconcileQueue } from "@/server/beat/reconcile-queue";
 import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
@@ -77,6 +77,7 @@ export function startBeat(ctx: AppContext): BeatHandle {
     if (pruned) ctx.log.info({ auditEvents: pruned }, "audit retention removed old events");
     const deleted = await pruneRunRows(ctx).catch(failed("run row retention"));
     if (deleted && deleted.runs > 0) ctx.log.info(deleted, "run row retention deleted old runs");
+    await createCounterRows(ctx).catch(failed("creating counter rows"));
     if (Date.now() - repairedAt >= REPAIR_INTERVAL_MS) {
       const repaired = await repairRunCounters(ctx).catch(failed("repairing the run counters"));
       if (repaired) repairedAt = Date.now();

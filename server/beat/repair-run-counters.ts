@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { RUN_STATUSES, TERMINAL_STATUSES, type RunStatus } from "@/lib/run-status";
 import type { AppContext } from "../context";
-import { HOUR_OF_FINISH } from "../lifecycle/run-counters";
+import { COUNTER_SHARDS, HOUR_OF_FINISH } from "../lifecycle/run-counters";
 
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -109,4 +109,32 @@ export async function repairRunCounters(
       )} ON DUPLICATE KEY UPDATE n = n + VALUES(n)`,
     );
   return { statuses: Object.fromEntries(statuses), hours: hours.length };
+}
+
+/**
+ * Creates the counter rows the next transitions will add to (every status × shard, this
+ * hour's and the next hour's outcomes) with n = 0, once per beat tick. Two transactions that
+ * both insert a row that does not exist yet can deadlock in InnoDB (each takes a shared
+ * lock on the other's duplicate); adding to a row that exists cannot.
+ */
+export async function createCounterRows(
+  ctx: Pick<AppContext, "db">,
+  options: { now?: Date } = {},
+): Promise<void> {
+  const hour = Math.floor((options.now ?? new Date()).getTime() / HOUR_MS) * HOUR_MS;
+  const statuses = [...RUN_STATUSES].sort();
+  const shards = Array.from({ length: COUNTER_SHARDS }, (_, i) => i);
+  await ctx.db.execute(
+    sql`INSERT IGNORE INTO run_counts (status, shard, n) VALUES ${sql.join(
+      statuses.flatMap((s) => shards.map((shard) => sql`(${s}, ${shard}, 0)`)),
+      sql`, `,
+    )}`,
+  );
+  const hours = [new Date(hour), new Date(hour + HOUR_MS)];
+  await ctx.db.execute(
+    sql`INSERT IGNORE INTO run_hourly (hour, status, n) VALUES ${sql.join(
+      hours.flatMap((h) => [...TERMINAL_STATUSES].sort().map((s) => sql`(${h}, ${s}, 0)`)),
+      sql`, `,
+    )}`,
+  );
 }

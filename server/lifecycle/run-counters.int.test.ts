@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runs } from "@/db/schema";
 import type { RunStatus } from "@/lib/run-status";
 import type { AppContext } from "@/server/context";
-import { repairRunCounters } from "@/server/beat/repair-run-counters";
+import { createCounterRows, repairRunCounters } from "@/server/beat/repair-run-counters";
 import { getOperations } from "@/server/operations/get-operations";
 import { claimRun } from "@/server/runs/claim-run";
 import { cancelRun } from "@/server/runs/cancel-run";
@@ -13,6 +13,7 @@ import { retryRun } from "@/server/runs/retry-run";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
 import { countersAndTruth } from "@/test/run-counters";
+import { COUNTER_SHARDS } from "./run-counters";
 import { getRunRow, submit } from "@/test/runs";
 
 let ctx: AppContext;
@@ -147,5 +148,20 @@ describe("the operations counters", () => {
     expect(repaired.hours).toBeGreaterThanOrEqual(1);
     await expectExact();
     expect(await repairRunCounters(ctx)).toEqual({ statuses: {}, hours: 0 });
+  });
+
+  it("get their rows made ahead by the beat, with no count changed", async () => {
+    await submit(ctx, admin.principal, "hello", { name: "ahead" });
+    const before = await countersAndTruth(ctx);
+    await createCounterRows(ctx);
+    await createCounterRows(ctx); // again: nothing changes
+    expect(await countersAndTruth(ctx)).toEqual(before);
+    const [[rows]] = (await ctx.db.execute(
+      sql`SELECT (SELECT COUNT(*) FROM run_counts) AS counts,
+        (SELECT COUNT(*) FROM run_hourly WHERE hour >= NOW() - INTERVAL 1 HOUR) AS hours`,
+    )) as unknown as [{ counts: string; hours: string }[]];
+    expect(Number(rows!.counts)).toBe(8 * COUNTER_SHARDS);
+    expect(Number(rows!.hours)).toBeGreaterThanOrEqual(8); // this hour and the next, 4 outcomes
+    await expectExact();
   });
 });

@@ -36,6 +36,8 @@ export interface OperationsScaleFigures {
   counterQueries: { p50: number; p95: number; samples: number };
   /** The two COUNT(*) queries the page ran before the counters. */
   countQueries: { p50: number; p95: number; samples: number };
+  /** The index and estimated rows of MariaDB's plan for each statement, `key rows`. */
+  plans: Record<string, string>;
   retention: {
     runs: number;
     batches: number;
@@ -119,6 +121,18 @@ async function submitWhile(
   return { p50: percentile(ms, 50), p95: percentile(ms, 95), n: ms.length };
 }
 
+/** EXPLAIN of each statement: the index it uses and the rows MariaDB expects to read. */
+async function explain(ctx: AppContext, queries: Record<string, ReturnType<typeof sql>>) {
+  const plans: Record<string, string> = {};
+  for (const [name, query] of Object.entries(queries)) {
+    const [rows] = (await ctx.db.execute(sql`EXPLAIN ${query}`)) as unknown as [
+      { key: string | null; rows: number; Extra: string | null }[],
+    ];
+    plans[name] = rows.map((r) => `${r.key ?? "no index"} ${r.rows} ${r.Extra ?? ""}`).join("; ");
+  }
+  return plans;
+}
+
 export async function measureOperationsScale(
   options: { runs?: number; retained?: number } = {},
 ): Promise<OperationsScaleFigures> {
@@ -176,6 +190,16 @@ export async function measureOperationsScale(
     )) as unknown as [{ at: string }[]];
     const days = (Date.now() - Number(edge!.at)) / DAY_MS;
     const pruning = { ...ctx, config: { ...ctx.config, runRowRetentionDays: days } };
+    const cutoff = new Date(Date.now() - days * DAY_MS);
+    const plans = await explain(ctx, {
+      "retention candidates": sql`SELECT id FROM runs WHERE finished_at < ${cutoff}
+        AND status IN ('succeeded', 'failed', 'error', 'cancelled') ORDER BY finished_at, id LIMIT 500`,
+      "repair, one status": sql`SELECT COUNT(*) FROM runs WHERE status = 'succeeded' AND id > 0 AND id <= 100000`,
+      "repair, 48 hours": sql`SELECT DATE(finished_at), status, COUNT(*) FROM runs
+        WHERE finished_at >= ${new Date(Date.now() - 2 * DAY_MS)} GROUP BY 1, 2`,
+      "page, by status": sql`SELECT status, SUM(n) FROM run_counts GROUP BY status`,
+      "page, per hour": sql`SELECT hour, status, n FROM run_hourly WHERE hour >= ${since}`,
+    });
     const submitBefore = await submitWhile(ctx, principal, new Promise((r) => setTimeout(r, 5000)));
     let deleted = { runs: 0, batches: 0 };
     start = performance.now();
@@ -201,6 +225,7 @@ export async function measureOperationsScale(
       operations,
       counterQueries,
       countQueries,
+      plans,
       retention: { ...deleted, seconds, submitBefore, submitDuring },
     };
   } finally {
@@ -236,5 +261,6 @@ export function operationsDetail(f: OperationsScaleFigures): string {
     `(ops) seeded ${f.runs} runs in ${fmt(f.seedSeconds)} s; the counters' repair over them took ${fmt(f.repairSeconds, 2)} s`,
     `      operations p50 ${fmt(f.operations.p50)} / p95 ${fmt(f.operations.p95)} ms (${f.operations.samples} samples); counter queries alone p50 ${fmt(f.counterQueries.p50)} / p95 ${fmt(f.counterQueries.p95)} ms; COUNT(*) queries p50 ${fmt(f.countQueries.p50)} / p95 ${fmt(f.countQueries.p95)} ms`,
     `      retention: ${r.runs} runs in ${r.batches} batches, ${fmt(r.seconds)} s (ticks back to back); submit p50/p95 before ${fmt(r.submitBefore.p50)}/${fmt(r.submitBefore.p95)} ms (${r.submitBefore.n}), during ${fmt(r.submitDuring.p50)}/${fmt(r.submitDuring.p95)} ms (${r.submitDuring.n})`,
+    ...Object.entries(f.plans).map(([name, plan]) => `      EXPLAIN ${name}: ${plan}`),
   ].join("\n");
 }

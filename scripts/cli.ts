@@ -1,6 +1,6 @@
 // The runport command line: `npm run user -- create alice --role submitter`,
 // `npm run user -- token alice`, `npm run user -- disable alice`, `npm run setup:db`
-// (migrate, register pipelines, seed admin).
+// (migrate, register pipelines, seed admin), `npm run recount` (the operations counters).
 import { parseArgs } from "node:util";
 import { loadEnvConfig } from "@next/env";
 import { eq } from "drizzle-orm";
@@ -9,6 +9,7 @@ import { USER_ROLES, type UserRole } from "@/lib/roles";
 import { normalizeUsername } from "@/lib/username";
 import { recordAudit } from "@/server/audit/record-audit";
 import { hashPassword } from "@/server/auth/passwords";
+import { repairRunCounters } from "@/server/beat/repair-run-counters";
 import { createAppContext, type AppContext } from "@/server/context";
 import { loadConfig } from "@/server/env";
 import { prepare } from "@/server/setup/prepare";
@@ -29,7 +30,8 @@ const USAGE = `usage:
   runport user enable <name>                      let a disabled user in again (tokens work again)
   runport user role <name> <${USER_ROLES.join("|")}>
   runport user delete <name>                      only a user with no runs, schedules or tokens: else disable
-  runport user list`;
+  runport user list
+  runport recount                                 recount the Operations page's counters now (the beat does it hourly)`;
 
 /** `npm run user` is run by someone with a shell on the server: no administrator needed. */
 const COMMAND_LINE = { commandLine: true } as const;
@@ -128,7 +130,7 @@ async function setUserFields(
 async function main(): Promise<void> {
   loadEnvConfig(process.cwd());
   const [command, ...rest] = process.argv.slice(2);
-  if (command !== "setup" && command !== "user") throw new Error(USAGE);
+  if (command !== "setup" && command !== "user" && command !== "recount") throw new Error(USAGE);
   if (command === "setup") {
     for (const line of describeSetup(await setupDatabase())) console.log(line);
     return;
@@ -136,6 +138,13 @@ async function main(): Promise<void> {
   const ctx = createAppContext({ ...loadConfig(), logLevel: "warn" }, "cli");
   try {
     await prepare(ctx);
+    if (command === "recount") {
+      const { statuses, hours } = await repairRunCounters(ctx);
+      console.log(
+        `runs by status corrected by ${JSON.stringify(statuses)}; ${hours} hours corrected`,
+      );
+      return;
+    }
     await user(ctx, rest);
   } finally {
     await ctx.close();

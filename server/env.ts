@@ -85,6 +85,11 @@ export const ZEnv = z.object({
   OUTPUT_STORE_RUN_MAX_BYTES: byteCount(0, 64 * 1024 * 1024),
   /** Days after which finished runs' logs, outputs and working directories are removed (0: never). */
   RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(30),
+  /**
+   * Days after which finished runs are deleted with their events, attempts, logs and
+   * outputs by the beat (0, the default: run rows are kept for ever).
+   */
+  RUN_ROW_RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(0),
   /** Days after which audit events are removed by the beat (0: kept for ever). */
   AUDIT_RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(0),
   /**
@@ -163,6 +168,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     outputStoreRunMaxBytes: env.OUTPUT_STORE_RUN_MAX_BYTES,
     retentionDays: env.RETENTION_DAYS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    runRowRetentionDays: env.RUN_ROW_RETENTION_DAYS,
     userMaxRunning: env.USER_MAX_RUNNING,
     adminUsername: env.ADMIN_USERNAME,
     adminPassword: env.ADMIN_PASSWORD,

@@ -26,6 +26,8 @@ export function redisKeys(prefix: string) {
     beatHeartbeat: `${prefix}:beat:heartbeat`,
     worker: (workerId: string) => `${prefix}:worker:${workerId}`,
     workerPattern: `${prefix}:worker:*`,
+    /** Sorted set of worker ids by when their heartbeat expires: listing without SCAN. */
+    workerIndex: `${prefix}:workers`,
     cancelChannel: `${prefix}:cancel`,
     runChannel: (publicId: string) => `${prefix}:run:${publicId}`,
     /** A user's access was revoked (message: the user id): web processes forget them. */

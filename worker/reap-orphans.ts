@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { AppContext } from "@/server/context";
-import { listWorkers } from "@/server/health/heartbeats";
+import { scanWorkers } from "@/server/health/heartbeats";
 import { findAttemptsInGroups } from "@/server/runs/find-attempts-in-groups";
 
 /**
@@ -135,7 +135,7 @@ export async function reapOrphans(ctx: AppContext, options: ReapOptions): Promis
     if (!orphan) continue;
     // Its worker is dead (proven above): its heartbeat must not keep the beat from
     // recovering the run for up to 15 s more. Only when it names that very process.
-    workers ??= new Map((await listWorkers(ctx).catch(() => [])).map((w) => [w.id, w]));
+    workers ??= new Map((await scanWorkers(ctx).catch(() => [])).map((w) => [w.id, w]));
     const heartbeat = workers.get(a.workerId);
     const named = heartbeat?.host === options.host && heartbeat.pid === orphan.workerPid;
     if (named && !isAlive(orphan.workerPid)) {

@@ -3,6 +3,8 @@ import { hostname } from "node:os";
 import { withStatementBudget } from "@/server/statement-budget";
 import { applyRetention } from "@/server/beat/apply-retention";
 import { pruneAuditEvents } from "@/server/beat/prune-audit-events";
+import { pruneRunRows } from "@/server/beat/prune-run-rows";
+import { createCounterRows, repairRunCounters } from "@/server/beat/repair-run-counters";
 import { LeaderLock } from "@/server/beat/leader-lock";
 import { reconcileQueue } from "@/server/beat/reconcile-queue";
 import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
@@ -15,6 +17,8 @@ import { fireDueSchedules } from "@/server/schedules/fire-due-schedules";
  * fails the tick (logged; the next one tries again) instead of holding the beat for ever.
  */
 const BEAT_STATEMENT_MS = 10_000;
+/** How often the active beat recounts the operations counters (and at its first tick). */
+const REPAIR_INTERVAL_MS = 3600_000;
 
 export interface BeatHandle {
   instanceId: string;
@@ -34,6 +38,7 @@ export function startBeat(ctx: AppContext): BeatHandle {
   const lock = new LeaderLock(ctx.redis, ctx.keys.beatLock, instanceId, intervalMs * 3);
   let leader = false;
   const suspects = new Map<string, number>();
+  let repairedAt = -Infinity;
   let running: Promise<void> = Promise.resolve();
   // A step that fails is logged; it must not keep the other steps from running.
   const failed = (what: string) => (error: unknown) => {
@@ -70,6 +75,15 @@ export function startBeat(ctx: AppContext): BeatHandle {
       ctx.log.info(removed, "retention removed old logs and output content");
     const pruned = await pruneAuditEvents(ctx).catch(failed("audit retention"));
     if (pruned) ctx.log.info({ auditEvents: pruned }, "audit retention removed old events");
+    const deleted = await pruneRunRows(ctx).catch(failed("run row retention"));
+    if (deleted && deleted.runs > 0) ctx.log.info(deleted, "run row retention deleted old runs");
+    await createCounterRows(ctx).catch(failed("creating counter rows"));
+    if (Date.now() - repairedAt >= REPAIR_INTERVAL_MS) {
+      const repaired = await repairRunCounters(ctx).catch(failed("repairing the run counters"));
+      if (repaired) repairedAt = Date.now();
+      if (repaired && (repaired.hours > 0 || Object.keys(repaired.statuses).length > 0))
+        ctx.log.warn(repaired, "repaired drifted run counters");
+    }
   };
   const tick = () => {
     running = running

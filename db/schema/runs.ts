@@ -83,6 +83,8 @@ export const runs = mysqlTable(
     // everybody's runs or one submitter's.
     index("runs_name_idx").on(t.name),
     index("runs_user_name_idx").on(t.userId, t.name),
+    // Row retention's oldest finished runs and the repair of recent hours' counts.
+    index("runs_finished_idx").on(t.finishedAt),
   ],
 );
 

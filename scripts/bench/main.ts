@@ -26,8 +26,11 @@
 // (j) views: database queries per minute per open Runs tab, idle and busy (N Chromium tabs
 //     on the change feed; statements counted by a proxy in front of MySQL), and the cost of
 //     GET /api/v1/runs → 304 with If-None-Match. Needs the build, MySQL and Redis.
+// (operations) the operations page at 1M runs and row retention of 100k runs under submissions
+//     (scripts/bench/operations-scale.ts). Needs MariaDB (Sequence engine) and Redis; not in
+//     the default list (seeding 1M runs takes minutes on a busy machine): BENCH_PARTS=operations.
 // BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views picks parts
-// (default: all).
+// (default: all of these); `operations` is run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -38,6 +41,7 @@ import { historyDetail, historyRows, measureHistory } from "./history";
 import { measureLatency } from "./latency";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
+import { measureOperationsScale, operationsDetail, operationsRows } from "./operations-scale";
 import { treeRssMiB } from "./rss";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 import { fmt } from "./stats";
@@ -146,6 +150,7 @@ async function main(): Promise<void> {
     : { latency: null, rss: null };
   const worker = PARTS.has("worker") ? await measureWorker(outDir) : null;
   const views = PARTS.has("views") ? await measureViews(outDir) : null;
+  const operations = PARTS.has("operations") ? await measureOperationsScale() : null;
   const rows: string[][] = [];
   if (a) rows.push(...throughputRows([a, ...more]));
   if (latency && rss) {
@@ -161,6 +166,7 @@ async function main(): Promise<void> {
   if (paths) rows.push(...pathCheckRows(paths));
   if (history) rows.push(...historyRows(history));
   if (views) rows.push(...viewRows(views));
+  if (operations) rows.push(...operationsRows(operations));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -187,6 +193,7 @@ async function main(): Promise<void> {
   if (paths) console.log(pathCheckDetail(paths));
   if (history) console.log(historyDetail(history));
   if (views) console.log(viewDetail(views));
+  if (operations) console.log(operationsDetail(operations));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -203,6 +210,7 @@ async function main(): Promise<void> {
         paths,
         history,
         views,
+        operations,
       },
       null,
       2,

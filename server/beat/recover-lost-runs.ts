@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { runAttempts, runs } from "@/db/schema";
 import type { AppContext } from "../context";
-import { listWorkers } from "../health/heartbeats";
+import { scanWorkers } from "../health/heartbeats";
 import { statesLeftBy } from "../lifecycle/run-transitions";
 import { finishRun } from "../runs/finish-run";
 
@@ -52,7 +52,7 @@ export async function recoverLostRuns(
     )
     .limit(500);
   const orphaned = new Set<string>();
-  const workers = candidates.length > 0 ? await listWorkers(ctx) : [];
+  const workers = candidates.length > 0 ? await scanWorkers(ctx) : [];
   const alive = new Map(workers.map((w) => [w.id, new Set(w.running)]));
   const recovered: string[] = [];
   for (const run of candidates) {

@@ -11,6 +11,7 @@ import {
   type RunTransition,
   type TargetOf,
 } from "./run-transitions";
+import { countTransition } from "./run-counters";
 
 /** A condition for statements in `also`: true when the transition applied. */
 export const IF_APPLIED = "@runport_applied = 1";
@@ -70,7 +71,8 @@ function columnValues(transition: RunTransition, now: Date, values: Partial<RunR
 /**
  * The one way a run changes status: the transition the table lists for `event` → `to`,
  * as a conditional UPDATE (`WHERE id = ? AND status IN (<its from states>)`) with its
- * run_events row, and `also`, in one transaction sent in one round trip. Returns whether
+ * run_events row, the counters of the operations page (run-counters.ts), and `also`, in
+ * one transaction sent in one round trip. Returns whether
  * it applied: not when the run is in none of the from states (somebody moved it first,
  * or the table has no such transition). A caller the table does not list is a bug.
  * An applied transition is announced on the change feed (not awaited, never failing).
@@ -114,6 +116,13 @@ export async function transitionRun<E extends RunEvent>(
             SELECT id, attempt, @runport_from, ?, ${message.sql}, ?, ? FROM runs WHERE ${key} = ? AND ${IF_APPLIED}`,
       params: [transition.to, ...message.params, options.actorUserId ?? null, now, id],
     },
+    ...countTransition({
+      key,
+      id,
+      to: transition.to,
+      applied: IF_APPLIED,
+      from: "@runport_from",
+    }),
     ...(options.also ?? []),
     {
       sql: `SELECT @runport_applied AS applied, @runport_from AS \`from\`, attempt, public_id AS publicId, user_id AS userId FROM runs WHERE ${key} = ?`,

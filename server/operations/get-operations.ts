@@ -1,5 +1,5 @@
-import { and, gte, isNotNull, sql } from "drizzle-orm";
-import { runs } from "@/db/schema";
+import { gte, sql } from "drizzle-orm";
+import { runCounts, runHourly } from "@/db/schema";
 import { RUN_STATUSES, type RunStatus } from "@/lib/run-status";
 import type { OperationsView } from "@/lib/contract/operations";
 import type { Principal } from "../auth/principal";
@@ -13,7 +13,9 @@ const HOURS = 24;
 /**
  * Everything an administrator watches (GET /api/v1/operations): live workers with
  * what they run, the active beat, queue counts in Redis and runs by status in MySQL,
- * finished runs per hour by outcome over the last day, and the intake switch.
+ * finished runs per hour by outcome over the last day, and the intake switch. Runs by
+ * status and per hour are read from the counters the transitions keep (run_counts,
+ * run_hourly: server/lifecycle/run-counters.ts), a few hundred rows however many runs.
  */
 export async function getOperations(
   ctx: AppContext,
@@ -28,18 +30,17 @@ export async function getOperations(
     ctx.queue.getJobCounts("waiting", "prioritized", "active", "delayed").catch(() => null),
     getIntake(ctx),
     ctx.db
-      .select({ status: runs.status, n: sql<number>`COUNT(*)` })
-      .from(runs)
-      .groupBy(runs.status),
+      .select({ status: runCounts.status, n: sql<number>`SUM(${runCounts.n})` })
+      .from(runCounts)
+      .groupBy(runCounts.status),
     ctx.db
       .select({
-        hour: sql<string>`DATE_FORMAT(${runs.finishedAt}, '%Y-%m-%dT%H:00:00Z')`,
-        status: runs.status,
-        n: sql<number>`COUNT(*)`,
+        hour: sql<string>`DATE_FORMAT(${runHourly.hour}, '%Y-%m-%dT%H:00:00Z')`,
+        status: runHourly.status,
+        n: runHourly.n,
       })
-      .from(runs)
-      .where(and(isNotNull(runs.finishedAt), gte(runs.finishedAt, since)))
-      .groupBy(sql`1`, runs.status),
+      .from(runHourly)
+      .where(gte(runHourly.hour, since)),
   ]);
   const hours = Array.from({ length: HOURS }, (_, i) => {
     const hour = new Date(since.getTime() + i * 3600_000).toISOString().replace(".000Z", "Z");

@@ -15,6 +15,7 @@ import type { Statement } from "@/db/client";
 import type { AppContext } from "../context";
 import { publishRunChange } from "../changes/publish-run-change";
 import { AppError } from "../errors";
+import { countNewRun } from "../lifecycle/run-counters";
 import { submission } from "../lifecycle/run-transitions";
 import { ENQUEUE_WAIT_MS, enqueueRun } from "../queue/run-queue";
 import { findCommittedRun } from "./find-committed-run";
@@ -68,8 +69,8 @@ async function findReplay(
 }
 
 /**
- * Stores a validated run (status queued, or held) with its labels and first event in one
- * transaction (one round trip), then enqueues it. If Redis is down the run stays queued in MySQL and
+ * Stores a validated run (status queued, or held) with its labels, its first event and its
+ * count in one transaction (one round trip), then enqueues it. If Redis is down the run stays queued in MySQL and
  * beat enqueues it later: a stored run is never lost.
  */
 export async function createRun(
@@ -138,12 +139,8 @@ export async function createRun(
   let id: number;
   try {
     const also = options.also?.(values.publicId) ?? [];
-    const [inserted] = await ctx.groupCommit.run([
-      insertRun,
-      ...insertLabels,
-      insertEvent,
-      ...also,
-    ]);
+    const statements = [insertRun, ...insertLabels, insertEvent, countNewRun(status), ...also];
+    const [inserted] = await ctx.groupCommit.run(statements);
     id = inserted!.insertId;
   } catch (error) {
     // Two requests with one Idempotency-Key raced: the loser answers with the winner's run.

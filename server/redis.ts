@@ -34,6 +34,8 @@ export function redisKeys(prefix: string) {
     endedSession: (sessionId: string) => `${prefix}:session-ended:${sessionId}`,
     /** Password guessing limits (auth/sign-in-throttle.ts): counters and gates below it. */
     signIn: `${prefix}:sign-in`,
+    /** Held while a reference list refreshes (lists/refresh-list.ts): one refresh at a time. */
+    listRefresh: (listId: number) => `${prefix}:list-refresh:${listId}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

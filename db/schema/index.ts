@@ -5,3 +5,4 @@ export * from "./outputs";
 export * from "./schedules";
 export * from "./settings";
 export * from "./audit";
+export * from "./lists";

@@ -44,6 +44,7 @@ CREATE TABLE `run_list_versions` (
 	CONSTRAINT `run_list_versions_run_list_unique` UNIQUE(`run_id`,`list_name`)
 );
 --> statement-breakpoint
+ALTER TABLE `audit_events` MODIFY COLUMN `target_type` enum('user','token','run','schedule','intake','list');--> statement-breakpoint
 ALTER TABLE `list_values` ADD CONSTRAINT `list_values_version_id_list_versions_id_fk` FOREIGN KEY (`version_id`) REFERENCES `list_versions`(`id`) ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE `list_values` ADD CONSTRAINT `list_values_user_id_users_id_fk` FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE `list_versions` ADD CONSTRAINT `list_versions_list_id_reference_lists_id_fk` FOREIGN KEY (`list_id`) REFERENCES `reference_lists`(`id`) ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

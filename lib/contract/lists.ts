@@ -7,6 +7,8 @@ import { zDateTime, zList } from "./common";
 export const MAX_LIST_VALUES = 200_000;
 /** A value or label longer than this is refused at refresh (the column's width). */
 export const MAX_VALUE_LENGTH = 255;
+/** More list values than this in one config are refused unchecked. */
+export const MAX_LIST_TARGETS = 100_000;
 /** What `{username}` stands for in a per-user command's argv. */
 export const USERNAME_PLACEHOLDER = "{username}";
 

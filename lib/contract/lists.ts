@@ -100,7 +100,11 @@ export const ZCreateListRequest = z.strictObject(fields).meta({
   examples: [
     {
       name: "projects",
-      source: { kind: "url", url: "https://lims.example.org/projects.csv", parse: { format: "csv", valueColumn: "id", labelColumn: "title" } },
+      source: {
+        kind: "url",
+        url: "https://lims.example.org/projects.csv",
+        parse: { format: "csv", valueColumn: "id", labelColumn: "title" },
+      },
     },
   ],
 });

@@ -13,7 +13,10 @@ export async function assertListValues(
   ctx: Pick<AppContext, "db" | "caches">,
   options: { targets: readonly ListTarget[]; userId: number; prefix: string; subject: string },
 ): Promise<{ warnings: ProblemItem[]; versions: { list: string; versionId: number }[] }> {
-  const at = (p: { path: string; message: string }) => ({ path: options.prefix + p.path, message: p.message });
+  const at = (p: { path: string; message: string }) => ({
+    path: options.prefix + p.path,
+    message: p.message,
+  });
   if (options.targets.length > MAX_LIST_TARGETS) {
     const message = `has more than ${MAX_LIST_TARGETS} values from reference lists; split it into several runs`;
     throw new AppError("VALIDATION_FAILED", `The config of ${options.subject} ${message}`, {

@@ -20,9 +20,15 @@ export function checkListSettings(
 ): string {
   const { source } = settings;
   if (source.kind === "url" && !isAllowedHost(new URL(source.url), config.listUrlHosts)) {
-    refuse("/source/url", `names the host ${new URL(source.url).host}, which is not in LIST_URL_HOSTS`);
+    refuse(
+      "/source/url",
+      `names the host ${new URL(source.url).host}, which is not in LIST_URL_HOSTS`,
+    );
   }
-  if (settings.perUser && (source.kind !== "command" || !source.argv.some((a) => a.includes("{username}")))) {
+  if (
+    settings.perUser &&
+    (source.kind !== "command" || !source.argv.some((a) => a.includes("{username}")))
+  ) {
     refuse("/perUser", "needs a command source with {username} in its argv");
   }
   const cron = checkCronExpression(settings.cron);

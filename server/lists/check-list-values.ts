@@ -71,14 +71,26 @@ async function suggestions(
   value: string,
 ): Promise<string[]> {
   const escape = (t: string) => t.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const starts = [value.slice(0, 2), value.slice(0, 1).toUpperCase() + value.slice(1, 2), value.slice(0, 1).toLowerCase() + value.slice(1, 2)];
+  const starts = [
+    value.slice(0, 2),
+    value.slice(0, 1).toUpperCase() + value.slice(1, 2),
+    value.slice(0, 1).toLowerCase() + value.slice(1, 2),
+  ];
   const rows = await ctx.db
     .select({ value: listValues.value })
     .from(listValues)
-    .where(and(scopeOf(list, versionId, userId), or(...[...new Set(starts)].map((s) => like(listValues.value, `${escape(s)}%`)))))
+    .where(
+      and(
+        scopeOf(list, versionId, userId),
+        or(...[...new Set(starts)].map((s) => like(listValues.value, `${escape(s)}%`))),
+      ),
+    )
     .orderBy(asc(listValues.value))
     .limit(CANDIDATES);
-  return closestValues(value, rows.map((r) => r.value));
+  return closestValues(
+    value,
+    rows.map((r) => r.value),
+  );
 }
 
 /**
@@ -97,7 +109,10 @@ export async function checkListValues(
   const result: ListCheck = { problems: [], warnings: [], versions: [] };
   if (targets.length === 0) return result;
   const names = [...new Set(targets.map((t) => t.list))];
-  const lists = await ctx.db.select().from(referenceLists).where(inArray(referenceLists.name, names));
+  const lists = await ctx.db
+    .select()
+    .from(referenceLists)
+    .where(inArray(referenceLists.name, names));
   let suggested = 0;
   for (const name of names) {
     const list = lists.find((l) => l.name === name);
@@ -105,17 +120,23 @@ export async function checkListValues(
     const versionId = list?.currentVersionId ?? null;
     if (!list || versionId === null) {
       const why = list ? "has no values yet" : "is not defined";
-      result.warnings.push({ path: mine[0]!.pointer, message: `is not checked: the list ${name} ${why}` });
+      result.warnings.push({
+        path: mine[0]!.pointer,
+        message: `is not checked: the list ${name} ${why}`,
+      });
       continue;
     }
     result.versions.push({ list: name, versionId });
-    const known = await knownValues(ctx, list, versionId, userId, [...new Set(mine.map((t) => t.value))]);
+    const known = await knownValues(ctx, list, versionId, userId, [
+      ...new Set(mine.map((t) => t.value)),
+    ]);
     for (const target of mine) {
       if (known(target.value) || result.problems.length >= MAX_PROBLEMS) continue;
       let message = `is not a known value of the list ${name}`;
       if (suggested++ < SUGGEST_FOR) {
         const near = await suggestions(ctx, list, versionId, userId, target.value);
-        if (near.length > 0) message += `; did you mean ${near.map((v) => JSON.stringify(v)).join(", ")}?`;
+        if (near.length > 0)
+          message += `; did you mean ${near.map((v) => JSON.stringify(v)).join(", ")}?`;
       }
       result.problems.push({ path: target.pointer, message });
     }

@@ -21,7 +21,9 @@ export async function createList(
   options: { principal: Principal; bodyText: string; ip?: string; now?: Date },
 ): Promise<ListView> {
   requireAdmin(options.principal, "define lists");
-  const { value } = parseJsonDocument(options.bodyText, ZCreateListRequest, { subject: "The list" });
+  const { value } = parseJsonDocument(options.bodyText, ZCreateListRequest, {
+    subject: "The list",
+  });
   const cron = checkListSettings(value, ctx.config);
   const now = options.now ?? new Date();
   const row = {

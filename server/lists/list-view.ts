@@ -1,5 +1,10 @@
 import { eq } from "drizzle-orm";
-import { listVersions, referenceLists, type ListVersionRow, type ReferenceListRow } from "@/db/schema";
+import {
+  listVersions,
+  referenceLists,
+  type ListVersionRow,
+  type ReferenceListRow,
+} from "@/db/schema";
 import type { ListView } from "@/lib/contract/lists";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
@@ -17,7 +22,12 @@ export function toListView(list: ReferenceListRow, version: ListVersionRow | nul
     timeZone: list.timeZone,
     perUser: list.perUser,
     version: version
-      ? { id: version.id, count: version.count, hash: version.hash, createdAt: version.createdAt.toISOString() }
+      ? {
+          id: version.id,
+          count: version.count,
+          hash: version.hash,
+          createdAt: version.createdAt.toISOString(),
+        }
       : null,
     nextRefreshAt: iso(list.nextRefreshAt),
     lastRefreshAt: iso(list.lastRefreshAt),
@@ -41,6 +51,7 @@ export async function findList(
   name: string,
 ): Promise<{ list: ReferenceListRow; version: ListVersionRow | null }> {
   const [row] = await selectLists(ctx).where(eq(referenceLists.name, name));
-  if (!row) throw new AppError("NOT_FOUND", `There is no list named ${JSON.stringify(name.slice(0, 64))}`);
+  if (!row)
+    throw new AppError("NOT_FOUND", `There is no list named ${JSON.stringify(name.slice(0, 64))}`);
   return row;
 }

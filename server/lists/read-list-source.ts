@@ -30,7 +30,11 @@ async function readText(
   };
   const { source } = list;
   if (source.kind === "file") {
-    return readFileSource(source.path, [...ctx.config.listFileRoots, ...ctx.config.dataRoots], limits);
+    return readFileSource(
+      source.path,
+      [...ctx.config.listFileRoots, ...ctx.config.dataRoots],
+      limits,
+    );
   }
   if (source.kind === "url") {
     return readUrlSource(source.url, {

@@ -31,12 +31,19 @@ export async function refreshDueLists(
     const [claimed] = await ctx.db
       .update(referenceLists)
       .set({ nextRefreshAt: next })
-      .where(and(eq(referenceLists.id, list.id), eq(referenceLists.nextRefreshAt, list.nextRefreshAt!)));
+      .where(
+        and(eq(referenceLists.id, list.id), eq(referenceLists.nextRefreshAt, list.nextRefreshAt!)),
+      );
     if (claimed.affectedRows !== 1) continue;
     try {
       const result = await refreshList(ctx, { ...list, nextRefreshAt: next }, { now });
-      if (result.outcome === "failed") ctx.log.warn({ list: list.name, error: result.error }, "list refresh failed; last good version kept");
-      else if (result.outcome === "stored") ctx.log.info({ list: list.name, count: result.count }, "list refreshed");
+      if (result.outcome === "failed")
+        ctx.log.warn(
+          { list: list.name, error: result.error },
+          "list refresh failed; last good version kept",
+        );
+      else if (result.outcome === "stored")
+        ctx.log.info({ list: list.name, count: result.count }, "list refreshed");
       done.push({ name: list.name, result });
     } catch (error) {
       ctx.log.error({ err: error, list: list.name }, "list refresh failed");

@@ -125,7 +125,8 @@ export async function refreshList(
 ): Promise<RefreshOutcome> {
   const lockKey = ctx.keys.listRefresh(list.id);
   const owner = `${process.pid}-${Math.random()}`;
-  if ((await ctx.redis.set(lockKey, owner, "PX", LOCK_MS, "NX")) !== "OK") return { outcome: "busy" };
+  if ((await ctx.redis.set(lockKey, owner, "PX", LOCK_MS, "NX")) !== "OK")
+    return { outcome: "busy" };
   try {
     const current = await currentVersion(ctx, list);
     let snapshot: ListSnapshot | null;
@@ -133,8 +134,11 @@ export async function refreshList(
       snapshot = await readListSource(ctx, list, current);
     } catch (error) {
       const message =
-        error instanceof ListSourceError ? error.message : "the source could not be read (see the server log)";
-      if (!(error instanceof ListSourceError)) ctx.log.error({ err: error, list: list.name }, "list refresh failed");
+        error instanceof ListSourceError
+          ? error.message
+          : "the source could not be read (see the server log)";
+      if (!(error instanceof ListSourceError))
+        ctx.log.error({ err: error, list: list.name }, "list refresh failed");
       await recordFailure(ctx, list, message, options.now ?? new Date());
       return { outcome: "failed", error: message };
     }

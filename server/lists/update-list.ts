@@ -18,12 +18,18 @@ export async function updateList(
   options: { principal: Principal; name: string; bodyText: string; ip?: string; now?: Date },
 ): Promise<ListView> {
   requireAdmin(options.principal, "change lists");
-  const { value } = parseJsonDocument(options.bodyText, ZUpdateListRequest, { subject: "The list" });
+  const { value } = parseJsonDocument(options.bodyText, ZUpdateListRequest, {
+    subject: "The list",
+  });
   const { list, version } = await findList(ctx, options.name);
   const merged = { ...list, ...value };
   const cron = checkListSettings(merged, ctx.config);
   const now = options.now ?? new Date();
-  const refreshNow = value.source !== undefined || value.cron !== undefined || value.timeZone !== undefined || value.perUser !== undefined;
+  const refreshNow =
+    value.source !== undefined ||
+    value.cron !== undefined ||
+    value.timeZone !== undefined ||
+    value.perUser !== undefined;
   const changes = {
     ...value,
     cron,

@@ -217,7 +217,9 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: ["runs", "pipelines", "schedules", "lists", "account", "users", "system"].map((name) => ({ name })),
+  tags: ["runs", "pipelines", "schedules", "lists", "account", "users", "system"].map((name) => ({
+    name,
+  })),
   paths,
   components: {
     securitySchemes: {

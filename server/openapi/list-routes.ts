@@ -29,7 +29,8 @@ export const listRoutes: RouteSpec[] = [
     path: "/api/v1/lists",
     tag: "lists",
     summary: "List the reference lists (administrators)",
-    description: "Each with its source, current version (count, hash), next refresh and last error.",
+    description:
+      "Each with its source, current version (count, hash), next refresh and last error.",
     responses: { "200": answer("The lists, by name", ZListList), "403": adminOnly },
   },
   {

@@ -1,9 +1,5 @@
 import { createHash } from "node:crypto";
-import {
-  MAX_LIST_VALUES,
-  MAX_VALUE_LENGTH,
-  type TListFormat,
-} from "@/lib/contract/lists";
+import { MAX_LIST_VALUES, MAX_VALUE_LENGTH, type TListFormat } from "@/lib/contract/lists";
 import { isJsonObject, pointerSegments } from "@/lib/json/parse-json";
 import { parseCsv } from "@/lib/spreadsheet/parse-csv";
 import { ListSourceError } from "./list-source-error";
@@ -18,7 +14,10 @@ export interface ListEntry {
  * or label over 255 characters, or more than MAX_LIST_VALUES values, fails the refresh:
  * cutting them would store values nobody listed.
  */
-export function normalizeEntries(raw: Iterable<ListEntry>, maxValues = MAX_LIST_VALUES): ListEntry[] {
+export function normalizeEntries(
+  raw: Iterable<ListEntry>,
+  maxValues = MAX_LIST_VALUES,
+): ListEntry[] {
   const seen = new Map<string, ListEntry>();
   for (const entry of raw) {
     const value = entry.value.trim();

@@ -37,7 +37,10 @@ export function readCommandSource(
       }
     };
     const timer = setTimeout(
-      () => killGroup(new ListSourceError(`the command did not finish within ${options.timeoutMs / 1000} s`)),
+      () =>
+        killGroup(
+          new ListSourceError(`the command did not finish within ${options.timeoutMs / 1000} s`),
+        ),
       options.timeoutMs,
     );
     child.stdout.on("data", (chunk: Buffer) => {
@@ -51,7 +54,9 @@ export function readCommandSource(
     });
     child.on("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new ListSourceError(`the command could not start: ${program} (${error.code ?? "error"})`));
+      reject(
+        new ListSourceError(`the command could not start: ${program} (${error.code ?? "error"})`),
+      );
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);

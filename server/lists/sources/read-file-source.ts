@@ -21,7 +21,9 @@ export async function readFileSource(
   if (!path.isAbsolute(filePath)) throw new ListSourceError("the path must be absolute");
   const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => null)));
   const outside = () =>
-    new ListSourceError(`${filePath} is outside the folders lists may read (LIST_FILE_ROOTS, DATA_ROOTS)`);
+    new ListSourceError(
+      `${filePath} is outside the folders lists may read (LIST_FILE_ROOTS, DATA_ROOTS)`,
+    );
   if (!roots.some((r) => isInside(path.normalize(filePath), r))) throw outside();
   const real = await realpath(filePath).catch(() => {
     throw new ListSourceError(`${filePath} does not exist or cannot be read`);

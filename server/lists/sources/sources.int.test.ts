@@ -13,7 +13,7 @@ import { readUrlSource } from "./read-url-source";
 const limits = { maxBytes: 1024 * 1024, timeoutMs: 1000 };
 const servers: Server[] = [];
 afterEach(() => {
-  for (const s of servers.splice(0)) s.closeAllConnections(), s.close();
+  for (const s of servers.splice(0)) (s.closeAllConnections(), s.close());
 });
 
 async function serve(handler: RequestListener): Promise<string> {
@@ -35,7 +35,9 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 describe("parseValues", () => {
   it("reads CSV by header name with labels, trims, drops empty values and duplicates", () => {
     const text = "id,title\n a1 ,First\na2,Second\n,blank\na1,again\n";
-    expect(parseValues(text, { format: "csv", valueColumn: "id", labelColumn: "title", header: true })).toEqual([
+    expect(
+      parseValues(text, { format: "csv", valueColumn: "id", labelColumn: "title", header: true }),
+    ).toEqual([
       { value: "a1", label: "First" },
       { value: "a2", label: "Second" },
     ]);
@@ -47,7 +49,12 @@ describe("parseValues", () => {
     ]);
     const json = JSON.stringify({ data: [{ id: "p1", n: "one" }, { id: 7 }] });
     expect(
-      parseValues(json, { format: "json", items: "/data", valuePointer: "/id", labelPointer: "/n" }),
+      parseValues(json, {
+        format: "json",
+        items: "/data",
+        valuePointer: "/id",
+        labelPointer: "/n",
+      }),
     ).toEqual([
       { value: "p1", label: "one" },
       { value: "7", label: null },
@@ -72,11 +79,15 @@ describe("readFileSource", () => {
     symlinkSync(path.join(dir, "secret.csv"), path.join(root, "link.csv"));
     const read = await readFileSource(path.join(root, "a.csv"), [root], limits);
     expect(read).toMatchObject({ notModified: false, text: "id\nx\n" });
-    expect(await failure(readFileSource(path.join(dir, "secret.csv"), [root], limits))).toMatch(/outside/);
-    expect(await failure(readFileSource(path.join(root, "link.csv"), [root], limits))).toMatch(/outside/);
-    expect(await failure(readFileSource(path.join(root, "a.csv"), [root], { maxBytes: 3 }))).toMatch(
-      /larger than 3 bytes/,
+    expect(await failure(readFileSource(path.join(dir, "secret.csv"), [root], limits))).toMatch(
+      /outside/,
     );
+    expect(await failure(readFileSource(path.join(root, "link.csv"), [root], limits))).toMatch(
+      /outside/,
+    );
+    expect(
+      await failure(readFileSource(path.join(root, "a.csv"), [root], { maxBytes: 3 })),
+    ).toMatch(/larger than 3 bytes/);
   });
 });
 
@@ -92,7 +103,9 @@ describe("readUrlSource", () => {
     });
     const first = await readUrlSource(url, { ...limits, hosts });
     expect(first).toMatchObject({ notModified: false, text: "id\na\n", etag: '"v1"' });
-    expect(await readUrlSource(url, { ...limits, hosts, etag: '"v1"' })).toEqual({ notModified: true });
+    expect(await readUrlSource(url, { ...limits, hosts, etag: '"v1"' })).toEqual({
+      notModified: true,
+    });
     expect(seen).toEqual([undefined, '"v1"']);
   });
 
@@ -144,9 +157,9 @@ describe("readCommandSource", () => {
     const pidFile = path.join(dir, "pid");
     const script = `sleep 30 & echo $! > ${pidFile}; wait`;
     const started = Date.now();
-    expect(await failure(readCommandSource(["sh", "-c", script], { ...limits, timeoutMs: 500, env }))).toMatch(
-      /did not finish within 0.5 s/,
-    );
+    expect(
+      await failure(readCommandSource(["sh", "-c", script], { ...limits, timeoutMs: 500, env })),
+    ).toMatch(/did not finish within 0.5 s/);
     expect(Date.now() - started).toBeLessThan(10_000);
     const grandchild = Number(readFileSync(pidFile, "utf8"));
     await new Promise((r) => setTimeout(r, 100));
@@ -158,10 +171,14 @@ describe("readCommandSource", () => {
   });
 
   it("fails with the exit code and stderr, and on too much output", async () => {
-    expect(await failure(readCommandSource(["sh", "-c", "echo nope >&2; exit 3"], { ...limits, env }))).toBe(
-      "the command ended with exit code 3: nope",
+    expect(
+      await failure(readCommandSource(["sh", "-c", "echo nope >&2; exit 3"], { ...limits, env })),
+    ).toBe("the command ended with exit code 3: nope");
+    expect(await failure(readCommandSource(["yes"], { ...limits, env }))).toMatch(
+      /more than 1048576 bytes/,
     );
-    expect(await failure(readCommandSource(["yes"], { ...limits, env }))).toMatch(/more than 1048576 bytes/);
-    expect(await failure(readCommandSource(["/no/such/program"], { ...limits, env }))).toMatch(/could not start/);
+    expect(await failure(readCommandSource(["/no/such/program"], { ...limits, env }))).toMatch(
+      /could not start/,
+    );
   });
 });

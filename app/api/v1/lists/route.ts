@@ -7,7 +7,9 @@ import { json } from "@/server/http/responses";
 import { createList } from "@/server/lists/create-list";
 import { listLists } from "@/server/lists/list-lists";
 
-export const GET = apiRoute(async ({ app, principal }) => json(await listLists(app, { principal })));
+export const GET = apiRoute(async ({ app, principal }) =>
+  json(await listLists(app, { principal })),
+);
 
 export const POST = apiRoute(async ({ request, app, principal }) => {
   const bodyText = await readJsonText(request, app.config.maxBodyBytes);

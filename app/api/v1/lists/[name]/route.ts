@@ -26,6 +26,10 @@ export const PATCH = apiRoute<{ name: string }>(async ({ request, params, app, p
 });
 
 export const DELETE = apiRoute<{ name: string }>(async ({ request, params, app, principal }) => {
-  await deleteList(app, { principal, name: params.name, ip: clientIp(app.config, request.headers) });
+  await deleteList(app, {
+    principal,
+    name: params.name,
+    ip: clientIp(app.config, request.headers),
+  });
   return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
 });

@@ -97,8 +97,9 @@ async function suggestions(
  * Checks the values a config ties to reference lists (`x-runport-list`) against each
  * list's current version, for `userId` on per-user lists. An unknown value is a problem
  * ("is not a known value of the list NAME"), with the closest values of the list when
- * some are near. A list that is not defined, or has no version yet, is not checked: a
- * warning says so (a pipeline may name a list the admins have not set up). Few values are
+ * some are near. A list that is not defined is not checked (a pipeline may name a list
+ * the admins have not set up: nothing to enforce yet); a list without a version (its first
+ * refresh has not run or failed) is not checked either, with a warning. Few values are
  * asked for by one query; many are looked up in the version's values, loaded once.
  */
 export async function checkListValues(
@@ -118,12 +119,10 @@ export async function checkListValues(
     const list = lists.find((l) => l.name === name);
     const mine = targets.filter((t) => t.list === name);
     const versionId = list?.currentVersionId ?? null;
-    if (!list || versionId === null) {
-      const why = list ? "has no values yet" : "is not defined";
-      result.warnings.push({
-        path: mine[0]!.pointer,
-        message: `is not checked: the list ${name} ${why}`,
-      });
+    if (!list) continue; // not defined (yet): the schema's list is not enforced
+    if (versionId === null) {
+      const message = `is not checked: the list ${name} has no values yet`;
+      result.warnings.push({ path: mine[0]!.pointer, message });
       continue;
     }
     result.versions.push({ list: name, versionId });

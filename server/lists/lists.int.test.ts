@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listVersions, referenceLists } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import { AppError } from "@/server/errors";
-import { getRunListVersions } from "@/server/lists/record-run-list-versions";
+import { getRun } from "@/server/runs/get-run";
 import { submitRun } from "@/server/runs/submit-run";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
@@ -296,8 +296,8 @@ describe("validation at submission", () => {
     ]);
     const created = await submit(alice, { account: "lab-2", rows: [{ project: "Q-300" }] });
     if (created.kind === "dry-run") throw new Error("unexpected dry run");
-    const versions = await getRunListVersions(ctx, created.run.id);
-    expect(versions.map((v) => v.list)).toEqual(["probe-accounts", "probe-projects"]);
+    const view = await getRun(ctx, { principal: alice.principal, runId: created.run.publicId });
+    expect(view.listVersions?.map((v) => v.list)).toEqual(["probe-accounts", "probe-projects"]);
   });
 
   it("checks 1,000 values with the version's values loaded once", async () => {
@@ -310,17 +310,24 @@ describe("validation at submission", () => {
     ]);
   });
 
-  it("does not check a list that is gone, and says so", async () => {
+  it("does not check a list without values (with a warning) nor one that is not defined", async () => {
     await deleteList(ctx, { principal: admin.principal, name: "probe-projects" });
-    const result = await submit(alice, { rows: [{ project: "anything" }] }, true);
-    expect(result).toMatchObject({
+    await create({
+      name: "probe-projects",
+      source: { kind: "file", path: path.join(root, "none.csv") },
+    });
+    const empty = await submit(alice, { rows: [{ project: "anything" }] }, true);
+    expect(empty).toMatchObject({
       kind: "dry-run",
       warnings: [
         {
           path: "/config/rows/0/project",
-          message: "is not checked: the list probe-projects is not defined",
+          message: "is not checked: the list probe-projects has no values yet",
         },
       ],
     });
+    await deleteList(ctx, { principal: admin.principal, name: "probe-projects" });
+    const gone = await submit(alice, { rows: [{ project: "anything" }] }, true);
+    expect(gone).toMatchObject({ kind: "dry-run", warnings: [] });
   });
 });

@@ -19,7 +19,7 @@ export function editDistance(a: string, b: string, max: number): number {
 
 /**
  * The candidates nearest to `value` (case-insensitively), at most `count`, within a
- * third of its length (at least 2 edits); ties keep the candidates' order.
+ * third of its length (at least 2 edits); nearest first, ties in sorted order.
  */
 export function closestValues(value: string, candidates: Iterable<string>, count = 3): string[] {
   const max = Math.max(2, Math.floor(value.length / 3));
@@ -30,7 +30,11 @@ export function closestValues(value: string, candidates: Iterable<string>, count
     if (distance <= max) scored.push({ candidate, distance });
   }
   return scored
-    .sort((x, y) => x.distance - y.distance)
+    .sort(
+      (x, y) =>
+        x.distance - y.distance ||
+        (x.candidate < y.candidate ? -1 : x.candidate > y.candidate ? 1 : 0),
+    )
     .slice(0, count)
     .map((s) => s.candidate);
 }

@@ -17,7 +17,7 @@
 //     reader, worst of 2 fresh processes each. Needs /usr/bin/python3 with openpyxl, ssconvert.
 // (h) path checks: a 10,000-file fastq-qc config checked against a real data root (≤ 1 s),
 //     beside the schema validation of the same config. No build, database or Redis.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths picks parts (default: all).
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,lists picks parts (default: all).
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -25,6 +25,7 @@ import { loadEnvConfig } from "@next/env";
 import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
 import { measureLatency } from "./latency";
+import { listRows, measureLists } from "./lists";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
@@ -38,7 +39,9 @@ const ROUNDS = 3;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
 const PARTS = new Set(
-  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths").split(","),
+  (process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths,lists").split(
+    ",",
+  ),
 );
 
 function throughput() {
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
   const spreadsheet = PARTS.has("spreadsheet") ? await measureSpreadsheet(outDir) : null;
   const writers = PARTS.has("writers") ? await measureWriters(outDir) : null;
   const paths = PARTS.has("paths") ? await measurePathChecks() : null;
+  const lists = PARTS.has("lists") ? await measureLists() : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
   const { latency, rss } = PARTS.has("latency")
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
   if (worker) rows.push(...workerRows(worker));
   if (writers) rows.push(...writerRows(writers));
   if (paths) rows.push(...pathCheckRows(paths));
+  if (lists) rows.push(...listRows(lists));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -172,6 +177,7 @@ async function main(): Promise<void> {
         worker,
         writers,
         paths,
+        lists,
       },
       null,
       2,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, like, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, type SQL } from "drizzle-orm";
 import { listValues, referenceLists, type ReferenceListRow } from "@/db/schema";
 import { closestValues } from "@/lib/schema/closest-values";
 import type { ListTarget } from "@/lib/schema/list-keyword";
@@ -9,8 +9,8 @@ import type { AppContext } from "../context";
 const ASK_AT_MOST = 500;
 /** Unknown values that get suggestions (each costs a query); the others get the sentence. */
 const SUGGEST_FOR = 20;
-/** Candidates compared per suggestion: those sharing the value's first characters. */
-const CANDIDATES = 500;
+/** Candidates read on each side of an unknown value (and of its upper/lower-case forms). */
+const NEIGHBOURS = 100;
 const MAX_PROBLEMS = 100;
 
 export interface ListCheck {
@@ -63,6 +63,10 @@ async function knownValues(
   return (value) => found.has(value);
 }
 
+/**
+ * The list's values nearest to `value`: candidates are its neighbours in sorted order (as
+ * typed, upper- and lower-case), read as index ranges, never the whole version.
+ */
 async function suggestions(
   ctx: Ctx,
   list: ReferenceListRow,
@@ -70,27 +74,24 @@ async function suggestions(
   userId: number,
   value: string,
 ): Promise<string[]> {
-  const escape = (t: string) => t.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const starts = [
-    value.slice(0, 2),
-    value.slice(0, 1).toUpperCase() + value.slice(1, 2),
-    value.slice(0, 1).toLowerCase() + value.slice(1, 2),
+  const scope = scopeOf(list, versionId, userId);
+  const around = (v: string) => [
+    ctx.db
+      .select({ value: listValues.value })
+      .from(listValues)
+      .where(and(scope, gte(listValues.value, v)))
+      .orderBy(asc(listValues.value))
+      .limit(NEIGHBOURS),
+    ctx.db
+      .select({ value: listValues.value })
+      .from(listValues)
+      .where(and(scope, lt(listValues.value, v)))
+      .orderBy(desc(listValues.value))
+      .limit(NEIGHBOURS),
   ];
-  const rows = await ctx.db
-    .select({ value: listValues.value })
-    .from(listValues)
-    .where(
-      and(
-        scopeOf(list, versionId, userId),
-        or(...[...new Set(starts)].map((s) => like(listValues.value, `${escape(s)}%`))),
-      ),
-    )
-    .orderBy(asc(listValues.value))
-    .limit(CANDIDATES);
-  return closestValues(
-    value,
-    rows.map((r) => r.value),
-  );
+  const variants = new Set([value, value.toUpperCase(), value.toLowerCase()]);
+  const found = (await Promise.all([...variants].flatMap(around))).flat().map((r) => r.value);
+  return closestValues(value, new Set(found));
 }
 
 /**

@@ -7,7 +7,6 @@ import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { parseJsonDocument } from "../http/json-body";
 import { isDuplicateKey } from "../runs/is-duplicate-key";
-import { nextFireAfter } from "../schedules/cron";
 import { checkListSettings } from "./check-list-settings";
 import { toListView } from "./list-view";
 

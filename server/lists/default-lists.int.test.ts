@@ -31,7 +31,7 @@ describe("hpc-accounts, the list of fastq-qc's hpcAccount", () => {
   it("uses sacctmgr when it is on PATH, else the demo CSV", () => {
     expect(defaultHpcAccountsSource("/nowhere")).toMatchObject({ kind: "file" });
     expect(defaultHpcAccountsSource("/nowhere")).toMatchObject({
-      path: expect.stringMatching(/lists\/demo-hpc-accounts\.csv$/),
+      path: expect.stringMatching(/lists\/demo-hpc-accounts\.csv$/) as string,
     });
   });
 
@@ -40,7 +40,7 @@ describe("hpc-accounts, the list of fastq-qc's hpcAccount", () => {
     await ensureDefaultLists(ctx);
     const done = await refreshDueLists(ctx);
     expect(done).toEqual([
-      { name: "hpc-accounts", result: expect.objectContaining({ outcome: "stored" }) },
+      { name: "hpc-accounts", result: expect.objectContaining({ outcome: "stored" }) as object },
     ]);
     const submit = (hpcAccount: string) =>
       submitRun(ctx, {
@@ -62,7 +62,7 @@ describe("hpc-accounts, the list of fastq-qc's hpcAccount", () => {
         path: "/hpcAccount",
         message: expect.stringMatching(
           /^is not a known value of the list hpc-accounts; did you mean "lab-00001"/,
-        ),
+        ) as string,
       },
     ]);
   });

@@ -24,7 +24,6 @@ import { updateList } from "./update-list";
 let ctx: AppContext;
 let admin: TestUser;
 let alice: TestUser;
-let bob: TestUser;
 let viewer: TestUser;
 let root: string;
 let server: Server;
@@ -61,9 +60,8 @@ beforeAll(async () => {
     listUrlHosts: ["127.0.0.1"],
     listSourceTimeoutMs: 2000,
   });
-  [admin, alice, bob, viewer] = await Promise.all([
+  [admin, alice, viewer] = await Promise.all([
     createTestUser(ctx, "admin"),
-    createTestUser(ctx, "submitter"),
     createTestUser(ctx, "submitter"),
     createTestUser(ctx, "viewer"),
   ]);
@@ -287,7 +285,7 @@ describe("validation at submission", () => {
         path: "/config/account",
         message: expect.stringMatching(
           /^is not a known value of the list probe-accounts; did you mean "lab-1", "lab-2"/,
-        ),
+        ) as string,
       },
       {
         path: "/config/rows/1/project",
@@ -306,7 +304,10 @@ describe("validation at submission", () => {
     }));
     const error = await refusal(submit(alice, { rows }, true));
     expect(error.errors).toEqual([
-      { path: "/config/rows/999/project", message: expect.stringContaining("probe-projects") },
+      {
+        path: "/config/rows/999/project",
+        message: expect.stringContaining("probe-projects") as string,
+      },
     ]);
   });
 

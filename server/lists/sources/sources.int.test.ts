@@ -13,7 +13,10 @@ import { readUrlSource } from "./read-url-source";
 const limits = { maxBytes: 1024 * 1024, timeoutMs: 1000 };
 const servers: Server[] = [];
 afterEach(() => {
-  for (const s of servers.splice(0)) (s.closeAllConnections(), s.close());
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 
 async function serve(handler: RequestListener): Promise<string> {

@@ -69,6 +69,12 @@ function createCaches(config: Config, beforeStore: () => void) {
     userLimits: new TtlCache<"overrides", Map<number, number>>({ ttlMs: 10_000, maxEntries: 1 }),
     /** Compiled config validators by definition hash (pipelines/get-config-validator.ts). */
     validators: new TtlCache<string, ValidateFunction>({ ttlMs: Infinity, maxEntries: 500 }),
+    /**
+     * The values of a reference list's version (per user: `<version>:<user>`), for checking
+     * configs with many values (lists/check-list-values.ts). Versions never change; a few
+     * large ones at most (100,000 values: about 10 MB each).
+     */
+    listValues: new TtlCache<string, Promise<Set<string>>>({ ttlMs: Infinity, maxEntries: 4 }),
     /** The server's max_allowed_packet, asked once (outputs/record-outputs.ts). */
     packetSize: new TtlCache<"packet", Promise<number>>({ ttlMs: Infinity, maxEntries: 1 }),
   };

@@ -78,6 +78,14 @@ export const ZEnv = z.object({
   WORKER_DRAIN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** Extra directories (colon-separated) pipelines may read input data from. */
   DATA_ROOTS: z.string().default(""),
+  /** Hosts (comma-separated, `host` or `host:port`) reference lists may be fetched from. */
+  LIST_URL_HOSTS: z.string().default(""),
+  /** Folders (colon-separated) reference lists may read files from, besides DATA_ROOTS. */
+  LIST_FILE_ROOTS: z.string().default("./lists"),
+  /** Largest source (file, answer, command output) of one reference list refresh. */
+  LIST_SOURCE_MAX_BYTES: byteCount(1024, 32 * 1024 * 1024),
+  /** Seconds a list's URL or command may take before the refresh fails. */
+  LIST_SOURCE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   BEAT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   /** An output file up to this size is kept in MySQL, downloadable through the API. */
   OUTPUT_STORE_MAX_BYTES: byteCount(0, 16 * 1024 * 1024),
@@ -163,6 +171,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     cancelGraceSeconds: env.CANCEL_GRACE_SECONDS,
     workerDrainSeconds: env.WORKER_DRAIN_SECONDS,
     dataRoots: splitPaths(env.DATA_ROOTS),
+    listUrlHosts: env.LIST_URL_HOSTS.split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h.length > 0),
+    listFileRoots: splitPaths(env.LIST_FILE_ROOTS),
+    listSourceMaxBytes: env.LIST_SOURCE_MAX_BYTES,
+    listSourceTimeoutMs: env.LIST_SOURCE_TIMEOUT_SECONDS * 1000,
     beatIntervalSeconds: env.BEAT_INTERVAL_SECONDS,
     outputStoreMaxBytes: env.OUTPUT_STORE_MAX_BYTES,
     outputStoreRunMaxBytes: env.OUTPUT_STORE_RUN_MAX_BYTES,

@@ -42,6 +42,8 @@ export function redisKeys(prefix: string) {
     changesVersion: `${prefix}:changes:version`,
     /** Each such change, as "<version> <json>": the change feed (GET /api/v1/changes). */
     changesChannel: `${prefix}:changes`,
+    /** Held while a reference list refreshes (lists/refresh-list.ts): one refresh at a time. */
+    listRefresh: (listId: number) => `${prefix}:list-refresh:${listId}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

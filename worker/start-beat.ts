@@ -9,6 +9,7 @@ import { LeaderLock } from "@/server/beat/leader-lock";
 import { reconcileQueue } from "@/server/beat/reconcile-queue";
 import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
 import type { AppContext } from "@/server/context";
+import { refreshDueLists } from "@/server/lists/refresh-due-lists";
 import { applyIntake } from "@/server/operations/intake";
 import { fireDueSchedules } from "@/server/schedules/fire-due-schedules";
 
@@ -40,6 +41,9 @@ export function startBeat(ctx: AppContext): BeatHandle {
   const suspects = new Map<string, number>();
   let repairedAt = -Infinity;
   let running: Promise<void> = Promise.resolve();
+  // List refreshes may take a while (a slow URL or command): they run beside the ticks,
+  // one batch at a time, so that schedules still fire on time.
+  let refreshing: Promise<unknown> | null = null;
   // A step that fails is logged; it must not keep the other steps from running.
   const failed = (what: string) => (error: unknown) => {
     ctx.log.error({ err: error }, `${what} failed`);
@@ -64,6 +68,9 @@ export function startBeat(ctx: AppContext): BeatHandle {
       intervalMs * 6,
     );
     await fireDueSchedules(ctx).catch(failed("firing schedules")); // first, on time
+    refreshing ??= refreshDueLists(ctx)
+      .catch(failed("refreshing lists"))
+      .finally(() => (refreshing = null));
     const recovered = await recoverLostRuns(ctx, { suspects });
     if (recovered.length > 0) ctx.log.warn({ runs: recovered }, "recovered runs of lost workers");
     // The intake switch lives in MySQL; the queue's pause marker may have been lost.
@@ -101,6 +108,7 @@ export function startBeat(ctx: AppContext): BeatHandle {
     async stop() {
       clearInterval(timer);
       await running;
+      await refreshing;
       if (leader) await lock.release().catch(() => undefined);
       leader = false;
     },

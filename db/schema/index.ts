@@ -6,3 +6,4 @@ export * from "./schedules";
 export * from "./settings";
 export * from "./audit";
 export * from "./run-counters";
+export * from "./lists";

@@ -203,6 +203,13 @@ export const ZRunView = z.object({
     .array(ZRunAttemptView)
     .optional()
     .meta({ description: "Only in GET /runs/{id}: where each attempt ran and how it ended" }),
+  listVersions: z
+    .array(z.object({ list: z.string(), versionId: z.number().int() }))
+    .optional()
+    .meta({
+      description:
+        "Only in GET /runs/{id}: the reference list versions (`x-runport-list`) the config was validated against",
+    }),
 });
 export type RunView = z.infer<typeof ZRunView>;
 

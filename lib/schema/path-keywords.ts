@@ -1,7 +1,7 @@
 import type Ajv from "ajv";
 import type { SchemaValidateFunction } from "ajv";
-import { toPointer } from "../json/parse-json";
 import { extensionsOf, nameFitsMimetype } from "./path-mimetypes";
+import { walkSchemaData } from "./walk-schema-data";
 
 /**
  * The nf-schema path keywords: `format: "file-path" | "directory-path" | "path"`, `exists`
@@ -67,23 +67,8 @@ export function registerPathKeywords(ajv: Ajv): void {
 
 type Schema = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Schema =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
-
 const isPathFormat = (value: unknown): value is PathFormat =>
   typeof value === "string" && (PATH_FORMATS as readonly string[]).includes(value);
-
-/** Resolves a local `$ref` (`#/$defs/x`, `#/definitions/x`, `#`) in the root schema. */
-function resolveRef(root: Schema, ref: string): Schema | undefined {
-  if (!ref.startsWith("#")) return undefined;
-  let current: unknown = root;
-  for (const raw of ref.slice(1).split("/").slice(1)) {
-    const key = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
-    if (!isObject(current)) return undefined;
-    current = current[key];
-  }
-  return isObject(current) ? current : undefined;
-}
 
 /** The rule a schema states for the value it applies to, if it names a path. */
 function ruleOf(schema: Schema): PathRule | undefined {
@@ -105,21 +90,11 @@ function merge(a: PathRule, b: PathRule): PathRule {
   return { format, ...(exists === undefined ? {} : { exists }) };
 }
 
-function matches(pattern: string, key: string): boolean {
-  try {
-    return new RegExp(pattern, "u").test(key);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Walks a schema and a config together and lists every string the schema calls a path,
- * in document order, with its JSON Pointer: through properties, patternProperties,
- * additionalProperties, items/prefixItems (and draft-07 tuple items, additionalItems),
- * allOf and local $ref ($defs, definitions). Branches whose use depends on validation
- * (anyOf, oneOf, if/then/else, not) are not followed. Empty strings and s3://, gs://,
- * az:// URIs are skipped, as nf-schema skips them. Stops after `limit` targets.
+ * in document order, with its JSON Pointer (walk-schema-data.ts says which parts of a
+ * schema are followed). Empty strings and s3://, gs://, az:// URIs are skipped, as
+ * nf-schema skips them. Stops after `limit` targets.
  */
 export function collectPathTargets(
   schema: Record<string, unknown>,
@@ -127,50 +102,17 @@ export function collectPathTargets(
   limit = Infinity,
 ): PathTarget[] {
   const found = new Map<string, PathTarget>();
-  // `seen`: the schemas applied at this place of the data, against $ref cycles (made on the
-  // first $ref or allOf: most places meet one schema).
-  const visit = (node: unknown, value: unknown, pointer: string, seen?: Set<Schema>): void => {
-    if (!isObject(node) || seen?.has(node) || found.size >= limit) return;
-    if (typeof node.$ref === "string" || Array.isArray(node.allOf)) seen = new Set(seen).add(node);
-    const rule = ruleOf(node);
-    if (rule && typeof value === "string" && value !== "" && !REMOTE.test(value)) {
-      const before = found.get(pointer);
-      found.set(pointer, { pointer, value, rule: before ? merge(before.rule, rule) : rule });
-    }
-    if (typeof node.$ref === "string") {
-      const target = resolveRef(schema, node.$ref);
-      if (target) visit(target, value, pointer, seen);
-    }
-    if (Array.isArray(node.allOf)) for (const part of node.allOf) visit(part, value, pointer, seen);
-    if (isObject(value)) visitObject(node, value, pointer);
-    else if (Array.isArray(value)) visitArray(node, value, pointer);
-  };
-  const child = (node: unknown, value: unknown, pointer: string, key: string | number) =>
-    visit(node, value, `${pointer}${toPointer([key])}`);
-  const visitObject = (node: Schema, value: Schema, pointer: string) => {
-    const properties = isObject(node.properties) ? node.properties : {};
-    const patterns = isObject(node.patternProperties) ? Object.entries(node.patternProperties) : [];
-    for (const [key, item] of Object.entries(value)) {
-      let matched = Object.hasOwn(properties, key);
-      if (matched) child(properties[key], item, pointer, key);
-      for (const [pattern, sub] of patterns) {
-        if (!matches(pattern, key)) continue;
-        matched = true;
-        child(sub, item, pointer, key);
+  walkSchemaData(
+    schema,
+    data,
+    (node, value, pointer) => {
+      const rule = ruleOf(node);
+      if (rule && typeof value === "string" && value !== "" && !REMOTE.test(value)) {
+        const before = found.get(pointer);
+        found.set(pointer, { pointer, value, rule: before ? merge(before.rule, rule) : rule });
       }
-      if (!matched && isObject(node.additionalProperties))
-        child(node.additionalProperties, item, pointer, key);
-    }
-  };
-  const visitArray = (node: Schema, value: unknown[], pointer: string) => {
-    const tuple = Array.isArray(node.prefixItems)
-      ? node.prefixItems
-      : Array.isArray(node.items)
-        ? node.items
-        : [];
-    const rest = Array.isArray(node.items) ? node.additionalItems : node.items;
-    value.forEach((item, i) => child(i < tuple.length ? tuple[i] : rest, item, pointer, i));
-  };
-  visit(schema, data, "");
+    },
+    () => found.size >= limit,
+  );
   return [...found.values()];
 }

@@ -3,6 +3,7 @@ import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { jsonType, pointerSegments, toPointer } from "../json/parse-json";
 import { registerNfSchemaKeywords, withErrorMessages } from "./nf-schema-keywords";
+import { registerListKeyword } from "./list-keyword";
 import { registerPathKeywords } from "./path-keywords";
 
 /** One problem found in a config: a JSON Pointer and a sentence about it. */
@@ -26,6 +27,7 @@ function newAjv<T extends Ajv>(AjvClass: new (opts: object) => T): T {
   addFormats(ajv);
   registerNfSchemaKeywords(ajv);
   registerPathKeywords(ajv);
+  registerListKeyword(ajv);
   return ajv;
 }
 

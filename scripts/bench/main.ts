@@ -26,10 +26,12 @@
 // (j) views: database queries per minute per open Runs tab, idle and busy (N Chromium tabs
 //     on the change feed; statements counted by a proxy in front of MySQL), and the cost of
 //     GET /api/v1/runs → 304 with If-None-Match. Needs the build, MySQL and Redis.
+// (k) lists: a 100,000-value reference list refreshed (stored, then unchanged) and a
+//     10,000-row fastq-qc config checked against it (target ≤ 1 s). Needs MariaDB and Redis.
 // (operations) the operations page at 1M runs and row retention of 100k runs under submissions
 //     (scripts/bench/operations-scale.ts). Needs MariaDB (Sequence engine) and Redis; not in
 //     the default list (seeding 1M runs takes minutes on a busy machine): BENCH_PARTS=operations.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views picks parts
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists picks parts
 // (default: all of these); `operations` is run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -39,6 +41,7 @@ import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
 import { historyDetail, historyRows, measureHistory } from "./history";
 import { measureLatency } from "./latency";
+import { listRows, measureLists } from "./lists";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
 import { measureOperationsScale, operationsDetail, operationsRows } from "./operations-scale";
@@ -55,7 +58,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const outDir = path.resolve("bench-results");
 const PARTS = new Set(
   (
-    process.env.BENCH_PARTS ?? "api,latency,editor,spreadsheet,worker,writers,paths,history,views"
+    process.env.BENCH_PARTS ??
+    "api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists"
   ).split(","),
 );
 const WEB_INSTANCES = (process.env.BENCH_WEB_INSTANCES ?? "1,2").split(",").map(Number);
@@ -136,6 +140,7 @@ async function main(): Promise<void> {
   const writers = PARTS.has("writers") ? await measureWriters(outDir) : null;
   const paths = PARTS.has("paths") ? await measurePathChecks() : null;
   const history = PARTS.has("history") ? await measureHistory() : null;
+  const lists = PARTS.has("lists") ? await measureLists() : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
   // The same load on more web processes (a stack each; the editor is measured once).
@@ -167,6 +172,7 @@ async function main(): Promise<void> {
   if (history) rows.push(...historyRows(history));
   if (views) rows.push(...viewRows(views));
   if (operations) rows.push(...operationsRows(operations));
+  if (lists) rows.push(...listRows(lists));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -211,6 +217,7 @@ async function main(): Promise<void> {
         history,
         views,
         operations,
+        lists,
       },
       null,
       2,

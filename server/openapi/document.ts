@@ -19,6 +19,7 @@ import * as outputs from "@/lib/contract/outputs";
 import * as pipelines from "@/lib/contract/pipelines";
 import * as problem from "@/lib/contract/problem";
 import * as runs from "@/lib/contract/runs";
+import * as lists from "@/lib/contract/lists";
 import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
 import * as users from "@/lib/contract/users";
@@ -43,6 +44,8 @@ const requests = {
   SpreadsheetUpload: spreadsheets.ZSpreadsheetUpload,
   CreateScheduleRequest: schedules.ZCreateScheduleRequest,
   UpdateScheduleRequest: schedules.ZUpdateScheduleRequest,
+  CreateListRequest: lists.ZCreateListRequest,
+  UpdateListRequest: lists.ZUpdateListRequest,
   CreateApiTokenRequest: ZCreateApiTokenRequest,
   ChangePasswordRequest: ZChangePasswordRequest,
   IntakeRequest: operations.ZIntakeRequest,
@@ -72,6 +75,10 @@ const answers = {
   ConvertedSpreadsheet: spreadsheets.ZConvertedSpreadsheet,
   Schedule: schedules.ZScheduleView,
   ScheduleList: schedules.ZScheduleList,
+  List: lists.ZListView,
+  ListList: lists.ZListList,
+  ListValues: lists.ZListValues,
+  ListRefreshResult: lists.ZRefreshResult,
   ApiToken: account.ZApiTokenView,
   ApiTokenList: account.ZApiTokenList,
   CreatedApiToken: account.ZCreatedApiToken,
@@ -210,7 +217,9 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: ["runs", "pipelines", "schedules", "account", "users", "system"].map((name) => ({ name })),
+  tags: ["runs", "pipelines", "schedules", "lists", "account", "users", "system"].map((name) => ({
+    name,
+  })),
   paths,
   components: {
     securitySchemes: {

@@ -48,6 +48,7 @@ import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import { answer, binary, location, problem, type RouteSpec } from "./route-spec";
 import { XLSX_TYPE } from "../http/read-upload";
+import { listRoutes } from "./list-routes";
 import { spreadsheetBodies, spreadsheetProblems } from "./spreadsheet-bodies";
 
 const runId = z.object({ id: z.string().meta({ description: "The run's id" }) });
@@ -444,6 +445,7 @@ export const routes: RouteSpec[] = [
       "404": problem("No such schedule"),
     },
   },
+  ...listRoutes,
   {
     method: "get",
     path: "/api/v1/operations",

@@ -1,6 +1,8 @@
 import type { PipelineRow } from "@/db/schema";
 import type { UserRole } from "@/lib/roles";
+import { collectListTargets, type ListTarget } from "@/lib/schema/list-keyword";
 import type { ConfigProblem } from "@/lib/schema/validate-config";
+import { MAX_LIST_TARGETS } from "@/lib/contract/lists";
 import { MAX_PRIORITY, SUBMITTER_MAX_PRIORITY } from "@/lib/contract/runs";
 import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
@@ -33,6 +35,8 @@ export interface CheckedRunSubmission {
   configText: string;
   /** Undeclared properties (the pipeline's `unknownProperties: warn`), located. */
   warnings: ProblemItem[];
+  /** The values the schema ties to reference lists, checked by the web process (MySQL). */
+  listTargets: ListTarget[];
 }
 
 /**
@@ -103,5 +107,6 @@ export async function checkRunSubmission(
     config: field.config,
     configText,
     warnings: atDoc(check.warnings),
+    listTargets: collectListTargets(pipeline.schema, field.config, MAX_LIST_TARGETS + 1),
   };
 }

@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { runAttempts, runEvents, runs } from "@/db/schema";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
+import { getRunListVersions } from "../lists/record-run-list-versions";
 import { findRunFor } from "./find-run-for";
 import { toAttemptView, toEventView, toRunView, type RunView } from "./run-view";
 
@@ -11,7 +12,7 @@ export async function getRun(
   options: { principal: Principal; runId: string },
 ): Promise<RunView> {
   const { run, submitter } = await findRunFor(ctx, { ...options, access: "read" });
-  const [events, attempts, retryOf] = await Promise.all([
+  const [events, attempts, retryOf, listVersions] = await Promise.all([
     ctx.db.select().from(runEvents).where(eq(runEvents.runId, run.id)).orderBy(asc(runEvents.id)),
     ctx.db
       .select()
@@ -21,11 +22,13 @@ export async function getRun(
     run.retryOfRunId
       ? ctx.db.select({ publicId: runs.publicId }).from(runs).where(eq(runs.id, run.retryOfRunId))
       : Promise.resolve([]),
+    getRunListVersions(ctx, run.id),
   ]);
   return {
     ...toRunView(run, { submitter, retryOf: retryOf[0]?.publicId ?? null }),
     config: JSON.parse(run.config) as unknown,
     events: events.map(toEventView),
     attempts: attempts.map(toAttemptView),
+    listVersions,
   };
 }

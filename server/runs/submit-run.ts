@@ -7,6 +7,8 @@ import { createRun } from "./create-run";
 import type { RunRow } from "@/db/schema";
 import { requireSubmitter } from "../auth/require-role";
 import { CPU_INLINE_MAX_BYTES, runCpuTask } from "../cpu/run-cpu-task";
+import { assertListValues } from "../lists/assert-list-values";
+import { recordRunListVersions } from "../lists/record-run-list-versions";
 
 export interface SubmitRunOptions {
   principal: Principal;
@@ -39,7 +41,8 @@ export async function submitRun(
     request: envelope,
     config,
     configText,
-    warnings,
+    warnings: schemaWarnings,
+    listTargets,
   } = await runCpuTask(
     ctx,
     "checkRunSubmission",
@@ -61,6 +64,14 @@ export async function submitRun(
     },
   );
   const ref = `${pipeline.name}@${pipeline.version}`;
+  // The thread has no database: the values tied to reference lists are checked here.
+  const lists = await assertListValues(ctx, {
+    targets: listTargets,
+    userId: options.principal.userId,
+    prefix: envelope.configPointer,
+    subject: ref,
+  });
+  const warnings = [...schemaWarnings, ...lists.warnings];
   if (options.dryRun) return { kind: "dry-run", pipeline: ref, config, warnings };
   const requestHash = createHash("sha256")
     .update(`${options.format}\0${options.bodyText}`)
@@ -79,5 +90,6 @@ export async function submitRun(
       ? { idempotency: { key: options.idempotencyKey, requestHash } }
       : {}),
   });
+  if (result.created) await recordRunListVersions(ctx, result.run.id, lists.versions);
   return { kind: result.created ? "created" : "replayed", run: result.run };
 }

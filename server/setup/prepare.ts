@@ -1,6 +1,7 @@
 import { ensureDatabase } from "@/db/ensure-database";
 import { migrateDatabase } from "@/db/migrate";
 import type { AppContext } from "../context";
+import { ensureDefaultLists } from "../lists/ensure-default-lists";
 import {
   loadPipelineDefinitions,
   type LoadedPipeline,
@@ -18,6 +19,7 @@ export async function prepare(ctx: AppContext): Promise<LoadedPipeline[]> {
   const { pipelines, problems } = loadPipelineDefinitions(ctx.config.pipelinesPath);
   for (const problem of problems) ctx.log.warn(problem, "pipeline definition skipped");
   await syncPipelines(ctx, pipelines);
+  await ensureDefaultLists(ctx);
   ctx.log.info(
     { pipelines: pipelines.map((p) => `${p.name}@${p.version}`) },
     "database migrated and pipelines registered",

@@ -125,8 +125,8 @@ export async function claimWithinLimits<T>(
     });
     locked.then(
       (result) => resolve(result === LOCK_BUSY ? "busy" : result),
-      (error: unknown) => {
-        if (!answered) return reject(error as Error); // eslint-disable-line @typescript-eslint/no-unnecessary-type-assertion
+      (error: Error) => {
+        if (!answered) return reject(error);
         // The locks end with their connection, whatever happened to it.
         ctx.log.warn({ err: error }, "releasing the limit locks failed");
       },

@@ -152,10 +152,17 @@ async function main(): Promise<void> {
       `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, fork/exec)`,
     );
   }
-  if (editor)
+  if (editor) {
     console.log(
       `(d) keystroke → markers samples: ${editor.big.keystrokeToMarkersMs.map((n) => fmt(n, 0)).join(", ")} ms`,
     );
+    const { stages } = editor.big;
+    const stage = (pick: (s: (typeof stages)[number]) => number) =>
+      stages.map((s) => fmt(pick(s), 0)).join(", ");
+    console.log(
+      `    by stage, ms after the keydown: check sent ${stage((s) => s.asked)}; answered ${stage((s) => s.answered)} (in the worker ${stage((s) => s.workerMs)})`,
+    );
+  }
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
   if (worker) console.log(workerDetail(worker));
   if (paths) console.log(pathCheckDetail(paths));

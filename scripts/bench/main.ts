@@ -24,7 +24,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { loadEnvConfig } from "@next/env";
 import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
-import { measureLatency } from "./latency";
+import { measureLatency, measureStartPaths } from "./latency";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
 import { treeRssMiB } from "./rss";
@@ -95,6 +95,7 @@ function throughput() {
 function latencyAndMemory() {
   return withBenchStack({ outDir, username: "latency" }, async ({ stack, ctx, auth }) => {
     const latency = await measureLatency(ctx, stack.baseUrl, auth, 200);
+    latency.startPaths = await measureStartPaths(50);
     await sleep(5000); // let everything go idle
     const processes = ["web", "worker", "beat"] as const;
     const rss = Object.fromEntries(processes.map((p) => [p, treeRssMiB(stack.processes[p]!.pid!)]));
@@ -149,8 +150,13 @@ async function main(): Promise<void> {
     );
     const { stages } = latency;
     console.log(
-      `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, fork/exec)`,
+      `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, launcher exec)`,
     );
+    const paths = latency.startPaths;
+    if (paths)
+      console.log(
+        `    start of one command, ${paths.samples}× each way alternately (bench process): forked by spawn() p50 ${fmt(paths.spawn.p50)} ms, p99 ${fmt(paths.spawn.p99)} ms; exec'd by a waiting launcher p50 ${fmt(paths.launcher.p50)} ms, p99 ${fmt(paths.launcher.p99)} ms`,
+      );
   }
   if (editor) {
     console.log(

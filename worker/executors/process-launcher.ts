@@ -137,9 +137,13 @@ export function createLauncherPool(options: LauncherPoolOptions): LauncherPool {
     take(user) {
       if (!sameUser(user, options.user)) return null;
       const launcher = ready.shift() ?? null;
-      if (launcher) launchers.get(launcher)?.();
-      // The replacement forks once the taker has written its command (a later tick).
-      if (!closed) refill ??= setImmediate(fill);
+      if (!launcher) return null;
+      launchers.get(launcher)?.();
+      // The replacement is forked once this one has exec'd (or failed to): a fork blocks
+      // the worker until its child has exec'd too, which must not delay this start.
+      launcher.status.once("close", () => {
+        if (!closed) refill ??= setImmediate(fill);
+      });
       return launcher;
     },
     close() {

@@ -3,7 +3,8 @@
 // (npm run build); (e) needs no build, database, Redis or server.
 // (a) authenticated, validated, stored and queued POST /api/v1/runs per second with 20
 //     clients, divided by GET /api/health/live per second on the same server (target ≥ 0.5);
-// (b) submit → process-start latency with an idle worker (targets p50 ≤ 15 ms, p99 ≤ 50 ms);
+// (b) submit → process-start latency with an idle worker (targets p50 ≤ 15 ms, p99 ≤ 50 ms),
+//     by stage, and one command started forked vs by a waiting launcher, alternately;
 // (c) idle RSS of web, worker and beat;
 // (d) the new-run page: JavaScript before the editor (gzip), time until the editor takes
 //     input, and keystroke → markers on a 5 MB config of 10,000 dataFiles (≤ 300 ms);

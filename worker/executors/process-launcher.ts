@@ -72,7 +72,11 @@ export function createLauncherPool(options: LauncherPoolOptions): LauncherPool {
   /** How to detach the pool's listeners from each launcher it started (once taken). */
   const launchers = new Map<Launcher, () => void>();
   let starting = 0;
-  let closed = options.size <= 0 || !existsSync(PERL);
+  let closed = options.size <= 0;
+  if (!closed && !existsSync(PERL)) {
+    closed = true;
+    options.onUnavailable?.(new Error(`${PERL} not found`));
+  }
   let refill: NodeJS.Immediate | undefined;
 
   const start = () => {

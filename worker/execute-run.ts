@@ -12,6 +12,7 @@ import {
   type ProcessExit,
   type RunningProcess,
 } from "./executors/local-executor";
+import type { LauncherPool } from "./executors/process-launcher";
 import { claimAttempt } from "./claim-attempt";
 import { buildArgv, buildEnv, type RunPaths } from "./run-command";
 import { lockAttemptDir, prepareAttemptDir } from "./attempt-dir";
@@ -36,6 +37,8 @@ export interface ExecuteRunDeps {
   runAs: RunAsUser | null;
   /** Runs whose claim got no answer from MySQL: it may have committed (claim-attempt.ts). */
   uncertainClaims?: Set<string>;
+  /** Waiting launchers: a run starts without forking the worker (./executors/process-launcher.ts). */
+  launchers?: LauncherPool;
 }
 
 /** How long each statement of recording an outcome may wait for MySQL before a new try. */
@@ -156,7 +159,7 @@ export async function executeRun(
       dataRoots: ctx.config.dataRoots,
       runAs: deps.runAs,
     });
-    child = startLocalProcess({ argv, cwd: workDir, env, ...userOf(deps.runAs) });
+    child = startLocalProcess({ argv, cwd: workDir, env, ...userOf(deps.runAs) }, deps.launchers);
   } catch (error) {
     const message = `could not start: ${describeStartFailure(error, paths.workDir)}`;
     log.write("system", `[runport] ${message}\n`);

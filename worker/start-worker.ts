@@ -10,6 +10,7 @@ import type { ActiveRun } from "./execute-run";
 import { createExecuteRunHandler } from "./jobs/execute-run.handler";
 import { pipelineLimits } from "@/server/runs/run-limits";
 import { cleanWorkDirs } from "./clean-work-dirs";
+import { createLauncherPool } from "./executors/process-launcher";
 import { reapOrphans } from "./reap-orphans";
 import { prepareRunsDir, resolveRunAsUser } from "./run-as-user";
 
@@ -25,6 +26,8 @@ const HEARTBEAT_MS = 5_000;
 const REAP_MS = 10_000;
 /** How often old working directories are removed (and at start). */
 const CLEAN_MS = 3600_000;
+/** Launchers kept waiting for the next runs (./executors/process-launcher.ts). */
+const LAUNCHERS = 2;
 
 /** Starts consuming the run queue with the given pipelines (what worker/main.ts runs). */
 export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[]): WorkerHandle {
@@ -36,6 +39,13 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
   const workerId = ctx.config.workerId ?? `${host}-${process.pid}`;
   const active = new Map<string, ActiveRun>();
   const registry = new Map(pipelines.map((p) => [`${p.name}@${p.version}`, p]));
+  // Two waiting launchers cover a run starting while the previous one's replacement starts.
+  const launchers = createLauncherPool({
+    size: Math.min(ctx.config.workerConcurrency, LAUNCHERS),
+    ...(runAs ? { user: { uid: runAs.uid, gid: runAs.gid } } : {}),
+    onUnavailable: (error) =>
+      ctx.log.warn({ err: error }, "no launchers (perl missing?): runs fork the worker"),
+  });
   const handler = createExecuteRunHandler({
     ctx,
     worker: { workerId, host },
@@ -44,6 +54,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     pipelineLimits: pipelineLimits(pipelines),
     runAs,
     uncertainClaims: new Set(),
+    launchers,
   });
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
     connection: { url: ctx.config.redisUrl, ...redisOptions("blocking") },
@@ -109,6 +120,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       await closing;
       clearTimeout(deadline);
       timers.forEach(clearInterval);
+      launchers.close();
       stopCancels();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },

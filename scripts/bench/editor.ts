@@ -66,6 +66,14 @@ function bigConfig(count: number, bytes: number): string {
   return JSON.stringify(base, null, 2);
 }
 
+/** One keystroke's stages, in ms from its keydown (workerMs: the check inside the worker). */
+export interface KeystrokeStages {
+  total: number;
+  asked: number;
+  answered: number;
+  workerMs: number;
+}
+
 async function keystrokeLatency(browser: Browser, signIn: SignIn) {
   const { context, page } = await openEditor(browser, signIn, "fastq-qc");
   const text = bigConfig(10_000, 5 * 1024 * 1024);
@@ -91,6 +99,7 @@ async function keystrokeLatency(browser: Browser, signIn: SignIn) {
     window.addEventListener("keydown", () => window.__keys.push(performance.now()), { capture: true });
   })()`);
   const samples: number[] = [];
+  const stages: KeystrokeStages[] = [];
   for (let i = 0; i < 10; i++) {
     const key = i % 2 === 0 ? "x" : "Backspace";
     await page.keyboard.press(key);
@@ -100,15 +109,27 @@ async function keystrokeLatency(browser: Browser, signIn: SignIn) {
       expectProblem,
       { timeout: 10_000 },
     );
-    const latency = await page.evaluate<number>(`(() => {
+    // Stages: keystroke → check asked (the page's pause in typing) → answer from the
+    // validation worker (with the worker's own time) → markers set.
+    const figures = await page.evaluate<KeystrokeStages>(`(() => {
       const pressed = window.__keys[window.__keys.length - 1] ?? 0;
-      const after = performance.getEntriesByName("runport:markers").map((m) => m.startTime).find((t) => t >= pressed);
-      return after === undefined ? NaN : after - pressed;
+      const first = (name) => performance.getEntriesByName(name).find((m) => m.startTime >= pressed);
+      const asked = first("runport:check-asked");
+      const validated = first("runport:validated");
+      const markers = first("runport:markers");
+      const since = (m) => (m === undefined ? NaN : m.startTime - pressed);
+      return {
+        total: since(markers),
+        asked: since(asked),
+        answered: since(validated),
+        workerMs: validated?.detail?.workerMs ?? NaN,
+      };
     })()`);
-    samples.push(latency);
+    samples.push(figures.total);
+    stages.push(figures);
   }
   await context.close();
-  return { documentBytes: Buffer.byteLength(text), samples };
+  return { documentBytes: Buffer.byteLength(text), samples, stages };
 }
 
 /** The new-run page's figures in headless Chromium against a running web server. */
@@ -130,6 +151,7 @@ export async function measureEditor(signIn: SignIn) {
         documentBytes: big.documentBytes,
         dataFiles: 10_000,
         keystrokeToMarkersMs: big.samples,
+        stages: big.stages,
         p50: median(big.samples),
         max: sorted[sorted.length - 1] ?? NaN,
       },

@@ -1,7 +1,11 @@
+import { tmpdir } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { eq } from "drizzle-orm";
 import { runAttempts, runs } from "@/db/schema";
 import { isTerminal } from "@/lib/run-status";
 import type { AppContext } from "@/server/context";
+import { startLocalProcess } from "@/worker/executors/local-executor";
+import { createLauncherPool, type LauncherPool } from "@/worker/executors/process-launcher";
 import { submitRun } from "./bench-stack";
 import { percentile } from "./stats";
 
@@ -58,6 +62,8 @@ export async function measureLatency(
       50,
     );
   return {
+    /** Set by the caller: measureStartPaths. */
+    startPaths: null as Awaited<ReturnType<typeof measureStartPaths>> | null,
     samples: sorted.length,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
@@ -70,4 +76,46 @@ export async function measureLatency(
       claimedToSpawned: median(stages.claimedToSpawned),
     },
   };
+}
+
+/**
+ * The start of one command both ways, alternately, in this process: forked by spawn()
+ * (as workers did) and exec'd by a waiting launcher (worker/executors/process-launcher.ts).
+ * Each time is from the call to the moment the command runs (exec succeeded, as the
+ * worker records it). Alternating keeps both under the same load of the machine.
+ */
+export async function measureStartPaths(count: number) {
+  const pool = createLauncherPool({ size: 1 });
+  const spec = {
+    argv: [process.execPath, "-e", ""],
+    cwd: tmpdir(),
+    env: { PATH: "/usr/bin:/bin" },
+  };
+  const times = { spawn: [] as number[], launcher: [] as number[] };
+  const startOnce = async (launchers?: LauncherPool) => {
+    const began = performance.now();
+    const child = startLocalProcess(spec, launchers);
+    await child.startedAt;
+    const ms = performance.now() - began;
+    child.stdout.resume();
+    child.stderr.resume();
+    await child.exited;
+    return ms;
+  };
+  try {
+    await sleep(500); // the first launcher starts
+    for (let i = 0; i < count; i++) {
+      times.spawn.push(await startOnce());
+      await sleep(100); // the launcher's replacement starts meanwhile, as between runs
+      times.launcher.push(await startOnce(pool));
+      await sleep(100);
+    }
+  } finally {
+    pool.close();
+  }
+  const figures = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+  };
+  return { samples: count, spawn: figures(times.spawn), launcher: figures(times.launcher) };
 }

@@ -5,7 +5,8 @@
 //     clients, divided by GET /api/health/live per second on the same server (target ≥ 0.5);
 //     with one web process and with two on one port (WEB_INSTANCES=2: node's cluster module,
 //     as PM2's cluster mode), side by side (BENCH_WEB_INSTANCES=1,2);
-// (b) submit → process-start latency with an idle worker (targets p50 ≤ 15 ms, p99 ≤ 50 ms);
+// (b) submit → process-start latency with an idle worker (targets p50 ≤ 15 ms, p99 ≤ 50 ms),
+//     by stage, and one command started forked vs by a waiting launcher, alternately;
 // (c) idle RSS of web, worker and beat;
 // (d) the new-run page: JavaScript before the editor (gzip), time until the editor takes
 //     input, and keystroke → markers on a 5 MB config of 10,000 dataFiles (≤ 300 ms);
@@ -40,7 +41,7 @@ import { loadEnvConfig } from "@next/env";
 import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
 import { historyDetail, historyRows, measureHistory } from "./history";
-import { measureLatency } from "./latency";
+import { measureLatency, measureStartPaths } from "./latency";
 import { listRows, measureLists } from "./lists";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
 import { runLoad } from "./load";
@@ -123,6 +124,7 @@ function throughput(webInstances = 1, withEditor = PARTS.has("editor")) {
 function latencyAndMemory() {
   return withBenchStack({ outDir, username: "latency" }, async ({ stack, ctx, auth }) => {
     const latency = await measureLatency(ctx, stack.baseUrl, auth, 200);
+    latency.startPaths = await measureStartPaths(50);
     await sleep(5000); // let everything go idle
     const processes = ["web", "worker", "beat"] as const;
     const rss = Object.fromEntries(processes.map((p) => [p, treeRssMiB(stack.processes[p]!.pid!)]));
@@ -187,13 +189,25 @@ async function main(): Promise<void> {
     );
     const { stages } = latency;
     console.log(
-      `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, fork/exec)`,
+      `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, launcher exec)`,
     );
+    const paths = latency.startPaths;
+    if (paths)
+      console.log(
+        `    start of one command, ${paths.samples}× each way alternately (bench process): forked by spawn() p50 ${fmt(paths.spawn.p50)} ms, p99 ${fmt(paths.spawn.p99)} ms; exec'd by a waiting launcher p50 ${fmt(paths.launcher.p50)} ms, p99 ${fmt(paths.launcher.p99)} ms`,
+      );
   }
-  if (editor)
+  if (editor) {
     console.log(
       `(d) keystroke → markers samples: ${editor.big.keystrokeToMarkersMs.map((n) => fmt(n, 0)).join(", ")} ms`,
     );
+    const { stages } = editor.big;
+    const stage = (pick: (s: (typeof stages)[number]) => number) =>
+      stages.map((s) => fmt(pick(s), 0)).join(", ");
+    console.log(
+      `    by stage, ms after the keydown: check sent ${stage((s) => s.asked)}; answered ${stage((s) => s.answered)} (in the worker ${stage((s) => s.workerMs)})`,
+    );
+  }
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));
   if (worker) console.log(workerDetail(worker));
   if (paths) console.log(pathCheckDetail(paths));

@@ -100,20 +100,36 @@ async function countRunning(session: LockSession, limits: RunLimits) {
  * Runs `claim` when the limits leave a slot, holding the limits' locks until it has
  * committed; returns "limited" (nothing claimed) when a limit is reached, "busy" when
  * another worker holds the locks right now (a submitter's batch claims one at a time).
+ * It answers as soon as the claim has committed: releasing the locks (two more round
+ * trips) happens meanwhile, off the path to the process's start. The claim is counted
+ * by whoever takes the locks next, since it committed before they were released.
  */
 export async function claimWithinLimits<T>(
-  ctx: Pick<AppContext, "db" | "config">,
+  ctx: Pick<AppContext, "db" | "config" | "log">,
   limits: RunLimits,
   claim: () => Promise<T>,
 ): Promise<T | "limited" | "busy"> {
   const names = lockNames(limits, ctx.config.redisPrefix);
   if (names.length === 0) return claim();
-  // The claim itself commits on its own connections while the locks are held.
-  const result = await withNamedLocks(ctx.db, names, LOCK_WAIT_SECONDS, async (session) => {
-    const running = await countRunning(session, limits);
-    if (limits.pipeline && running.pipeline >= limits.pipeline.max) return "limited" as const;
-    if (limits.user && running.user >= limits.user.max) return "limited" as const;
-    return claim();
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    // The claim itself commits on its own connections while the locks are held.
+    const locked = withNamedLocks(ctx.db, names, LOCK_WAIT_SECONDS, async (session) => {
+      const running = await countRunning(session, limits);
+      if (limits.pipeline && running.pipeline >= limits.pipeline.max) return "limited" as const;
+      if (limits.user && running.user >= limits.user.max) return "limited" as const;
+      const claimed = await claim();
+      answered = true;
+      resolve(claimed);
+      return claimed;
+    });
+    locked.then(
+      (result) => resolve(result === LOCK_BUSY ? "busy" : result),
+      (error: Error) => {
+        if (!answered) return reject(error);
+        // The locks end with their connection, whatever happened to it.
+        ctx.log.warn({ err: error }, "releasing the limit locks failed");
+      },
+    );
   });
-  return result === LOCK_BUSY ? "busy" : result;
 }

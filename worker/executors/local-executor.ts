@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { constants } from "node:os";
 import type { Readable } from "node:stream";
+import type { Launcher, LauncherPool } from "./process-launcher";
 
 export interface ProcessSpec {
   argv: readonly string[];
@@ -37,11 +39,19 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /**
  * Starts a pipeline command locally: argv only (never a shell), in its own process
- * group (detached → setsid) so that cancel and timeout reach every descendant.
+ * group (detached → setsid) so that cancel and timeout reach every descendant. With a
+ * waiting launcher from `launchers` (./process-launcher.ts) the command is exec'd by it,
+ * with no fork on the way; otherwise it is spawned (forked) here.
  */
-export function startLocalProcess(spec: ProcessSpec): RunningProcess {
+export function startLocalProcess(spec: ProcessSpec, launchers?: LauncherPool): RunningProcess {
   const [program, ...args] = spec.argv;
   if (!program) throw new Error("empty command");
+  // NUL cannot pass through the launcher's records: spawn() refuses those values itself.
+  const plain = [...spec.argv, spec.cwd, ...Object.entries(spec.env).flat()].every(
+    (value) => !value.includes("\0"),
+  );
+  const launcher = plain ? launchers?.take(spec.user) : null;
+  if (launcher) return execInLauncher(launcher, spec);
   const child = spawn(program, args, {
     cwd: spec.cwd,
     env: spec.env as NodeJS.ProcessEnv,
@@ -66,14 +76,75 @@ export function startLocalProcess(spec: ProcessSpec): RunningProcess {
       resolve({ exitCode, signal, spawnError });
     });
   });
-  child.stdout.setEncoding("utf8");
-  child.stderr.setEncoding("utf8");
+  return running(child, startedAt, exited);
+}
+
+function running(
+  child: ChildProcess,
+  startedAt: Promise<Date>,
+  exited: Promise<ProcessExit>,
+  pid = () => child.pid,
+): RunningProcess {
+  child.stdout!.setEncoding("utf8");
+  child.stderr!.setEncoding("utf8");
   return {
-    pid: child.pid,
+    get pid() {
+      return pid();
+    },
     startedAt,
-    stdout: child.stdout,
-    stderr: child.stderr,
+    stdout: child.stdout!,
+    stderr: child.stderr!,
     exited,
     signalGroup: (signal) => signalGroup(child, signal),
   };
+}
+
+/** The error spawn() gives for the same failure (code, errno, syscall, path). */
+function spawnFailure(errno: number, program: string, args: string[]): Error {
+  const code =
+    Object.entries(constants.errno).find(([, n]) => n === errno)?.[0] ?? `errno ${errno}`;
+  return Object.assign(new Error(`spawn ${program} ${code}`), {
+    errno: -errno,
+    code,
+    syscall: `spawn ${program}`,
+    path: program,
+    spawnargs: args,
+  });
+}
+
+/**
+ * Hands the command to a waiting launcher: cwd, argc, argv, env as NUL-separated records.
+ * It has started when the launcher's fd 3 closes without an error (close-on-exec).
+ */
+function execInLauncher(launcher: Launcher, spec: ProcessSpec): RunningProcess {
+  const { child, status } = launcher;
+  child.ref(); // the pool let it wait without holding the worker open
+  const [program, ...args] = spec.argv as [string, ...string[]];
+  const env = Object.entries(spec.env).map(([name, value]) => `${name}=${value}`);
+  const records = [spec.cwd, String(spec.argv.length), ...spec.argv, ...env];
+  child.stdin!.end(records.map((r) => `${r}\0`).join(""));
+  let answer = "";
+  status.setEncoding("latin1");
+  status.on("data", (text: string) => (answer += text));
+  status.resume();
+  let spawnError: Error | null = null;
+  const statusEnded = new Promise<void>((resolve) => {
+    status.once("close", resolve);
+    status.once("error", () => resolve());
+  });
+  const startedAt = statusEnded.then(() => {
+    const failed = /^E(\d+)/.exec(answer);
+    if (failed) spawnError = spawnFailure(Number(failed[1]), program, args);
+    return new Date();
+  });
+  const exitEvent = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once("exit", (exitCode, signal) => resolve([exitCode, signal])),
+  );
+  const exited = Promise.all([exitEvent, startedAt]).then(([[exitCode, signal]]) => {
+    if (spawnError) return { exitCode: null, signal: null, spawnError };
+    signalGroup(child, "SIGKILL"); // descendants left behind die with the run
+    return { exitCode, signal, spawnError: null };
+  });
+  // A command that could not be exec'd has no process: no pid, as with spawn().
+  return running(child, startedAt, exited, () => (spawnError ? undefined : child.pid));
 }

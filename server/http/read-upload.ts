@@ -1,6 +1,5 @@
 import type { AppContext } from "../context";
 import { CPU_INLINE_MAX_BYTES, runCpuTask } from "../cpu/run-cpu-task";
-import { AppError } from "../errors";
 import { mediaType, readBody } from "./read-body";
 import { WORKBOOK_TYPES, withFields, type Upload } from "./read-form";
 
@@ -42,16 +41,7 @@ export async function readUpload(
     ctx,
     "readForm",
     { body, contentType, fields },
-    {
-      offThread: body.length > CPU_INLINE_MAX_BYTES,
-      limitError: (limit, seconds) =>
-        new AppError(
-          "BAD_REQUEST",
-          limit === "time"
-            ? `Reading the multipart body took longer than ${seconds} s: send a smaller one`
-            : "Reading the multipart body needs more memory than the server allows: send a smaller one",
-        ),
-    },
+    { offThread: body.length > CPU_INLINE_MAX_BYTES },
   );
   // A Buffer comes back from a thread as a plain Uint8Array.
   const data: Uint8Array = upload.body;

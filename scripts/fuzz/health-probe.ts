@@ -1,9 +1,9 @@
 /**
- * Polls GET /api/health from a process of its own while the fuzzer runs. The fuzzer
- * builds and checks megabyte documents on its main thread; a worker thread of the same
- * process still shared its CPU share, its allocator and its garbage collections, and
- * measured up to 382 ms for a poll the web held 104 ms. A child process measures the
- * server alone. Each poll is kept with its wall-clock start, to name the cases in flight.
+ * Polls GET /api/health from a process of its own while the fuzzer runs: the fuzzer
+ * builds and checks megabyte documents, and a probe in its process (on a worker thread,
+ * before) measured up to 382 ms for a poll the web's loop held 104 ms. A child process
+ * measures the server and the machine, not the fuzzer. Each poll is kept with its
+ * wall-clock start, to name the cases in flight.
  */
 import { spawn } from "node:child_process";
 

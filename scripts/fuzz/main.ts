@@ -9,6 +9,7 @@
 //   FUZZ_SCALE=0.01                                  smaller costly inputs (1: past the body limit)
 //   FUZZ_ONLY=multipart                              only the paths whose name contains this
 //   FUZZ_VERBOSE=1                                   every refusal reason, not the top four
+//   FUZZ_NODE_OPTIONS='--require ./profile.cjs'      NODE_OPTIONS of the web, worker and beat
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createAppContext } from "@/server/context";
@@ -44,6 +45,9 @@ async function main(): Promise<number> {
     processes,
     adminPassword: "fuzz-admin-1",
     logDir: path.join(outDir, "processes"),
+    ...(process.env.FUZZ_NODE_OPTIONS
+      ? { env: { NODE_OPTIONS: process.env.FUZZ_NODE_OPTIONS } }
+      : {}),
   });
   const ctx = createAppContext({ ...loadConfig(stack.env), logLevel: "warn" }, "fuzz");
   const counter = await openRunCounter(resources.databaseUrl, "fuzz");

@@ -7,12 +7,16 @@ import { checkRunSubmission, type CheckRunSubmissionOptions } from "../runs/chec
 import { parseSpreadsheet, type ParseSpreadsheetOptions } from "../spreadsheets/parse-spreadsheet";
 import { checkConfigTextPaths } from "../pipelines/check-config-text-paths";
 import { checkStoredConfig } from "../runs/check-stored-config";
+import { readForm, type ReadFormOptions } from "../http/read-form";
 
 type ServiceContext = Pick<AppContext, "db" | "caches" | "config">;
 
 export const cpuTasks = {
   checkConfigTextPaths,
   checkStoredConfig,
+  readForm(_ctx: ServiceContext, input: ReadFormOptions) {
+    return readForm(input);
+  },
   parseSpreadsheet(ctx: ServiceContext, input: ParseSpreadsheetOptions) {
     // A Buffer crosses the thread boundary as a plain Uint8Array.
     const body: Uint8Array = input.body;

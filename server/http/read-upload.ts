@@ -1,70 +1,9 @@
-import { ZUploadFields } from "@/lib/contract/spreadsheets";
-import { parseJson } from "@/lib/json/parse-json";
-import type { ParseSpreadsheetOptions, SpreadsheetKind } from "../spreadsheets/parse-spreadsheet";
-import { AppError } from "../errors";
+import type { AppContext } from "../context";
+import { CPU_INLINE_MAX_BYTES, runCpuTask } from "../cpu/run-cpu-task";
 import { mediaType, readBody } from "./read-body";
+import { WORKBOOK_TYPES, withFields, type Upload } from "./read-form";
 
-export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-export const ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet";
-export const XLS_TYPE = "application/vnd.ms-excel";
-
-/** Media types of workbook bodies, and the kind each names (the reader then goes by content). */
-const WORKBOOK_TYPES = new Map<string, SpreadsheetKind>([
-  [XLSX_TYPE, "xlsx"],
-  [ODS_TYPE, "ods"],
-  [XLS_TYPE, "xls"],
-  ["application/x-msexcel", "xls"],
-  ["application/msexcel", "xls"],
-]);
-
-/**
- * A spreadsheet sent as the body or as the multipart field `file`, with its other fields
- * (`pipeline` from the form or the query, `name`, and `config` read as `base`).
- */
-type Upload = ParseSpreadsheetOptions & { name?: string };
-
-const FIELDS = new Set(["file", "pipeline", "name", "config"]);
-
-/**
- * The `config` form field: a JSON object of the values a CSV does not carry. Read with
- * the API's JSON parser, depth limit included: a deeper value would overflow the stack
- * where the config is copied and validated (a 500, found by the fuzzer).
- */
-function baseOf(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined || text.trim() === "") return undefined;
-  const parsed = parseJson(text);
-  if (!parsed.ok) {
-    const { line, column } = parsed.position;
-    throw new AppError(
-      "BAD_REQUEST",
-      `The "config" form field is not valid JSON: ${parsed.message} at line ${line}, column ${column}`,
-    );
-  }
-  const value = parsed.value;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new AppError("BAD_REQUEST", 'The "config" form field must be a JSON object');
-  }
-  return value as Record<string, unknown>;
-}
-
-/** Checks the text fields, then reads them as the upload's options. */
-function withFields(
-  upload: { body: Buffer; kind: SpreadsheetKind },
-  fields: Record<string, string>,
-): Upload {
-  const parsed = ZUploadFields.safeParse(fields);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError("BAD_REQUEST", `The form field "${issue.path.join(".")}" ${issue.message}`);
-  }
-  const base = baseOf(fields.config);
-  return {
-    ...upload,
-    ...(fields.pipeline ? { pipeline: fields.pipeline } : {}),
-    ...(fields.name ? { name: fields.name } : {}),
-    ...(base ? { base } : {}),
-  };
-}
+export { ODS_TYPE, XLS_TYPE, XLSX_TYPE } from "./read-form";
 
 /** Whether a request's body is a spreadsheet upload (by its media type). */
 export function isUpload(request: Request): boolean {
@@ -72,20 +11,20 @@ export function isUpload(request: Request): boolean {
   return WORKBOOK_TYPES.has(type) || type === "text/csv" || type === "multipart/form-data";
 }
 
-function kindOf(name: string, type: string, head: Buffer): SpreadsheetKind {
-  const workbook = WORKBOOK_TYPES.get(type) ?? /\.(xlsx|ods|xls)$/i.exec(name)?.[1];
-  if (workbook) return workbook.toLowerCase() as SpreadsheetKind;
-  if (type === "text/csv" || /\.csv$/i.test(name)) return "csv";
-  // By content: a ZIP or OLE file is a workbook (the reader then says what is wrong).
-  return head[0] === 0x50 || head[0] === 0xd0 ? "xlsx" : "csv";
-}
-
 /**
  * Reads an upload within the body limit: a raw .xlsx, .ods, .xls or CSV body, or multipart with
  * `file` (and optional `pipeline`, `name`, `config`). 400 for a form without a file or
- * with unknown fields.
+ * with unknown fields. A form over 32 KiB is read on a CPU thread: reading a 3.5 MB form
+ * (its parse, five copies of its bytes, its `config` field) ran as one chain of promises
+ * that never yielded, and held the event loop for about 100 ms (the fuzzer's slow health
+ * poll, docs/notes/fuzzing.md).
  */
-export async function readUpload(request: Request, url: URL, limit: number): Promise<Upload> {
+export async function readUpload(
+  ctx: Pick<AppContext, "db" | "caches" | "cpu" | "config">,
+  request: Request,
+  url: URL,
+  limit: number,
+): Promise<Upload> {
   const type = mediaType(request);
   const body = await readBody(request, limit);
   const fields: Record<string, string> = {};
@@ -97,26 +36,16 @@ export async function readUpload(request: Request, url: URL, limit: number): Pro
       fields,
     );
   }
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(body), {
-      headers: { "content-type": request.headers.get("content-type") ?? "" },
-    }).formData();
-  } catch {
-    throw new AppError("BAD_REQUEST", "The multipart body could not be read");
-  }
-  let file: File | undefined;
-  for (const [key, value] of form.entries()) {
-    if (!FIELDS.has(key)) {
-      throw new AppError(
-        "BAD_REQUEST",
-        `Unknown form field "${key}": send file, and optionally pipeline, name and config`,
-      );
-    }
-    if (typeof value === "string") fields[key] = value;
-    else if (key === "file") file = value;
-  }
-  if (!file) throw new AppError("BAD_REQUEST", 'The form has no "file" field with the workbook');
-  const data = Buffer.from(await file.arrayBuffer());
-  return withFields({ body: data, kind: kindOf(file.name, file.type, data) }, fields);
+  const contentType = request.headers.get("content-type") ?? "";
+  const upload = await runCpuTask(
+    ctx,
+    "readForm",
+    { body, contentType, fields },
+    { offThread: body.length > CPU_INLINE_MAX_BYTES },
+  );
+  // A Buffer comes back from a thread as a plain Uint8Array.
+  const data: Uint8Array = upload.body;
+  return Buffer.isBuffer(data)
+    ? upload
+    : { ...upload, body: Buffer.from(data.buffer, data.byteOffset, data.length) };
 }

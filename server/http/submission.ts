@@ -42,7 +42,7 @@ export async function handleSubmission(
   // a 503 in time instead of a request that hangs until the server drops the connection.
   let submit: () => Promise<SubmitRunResult>;
   if (isUpload(request)) {
-    const upload = await readUpload(request, url, limit);
+    const upload = await readUpload(app, request, url, limit);
     submit = () => submitSpreadsheet(app, { ...options, ...upload });
   } else {
     const bodyText = await readJsonText(request, limit);

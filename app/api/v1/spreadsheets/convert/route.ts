@@ -6,6 +6,6 @@ import { json } from "@/server/http/responses";
 import { convertSpreadsheet } from "@/server/spreadsheets/convert-spreadsheet";
 
 export const POST = apiRoute(async ({ request, url, app, principal }) => {
-  const upload = await readUpload(request, url, app.config.maxBodyBytes);
+  const upload = await readUpload(app, request, url, app.config.maxBodyBytes);
   return json(await convertSpreadsheet(app, { principal, ...upload }));
 });

@@ -63,7 +63,8 @@ export async function setEditorText(page: Page, text: string): Promise<void> {
     .waitFor({ timeout: 30_000 });
   const squeeze = (value: string) => value.replace(/[\s\u00a0]+/g, "");
   const wanted = squeeze(text);
-  const ours = (shown: string) => (wanted === "" ? shown === "" : shown !== "" && wanted.includes(shown));
+  const ours = (shown: string) =>
+    wanted === "" ? shown === "" : shown !== "" && wanted.includes(shown);
   const lines = page.locator(".monaco-editor .view-lines").first();
   await page.evaluate((value) => navigator.clipboard.writeText(value), text);
   for (let attempt = 1; ; attempt++) {

@@ -3,12 +3,14 @@ import { tmpdir } from "node:os";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listVersions, referenceLists } from "@/db/schema";
+import { listVersions, pipelines, referenceLists, runs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import { AppError } from "@/server/errors";
+import { createRun } from "@/server/runs/create-run";
 import { getRun } from "@/server/runs/get-run";
+import { createSchedule } from "@/server/schedules/create-schedule";
 import { submitRun } from "@/server/runs/submit-run";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
@@ -262,6 +264,22 @@ describe("values", () => {
       query: { q: "", limit: 50 },
     });
     expect(viewers.items).toEqual([]);
+    // Made shared: the per-user values cannot answer for everybody; none until a refresh.
+    const shared = await updateList(ctx, {
+      principal: admin.principal,
+      name: "probe-mine",
+      bodyText: JSON.stringify({
+        perUser: false,
+        source: { kind: "command", argv: ["printf", "x-a\\nx-b\\n"] },
+      }),
+    });
+    expect(shared.version).toBeNull();
+    const none = await searchListValues(ctx, {
+      principal: alice.principal,
+      name: "probe-mine",
+      query: { q: "", limit: 50 },
+    });
+    expect(none.items).toEqual([]);
   });
 });
 
@@ -296,6 +314,55 @@ describe("validation at submission", () => {
     if (created.kind === "dry-run") throw new Error("unexpected dry run");
     const view = await getRun(ctx, { principal: alice.principal, runId: created.run.publicId });
     expect(view.listVersions?.map((v) => v.list)).toEqual(["probe-accounts", "probe-projects"]);
+  });
+
+  it("checks the values of runs made without submitRun (uploads, fires, retries) and of schedules", async () => {
+    // createRun is the one way runs are stored: an unknown value is a 422, nothing stored.
+    const [pipeline] = await ctx.db
+      .select()
+      .from(pipelines)
+      .where(eq(pipelines.name, "list-probe"));
+    const make = (account: string) =>
+      createRun(ctx, {
+        principal: alice.principal,
+        pipeline: pipeline!,
+        configText: JSON.stringify({ account }),
+        name: `made ${account}`,
+        labels: {},
+        hold: true,
+        trigger: "workbook",
+      });
+    const error = await refusal(make("lab-9x"));
+    expect(error.errors).toEqual([
+      {
+        path: "/config/account",
+        message: expect.stringMatching(
+          /^is not a known value of the list probe-accounts/,
+        ) as string,
+      },
+    ]);
+    const [stored] = await ctx.db
+      .select({ n: count() })
+      .from(runs)
+      .where(eq(runs.name, "made lab-9x"));
+    expect(stored!.n).toBe(0);
+    // A valid one records the versions in the run's own transaction.
+    const made = await make("lab-1");
+    const view = await getRun(ctx, { principal: alice.principal, runId: made.run.publicId });
+    expect(view.listVersions?.map((v) => v.list)).toEqual(["probe-accounts"]);
+    // A schedule is refused at creation, with the value's pointer.
+    const refused = await refusal(
+      createSchedule(ctx, {
+        principal: alice.principal,
+        bodyText: JSON.stringify({
+          name: "probe",
+          pipeline: "list-probe@1.0.0",
+          config: { account: "lab-9x" },
+          cron: "0 * * * *",
+        }),
+      }),
+    );
+    expect(refused.errors?.[0]).toMatchObject({ path: "/config/account" });
   });
 
   it("checks 1,000 values with the version's values loaded once", async () => {

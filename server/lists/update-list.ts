@@ -30,11 +30,15 @@ export async function updateList(
     value.cron !== undefined ||
     value.timeZone !== undefined ||
     value.perUser !== undefined;
+  // Values kept for everybody cannot answer per user, nor the other way round: until the
+  // refresh in the new kind succeeds, the list has no values (not checked, with a warning).
+  const kindChanged = value.perUser !== undefined && value.perUser !== list.perUser;
   const changes = {
     ...value,
     cron,
     updatedAt: now,
     ...(refreshNow ? { nextRefreshAt: now } : {}),
+    ...(kindChanged ? { currentVersionId: null } : {}),
   };
   await ctx.db.update(referenceLists).set(changes).where(eq(referenceLists.id, list.id));
   await recordAudit(ctx, {
@@ -44,5 +48,5 @@ export async function updateList(
     target: { type: "list", id: list.name },
     details: { fields: Object.keys(value) },
   });
-  return toListView({ ...list, ...changes }, version);
+  return toListView({ ...list, ...changes }, kindChanged ? null : version);
 }

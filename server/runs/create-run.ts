@@ -1,7 +1,11 @@
+import { MAX_LIST_TARGETS } from "@/lib/contract/lists";
+import { collectListTargets, LIST_KEYWORD } from "@/lib/schema/list-keyword";
+import { assertListValues } from "../lists/assert-list-values";
 import { and, eq, sql } from "drizzle-orm";
 import {
   runEvents,
   runLabels,
+  runListVersions,
   runs,
   type PipelineRow,
   type RunRow,
@@ -39,6 +43,12 @@ export interface CreateRunOptions {
   warnings?: RunWarning[];
   /** More statements for the run's transaction (an audit row), given the new run's id. */
   also?: (publicId: string) => Statement[];
+  /**
+   * The reference-list versions the config's values were checked against (submitRun checks
+   * them with the document's pointers). Without it, createRun checks the values itself
+   * (422 at `/config/...`): every way a run is made (uploads, schedules, retries) is checked.
+   */
+  listVersions?: readonly { list: string; versionId: number }[];
 }
 
 export interface CreateRunResult {
@@ -89,6 +99,10 @@ export async function createRun(
     const replay = await findReplay(ctx, principal.userId, idempotency);
     if (replay) return { run: replay, created: false };
   }
+  const lists = options.listVersions
+    ? { versions: options.listVersions, warnings: [] }
+    : await checkConfigLists(ctx, options);
+  const warnings = [...(options.warnings ?? []), ...lists.warnings];
   const now = new Date();
   const { status, message } = submission({
     hold: options.hold,
@@ -106,7 +120,7 @@ export async function createRun(
     status,
     trigger: options.trigger,
     config: options.configText,
-    warnings: options.warnings?.length ? options.warnings.map(storable) : null,
+    warnings: warnings.length ? warnings.map(storable) : null,
     priority: options.priority ?? 0,
     maxAttempts: pipeline.maxAttempts,
     idempotencyKey: idempotency?.key ?? null,
@@ -124,6 +138,15 @@ export async function createRun(
     value,
   }));
   const insertLabels = labelRows.length ? [ctx.db.insert(runLabels).values(labelRows).toSQL()] : [];
+  // In the run's transaction (an answer lost after the commit loses nothing), before the event.
+  const versionRows = lists.versions.map((v) => ({
+    runId: sql<number>`LAST_INSERT_ID()`,
+    listName: v.list,
+    versionId: v.versionId,
+  }));
+  const insertVersions = versionRows.length
+    ? [ctx.db.insert(runListVersions).values(versionRows).toSQL()]
+    : [];
   const insertEvent = ctx.db
     .insert(runEvents)
     .values({
@@ -139,7 +162,14 @@ export async function createRun(
   let id: number;
   try {
     const also = options.also?.(values.publicId) ?? [];
-    const statements = [insertRun, ...insertLabels, insertEvent, countNewRun(status), ...also];
+    const statements = [
+      insertRun,
+      ...insertLabels,
+      ...insertVersions,
+      insertEvent,
+      countNewRun(status),
+      ...also,
+    ];
     const [inserted] = await ctx.groupCommit.run(statements);
     id = inserted!.insertId;
   } catch (error) {
@@ -184,6 +214,36 @@ export async function createRun(
     status,
   });
   return { run, created: true };
+}
+
+/**
+ * Checks the config's values tied to reference lists (`x-runport-list`) for a run made
+ * without submitRun (an upload, a schedule's fire, a retry): 422 at `/config/...` for an
+ * unknown value, else the versions to record and the warnings (lists not checked).
+ */
+async function checkConfigLists(
+  ctx: AppContext,
+  options: CreateRunOptions,
+): Promise<{ versions: readonly { list: string; versionId: number }[]; warnings: RunWarning[] }> {
+  const { pipeline } = options;
+  if (!JSON.stringify(pipeline.schema).includes(`"${LIST_KEYWORD}"`)) {
+    return { versions: [], warnings: [] };
+  }
+  const targets = collectListTargets(
+    pipeline.schema,
+    JSON.parse(options.configText) as unknown,
+    MAX_LIST_TARGETS + 1,
+  );
+  const checked = await assertListValues(ctx, {
+    targets,
+    userId: options.principal.userId,
+    prefix: "/config",
+    subject: `${pipeline.name}@${pipeline.version}`,
+  });
+  return {
+    versions: checked.versions,
+    warnings: checked.warnings.map(({ path, message }) => ({ path, message })),
+  };
 }
 
 /**

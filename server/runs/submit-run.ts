@@ -8,7 +8,6 @@ import type { RunRow } from "@/db/schema";
 import { requireSubmitter } from "../auth/require-role";
 import { CPU_INLINE_MAX_BYTES, runCpuTask } from "../cpu/run-cpu-task";
 import { assertListValues } from "../lists/assert-list-values";
-import { recordRunListVersions } from "../lists/record-run-list-versions";
 
 export interface SubmitRunOptions {
   principal: Principal;
@@ -89,7 +88,7 @@ export async function submitRun(
     ...(options.idempotencyKey
       ? { idempotency: { key: options.idempotencyKey, requestHash } }
       : {}),
+    listVersions: lists.versions,
   });
-  if (result.created) await recordRunListVersions(ctx, result.run.id, lists.versions);
   return { kind: result.created ? "created" : "replayed", run: result.run };
 }

@@ -1,3 +1,6 @@
+import { MAX_LIST_TARGETS } from "@/lib/contract/lists";
+import { collectListTargets } from "@/lib/schema/list-keyword";
+import { assertListValues } from "../lists/assert-list-values";
 import type { PipelineRow, RunWarning } from "@/db/schema";
 import { parsePipelineRef } from "@/lib/pipeline-ref";
 import type { AppContext } from "../context";
@@ -36,6 +39,8 @@ export async function checkScheduleTarget(
   ctx: Pick<AppContext, "db" | "caches" | "config">,
   target: { pipeline: string; config: unknown },
   doc?: SubmittedDocument,
+  /** The owner, whose values of reference lists are checked (at creation and change). */
+  ownerId?: number,
 ): Promise<{ pipeline: PipelineRow; warnings: RunWarning[] }> {
   const locate = (errors: ProblemItem[]) => (doc ? withPositions(doc, errors) : errors);
   const pipeline = await resolvePipeline(ctx, target.pipeline).catch((error: unknown) => {
@@ -63,6 +68,20 @@ export async function checkScheduleTarget(
     );
   }
   await assertConfigPaths(ctx, pipeline, config, { prefix: "/config", locate });
+  if (ownerId !== undefined) {
+    // Each fire checks them again (createRun), against the list as it is then.
+    await assertListValues(ctx, {
+      targets: collectListTargets(pipeline.schema, config, MAX_LIST_TARGETS + 1),
+      userId: ownerId,
+      prefix: "/config",
+      subject: `${pipeline.name}@${pipeline.version}`,
+    }).catch((error: unknown) => {
+      if (error instanceof AppError && error.errors) {
+        throw new AppError(error.code, error.message, { errors: locate(error.errors) });
+      }
+      throw error;
+    });
+  }
   const warnings = checked.warnings.map(({ path, message }) => ({
     path: `/config${path}`,
     message,

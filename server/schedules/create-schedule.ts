@@ -35,7 +35,7 @@ export async function createSchedule(
   const { value } = doc;
   const timing = checkTiming(value, doc);
   const pipeline = normalizePipelineRef(value.pipeline);
-  await checkScheduleTarget(ctx, { pipeline, config: value.config }, doc);
+  await checkScheduleTarget(ctx, { pipeline, config: value.config }, doc, principal.userId);
   const now = options.now ?? new Date();
   const row = {
     publicId: newRunId(now.getTime()),

@@ -59,7 +59,12 @@ export async function updateSchedule(
     const pipeline = normalizePipelineRef(value.pipeline ?? current.pipeline);
     const config: unknown = value.config ?? JSON.parse(current.config);
     // Positions only help when the config is in this request's body.
-    await checkScheduleTarget(ctx, { pipeline, config }, value.config ? doc : undefined);
+    await checkScheduleTarget(
+      ctx,
+      { pipeline, config },
+      value.config ? doc : undefined,
+      current.userId,
+    );
     changes.pipeline = pipeline;
     if (value.config !== undefined)
       changes.config = doc.textAt("/config") ?? JSON.stringify(value.config);

@@ -80,6 +80,8 @@ export const ZEnv = z.object({
   DATA_ROOTS: z.string().default(""),
   /** Hosts (comma-separated, `host` or `host:port`) reference lists may be fetched from. */
   LIST_URL_HOSTS: z.string().default(""),
+  /** Programs (comma-separated, as argv[0] names them) a reference list's command may run. */
+  LIST_COMMANDS: z.string().default("sacctmgr"),
   /** Folders (colon-separated) reference lists may read files from, besides DATA_ROOTS. */
   LIST_FILE_ROOTS: z.string().default("./lists"),
   /** Largest source (file, answer, command output) of one reference list refresh. */
@@ -174,6 +176,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     listUrlHosts: env.LIST_URL_HOSTS.split(",")
       .map((h) => h.trim().toLowerCase())
       .filter((h) => h.length > 0),
+    listCommands: env.LIST_COMMANDS.split(",")
+      .map((c) => c.trim())
+      .filter((c) => c.length > 0),
     listFileRoots: splitPaths(env.LIST_FILE_ROOTS),
     listSourceMaxBytes: env.LIST_SOURCE_MAX_BYTES,
     listSourceTimeoutMs: env.LIST_SOURCE_TIMEOUT_SECONDS * 1000,

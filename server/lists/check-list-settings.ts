@@ -11,12 +11,13 @@ function refuse(path: string, message: string): never {
 
 /**
  * What zod cannot know: the cron expression and time zone, a URL's host against
- * LIST_URL_HOSTS (refused when saved, not only at refresh), and per-user lists only with a
- * command that takes `{username}`. Returns the normalized cron expression.
+ * LIST_URL_HOSTS and a command's program against LIST_COMMANDS (refused when saved, not
+ * only at refresh), and per-user lists only with a command that takes `{username}`.
+ * Returns the normalized cron expression.
  */
 export function checkListSettings(
   settings: { source: TListSource; cron: string; timeZone: string; perUser: boolean },
-  config: { listUrlHosts: readonly string[] },
+  config: { listUrlHosts: readonly string[]; listCommands: readonly string[] },
 ): string {
   const { source } = settings;
   if (source.kind === "url" && !isAllowedHost(new URL(source.url), config.listUrlHosts)) {
@@ -24,6 +25,9 @@ export function checkListSettings(
       "/source/url",
       `names the host ${new URL(source.url).host}, which is not in LIST_URL_HOSTS`,
     );
+  }
+  if (source.kind === "command" && !isAllowedCommand(source.argv, config.listCommands)) {
+    refuse("/source/argv/0", `runs ${source.argv[0] ?? "nothing"}, which is not in LIST_COMMANDS`);
   }
   if (
     settings.perUser &&
@@ -34,4 +38,10 @@ export function checkListSettings(
   const cron = checkCronExpression(settings.cron);
   checkTimeZone(settings.timeZone);
   return cron;
+}
+
+/** Whether a command's program is one the operator allowed (LIST_COMMANDS), as written. */
+export function isAllowedCommand(argv: readonly string[], allowed: readonly string[]): boolean {
+  const program = argv[0];
+  return program !== undefined && allowed.includes(program);
 }

@@ -60,6 +60,7 @@ beforeAll(async () => {
   ctx = createTestContext({
     listFileRoots: [root],
     listUrlHosts: ["127.0.0.1"],
+    listCommands: ["echo", "true", "printf"],
     listSourceTimeoutMs: 2000,
   });
   [admin, alice, viewer] = await Promise.all([
@@ -103,7 +104,7 @@ afterAll(async () => {
 });
 
 describe("defining lists", () => {
-  it("refuses non-admins, a host off the allow-list, and per-user lists without {username}", async () => {
+  it("refuses non-admins, a host or program off the allow-lists, and per-user lists without {username}", async () => {
     const body = { name: "x1", source: { kind: "file", path: path.join(root, "x.csv") } };
     expect(
       (
@@ -116,6 +117,14 @@ describe("defining lists", () => {
       create({ name: "x2", source: { kind: "url", url: "https://evil.example/x" } }),
     );
     expect(offList.errors?.[0]).toMatchObject({ path: "/source/url" });
+    // A program the operator did not allow (LIST_COMMANDS): an admin may not run `cat .env`.
+    const offCommands = await refusal(
+      create({ name: "x5", source: { kind: "command", argv: ["cat", ".env"] } }),
+    );
+    expect(offCommands.errors?.[0]).toEqual({
+      path: "/source/argv/0",
+      message: "runs cat, which is not in LIST_COMMANDS",
+    });
     const perUser = await refusal(
       create({ name: "x3", perUser: true, source: { kind: "command", argv: ["echo", "a"] } }),
     );

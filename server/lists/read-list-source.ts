@@ -1,3 +1,4 @@
+import { isAllowedCommand } from "./check-list-settings";
 import { and, isNull, ne } from "drizzle-orm";
 import { users, type ListVersionRow, type ReferenceListRow } from "@/db/schema";
 import { USERNAME_PLACEHOLDER } from "@/lib/contract/lists";
@@ -43,6 +44,10 @@ async function readText(
       etag: current?.etag ?? null,
       lastModified: current?.lastModified ?? null,
     });
+  }
+  // Checked again at each refresh: LIST_COMMANDS may have lost the program since it was saved.
+  if (!isAllowedCommand(source.argv, ctx.config.listCommands)) {
+    throw new ListSourceError(`the program ${source.argv[0] ?? "(none)"} is not in LIST_COMMANDS`);
   }
   return readCommandSource(argv ?? source.argv, { ...limits, env: ctx.config.childEnv });
 }

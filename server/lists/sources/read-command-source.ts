@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { spawn } from "node:child_process";
 import { ListSourceError } from "./list-source-error";
 import type { SourceLimits, SourceText } from "./source-text";
@@ -7,9 +10,10 @@ const STDERR_TAIL = 500;
 
 /**
  * Runs a list's command: argv only (no shell), in its own process group with the
- * pipelines' environment, stdin closed. On timeout or more than `maxBytes` of output the
- * whole group is killed (SIGKILL: a refresh has nothing to save); a non-zero exit fails
- * with the end of stderr.
+ * pipelines' environment, stdin closed, in an empty folder of its own (not the install's,
+ * which holds .env). On timeout or more than `maxBytes` of output the whole group is killed
+ * (SIGKILL: a refresh has nothing to save), and after the command ends too (nothing it
+ * started stays behind); a non-zero exit fails with the end of stderr.
  */
 export function readCommandSource(
   argv: readonly string[],
@@ -17,10 +21,12 @@ export function readCommandSource(
 ): Promise<SourceText> {
   const [program, ...args] = argv;
   if (!program) return Promise.reject(new ListSourceError("the command is empty"));
-  return new Promise((resolve, reject) => {
+  const cwd = mkdtempSync(path.join(tmpdir(), "runport-list-"));
+  return new Promise<SourceText>((resolve, reject) => {
     const child = spawn(program, args, {
       shell: false,
       detached: true,
+      cwd,
       env: options.env as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -60,6 +66,11 @@ export function readCommandSource(
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // the group is gone: nothing was left behind
+      }
       if (failure) return reject(failure);
       if (code !== 0) {
         const tail = stderr.trim();
@@ -76,5 +87,5 @@ export function readCommandSource(
         lastModified: null,
       });
     });
-  });
+  }).finally(() => rmSync(cwd, { recursive: true, force: true }));
 }

@@ -1,4 +1,6 @@
+import { constants } from "node:fs";
 import { open, realpath } from "node:fs/promises";
+import { withinTime } from "@/lib/within-time";
 import path from "node:path";
 import { ListSourceError } from "./list-source-error";
 import type { SourceLimits, SourceText } from "./source-text";
@@ -10,10 +12,24 @@ function isInside(file: string, dir: string): boolean {
 
 /**
  * Reads a list's file: an absolute path that, with its links resolved, lies inside one
- * of `roots` (DATA_ROOTS and LIST_FILE_ROOTS), at most `maxBytes`. A path outside says
- * only that, whatever is there.
+ * of `roots` (DATA_ROOTS and LIST_FILE_ROOTS), at most `maxBytes`, within `timeoutMs`. A
+ * path outside says only that, whatever is there. A FIFO or device is refused without
+ * waiting on it (opened non-blocking), and a file growing while it is read is read only to
+ * the limit.
  */
-export async function readFileSource(
+export function readFileSource(
+  filePath: string,
+  roots: readonly string[],
+  limits: SourceLimits,
+): Promise<SourceText> {
+  return withinTime(
+    readWithin(filePath, roots, limits),
+    limits.timeoutMs,
+    () => new ListSourceError(`${filePath} could not be read within ${limits.timeoutMs / 1000} s`),
+  );
+}
+
+async function readWithin(
   filePath: string,
   roots: readonly string[],
   limits: Pick<SourceLimits, "maxBytes">,
@@ -29,7 +45,8 @@ export async function readFileSource(
     throw new ListSourceError(`${filePath} does not exist or cannot be read`);
   });
   if (!realRoots.some((r) => r !== null && isInside(real, r))) throw outside();
-  const handle = await open(real, "r").catch(() => {
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+  const handle = await open(real, flags).catch(() => {
     throw new ListSourceError(`${filePath} cannot be read`);
   });
   try {
@@ -38,7 +55,22 @@ export async function readFileSource(
     if (stats.size > limits.maxBytes) {
       throw new ListSourceError(`${filePath} is larger than ${limits.maxBytes} bytes`);
     }
-    const text = await handle.readFile("utf8");
+    const buffer = Buffer.alloc(Math.min(stats.size, limits.maxBytes) + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) {
+        if (length > limits.maxBytes) {
+          throw new ListSourceError(`${filePath} is larger than ${limits.maxBytes} bytes`);
+        }
+        throw new ListSourceError(
+          `${filePath} changed while it was read; the next refresh reads it again`,
+        );
+      }
+    }
+    const text = buffer.subarray(0, length).toString("utf8");
     return {
       notModified: false,
       text,

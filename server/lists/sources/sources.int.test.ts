@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -89,8 +90,13 @@ describe("readFileSource", () => {
       /outside/,
     );
     expect(
-      await failure(readFileSource(path.join(root, "a.csv"), [root], { maxBytes: 3 })),
+      await failure(readFileSource(path.join(root, "a.csv"), [root], { ...limits, maxBytes: 3 })),
     ).toMatch(/larger than 3 bytes/);
+    // A FIFO nobody writes to: refused at once, not a refresh (and a beat) waiting for ever.
+    execFileSync("mkfifo", [path.join(root, "pipe.csv")]);
+    expect(await failure(readFileSource(path.join(root, "pipe.csv"), [root], limits))).toBe(
+      `${path.join(root, "pipe.csv")} is not a file`,
+    );
   });
 });
 

@@ -2,7 +2,9 @@ import { migrate } from "drizzle-orm/mysql2/migrator";
 import type { Database } from "./client";
 import { LOCK_BUSY, withNamedLocks } from "./named-lock";
 
-const LOCK_WAIT_SECONDS = 120;
+// Long: a migration that builds indexes over millions of runs takes minutes (0006: about 37 s
+// per million runs), and the processes that wait must not give up and restart meanwhile.
+const LOCK_WAIT_SECONDS = 3600;
 
 /**
  * Applies the committed migrations. Several processes start at once (web, worker, beat),

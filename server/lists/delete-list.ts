@@ -8,7 +8,7 @@ import { findList } from "./list-view";
 
 /**
  * Deletes a list and its versions (DELETE /api/v1/lists/{name}; admins only). Schemas
- * that name it are no longer checked against it (a warning, as for a list never defined);
+ * that name it are no longer checked against it (silently, as for a list never defined);
  * runs keep the version ids they were validated against.
  */
 export async function deleteList(

@@ -121,7 +121,7 @@ export const routes: RouteSpec[] = [
     tag: "runs",
     summary: "The change feed of runs (Server-Sent Events)",
     description:
-      "A live list view's source: instead of reading a list again every few seconds, follow this feed and read the list when a change arrives. Events: `ready` (`{version}`, on open: read the list again if you saw another version before reconnecting), `change` (`{version, kind, run, status}` for each run the caller may see, submitters their own: `kind` is `created`, `status`, `progress` or `reset` (rows changed in bulk, `run` null); the event id is the version), `resync` (`{version}`: announcements were missed, read the list again), `problem` (`{message}`, then the end: access revoked, or Redis lost). A comment line every 15 s keeps the connection alive; the stream ends after 10 minutes and EventSource reconnects. `curl -N --user USER:TOKEN https://runport.example/api/v1/changes`",
+      "A live list view's source: instead of reading a list again every few seconds, follow this feed and read the list when a change arrives. Events: `ready` (`{version}`, on open: read the list again if you saw another version before reconnecting), `change` (`{version, kind, run, status}` for each run the caller may see, submitters their own: `kind` is `created`, `status`, `progress` or `reset` (rows changed in bulk, `run` null); the event id is the version), `resync` (`{version}`: announcements were missed, read the list again), `problem` (`{message}`, then the end: access revoked, or Redis lost). A comment line every 15 s keeps the connection alive; the stream ends after 10 minutes and EventSource reconnects. Without Redis the answer is a 503: poll the list with If-None-Match instead. `curl -N --user USER:TOKEN https://runport.example/api/v1/changes`",
     responses: {
       "200": {
         description: "The feed",
@@ -135,7 +135,7 @@ export const routes: RouteSpec[] = [
         },
       },
       "409": problem(
-        "The caller already holds 20 live views (feeds and live logs) on this web process",
+        "The caller already holds 20 live views (feeds and live logs), counted across web processes",
       ),
     },
   },

@@ -8,12 +8,20 @@ import { parseSpreadsheet, type ParseSpreadsheetOptions } from "../spreadsheets/
 import { checkConfigTextPaths } from "../pipelines/check-config-text-paths";
 import { checkStoredConfig } from "../runs/check-stored-config";
 import { readForm, type ReadFormOptions } from "../http/read-form";
+import { collectListTargets } from "@/lib/schema/list-keyword";
 
 type ServiceContext = Pick<AppContext, "db" | "caches" | "config">;
 
 export const cpuTasks = {
   checkConfigTextPaths,
   checkStoredConfig,
+  /** The values a config ties to reference lists (createRun checks them against MySQL). */
+  collectConfigListTargets(
+    _ctx: ServiceContext,
+    input: { schema: Record<string, unknown>; configText: string; limit: number },
+  ) {
+    return collectListTargets(input.schema, JSON.parse(input.configText) as unknown, input.limit);
+  },
   readForm(_ctx: ServiceContext, input: ReadFormOptions) {
     return readForm(input);
   },

@@ -1,5 +1,6 @@
+import { CPU_INLINE_MAX_BYTES, runCpuTask } from "../cpu/run-cpu-task";
 import { MAX_LIST_TARGETS } from "@/lib/contract/lists";
-import { collectListTargets, LIST_KEYWORD } from "@/lib/schema/list-keyword";
+import { LIST_KEYWORD } from "@/lib/schema/list-keyword";
 import { assertListValues } from "../lists/assert-list-values";
 import { and, eq, sql } from "drizzle-orm";
 import {
@@ -229,10 +230,13 @@ async function checkConfigLists(
   if (!JSON.stringify(pipeline.schema).includes(`"${LIST_KEYWORD}"`)) {
     return { versions: [], warnings: [] };
   }
-  const targets = collectListTargets(
-    pipeline.schema,
-    JSON.parse(options.configText) as unknown,
-    MAX_LIST_TARGETS + 1,
+  // A large config (an upload of many rows, say) is parsed on a CPU thread, not the loop.
+  const { configText } = options;
+  const targets = await runCpuTask(
+    ctx,
+    "collectConfigListTargets",
+    { schema: pipeline.schema, configText, limit: MAX_LIST_TARGETS + 1 },
+    { offThread: configText.length > CPU_INLINE_MAX_BYTES },
   );
   const checked = await assertListValues(ctx, {
     targets,

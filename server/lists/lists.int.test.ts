@@ -11,6 +11,7 @@ import { AppError } from "@/server/errors";
 import { createRun } from "@/server/runs/create-run";
 import { getRun } from "@/server/runs/get-run";
 import { createSchedule } from "@/server/schedules/create-schedule";
+import { submitSpreadsheet } from "@/server/spreadsheets/submit-spreadsheet";
 import { submitRun } from "@/server/runs/submit-run";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
@@ -372,6 +373,19 @@ describe("validation at submission", () => {
       }),
     );
     expect(refused.errors?.[0]).toMatchObject({ path: "/config/account" });
+    // An upload's dry run says what its submission would: the same 422.
+    const upload = (account: string) =>
+      submitSpreadsheet(ctx, {
+        principal: alice.principal,
+        body: Buffer.from("project\nP-200\n"),
+        kind: "csv",
+        pipeline: "list-probe@1.0.0",
+        base: { account },
+        dryRun: true,
+      });
+    const dry = await refusal(upload("lab-9x"));
+    expect(dry.errors?.[0]).toMatchObject({ path: "/config/account" });
+    expect(await upload("lab-1")).toMatchObject({ kind: "dry-run", warnings: [] });
   });
 
   it("checks 1,000 values with the version's values loaded once", async () => {

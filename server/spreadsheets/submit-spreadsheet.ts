@@ -1,3 +1,6 @@
+import { MAX_LIST_TARGETS } from "@/lib/contract/lists";
+import { collectListTargets } from "@/lib/schema/list-keyword";
+import { assertListValues } from "../lists/assert-list-values";
 import { createHash } from "node:crypto";
 import type { RunRow } from "@/db/schema";
 import type { Principal } from "../auth/principal";
@@ -40,8 +43,17 @@ export async function submitSpreadsheet(
       errors: sheetProblems(problems),
     });
   }
-  if (options.dryRun)
-    return { kind: "dry-run", pipeline: ref, config, warnings: sheetProblems(warnings) };
+  if (options.dryRun) {
+    // As the submission will (createRun): values tied to reference lists, against MySQL.
+    const lists = await assertListValues(ctx, {
+      targets: collectListTargets(pipeline.schema, config, MAX_LIST_TARGETS + 1),
+      userId: options.principal.userId,
+      prefix: "/config",
+      subject: ref,
+    });
+    const all = [...sheetProblems(warnings), ...lists.warnings];
+    return { kind: "dry-run", pipeline: ref, config, warnings: all };
+  }
   const project = typeof config.project === "string" ? config.project : null;
   const name = options.name ?? (project && project.length <= 255 ? project : null);
   const requestHash = createHash("sha256")

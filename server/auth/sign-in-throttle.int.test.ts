@@ -18,7 +18,7 @@ let ctx: AppContext;
 
 beforeAll(async () => {
   ctx = getAppContext();
-  await ctx.redis.ping(); // connected: the limits are in Redis from the first attempt
+  await ctx.signInThrottle.connected(); // the limits are in Redis from the first attempt
 });
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import {
@@ -124,7 +125,10 @@ export class SignInThrottle {
   private readonly name: SpacedLimit;
   private readonly knownAddresses: RateLimiterRedis;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
     const { pair, address, name, knownAddressSeconds } = SIGN_IN_LIMITS;
     this.pair = new SpacedLimit(redis, `${prefix}:pair`, pair.windowSeconds, pairBlockSeconds);
     this.address = new SpacedLimit(redis, `${prefix}:address`, address.windowSeconds, (n) =>
@@ -132,6 +136,11 @@ export class SignInThrottle {
     );
     this.name = new SpacedLimit(redis, `${prefix}:name`, name.windowSeconds, nameSpacingSeconds);
     this.knownAddresses = limiter(redis, `${prefix}:known`, knownAddressSeconds);
+  }
+
+  /** Resolves once the counts are kept in Redis: a process counts in memory until it connects. */
+  async connected(): Promise<void> {
+    if (this.redis.status !== "ready") await once(this.redis, "ready");
   }
 
   /**

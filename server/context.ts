@@ -8,6 +8,7 @@ import {
 } from "@/db/client";
 import type { PipelineRow } from "@/db/schema";
 import { withinTime } from "@/lib/within-time";
+import { MissedChanges } from "./changes/publish-run-change";
 import { CredentialCache, UserCache } from "./auth/credential-cache";
 import type { SessionUser } from "./auth/session";
 import { SignInThrottle } from "./auth/sign-in-throttle";
@@ -47,6 +48,8 @@ export interface AppContext {
   runNotifications: RunNotifications;
   /** Live views open per user, counted in Redis across web processes (runs/live-view-slots.ts). */
   liveViews: LiveViewSlots;
+  /** Run changes Redis missed, announced as a reset once it answers (changes/publish-run-change.ts). */
+  missedChanges: MissedChanges;
   close(): Promise<void>;
 }
 
@@ -114,6 +117,7 @@ export function createAppContext(config: Config, processName: string): AppContex
   });
   const cpu = createCpuPool(config, log);
   const liveViews = new LiveViewSlots(limitsRedis, keys.liveViews);
+  const missedChanges = new MissedChanges({ redis, keys, log });
   return {
     config,
     db: database.db,
@@ -128,8 +132,10 @@ export function createAppContext(config: Config, processName: string): AppContex
     groupCommit: new GroupCommit(database.runTransaction),
     runNotifications,
     liveViews,
+    missedChanges,
     async close() {
       runNotifications.close();
+      missedChanges.close();
       await liveViews.close(); // before its connection goes: frees this process's slots
       limitsRedis.disconnect();
       // A frozen Redis never answers the queue's QUIT: drop its connection after 2 s.

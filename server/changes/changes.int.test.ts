@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as changesRoute } from "@/app/api/v1/changes/route";
 import { GET as listRoute } from "@/app/api/v1/runs/route";
@@ -8,6 +11,9 @@ import { claimRun } from "@/server/runs/claim-run";
 import { recordProgress } from "@/server/runs/record-progress";
 import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
+import { privateServer, stopServer } from "@/scripts/ops/private-server";
+import { startRedis } from "@/scripts/ops/redis";
+import { freePort } from "@/test/stack";
 import { registerPipelines } from "@/test/pipelines";
 import { getRunRow, submit } from "@/test/runs";
 import { MAX_LIVE_VIEWS_PER_USER as MAX_FEEDS_PER_USER } from "../runs/live-view-slots";
@@ -197,4 +203,33 @@ describe("without Redis", () => {
       await offline.close();
     }
   });
+
+  it("announces a missed change as a reset once Redis answers again", async () => {
+    const runId = await submit(ctx, alice.principal, "hello", { name: "w" }, { hold: true });
+    // A Redis of its own, not started yet: the cancel's announcement fails.
+    const root = mkdtempSync(path.join(tmpdir(), "runport-changes-"));
+    const server = privateServer(root, "redis");
+    const port = await freePort();
+    const away = createTestContext({ redisUrl: `redis://127.0.0.1:${port}` });
+    try {
+      await cancelRun(away, { principal: alice.principal, runId });
+      await expect.poll(() => away.missedChanges.pending).toBe(true);
+      // Until the counter moves, a list tagged before the change would still be answered 304.
+      await startRedis(server, {
+        scheme: "redis",
+        host: "127.0.0.1",
+        port,
+        user: "",
+        password: "",
+      });
+      await expect
+        .poll(() => away.redis.get(away.keys.changesVersion), { timeout: 15_000 })
+        .toBe("1");
+      expect(away.missedChanges.pending).toBe(false);
+    } finally {
+      await away.close();
+      await stopServer(server);
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

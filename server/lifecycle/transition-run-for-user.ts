@@ -23,7 +23,7 @@ export function refusal(event: keyof typeof USER_EVENTS, status: RunStatus): App
  * when the transition applied.
  */
 export async function transitionRunForUser(
-  ctx: Pick<AppContext, "db" | "runTransaction" | "redis" | "keys" | "log">,
+  ctx: Pick<AppContext, "db" | "runTransaction" | "redis" | "keys" | "log" | "missedChanges">,
   options: { principal: Principal; runId: string; event: "cancel" | "release"; ip?: string },
 ): Promise<{ run: RunRow; status: RunStatus; applied: boolean }> {
   const { principal, event } = options;

@@ -78,7 +78,7 @@ function columnValues(transition: RunTransition, now: Date, values: Partial<RunR
  * An applied transition is announced on the change feed (not awaited, never failing).
  */
 export async function transitionRun<E extends RunEvent>(
-  ctx: Pick<AppContext, "db" | "runTransaction" | "redis" | "keys" | "log">,
+  ctx: Pick<AppContext, "db" | "runTransaction" | "redis" | "keys" | "log" | "missedChanges">,
   options: TransitionRunOptions<E>,
 ): Promise<TransitionResult> {
   const transition = transitionTo(options.event, options.to);

@@ -17,7 +17,7 @@ export interface WorkerIdentity {
  * transaction runs while the run's row is read on another connection.
  */
 export async function claimRun(
-  ctx: Pick<AppContext, "db" | "runTransaction" | "redis" | "keys" | "log">,
+  ctx: Pick<AppContext, "db" | "runTransaction" | "redis" | "keys" | "log" | "missedChanges">,
   options: { publicId: string; worker: WorkerIdentity; workDirPrefix: string },
 ): Promise<{ run: RunRow; attempt: number; workDir: string } | null> {
   const { publicId, worker, workDirPrefix } = options;

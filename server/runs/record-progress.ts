@@ -25,7 +25,7 @@ export function parseProgressLine(line: string): Progress | null {
  * it was stored, on the change feed (the runs list shows progress).
  */
 export async function recordProgress(
-  ctx: Pick<AppContext, "db" | "redis" | "keys" | "log">,
+  ctx: Pick<AppContext, "db" | "redis" | "keys" | "log" | "missedChanges">,
   run: { id: number; publicId: string; userId: number },
   progress: Progress,
 ): Promise<void> {

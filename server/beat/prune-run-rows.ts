@@ -51,7 +51,10 @@ const affected = (result: unknown) => (result as [{ affectedRows: number }])[0].
  * deleted runs bumps the change counter (change feed and list ETags).
  */
 export async function pruneRunRows(
-  ctx: Pick<AppContext, "db" | "config" | "runTransaction" | "redis" | "keys" | "log" | "missedChanges">,
+  ctx: Pick<
+    AppContext,
+    "db" | "config" | "runTransaction" | "redis" | "keys" | "log" | "missedChanges"
+  >,
   options: PruneRunRowsOptions = {},
 ): Promise<RunRowRetentionResult> {
   const result = { runs: 0, batches: 0 };

@@ -41,7 +41,10 @@ export function retryDelayMs(attempt: number): number {
  * when somebody else had moved it already.
  */
 export async function finishRun(
-  ctx: Pick<AppContext, "db" | "runTransaction" | "queue" | "redis" | "keys" | "log" | "missedChanges">,
+  ctx: Pick<
+    AppContext,
+    "db" | "runTransaction" | "queue" | "redis" | "keys" | "log" | "missedChanges"
+  >,
   options: FinishRunOptions,
 ): Promise<RunStatus | null> {
   const { run, attempt, outcome } = options;

@@ -90,6 +90,15 @@ describe("schemaFields on the shipped pipelines", () => {
     expect(rows.get("dataFiles[].rgpl")).toMatchObject({ required: false, default: "ILLUMINA" });
     expect(fields).toHaveLength(52);
   });
+
+  it("words a closed object as the pipeline treats undeclared properties", () => {
+    const constraints = (mode: "warn" | "reject" | "ignore") =>
+      schemaFields(shippedSchema("fastq-qc"), mode).find((f) => f.path === "dataFiles")
+        ?.constraints;
+    expect(constraints("warn")).toContain("each item: other properties are warned about");
+    expect(constraints("ignore")).toContain("each item: other properties are ignored");
+    expect(constraints("reject")).toContain("each item: no other properties");
+  });
 });
 
 describe("schemaFields edge cases", () => {

@@ -11,6 +11,7 @@
  */
 
 import { isJsonObject as isSchema, jsonType } from "../json/parse-json";
+import type { UnknownProperties } from "./unknown-properties";
 
 type Schema = Record<string, unknown>;
 
@@ -43,7 +44,7 @@ export interface SchemaField {
   hasDefault: boolean;
   default?: unknown;
   examples: unknown[];
-  /** Limits in words: `0 to 60`, `at most 254 characters`, `no other properties`. */
+  /** Limits in words: `0 to 60`, `at most 254 characters`, `no other properties` (see CLOSED_WORDS). */
   constraints: string[];
   /** Anything else a reader needs: recursion, references not followed, alternatives. */
   notes: string[];
@@ -211,7 +212,7 @@ function range(min: unknown, max: unknown, unit: string): string[] {
 }
 
 /** The limits of a value in words, for whichever types it may have. */
-function constraintsOf(s: Schema): string[] {
+function constraintsOf(s: Schema, closed: string): string[] {
   const out: string[] = [];
   const exMin = s.exclusiveMinimum;
   const exMax = s.exclusiveMaximum;
@@ -229,7 +230,7 @@ function constraintsOf(s: Schema): string[] {
   out.push(...range(s.minItems, s.maxItems, "items"));
   if (s.uniqueItems === true) out.push("no duplicate items");
   out.push(...range(s.minProperties, s.maxProperties, "properties"));
-  if (s.additionalProperties === false) out.push("no other properties");
+  if (s.additionalProperties === false) out.push(closed);
   out.push(...nfSchemaConstraints(s));
   return out;
 }
@@ -268,7 +269,16 @@ type Place = Pick<SchemaField, "path" | "name" | "depth" | "required">;
 interface Walk {
   root: Schema;
   rows: SchemaField[];
+  /** What `additionalProperties: false` means under the pipeline's unknownProperties. */
+  closed: string;
 }
+
+/** `additionalProperties: false` in words, as the pipeline treats undeclared properties. */
+const CLOSED_WORDS: Record<UnknownProperties, string> = {
+  reject: "no other properties",
+  warn: "other properties are warned about",
+  ignore: "other properties are ignored",
+};
 
 function walkProperties(walk: Walk, r: Resolved, parentPath: string, depth: number): void {
   const props = isSchema(r.schema.properties) ? r.schema.properties : {};
@@ -311,7 +321,7 @@ function visit(walk: Walk, raw: unknown, stack: RefFrame[], place: Place): void 
     );
   } else if (isSchema(item.schema.properties)) {
     if (item.schema.additionalProperties === false)
-      field.constraints.push("each item: no other properties");
+      field.constraints.push(`each item: ${walk.closed}`);
     field.constraints.push(...dependentRequiredOf(item.schema).map((c) => `each item: ${c}`));
     walkProperties(walk, item, itemPlace.path, itemPlace.depth);
   } else if (hasDetail(item.schema, item.patterns)) {
@@ -344,14 +354,20 @@ function describe(walk: Walk, r: Resolved, place: Place): SchemaField {
     hasDefault: "default" in s,
     ...("default" in s ? { default: s.default } : {}),
     examples,
-    constraints: constraintsOf(s),
+    constraints: constraintsOf(s, walk.closed),
     notes,
   };
 }
 
-/** The rows of a schema's field table, in the schema's property order. */
-export function schemaFields(schema: Record<string, unknown>): SchemaField[] {
-  const walk: Walk = { root: schema, rows: [] };
+/**
+ * The rows of a schema's field table, in the schema's property order. `unknownProperties`
+ * (the pipeline's choice) words what a closed object does with other properties.
+ */
+export function schemaFields(
+  schema: Record<string, unknown>,
+  unknownProperties: UnknownProperties = "reject",
+): SchemaField[] {
+  const walk: Walk = { root: schema, rows: [], closed: CLOSED_WORDS[unknownProperties] };
   walkProperties(walk, resolve(schema, schema, [{ ref: "#", path: "" }], ""), "", 0);
   // A hidden field hides what it holds.
   const hiddenAt: boolean[] = [];

@@ -9,6 +9,7 @@ import { VersionLinks } from "@/components/pipelines/version-links";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { canSubmit } from "@/lib/roles";
 import { schemaFields, schemaOverview } from "@/lib/schema/schema-fields";
+import type { UnknownProperties } from "@/lib/schema/unknown-properties";
 import { requestOrigin } from "@/server/http/request-origin";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { getAppContext } from "@/server/http/app-context";
@@ -17,6 +18,13 @@ import styles from "./pipeline.module.css";
 
 type Params = Promise<{ name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** A closed root under the pipeline's unknownProperties choice (pipeline.json). */
+const CLOSED_SENTENCES: Record<UnknownProperties, string> = {
+  reject: "No other top-level properties are allowed.",
+  warn: "Other top-level properties are accepted with a warning (a likely typo of a field is an error).",
+  ignore: "Other top-level properties are accepted and ignored.",
+};
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   return { title: (await params).name };
@@ -67,7 +75,7 @@ export default async function PipelinePage(props: { params: Params; searchParams
 
   const pipeline = found.pipeline;
   const ref = `${pipeline.name}@${pipeline.version}`;
-  const fields = schemaFields(pipeline.schema);
+  const fields = schemaFields(pipeline.schema, pipeline.unknownProperties);
   // nf-schema's `hidden` fields (and what they hold) fold under "Advanced".
   const advanced = fields.filter((f) => f.hidden);
   const overview = schemaOverview(pipeline.schema);
@@ -152,7 +160,7 @@ export default async function PipelinePage(props: { params: Params; searchParams
           ) : (
             "."
           )}
-          {overview.closed ? " No other top-level properties are allowed." : ""}
+          {overview.closed ? ` ${CLOSED_SENTENCES[pipeline.unknownProperties]}` : ""}
         </p>
         {fields.length > 0 ? (
           <div className="card table-box">

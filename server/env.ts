@@ -120,6 +120,8 @@ export const ZEnv = z.object({
   LANG: z.string().optional(),
   TZ: z.string().optional(),
   TMPDIR: z.string().optional(),
+  // Where Slurm's commands find their configuration (sacctmgr of the hpc-accounts list).
+  SLURM_CONF: z.string().optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -193,7 +195,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     adminPassword: env.ADMIN_PASSWORD,
     /** The only environment a pipeline inherits (besides its RUNPORT_* variables). */
     childEnv: Object.fromEntries(
-      (["PATH", "HOME", "LANG", "TZ", "TMPDIR"] as const).flatMap((k) => {
+      (["PATH", "HOME", "LANG", "TZ", "TMPDIR", "SLURM_CONF"] as const).flatMap((k) => {
         const value = env[k];
         return value === undefined ? [] : [[k, value] as const];
       }),

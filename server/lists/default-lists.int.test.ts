@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "@/server/context";
 import { AppError } from "@/server/errors";
@@ -16,8 +18,11 @@ const example = JSON.parse(readFileSync("pipelines/fastq-qc/example.json", "utf8
 >;
 
 beforeAll(async () => {
-  // The demo CSV lives in ./lists, the default LIST_FILE_ROOTS; Slurm is not on this PATH.
-  ctx = createTestContext({ childEnv: { PATH: "/usr/bin:/bin" } });
+  // The demo CSV lives in ./lists, the default LIST_FILE_ROOTS; Slurm is not configured
+  // (its client may be installed: the Slurm executor's tests install it).
+  ctx = createTestContext({
+    childEnv: { PATH: "/usr/bin:/bin", SLURM_CONF: path.join(tmpdir(), "no-slurm.conf") },
+  });
   await registerPipelines(ctx);
   alice = await createTestUser(ctx, "submitter");
 });
@@ -28,11 +33,23 @@ afterAll(async () => {
 });
 
 describe("hpc-accounts, the list of fastq-qc's hpcAccount", () => {
-  it("uses sacctmgr when it is on PATH, else the demo CSV", () => {
-    expect(defaultHpcAccountsSource("/nowhere")).toMatchObject({ kind: "file" });
-    expect(defaultHpcAccountsSource("/nowhere")).toMatchObject({
-      path: expect.stringMatching(/lists\/demo-hpc-accounts\.csv$/) as string,
-    });
+  it("uses sacctmgr when Slurm is configured, else the demo CSV", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "runport-slurm-"));
+    try {
+      writeFileSync(path.join(dir, "sacctmgr"), "#!/bin/sh\n", { mode: 0o755 });
+      const conf = path.join(dir, "slurm.conf");
+      const source = (env: Record<string, string>) => defaultHpcAccountsSource(env).kind;
+      // The client alone (no configuration) would fail every refresh.
+      expect(source({ PATH: dir, SLURM_CONF: conf })).toBe("file");
+      writeFileSync(conf, "ClusterName=test\n");
+      expect(source({ PATH: dir, SLURM_CONF: conf })).toBe("command");
+      expect(source({ PATH: "/nowhere", SLURM_CONF: conf })).toBe("file");
+      expect(defaultHpcAccountsSource({ PATH: "/nowhere" })).toMatchObject({
+        path: expect.stringMatching(/lists\/demo-hpc-accounts\.csv$/) as string,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("is defined once at start, refreshed from the demo CSV, and checks submissions", async () => {

@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
 import path from "node:path";
 import type { TListSource } from "@/lib/contract/lists";
 import { referenceLists } from "@/db/schema";
@@ -21,9 +21,17 @@ function onPath(program: string, searchPath: string): boolean {
   });
 }
 
-/** The source hpc-accounts starts with: Slurm's accounts when `sacctmgr` runs here, else the demo CSV. */
-export function defaultHpcAccountsSource(searchPath: string): TListSource {
-  if (onPath("sacctmgr", searchPath)) {
+/** Where Slurm's commands look for their configuration unless SLURM_CONF says otherwise. */
+const SLURM_CONF = "/etc/slurm/slurm.conf";
+
+/**
+ * The source hpc-accounts starts with: Slurm's accounts when Slurm is configured here
+ * (`sacctmgr` on PATH and a slurm.conf where Slurm's commands look for it), else the demo
+ * CSV. The client alone (a package installed, no cluster) fails every refresh.
+ */
+export function defaultHpcAccountsSource(env: Record<string, string | undefined>): TListSource {
+  const configured = existsSync(env.SLURM_CONF || SLURM_CONF);
+  if (configured && onPath("sacctmgr", env.PATH ?? "")) {
     return {
       kind: "command",
       argv: ["sacctmgr", "-nP", "show", "account", "format=account"],
@@ -45,7 +53,7 @@ export function defaultHpcAccountsSource(searchPath: string): TListSource {
 export async function ensureDefaultLists(
   ctx: Pick<AppContext, "db" | "config" | "log">,
 ): Promise<void> {
-  const source = defaultHpcAccountsSource(ctx.config.childEnv.PATH ?? "");
+  const source = defaultHpcAccountsSource(ctx.config.childEnv);
   const [result] = await ctx.db.insert(referenceLists).ignore().values({
     name: HPC_ACCOUNTS,
     description: "Slurm accounts a run may be charged to (fastq-qc's hpcAccount)",

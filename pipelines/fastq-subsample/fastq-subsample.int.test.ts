@@ -204,6 +204,47 @@ describe("fastq-subsample, an nf-core-style pipeline, through the API", () => {
     expect(await countRunsAndJobs(ctx)).toEqual(before);
   });
 
+  it("refuses a samplesheet row whose FASTQ is not there, at its cell, storing nothing", async () => {
+    const before = await countRunsAndJobs(ctx);
+    const csv = `${SAMPLESHEET_HEADER}\ns1,data/sample1_R1.fastq.gz,,,\ns2,data/missing_R1.fastq.gz,,,\n`;
+    const { body, type } = await multipart({
+      file: new File([csv], "samples.csv", { type: "text/csv" }),
+      pipeline: "fastq-subsample@1.0.0",
+    });
+    const response = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs",
+      headers: { ...auth(), "Content-Type": type },
+      body,
+    });
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as Problem;
+    expect(problem.errors?.map((e) => [e.cell, e.message])).toEqual([
+      ["CSV!B3", expect.stringMatching(/does not exist/) as string],
+    ]);
+    expect(await countRunsAndJobs(ctx)).toEqual(before);
+  });
+
+  it("refuses a config whose pipeline field (in a $defs group) names another pipeline", async () => {
+    const before = await countRunsAndJobs(ctx);
+    const response = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs",
+      headers: { ...auth(), "Content-Type": "application/json" },
+      body: JSON.stringify({
+        pipeline: "fastq-subsample@1.0.0",
+        config: { ...example, pipeline: "fastq-subsample@9.9.9" },
+      }),
+    });
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as Problem;
+    expect(problem.errors?.[0]).toMatchObject({
+      path: "/config/pipeline",
+      message: expect.stringMatching(/names fastq-subsample@9\.9\.9, but the run is for/) as string,
+    });
+    expect(await countRunsAndJobs(ctx)).toEqual(before);
+  });
+
   it.each([
     ["CSV", "samples.csv", ","],
     ["TSV", "samples.tsv", "\t"],

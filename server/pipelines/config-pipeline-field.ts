@@ -1,6 +1,7 @@
 import type { PipelineRow } from "@/db/schema";
 import type { ConfigProblem } from "@/lib/schema/validate-config";
 import type { AppContext } from "../context";
+import { schemaOverview } from "@/lib/schema/schema-fields";
 import { AppError } from "../errors";
 import { resolvePipeline } from "./resolve-pipeline";
 
@@ -13,9 +14,9 @@ export interface PipelineField {
   conflict?: ConfigProblem;
 }
 
+/** Whether the config's top level has a `pipeline` field (also in `$defs` groups joined by allOf). */
 function declaresPipeline(schema: Record<string, unknown>): boolean {
-  const properties = schema.properties as Record<string, unknown> | undefined;
-  return typeof properties === "object" && properties !== null && "pipeline" in properties;
+  return schemaOverview(schema).properties.includes("pipeline");
 }
 
 function requiresPipeline(schema: Record<string, unknown>): boolean {
@@ -26,9 +27,10 @@ function requiresPipeline(schema: Record<string, unknown>): boolean {
  * Carries the envelope's pipeline (the /runs body's `pipeline`, the upload's
  * `pipeline=` field, the workbook's hidden sheet) into a config whose schema requires a
  * top-level `pipeline` field and which lacks it, as `name@version` of the version that
- * runs (an optional one stays out: the config's text is kept as sent). A config that
- * names a different pipeline, or a version that resolves to another one, is a conflict
- * wherever the schema declares the field. Other schemas: the config is left as it is.
+ * runs (an optional one stays out: the config's text is kept as sent, and nothing would
+ * be refused without it). A config that names a different pipeline, or a version that
+ * resolves to another one, is a conflict wherever the schema declares the field (at the
+ * root or in a `$defs` group joined by allOf). Other schemas: the config is left as it is.
  */
 export async function configPipelineField(
   ctx: Pick<AppContext, "db" | "caches">,

@@ -245,6 +245,26 @@ describe("fastq-subsample, an nf-core-style pipeline, through the API", () => {
     expect(await countRunsAndJobs(ctx)).toEqual(before);
   });
 
+  it("runs from a raw TSV body (text/tab-separated-values) with ?pipeline=", async () => {
+    const lines = [
+      SAMPLESHEET_HEADER.split(",").join("\t"),
+      ...example.input.map((r) =>
+        [r.sample, r.fastq_1, r.fastq_2, r.flowcell, r.lane].map(String).join("\t"),
+      ),
+    ];
+    const response = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs?pipeline=fastq-subsample@1.0.0",
+      headers: { ...auth(), "Content-Type": "text/tab-separated-values" },
+      body: `${lines.join("\n")}\n`,
+    });
+    // No config= beside a raw body: the schema's defaults (another fraction) apply.
+    const samples = await succeeded(response);
+    expect(samples.map(([sample, readsIn]) => [sample, readsIn])).toEqual(
+      KEPT.map(([sample, readsIn]) => [sample, readsIn]),
+    );
+  });
+
   it.each([
     ["CSV", "samples.csv", ","],
     ["TSV", "samples.tsv", "\t"],

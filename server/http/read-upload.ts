@@ -5,14 +5,17 @@ import { WORKBOOK_TYPES, withFields, type Upload } from "./read-form";
 
 export { ODS_TYPE, XLS_TYPE, XLSX_TYPE } from "./read-form";
 
+/** Text bodies read as one sheet: CSV, or TSV (the CSV reader finds the tabs). */
+const TEXT_TYPES = new Set(["text/csv", "text/tab-separated-values"]);
+
 /** Whether a request's body is a spreadsheet upload (by its media type). */
 export function isUpload(request: Request): boolean {
   const type = mediaType(request);
-  return WORKBOOK_TYPES.has(type) || type === "text/csv" || type === "multipart/form-data";
+  return WORKBOOK_TYPES.has(type) || TEXT_TYPES.has(type) || type === "multipart/form-data";
 }
 
 /**
- * Reads an upload within the body limit: a raw .xlsx, .ods, .xls or CSV body, or multipart with
+ * Reads an upload within the body limit: a raw .xlsx, .ods, .xls, CSV or TSV body, or multipart with
  * `file` (and optional `pipeline`, `name`, `config`). 400 for a form without a file or
  * with unknown fields. A form over 32 KiB is read on a CPU thread: reading a 3.5 MB form
  * (its parse, five copies of its bytes, its `config` field) ran as one chain of promises
@@ -32,7 +35,7 @@ export async function readUpload(
   if (pipeline) fields.pipeline = pipeline;
   if (type !== "multipart/form-data") {
     return withFields(
-      { body, kind: type === "text/csv" ? "csv" : (WORKBOOK_TYPES.get(type) ?? "xlsx") },
+      { body, kind: TEXT_TYPES.has(type) ? "csv" : (WORKBOOK_TYPES.get(type) ?? "xlsx") },
       fields,
     );
   }

@@ -22,6 +22,10 @@ export const spreadsheetBodies = {
     schema: { type: "string" },
     description: "The samples sheet as CSV; needs `?pipeline=name@version`",
   },
+  "text/tab-separated-values": {
+    schema: { type: "string" },
+    description: "The samples sheet as TSV; needs `?pipeline=name@version`",
+  },
   "multipart/form-data": { schema: ZSpreadsheetUpload },
 };
 

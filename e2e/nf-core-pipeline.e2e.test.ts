@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -10,7 +12,8 @@ import {
   signIn,
   type Session,
 } from "./support/browser";
-import { cli } from "./support/cli";
+import { SYSTEM_PYTHON } from "@/scripts/ops/fixture-writers";
+import { cli, curl } from "./support/cli";
 
 const baseUrl = inject("baseUrl");
 const PASSWORD = "nfcore-password-1";
@@ -77,5 +80,71 @@ describe("an nf-core-style pipeline (fastq-subsample) in Chromium", () => {
       .poll(() => page.getByRole("log").textContent(), { timeout: 10_000 })
       .toContain("Kept 180 of 700 reads");
     await screenshot(page, "nfcore-03-run-succeeded");
+  });
+
+  it("runs from the old curl command and from its template filled in by openpyxl", async () => {
+    const user = `nora:${PASSWORD}`;
+    const dir = mkdtempSync(path.join(os.tmpdir(), "runport-nfcore-"));
+    try {
+      const sent = await curl([
+        "--user",
+        user,
+        "--request",
+        "POST",
+        "--data-binary",
+        "@pipelines/fastq-subsample/example.json",
+        `${baseUrl}/api/v1/new-run/`,
+      ]);
+      expect(sent.status, sent.body).toBe(201);
+      const template = path.join(dir, "template.xlsx");
+      const download = await curl([
+        "--user",
+        user,
+        "-o",
+        template,
+        `${baseUrl}/api/v1/pipelines/fastq-subsample/template.xlsx`,
+      ]);
+      expect(download.status).toBe(200);
+      const {
+        pipeline: _pipeline,
+        input,
+        ...run
+      } = JSON.parse(example) as {
+        pipeline: string;
+        input: Record<string, unknown>[];
+      };
+      const values = path.join(dir, "values.json");
+      writeFileSync(values, JSON.stringify({ sheet: "input", run, rows: input }));
+      const filled = spawnSync(
+        SYSTEM_PYTHON,
+        ["scripts/fixtures/fill-with-openpyxl.py", template, dir, values, "--no-copies"],
+        { encoding: "utf8", timeout: 60_000 },
+      );
+      expect(filled.status, filled.stderr).toBe(0);
+      const uploaded = await curl([
+        "--user",
+        user,
+        "-F",
+        `file=@${path.join(dir, "openpyxl-filled.xlsx")}`,
+        `${baseUrl}/api/v1/runs`,
+      ]);
+      expect(uploaded.status, uploaded.body).toBe(201);
+      for (const answer of [sent, uploaded]) {
+        const { id } = JSON.parse(answer.body) as { id: string };
+        await expect
+          .poll(
+            async () => {
+              const { body } = await curl(["--user", user, `${baseUrl}/api/v1/runs/${id}`]);
+              return (JSON.parse(body) as { status: string }).status;
+            },
+            { timeout: 60_000, interval: 250 },
+          )
+          .toBe("succeeded");
+        const log = await curl(["--user", user, `${baseUrl}/api/v1/runs/${id}/logs`]);
+        expect(log.body).toContain("Kept 180 of 700 reads");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

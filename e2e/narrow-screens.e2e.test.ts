@@ -265,7 +265,7 @@ describe("the navigation at 390 px", () => {
     await page.waitForURL(/\/account$/);
   });
 
-  it.each([DESKTOP.width, 901])(
+  it.each([DESKTOP.width, 961])(
     "shows every link in one bar without a menu button at %i px",
     async (width) => {
       const { page } = nina;

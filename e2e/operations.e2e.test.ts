@@ -127,7 +127,8 @@ describe("reference lists", () => {
     const card = page.locator("#list-opal-accounts");
     // The beat reads a new list at its next tick: "Refresh now" may find it busy, said so.
     await card.getByRole("button", { name: "Refresh now" }).click();
-    await expect.poll(() => card.textContent()).toContain("5 values");
+    const live = { timeout: 15_000 }; // the page reads the lists again every 5 s
+    await expect.poll(() => card.textContent(), live).toContain("5 values");
     await screenshot(page, "32-lists");
 
     await card.getByRole("button", { name: "Edit" }).click();
@@ -136,7 +137,7 @@ describe("reference lists", () => {
     await expect.poll(() => page.locator("main").textContent()).toContain("Saved “opal-accounts”");
     await card.getByRole("button", { name: "Refresh now" }).click();
     await expect
-      .poll(() => card.textContent())
+      .poll(() => card.textContent(), live)
       .toContain('Failed: the value column "no-such-column" is not in the header');
     expect(await card.textContent()).toContain("5 values"); // the last good version stays
     await card.getByRole("button", { name: "Versions" }).click();

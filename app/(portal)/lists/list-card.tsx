@@ -107,7 +107,9 @@ export function ListCard(props: Props) {
         <div>
           <dt>Schedule</dt>
           <dd>
-            <code>{list.cron}</code> {list.timeZone}
+            <span>
+              <code>{list.cron}</code> {list.timeZone}
+            </span>
             <span className={styles.small}>
               {describeCron(list.cron) ?? ""}
               {list.nextRefreshAt ? (
@@ -151,9 +153,9 @@ export function ListCard(props: Props) {
                 </span>
               </>
             ) : list.lastRefreshAt ? (
-              <>
+              <span>
                 Succeeded <RelativeTime iso={list.lastRefreshAt} />
-              </>
+              </span>
             ) : (
               <span className="muted">never yet</span>
             )}

@@ -35,7 +35,7 @@ export function FailingLists({ lists }: { lists: FailingList[] }) {
                   <RelativeTime iso={list.lastGoodAt} />
                 </>
               ) : (
-                <span className={styles.bad}>none: its values are not checked</span>
+                <span className={styles.bad}>none: fields naming it are not checked</span>
               )}
             </td>
           </tr>

@@ -142,6 +142,15 @@ const VISITS: Visit[] = [
     },
   },
   {
+    name: "lists",
+    path: () => "/lists",
+    ready: async (page) => {
+      await expect.poll(() => text(page)).toContain("hpc-accounts"); // defined at start
+      await page.getByRole("button", { name: "New list" }).click();
+      await page.locator("#create-list").waitFor(); // the form, too
+    },
+  },
+  {
     name: "users",
     path: () => "/users",
     ready: (page) => page.locator("main table").waitFor(),
@@ -242,6 +251,7 @@ describe("the navigation at 390 px", () => {
       "Pipelines",
       "Schedules",
       "Operations",
+      "Lists",
       "Audit",
       "Users",
       "API",
@@ -255,7 +265,7 @@ describe("the navigation at 390 px", () => {
     await page.waitForURL(/\/account$/);
   });
 
-  it.each([DESKTOP.width, 901])(
+  it.each([DESKTOP.width, 961])(
     "shows every link in one bar without a menu button at %i px",
     async (width) => {
       const { page } = nina;
@@ -269,6 +279,7 @@ describe("the navigation at 390 px", () => {
         "Pipelines",
         "Schedules",
         "Operations",
+        "Lists",
         "Users",
         "API",
         "nina",

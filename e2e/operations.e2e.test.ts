@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, openSession, screenshot, signIn, type Session } from "./support/browser";
@@ -104,6 +105,54 @@ describe("schedules", () => {
     expect(fired.total).toBe(1); // one fire so far, one run
     expect(fired.items[0]?.trigger).toBe("schedule");
     const deleted = await api(["-X", "DELETE", `${baseUrl}/api/v1/schedules/${schedule.id}`]);
+    expect(deleted.status).toBe(204);
+  });
+});
+
+describe("reference lists", () => {
+  it("defines a list from a file, refreshes it now, and shows its failure on the operations page", async () => {
+    const { page } = opal;
+    await page.goto(`${baseUrl}/lists`);
+    await page.getByRole("button", { name: "New list" }).click();
+    const form = page.locator("#create-list");
+    await form.getByLabel("Name", { exact: true }).fill("opal-accounts");
+    // ./lists is the default LIST_FILE_ROOTS; the shipped demo CSV has 5 accounts.
+    await form.getByLabel("Path").fill(path.resolve("lists", "demo-hpc-accounts.csv"));
+    await form.getByLabel("Value column").fill("account");
+    await form.getByLabel("Label column (optional)").fill("description");
+    await form.getByRole("button", { name: "Define list" }).click();
+    await expect
+      .poll(() => page.locator("main").textContent())
+      .toContain("Defined “opal-accounts”");
+    const card = page.locator("#list-opal-accounts");
+    // The beat reads a new list at its next tick: "Refresh now" may find it busy, said so.
+    await card.getByRole("button", { name: "Refresh now" }).click();
+    const live = { timeout: 15_000 }; // the page reads the lists again every 5 s
+    await expect.poll(() => card.textContent(), live).toContain("5 values");
+    await screenshot(page, "32-lists");
+
+    await card.getByRole("button", { name: "Edit" }).click();
+    await card.getByLabel("Value column").fill("no-such-column");
+    await card.getByRole("button", { name: "Save changes" }).click();
+    await expect.poll(() => page.locator("main").textContent()).toContain("Saved “opal-accounts”");
+    await card.getByRole("button", { name: "Refresh now" }).click();
+    await expect
+      .poll(() => card.textContent(), live)
+      .toContain('Failed: the value column "no-such-column" is not in the header');
+    expect(await card.textContent()).toContain("5 values"); // the last good version stays
+    await card.getByRole("button", { name: "Versions" }).click();
+    await expect.poll(() => card.locator("table").textContent()).toContain("current");
+    await screenshot(page, "33-lists-failing");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, "34-lists-narrow");
+    await page.setViewportSize({ width: 1366, height: 900 });
+
+    await page.goto(`${baseUrl}/operations`);
+    const failing = page.locator("section", { hasText: "Reference lists failing to refresh" });
+    await expect.poll(() => failing.textContent()).toContain("opal-accounts");
+    expect(await failing.textContent()).toContain("5 values, read");
+    await screenshot(page, "35-operations-failing-list");
+    const deleted = await api(["-X", "DELETE", `${baseUrl}/api/v1/lists/opal-accounts`]);
     expect(deleted.status).toBe(204);
   });
 });

@@ -12,6 +12,7 @@ const LINKS = [
   { href: "/pipelines", label: "Pipelines" },
   { href: "/schedules", label: "Schedules" },
   { href: "/operations", label: "Operations", adminOnly: true },
+  { href: "/lists", label: "Lists", adminOnly: true },
   { href: "/audit", label: "Audit", adminOnly: true },
   { href: "/users", label: "Users", adminOnly: true },
   { href: "/apidocs", label: "API" },

@@ -136,11 +136,26 @@ export const ZListView = z.object({
   nextRefreshAt: zDateTime().nullable(),
   lastRefreshAt: zDateTime().nullable(),
   lastError: z.string().nullable().meta({ description: "Why the latest refresh failed" }),
-  lastErrorAt: zDateTime().nullable(),
+  lastErrorAt: zDateTime().nullable().meta({
+    description: "Failing since: the first failed refresh after the last good one",
+  }),
   links: z.object({ self: z.string(), values: z.string() }),
 });
 export type ListView = z.infer<typeof ZListView>;
 export const ZListList = zList(ZListView);
+
+/** One stored version of a list (`GET /api/v1/lists/{name}/versions`). */
+export const ZListVersionView = z.object({
+  id: z.number(),
+  count: z.number().meta({ description: "Values (on a per-user list: of every user)" }),
+  hash: z.string().meta({ description: "SHA-256 of the sorted values and labels" }),
+  createdAt: zDateTime(),
+  current: z.boolean().meta({ description: "The version submissions are checked against" }),
+});
+export type ListVersionView = z.infer<typeof ZListVersionView>;
+export const ZListVersionList = z.object({
+  items: z.array(ZListVersionView).meta({ description: "The kept versions, newest first" }),
+});
 
 /** Query of `GET /api/v1/lists/{name}/values`. */
 export const ZListValuesQuery = z.object({

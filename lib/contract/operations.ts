@@ -13,6 +13,20 @@ export const ZIntake = z.object({
 });
 export type IntakeState = z.infer<typeof ZIntake>;
 
+/** A reference list whose latest refresh failed (submissions use its last good version). */
+export const ZFailingList = z.object({
+  name: z.string(),
+  error: z.string().meta({ description: "Why the latest refresh failed" }),
+  since: zDateTime()
+    .nullable()
+    .meta({ description: "The first failure since the last good refresh" }),
+  lastGoodAt: zDateTime()
+    .nullable()
+    .meta({ description: "When the last good version was read; null: none, nothing is checked" }),
+  lastGoodCount: z.number().int().nullable(),
+});
+export type FailingList = z.infer<typeof ZFailingList>;
+
 /** GET /api/v1/operations. */
 export const ZOperationsView = z
   .object({
@@ -56,9 +70,12 @@ export const ZOperationsView = z
       )
       .meta({ description: "Finished runs per hour by outcome, the last 24 hours, oldest first" }),
     intake: ZIntake,
+    failingLists: z
+      .array(ZFailingList)
+      .meta({ description: "Reference lists whose latest refresh failed, by name (at most 50)" }),
   })
   .meta({
     description:
-      "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome, and the intake switch",
+      "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome, the intake switch, and the reference lists failing to refresh",
   });
 export type OperationsView = z.infer<typeof ZOperationsView>;

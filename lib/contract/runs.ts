@@ -204,7 +204,14 @@ export const ZRunView = z.object({
     .optional()
     .meta({ description: "Only in GET /runs/{id}: where each attempt ran and how it ended" }),
   listVersions: z
-    .array(z.object({ list: z.string(), versionId: z.number().int() }))
+    .array(
+      z.object({
+        list: z.string(),
+        versionId: z.number().int(),
+        count: z.number().int().nullable().meta({ description: "null once the version is pruned" }),
+        createdAt: zDateTime().nullable(),
+      }),
+    )
     .optional()
     .meta({
       description:

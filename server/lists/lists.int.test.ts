@@ -324,6 +324,11 @@ describe("validation at submission", () => {
     if (created.kind === "dry-run") throw new Error("unexpected dry run");
     const view = await getRun(ctx, { principal: alice.principal, runId: created.run.publicId });
     expect(view.listVersions?.map((v) => v.list)).toEqual(["probe-accounts", "probe-projects"]);
+    // While the version is kept, the run page shows its count and age too.
+    expect(view.listVersions?.[0]).toMatchObject({
+      count: expect.any(Number) as number,
+      createdAt: expect.any(String) as string,
+    });
   });
 
   it("checks the values of runs made without submitRun (uploads, fires, retries) and of schedules", async () => {

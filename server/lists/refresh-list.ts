@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import {
   listValues,
   listVersions,
@@ -104,10 +104,17 @@ export async function pruneVersions(ctx: Pick<AppContext, "db">, listId: number)
   return ids.length;
 }
 
+/**
+ * Keeps the latest reason; last_error_at stays at the first failure since the last good
+ * refresh, so that the operations page can say how long the source has been failing.
+ */
 async function recordFailure(ctx: Ctx, list: ReferenceListRow, message: string, now: Date) {
   await ctx.db
     .update(referenceLists)
-    .set({ lastError: message.slice(0, 1000), lastErrorAt: now })
+    .set({
+      lastError: message.slice(0, 1000),
+      lastErrorAt: sql`COALESCE(${referenceLists.lastErrorAt}, ${now})`,
+    })
     .where(eq(referenceLists.id, list.id));
 }
 

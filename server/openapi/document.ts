@@ -78,6 +78,8 @@ const answers = {
   List: lists.ZListView,
   ListList: lists.ZListList,
   ListValues: lists.ZListValues,
+  ListVersion: lists.ZListVersionView,
+  ListVersionList: lists.ZListVersionList,
   ListRefreshResult: lists.ZRefreshResult,
   ApiToken: account.ZApiTokenView,
   ApiTokenList: account.ZApiTokenList,

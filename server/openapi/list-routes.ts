@@ -5,6 +5,7 @@ import {
   ZListList,
   ZListValues,
   ZListValuesQuery,
+  ZListVersionList,
   ZListView,
   ZRefreshResult,
   ZUpdateListRequest,
@@ -93,6 +94,20 @@ export const listRoutes: RouteSpec[] = [
       "403": adminOnly,
       "404": noList,
       "409": problem("The list is being refreshed already"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/lists/{name}/versions",
+    tag: "lists",
+    summary: "The kept versions of a list (administrators)",
+    description:
+      "Newest first, each with its count, hash and time; `current` marks the one submissions are checked against. A failed refresh adds none.",
+    params: listName,
+    responses: {
+      "200": answer("The versions", ZListVersionList),
+      "403": adminOnly,
+      "404": noList,
     },
   },
   {

@@ -5,6 +5,7 @@ import type { OperationsView } from "@/lib/contract/operations";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { isBeatAlive, listWorkers, readBeatHeartbeat } from "../health/heartbeats";
+import { listFailingLists } from "../lists/list-failing-lists";
 import { getIntake } from "./intake";
 import { requireAdmin } from "../auth/require-role";
 
@@ -13,9 +14,10 @@ const HOURS = 24;
 /**
  * Everything an administrator watches (GET /api/v1/operations): live workers with
  * what they run, the active beat, queue counts in Redis and runs by status in MySQL,
- * finished runs per hour by outcome over the last day, and the intake switch. Runs by
- * status and per hour are read from the counters the transitions keep (run_counts,
- * run_hourly: server/lifecycle/run-counters.ts), a few hundred rows however many runs.
+ * finished runs per hour by outcome over the last day, the intake switch, and the
+ * reference lists whose latest refresh failed. Runs by status and per hour are read from
+ * the counters the transitions keep (run_counts, run_hourly:
+ * server/lifecycle/run-counters.ts), a few hundred rows however many runs.
  */
 export async function getOperations(
   ctx: AppContext,
@@ -24,11 +26,12 @@ export async function getOperations(
   requireAdmin(options.principal, "see the operations page");
   const now = options.now ?? new Date();
   const since = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 - (HOURS - 1) * 3600_000);
-  const [workers, beat, queue, intake, byStatus, perHour] = await Promise.all([
+  const [workers, beat, queue, intake, failingLists, byStatus, perHour] = await Promise.all([
     listWorkers(ctx).catch(() => []),
     readBeatHeartbeat(ctx).catch(() => null),
     ctx.queue.getJobCounts("waiting", "prioritized", "active", "delayed").catch(() => null),
     getIntake(ctx),
+    listFailingLists(ctx),
     ctx.db
       .select({ status: runCounts.status, n: sql<number>`SUM(${runCounts.n})` })
       .from(runCounts)
@@ -71,5 +74,6 @@ export async function getOperations(
     runs: counts,
     perHour: hours,
     intake,
+    failingLists,
   };
 }

@@ -8,6 +8,7 @@ import { useLiveList } from "@/components/ui/use-change-feed";
 import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
 import type { OperationsView } from "@/lib/contract/operations";
 import { DataTable } from "@/components/ui/data-table";
+import { FailingLists } from "./failing-lists";
 import styles from "./operations.module.css";
 
 /**
@@ -141,6 +142,8 @@ export function OperationsClient({
           </span>
         </div>
       </section>
+
+      <FailingLists lists={view.failingLists} />
 
       <section aria-labelledby="per-hour" className="card">
         <h2 id="per-hour" className={styles.heading}>

@@ -194,6 +194,27 @@ export function RunClient({
           <span className={styles.label}>Exit code</span>
           {run.exitCode ?? "—"}
         </div>
+        {run.listVersions && run.listVersions.length > 0 ? (
+          <div>
+            <span className={styles.label}>Checked against</span>
+            <ul className={styles.listVersions} aria-label="Reference list versions">
+              {run.listVersions.map((v) => (
+                <li key={v.list}>
+                  <code>{v.list}</code> version {v.versionId}
+                  {v.count === null ? (
+                    <span className="muted"> (no longer kept)</span>
+                  ) : (
+                    <span className="muted">
+                      {" "}
+                      ({v.count.toLocaleString("en")} values, read{" "}
+                      <RelativeTime iso={v.createdAt} />)
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {Object.keys(run.labels).length > 0 ? (
           <div>
             <span className={styles.label}>Labels</span>

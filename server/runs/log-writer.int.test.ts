@@ -5,7 +5,7 @@ import type { AppContext } from "@/server/context";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
 import { getRunRow, submit } from "@/test/runs";
-import { LogWriter } from "./log-writer";
+import { HIGH_WATER_BYTES, LogWriter } from "./log-writer";
 
 let ctx: AppContext;
 let alice: TestUser;
@@ -64,7 +64,7 @@ describe("the log writer under a flood (issue 12, item 7)", () => {
     let written = 0;
     while (log.write("stdout", line.repeat(640))) written += 640 * 100;
     written += 640 * 100;
-    expect(written).toBeGreaterThanOrEqual(1024 * 1024); // the producer was asked to pause
+    expect(written).toBeGreaterThanOrEqual(HIGH_WATER_BYTES); // the producer was asked to pause
     // It may go on as soon as the batch took the text, though the INSERT is still waiting.
     const resumed = await Promise.race([
       log.drained().then(() => true),
@@ -79,7 +79,7 @@ describe("the log writer under a flood (issue 12, item 7)", () => {
     // Memory stays bounded: one batch waits to be stored, the next one fills up to the mark.
     let more = 0;
     while (log.write("stdout", line.repeat(640))) more += 640 * 100;
-    expect(more).toBeLessThan(1024 * 1024);
+    expect(more).toBeLessThan(HIGH_WATER_BYTES);
 
     rollBack();
     await blocker;

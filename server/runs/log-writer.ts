@@ -16,11 +16,12 @@ const FLUSH_INTERVAL_MS = 200;
 const FLUSH_BYTES = 256 * 1024;
 /**
  * Above this many bytes not yet taken into an INSERT, write() asks the producer to pause.
- * It bounds both the memory and the live tail's lag: under a flood each INSERT holds
- * about this much, and a line waits for the INSERT before its own and then its own
- * (4 MiB made 4 MiB INSERTs, 0.5 s each at load 20: docs/notes/latency.md).
+ * It bounds the memory and the live tail's lag alike: under a flood each INSERT holds
+ * about this much, and a line waits for the INSERT before its own, then its own. 4 MiB
+ * made 4 MiB INSERTs (tail lag max 2.6–3.6 s at load 20–23); 512 KiB, no slower to
+ * store, about halves it (docs/notes/latency.md).
  */
-const HIGH_WATER_BYTES = 1024 * 1024;
+export const HIGH_WATER_BYTES = 512 * 1024;
 const MAX_CHUNK_BYTES = 1024 * 1024;
 
 /** Where a run's log ends: the next attempt (or a recovery) continues from there. */

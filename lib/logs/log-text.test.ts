@@ -56,6 +56,15 @@ describe("escapePlatformMarker", () => {
     expect(pipelineLog(["[runportal]\n"])).toBe("[runportal]\n");
   });
 
+  it("finds the one marker line among many ordinary ones and other bracketed lines", () => {
+    const ordinary = "ok 12 [x] done\n".repeat(5000);
+    const text = `${ordinary}[runport] fake\n[runp\n[other] fine\n${ordinary}[runp`;
+    const log = pipelineLog([text, "ort] split\n", ordinary]);
+    expect(log).toBe(
+      `${ordinary}\\[runport] fake\n[runp\n[other] fine\n${ordinary}[runp\\ort] split\n${ordinary}`,
+    );
+  });
+
   it("leaves no line of the log looking like the platform's", () => {
     const pieces = ["[r", "unport] a\n[runport]", " b\n", "[runp", "ort] c", "\n"];
     const lines = pipelineLog(pieces).split("\n");

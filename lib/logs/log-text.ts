@@ -62,11 +62,27 @@ export function escapePlatformMarker(
   lineStart: LineStart,
   text: string,
 ): { text: string; lineStart: LineStart } {
-  const pieces = text.split(/(?<=\n)/);
   let state = lineStart;
   let out = "";
-  for (const piece of pieces) {
-    const escape = state !== null && (state + piece).startsWith(PLATFORM_MARKER);
+  let from = 0;
+  while (from < text.length) {
+    if (state === null || (state === "" && text[from] !== PLATFORM_MARKER[0])) {
+      // This line cannot become the marker: copy up to the next line that begins as the
+      // marker does, in one slice (a line at a time cost a flood most of its CPU).
+      const next = text.indexOf(`\n${PLATFORM_MARKER[0]}`, from);
+      if (next === -1) {
+        out += text.slice(from);
+        return { text: out, lineStart: text.endsWith("\n") ? "" : null };
+      }
+      out += text.slice(from, next + 1);
+      from = next + 1;
+      state = "";
+      continue;
+    }
+    const newline = text.indexOf("\n", from);
+    const piece = text.slice(from, newline === -1 ? text.length : newline + 1);
+    from += piece.length;
+    const escape = (state + piece).startsWith(PLATFORM_MARKER);
     const written = escape ? MARKER_ESCAPE + piece : piece;
     out += written;
     state = escape && !piece.endsWith("\n") ? null : after(state, written);

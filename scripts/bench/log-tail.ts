@@ -11,25 +11,74 @@ import { stopProcess } from "./stop-process";
 
 const LINES = 1_048_576; // × 100 bytes = 100 MiB
 
+/** When something reached a point of the log: `at` (Date.now()) once bytes up to `end` had. */
+interface Reached {
+  end: number;
+  at: number;
+}
+
+/** The time of the first of `marks` (in order of `end`) that covers byte `end`. */
+function reachedAt(marks: Reached[], end: number): number {
+  let low = 0;
+  let high = marks.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (marks[middle]!.end >= end) high = middle;
+    else low = middle + 1;
+  }
+  return marks[low]?.at ?? NaN;
+}
+
+function spread(values: number[]) {
+  const sorted = Float64Array.from(values.filter(Number.isFinite)).sort();
+  return { p50: percentile(sorted, 50), max: sorted.at(-1) ?? NaN };
+}
+
 /**
- * How far behind the pipeline the stored log is: for each stdout chunk, its created_at
- * (set by the worker as it builds the INSERT) minus the time in its first whole line.
+ * Where the lag comes from, chunk by chunk (a stored run_logs row): from the time in its
+ * first whole line (the oldest line in it) to its row being built (created_at, set by the
+ * worker as it builds the INSERT), to the worker's announcement of it on the run's Redis
+ * channel (after the INSERT answered; heard by this process), to the live reader's event
+ * that carried it. Each stage's figure is cumulative: time since the line was written.
  */
-async function measureStoreLag(ctx: AppContext, runId: number) {
+async function measureStages(
+  ctx: AppContext,
+  runId: number,
+  announced: Reached[],
+  received: Reached[],
+) {
   const chunks = await ctx.db
     .select({
+      offset: runLogs.offset,
+      length: runLogs.length,
       createdAt: runLogs.createdAt,
       head: sql<string>`SUBSTRING(${runLogs.content}, 1, 256)`,
     })
     .from(runLogs)
-    .where(sql`${runLogs.runId} = ${runId} AND ${runLogs.stream} = 'stdout'`);
-  const lags: number[] = [];
-  for (const { createdAt, head } of chunks) {
+    .where(sql`${runLogs.runId} = ${runId} AND ${runLogs.stream} = 'stdout'`)
+    .orderBy(runLogs.offset);
+  const stored: number[] = [];
+  const told: number[] = [];
+  const got: number[] = [];
+  for (const { offset, length, createdAt, head } of chunks) {
     const at = /(?:^|\n)\d{9} (\d{13}) x+\n/.exec(head);
-    if (at) lags.push(createdAt.getTime() - Number(at[1]));
+    if (!at) continue;
+    const written = Number(at[1]);
+    stored.push(createdAt.getTime() - written);
+    told.push(reachedAt(announced, offset + length) - written);
+    got.push(reachedAt(received, offset + length) - written);
   }
-  const sorted = Float64Array.from(lags).sort();
-  return { chunks: chunks.length, p50: percentile(sorted, 50), max: sorted.at(-1) ?? NaN };
+  const bytes = chunks.map((c) => c.length);
+  return {
+    chunks: chunks.length,
+    /** Bytes per stored chunk (each INSERT holds one or more). */
+    chunkBytes: spread(bytes),
+    stored: spread(stored),
+    announced: spread(told),
+    received: spread(got),
+    /** Bytes per `log` event the reader got. */
+    eventBytes: spread(received.map((r, i) => r.end - (received[i - 1]?.end ?? 0))),
+  };
 }
 
 async function waitForWorker(baseUrl: string): Promise<void> {
@@ -63,6 +112,12 @@ export async function measureBigLog(stack: Stack, ctx: AppContext, auth: string)
       maxSampled = Math.max(maxSampled, statusBytes(pid, "VmRSS"));
     }, 50);
     const checker = floodLineChecker(LINES);
+    const announced: Reached[] = [];
+    const received: Reached[] = [];
+    const unsubscribe = ctx.runNotifications.subscribe(id, (message) => {
+      const { type, end } = JSON.parse(message) as { type: string; end?: number };
+      if (type === "log" && end !== undefined) announced.push({ end, at: Date.now() });
+    });
     try {
       await followRunLog(stack.baseUrl, auth, id, {
         onOpen: async () => {
@@ -72,10 +127,14 @@ export async function measureBigLog(stack: Stack, ctx: AppContext, auth: string)
           });
           if (!released.ok) throw new Error(`release: ${await released.text()}`);
         },
-        onText: (text, at) => checker.add(text, at),
+        onText: (text, at, end) => {
+          checker.add(text, at);
+          received.push({ end, at });
+        },
       });
     } finally {
       clearInterval(sampler);
+      unsubscribe();
     }
     const workerPeakRssBytes = statusBytes(pid, "VmHWM");
     const [run] = await ctx.db.select().from(runs).where(eq(runs.publicId, id));
@@ -106,8 +165,8 @@ export async function measureBigLog(stack: Stack, ctx: AppContext, auth: string)
       /** Seconds between the first and the last line's time of writing, and of reading. */
       writeSeconds,
       readSeconds,
-      /** The storage side alone: a chunk's first line written → the chunk's insert (created_at). */
-      storeLag: await measureStoreLag(ctx, run!.id),
+      /** Line written → its chunk built, announced, received (ms, cumulative), by chunk. */
+      stages: await measureStages(ctx, run!.id, announced, received),
     };
   } finally {
     await stopProcess(worker);

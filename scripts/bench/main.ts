@@ -32,8 +32,9 @@
 // (operations) the operations page at 1M runs and row retention of 100k runs under submissions
 //     (scripts/bench/operations-scale.ts). Needs MariaDB (Sequence engine) and Redis; not in
 //     the default list (seeding 1M runs takes minutes on a busy machine): BENCH_PARTS=operations.
+// (tail) the 100 MiB run of (f) alone, without the noop runs: BENCH_PARTS=tail.
 // BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists picks parts
-// (default: all of these); `operations` is run only when named.
+// (default: all of these); `operations` and `tail` are run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -155,7 +156,10 @@ async function main(): Promise<void> {
   const { latency, rss } = PARTS.has("latency")
     ? await latencyAndMemory()
     : { latency: null, rss: null };
-  const worker = PARTS.has("worker") ? await measureWorker(outDir) : null;
+  const worker =
+    PARTS.has("worker") || PARTS.has("tail")
+      ? await measureWorker(outDir, PARTS.has("worker"))
+      : null;
   const views = PARTS.has("views") ? await measureViews(outDir) : null;
   const operations = PARTS.has("operations") ? await measureOperationsScale() : null;
   const rows: string[][] = [];

@@ -106,15 +106,17 @@ async function measureTrivialRuns(
 
 /**
  * Part (f): a stack of its own (web only; the bench starts each worker itself, with the
- * fixture pipelines), trivial runs at concurrency 1 and 8, then one 100 MiB log.
+ * fixture pipelines), trivial runs at concurrency 1 and 8, then one 100 MiB log; with
+ * `trivial` false, the 100 MiB log alone (part `tail`).
  */
-export function measureWorker(outDir: string) {
+export function measureWorker(outDir: string, trivialRuns = true) {
   const pipelines = [path.resolve("pipelines"), path.resolve("test/fixtures/pipelines")];
   const env = { PIPELINES_PATH: pipelines.join(":") };
   const options = { outDir, username: "bench-worker", processes: ["web" as const], env };
   return withBenchStack(options, async ({ stack, ctx, auth }) => {
     const trivial = [];
-    for (const batch of BATCHES) trivial.push(await measureTrivialRuns(stack, ctx, auth, batch));
+    for (const batch of trivialRuns ? BATCHES : [])
+      trivial.push(await measureTrivialRuns(stack, ctx, auth, batch));
     return { trivial, bigLog: await measureBigLog(stack, ctx, auth) };
   });
 }
@@ -152,10 +154,14 @@ export function workerDetail(figures: WorkerFigures): string {
       `(f) c=${t.concurrency}: ${t.succeeded}/${t.runs} noop runs succeeded in ${fmt(t.seconds, 2)} s (first claim → last finish; ${fmt(t.wallSeconds, 2)} s with the worker's boot); ${t.spawn.spawns} bare spawns in ${fmt(t.spawn.seconds, 2)} s (half before, half after)`,
   );
   const b = figures.bigLog;
+  const s = b.stages;
+  const kib = (n: number) => `${fmt(n / 1024, 0)} KiB`;
+  const stage = (x: { p50: number; max: number }) => `${fmt(x.p50, 0)} / ${fmt(x.max, 0)}`;
   lines.push(
     `(f) big log: run ${b.status} in ${fmt(b.runSeconds, 1)} s (${fmt(b.expectedBytes / 1048576 / b.runSeconds)} MiB/s); runs.log_bytes ${b.logBytes}, of which stdout ${b.storedStdoutBytes}; the live reader got ${b.linesInOrder}/${b.lines} lines in order, ${b.otherLines} other lines`,
     `    worker RSS: ${fmt(b.workerRssBeforeBytes / 1048576)} MiB before, max sampled every 50 ms ${fmt(b.workerMaxSampledRssBytes / 1048576)} MiB; tail lag p90 ${fmt(b.lag.p90, 0)} ms, p99 ${fmt(b.lag.p99, 0)} ms over ${b.lag.samples} lines`,
-    `    the pipeline wrote for ${fmt(b.writeSeconds, 2)} s, the live reader read for ${fmt(b.readSeconds, 2)} s; storage side alone (line written → its chunk inserted, ${b.storeLag.chunks} chunks): p50 ${fmt(b.storeLag.p50, 0)} ms, max ${fmt(b.storeLag.max, 0)} ms`,
+    `    the pipeline wrote for ${fmt(b.writeSeconds, 2)} s, the live reader read for ${fmt(b.readSeconds, 2)} s`,
+    `    by stage, a chunk's first line written → (p50 / max ms, cumulative, ${s.chunks} chunks of p50 ${kib(s.chunkBytes.p50)}, max ${kib(s.chunkBytes.max)}; events of p50 ${kib(s.eventBytes.p50)}, max ${kib(s.eventBytes.max)}): row built ${stage(s.stored)}; stored and announced ${stage(s.announced)}; received by the live reader ${stage(s.received)}`,
   );
   return lines.join("\n");
 }

@@ -14,8 +14,14 @@ type LogRow = typeof runLogs.$inferInsert;
 
 const FLUSH_INTERVAL_MS = 200;
 const FLUSH_BYTES = 256 * 1024;
-/** Above this many unflushed bytes, write() asks the producer to pause. */
-const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+/**
+ * Above this many bytes not yet taken into an INSERT, write() asks the producer to pause.
+ * It bounds the memory and the live tail's lag alike: under a flood each INSERT holds
+ * about this much, and a line waits for the INSERT before its own, then its own. 4 MiB
+ * made 4 MiB INSERTs (tail lag max 2.6–3.6 s at load 20–23); 512 KiB, no slower to
+ * store, about halves it (docs/notes/latency.md).
+ */
+export const HIGH_WATER_BYTES = 512 * 1024;
 const MAX_CHUNK_BYTES = 1024 * 1024;
 
 /** Where a run's log ends: the next attempt (or a recovery) continues from there. */
@@ -47,6 +53,10 @@ export class LogWriter {
   private lineStart: LineStart = "";
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** A batch queued behind the one being stored, not started yet: later flushes join it. */
+  private queued: Promise<void> | null = null;
+  /** drained() callers, woken each time a batch takes the pending text or ends. */
+  private drainWaiters: (() => void)[] = [];
   private failure: Error | undefined;
   /** Rows built but not stored yet: the database was away. Their offsets are final. */
   private unsent: LogRow[] = [];
@@ -96,16 +106,39 @@ export class LogWriter {
     return this.heldBytes < HIGH_WATER_BYTES;
   }
 
-  /** Resolves when the pending text is below the high-water mark again. */
+  /**
+   * Resolves when the text held is below the high-water mark again: as soon as a batch
+   * has taken it, not when that batch is stored, so the producer refills while the
+   * INSERT runs (memory: one batch being stored and at most one pending).
+   */
   async drained(): Promise<void> {
-    while (this.heldBytes >= HIGH_WATER_BYTES) await this.flush();
+    while (this.heldBytes >= HIGH_WATER_BYTES) {
+      const lower = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+      void this.flush();
+      await lower;
+    }
   }
 
+  /**
+   * Stores what is pending, after the batch being stored. Resolves once a batch that
+   * began after this call has ended: everything written before it has been tried.
+   */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.flushing = this.flushing.then(() => this.writeBatch());
-    return this.flushing;
+    // One batch waits behind the running one and takes all that is pending when it
+    // starts: a flush per write under a flood would queue a train of tiny INSERTs.
+    this.queued ??= this.flushing = this.flushing.then(() => {
+      this.queued = null;
+      return this.writeBatch().finally(() => this.wakeDrained());
+    });
+    return this.queued;
+  }
+
+  private wakeDrained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /**
@@ -165,6 +198,7 @@ export class LogWriter {
     } catch (error) {
       return this.retryLater(error);
     }
+    if (!retrying) this.wakeDrained();
     const last = rows[rows.length - 1]!;
     const end = last.offset + last.length;
     try {

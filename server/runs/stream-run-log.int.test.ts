@@ -5,6 +5,7 @@ import { createTestContext, createTestUser, type TestUser } from "@/test/context
 import { registerPipelines } from "@/test/pipelines";
 import { getRunRow, submit } from "@/test/runs";
 import { eq } from "drizzle-orm";
+import { LogWriter } from "./log-writer";
 import { streamRunLog } from "./stream-run-log";
 
 let ctx: AppContext;
@@ -114,6 +115,86 @@ describe("the live log stream", () => {
     await again.cancel();
     await Promise.all(streams.slice(1).map((s) => s.cancel()));
   });
+});
+
+/** Lines "<n, 7 digits> " padded with dots to `bytes` bytes each, numbered from `first`. */
+function numberedLines(first: number, count: number, bytes: number): string {
+  let text = "";
+  for (let n = first; n < first + count; n++)
+    text += `${String(n).padStart(7, "0")} ${".".repeat(bytes - 9)}\n`;
+  return text;
+}
+
+/** The `log` events of a live stream: their text, and whether each began where the last ended. */
+function followLogEvents(stream: ReadableStream<Uint8Array>) {
+  const state = { text: "", cursor: 0, contiguous: true, ended: false };
+  const reading = (async () => {
+    const reader = stream.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (frame.startsWith("event: end")) state.ended = true;
+        if (!frame.startsWith("event: log")) continue;
+        const data = JSON.parse(frame.split("data: ")[1]!) as { offset: number; text: string };
+        state.contiguous &&= data.offset === state.cursor;
+        state.text += data.text;
+        state.cursor = Number(/^id: (\d+)$/m.exec(frame)![1]);
+      }
+    }
+  })();
+  return { state, reading };
+}
+
+describe("the live log of a running run (issue 12, item 7)", () => {
+  it("arrives complete and in order while it is written, each write without waiting for the poll", async () => {
+    const publicId = await submit(ctx, alice.principal, "hello", { name: "live" }, { hold: true });
+    const row = await getRunRow(ctx, publicId);
+    await ctx.db
+      .update(runs)
+      .set({ status: "running", startedAt: new Date() })
+      .where(eq(runs.id, row.id));
+    const stream = await streamRunLog(ctx, {
+      principal: alice.principal,
+      runId: publicId,
+      cursor: 0,
+      signal: new AbortController().signal,
+    });
+    const { state, reading } = followLogEvents(stream);
+    const log = new LogWriter(ctx, { id: row.id, publicId, attempt: 1 });
+    // Small writes (stored by the 200 ms timer) and floods of several MiB (stored in
+    // batches while the writer is paused above its high-water mark), alternately.
+    const rounds = [3, 12_000, 1, 700, 15_000, 2];
+    let lines = 0;
+    for (const count of rounds) {
+      for (let left = count; left > 0;) {
+        const n = Math.min(left, 640);
+        if (!log.write("stdout", numberedLines(lines + 1, n, 100))) await log.drained();
+        lines += n;
+        left -= n;
+      }
+      // The reader is told of new text (Redis): it must not need the 5 s poll.
+      const deadline = Date.now() + 4000;
+      while (state.cursor < lines * 100 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(state.cursor, `after ${lines} lines`).toBe(lines * 100);
+    }
+    await log.close();
+    await ctx.db
+      .update(runs)
+      .set({ status: "succeeded", finishedAt: new Date() })
+      .where(eq(runs.id, row.id));
+    await ctx.redis.publish(ctx.keys.runChannel(publicId), JSON.stringify({ type: "status" }));
+    await reading;
+    expect(state.ended).toBe(true);
+    expect(state.contiguous).toBe(true);
+    expect(state.text).toBe(numberedLines(1, lines, 100));
+  }, 30_000);
 });
 
 describe("live view slots (issue 10, finding 7)", () => {

@@ -96,8 +96,14 @@ export async function streamRunLog(
   let stateReadAt = 0;
   let userCheckedAt = Date.now();
   let wake: (() => void) | null = null;
+  // An announcement heard while the state and the page were being read: they may have been
+  // read just before its text was stored, so the stream reads again before it waits.
+  let news = false;
   let stream: ReadableStreamDefaultController<Uint8Array> | null = null;
-  const unsubscribe = ctx.runNotifications.subscribe(run.publicId, () => wake?.());
+  const unsubscribe = ctx.runNotifications.subscribe(run.publicId, () => {
+    news = true;
+    wake?.();
+  });
   // A revoked token ends the views opened with a token (which one is not known here).
   const stopWatching = ctx.runNotifications.watchUser(userId, (scope) => {
     if (scope === "all") endRevoked();
@@ -129,6 +135,7 @@ export async function streamRunLog(
 
   const waitForNews = () =>
     new Promise<void>((resolve) => {
+      if (news) return resolve();
       const timer = setTimeout(resolve, POLL_MS);
       wake = () => {
         clearTimeout(timer);
@@ -155,6 +162,7 @@ export async function streamRunLog(
               cleanUp();
               return controller.close(); // the client reconnects with Last-Event-ID
             }
+            news = false;
             if (!finished && (!behind || Date.now() - stateReadAt >= STATE_EVERY_MS)) {
               stateReadAt = Date.now();
               const state = await readState(ctx, run.id);

@@ -60,5 +60,7 @@ self.onmessage = (event: MessageEvent<ValidationMessage>) => {
       ms: performance.now() - started,
     };
     self.postMessage(response);
+    // After answering: the index that makes the next keystroke's check quick.
+    checker.prepare();
   }
 };

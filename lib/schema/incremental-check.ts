@@ -33,6 +33,13 @@ interface Known {
   edited: Set<number>;
 }
 
+/** A whole check's answer, before its text is indexed (see `IncrementalCheck.prepare`). */
+interface Unindexed {
+  validate: ValidateFunction;
+  unknownProperties: UnknownProperties;
+  result: CheckResult;
+}
+
 /** checkConfig's cap: at or above it, which problems are listed depends on the whole text. */
 const MAX_PROBLEMS = 100;
 /** More edited strings than this between two checks: the whole check is as quick. */
@@ -166,6 +173,7 @@ function moved(p: Placed, at: number, length: number, delta: number): Placed {
 export class IncrementalCheck {
   private text = "";
   private known: Known | null = null;
+  private unindexed: Unindexed | null = null;
 
   get length(): number {
     return this.text.length;
@@ -174,10 +182,33 @@ export class IncrementalCheck {
   reset(text: string): void {
     this.text = text;
     this.known = null;
+    this.unindexed = null;
+  }
+
+  /**
+   * Indexes the text of the last whole check, if not done yet: a quarter to a third of a
+   * whole check's time, so the worker does it after answering, not while a keystroke waits.
+   */
+  prepare(): void {
+    const pending = this.unindexed;
+    this.unindexed = null;
+    const index = pending ? indexStrings(this.text) : null;
+    if (!pending || !index) return;
+    const { validate, unknownProperties, result } = pending;
+    this.known = {
+      validate,
+      unknownProperties,
+      value: result.value,
+      index,
+      problems: result.problems.map((p) => toPlaced(index, p)),
+      warnings: result.warnings.map((p) => toPlaced(index, p)),
+      edited: new Set(),
+    };
   }
 
   /** Edits as the editor reports them: each against the text before the event. */
   edit(edits: readonly TextEdit[]): void {
+    this.prepare();
     if (edits.length !== 1 || !this.follow(edits[0]!)) this.known = null;
     for (const edit of [...edits].sort((a, b) => b.offset - a.offset)) {
       const text = this.text;
@@ -190,6 +221,7 @@ export class IncrementalCheck {
     validate: ValidateFunction | null,
     unknownProperties: UnknownProperties = "warn",
   ): CheckResult & { incremental: boolean } {
+    this.prepare(); // a check with no edit since the last one
     const known = this.known;
     if (known && known.validate === validate && known.unknownProperties === unknownProperties) {
       const result = this.recheck(known);
@@ -200,24 +232,13 @@ export class IncrementalCheck {
 
   private checkWhole(validate: ValidateFunction | null, unknownProperties: UnknownProperties) {
     this.known = null;
+    this.unindexed = null;
     const result = checkConfigText(this.text, validate, unknownProperties);
     const followable =
-      validate !== null &&
       result.schemaChecked === true &&
       result.problems.length < MAX_PROBLEMS &&
       result.warnings.length < MAX_PROBLEMS;
-    const index = followable ? indexStrings(this.text) : null;
-    if (index && validate) {
-      this.known = {
-        validate,
-        unknownProperties,
-        value: result.value,
-        index,
-        problems: result.problems.map((p) => toPlaced(index, p)),
-        warnings: result.warnings.map((p) => toPlaced(index, p)),
-        edited: new Set(),
-      };
-    }
+    if (followable && validate) this.unindexed = { validate, unknownProperties, result };
     return result;
   }
 

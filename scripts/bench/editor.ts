@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "@/test/chromium";
 import { median } from "./stats";
@@ -119,6 +120,14 @@ async function keystrokeLatency(browser: Browser, signIn: SignIn) {
     window.__keys = [];
     window.addEventListener("keydown", () => window.__keys.push(performance.now()), { capture: true });
   })()`);
+  // BENCH_EDITOR_PROFILE=file.cpuprofile: the page's main thread profiled while typing.
+  const profileTo = process.env.BENCH_EDITOR_PROFILE;
+  const cdp = profileTo ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+    await cdp.send("Profiler.start");
+  }
   const samples: number[] = [];
   const stages: KeystrokeStages[] = [];
   for (let i = 0; i < 10; i++) {
@@ -149,6 +158,10 @@ async function keystrokeLatency(browser: Browser, signIn: SignIn) {
     })()`);
     samples.push(figures.total);
     stages.push(figures);
+  }
+  if (cdp && profileTo) {
+    const { profile } = await cdp.send("Profiler.stop");
+    writeFileSync(profileTo, JSON.stringify(profile));
   }
   await context.close();
   return { documentBytes: Buffer.byteLength(text), pasteMs, samples, stages };

@@ -55,13 +55,17 @@ function openChannel(worker: Worker, source: Source) {
     waiting = null;
     if (next) post(next);
     if (response.outOfSync) return;
-    performance.mark("runport:validated", { detail: { workerMs: response.ms } });
+    performance.mark("runport:validated", {
+      detail: { workerMs: response.ms, incremental: response.incremental === true },
+    });
     source.onResult(response);
   };
 
   return {
     reset: (text: string) => send({ type: "reset", text }),
     edit: (edits: TextEdit[]) => send({ type: "edit", edits }),
+    prepare: (schemaKey: string, schema: Record<string, unknown>) =>
+      send({ type: "prepare", schemaKey, schema }),
     validate(request: ValidationRequest) {
       lastRequest = request;
       if (runningSince !== null && Date.now() - runningSince < STUCK_MS) {
@@ -100,6 +104,15 @@ export function useConfigValidation({ editor, onResult }: Source) {
     reset: useCallback((text: string) => channel.current?.reset(text), []),
     /** Edits as the editor reports them (cheap, whatever the document's size). */
     edit: useCallback((edits: TextEdit[]) => channel.current?.edit(edits), []),
+    /**
+     * Compiles a schema in the worker ahead of any check: the schema usually arrives while
+     * the editor is still loading, and compiling a large one takes hundreds of ms.
+     */
+    prepare: useCallback(
+      (schemaKey: string, schema: Record<string, unknown>) =>
+        channel.current?.prepare(schemaKey, schema),
+      [],
+    ),
     /** Checks the worker's text against a schema (the newest request wins). */
     validate: useCallback((request: ValidationRequest) => channel.current?.validate(request), []),
   };

@@ -4,32 +4,30 @@
 import type { ValidateFunction } from "ajv";
 import { isJsonObject } from "@/lib/json/parse-json";
 import { checkConfigText } from "@/lib/schema/check-config-text";
+import { IncrementalCheck } from "@/lib/schema/incremental-check";
 import { compileSchema } from "@/lib/schema/validate-config";
-import type { TextEdit, ValidationMessage, ValidationResponse } from "./validation-protocol";
+import type { ValidationMessage, ValidationResponse } from "./validation-protocol";
 
-let text = "";
-let compiled: { key: string; validate: ValidateFunction | null } | null = null;
+const checker = new IncrementalCheck();
+/**
+ * One compiled validator per schema, kept: compiling fastq-qc's takes hundreds of ms, and
+ * a person may go back and forth between pipelines or versions.
+ */
+const compiled = new Map<string, ValidateFunction | null>();
 
 function validatorFor(schemaKey: string, schema: Record<string, unknown>): ValidateFunction | null {
-  if (compiled?.key === schemaKey) return compiled.validate;
+  if (compiled.has(schemaKey)) return compiled.get(schemaKey) ?? null;
   let validate: ValidateFunction | null = null;
   try {
     validate = compileSchema(schema);
   } catch {
     // A broken schema is the pipeline author's problem; syntax checks go on.
   }
-  compiled = { key: schemaKey, validate };
+  compiled.set(schemaKey, validate);
   // Warm the paths a first mistake takes (error objects, locating), so the first
   // marker after a keystroke is as quick as the next ones.
   if (validate) checkConfigText('{"\u0000": [0]}', validate);
   return validate;
-}
-
-/** Applies Monaco's edits (each against the text before the event), last offset first. */
-function apply(edits: TextEdit[]): void {
-  for (const edit of [...edits].sort((a, b) => b.offset - a.offset)) {
-    text = text.slice(0, edit.offset) + edit.text + text.slice(edit.offset + edit.length);
-  }
 }
 
 function field(value: unknown, name: string): string | null {
@@ -39,18 +37,15 @@ function field(value: unknown, name: string): string | null {
 
 self.onmessage = (event: MessageEvent<ValidationMessage>) => {
   const message = event.data;
-  if (message.type === "reset") text = message.text;
-  else if (message.type === "edit") apply(message.edits);
+  if (message.type === "reset") checker.reset(message.text);
+  else if (message.type === "edit") checker.edit(message.edits);
+  else if (message.type === "prepare") validatorFor(message.schemaKey, message.schema);
   else {
     const started = performance.now();
-    const outOfSync = text.length !== message.length;
+    const outOfSync = checker.length !== message.length;
     const result = outOfSync
-      ? { problems: [], warnings: [], value: undefined }
-      : checkConfigText(
-          text,
-          validatorFor(message.schemaKey, message.schema),
-          message.unknownProperties,
-        );
+      ? { problems: [], warnings: [], value: undefined, incremental: false }
+      : checker.check(validatorFor(message.schemaKey, message.schema), message.unknownProperties);
     const response: ValidationResponse = {
       id: message.id,
       version: message.version,
@@ -61,8 +56,11 @@ self.onmessage = (event: MessageEvent<ValidationMessage>) => {
       project: field(result.value, "project"),
       valid: result.value !== undefined && result.problems.length === 0,
       outOfSync,
+      incremental: result.incremental,
       ms: performance.now() - started,
     };
     self.postMessage(response);
+    // After answering: the index that makes the next keystroke's check quick.
+    checker.prepare();
   }
 };

@@ -1,12 +1,9 @@
 import type { TextProblem } from "@/lib/schema/check-config-text";
+import type { TextEdit } from "@/lib/json/string-index";
 import type { UnknownProperties } from "@/lib/schema/unknown-properties";
 
 /** One edit of the document, as Monaco reports it (offsets in UTF-16 code units). */
-export interface TextEdit {
-  offset: number;
-  length: number;
-  text: string;
-}
+export type { TextEdit } from "@/lib/json/string-index";
 
 /**
  * A check of the text at `version` (the caller's count of its edits). The caller asks
@@ -28,6 +25,8 @@ export interface ValidationRequest {
 export type ValidationMessage =
   | { type: "reset"; text: string }
   | { type: "edit"; edits: TextEdit[] }
+  /** Compile the schema now (the page has it before the editor is ready, and no check yet). */
+  | { type: "prepare"; schemaKey: string; schema: Record<string, unknown> }
   /** `length`: the editor's length (a lost edit shows as a mismatch). */
   | ({ type: "validate"; id: number; length: number } & ValidationRequest);
 
@@ -46,5 +45,7 @@ export interface ValidationResponse {
   valid: boolean;
   /** The worker's copy did not match the editor (it asks for the whole text again). */
   outOfSync: boolean;
+  /** Only the strings edited since the last check were validated (see IncrementalCheck). */
+  incremental?: boolean;
   ms: number;
 }

@@ -21,6 +21,8 @@ export interface CheckResult {
   warnings: TextProblem[];
   /** The parsed document when it is JSON. */
   value?: unknown;
+  /** The text got as far as the schema: JSON, and no key given twice. */
+  schemaChecked?: boolean;
 }
 
 function span(text: string, offset: number, length: number): Omit<TextProblem, "path" | "message"> {
@@ -59,7 +61,12 @@ export function checkConfigText(
   const { errors, warnings } = validate
     ? checkConfig(validate, value, unknownProperties)
     : { errors: [], warnings: [] };
-  return { problems: locate(text, errors), warnings: locate(text, warnings), value };
+  return {
+    problems: locate(text, errors),
+    warnings: locate(text, warnings),
+    value,
+    schemaChecked: true,
+  };
 }
 
 /** Each problem with its span in the text, in text order. */

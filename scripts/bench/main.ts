@@ -209,7 +209,10 @@ async function main(): Promise<void> {
     const stage = (pick: (s: (typeof stages)[number]) => number) =>
       stages.map((s) => fmt(pick(s), 0)).join(", ");
     console.log(
-      `    by stage, ms after the keydown: check sent ${stage((s) => s.asked)}; answered ${stage((s) => s.answered)} (in the worker ${stage((s) => s.workerMs)})`,
+      `    by stage, ms after the keydown: check sent ${stage((s) => s.asked)}; answered ${stage((s) => s.answered)} (in the worker ${stage((s) => s.workerMs)}); edited string alone: ${stages.map((s) => (s.incremental ? "y" : "n")).join(", ")}`,
+    );
+    console.log(
+      `    paste of the whole config → its markers (the whole text checked): ${fmt(editor.big.pasteToMarkersMs, 0)} ms`,
     );
   }
   if (spreadsheet) console.log(spreadsheetDetail(spreadsheet));

@@ -27,6 +27,8 @@ class HeldWorker {
   onmessage: ((event: { data: ValidationResponse }) => void) | null = null;
   text = "";
   held: ValidationResponse[] = [];
+  /** The schemas the page asked to compile ahead of a check. */
+  prepared: string[] = [];
   private compiled = new Map<string, ValidateFunction>();
 
   constructor() {
@@ -34,7 +36,8 @@ class HeldWorker {
   }
 
   postMessage(message: ValidationMessage): void {
-    if (message.type === "reset") this.text = message.text;
+    if (message.type === "prepare") this.prepared.push(message.schemaKey);
+    else if (message.type === "reset") this.text = message.text;
     else if (message.type === "edit") {
       for (const e of [...message.edits].sort((a, b) => b.offset - a.offset))
         this.text = this.text.slice(0, e.offset) + e.text + this.text.slice(e.offset + e.length);
@@ -158,6 +161,12 @@ afterEach(() => {
 });
 
 describe("the New run page's hook", () => {
+  it("has the worker compile the schema as soon as it is loaded, before the editor is ready", async () => {
+    renderPage();
+    await waitFor(() => expect(HeldWorker.current?.prepared).toEqual(["hello@1.1.0#1"]));
+    expect(HeldWorker.current?.held).toEqual([]); // no check asked yet: no editor, no text
+  });
+
   it("loads the schema and the example, checks it, and Ctrl+Enter submits through the API", async () => {
     const { page, editor, navigate, ready } = renderPage();
     ready();

@@ -58,7 +58,7 @@ export function useNewRun({
 }) {
   const [state, dispatch] = useReducer(newRunReducer, { pipelines, initial }, initialState);
   const editor = useRef<JsonEditorHandle | null>(null);
-  const { reset, edit, validate } = useConfigValidation({
+  const { reset, edit, prepare, validate } = useConfigValidation({
     editor,
     onResult: (response) => dispatch({ type: "checked", response }),
   });
@@ -94,6 +94,11 @@ export function useNewRun({
     editor.current?.setValue(pending.text);
     dispatch({ type: "text-loaded", id: pending.id });
   }, [pending, editorReady]);
+
+  // The validator is compiled as soon as the schema is here, while the editor loads.
+  useEffect(() => {
+    if (detail && schemaKey) prepare(schemaKey, detail.schema);
+  }, [detail, schemaKey, prepare]);
 
   // The text as it is now is checked against the loaded schema, after a pause in typing.
   const needsCheck = phase === "editing" && editorReady;

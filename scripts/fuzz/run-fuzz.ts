@@ -52,7 +52,7 @@ export interface FuzzFigures {
     /** Before any case, the probe's first poll apart (`firstMs`: its own start-up included). */
     idle: HealthFigures & { firstMs: number };
   };
-  slowHealth: { ms: number; during: string[] }[];
+  slowHealth: { ms: number; at: string; during: string[] }[];
   failures: FuzzFailure[];
   seconds: number;
 }
@@ -178,6 +178,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     .slice(0, 5)
     .map((p) => ({
       ms: Math.round(p.ms),
+      // When it began: to find it in the processes' logs or a profile of the web.
+      at: new Date(p.at).toISOString(),
       during: timeline.filter((c) => c.from <= p.at + p.ms && c.to >= p.at).map((c) => c.label),
     }));
   figures.seconds = Math.round((Date.now() - started) / 1000);

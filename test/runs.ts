@@ -17,7 +17,7 @@ export async function submit(
 ): Promise<string> {
   const result = await submitRun(ctx, {
     principal,
-    bodyText: JSON.stringify({ pipeline, config, ...extra }),
+    body: JSON.stringify({ pipeline, config, ...extra }),
     format: "runs",
     trigger: "api",
     dryRun: false,

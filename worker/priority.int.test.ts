@@ -31,7 +31,7 @@ afterAll(async () => {
 async function submitWithPriority(name: string, priority: number): Promise<string> {
   const result = await submitRun(ctx, {
     principal: alice.principal,
-    bodyText: JSON.stringify({ pipeline: "hello", priority, config: { name, steps: 1 } }),
+    body: JSON.stringify({ pipeline: "hello", priority, config: { name, steps: 1 } }),
     format: "runs",
     trigger: "api",
     dryRun: false,

@@ -108,7 +108,7 @@ async function submitWhile(
         const start = performance.now();
         await submitRun(ctx, {
           principal,
-          bodyText: JSON.stringify({ pipeline: "hello", config: { name: `s${c}-${i}` } }),
+          body: JSON.stringify({ pipeline: "hello", config: { name: `s${c}-${i}` } }),
           format: "runs",
           trigger: "api",
           dryRun: false,

@@ -4,12 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHealthProbe } from "./health-probe";
 
 // A server in a process of its own, like the web the fuzzer measures: 200, then 503 once
-// asked to (POST /down).
+// asked to (POST /down); GET /count says how many polls it answered.
 const SERVER = `
 const http = require("node:http");
 let status = 200;
+let polled = 0;
 http.createServer((req, res) => {
+  if (req.url === "/count") { res.end(String(polled)); return; }
   if (req.method === "POST") { status = 503; res.end(); return; }
+  polled += 1;
   res.writeHead(status, { "content-type": "application/json" });
   res.end("{}");
 }).listen(0, "127.0.0.1", function () { process.stdout.write(String(this.address().port) + "\\n"); });
@@ -51,6 +54,17 @@ describe("startHealthProbe", () => {
     // The poll answered after the caller's loop was free again is not held for its 1.5 s.
     expect(Math.max(...during.map((p) => p.ms))).toBeLessThan(1000);
     expect(polls.at(-1)!.status).toBe(503);
+  });
+
+  it("sends the server nothing it does not measure, and marks its own first poll", async () => {
+    const count = async () => Number(await (await fetch(`${baseUrl}/count`)).text());
+    const before = await count();
+    const probe = startHealthProbe(baseUrl, 20);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const polls = await probe.stop();
+    expect(await count()).toBe(before + polls.length);
+    expect(polls[0]!.first).toBe(true);
+    expect(polls.filter((p) => p.first)).toHaveLength(1);
   });
 
   it("records a poll nobody answers as status 0", async () => {

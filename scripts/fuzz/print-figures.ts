@@ -22,10 +22,12 @@ export function printFigures(figures: FuzzFigures, webPid: number, verbose = fal
   );
   if (h.failedStatuses.length > 0) line(`  not 200: ${h.failedStatuses.join(", ")}`);
   line(
-    `/api/health idle, before them: ${h.idle.polls} polls, p50 ${h.idle.p50Ms} ms, p99 ${h.idle.p99Ms} ms, max ${h.idle.maxMs} ms`,
+    `/api/health idle, before them: ${h.idle.polls} polls, p50 ${h.idle.p50Ms} ms, p99 ${h.idle.p99Ms} ms, max ${h.idle.maxMs} ms; the probe's first poll (its connection included) ${h.idle.firstMs} ms`,
   );
   for (const slow of figures.slowHealth) {
-    line(`  ${slow.ms} ms during: ${slow.during.join(" / ") || "(no case in flight)"}`);
+    line(
+      `  ${slow.ms} ms at ${slow.at} during: ${slow.during.join(" / ") || "(no case in flight)"}`,
+    );
   }
   line(`failures: ${figures.failures.length}`);
   for (const f of figures.failures) {

@@ -49,9 +49,10 @@ export interface FuzzFigures {
     over100: number;
     failed: number;
     failedStatuses: string[];
-    idle: HealthFigures;
+    /** Before any case, the probe's first poll apart (`firstMs`: its own start-up included). */
+    idle: HealthFigures & { firstMs: number };
   };
-  slowHealth: { ms: number; during: string[] }[];
+  slowHealth: { ms: number; at: string; during: string[] }[];
   failures: FuzzFailure[];
   seconds: number;
 }
@@ -93,7 +94,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
       over100: 0,
       failed: 0,
       failedStatuses: [],
-      idle: healthFigures([]),
+      idle: { ...healthFigures([]), firstMs: 0 },
     },
     slowHealth: [],
   };
@@ -166,7 +167,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     failedStatuses: polls
       .filter((p) => p.at >= casesFrom && p.status !== 200)
       .map((p) => `${p.status} after ${Math.round(p.ms)} ms`),
-    idle: healthFigures(answered.filter((p) => p.at < casesFrom).map((p) => p.ms)),
+    idle: {
+      ...healthFigures(answered.filter((p) => p.at < casesFrom && !p.first).map((p) => p.ms)),
+      firstMs: Math.round(polls.find((p) => p.first)?.ms ?? 0),
+    },
   };
   figures.slowHealth = polls
     .filter((p) => p.ms > 100)
@@ -174,6 +178,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzFigures> {
     .slice(0, 5)
     .map((p) => ({
       ms: Math.round(p.ms),
+      // When it began: to find it in the processes' logs or a profile of the web.
+      at: new Date(p.at).toISOString(),
       during: timeline.filter((c) => c.from <= p.at + p.ms && c.to >= p.at).map((c) => c.label),
     }));
   figures.seconds = Math.round((Date.now() - started) / 1000);

@@ -40,6 +40,20 @@ describe("CpuPool", () => {
     });
   });
 
+  it("moves the buffers of `transfer` to the thread, not copying them", async () => {
+    const p = pool();
+    const bytes = new Uint8Array(64 * 1024).fill(7);
+    const copied = new Uint8Array(16).fill(3);
+    const back = await p.run<{ moved: Uint8Array; copied: Uint8Array }>(
+      "echo",
+      { moved: bytes, copied },
+      { transfer: [bytes.buffer] },
+    );
+    expect(Buffer.compare(back.moved, new Uint8Array(64 * 1024).fill(7))).toBe(0);
+    expect(bytes.byteLength, "the caller's view is emptied: the bytes moved").toBe(0);
+    expect(copied.byteLength, "what is not in the list is copied").toBe(16);
+  });
+
   it("keeps the event loop free while a task spins for 1.5 s", async () => {
     const p = pool();
     await p.run("echo", null); // the thread is up

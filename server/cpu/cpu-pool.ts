@@ -12,6 +12,9 @@
  *   turns into the same AppError as inline (toCallerError, cpu-messages.ts); the caller's
  *   own errors (`limitError`, a failed `parent` call) are rethrown as they are.
  * - A task may call functions of the parent (`parent`) synchronously: serve-cpu-tasks.ts.
+ * - `transfer`: buffers of the input that move to the thread instead of being copied
+ *   (the caller's views of them are empty afterwards): a copy of megabytes is made on
+ *   the event loop, a transfer costs nothing there.
  *
  * The thread script is a bundle (dist/cpu-worker.cjs, scripts/build-workers.mjs): Next.js
  * bundles the server's code into chunks, so a TypeScript file path does not exist at run time.
@@ -49,6 +52,8 @@ export interface CpuRunOptions {
   parent?: ParentCalls;
   /** The answer when the task hits the time limit or the thread's heap limit. */
   limitError?: (limit: "time" | "memory", seconds: number) => Error;
+  /** ArrayBuffers of `input` to move to the thread, not copy (postMessage's transfer list). */
+  transfer?: ArrayBuffer[];
 }
 
 export interface Job {
@@ -58,6 +63,7 @@ export interface Job {
   parent: ParentCalls;
   parentErrors: unknown[];
   limitError: NonNullable<CpuRunOptions["limitError"]>;
+  transfer: ArrayBuffer[];
   /** A call to the parent in flight (the thread waits for it). */
   call?: Promise<unknown>;
   resolve(value: unknown): void;
@@ -133,6 +139,7 @@ export class CpuPool {
         parent,
         parentErrors: [],
         limitError: options.limitError ?? defaultLimitError,
+        transfer: options.transfer ?? [],
         resolve,
         reject,
       });
@@ -205,7 +212,7 @@ export class CpuPool {
       );
     }, this.options.timeLimitMs);
     const message: CpuTaskMessage = { id: job.id, task: job.task, input: job.input };
-    thread.worker.postMessage(message);
+    thread.worker.postMessage(message, job.transfer);
   }
 
   /** Ends the thread's task (if any) with `settle`, and frees the thread. */

@@ -33,14 +33,18 @@ export const cpuTasks = {
       body: Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length),
     });
   },
-  /** `keepConfig: false` leaves the parsed config out of the answer (copying it back costs). */
+  /**
+   * `keepConfig: false` leaves the parsed config out of the answer (copying it back costs);
+   * the request's own config and text (submitRun uses the checked ones) are left out always,
+   * so a large config's text is copied back once, not twice.
+   */
   async checkRunSubmission(
     ctx: ServiceContext,
     input: CheckRunSubmissionOptions & { keepConfig: boolean },
   ) {
     const checked = await checkRunSubmission(ctx, input);
-    if (input.keepConfig) return checked;
-    return { ...checked, request: { ...checked.request, config: undefined }, config: undefined };
+    const { config: _config, configText: _configText, ...request } = checked.request;
+    return { ...checked, request, config: input.keepConfig ? checked.config : undefined };
   },
 };
 

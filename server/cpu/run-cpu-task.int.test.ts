@@ -35,13 +35,15 @@ afterAll(async () => {
   await Promise.all([pooled.close(), inline.close()]);
 });
 
+/** The value, or the problem document of the error. */
+const settle = <T>(p: Promise<T>) =>
+  p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ problem: toProblem(error) }),
+  );
+
 /** Both ways: the value, or the problem document of the error. */
 async function bothWays<T>(fn: (ctx: AppContext) => Promise<T>) {
-  const settle = (p: Promise<T>) =>
-    p.then(
-      (value) => ({ value }),
-      (error: unknown) => ({ problem: toProblem(error) }),
-    );
   const threadsBefore = pooled.cpu.load.threads;
   const [onThread, onLoop] = [await settle(fn(pooled)), await settle(fn(inline))];
   expect(inline.cpu.available).toBe(false);
@@ -107,7 +109,7 @@ describe("CPU tasks on a thread and inline", () => {
   const submit = (bodyText: string, dryRun: boolean) => (ctx: AppContext) =>
     submitRun(ctx, {
       principal: alice.principal,
-      bodyText,
+      body: bodyText,
       format: "legacy",
       trigger: "legacy_api",
       dryRun,
@@ -232,12 +234,76 @@ describe("CPU tasks on a thread and inline", () => {
     expect(dry.onThread).toMatchObject({ value: { kind: "dry-run", pipeline: "fastq-qc@1.0.0" } });
     const stored = await submitRun(pooled, {
       principal: alice.principal,
-      bodyText: text,
+      body: text,
       format: "legacy",
       trigger: "legacy_api",
       dryRun: false,
     });
     expect(stored.kind).toBe("created");
     expect(stored.kind !== "dry-run" && stored.run.config === text, "stored as sent").toBe(true);
+  });
+
+  /** 2,000 samples of the example; `change` alters one item. */
+  const largeConfig = (change: (item: Record<string, string>, i: number) => object = (x) => x) =>
+    ({
+      ...example,
+      dataFiles: Array.from({ length: 2000 }, (_, i) =>
+        change({ ...example.dataFiles[0]!, sampleName: `s${i}` }, i),
+      ),
+    }) as Record<string, unknown>;
+
+  it("move a large body's bytes to the thread, decoded there, with the same answers as its text inline", async () => {
+    const refused = JSON.stringify(
+      largeConfig((item, i) => (i === 1500 ? { ...item, fastqCode: "R3" } : item)),
+      null,
+      2,
+    );
+    const at = refused.indexOf("},", 40_000) + 1;
+    const broken = `${refused.slice(0, at)},,${refused.slice(at)}`;
+    const accented = JSON.stringify(
+      largeConfig((item, i) => ({ ...item, sampleName: `échantillon-${i}` })),
+    );
+    const longName = JSON.stringify({ ...largeConfig(), name: "x".repeat(200_000) });
+    for (const text of [refused, broken, accented, longName]) {
+      const bytes = Buffer.from(text);
+      const onThread = await settle(
+        submitRun(pooled, {
+          principal: alice.principal,
+          body: bytes,
+          format: "legacy",
+          trigger: "legacy_api",
+          dryRun: true,
+        }),
+      );
+      expect(bytes.byteLength, "the bytes moved to a thread").toBe(0);
+      const onLoop = await settle(submit(text, true)(inline));
+      expect(onThread).toEqual(onLoop);
+    }
+  });
+
+  it("hash a body sent as bytes as its text: an Idempotency-Key replays either way", async () => {
+    const text = JSON.stringify(largeConfig());
+    const key = `bytes-${Date.now()}`;
+    const send = (ctx: AppContext, body: Uint8Array | string) =>
+      submitRun(ctx, {
+        principal: alice.principal,
+        body,
+        format: "legacy",
+        trigger: "legacy_api",
+        dryRun: false,
+        idempotencyKey: key,
+      });
+    // With a BOM, which decoding drops (the run stores the text without it).
+    const first = await send(pooled, Buffer.from(`\ufeff${text}`));
+    expect(first.kind).toBe("created");
+    expect(first.kind !== "dry-run" && first.run.config === text, "stored as decoded").toBe(true);
+    const fromText = await send(inline, text);
+    const fromBytes = await send(pooled, Buffer.from(text));
+    for (const again of [fromText, fromBytes]) {
+      expect(again.kind).toBe("replayed");
+      expect(again.kind !== "dry-run" && again.run.id).toBe(
+        first.kind !== "dry-run" && first.run.id,
+      );
+    }
   });
 });

@@ -16,7 +16,9 @@ type Output<N extends CpuTaskName> = Awaited<ReturnType<CpuTasks[N]>>;
 
 /**
  * Runs a CPU task inline (`offThread` false, or no pool in this process) or on the web
- * process's CPU pool (ctx.cpu), with the same answers and errors either way.
+ * process's CPU pool (ctx.cpu), with the same answers and errors either way. `transfer`
+ * (buffers of the input, see CpuRunOptions) moves them to the thread: the caller must not
+ * read them afterwards; inline they are left as they are.
  */
 export async function runCpuTask<N extends CpuTaskName>(
   ctx: Pick<AppContext, "db" | "caches" | "cpu" | "config">,
@@ -25,6 +27,7 @@ export async function runCpuTask<N extends CpuTaskName>(
   options: {
     offThread: boolean;
     limitError?: (limit: "time" | "memory", seconds: number) => AppError;
+    transfer?: ArrayBuffer[];
   },
 ): Promise<Output<N>> {
   const task = cpuTasks[name] as (ctx: unknown, input: Input<N>) => Promise<Output<N>>;
@@ -33,6 +36,7 @@ export async function runCpuTask<N extends CpuTaskName>(
     .run<Output<N>>(name, input, {
       parent: { pipelineVersions: (pipeline: string) => versionsOf(ctx, pipeline) },
       ...(options.limitError ? { limitError: options.limitError } : {}),
+      ...(options.transfer ? { transfer: options.transfer } : {}),
     })
     .catch((error: unknown) => {
       throw toCallerError(error);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ZCreateRunRequest } from "@/lib/contract/runs";
 import { AppError, parseWith, toProblem } from "../errors";
-import { parseJsonDocument, readJsonBody } from "./json-body";
+import { parseJsonDocument, readJsonBody, readJsonBytes, readJsonText } from "./json-body";
 import { parseQuery } from "./parse-query";
 
 function failure(fn: () => unknown): AppError {
@@ -76,6 +76,40 @@ describe("readJsonBody", () => {
     });
     const doc = await readJsonBody(post('{"a": 1}'), z.object({ a: z.number() }), { limit: 10 });
     expect(doc.value).toEqual({ a: 1 });
+  });
+});
+
+describe("readJsonBytes", () => {
+  const post = (body: Uint8Array, type = "application/json") =>
+    new Request("http://runport.test/", {
+      method: "POST",
+      headers: { "content-type": type },
+      body: new Uint8Array(body),
+    });
+  const outcome = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "read",
+      (error: unknown) => toProblem(error).problem,
+    );
+
+  it("refuses what readJsonText refuses, with the same problems, and keeps the bytes as sent", async () => {
+    const bodies: [Uint8Array, string?][] = [
+      [Buffer.from("{}"), "text/plain"],
+      [Buffer.from('{"a": "0123456789"}')],
+      [Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])], // {"\xff"}
+      [Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22])], // an encoded lone surrogate
+      [Buffer.from("\ufeff{}")],
+    ];
+    for (const [body, type] of bodies) {
+      const text = await outcome(readJsonText(post(body, type), 16));
+      expect(await outcome(readJsonBytes(post(body, type), 16))).toEqual(text);
+    }
+    expect(await outcome(readJsonBytes(post(Buffer.from([0xc3, 0x28])), 16))).toMatchObject({
+      status: 400,
+      code: "INVALID_JSON",
+    });
+    const sent = Buffer.from('{"a": "é"}');
+    expect(Buffer.compare(await readJsonBytes(post(sent), 16), sent)).toBe(0);
   });
 });
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { AppError } from "../errors";
 
 /** The media type of a request without parameters, lowercased ("" when absent). */
@@ -43,11 +44,24 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+function notUtf8(): AppError {
+  return new AppError("INVALID_JSON", "The body is not valid UTF-8 text");
+}
+
 /** Decodes UTF-8 text (a leading BOM is dropped); invalid bytes are a 400. */
-export function decodeUtf8(body: Buffer): string {
+export function decodeUtf8(body: Uint8Array): string {
   try {
     return utf8.decode(body);
   } catch {
-    throw new AppError("INVALID_JSON", "The body is not valid UTF-8 text");
+    throw notUtf8();
   }
+}
+
+/**
+ * The same 400 as decodeUtf8 for bytes that are not UTF-8, without decoding them: a check
+ * of 9 MB takes ~5 ms here where the decoding takes 30 ms (ASCII) to 200 ms (accented
+ * text), so a large body is decoded where it is parsed, on a CPU thread.
+ */
+export function assertUtf8(body: Uint8Array): void {
+  if (!isUtf8(body)) throw notUtf8();
 }

@@ -4,7 +4,7 @@ import { AppError } from "../errors";
 import { submitRun, type SubmitRunResult } from "../runs/submit-run";
 import { toRunView } from "../runs/run-view";
 import { submitSpreadsheet } from "../spreadsheets/submit-spreadsheet";
-import { readJsonText } from "./json-body";
+import { readJsonBytes } from "./json-body";
 import { isUpload, readUpload } from "./read-upload";
 import { json } from "./responses";
 
@@ -45,10 +45,10 @@ export async function handleSubmission(
     const upload = await readUpload(app, request, url, limit);
     submit = () => submitSpreadsheet(app, { ...options, ...upload });
   } else {
-    const bodyText = await readJsonText(request, limit);
+    const body = await readJsonBytes(request, limit);
     const trigger =
       principal.via === "session" ? "web" : format === "legacy" ? "legacy_api" : "api";
-    submit = () => submitRun(app, { ...options, bodyText, format, trigger });
+    submit = () => submitRun(app, { ...options, body, format, trigger });
   }
   const result = await withStatementBudget(SUBMISSION_STATEMENT_MS, submit);
   if (result.kind === "dry-run") {

@@ -62,7 +62,7 @@ describe("hpc-accounts, the list of fastq-qc's hpcAccount", () => {
     const submit = (hpcAccount: string) =>
       submitRun(ctx, {
         principal: alice.principal,
-        bodyText: JSON.stringify({ ...example, hpcAccount }),
+        body: JSON.stringify({ ...example, hpcAccount }),
         format: "legacy",
         trigger: "api",
         dryRun: true,

@@ -297,7 +297,7 @@ describe("validation at submission", () => {
   const submit = (user: TestUser, config: object, dryRun = false) =>
     submitRun(ctx, {
       principal: user.principal,
-      bodyText: JSON.stringify({ pipeline: "list-probe", config }),
+      body: JSON.stringify({ pipeline: "list-probe", config }),
       format: "runs",
       trigger: "api",
       dryRun,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PipelineRow } from "@/db/schema";
 import type { UserRole } from "@/lib/roles";
 import { collectListTargets, type ListTarget } from "@/lib/schema/list-keyword";
@@ -7,6 +8,7 @@ import { MAX_PRIORITY, SUBMITTER_MAX_PRIORITY } from "@/lib/contract/runs";
 import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
 import { withPositions } from "../http/json-body";
+import { decodeUtf8 } from "../http/read-body";
 import { checkPipelineConfig } from "../pipelines/check-pipeline-config";
 import { assertConfigPaths } from "../pipelines/config-path-problems";
 import {
@@ -19,8 +21,11 @@ import { resolvePipeline } from "../pipelines/resolve-pipeline";
 import { readRunRequest, type RunRequest } from "./read-run-request";
 
 export interface CheckRunSubmissionOptions {
-  /** The request body as received. */
-  bodyText: string;
+  /**
+   * The request body as received: its bytes (UTF-8, decoded here, so a large body is
+   * decoded on the CPU thread that checks it), or its text.
+   */
+  body: Uint8Array | string;
   /** `runs` = {pipeline, config, ...}; `legacy` = the body is the config. */
   format: "runs" | "legacy";
   role: UserRole;
@@ -37,6 +42,8 @@ export interface CheckedRunSubmission {
   warnings: ProblemItem[];
   /** The values the schema ties to reference lists, checked by the web process (MySQL). */
   listTargets: ListTarget[];
+  /** SHA-256 of the format and the body's text: an Idempotency-Key replay sends the same. */
+  requestHash: string;
 }
 
 /**
@@ -50,7 +57,8 @@ export async function checkRunSubmission(
   ctx: Pick<AppContext, "db" | "caches" | "config">,
   options: CheckRunSubmissionOptions,
 ): Promise<CheckedRunSubmission> {
-  const { doc, request: envelope } = readRunRequest(options.bodyText, options.format);
+  const bodyText = typeof options.body === "string" ? options.body : decodeUtf8(options.body);
+  const { doc, request: envelope } = readRunRequest(bodyText, options.format);
   const pipeline = await resolvePipeline(ctx, envelope.pipeline).catch((error: unknown) => {
     if (error instanceof AppError && error.errors) {
       throw new AppError(error.code, error.message, { errors: withPositions(doc, error.errors) });
@@ -108,5 +116,6 @@ export async function checkRunSubmission(
     configText,
     warnings: atDoc(check.warnings),
     listTargets: collectListTargets(pipeline.schema, field.config, MAX_LIST_TARGETS + 1),
+    requestHash: createHash("sha256").update(`${options.format}\0${bodyText}`).digest("hex"),
   };
 }

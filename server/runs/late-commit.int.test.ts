@@ -36,7 +36,7 @@ const submitLate = (name: string) =>
   withStatementBudget(SUBMISSION_STATEMENT_MS, () =>
     submitRun(web, {
       principal: alice.principal,
-      bodyText: JSON.stringify({ pipeline: "hello", config: { name: "x" }, name }),
+      body: JSON.stringify({ pipeline: "hello", config: { name: "x" }, name }),
       format: "runs",
       trigger: "api",
       dryRun: false,

@@ -27,7 +27,7 @@ afterAll(async () => {
 async function finishedRun(priority: number): Promise<string> {
   const result = await submitRun(ctx, {
     principal: operator.principal,
-    bodyText: JSON.stringify({ pipeline: "hello", config: { name: "x" }, hold: true, priority }),
+    body: JSON.stringify({ pipeline: "hello", config: { name: "x" }, hold: true, priority }),
     format: "runs",
     trigger: "api",
     dryRun: false,

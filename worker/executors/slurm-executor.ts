@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { ProcessExit, ProcessSpec, RunningProcess } from "./local-executor";
 import { sbatch, scancel, type SlurmCommandOptions, type SlurmJobState } from "./slurm-commands";
 import { jobScript, slurmJobFiles } from "./slurm-job-script";
-import type { SlurmWatcher } from "./slurm-watcher";
+import { createSlurmWatcher, type SlurmWatcher } from "./slurm-watcher";
 import { tailFile } from "./tail-file";
 
 export interface SlurmJobSpec extends ProcessSpec {
@@ -85,4 +85,25 @@ export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningP
       if (jobId) void scancel(jobId, slurm.commands).catch(() => undefined);
     },
   };
+}
+
+/**
+ * The worker's way to Slurm: the commands get the pipelines' base environment (PATH) and
+ * SLURM_CONF when set; one watcher asks about all of the worker's jobs.
+ */
+export function createSlurmContext(options: {
+  childEnv: Record<string, string>;
+  slurm: { conf?: string; pollMs: number; lostAfterMs: number };
+  onPollError: (error: unknown) => void;
+}): SlurmContext {
+  const commands = {
+    env: { ...options.childEnv, ...(options.slurm.conf ? { SLURM_CONF: options.slurm.conf } : {}) },
+  };
+  const watcher = createSlurmWatcher({
+    commands,
+    pollMs: options.slurm.pollMs,
+    lostAfterMs: options.slurm.lostAfterMs,
+    onPollError: options.onPollError,
+  });
+  return { commands, watcher };
 }

@@ -9,9 +9,9 @@ import { cancelRun } from "@/server/runs/cancel-run";
 import { getRunLogs } from "@/server/runs/get-run-logs";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
-import { submit, waitForLog, waitForStatus } from "@/test/runs";
+import { getRunRow, submit, waitForLog, waitForStatus } from "@/test/runs";
 import { slurmMissing, startTestSlurm, type TestSlurm } from "@/test/slurm";
-import { squeueStates } from "./executors/slurm-commands";
+import { scancel, squeueStates } from "./executors/slurm-commands";
 import { startWorker, type WorkerHandle } from "./start-worker";
 
 const missing = slurmMissing();
@@ -49,6 +49,7 @@ afterAll(async () => {
   rmSync(runsDir, { recursive: true, force: true });
 });
 
+const commands = () => ({ env: { PATH: "/usr/bin:/bin", ...slurm.env } });
 const ENDED = ["succeeded", "failed", "error", "cancelled"] as const;
 
 describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", () => {
@@ -94,9 +95,17 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     const run = await waitForStatus(ctx, id, ENDED, 30_000);
     expect(run.status).toBe("cancelled");
     const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
-    const states = await squeueStates([attempt!.slurmJobId!], {
-      env: { PATH: "/usr/bin:/bin", ...slurm.env },
-    });
+    const states = await squeueStates([attempt!.slurmJobId!], commands());
     expect(states.get(attempt!.slurmJobId!)?.state).toBe("CANCELLED");
+  });
+
+  it("ends in error with Slurm's reason when the job is cancelled from outside Runport", async () => {
+    const id = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
+    await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
+    const run = await getRunRow(ctx, id);
+    const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    await scancel(attempt!.slurmJobId!, commands());
+    const ended = await waitForStatus(ctx, id, ENDED, 30_000);
+    expect(ended).toMatchObject({ status: "error", error: "ended by Slurm: CANCELLED" });
   });
 });

@@ -12,12 +12,18 @@ if (missing) console.warn(missing);
 
 let slurm: TestSlurm;
 let context: SlurmContext;
+const pollErrors: unknown[] = [];
 
 beforeAll(async () => {
   if (missing) return;
   slurm = await startTestSlurm();
-  const commands = { env: { PATH: "/usr/bin:/bin:/usr/sbin:/sbin", ...slurm.env } };
-  context = { commands, watcher: createSlurmWatcher({ commands, pollMs: 200, lostAfterMs: 5000 }) };
+  const commands = {
+    env: { PATH: "/usr/bin:/bin:/usr/sbin:/sbin", ...slurm.env },
+    timeoutMs: 3000,
+  };
+  const onPollError = (error: unknown) => pollErrors.push(error);
+  const watcher = createSlurmWatcher({ commands, pollMs: 200, lostAfterMs: 5000, onPollError });
+  context = { commands, watcher };
 }, 30_000);
 
 afterAll(async () => {
@@ -113,5 +119,32 @@ describe.skipIf(missing)("Slurm jobs on a real slurmctld + slurmd", () => {
     expect(exits.map((e) => e.exitCode)).toEqual([0, 0, 0, 0]);
     const intervals = (Date.now() - started) / 200;
     expect(context.watcher.squeueCalls - before).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
+  });
+
+  it("ends a job Slurm does not know, with no exit-code file, as lost after the grace period", async () => {
+    const watcher = createSlurmWatcher({
+      commands: context.commands,
+      pollMs: 100,
+      lostAfterMs: 300,
+    });
+    const end = await watcher.watch("999999", `${testTempDir("slurm-lost")}/runport-exit-code`);
+    watcher.stop();
+    expect(end).toEqual({
+      exitCode: null,
+      reason: "lost by Slurm: the job is no longer known to Slurm",
+    });
+  });
+
+  it("loses nothing while slurmctld is away: the exit-code file still ends the job", async () => {
+    const { job, states } = start(node("setTimeout(() => {}, 1500)"), "away");
+    await until(() => states.includes("RUNNING"));
+    const errorsBefore = pollErrors.length;
+    await slurm.stopController();
+    try {
+      expect(await job.exited).toEqual({ exitCode: 0, signal: null, spawnError: null });
+      expect(pollErrors.length).toBeGreaterThan(errorsBefore);
+    } finally {
+      await slurm.startController();
+    }
   });
 });

@@ -64,7 +64,8 @@ async function readExitCode(file: string): Promise<number | null> {
  * does): the exit-code file is the truth; Slurm's state explains a job that ended without
  * one (TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED, CANCELLED); a job Slurm no longer
  * knows, with no exit-code file, is lost after `lostAfterMs`. A failing squeue (slurmctld
- * away) loses nothing: the jobs are asked about again at the next interval.
+ * away) loses nothing: only the exit-code files are read, and Slurm is asked again at the
+ * next interval.
  */
 export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
   const jobs = new Map<string, Watched>();
@@ -91,20 +92,31 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     }
     job.goneSince ??= Date.now();
     if (Date.now() - job.goneSince < options.lostAfterMs) return;
-    const what = state ? `ended ${state.state} without an exit code` : "no longer known to Slurm";
+    const what = state
+      ? `ended ${state.state} without an exit code`
+      : "is no longer known to Slurm";
     finish(jobId, { exitCode: null, reason: `lost by Slurm: the job ${what}` });
+  };
+
+  const checkExitOnly = async (jobId: string, job: Watched) => {
+    const exitCode = await readExitCode(job.exitFile);
+    if (exitCode !== null) finish(jobId, { exitCode, reason: null });
   };
 
   const poll = async () => {
     timer = null;
     const ids = [...jobs.keys()];
-    try {
-      squeueCalls++;
-      const states = await squeueStates(ids, options.commands);
-      await Promise.all(ids.map((id) => check(id, jobs.get(id)!, states.get(id))));
-    } catch (error) {
+    squeueCalls++;
+    const states = await squeueStates(ids, options.commands).catch((error: unknown) => {
       options.onPollError?.(error);
-    }
+      return null;
+    });
+    // Slurm away: only the exit-code files are read (a job that exited is still done).
+    await Promise.all(
+      ids.map((id) =>
+        states ? check(id, jobs.get(id)!, states.get(id)) : checkExitOnly(id, jobs.get(id)!),
+      ),
+    ).catch((error: unknown) => options.onPollError?.(error));
     schedule();
   };
 

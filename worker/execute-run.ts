@@ -208,10 +208,14 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
     },
   });
   const timeoutSeconds = s.pipeline.definition.timeoutSeconds;
-  const timeout = setTimeout(() => {
-    state.timedOut = `exceeded the pipeline's timeout of ${timeoutSeconds} s`;
-    stop(`${state.timedOut}: stopping the process group`);
-  }, timeoutSeconds * 1000);
+  // A Slurm job has its time limit in Slurm (--time), counted from its start, not from a
+  // submission that may wait in the queue for hours: no timer here (it ends TIMEOUT there).
+  const timeout = child.timeLimitedElsewhere
+    ? undefined
+    : setTimeout(() => {
+        state.timedOut = `exceeded the pipeline's timeout of ${timeoutSeconds} s`;
+        stop(`${state.timedOut}: stopping the process group`);
+      }, timeoutSeconds * 1000);
 
   let latest: Progress | null = null;
   let progressTimer: NodeJS.Timeout | undefined;

@@ -30,6 +30,8 @@ export interface RunningProcess {
   signalGroup(signal: NodeJS.Signals): void;
   /** A Slurm job's id, once submitted (then `pid` stays undefined). */
   readonly slurmJobId?: string;
+  /** The platform enforces the time limit (Slurm's --time): the worker sets no timer. */
+  readonly timeLimitedElsewhere?: boolean;
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -70,6 +70,7 @@ export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningP
   );
   return {
     pid: undefined,
+    timeLimitedElsewhere: true,
     get slurmJobId() {
       return jobId;
     },

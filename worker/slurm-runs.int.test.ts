@@ -49,6 +49,10 @@ afterAll(async () => {
   rmSync(runsDir, { recursive: true, force: true });
 });
 
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 const commands = () => ({ env: { PATH: "/usr/bin:/bin", ...slurm.env } });
 const ENDED = ["succeeded", "failed", "error", "cancelled"] as const;
 
@@ -88,15 +92,33 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     expect(run).toMatchObject({ status: "failed", exitCode: 3 });
   });
 
-  it("cancels a running job with scancel: the run ends cancelled", async () => {
-    const id = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
-    await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
-    await cancelRun(ctx, { principal: alice.principal, runId: id });
-    const run = await waitForStatus(ctx, id, ENDED, 30_000);
-    expect(run.status).toBe("cancelled");
-    const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
-    const states = await squeueStates([attempt!.slurmJobId!], commands());
-    expect(states.get(attempt!.slurmJobId!)?.state).toBe("CANCELLED");
+  it("shows a job waiting in the queue with its reason; cancels it PENDING and RUNNING with scancel", async () => {
+    // The node has 2 CPUs and each job asks for 1: the third waits (Reason=Resources).
+    const running = [
+      await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 }),
+      await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 }),
+    ];
+    for (const id of running) await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
+    const waiting = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
+    await waitForLog(ctx, alice.principal, waiting, /Slurm job PENDING/, 30_000);
+    // Slurm gives a job no reason (None) until the scheduler has looked at it.
+    await until(async () =>
+      /^waiting in Slurm queue: (Resources|Priority)$/.test(
+        (await getRunRow(ctx, waiting)).progressMessage ?? "",
+      ),
+    );
+    for (const id of [waiting, ...running])
+      await cancelRun(ctx, { principal: alice.principal, runId: id });
+    for (const id of [waiting, ...running]) {
+      const run = await waitForStatus(ctx, id, ENDED, 30_000);
+      expect(run.status).toBe("cancelled");
+      const [attempt] = await ctx.db
+        .select()
+        .from(runAttempts)
+        .where(eq(runAttempts.runId, run.id));
+      const states = await squeueStates([attempt!.slurmJobId!], commands());
+      expect(states.get(attempt!.slurmJobId!)?.state).toBe("CANCELLED");
+    }
   });
 
   it("ends in error with Slurm's reason when the job is cancelled from outside Runport", async () => {

@@ -45,12 +45,10 @@ export function startPipelineProcess(
   if (problem) throw new Error(`Slurm option at ${problem.path}: ${problem.message}`);
   const { run, attempt, log } = options;
   const onState = (state: SlurmJobState) => {
-    log.write(
-      "system",
-      `[runport] Slurm job ${state.state}${state.reason && state.reason !== "None" ? ` (${state.reason})` : ""}\n`,
-    );
+    const reason = state.reason && state.reason !== "None" ? state.reason : null;
+    log.write("system", `[runport] Slurm job ${state.state}${reason ? ` (${reason})` : ""}\n`);
     if (state.state !== "PENDING") return;
-    const message = `waiting in Slurm queue: ${state.reason || "no reason given"}`;
+    const message = reason ? `waiting in Slurm queue: ${reason}` : "waiting in Slurm queue";
     void recordProgress(deps.ctx, run, { percent: 0, message }).catch(() => undefined);
   };
   return startSlurmJob(

@@ -28,6 +28,7 @@ const MAY_HAVE_EXIT_FILE = new Set(["COMPLETED", "FAILED"]);
 interface Watched {
   exitFile: string;
   onState?: (state: SlurmJobState) => void;
+  /** `state|reason` last told to onState. */
   lastState?: string;
   /** Since when the job is gone (or ended) with no exit-code file. */
   goneSince?: number;
@@ -81,8 +82,9 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
   const check = async (jobId: string, job: Watched, state: SlurmJobState | undefined) => {
     const exitCode = await readExitCode(job.exitFile);
     if (exitCode !== null) return finish(jobId, { exitCode, reason: null });
-    if (state && state.state !== job.lastState) {
-      job.lastState = state.state;
+    // A reason changes while the state stays (PENDING: None, then Priority, Resources).
+    if (state && `${state.state}|${state.reason}` !== job.lastState) {
+      job.lastState = `${state.state}|${state.reason}`;
       job.onState?.(state);
     }
     if (state && !ENDED_STATES.has(state.state)) return;

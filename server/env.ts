@@ -76,6 +76,12 @@ export const ZEnv = z.object({
   CANCEL_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
   /** Seconds a stopping worker waits for its runs before handing them back. */
   WORKER_DRAIN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Slurm's own variable: the slurm.conf the Slurm commands read (their default when unset). */
+  SLURM_CONF: z.string().min(1).optional(),
+  /** How often the worker asks Slurm about all its jobs (one squeue call each time). */
+  SLURM_POLL_SECONDS: z.coerce.number().min(0.1).max(600).default(5),
+  /** How long a job may be gone from Slurm with no exit-code file before it is lost (error). */
+  SLURM_LOST_AFTER_SECONDS: z.coerce.number().min(0).max(86_400).default(300),
   /** Extra directories (colon-separated) pipelines may read input data from. */
   DATA_ROOTS: z.string().default(""),
   /** Hosts (comma-separated, `host` or `host:port`) reference lists may be fetched from. */
@@ -120,8 +126,6 @@ export const ZEnv = z.object({
   LANG: z.string().optional(),
   TZ: z.string().optional(),
   TMPDIR: z.string().optional(),
-  // Where Slurm's commands find their configuration (sacctmgr of the hpc-accounts list).
-  SLURM_CONF: z.string().optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -174,6 +178,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     workerId: env.WORKER_ID,
     cancelGraceSeconds: env.CANCEL_GRACE_SECONDS,
     workerDrainSeconds: env.WORKER_DRAIN_SECONDS,
+    slurm: {
+      conf: env.SLURM_CONF,
+      pollMs: env.SLURM_POLL_SECONDS * 1000,
+      lostAfterMs: env.SLURM_LOST_AFTER_SECONDS * 1000,
+    },
     dataRoots: splitPaths(env.DATA_ROOTS),
     listUrlHosts: env.LIST_URL_HOSTS.split(",")
       .map((h) => h.trim().toLowerCase())

@@ -2,17 +2,19 @@ import path from "node:path";
 import { withStatementBudget } from "@/server/statement-budget";
 import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
-import { recordAttemptProcess, type WorkerIdentity } from "@/server/runs/claim-run";
+import {
+  recordAttemptProcess,
+  recordAttemptSlurmJob,
+  type WorkerIdentity,
+} from "@/server/runs/claim-run";
 import { recordOutputs } from "@/server/outputs/record-outputs";
 import { finishRun, type AttemptOutcome } from "@/server/runs/finish-run";
 import { LogWriter } from "@/server/runs/log-writer";
 import { parseProgressLine, recordProgress, type Progress } from "@/server/runs/record-progress";
-import {
-  startLocalProcess,
-  type ProcessExit,
-  type RunningProcess,
-} from "./executors/local-executor";
+import type { ProcessExit, RunningProcess } from "./executors/local-executor";
 import type { LauncherPool } from "./executors/process-launcher";
+import type { SlurmContext } from "./executors/slurm-executor";
+import { startPipelineProcess } from "./start-pipeline-process";
 import { claimAttempt } from "./claim-attempt";
 import { buildArgv, buildEnv, type RunPaths } from "./run-command";
 import { lockAttemptDir, prepareAttemptDir } from "./attempt-dir";
@@ -39,6 +41,8 @@ export interface ExecuteRunDeps {
   uncertainClaims?: Set<string>;
   /** Waiting launchers: a run starts without forking the worker (./executors/process-launcher.ts). */
   launchers?: LauncherPool;
+  /** How runs of `executor: "slurm"` pipelines reach Slurm (./executors/slurm-executor.ts). */
+  slurm?: SlurmContext;
 }
 
 /** How long each statement of recording an outcome may wait for MySQL before a new try. */
@@ -88,6 +92,7 @@ function attemptEndStatus(exit: ProcessExit, state: StopRequests): AttemptOutcom
   if (state.cancelled && exit.exitCode !== 0) return "cancelled";
   if (state.handBack) return "queued";
   if (exit.spawnError && exit.exitCode === null && exit.signal === null) return "error";
+  if (exit.platformError) return "error";
   if (state.timedOut) return "failed";
   return exit.exitCode === 0 ? "succeeded" : "failed";
 }
@@ -159,7 +164,8 @@ export async function executeRun(
       dataRoots: ctx.config.dataRoots,
       runAs: deps.runAs,
     });
-    child = startLocalProcess({ argv, cwd: workDir, env, ...userOf(deps.runAs) }, deps.launchers);
+    const spec = { argv, cwd: workDir, env, ...userOf(deps.runAs) };
+    child = startPipelineProcess(deps, { run, attempt, pipeline, spec, log });
   } catch (error) {
     const message = `could not start: ${describeStartFailure(error, paths.workDir)}`;
     log.write("system", `[runport] ${message}\n`);
@@ -202,10 +208,14 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
     },
   });
   const timeoutSeconds = s.pipeline.definition.timeoutSeconds;
-  const timeout = setTimeout(() => {
-    state.timedOut = `exceeded the pipeline's timeout of ${timeoutSeconds} s`;
-    stop(`${state.timedOut}: stopping the process group`);
-  }, timeoutSeconds * 1000);
+  // A Slurm job has its time limit in Slurm (--time), counted from its start, not from a
+  // submission that may wait in the queue for hours: no timer here (it ends TIMEOUT there).
+  const timeout = child.timeLimitedElsewhere
+    ? undefined
+    : setTimeout(() => {
+        state.timedOut = `exceeded the pipeline's timeout of ${timeoutSeconds} s`;
+        stop(`${state.timedOut}: stopping the process group`);
+      }, timeoutSeconds * 1000);
 
   let latest: Progress | null = null;
   let progressTimer: NodeJS.Timeout | undefined;
@@ -221,6 +231,13 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   };
 
   void child.startedAt.then((startedAt) => {
+    const slurmJobId = child.slurmJobId;
+    if (slurmJobId !== undefined) {
+      log.write("system", `[runport] attempt ${attempt} submitted to Slurm as job ${slurmJobId}\n`);
+      void recordAttemptSlurmJob(ctx, { runId: run.id, attempt, slurmJobId, startedAt }).catch(
+        (error: unknown) => ctx.log.warn({ err: error }, "could not record the Slurm job"),
+      );
+    }
     if (child.pid === undefined) return;
     log.write(
       "system",
@@ -250,10 +267,17 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const how = exit.spawnError
     ? `could not start: ${exit.spawnError.message}`
-    : exit.exitCode !== null
-      ? `exited with code ${exit.exitCode}`
-      : `was killed by ${exit.signal}`;
-  log.write("system", `[runport] the process ${how} after ${seconds} s\n`);
+    : exit.platformError
+      ? exit.platformError
+      : exit.exitCode !== null
+        ? `exited with code ${exit.exitCode}`
+        : `was killed by ${exit.signal}`;
+  log.write(
+    "system",
+    exit.platformError
+      ? `[runport] ${how} after ${seconds} s\n`
+      : `[runport] the process ${how} after ${seconds} s\n`,
+  );
   const error =
     status === "error"
       ? how

@@ -11,6 +11,7 @@ import { createExecuteRunHandler } from "./jobs/execute-run.handler";
 import { pipelineLimits } from "@/server/runs/run-limits";
 import { cleanWorkDirs } from "./clean-work-dirs";
 import { createLauncherPool } from "./executors/process-launcher";
+import { createSlurmContext } from "./executors/slurm-executor";
 import { reapOrphans } from "./reap-orphans";
 import { prepareRunsDir, resolveRunAsUser } from "./run-as-user";
 
@@ -46,6 +47,11 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     onUnavailable: (error) =>
       ctx.log.warn({ err: error }, "no launchers (perl missing?): runs fork the worker"),
   });
+  const slurm = createSlurmContext({
+    childEnv: ctx.config.childEnv,
+    slurm: ctx.config.slurm,
+    onPollError: (error) => ctx.log.warn({ err: error }, "Slurm did not answer: asking again"),
+  });
   const handler = createExecuteRunHandler({
     ctx,
     worker: { workerId, host },
@@ -55,6 +61,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     runAs,
     uncertainClaims: new Set(),
     launchers,
+    slurm,
   });
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
     connection: { url: ctx.config.redisUrl, ...redisOptions("blocking") },
@@ -121,6 +128,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       clearTimeout(deadline);
       timers.forEach(clearInterval);
       launchers.close();
+      slurm.watcher.stop();
       stopCancels();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },

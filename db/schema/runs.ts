@@ -123,6 +123,8 @@ export const runAttempts = mysqlTable(
     host: varchar("host", { length: 255 }).notNull(),
     pid: int("pid"),
     processGroup: int("process_group"),
+    /** The Slurm job of an attempt of an `executor: "slurm"` pipeline (sbatch's id). */
+    slurmJobId: varchar("slurm_job_id", { length: 32 }),
     workDir: varchar("work_dir", { length: 1024 }).notNull(),
     startedAt: timestamp("started_at").notNull(),
     finishedAt: timestamp("finished_at"),

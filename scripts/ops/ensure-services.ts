@@ -3,6 +3,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { decideService, missingPackages } from "./decide";
 import { probeWriters, writerPackages } from "./fixture-writers";
+import { slurmPackages } from "./slurm-packages";
 import { loginMariadbUser, startMariadb } from "./mariadb";
 import { alive, privateServer, runningServer, type PrivateServer } from "./private-server";
 import { aptInstall, serverPrograms } from "./programs";
@@ -19,6 +20,7 @@ import type { Settings } from "./settings";
  * .data/ (no systemd needed: works in containers too); else → fail with an explanation.
  * `chromium`: also install Debian's chromium when /usr/bin/chromium is missing.
  * `fixtureWriters`: also python3-openpyxl and gnumeric, when missing (workbook tests).
+ * `slurm`: also slurmctld, slurmd, slurm-client and munge, when missing (Slurm executor tests).
  * Returns the private servers it started (the caller may stop them when done).
  */
 export async function ensureServices(o: {
@@ -26,6 +28,7 @@ export async function ensureServices(o: {
   settings: Pick<Settings, "DATABASE_URL" | "REDIS_URL">;
   chromium?: boolean;
   fixtureWriters?: boolean;
+  slurm?: boolean;
 }): Promise<PrivateServer[]> {
   const { DATABASE_URL, REDIS_URL } = o.settings;
   const urls = {
@@ -50,6 +53,7 @@ export async function ensureServices(o: {
         chromiumMissing: !!o.chromium && !fs.existsSync("/usr/bin/chromium"),
       }),
       ...(o.fixtureWriters ? writerPackages(probeWriters()) : []),
+      ...(o.slurm ? slurmPackages() : []),
     ];
     if (packages.length > 0) aptInstall(o.root, packages);
 

@@ -1,11 +1,14 @@
 import type { PipelineRow } from "@/db/schema";
 import { checkConfig, type ConfigCheck } from "@/lib/schema/check-config";
+import { resolveSlurmJobOptions } from "@/lib/slurm-options";
 import type { AppContext } from "../context";
 import { getConfigValidator } from "./get-config-validator";
 
 /**
  * Validates a config against a pipeline version's schema under that version's
- * `unknownProperties` choice (rows stored before it existed: `warn`).
+ * `unknownProperties` choice (rows stored before it existed: `warn`), and, for a Slurm
+ * pipeline, the job options the config may set (`runOptions`: `hpcAccount` → --account,
+ * a time limit up to the pipeline's maximum, ...).
  */
 export function checkPipelineConfig(
   ctx: Pick<AppContext, "caches">,
@@ -13,5 +16,12 @@ export function checkPipelineConfig(
   config: unknown,
 ): ConfigCheck {
   const mode = pipeline.definition.unknownProperties ?? "warn";
-  return checkConfig(getConfigValidator(ctx, pipeline), config, mode);
+  const check = checkConfig(getConfigValidator(ctx, pipeline), config, mode);
+  const { slurm, timeoutSeconds } = pipeline.definition;
+  if (!slurm || check.errors.length > 0 || !isObject(config)) return check;
+  const { problems } = resolveSlurmJobOptions(slurm, timeoutSeconds, config);
+  return { ...check, errors: problems };
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);

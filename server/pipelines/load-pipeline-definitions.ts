@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { isDevVersion } from "@/lib/pipeline-ref";
 import { ZPipelineFile, type PipelineDefinition } from "@/lib/pipeline-definition";
+import { ZSlurmOptions } from "@/lib/slurm-options";
 import { compileSchema } from "@/lib/schema/validate-config";
 import { checkConfig } from "@/lib/schema/check-config";
 import { expandSamplesheets } from "./expand-samplesheets";
@@ -88,6 +89,7 @@ function loadOne(file: string): LoadedPipeline {
     retries: spec.retries,
     ...(spec.maxConcurrency ? { maxConcurrency: spec.maxConcurrency } : {}),
     executor: spec.executor,
+    ...(spec.executor === "slurm" ? { slurm: spec.slurm ?? ZSlurmOptions.parse({}) } : {}),
     unknownProperties: spec.unknownProperties,
   };
   const hash = createHash("sha256").update(JSON.stringify({ spec, schema, example })).digest("hex");

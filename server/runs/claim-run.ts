@@ -58,3 +58,14 @@ export async function recordAttemptProcess(
     .set({ pid: options.pid, processGroup: options.pid, startedAt: options.startedAt })
     .where(and(eq(runAttempts.runId, options.runId), eq(runAttempts.attempt, options.attempt)));
 }
+
+/** Records the Slurm job of an attempt, once sbatch has answered with its id. */
+export async function recordAttemptSlurmJob(
+  ctx: Pick<AppContext, "db">,
+  options: { runId: number; attempt: number; slurmJobId: string; startedAt: Date },
+): Promise<void> {
+  await ctx.db
+    .update(runAttempts)
+    .set({ slurmJobId: options.slurmJobId, startedAt: options.startedAt })
+    .where(and(eq(runAttempts.runId, options.runId), eq(runAttempts.attempt, options.attempt)));
+}

@@ -16,6 +16,8 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
   /** Set when the process could not be started at all (ENOENT, EACCES, ...). */
   spawnError: Error | null;
+  /** Set when the platform ended it (a Slurm job's TIMEOUT, NODE_FAIL, lost...): `error`. */
+  platformError?: string;
 }
 
 export interface RunningProcess {
@@ -26,6 +28,10 @@ export interface RunningProcess {
   exited: Promise<ProcessExit>;
   /** Signals the whole process group (the pipeline and everything it started). */
   signalGroup(signal: NodeJS.Signals): void;
+  /** A Slurm job's id, once submitted (then `pid` stays undefined). */
+  readonly slurmJobId?: string;
+  /** The platform enforces the time limit (Slurm's --time): the worker sets no timer. */
+  readonly timeLimitedElsewhere?: boolean;
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -1,0 +1,1 @@
+ALTER TABLE `run_attempts` ADD `slurm_job_id` varchar(32);

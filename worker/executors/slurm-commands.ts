@@ -1,0 +1,87 @@
+import { execFile } from "node:child_process";
+
+/** How the worker reaches Slurm: the commands' environment (PATH, SLURM_CONF) and a time limit. */
+export interface SlurmCommandOptions {
+  env: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** A job as `squeue` shows it: its state (PENDING, RUNNING, COMPLETED, ...) and reason. */
+export interface SlurmJobState {
+  state: string;
+  reason: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Runs one Slurm command (argv only, never a shell); rejects with its stderr on failure. */
+function runSlurm(
+  program: string,
+  args: string[],
+  options: SlurmCommandOptions,
+): Promise<{ stdout: string; code: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      program,
+      args,
+      {
+        env: options.env as NodeJS.ProcessEnv,
+        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: "utf8",
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ stdout, code: 0 });
+        const code = typeof error.code === "number" ? error.code : -1;
+        if (code > 0) return resolve({ stdout: `${stdout}${stderr}`, code });
+        reject(new Error(`${program}: ${stderr.trim() || error.message}`));
+      },
+    );
+  });
+}
+
+/** Submits a job script; resolves with the job id (`--parsable`: "id" or "id;cluster"). */
+export async function sbatch(
+  args: string[],
+  script: string,
+  options: SlurmCommandOptions,
+): Promise<string> {
+  const { stdout, code } = await runSlurm("sbatch", ["--parsable", ...args, script], options);
+  const id = /^(\d+)(;\S+)?\s*$/.exec(stdout)?.[1];
+  if (code !== 0 || !id) throw new Error(`sbatch failed: ${stdout.trim().slice(0, 500)}`);
+  return id;
+}
+
+/**
+ * The states of many jobs in ONE squeue call (finished ones too, until MinJobAge). Ids
+ * Slurm no longer knows are absent from the map; all of them unknown: squeue exits 1
+ * ("Invalid job id specified"), answered as an empty map. Rejects when Slurm does not
+ * answer (slurmctld down): the caller keeps its jobs and asks again.
+ */
+export async function squeueStates(
+  jobIds: readonly string[],
+  options: SlurmCommandOptions,
+): Promise<Map<string, SlurmJobState>> {
+  const states = new Map<string, SlurmJobState>();
+  if (jobIds.length === 0) return states;
+  const { stdout, code } = await runSlurm(
+    "squeue",
+    ["--noheader", "--states=all", `--jobs=${jobIds.join(",")}`, "--format=%i|%T|%r"],
+    options,
+  );
+  if (code !== 0) {
+    if (/Invalid job id/i.test(stdout)) return states;
+    throw new Error(`squeue failed: ${stdout.trim().slice(0, 500)}`);
+  }
+  for (const line of stdout.split("\n")) {
+    const [id, state, reason] = line.trim().split("|");
+    if (id && state) states.set(id, { state, reason: reason ?? "" });
+  }
+  return states;
+}
+
+/** Cancels a job (the job's processes get SIGTERM, then SIGKILL after Slurm's KillWait). */
+export async function scancel(jobId: string, options: SlurmCommandOptions): Promise<void> {
+  const { stdout, code } = await runSlurm("scancel", [jobId], options);
+  if (code !== 0) throw new Error(`scancel failed: ${stdout.trim().slice(0, 500)}`);
+}

@@ -1,0 +1,110 @@
+import { writeFileSync } from "node:fs";
+import type { ProcessExit, ProcessSpec, RunningProcess } from "./local-executor";
+import { sbatch, scancel, type SlurmCommandOptions, type SlurmJobState } from "./slurm-commands";
+import { jobScript, slurmJobFiles } from "./slurm-job-script";
+import { createSlurmWatcher, type SlurmWatcher } from "./slurm-watcher";
+import { tailFile } from "./tail-file";
+
+export interface SlurmJobSpec extends ProcessSpec {
+  /** `runport-<run id>-<attempt>`: squeue and sacct show whose job it is. */
+  jobName: string;
+  /** The job's options as sbatch arguments (lib/slurm-options.ts sbatchOptionArguments). */
+  sbatchArguments: string[];
+  /** Each change of the job's Slurm state (PENDING with its reason, RUNNING, ...). */
+  onState?: (state: SlurmJobState) => void;
+}
+
+export interface SlurmContext {
+  commands: SlurmCommandOptions;
+  watcher: SlurmWatcher;
+}
+
+/** `%` starts a filename pattern in sbatch's --output (%j, %x...): a literal one is %%. */
+const literalPattern = (file: string) => file.replaceAll("%", "%%");
+
+/**
+ * Starts a pipeline command as a Slurm job: writes the job script into the attempt's
+ * working folder (which the compute nodes must see: RUNS_DIR is shared), submits it with
+ * sbatch (argv only), then follows it like a local process: its output files are tailed
+ * into stdout/stderr, `exited` resolves when the watcher sees the exit-code file (or the
+ * job ended without one), a signal to the "group" is an scancel.
+ */
+export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningProcess {
+  const files = slurmJobFiles(spec.cwd);
+  let jobId: string | undefined;
+  let cancelled = false;
+  const submitted = (async () => {
+    writeFileSync(files.script, jobScript({ ...spec, workDir: spec.cwd, title: spec.jobName }), {
+      mode: 0o700,
+    });
+    jobId = await sbatch(
+      [
+        `--job-name=${spec.jobName}`,
+        `--chdir=${spec.cwd}`,
+        `--output=${literalPattern(files.slurmOutput)}`,
+        // The job's environment is the script's `env -i`: nothing of the worker's (secrets).
+        "--export=NONE",
+        ...spec.sbatchArguments,
+      ],
+      files.script,
+      slurm.commands,
+    );
+    return jobId;
+  })();
+  const exited: Promise<ProcessExit> = submitted.then(
+    async (id) => {
+      if (cancelled) await scancel(id, slurm.commands).catch(() => undefined);
+      const end = await slurm.watcher.watch(id, files.exitCode, spec.onState);
+      return {
+        exitCode: end.exitCode,
+        signal: null,
+        spawnError: null,
+        ...(end.reason ? { platformError: end.reason } : {}),
+      };
+    },
+    (error: unknown) => ({
+      exitCode: null,
+      signal: null,
+      spawnError: error instanceof Error ? error : new Error(String(error)),
+    }),
+  );
+  return {
+    pid: undefined,
+    timeLimitedElsewhere: true,
+    get slurmJobId() {
+      return jobId;
+    },
+    startedAt: submitted.then(
+      () => new Date(),
+      () => new Date(),
+    ),
+    stdout: tailFile(files.stdout, exited),
+    stderr: tailFile(files.stderr, exited),
+    exited,
+    signalGroup: () => {
+      cancelled = true;
+      if (jobId) void scancel(jobId, slurm.commands).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * The worker's way to Slurm: the commands get the pipelines' base environment (PATH) and
+ * SLURM_CONF when set; one watcher asks about all of the worker's jobs.
+ */
+export function createSlurmContext(options: {
+  childEnv: Record<string, string>;
+  slurm: { conf?: string; pollMs: number; lostAfterMs: number };
+  onPollError: (error: unknown) => void;
+}): SlurmContext {
+  const commands = {
+    env: { ...options.childEnv, ...(options.slurm.conf ? { SLURM_CONF: options.slurm.conf } : {}) },
+  };
+  const watcher = createSlurmWatcher({
+    commands,
+    pollMs: options.slurm.pollMs,
+    lostAfterMs: options.slurm.lostAfterMs,
+    onPollError: options.onPollError,
+  });
+  return { commands, watcher };
+}

@@ -1,0 +1,145 @@
+import { readFile } from "node:fs/promises";
+import { squeueStates, type SlurmCommandOptions, type SlurmJobState } from "./slurm-commands";
+
+/** How a job ended: the pipeline's exit code (from the exit-code file), or Slurm's reason. */
+export interface SlurmJobEnd {
+  exitCode: number | null;
+  /** Set when the job ended without the pipeline exiting: TIMEOUT, CANCELLED, lost, ... */
+  reason: string | null;
+}
+
+/** States after which the job script will write nothing more. */
+const ENDED_STATES = new Set([
+  "COMPLETED",
+  "FAILED",
+  "CANCELLED",
+  "TIMEOUT",
+  "OUT_OF_MEMORY",
+  "NODE_FAIL",
+  "PREEMPTED",
+  "BOOT_FAIL",
+  "DEADLINE",
+  "SPECIAL_EXIT",
+  "REVOKED",
+]);
+/** Ended states where the script may have written its exit code just before: wait for the file. */
+const MAY_HAVE_EXIT_FILE = new Set(["COMPLETED", "FAILED"]);
+
+interface Watched {
+  exitFile: string;
+  onState?: (state: SlurmJobState) => void;
+  /** `state|reason` last told to onState. */
+  lastState?: string;
+  /** Since when the job is gone (or ended) with no exit-code file. */
+  goneSince?: number;
+  resolve: (end: SlurmJobEnd) => void;
+}
+
+export interface SlurmWatcherOptions {
+  commands: SlurmCommandOptions;
+  pollMs: number;
+  /** How long a job may be missing (or ended) with no exit-code file before it is lost. */
+  lostAfterMs: number;
+  onPollError?: (error: unknown) => void;
+}
+
+export interface SlurmWatcher {
+  watch(
+    jobId: string,
+    exitFile: string,
+    onState?: (state: SlurmJobState) => void,
+  ): Promise<SlurmJobEnd>;
+  /** squeue calls made so far (one per interval, whatever the number of jobs). */
+  readonly squeueCalls: number;
+  stop(): void;
+}
+
+async function readExitCode(file: string): Promise<number | null> {
+  const text = await readFile(file, "utf8").catch(() => null);
+  if (text === null || !/^\d+\n$/.test(text)) return null;
+  return Number(text.trim());
+}
+
+/**
+ * Watches all of a worker's Slurm jobs with ONE squeue call per interval (as Nextflow
+ * does): the exit-code file is the truth; Slurm's state explains a job that ended without
+ * one (TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED, CANCELLED); a job Slurm no longer
+ * knows, with no exit-code file, is lost after `lostAfterMs`. A failing squeue (slurmctld
+ * away) loses nothing: only the exit-code files are read, and Slurm is asked again at the
+ * next interval.
+ */
+export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
+  const jobs = new Map<string, Watched>();
+  let timer: NodeJS.Timeout | null = null;
+  let squeueCalls = 0;
+  let stopped = false;
+
+  const finish = (jobId: string, end: SlurmJobEnd) => {
+    jobs.get(jobId)?.resolve(end);
+    jobs.delete(jobId);
+  };
+
+  const check = async (jobId: string, job: Watched, state: SlurmJobState | undefined) => {
+    const exitCode = await readExitCode(job.exitFile);
+    if (exitCode !== null) return finish(jobId, { exitCode, reason: null });
+    // A reason changes while the state stays (PENDING: None, then Priority, Resources).
+    if (state && `${state.state}|${state.reason}` !== job.lastState) {
+      job.lastState = `${state.state}|${state.reason}`;
+      job.onState?.(state);
+    }
+    if (state && !ENDED_STATES.has(state.state)) return;
+    if (state && !MAY_HAVE_EXIT_FILE.has(state.state)) {
+      const why = state.reason && state.reason !== "None" ? ` (${state.reason})` : "";
+      return finish(jobId, { exitCode: null, reason: `ended by Slurm: ${state.state}${why}` });
+    }
+    job.goneSince ??= Date.now();
+    if (Date.now() - job.goneSince < options.lostAfterMs) return;
+    const what = state
+      ? `ended ${state.state} without an exit code`
+      : "is no longer known to Slurm";
+    finish(jobId, { exitCode: null, reason: `lost by Slurm: the job ${what}` });
+  };
+
+  const checkExitOnly = async (jobId: string, job: Watched) => {
+    const exitCode = await readExitCode(job.exitFile);
+    if (exitCode !== null) finish(jobId, { exitCode, reason: null });
+  };
+
+  const poll = async () => {
+    timer = null;
+    const ids = [...jobs.keys()];
+    squeueCalls++;
+    const states = await squeueStates(ids, options.commands).catch((error: unknown) => {
+      options.onPollError?.(error);
+      return null;
+    });
+    // Slurm away: only the exit-code files are read (a job that exited is still done).
+    await Promise.all(
+      ids.map((id) =>
+        states ? check(id, jobs.get(id)!, states.get(id)) : checkExitOnly(id, jobs.get(id)!),
+      ),
+    ).catch((error: unknown) => options.onPollError?.(error));
+    schedule();
+  };
+
+  function schedule() {
+    if (timer || stopped || jobs.size === 0) return;
+    timer = setTimeout(() => void poll(), options.pollMs);
+  }
+
+  return {
+    watch(jobId, exitFile, onState) {
+      return new Promise((resolve) => {
+        jobs.set(jobId, { exitFile, onState, resolve });
+        schedule();
+      });
+    },
+    get squeueCalls() {
+      return squeueCalls;
+    },
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAttempts, runOutputs } from "@/db/schema";
+import type { AppContext } from "@/server/context";
+import { cancelRun } from "@/server/runs/cancel-run";
+import { getRunLogs } from "@/server/runs/get-run-logs";
+import { createTestContext, createTestUser, type TestUser } from "@/test/context";
+import { registerPipelines } from "@/test/pipelines";
+import { getRunRow, submit, waitForLog, waitForStatus } from "@/test/runs";
+import { slurmMissing, startTestSlurm, type TestSlurm } from "@/test/slurm";
+import { scancel, squeueStates } from "./executors/slurm-commands";
+import { startWorker, type WorkerHandle } from "./start-worker";
+
+const missing = slurmMissing();
+if (missing) console.warn(missing);
+
+let slurm: TestSlurm;
+let ctx: AppContext;
+let worker: WorkerHandle;
+let alice: TestUser;
+let runsDir: string;
+
+beforeAll(async () => {
+  if (missing) return;
+  slurm = await startTestSlurm();
+  // RUNS_DIR must be seen by the compute nodes: here the one node is this machine.
+  runsDir = mkdtempSync(path.join(tmpdir(), "runport-slurm-runs-"));
+  ctx = createTestContext({
+    runsDir,
+    cancelGraceSeconds: 1,
+    workerConcurrency: 4,
+    workerDrainSeconds: 2,
+    slurm: { conf: slurm.env.SLURM_CONF, pollMs: 250, lostAfterMs: 5000 },
+  });
+  const pipelines = await registerPipelines(ctx, [path.resolve("test/fixtures/slurm-pipelines")]);
+  alice = await createTestUser(ctx);
+  worker = startWorker(ctx, pipelines);
+}, 30_000);
+
+afterAll(async () => {
+  if (missing) return;
+  await worker.stop();
+  await ctx.queue.obliterate({ force: true });
+  await ctx.close();
+  await slurm.stop();
+  rmSync(runsDir, { recursive: true, force: true });
+});
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+const commands = () => ({ env: { PATH: "/usr/bin:/bin", ...slurm.env } });
+const ENDED = ["succeeded", "failed", "error", "cancelled"] as const;
+
+describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", () => {
+  it("succeeds with its exit code, live log, progress, outputs and job id; argv arrives intact", async () => {
+    const id = await submit(ctx, alice.principal, "slurm-probe", { hpcAccount: "proj_42" });
+    const run = await waitForStatus(ctx, id, ENDED, 30_000);
+    expect(run).toMatchObject({ status: "succeeded", exitCode: 0, progressPercent: 42.5 });
+    const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    expect(attempt).toMatchObject({ outcome: "succeeded", exitCode: 0, pid: null });
+    expect(attempt?.slurmJobId).toMatch(/^\d+$/);
+    const log = await getRunLogs(ctx, { principal: alice.principal, runId: id, cursor: 0 });
+    expect(log.text).toContain(`submitted to Slurm as job ${attempt?.slurmJobId}`);
+    expect(log.text).toContain("probe started");
+    expect(log.text).toContain("to stderr");
+    const outputs = await ctx.db.select().from(runOutputs).where(eq(runOutputs.runId, run.id));
+    expect(outputs.map((o) => o.path)).toEqual(["report.json"]);
+    const report = JSON.parse(
+      readFileSync(path.join(runsDir, id, "attempt-1", "outputs", "report.json"), "utf8"),
+    ) as { argv: string[]; env: Record<string, string> };
+    expect(report.argv.slice(1)).toEqual([
+      "$(touch /tmp/runport-pwned)",
+      "'; touch /tmp/runport-pwned; '",
+      'a"b\\c`id` $HOME\nsecond line',
+      "--time=1",
+    ]);
+    expect(report.env).toMatchObject({ RUNPORT_RUN_ID: id, RUNPORT_ATTEMPT: "1" });
+    expect(Object.keys(report.env).filter((k) => k.startsWith("SLURM_"))).toEqual([]);
+    // --account from the config's hpcAccount (pipeline.json slurm.runOptions).
+    const jobs = readFileSync(path.join(slurm.dir, "jobcomp.log"), "utf8");
+    expect(jobs).toMatch(new RegExp(`JobId=${attempt?.slurmJobId} .*Account=proj_42`));
+  });
+
+  it("fails with the pipeline's non-zero exit code", async () => {
+    const id = await submit(ctx, alice.principal, "slurm-probe", { exitCode: 3 });
+    const run = await waitForStatus(ctx, id, ENDED, 30_000);
+    expect(run).toMatchObject({ status: "failed", exitCode: 3 });
+  });
+
+  it("shows a job waiting in the queue with its reason; cancels it PENDING and RUNNING with scancel", async () => {
+    // The node has 2 CPUs and each job asks for 1: the third waits (Reason=Resources).
+    const running = [
+      await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 }),
+      await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 }),
+    ];
+    for (const id of running) await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
+    const waiting = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
+    await waitForLog(ctx, alice.principal, waiting, /Slurm job PENDING/, 30_000);
+    // Slurm gives a job no reason (None) until the scheduler has looked at it.
+    await until(async () =>
+      /^waiting in Slurm queue: (Resources|Priority)$/.test(
+        (await getRunRow(ctx, waiting)).progressMessage ?? "",
+      ),
+    );
+    for (const id of [waiting, ...running])
+      await cancelRun(ctx, { principal: alice.principal, runId: id });
+    for (const id of [waiting, ...running]) {
+      const run = await waitForStatus(ctx, id, ENDED, 30_000);
+      expect(run.status).toBe("cancelled");
+      const [attempt] = await ctx.db
+        .select()
+        .from(runAttempts)
+        .where(eq(runAttempts.runId, run.id));
+      const states = await squeueStates([attempt!.slurmJobId!], commands());
+      expect(states.get(attempt!.slurmJobId!)?.state).toBe("CANCELLED");
+    }
+  });
+
+  it("ends in error with Slurm's reason when the job is cancelled from outside Runport", async () => {
+    const id = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
+    await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
+    const run = await getRunRow(ctx, id);
+    const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    await scancel(attempt!.slurmJobId!, commands());
+    const ended = await waitForStatus(ctx, id, ENDED, 30_000);
+    expect(ended).toMatchObject({ status: "error", error: "ended by Slurm: CANCELLED" });
+  });
+});

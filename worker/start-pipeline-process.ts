@@ -1,0 +1,63 @@
+import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
+import type { LogWriter } from "@/server/runs/log-writer";
+import { recordProgress } from "@/server/runs/record-progress";
+import { resolveSlurmJobOptions, sbatchOptionArguments, ZSlurmOptions } from "@/lib/slurm-options";
+import type { ExecuteRunDeps } from "./execute-run";
+import {
+  startLocalProcess,
+  type ProcessSpec,
+  type RunningProcess,
+} from "./executors/local-executor";
+import type { SlurmJobState } from "./executors/slurm-commands";
+import { startSlurmJob } from "./executors/slurm-executor";
+
+interface StartOptions {
+  run: { id: number; publicId: string; userId: number; config: string };
+  attempt: number;
+  pipeline: LoadedPipeline;
+  spec: ProcessSpec;
+  log: LogWriter;
+}
+
+/**
+ * The executor seam: starts an attempt where its pipeline says (`executor` in
+ * pipeline.json), as a local process or a Slurm job; both answer as a RunningProcess, so
+ * logs, progress, cancel, timeout and outputs work the same. Throws when it cannot start.
+ */
+export function startPipelineProcess(
+  deps: Pick<ExecuteRunDeps, "ctx" | "launchers" | "slurm" | "runAs">,
+  options: StartOptions,
+): RunningProcess {
+  const { definition } = options.pipeline;
+  if (definition.executor !== "slurm") return startLocalProcess(options.spec, deps.launchers);
+  if (!deps.slurm) throw new Error("this worker is not set up for Slurm");
+  if (deps.runAs) {
+    // sbatch runs the job as the submitting user: the run user would be bypassed.
+    throw new Error(
+      "RUN_AS_USER is not supported with the Slurm executor: the job would run as the worker's user",
+    );
+  }
+  const config = JSON.parse(options.run.config) as Record<string, unknown>;
+  const slurmOptions = definition.slurm ?? ZSlurmOptions.parse({});
+  const { job, problems } = resolveSlurmJobOptions(slurmOptions, definition.timeoutSeconds, config);
+  const [problem] = problems;
+  // Checked at submission too: this is a pipeline that changed its limits since.
+  if (problem) throw new Error(`Slurm option at ${problem.path}: ${problem.message}`);
+  const { run, attempt, log } = options;
+  const onState = (state: SlurmJobState) => {
+    const reason = state.reason && state.reason !== "None" ? state.reason : null;
+    log.write("system", `[runport] Slurm job ${state.state}${reason ? ` (${reason})` : ""}\n`);
+    if (state.state !== "PENDING") return;
+    const message = reason ? `waiting in Slurm queue: ${reason}` : "waiting in Slurm queue";
+    void recordProgress(deps.ctx, run, { percent: 0, message }).catch(() => undefined);
+  };
+  return startSlurmJob(
+    {
+      ...options.spec,
+      jobName: `runport-${run.publicId}-${attempt}`,
+      sbatchArguments: sbatchOptionArguments(job),
+      onState,
+    },
+    deps.slurm,
+  );
+}

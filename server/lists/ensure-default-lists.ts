@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
 import path from "node:path";
 import type { TListSource } from "@/lib/contract/lists";
 import { referenceLists } from "@/db/schema";
@@ -21,9 +21,21 @@ function onPath(program: string, searchPath: string): boolean {
   });
 }
 
-/** The source hpc-accounts starts with: Slurm's accounts when `sacctmgr` runs here, else the demo CSV. */
-export function defaultHpcAccountsSource(searchPath: string): TListSource {
-  if (onPath("sacctmgr", searchPath)) {
+/**
+ * Where Slurm's configuration is looked for: a client installed without one (no cluster
+ * here) has sacctmgr on PATH, and every refresh of the list would fail.
+ */
+export const SLURM_CONF_FILES = ["/etc/slurm/slurm.conf", "/etc/slurm-llnl/slurm.conf"];
+
+/**
+ * The source hpc-accounts starts with: Slurm's accounts when Slurm is configured here
+ * (`sacctmgr` on PATH and a slurm.conf), else the demo CSV.
+ */
+export function defaultHpcAccountsSource(
+  searchPath: string,
+  confFiles: readonly string[] = SLURM_CONF_FILES,
+): TListSource {
+  if (onPath("sacctmgr", searchPath) && confFiles.some((f) => existsSync(f))) {
     return {
       kind: "command",
       argv: ["sacctmgr", "-nP", "show", "account", "format=account"],

@@ -348,9 +348,10 @@ export const routes: RouteSpec[] = [
     method: "post",
     path: "/api/v1/pipelines/{name}/check-paths",
     tag: "pipelines",
-    summary: "Check the files a config names, as a submission would (stores nothing)",
+    summary:
+      "Check the files and list values a config names, as a submission would (stores nothing)",
     description:
-      "The body is a config of this pipeline version. Every value its schema calls a path (`format`: `file-path`, `directory-path`, `path`; `exists`) is checked on the server against the pipeline folder and `DATA_ROOTS`, with symbolic links resolved: `does not exist`, `is a folder`, `is not a folder`, `already exists`, `is outside the data folders: …`. The editor calls it after a pause in typing. For roles that may submit; 60 checks a minute per user (429 with Retry-After).",
+      "The body is a config of this pipeline version. Every value its schema calls a path (`format`: `file-path`, `directory-path`, `path`; `exists`) is checked on the server against the pipeline folder and `DATA_ROOTS`, with symbolic links resolved: `does not exist`, `is a folder`, `is not a folder`, `already exists`, `is outside the data folders: …`. Every value tied to a reference list (`x-runport-list`) is checked against the list's current values: `is not a known value of the list NAME; did you mean …?`. The editor calls it after a pause in typing. For roles that may submit; 60 checks a minute per user (429 with Retry-After).",
     params: pipelineName,
     query: ZPipelineQuery,
     body: { json: ZPathCheckRequest },

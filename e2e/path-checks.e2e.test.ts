@@ -54,4 +54,30 @@ describe("the editor's server check of paths", () => {
     await setEditorText(page, example);
     await expect.poll(() => page.locator("#problems li").count(), { timeout: 15_000 }).toBe(0);
   });
+
+  it("completes hpcAccount from its reference list with labels, and marks an unknown account", async () => {
+    const { page } = session;
+    // hpc-accounts: the shipped demo CSV (no Slurm here), refreshed by the beat at start.
+    const { hpcAccount: _, ...rest } = JSON.parse(example) as Record<string, unknown>;
+    const text = JSON.stringify({ hpcAccount: "lab-0000", ...rest }, null, 2);
+    await setEditorText(page, text);
+    const problem = page.locator("#problems li").first();
+    await expect.poll(() => problem.textContent(), { timeout: 15_000 }).toContain("/hpcAccount");
+    expect(await problem.textContent()).toContain(
+      'is not a known value of the list hpc-accounts; did you mean "lab-00001"',
+    );
+    // Line 2 is `  "hpcAccount": "lab-0000",`: type at the end of the value.
+    await page.keyboard.press("ControlOrMeta+Home");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("End");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.type("2");
+    const suggestions = page.locator(".monaco-editor .suggest-widget");
+    await expect.poll(() => suggestions.textContent(), { timeout: 10_000 }).toContain("lab-00002");
+    expect(await suggestions.textContent()).toContain("Genomics core");
+    await screenshot(page, "paths-02-list-completion");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#problems li").count(), { timeout: 15_000 }).toBe(0);
+  });
 });

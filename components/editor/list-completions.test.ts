@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { listAtPath, listPropertyNames, namesLists } from "./list-completions";
+import { listAtPath } from "@/lib/schema/list-keyword";
+import { listPropertyNames, namesLists } from "./list-completions";
 
 const fastqQc = JSON.parse(readFileSync("pipelines/fastq-qc/schema.json", "utf8")) as Record<
   string,

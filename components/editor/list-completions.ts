@@ -1,9 +1,8 @@
-import { getLocation, type Segment } from "jsonc-parser";
+import { getLocation } from "jsonc-parser";
 import type * as Monaco from "monaco-editor";
 import type { ListValues } from "@/lib/contract/lists";
-import { isJsonObject, toPointer } from "@/lib/json/parse-json";
-import { LIST_KEYWORD } from "@/lib/schema/list-keyword";
-import { walkSchemaData } from "@/lib/schema/walk-schema-data";
+import { isJsonObject } from "@/lib/json/parse-json";
+import { LIST_KEYWORD, listAtPath } from "@/lib/schema/list-keyword";
 
 type Schema = Record<string, unknown>;
 
@@ -13,37 +12,6 @@ export const COMPLETIONS_LIMIT = 20;
 /** True when a schema ties any value to a reference list (`x-runport-list`). */
 export function namesLists(schema: Schema | null): boolean {
   return schema !== null && JSON.stringify(schema).includes(`"${LIST_KEYWORD}":`);
-}
-
-/**
- * The list the schema ties the value at `path` to, or null: the walk the server's check
- * uses, over a skeleton of the config down to that value (the text being typed is rarely
- * valid JSON, so it is not parsed).
- */
-export function listAtPath(schema: Schema, path: readonly Segment[]): string | null {
-  let data: unknown = "";
-  for (let i = path.length - 1; i >= 0; i--) {
-    const key = path[i]!;
-    if (typeof key === "number") {
-      const items: unknown[] = []; // sparse: the walk visits index `key` only
-      items[key] = data;
-      data = items;
-    } else {
-      data = { [key]: data };
-    }
-  }
-  const pointer = toPointer(path);
-  let found: string | null = null;
-  walkSchemaData(
-    schema,
-    data,
-    (node, _value, at) => {
-      const list = node[LIST_KEYWORD];
-      if (at === pointer && typeof list === "string") found = list;
-    },
-    () => found !== null,
-  );
-  return found;
 }
 
 /**

@@ -54,4 +54,30 @@ describe("the editor's server check of paths", () => {
     await setEditorText(page, example);
     await expect.poll(() => page.locator("#problems li").count(), { timeout: 15_000 }).toBe(0);
   });
+
+  it("completes hpcAccount from its reference list with labels, and marks an unknown account", async () => {
+    // On the example the test above left in the editor. hpc-accounts is the shipped demo
+    // CSV (no Slurm here), refreshed by the beat at start.
+    const { page } = session;
+    const line = example.split("\n").findIndex((l) => l.includes('"hpcAccount": "lab-00001"'));
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("ControlOrMeta+Home");
+    for (let i = 0; i < line; i++) await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("End");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("Backspace"); // "lab-0000": not in the list
+    const problem = page.locator("#problems li").first();
+    await expect.poll(() => problem.textContent(), { timeout: 15_000 }).toContain("/hpcAccount");
+    expect(await problem.textContent()).toContain(
+      'is not a known value of the list hpc-accounts; did you mean "lab-00001"',
+    );
+    await page.keyboard.type("2");
+    const suggestions = page.locator(".monaco-editor .suggest-widget");
+    await expect.poll(() => suggestions.textContent(), { timeout: 10_000 }).toContain("lab-00002");
+    expect(await suggestions.textContent()).toContain("Genomics core");
+    await screenshot(page, "paths-02-list-completion");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#problems li").count(), { timeout: 15_000 }).toBe(0);
+  });
 });

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import type * as Monaco from "monaco-editor";
 import type { TextProblem } from "@/lib/schema/check-config-text";
 import { withHelpText } from "@/lib/schema/with-help-text";
+import { registerListCompletions } from "./list-completions";
 import type { TextEdit } from "./validation-protocol";
 import styles from "./json-editor.module.css";
 
@@ -62,6 +63,7 @@ export function JsonEditor(props: Props) {
   useEffect(() => {
     let disposed = false;
     let editor: Monaco.editor.IStandaloneCodeEditor | null = null;
+    let listCompletions: Monaco.IDisposable | null = null;
     void (async () => {
       try {
         configureWorkers();
@@ -100,6 +102,8 @@ export function JsonEditor(props: Props) {
           renderValidationDecorations: "on",
         });
         loaded.current = { monaco, model };
+        // Values of reference lists (x-runport-list), searched on the server as one types.
+        listCompletions = registerListCompletions(monaco, editor, () => latest.current.schema);
         editor.onDidChangeModelContent((event) =>
           latest.current.onChange(
             event.changes.map((c) => ({
@@ -133,6 +137,7 @@ export function JsonEditor(props: Props) {
     })();
     return () => {
       disposed = true;
+      listCompletions?.dispose();
       editor?.getModel()?.dispose();
       editor?.dispose();
       loaded.current = null;

@@ -6,6 +6,7 @@ import type { PathCheckResult } from "@/lib/contract/pipelines";
 import { positionAt } from "@/lib/json/parse-json";
 import { locateAll } from "@/lib/json/scan-json";
 import type { TextProblem } from "@/lib/schema/check-config-text";
+import { namesLists } from "./list-completions";
 
 const NONE: TextProblem[] = [];
 
@@ -41,7 +42,8 @@ export function locatePathProblems(
 }
 
 /**
- * The editor's server check of the files a config names (the browser never looks at files):
+ * The editor's server check of the files a config names (the browser never looks at files)
+ * and of its values tied to reference lists (the browser has no list):
  * once the text is valid for the schema and typing pauses, it is sent to
  * POST /api/v1/pipelines/{name}/check-paths; the answer's problems come back located in the
  * text, for error markers beside the local check's. An answer is shown only for the text
@@ -64,7 +66,8 @@ export function usePathCheck({
   getText: () => string | undefined;
 }): TextProblem[] {
   const [answer, setAnswer] = useState<{ version: number; problems: TextProblem[] } | null>(null);
-  const wanted = useMemo(() => namesPaths(schema), [schema]);
+  // Values tied to reference lists are checked by the same call (the server has the lists).
+  const wanted = useMemo(() => namesPaths(schema) || namesLists(schema), [schema]);
   const readText = useEffectEvent(() => getText());
 
   useEffect(() => {

@@ -56,7 +56,7 @@ export const ZPathCheckResult = z.object({
   pipeline: z.string().meta({ description: "The version checked against: name@version" }),
   problems: z.array(ZProblemItem).meta({
     description:
-      "One item per path the schema names (format file-path, directory-path or path; exists) that cannot be used: pointer into the config, line and column, a sentence. Empty when every path is fine.",
+      "One item per path the schema names (format file-path, directory-path or path; exists) that cannot be used and per value not in its reference list (x-runport-list): pointer into the config, line and column, a sentence. Empty when every one is fine.",
   }),
 });
 export type PathCheckResult = z.infer<typeof ZPathCheckResult>;

@@ -1,4 +1,5 @@
 import type Ajv from "ajv";
+import { toPointer } from "../json/parse-json";
 import { walkSchemaData } from "./walk-schema-data";
 
 /**
@@ -42,6 +43,40 @@ export function collectListTargets(
       }
     },
     () => found.length >= limit,
+  );
+  return found;
+}
+
+/**
+ * The list the schema ties the value at `path` to, or null: the walk the server's check
+ * uses, over a skeleton of the config down to that value (the editor's text being typed
+ * is rarely valid JSON; the template has no config at all).
+ */
+export function listAtPath(
+  schema: Record<string, unknown>,
+  path: readonly (string | number)[],
+): string | null {
+  let data: unknown = "";
+  for (let i = path.length - 1; i >= 0; i--) {
+    const key = path[i]!;
+    if (typeof key === "number") {
+      const items: unknown[] = []; // sparse: the walk visits index `key` only
+      items[key] = data;
+      data = items;
+    } else {
+      data = { [key]: data };
+    }
+  }
+  const pointer = toPointer(path);
+  let found: string | null = null;
+  walkSchemaData(
+    schema,
+    data,
+    (node, _value, at) => {
+      const list = node[LIST_KEYWORD];
+      if (at === pointer && typeof list === "string") found = list;
+    },
+    () => found !== null,
   );
   return found;
 }

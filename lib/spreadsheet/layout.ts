@@ -40,6 +40,8 @@ export interface WorkbookLayout {
 export const RUN_SHEET = "Run";
 export const README_SHEET = "README";
 export const META_SHEET = "_runport";
+/** Hidden: the values of reference lists, for dropdowns (never read back). */
+export const LISTS_SHEET = "_lists";
 // Excel reserves "History" (for change tracking).
 const RESERVED = new Set(
   [RUN_SHEET, README_SHEET, META_SHEET, "History"].map((s) => s.toLowerCase()),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { listValues, referenceLists, type ReferenceListRow } from "@/db/schema";
 import { closestValues } from "@/lib/schema/closest-values";
 import type { ListTarget } from "@/lib/schema/list-keyword";
@@ -33,11 +33,14 @@ function valueSet(ctx: Ctx, list: ReferenceListRow, versionId: number, userId: n
   const key = list.perUser ? `${versionId}:${userId}` : String(versionId);
   let hit = ctx.caches.listValues.get(key);
   if (!hit) {
+    // Straight from mysql2 (drizzle's select maps each of 100,000 rows: twice as slow).
+    const user = list.perUser ? sql`user_id = ${userId}` : sql`user_id IS NULL`;
     hit = ctx.db
-      .select({ value: listValues.value })
-      .from(listValues)
-      .where(scopeOf(list, versionId, userId))
-      .then((rows) => new Set(rows.map((r) => r.value)));
+      .execute(sql`SELECT value FROM list_values WHERE version_id = ${versionId} AND ${user}`)
+      .then((result) => {
+        const [rows] = result as unknown as [{ value: string }[], unknown];
+        return new Set(rows.map((r) => r.value));
+      });
     hit.catch(() => ctx.caches.listValues.delete(key));
     ctx.caches.listValues.set(key, hit);
   }
@@ -130,16 +133,22 @@ export async function checkListValues(
     const known = await knownValues(ctx, list, versionId, userId, [
       ...new Set(mine.map((t) => t.value)),
     ]);
-    for (const target of mine) {
-      if (known(target.value) || result.problems.length >= MAX_PROBLEMS) continue;
+    const unknown = mine
+      .filter((t) => !known(t.value))
+      .slice(0, Math.max(0, MAX_PROBLEMS - result.problems.length));
+    // The suggestions of the first SUGGEST_FOR unknown values, asked together.
+    const asked = unknown.slice(0, Math.max(0, SUGGEST_FOR - suggested));
+    suggested += asked.length;
+    const near = await Promise.all(
+      asked.map((t) => suggestions(ctx, list, versionId, userId, t.value)),
+    );
+    unknown.forEach((target, i) => {
       let message = `is not a known value of the list ${name}`;
-      if (suggested++ < SUGGEST_FOR) {
-        const near = await suggestions(ctx, list, versionId, userId, target.value);
-        if (near.length > 0)
-          message += `; did you mean ${near.map((v) => JSON.stringify(v)).join(", ")}?`;
-      }
+      const closest = near[i] ?? [];
+      if (closest.length > 0)
+        message += `; did you mean ${closest.map((v) => JSON.stringify(v)).join(", ")}?`;
       result.problems.push({ path: target.pointer, message });
-    }
+    });
   }
   return result;
 }

@@ -2,10 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as postCheckPaths } from "@/app/api/v1/pipelines/[name]/check-paths/route";
+import { GET as getValues } from "@/app/api/v1/lists/[name]/values/route";
+import type { ListValues } from "@/lib/contract/lists";
+import type { PathCheckResult } from "@/lib/contract/pipelines";
 import type { AppContext } from "@/server/context";
 import { AppError } from "@/server/errors";
 import { submitRun } from "@/server/runs/submit-run";
-import { createTestContext, createTestUser, type TestUser } from "@/test/context";
+import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";
+import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
 import { defaultHpcAccountsSource, ensureDefaultLists } from "./ensure-default-lists";
 import { refreshDueLists } from "./refresh-due-lists";
@@ -80,6 +85,41 @@ describe("hpc-accounts, the list of fastq-qc's hpcAccount", () => {
         message: expect.stringMatching(
           /^is not a known value of the list hpc-accounts; did you mean "lab-00001"/,
         ) as string,
+      },
+    ]);
+  });
+
+  it("answers the editor: completions with labels, and unknown values marked with a suggestion", async () => {
+    await refreshDueLists(ctx); // nothing due: defined and refreshed by the test above
+    const headers = { authorization: basicAuth(alice.username, alice.token) };
+    const found = await callRoute(getValues, {
+      path: "/api/v1/lists/hpc-accounts/values?q=lab-0000&limit=2",
+      headers,
+      params: { name: "hpc-accounts" },
+    });
+    expect(((await found.json()) as ListValues).items).toEqual([
+      { value: "lab-00001", label: "Demo lab (the example configs use it)" },
+      { value: "lab-00002", label: "Genomics core" },
+    ]);
+    // The config as the editor sends it: the unknown account at its line and column.
+    const text = JSON.stringify({ ...example, hpcAccount: "lab-0002" }, null, 2);
+    const line = text.split("\n").findIndex((l) => l.includes('"hpcAccount"')) + 1;
+    const checked = await callRoute(postCheckPaths, {
+      method: "POST",
+      path: "/api/v1/pipelines/fastq-qc/check-paths?version=1.0.0",
+      headers: { ...headers, "content-type": "application/json" },
+      params: { name: "fastq-qc" },
+      body: text,
+    });
+    expect(checked.status).toBe(200);
+    expect(((await checked.json()) as PathCheckResult).problems).toEqual([
+      {
+        path: "/hpcAccount",
+        message: expect.stringMatching(
+          /^is not a known value of the list hpc-accounts; did you mean "lab-00002"/,
+        ) as string,
+        line,
+        column: 17,
       },
     ]);
   });

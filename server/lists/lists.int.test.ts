@@ -195,7 +195,7 @@ describe("refreshing", () => {
     expect(failed).toMatchObject({ outcome: "failed", error: "the URL answered 503" });
     expect(failed.list.version?.count).toBe(2);
     const values = await searchListValues(ctx, {
-      principal: viewer.principal,
+      principal: alice.principal,
       name: "probe-url",
       query: { q: "u-", limit: 10 },
     });
@@ -223,14 +223,14 @@ describe("refreshing", () => {
 });
 
 describe("values", () => {
-  it("searches by prefix then substring and label, for any signed-in user", async () => {
+  it("searches by prefix then substring and label, for those who may submit", async () => {
     const file = path.join(root, "projects.csv");
     writeFileSync(file, "account,title\nP-100,Mouse atlas\nP-200,Zebrafish\nQ-300,Mouse brain\n");
     await create({ name: "probe-projects", source: { kind: "file", path: file, parse: csv("") } });
     await refreshListNow(ctx, { principal: admin.principal, name: "probe-projects" });
     const search = (q: string, limit = 10) =>
       searchListValues(ctx, {
-        principal: viewer.principal,
+        principal: alice.principal,
         name: "probe-projects",
         query: { q, limit },
       });
@@ -244,7 +244,7 @@ describe("values", () => {
       (
         await refusal(
           searchListValues(ctx, {
-            principal: viewer.principal,
+            principal: alice.principal,
             name: "nope",
             query: { q: "", limit: 5 },
           }),
@@ -268,12 +268,13 @@ describe("values", () => {
       query: { q: "", limit: 50 },
     });
     expect(mine.items.map((v) => v.value)).toEqual([`${alice.username}-a`, `${alice.username}-b`]);
-    const viewers = await searchListValues(ctx, {
+    // A viewer cannot submit: no values (and none of anybody else's).
+    const forViewer = searchListValues(ctx, {
       principal: viewer.principal,
       name: "probe-mine",
       query: { q: "", limit: 50 },
     });
-    expect(viewers.items).toEqual([]);
+    expect((await refusal(forViewer)).code).toBe("FORBIDDEN");
     // Made shared: the per-user values cannot answer for everybody; none until a refresh.
     const shared = await updateList(ctx, {
       principal: admin.principal,

@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, like, or, sql, type SQL } from "drizzle-orm";
 import { listValues } from "@/db/schema";
 import type { ListValues } from "@/lib/contract/lists";
 import type { Principal } from "../auth/principal";
+import { requireSubmitter } from "../auth/require-role";
 import type { AppContext } from "../context";
 import { findList } from "./list-view";
 
@@ -9,7 +10,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * The values of a list's current version matching `q` (GET /api/v1/lists/{name}/values;
- * any signed-in user): values starting with `q` first (an index range), then values or
+ * those who may submit: the editor's completions and the form's select): values starting with `q` first (an index range), then values or
  * labels containing it, case-insensitively, at most `limit`. A per-user list answers only
  * the caller's own values. Only what the browser asks for leaves the server.
  */
@@ -17,6 +18,7 @@ export async function searchListValues(
   ctx: Pick<AppContext, "db">,
   options: { principal: Principal; name: string; query: { q: string; limit: number } },
 ): Promise<ListValues> {
+  requireSubmitter(options.principal);
   const { q, limit } = options.query;
   const { list } = await findList(ctx, options.name);
   const versionId = list.currentVersionId;

@@ -114,14 +114,15 @@ export const listRoutes: RouteSpec[] = [
     method: "get",
     path: "/api/v1/lists/{name}/values",
     tag: "lists",
-    summary: "Search a list's values (any signed-in user)",
+    summary: "Search a list's values (roles that may submit)",
     description:
-      "Values of the current version starting with `q`, then values or labels containing it (case-insensitive), at most `limit`. A per-user list answers the caller's own values only.",
+      "Values of the current version starting with `q`, then values or labels containing it (case-insensitive), at most `limit`. A per-user list answers the caller's own values only. The editor's completions and the form's select ask it as the user types: the browser never holds a whole list.",
     params: listName,
     query: ZListValuesQuery,
     responses: {
       "200": answer("The matching values", ZListValues),
       "400": problem("A bad query parameter"),
+      "403": problem("The caller's role cannot submit runs"),
       "404": noList,
     },
   },

@@ -331,14 +331,21 @@ export const routes: RouteSpec[] = [
     tag: "pipelines",
     summary: "The spreadsheet template of a pipeline version",
     description:
-      "Generated from the version's schema: README, a `Run` sheet (one row per top-level field), one sheet per array of objects (one column per property, one row per item), dropdowns for enums and booleans, and a hidden `_runport` sheet naming pipeline@version. `curl --user USER:TOKEN -OJ https://runport.example/api/v1/pipelines/fastq-qc/template.xlsx`",
+      "Generated from the version's schema: README, a `Run` sheet (one row per top-level field), one sheet per array of objects (one column per property, one row per item), dropdowns for enums and booleans, dropdowns of reference-list values (`x-runport-list`: a hidden `_lists` sheet with up to 5,000 values of each list, the caller's own for a per-user list; a longer list's dropdown accepts other values, which the server checks), and a hidden `_runport` sheet naming pipeline@version. The `ETag` changes with the pipeline version and the lists' versions: sent back in `If-None-Match`, it gets a 304 while the template is the same. `curl --user USER:TOKEN -OJ https://runport.example/api/v1/pipelines/fastq-qc/template.xlsx`",
     params: pipelineName,
     query: ZTemplateQuery,
     responses: {
       "200": {
         description: "The .xlsx file, as an attachment",
-        headers: { "Content-Disposition": { required: true, schema: { type: "string" } } },
+        headers: {
+          "Content-Disposition": { required: true, schema: { type: "string" } },
+          ETag: { required: true, schema: { type: "string" } },
+        },
         content: { [XLSX_TYPE]: { schema: binary } },
+      },
+      "304": {
+        description: "The ETag named in If-None-Match is current: the template has not changed",
+        headers: { ETag: { required: true, schema: { type: "string" } } },
       },
       "400": problem("A bad `version` or `example`"),
       "404": problem("No such pipeline or version"),
@@ -348,9 +355,10 @@ export const routes: RouteSpec[] = [
     method: "post",
     path: "/api/v1/pipelines/{name}/check-paths",
     tag: "pipelines",
-    summary: "Check the files a config names, as a submission would (stores nothing)",
+    summary:
+      "Check the files and list values a config names, as a submission would (stores nothing)",
     description:
-      "The body is a config of this pipeline version. Every value its schema calls a path (`format`: `file-path`, `directory-path`, `path`; `exists`) is checked on the server against the pipeline folder and `DATA_ROOTS`, with symbolic links resolved: `does not exist`, `is a folder`, `is not a folder`, `already exists`, `is outside the data folders: …`. The editor calls it after a pause in typing. For roles that may submit; 60 checks a minute per user (429 with Retry-After).",
+      "The body is a config of this pipeline version. Every value its schema calls a path (`format`: `file-path`, `directory-path`, `path`; `exists`) is checked on the server against the pipeline folder and `DATA_ROOTS`, with symbolic links resolved: `does not exist`, `is a folder`, `is not a folder`, `already exists`, `is outside the data folders: …`. Every value tied to a reference list (`x-runport-list`) is checked against the list's current values: `is not a known value of the list NAME; did you mean …?`. The editor calls it after a pause in typing. For roles that may submit; 60 checks a minute per user (429 with Retry-After).",
     params: pipelineName,
     query: ZPipelineQuery,
     body: { json: ZPathCheckRequest },

@@ -1,7 +1,9 @@
 import ExcelJS from "exceljs";
 import { cellOf } from "@/lib/spreadsheet/cell-values";
+import { listAtPath } from "@/lib/schema/list-keyword";
 import {
   columnLetters,
+  LISTS_SHEET,
   META_SHEET,
   README_SHEET,
   RUN_SHEET,
@@ -12,6 +14,7 @@ import {
 } from "@/lib/spreadsheet/layout";
 import { heightFor, noteOf, numberFormat, validationOf, valueAt, widthFor } from "./template-cells";
 import { TEMPLATE_FORMAT, TEMPLATE_ROWS } from "./template-format";
+import type { TemplateList } from "./template-lists";
 import { readmeLines } from "./template-readme";
 
 export interface TemplateOptions {
@@ -20,6 +23,8 @@ export interface TemplateOptions {
   schema: Record<string, unknown>;
   /** Prefill the sheets with this config (the pipeline's example); blank when absent. */
   prefill?: unknown;
+  /** Values of the reference lists its fields name (`x-runport-list`), for their dropdowns. */
+  lists?: TemplateList[];
 }
 
 const solid = (argb: string): ExcelJS.Fill => ({
@@ -69,8 +74,41 @@ class TemplateWriter {
     return `'${META_SHEET}'!$${letter}$2:$${letter}$${values.length + 1}`;
   }
 
-  private validate(sheet: ExcelJS.Worksheet, range: string, field: LayoutField): void {
-    const validation = validationOf(field, this.listRangeFor(field));
+  /** Columns of the hidden `_lists` sheet, one per reference list (written at the end). */
+  private readonly referenceLists: TemplateList[] = [];
+
+  /**
+   * The dropdown of a value tied to a reference list: its values from the hidden `_lists`
+   * sheet (Excel's inline lists stop at 255 characters). A list cut at TEMPLATE_LIST_VALUES
+   * offers those and accepts any other value (the server checks it).
+   */
+  private referenceListValidation(path: (string | number)[]): ExcelJS.DataValidation | undefined {
+    const name = listAtPath(this.options.schema, path);
+    const list = name ? this.options.lists?.find((l) => l.name === name) : undefined;
+    if (!list || list.values.length === 0) return undefined;
+    let index = this.referenceLists.indexOf(list);
+    if (index < 0) index = this.referenceLists.push(list) - 1;
+    const letter = columnLetters(index + 1);
+    return {
+      type: "list",
+      allowBlank: true,
+      formulae: [`'${LISTS_SHEET}'!$${letter}$2:$${letter}$${list.values.length + 1}`],
+      showErrorMessage: list.complete,
+      errorStyle: "stop",
+      error: `Pick a value of the list ${list.name}`,
+    };
+  }
+
+  /** `path`: where the field's value sits in the config (a table's: in its first item). */
+  private validate(
+    sheet: ExcelJS.Worksheet,
+    range: string,
+    field: LayoutField,
+    path: (string | number)[],
+  ): void {
+    const validation =
+      (field.list ? undefined : this.referenceListValidation(path)) ??
+      validationOf(field, this.listRangeFor(field));
     if (validation) (sheet as unknown as RangeValidations).dataValidations.add(range, validation);
   }
 
@@ -101,7 +139,7 @@ class TemplateWriter {
       value.value = cellOf(valueAt(prefill, field.key), field);
       if (field.field.required) row.getCell(1).font = { bold: true };
       if (field.field.required) row.getCell(1).fill = REQUIRED_FILL;
-      this.validate(sheet, `B${rowNumber}`, field);
+      this.validate(sheet, `B${rowNumber}`, field, field.key);
     });
   }
 
@@ -118,7 +156,8 @@ class TemplateWriter {
       const header = sheet.getCell(1, i + 1);
       header.value = field.header;
       header.note = noteOf(field);
-      this.validate(sheet, `${column.letter}2:${column.letter}${lastRow}`, field);
+      const range = `${column.letter}2:${column.letter}${lastRow}`;
+      this.validate(sheet, range, field, [property, 0, ...field.key]);
     });
     styleHeader(sheet.getRow(1));
     columns.forEach((field, i) => {
@@ -143,6 +182,16 @@ class TemplateWriter {
     this.lists.forEach((list, i) => {
       meta.getCell(1, 5 + i).value = list.header;
       list.values.forEach((v, r) => (meta.getCell(r + 2, 5 + i).value = String(v)));
+    });
+  }
+
+  /** The hidden sheet of reference-list values: a column per list, its name on top. */
+  addListsSheet(): void {
+    if (this.referenceLists.length === 0) return;
+    const sheet = this.workbook.addWorksheet(LISTS_SHEET, { state: "hidden" });
+    this.referenceLists.forEach((list, i) => {
+      sheet.getCell(1, i + 1).value = list.name;
+      list.values.forEach((v, r) => (sheet.getCell(r + 2, i + 1).value = v));
     });
   }
 }
@@ -170,7 +219,8 @@ function prefillOf(options: TemplateOptions, layout: WorkbookLayout): Record<str
 
 /**
  * The .xlsx template of one pipeline version: README, "Run" (top-level fields), one
- * sheet per array of objects, and a hidden sheet naming `pipeline@version`.
+ * sheet per array of objects, a hidden sheet naming `pipeline@version`, and a hidden
+ * sheet of the reference lists' values its dropdowns offer.
  */
 export async function buildTemplate(options: TemplateOptions): Promise<Buffer> {
   const layout = workbookLayout(options.schema);
@@ -182,6 +232,7 @@ export async function buildTemplate(options: TemplateOptions): Promise<Buffer> {
     writer.addTable(table.property, table.sheet, table.columns, Array.isArray(items) ? items : []);
   }
   writer.addMetaSheet();
+  writer.addListsSheet();
   // Open on the "Run" sheet; the README comes first for whoever looks.
   writer.workbook.views = [
     { activeTab: 1, firstSheet: 0, visibility: "visible" } as ExcelJS.WorkbookView,

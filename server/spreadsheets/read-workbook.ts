@@ -1,6 +1,6 @@
 import * as XLSX from "@e965/xlsx";
 import type { CellContent } from "@/lib/spreadsheet/cell-values";
-import { META_SHEET } from "@/lib/spreadsheet/layout";
+import { LISTS_SHEET, META_SHEET } from "@/lib/spreadsheet/layout";
 import { parseCsv } from "@/lib/spreadsheet/parse-csv";
 import { AppError } from "../errors";
 import { checkWorkbookContainer, type WorkbookFormat } from "./check-workbook-container";
@@ -187,7 +187,8 @@ export function openWorkbook(body: Buffer): OpenedWorkbook {
   if (first.SheetNames.length > SPREADSHEET_LIMITS.maxSheets) {
     throw unreadable(`The workbook has more than ${SPREADSHEET_LIMITS.maxSheets} sheets`);
   }
-  const sheetNames = first.SheetNames.filter((name) => name !== META_SHEET);
+  // The template's hidden sheets are never data: `_lists` may hold thousands of values.
+  const sheetNames = first.SheetNames.filter((name) => name !== META_SHEET && name !== LISTS_SHEET);
   return {
     format,
     sheetNames,

@@ -14,12 +14,14 @@ import { callRoute } from "@/test/http";
 let ctx: AppContext;
 let admin: TestUser;
 let viewer: TestUser;
+let submitter: TestUser;
 
 beforeAll(async () => {
   ctx = getAppContext();
-  [admin, viewer] = await Promise.all([
+  [admin, viewer, submitter] = await Promise.all([
     createTestUser(ctx, "admin"),
     createTestUser(ctx, "viewer"),
+    createTestUser(ctx, "submitter"),
   ]);
 });
 
@@ -31,7 +33,7 @@ const auth = (user: TestUser) => ({ authorization: basicAuth(user.username, user
 const json = { "content-type": "application/json" };
 
 describe("/api/v1/lists", () => {
-  it("an admin defines, refreshes, changes and deletes a list; anyone signed in searches it", async () => {
+  it("an admin defines, refreshes, changes and deletes a list; whoever may submit searches it", async () => {
     // ./lists is the default LIST_FILE_ROOTS.
     const file = path.resolve("lists", `api-test-${process.pid}.txt`);
     writeFileSync(file, "alpha\nbeta\ngamma\n");
@@ -63,7 +65,7 @@ describe("/api/v1/lists", () => {
       expect(((await done.json()) as RefreshResult).outcome).toBe("stored");
       const found = await callRoute(values, {
         path: `/api/v1/lists/${name}/values?q=a&limit=5`,
-        headers: auth(viewer),
+        headers: auth(submitter),
         params,
       });
       expect(((await found.json()) as ListValues).items.map((v) => v.value)).toEqual([
@@ -73,10 +75,17 @@ describe("/api/v1/lists", () => {
       ]);
       const badLimit = await callRoute(values, {
         path: `/api/v1/lists/${name}/values?limit=1000`,
-        headers: auth(viewer),
+        headers: auth(submitter),
         params,
       });
       expect(badLimit.status).toBe(400);
+      // A viewer cannot submit: it has no use for the values (completions, the form's select).
+      const notViewer = await callRoute(values, {
+        path: `/api/v1/lists/${name}/values?q=a`,
+        headers: auth(viewer),
+        params,
+      });
+      expect(notViewer.status).toBe(403);
       const changed = await callRoute(PATCH, {
         method: "PATCH",
         path: `/api/v1/lists/${name}`,

@@ -1,4 +1,4 @@
-// GET /api/v1/lists/{name}/values?q=&limit=: search the current values (any signed-in user; per-user lists: the caller's).
+// GET /api/v1/lists/{name}/values?q=&limit=: search the current values (those who may submit; per-user lists: the caller's).
 import { ZListValuesQuery } from "@/lib/contract/lists";
 import { apiRoute } from "@/server/http/api-route";
 import { parseQuery } from "@/server/http/parse-query";

@@ -2,7 +2,7 @@ import { withStatementBudget } from "@/server/statement-budget";
 import { isUnavailable } from "@/server/errors";
 import { claimRun } from "@/server/runs/claim-run";
 import { findOwnClaim } from "@/server/runs/find-own-claim";
-import { claimWithinLimits, limitsForRun } from "@/server/runs/run-limits";
+import { limitGuard, limitsForRun, refusal } from "@/server/runs/run-limits";
 import type { ExecuteRunDeps } from "./execute-run";
 import { attemptDirPrefix } from "./run-command";
 
@@ -38,9 +38,11 @@ export async function claimAttempt(deps: ExecuteRunDeps, publicId: string): Prom
       if (!claimed) {
         const limits = await limitsForRun(ctx, deps.pipelineLimits, publicId);
         const workDirPrefix = attemptDirPrefix(ctx.config.runsDir, publicId);
-        claimed = await claimWithinLimits(ctx, limits, () =>
-          claimRun(ctx, { publicId, worker, workDirPrefix }),
-        );
+        const guard = limitGuard(limits, ctx.config.redisPrefix);
+        const result = guard
+          ? await claimRun(ctx, { publicId, worker, workDirPrefix, guard })
+          : await claimRun(ctx, { publicId, worker, workDirPrefix });
+        claimed = result && "refused" in result ? refusal(result.refused) : result;
       }
       // No longer queued: the lost claim may have committed just before this one.
       claimed ??= await ownClaim();

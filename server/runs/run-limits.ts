@@ -1,7 +1,8 @@
-import { eq, isNotNull, sql } from "drizzle-orm";
-import { LOCK_BUSY, withNamedLocks, type LockSession } from "@/db/named-lock";
+import { eq, isNotNull } from "drizzle-orm";
+import type { Statement } from "@/db/client";
 import { runs, users } from "@/db/schema";
 import type { AppContext } from "../context";
+import { GUARD_REFUSAL, type TransitionGuard } from "../lifecycle/transition-run";
 import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
 
 /**
@@ -9,7 +10,8 @@ import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
  * versions) and a user's running-runs quota (users.max_running_runs, else
  * USER_MAX_RUNNING for submitters). A worker claims a limited run while holding MySQL named locks for
  * the pipeline and the user, after counting what runs: two workers can never both take
- * the last slot. Runs without a limit never pay for this.
+ * the last slot. Runs without a limit never pay for this; the others pay nothing more
+ * than a few statements in the claim's round trip (limitGuard).
  */
 export interface RunLimits {
   pipeline?: { name: string; max: number };
@@ -80,56 +82,57 @@ function lockNames(limits: RunLimits, prefix: string): string[] {
   return [
     ...(limits.pipeline ? [`${prefix}:pipeline:${limits.pipeline.name}`] : []),
     ...(limits.user ? [`${prefix}:user:${limits.user.id}`] : []),
-  ];
+  ].map((name) => name.slice(0, 64));
 }
 
-async function countRunning(session: LockSession, limits: RunLimits) {
-  const name = limits.pipeline?.name ?? "";
-  const userId = limits.user?.id ?? 0;
-  const result = await session.execute(
-    sql`SELECT COALESCE(SUM(pipeline_name = ${name}), 0) AS pipeline,
-               COALESCE(SUM(user_id = ${userId}), 0) AS user
-          FROM runs
-         WHERE status IN ('running', 'cancelling') AND (pipeline_name = ${name} OR user_id = ${userId})`,
-  );
-  const [rows] = result as unknown as [{ pipeline: unknown; user: unknown }[]];
-  return { pipeline: Number(rows[0]?.pipeline ?? 0), user: Number(rows[0]?.user ?? 0) };
-}
+/** Why a claim was refused (GUARD_REFUSAL): a limit is reached, or another worker holds its lock. */
+export type LimitRefusal = "limited" | "busy";
+
+const REFUSED = GUARD_REFUSAL;
+
+/** A refusal as the claim reports it (anything unexpected counts as a busy lock: tried soon). */
+export const refusal = (refused: string): LimitRefusal =>
+  refused === "limited" ? "limited" : "busy";
+
+/** Sets REFUSED to `value` unless an earlier statement refused already (IF: lazily). */
+const unlessRefused = (value: string): string =>
+  `SET ${REFUSED} = IF(${REFUSED} IS NULL, ${value}, ${REFUSED})`;
 
 /**
- * Runs `claim` when the limits leave a slot, holding the limits' locks until it has
- * committed; returns "limited" (nothing claimed) when a limit is reached, "busy" when
- * another worker holds the locks right now (a submitter's batch claims one at a time).
- * It answers as soon as the claim has committed: releasing the locks (two more round
- * trips) happens meanwhile, off the path to the process's start. The claim is counted
- * by whoever takes the locks next, since it committed before they were released.
+ * The limits of a run as a guard of its claim (transitionRun's `guard`), sent in the
+ * claim's own round trip: take the limits' named locks (not waited for: "busy"), count
+ * what runs ("limited" when a limit is reached), claim only if neither refused, and
+ * release the locks once the claim has committed. Each of these statements commits on
+ * its own, so the count reads every claim committed before the locks were taken: two
+ * workers can never both take the last slot. Undefined when the run has no limit.
  */
-export async function claimWithinLimits<T>(
-  ctx: Pick<AppContext, "db" | "config" | "log">,
-  limits: RunLimits,
-  claim: () => Promise<T>,
-): Promise<T | "limited" | "busy"> {
-  const names = lockNames(limits, ctx.config.redisPrefix);
-  if (names.length === 0) return claim();
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    // The claim itself commits on its own connections while the locks are held.
-    const locked = withNamedLocks(ctx.db, names, LOCK_WAIT_SECONDS, async (session) => {
-      const running = await countRunning(session, limits);
-      if (limits.pipeline && running.pipeline >= limits.pipeline.max) return "limited" as const;
-      if (limits.user && running.user >= limits.user.max) return "limited" as const;
-      const claimed = await claim();
-      answered = true;
-      resolve(claimed);
-      return claimed;
-    });
-    locked.then(
-      (result) => resolve(result === LOCK_BUSY ? "busy" : result),
-      (error: Error) => {
-        if (!answered) return reject(error);
-        // The locks end with their connection, whatever happened to it.
-        ctx.log.warn({ err: error }, "releasing the limit locks failed");
-      },
-    );
-  });
+export function limitGuard(limits: RunLimits, prefix: string): TransitionGuard | undefined {
+  const names = lockNames(limits, prefix);
+  if (names.length === 0) return undefined;
+  const full = [
+    ...(limits.pipeline ? [`COALESCE(SUM(pipeline_name = ?), 0) >= ?`] : []),
+    ...(limits.user ? [`COALESCE(SUM(user_id = ?), 0) >= ?`] : []),
+  ].join(" OR ");
+  const fullParams = [
+    ...(limits.pipeline ? [limits.pipeline.name, limits.pipeline.max] : []),
+    ...(limits.user ? [limits.user.id, limits.user.max] : []),
+  ];
+  const count: Statement = {
+    sql: unlessRefused(`(SELECT IF(${full}, 'limited', NULL) FROM runs
+          WHERE status IN ('running', 'cancelling') AND (pipeline_name = ? OR user_id = ?))`),
+    params: [...fullParams, limits.pipeline?.name ?? "", limits.user?.id ?? 0],
+  };
+  return {
+    before: [
+      { sql: `SET ${REFUSED} = NULL`, params: [] },
+      // GET_LOCK answers 1 when taken, 0 on a time-out, NULL on an error.
+      ...names.map((name) => ({
+        sql: unlessRefused(`IF(GET_LOCK(?, ${LOCK_WAIT_SECONDS}) = 1, NULL, 'busy')`),
+        params: [name],
+      })),
+      count,
+    ],
+    // A lock this connection did not take is not released (RELEASE_LOCK answers 0).
+    after: [...names].reverse().map((name) => ({ sql: "DO RELEASE_LOCK(?)", params: [name] })),
+  };
 }

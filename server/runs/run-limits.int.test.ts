@@ -1,11 +1,12 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { users } from "@/db/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withNamedLocks } from "@/db/named-lock";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
 import { getRunRow, submit } from "@/test/runs";
 import { claimRun } from "./claim-run";
-import { limitGuard, type RunLimits } from "./run-limits";
+import { limitGuard } from "./run-limits";
 
 const ctx = createTestContext();
 const worker = { workerId: "limits-test", host: "localhost" };
@@ -22,8 +23,13 @@ afterAll(async () => {
 });
 
 /** `pauseSeconds`: a pause after the count, so that racing claims all meet in it. */
-const claim = (publicId: string, limits: RunLimits, pauseSeconds = 0) => {
-  const guard = limitGuard(limits, ctx.config.redisPrefix)!;
+const claim = (publicId: string, byPipeline: Map<string, number>, pauseSeconds = 0) => {
+  const guard = limitGuard({
+    publicId,
+    byPipeline,
+    userMaxRunning: 0,
+    prefix: ctx.config.redisPrefix,
+  });
   const pause = { sql: "DO SLEEP(?)", params: [pauseSeconds] };
   return claimRun(ctx, {
     publicId,
@@ -32,6 +38,9 @@ const claim = (publicId: string, limits: RunLimits, pauseSeconds = 0) => {
     guard: { ...guard, before: [...guard.before, ...(pauseSeconds ? [pause] : [])] },
   });
 };
+
+const setQuota = (max: number | null) =>
+  ctx.db.update(users).set({ maxRunningRuns: max }).where(eq(users.id, alice.principal.userId));
 
 async function lockIsFree(name: string): Promise<boolean> {
   const [rows] = (await ctx.db.execute(sql`SELECT IS_FREE_LOCK(${name}) AS free`)) as unknown as [
@@ -50,7 +59,8 @@ const submitMany = (n: number, name: string) =>
 describe("limitGuard: the limits in the claim's own round trip", () => {
   it("lets exactly the quota through when claims race, and leaves the locks free", async () => {
     const ids = await submitMany(6, "race");
-    const limits = { user: { id: alice.principal.userId, max: 2 } };
+    await setQuota(2);
+    const limits = new Map<string, number>();
     // As the worker does: a busy claim is tried again, a limited one is done with.
     let left = ids;
     const claimed: string[] = [];
@@ -72,10 +82,8 @@ describe("limitGuard: the limits in the claim's own round trip", () => {
 
   it("answers busy while another connection holds a lock, claiming nothing; then claims", async () => {
     const [id] = await submitMany(1, "busy");
-    const limits = {
-      pipeline: { name: "hello", max: 100 },
-      user: { id: alice.principal.userId, max: 100 },
-    };
+    await setQuota(100);
+    const limits = new Map([["hello", 100]]);
     const userLock = `${ctx.config.redisPrefix}:user:${alice.principal.userId}`;
     const held = await withNamedLocks(ctx.db, [userLock], 0, () => claim(id!, limits));
     expect(held).toEqual({ refused: "busy" });
@@ -84,6 +92,33 @@ describe("limitGuard: the limits in the claim's own round trip", () => {
     // The pipeline's lock, taken before the busy one, was released with it.
     expect(await lockIsFree(`${ctx.config.redisPrefix}:pipeline:hello`)).toBe(true);
     const claimed = await claim(id!, limits);
+    expect(claimed && "attempt" in claimed ? claimed.attempt : null).toBe(1);
+  });
+
+  it("holds submitters to USER_MAX_RUNNING without an override, never operators; and a pipeline to its maximum", async () => {
+    await setQuota(null);
+    const operator = await createTestUser(ctx, "operator");
+    const [mine, theirs] = await Promise.all([
+      submit(ctx, alice.principal, "hello", { name: "default" }),
+      submit(ctx, operator.principal, "hello", { name: "operator" }),
+    ]);
+    const guarded = (publicId: string, byPipeline: Map<string, number>) =>
+      claimRun(ctx, {
+        publicId,
+        worker,
+        workDirPrefix: "/tmp/limits-test-",
+        guard: limitGuard({
+          publicId,
+          byPipeline,
+          userMaxRunning: 3,
+          prefix: ctx.config.redisPrefix,
+        }),
+      });
+    // Alice has three running (the tests above): the default quota of 3 is reached.
+    expect(await guarded(mine, new Map())).toEqual({ refused: "limited" });
+    // hello has three running: a pipeline limit of 3 holds the operator's run back too.
+    expect(await guarded(theirs, new Map([["hello", 3]]))).toEqual({ refused: "limited" });
+    const claimed = await guarded(theirs, new Map([["hello", 4]]));
     expect(claimed && "attempt" in claimed ? claimed.attempt : null).toBe(1);
   });
 

@@ -1,6 +1,6 @@
-import { eq, isNotNull } from "drizzle-orm";
+import { isNotNull } from "drizzle-orm";
 import type { Statement } from "@/db/client";
-import { runs, users } from "@/db/schema";
+import { users } from "@/db/schema";
 import type { AppContext } from "../context";
 import { GUARD_REFUSAL, type TransitionGuard } from "../lifecycle/transition-run";
 import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
@@ -13,10 +13,6 @@ import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
  * the last slot. Runs without a limit never pay for this; the others pay nothing more
  * than a few statements in the claim's round trip (limitGuard).
  */
-export interface RunLimits {
-  pipeline?: { name: string; max: number };
-  user?: { id: number; max: number };
-}
 
 // A busy lock is not waited for (no pool connection waits meanwhile): the claim answers
 // "busy" and the job is tried again a moment later.
@@ -48,91 +44,104 @@ async function userLimitOverrides(
 }
 
 /**
- * The limits that apply to a queued run (`byPipeline` from pipelineLimits). Costs
- * nothing when no pipeline declares a limit and no user has one; otherwise one read of
- * the run's pipeline and submitter.
+ * Whether a claim needs limitGuard at all (`byPipeline` from pipelineLimits): not when no
+ * pipeline declares a limit, no user has one and submitters have no default quota. Costs
+ * a read of the overrides at most every 10 s.
  */
-export async function limitsForRun(
+export async function mayHaveLimits(
   ctx: Pick<AppContext, "db" | "config" | "caches">,
   byPipeline: Map<string, number>,
-  publicId: string,
-): Promise<RunLimits> {
+): Promise<boolean> {
   const overrides = await userLimitOverrides(ctx);
-  if (byPipeline.size === 0 && overrides.size === 0 && ctx.config.userMaxRunning <= 0) return {};
-  const [run] = await ctx.db
-    .select({ pipeline: runs.pipelineName, userId: runs.userId, role: users.role })
-    .from(runs)
-    .innerJoin(users, eq(users.id, runs.userId))
-    .where(eq(runs.publicId, publicId))
-    .limit(1);
-  if (!run) return {};
-  const pipelineMax = byPipeline.get(run.pipeline);
-  // The user's override, else the default for submitters (0 or less: no quota). Operators
-  // and admins run what they must (a backlog, a rerun) without a default quota.
-  const userMax =
-    overrides.get(run.userId) ?? (run.role === "submitter" ? ctx.config.userMaxRunning : 0);
-  return {
-    ...(pipelineMax ? { pipeline: { name: run.pipeline, max: pipelineMax } } : {}),
-    ...(userMax > 0 ? { user: { id: run.userId, max: userMax } } : {}),
-  };
-}
-
-function lockNames(limits: RunLimits, prefix: string): string[] {
-  // Always in this order (pipeline, then user), so that two workers cannot deadlock.
-  return [
-    ...(limits.pipeline ? [`${prefix}:pipeline:${limits.pipeline.name}`] : []),
-    ...(limits.user ? [`${prefix}:user:${limits.user.id}`] : []),
-  ].map((name) => name.slice(0, 64));
+  return byPipeline.size > 0 || overrides.size > 0 || ctx.config.userMaxRunning > 0;
 }
 
 /** Why a claim was refused (GUARD_REFUSAL): a limit is reached, or another worker holds its lock. */
 export type LimitRefusal = "limited" | "busy";
 
-const REFUSED = GUARD_REFUSAL;
-
 /** A refusal as the claim reports it (anything unexpected counts as a busy lock: tried soon). */
 export const refusal = (refused: string): LimitRefusal =>
   refused === "limited" ? "limited" : "busy";
 
-/** Sets REFUSED to `value` unless an earlier statement refused already (IF: lazily). */
-const unlessRefused = (value: string): string =>
-  `SET ${REFUSED} = IF(${REFUSED} IS NULL, ${value}, ${REFUSED})`;
+const REFUSED = GUARD_REFUSAL;
+// The run's pipeline and submitter, and the limits that apply to it (NULL: none).
+const PIPELINE = "@runport_limit_pipeline";
+const USER = "@runport_limit_user";
+const PIPELINE_MAX = "@runport_limit_pipeline_max";
+const USER_MAX = "@runport_limit_user_max";
+
+/** Sets REFUSED to `value` when `when` holds and nothing refused yet (IF: lazily). */
+const refuseIf = (when: string, value: string): string =>
+  `SET ${REFUSED} = IF(${REFUSED} IS NULL AND ${when}, ${value}, ${REFUSED})`;
+
+/** A limit's lock, by name (at most 64 characters, as GET_LOCK takes). */
+const lockName = (kind: "pipeline" | "user", variable: string): string =>
+  `LEFT(CONCAT(?, ':${kind}:', ${variable}), 64)`;
 
 /**
- * The limits of a run as a guard of its claim (transitionRun's `guard`), sent in the
- * claim's own round trip: take the limits' named locks (not waited for: "busy"), count
- * what runs ("limited" when a limit is reached), claim only if neither refused, and
- * release the locks once the claim has committed. Each of these statements commits on
- * its own, so the count reads every claim committed before the locks were taken: two
- * workers can never both take the last slot. Undefined when the run has no limit.
+ * The limits of a run as a guard of its claim (transitionRun's `guard`), all in the
+ * claim's own round trip: read the run's pipeline and submitter and the limits that apply
+ * (the pipeline's maxConcurrency from `byPipeline`; the user's override, else
+ * USER_MAX_RUNNING for submitters; 0 or less: none), take their named locks in a fixed
+ * order, pipeline then user (not waited for: "busy"), count what runs ("limited" when a
+ * limit is reached), claim only if neither refused, and release the locks once the claim
+ * has committed. Each of these statements commits on its own, so the count reads every
+ * claim committed before the locks were taken: two workers can never both take the last
+ * slot. Operators and admins run what they must (a backlog, a rerun) without a default quota.
  */
-export function limitGuard(limits: RunLimits, prefix: string): TransitionGuard | undefined {
-  const names = lockNames(limits, prefix);
-  if (names.length === 0) return undefined;
-  const full = [
-    ...(limits.pipeline ? [`COALESCE(SUM(pipeline_name = ?), 0) >= ?`] : []),
-    ...(limits.user ? [`COALESCE(SUM(user_id = ?), 0) >= ?`] : []),
-  ].join(" OR ");
-  const fullParams = [
-    ...(limits.pipeline ? [limits.pipeline.name, limits.pipeline.max] : []),
-    ...(limits.user ? [limits.user.id, limits.user.max] : []),
-  ];
-  const count: Statement = {
-    sql: unlessRefused(`(SELECT IF(${full}, 'limited', NULL) FROM runs
-          WHERE status IN ('running', 'cancelling') AND (pipeline_name = ? OR user_id = ?))`),
-    params: [...fullParams, limits.pipeline?.name ?? "", limits.user?.id ?? 0],
+export function limitGuard(options: {
+  publicId: string;
+  byPipeline: Map<string, number>;
+  userMaxRunning: number;
+  prefix: string;
+}): TransitionGuard {
+  const { publicId, byPipeline, userMaxRunning, prefix } = options;
+  const pipelines = [...byPipeline];
+  const pipelineMax = pipelines.length
+    ? `CASE r.pipeline_name ${pipelines.map(() => "WHEN ? THEN ?").join(" ")} END`
+    : "NULL";
+  const read: Statement = {
+    sql: `SELECT r.pipeline_name, r.user_id, ${pipelineMax},
+                 NULLIF(GREATEST(COALESCE(u.max_running_runs, IF(u.role = 'submitter', ?, 0)), 0), 0)
+            INTO ${PIPELINE}, ${USER}, ${PIPELINE_MAX}, ${USER_MAX}
+            FROM runs r JOIN users u ON u.id = r.user_id WHERE r.public_id = ?`,
+    params: [...pipelines.flat(), userMaxRunning, publicId],
   };
+  // GET_LOCK answers 1 when taken, 0 on a time-out, NULL on an error.
+  const lock = (kind: "pipeline" | "user", variable: string, max: string): Statement => ({
+    sql: refuseIf(
+      `${max} > 0`,
+      `IF(GET_LOCK(${lockName(kind, variable)}, ${LOCK_WAIT_SECONDS}) = 1, NULL, 'busy')`,
+    ),
+    params: [prefix],
+  });
+  // A limit that does not apply compares with NULL: never reached.
+  const count: Statement = {
+    sql: refuseIf(
+      `(${PIPELINE_MAX} > 0 OR ${USER_MAX} > 0)`,
+      `(SELECT IF(COALESCE(SUM(pipeline_name = ${PIPELINE}), 0) >= ${PIPELINE_MAX}
+                 OR COALESCE(SUM(user_id = ${USER}), 0) >= ${USER_MAX}, 'limited', NULL)
+          FROM runs
+         WHERE status IN ('running', 'cancelling') AND (pipeline_name = ${PIPELINE} OR user_id = ${USER}))`,
+    ),
+    params: [],
+  };
+  // A lock this connection did not take is not released (RELEASE_LOCK answers 0 or NULL).
+  const release = (kind: "pipeline" | "user", variable: string): Statement => ({
+    sql: `DO RELEASE_LOCK(${lockName(kind, variable)})`,
+    params: [prefix],
+  });
   return {
     before: [
-      { sql: `SET ${REFUSED} = NULL`, params: [] },
-      // GET_LOCK answers 1 when taken, 0 on a time-out, NULL on an error.
-      ...names.map((name) => ({
-        sql: unlessRefused(`IF(GET_LOCK(?, ${LOCK_WAIT_SECONDS}) = 1, NULL, 'busy')`),
-        params: [name],
-      })),
+      {
+        sql: `SET ${REFUSED} = NULL, ${PIPELINE} = NULL, ${USER} = NULL, ${PIPELINE_MAX} = NULL, ${USER_MAX} = NULL`,
+        params: [],
+      },
+      read,
+      lock("pipeline", PIPELINE, PIPELINE_MAX),
+      lock("user", USER, USER_MAX),
       count,
     ],
-    // A lock this connection did not take is not released (RELEASE_LOCK answers 0).
-    after: [...names].reverse().map((name) => ({ sql: "DO RELEASE_LOCK(?)", params: [name] })),
+    after: [release("user", USER), release("pipeline", PIPELINE)],
   };
 }

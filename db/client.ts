@@ -17,8 +17,24 @@ export interface Statement {
 /** What each statement of a transaction gave: a result header, or rows for a SELECT. */
 export type StatementResult = ResultSetHeader | Record<string, unknown>[];
 
-/** Runs statements as one transaction in a single round trip (see createDatabase). */
-export type RunTransaction = (statements: readonly Statement[]) => Promise<StatementResult[]>;
+/**
+ * Statements sent in the same round trip around a transaction: `before` ahead of its START
+ * TRANSACTION (each commits on its own), `after` once it has committed, or once it has
+ * been rolled back when a statement failed (so a named lock taken before is released).
+ */
+export interface AroundTransaction {
+  before?: readonly Statement[];
+  after?: readonly Statement[];
+}
+
+/**
+ * Runs statements as one transaction in a single round trip (see createDatabase); the
+ * results are the transaction's statements' only.
+ */
+export type RunTransaction = (
+  statements: readonly Statement[],
+  around?: AroundTransaction,
+) => Promise<StatementResult[]>;
 
 export interface DatabaseHandle {
   db: Database;
@@ -68,25 +84,35 @@ export function createDatabase(
   const pool = utcPool({ uri: url, connectionLimit: 10, ...poolOptions });
   const db = drizzle(budgetedClient(pool, statementBudgetMs), { schema, mode: "default" });
   let batchPool: Pool | undefined;
-  const runTransaction: RunTransaction = async (statements) => {
+  const runTransaction: RunTransaction = async (statements, around = {}) => {
     batchPool ??= utcPool({ uri: url, connectionLimit: 10, multipleStatements: true });
-    const params = statements.flatMap((s) => s.params);
-    const text = ["START TRANSACTION", ...statements.map((s) => s.sql), "COMMIT"].join(";\n");
+    const { before = [], after = [] } = around;
+    const sent: Statement[] = [...before, { sql: "START TRANSACTION", params: [] }, ...statements];
+    const all = [...sent, { sql: "COMMIT", params: [] }, ...after];
+    const text = all.map((s) => s.sql).join(";\n");
+    const params = all.flatMap((s) => s.params);
+    const undo: Statement[] = [{ sql: "ROLLBACK", params: [] }, ...after];
     const budget = currentStatementBudget(statementBudgetMs);
     const limits = { acquireMs: budget ?? ACQUIRE_TIMEOUT_MS, answerMs: budget };
     const results = await onConnection(batchPool, limits, async (c) => {
       try {
         return (await c.query(text, params))[0];
       } catch (error) {
-        // A failed statement stops the batch with the transaction still open: undo it,
-        // and if even that fails, the connection is not handed back to the pool (fatal).
-        // A lost connection is destroyed anyway; the server rolls its transaction back.
+        // A failed statement stops the batch with the transaction still open: undo it (and
+        // run `after`), and if even that fails, the connection is not handed back to the
+        // pool (fatal). A lost connection is destroyed anyway; the server then rolls its
+        // transaction back and releases its named locks.
         if (!isBroken(error))
-          await c.query("ROLLBACK").catch(() => Object.assign(error as object, { fatal: true }));
+          await c
+            .query(
+              undo.map((s) => s.sql).join(";\n"),
+              undo.flatMap((s) => s.params),
+            )
+            .catch(() => Object.assign(error as object, { fatal: true }));
         throw error;
       }
     });
-    return (results as StatementResult[]).slice(1, statements.length + 1);
+    return (results as StatementResult[]).slice(before.length + 1, sent.length);
   };
   return {
     db,

@@ -25,7 +25,7 @@ import { createAuthOptions } from "./auth/session";
 import type { AppContext } from "./context";
 import { getAppContext } from "./http/app-context";
 import { jobIdFor } from "./queue/run-queue";
-import { limitsForRun } from "./runs/run-limits";
+import { mayHaveLimits } from "./runs/run-limits";
 
 const root = mkdtempSync(path.join(tmpdir(), "runport-frozen-db-"));
 const server = privateServer(root, "mariadb");
@@ -161,7 +161,7 @@ describe("a frozen MariaDB (SIGSTOP)", () => {
       // Open connections (a new one to a frozen server fails in 2 s, before anything is
       // sent): the claim's transaction reaches the server and waits there. And the users'
       // quota overrides are cached for 10 s.
-      await limitsForRun(workerCtx, new Map(), publicId);
+      await mayHaveLimits(workerCtx, new Map());
       await workerCtx.runTransaction([{ sql: "SELECT 1", params: [] }]);
       await Promise.all([1, 2, 3, 4].map(() => workerCtx.db.execute(sql`SELECT SLEEP(0.1)`)));
       const jobId = jobIdFor(publicId, 1);

@@ -2,7 +2,7 @@ import { withStatementBudget } from "@/server/statement-budget";
 import { isUnavailable } from "@/server/errors";
 import { claimRun } from "@/server/runs/claim-run";
 import { findOwnClaim } from "@/server/runs/find-own-claim";
-import { claimWithinLimits, limitsForRun } from "@/server/runs/run-limits";
+import { limitGuard, mayHaveLimits, refusal } from "@/server/runs/run-limits";
 import type { ExecuteRunDeps } from "./execute-run";
 import { attemptDirPrefix } from "./run-command";
 
@@ -14,6 +14,15 @@ import { attemptDirPrefix } from "./run-command";
 export const CLAIM_STATEMENT_MS = 5000;
 
 export type ClaimResult = Awaited<ReturnType<typeof claimRun>> | "limited" | "busy" | "unavailable";
+
+/** The run's limits, checked in its claim's round trip. */
+const guardOf = ({ ctx, pipelineLimits }: ExecuteRunDeps, publicId: string) =>
+  limitGuard({
+    publicId,
+    byPipeline: pipelineLimits,
+    userMaxRunning: ctx.config.userMaxRunning,
+    prefix: ctx.config.redisPrefix,
+  });
 
 /**
  * Claims a queued run within its limits, each statement bounded. "unavailable": MySQL did
@@ -36,11 +45,13 @@ export async function claimAttempt(deps: ExecuteRunDeps, publicId: string): Prom
       // Before the limits, which would count that claim against the run itself.
       let claimed: ClaimResult = await ownClaim();
       if (!claimed) {
-        const limits = await limitsForRun(ctx, deps.pipelineLimits, publicId);
         const workDirPrefix = attemptDirPrefix(ctx.config.runsDir, publicId);
-        claimed = await claimWithinLimits(ctx, limits, () =>
-          claimRun(ctx, { publicId, worker, workDirPrefix }),
-        );
+        const claim = { publicId, worker, workDirPrefix };
+        const limited = await mayHaveLimits(ctx, deps.pipelineLimits);
+        const result = limited
+          ? await claimRun(ctx, { ...claim, guard: guardOf(deps, publicId) })
+          : await claimRun(ctx, claim);
+        claimed = result && "refused" in result ? refusal(result.refused) : result;
       }
       // No longer queued: the lost claim may have committed just before this one.
       claimed ??= await ownClaim();

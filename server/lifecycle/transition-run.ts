@@ -16,6 +16,19 @@ import { countTransition } from "./run-counters";
 /** A condition for statements in `also`: true when the transition applied. */
 export const IF_APPLIED = "@runport_applied = 1";
 
+/** What a guard's `before` statements set: NULL to go ahead, else why not (a short word). */
+export const GUARD_REFUSAL = "@runport_refused";
+
+/**
+ * A condition checked in the transition's own round trip, ahead of its transaction (the
+ * limits of a claim: server/runs/run-limits.ts). `before` must set GUARD_REFUSAL first
+ * thing; `after` runs once the transaction has committed or been rolled back.
+ */
+export interface TransitionGuard {
+  before: readonly Statement[];
+  after: readonly Statement[];
+}
+
 export interface TransitionRunOptions<E extends RunEvent> {
   run: { id: number } | { publicId: string };
   event: E;
@@ -31,10 +44,12 @@ export interface TransitionRunOptions<E extends RunEvent> {
   now?: Date;
   /** More statements for the same transaction; each must hold off with IF_APPLIED. */
   also?: readonly Statement[];
+  /** Applies only if the guard lets it (the result then says why not: `refused`). */
+  guard?: TransitionGuard;
 }
 
 export type TransitionResult =
-  { applied: true; from: RunStatus; attempt: number } | { applied: false };
+  { applied: true; from: RunStatus; attempt: number } | { applied: false; refused?: string };
 
 /** The message as SQL: literal parts and details as parameters, {attempt} from the row. */
 function messageSql(transition: RunTransition, details: Record<string, string | number>) {
@@ -99,11 +114,14 @@ export async function transitionRun<E extends RunEvent>(
         eq(column, id),
         inArray(runs.status, [...transition.from]),
         options.attempt === undefined ? undefined : eq(runs.attempt, options.attempt),
+        options.guard ? sql.raw(`${GUARD_REFUSAL} IS NULL`) : undefined,
       ),
     )
     .toSQL();
   const message = messageSql(transition, options.details ?? {});
-  const results = await ctx.runTransaction([
+  // (A user variable set from IF() comes back as bytes: read as text.)
+  const refusal = options.guard ? `CONVERT(${GUARD_REFUSAL} USING utf8mb4)` : "NULL";
+  const statements: Statement[] = [
     // The row is locked from here, so the from state read is the one the UPDATE leaves.
     {
       sql: `SET @runport_from = (SELECT status FROM runs WHERE ${key} = ? FOR UPDATE)`,
@@ -125,18 +143,21 @@ export async function transitionRun<E extends RunEvent>(
     }),
     ...(options.also ?? []),
     {
-      sql: `SELECT @runport_applied AS applied, @runport_from AS \`from\`, attempt, public_id AS publicId, user_id AS userId FROM runs WHERE ${key} = ?`,
+      sql: `SELECT @runport_applied AS applied, @runport_from AS \`from\`, ${refusal} AS refused, attempt, public_id AS publicId, user_id AS userId FROM runs WHERE ${key} = ?`,
       params: [id],
     },
-  ]);
+  ];
+  const results = await ctx.runTransaction(statements, options.guard);
   const [row] = results.at(-1) as {
     applied: number;
     from: RunStatus;
+    refused: string | null;
     attempt: number;
     publicId: string;
     userId: number;
   }[];
-  if (Number(row?.applied) !== 1) return { applied: false };
+  if (Number(row?.applied) !== 1)
+    return { applied: false, ...(row?.refused ? { refused: row.refused } : {}) };
   void publishRunChange(ctx, {
     kind: "status",
     run: row!.publicId,

@@ -1,26 +1,53 @@
 import { and, eq } from "drizzle-orm";
 import { runAttempts, runs, type RunRow } from "@/db/schema";
 import type { AppContext } from "../context";
-import { IF_APPLIED, transitionRun } from "../lifecycle/transition-run";
+import { IF_APPLIED, transitionRun, type TransitionGuard } from "../lifecycle/transition-run";
 
 export interface WorkerIdentity {
   workerId: string;
   host: string;
 }
 
+type ClaimContext = Pick<
+  AppContext,
+  "db" | "runTransaction" | "redis" | "keys" | "log" | "missedChanges"
+>;
+
+interface ClaimOptions {
+  publicId: string;
+  worker: WorkerIdentity;
+  workDirPrefix: string;
+}
+
+export interface ClaimedRun {
+  run: RunRow;
+  attempt: number;
+  workDir: string;
+}
+
 /**
  * Exactly-once start: the claim transition (queued → running, attempt + 1) with the
  * attempt's row in the same transaction. Returns null when the run is no longer queued
- * (cancelled meanwhile, or another worker has it).
+ * (cancelled meanwhile, or another worker has it), `{ refused }` when `guard` (the run's
+ * limits: run-limits.ts) did not let it.
  *
- * This is on the path from submit to process start, so it costs one round trip: the
- * transaction runs while the run's row is read on another connection.
+ * This is on the path from submit to process start, so it costs one round trip, the
+ * guard's locks and count included: the transaction runs while the run's row is read
+ * on another connection.
  */
 export async function claimRun(
-  ctx: Pick<AppContext, "db" | "runTransaction" | "redis" | "keys" | "log" | "missedChanges">,
-  options: { publicId: string; worker: WorkerIdentity; workDirPrefix: string },
-): Promise<{ run: RunRow; attempt: number; workDir: string } | null> {
-  const { publicId, worker, workDirPrefix } = options;
+  ctx: ClaimContext,
+  options: ClaimOptions & { guard: TransitionGuard },
+): Promise<ClaimedRun | { refused: string } | null>;
+export async function claimRun(
+  ctx: ClaimContext,
+  options: ClaimOptions,
+): Promise<ClaimedRun | null>;
+export async function claimRun(
+  ctx: ClaimContext,
+  options: ClaimOptions & { guard?: TransitionGuard },
+): Promise<ClaimedRun | { refused: string } | null> {
+  const { publicId, worker, workDirPrefix, guard } = options;
   const now = new Date();
   const insertAttempt = {
     sql: `INSERT INTO run_attempts (run_id, attempt, worker_id, host, work_dir, started_at)
@@ -36,10 +63,12 @@ export async function claimRun(
       details: { host: worker.host, worker: worker.workerId },
       now,
       also: [insertAttempt],
+      ...(guard ? { guard } : {}),
     }),
     ctx.db.select().from(runs).where(eq(runs.publicId, publicId)),
   ]);
-  if (!claimed.applied || !run) return null;
+  if (!claimed.applied) return claimed.refused ? { refused: claimed.refused } : null;
+  if (!run) return null;
   const { attempt } = claimed;
   return {
     run: { ...run, status: "running", attempt, startedAt: now, updatedAt: now },

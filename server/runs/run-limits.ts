@@ -1,7 +1,8 @@
-import { eq, isNotNull, sql } from "drizzle-orm";
-import { LOCK_BUSY, withNamedLocks, type LockSession } from "@/db/named-lock";
-import { runs, users } from "@/db/schema";
+import { isNotNull } from "drizzle-orm";
+import type { Statement } from "@/db/client";
+import { users } from "@/db/schema";
 import type { AppContext } from "../context";
+import { GUARD_REFUSAL, type TransitionGuard } from "../lifecycle/transition-run";
 import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
 
 /**
@@ -9,12 +10,9 @@ import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
  * versions) and a user's running-runs quota (users.max_running_runs, else
  * USER_MAX_RUNNING for submitters). A worker claims a limited run while holding MySQL named locks for
  * the pipeline and the user, after counting what runs: two workers can never both take
- * the last slot. Runs without a limit never pay for this.
+ * the last slot. Runs without a limit never pay for this; the others pay nothing more
+ * than a few statements in the claim's round trip (limitGuard).
  */
-export interface RunLimits {
-  pipeline?: { name: string; max: number };
-  user?: { id: number; max: number };
-}
 
 // A busy lock is not waited for (no pool connection waits meanwhile): the claim answers
 // "busy" and the job is tried again a moment later.
@@ -46,90 +44,104 @@ async function userLimitOverrides(
 }
 
 /**
- * The limits that apply to a queued run (`byPipeline` from pipelineLimits). Costs
- * nothing when no pipeline declares a limit and no user has one; otherwise one read of
- * the run's pipeline and submitter.
+ * Whether a claim needs limitGuard at all (`byPipeline` from pipelineLimits): not when no
+ * pipeline declares a limit, no user has one and submitters have no default quota. Costs
+ * a read of the overrides at most every 10 s.
  */
-export async function limitsForRun(
+export async function mayHaveLimits(
   ctx: Pick<AppContext, "db" | "config" | "caches">,
   byPipeline: Map<string, number>,
-  publicId: string,
-): Promise<RunLimits> {
+): Promise<boolean> {
   const overrides = await userLimitOverrides(ctx);
-  if (byPipeline.size === 0 && overrides.size === 0 && ctx.config.userMaxRunning <= 0) return {};
-  const [run] = await ctx.db
-    .select({ pipeline: runs.pipelineName, userId: runs.userId, role: users.role })
-    .from(runs)
-    .innerJoin(users, eq(users.id, runs.userId))
-    .where(eq(runs.publicId, publicId))
-    .limit(1);
-  if (!run) return {};
-  const pipelineMax = byPipeline.get(run.pipeline);
-  // The user's override, else the default for submitters (0 or less: no quota). Operators
-  // and admins run what they must (a backlog, a rerun) without a default quota.
-  const userMax =
-    overrides.get(run.userId) ?? (run.role === "submitter" ? ctx.config.userMaxRunning : 0);
-  return {
-    ...(pipelineMax ? { pipeline: { name: run.pipeline, max: pipelineMax } } : {}),
-    ...(userMax > 0 ? { user: { id: run.userId, max: userMax } } : {}),
-  };
+  return byPipeline.size > 0 || overrides.size > 0 || ctx.config.userMaxRunning > 0;
 }
 
-function lockNames(limits: RunLimits, prefix: string): string[] {
-  // Always in this order (pipeline, then user), so that two workers cannot deadlock.
-  return [
-    ...(limits.pipeline ? [`${prefix}:pipeline:${limits.pipeline.name}`] : []),
-    ...(limits.user ? [`${prefix}:user:${limits.user.id}`] : []),
-  ];
-}
+/** Why a claim was refused (GUARD_REFUSAL): a limit is reached, or another worker holds its lock. */
+export type LimitRefusal = "limited" | "busy";
 
-async function countRunning(session: LockSession, limits: RunLimits) {
-  const name = limits.pipeline?.name ?? "";
-  const userId = limits.user?.id ?? 0;
-  const result = await session.execute(
-    sql`SELECT COALESCE(SUM(pipeline_name = ${name}), 0) AS pipeline,
-               COALESCE(SUM(user_id = ${userId}), 0) AS user
-          FROM runs
-         WHERE status IN ('running', 'cancelling') AND (pipeline_name = ${name} OR user_id = ${userId})`,
-  );
-  const [rows] = result as unknown as [{ pipeline: unknown; user: unknown }[]];
-  return { pipeline: Number(rows[0]?.pipeline ?? 0), user: Number(rows[0]?.user ?? 0) };
-}
+/** A refusal as the claim reports it (anything unexpected counts as a busy lock: tried soon). */
+export const refusal = (refused: string): LimitRefusal =>
+  refused === "limited" ? "limited" : "busy";
+
+const REFUSED = GUARD_REFUSAL;
+// The run's pipeline and submitter, and the limits that apply to it (NULL: none).
+const PIPELINE = "@runport_limit_pipeline";
+const USER = "@runport_limit_user";
+const PIPELINE_MAX = "@runport_limit_pipeline_max";
+const USER_MAX = "@runport_limit_user_max";
+
+/** Sets REFUSED to `value` when `when` holds and nothing refused yet (IF: lazily). */
+const refuseIf = (when: string, value: string): string =>
+  `SET ${REFUSED} = IF(${REFUSED} IS NULL AND ${when}, ${value}, ${REFUSED})`;
+
+/** A limit's lock, by name (at most 64 characters, as GET_LOCK takes). */
+const lockName = (kind: "pipeline" | "user", variable: string): string =>
+  `LEFT(CONCAT(?, ':${kind}:', ${variable}), 64)`;
 
 /**
- * Runs `claim` when the limits leave a slot, holding the limits' locks until it has
- * committed; returns "limited" (nothing claimed) when a limit is reached, "busy" when
- * another worker holds the locks right now (a submitter's batch claims one at a time).
- * It answers as soon as the claim has committed: releasing the locks (two more round
- * trips) happens meanwhile, off the path to the process's start. The claim is counted
- * by whoever takes the locks next, since it committed before they were released.
+ * The limits of a run as a guard of its claim (transitionRun's `guard`), all in the
+ * claim's own round trip: read the run's pipeline and submitter and the limits that apply
+ * (the pipeline's maxConcurrency from `byPipeline`; the user's override, else
+ * USER_MAX_RUNNING for submitters; 0 or less: none), take their named locks in a fixed
+ * order, pipeline then user (not waited for: "busy"), count what runs ("limited" when a
+ * limit is reached), claim only if neither refused, and release the locks once the claim
+ * has committed. Each of these statements commits on its own, so the count reads every
+ * claim committed before the locks were taken: two workers can never both take the last
+ * slot. Operators and admins run what they must (a backlog, a rerun) without a default quota.
  */
-export async function claimWithinLimits<T>(
-  ctx: Pick<AppContext, "db" | "config" | "log">,
-  limits: RunLimits,
-  claim: () => Promise<T>,
-): Promise<T | "limited" | "busy"> {
-  const names = lockNames(limits, ctx.config.redisPrefix);
-  if (names.length === 0) return claim();
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    // The claim itself commits on its own connections while the locks are held.
-    const locked = withNamedLocks(ctx.db, names, LOCK_WAIT_SECONDS, async (session) => {
-      const running = await countRunning(session, limits);
-      if (limits.pipeline && running.pipeline >= limits.pipeline.max) return "limited" as const;
-      if (limits.user && running.user >= limits.user.max) return "limited" as const;
-      const claimed = await claim();
-      answered = true;
-      resolve(claimed);
-      return claimed;
-    });
-    locked.then(
-      (result) => resolve(result === LOCK_BUSY ? "busy" : result),
-      (error: Error) => {
-        if (!answered) return reject(error);
-        // The locks end with their connection, whatever happened to it.
-        ctx.log.warn({ err: error }, "releasing the limit locks failed");
-      },
-    );
+export function limitGuard(options: {
+  publicId: string;
+  byPipeline: Map<string, number>;
+  userMaxRunning: number;
+  prefix: string;
+}): TransitionGuard {
+  const { publicId, byPipeline, userMaxRunning, prefix } = options;
+  const pipelines = [...byPipeline];
+  const pipelineMax = pipelines.length
+    ? `CASE r.pipeline_name ${pipelines.map(() => "WHEN ? THEN ?").join(" ")} END`
+    : "NULL";
+  const read: Statement = {
+    sql: `SELECT r.pipeline_name, r.user_id, ${pipelineMax},
+                 NULLIF(GREATEST(COALESCE(u.max_running_runs, IF(u.role = 'submitter', ?, 0)), 0), 0)
+            INTO ${PIPELINE}, ${USER}, ${PIPELINE_MAX}, ${USER_MAX}
+            FROM runs r JOIN users u ON u.id = r.user_id WHERE r.public_id = ?`,
+    params: [...pipelines.flat(), userMaxRunning, publicId],
+  };
+  // GET_LOCK answers 1 when taken, 0 on a time-out, NULL on an error.
+  const lock = (kind: "pipeline" | "user", variable: string, max: string): Statement => ({
+    sql: refuseIf(
+      `${max} > 0`,
+      `IF(GET_LOCK(${lockName(kind, variable)}, ${LOCK_WAIT_SECONDS}) = 1, NULL, 'busy')`,
+    ),
+    params: [prefix],
   });
+  // A limit that does not apply compares with NULL: never reached.
+  const count: Statement = {
+    sql: refuseIf(
+      `(${PIPELINE_MAX} > 0 OR ${USER_MAX} > 0)`,
+      `(SELECT IF(COALESCE(SUM(pipeline_name = ${PIPELINE}), 0) >= ${PIPELINE_MAX}
+                 OR COALESCE(SUM(user_id = ${USER}), 0) >= ${USER_MAX}, 'limited', NULL)
+          FROM runs
+         WHERE status IN ('running', 'cancelling') AND (pipeline_name = ${PIPELINE} OR user_id = ${USER}))`,
+    ),
+    params: [],
+  };
+  // A lock this connection did not take is not released (RELEASE_LOCK answers 0 or NULL).
+  const release = (kind: "pipeline" | "user", variable: string): Statement => ({
+    sql: `DO RELEASE_LOCK(${lockName(kind, variable)})`,
+    params: [prefix],
+  });
+  return {
+    before: [
+      {
+        sql: `SET ${REFUSED} = NULL, ${PIPELINE} = NULL, ${USER} = NULL, ${PIPELINE_MAX} = NULL, ${USER_MAX} = NULL`,
+        params: [],
+      },
+      read,
+      lock("pipeline", PIPELINE, PIPELINE_MAX),
+      lock("user", USER, USER_MAX),
+      count,
+    ],
+    after: [release("user", USER), release("pipeline", PIPELINE)],
+  };
 }

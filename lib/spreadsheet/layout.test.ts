@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  LISTS_SHEET,
   META_SHEET,
   README_SHEET,
   RUN_SHEET,
@@ -260,10 +261,10 @@ describe("workbookLayout: sheet names", () => {
 
   it("avoids the reserved sheet names whatever their case", () => {
     const names = sheetNames(
-      workbookLayout(tablesNamed(RUN_SHEET, "readme", META_SHEET, "RUN_2")).tables,
+      workbookLayout(tablesNamed(RUN_SHEET, "readme", META_SHEET, "RUN_2", LISTS_SHEET)).tables,
     );
-    expect(names).toEqual(["Run_2", "readme_2", "_runport_2", "RUN_2_2"]);
-    const reserved = [RUN_SHEET, README_SHEET, META_SHEET].map((n) => n.toLowerCase());
+    expect(names).toEqual(["Run_2", "readme_2", "_runport_2", "RUN_2_2", "_lists_2"]);
+    const reserved = [RUN_SHEET, README_SHEET, META_SHEET, LISTS_SHEET].map((n) => n.toLowerCase());
     for (const name of names) expect(reserved).not.toContain(name.toLowerCase());
   });
 

@@ -44,7 +44,7 @@ export const META_SHEET = "_runport";
 export const LISTS_SHEET = "_lists";
 // Excel reserves "History" (for change tracking).
 const RESERVED = new Set(
-  [RUN_SHEET, README_SHEET, META_SHEET, "History"].map((s) => s.toLowerCase()),
+  [RUN_SHEET, README_SHEET, META_SHEET, LISTS_SHEET, "History"].map((s) => s.toLowerCase()),
 );
 
 function mainType(field: SchemaField): string {

@@ -76,6 +76,8 @@ describe("the log writer under a flood (issue 12, item 7)", () => {
       .where(eq(runLogs.runId, run.id));
     expect(resumed).toBe(true);
     expect(Number(stored!.bytes)).toBe("first\n".length);
+    // The batch being stored still counts in the log's size (MAX_LOG_BYTES is checked on it).
+    expect(log.bytes).toBe("first\n".length + written);
     // Memory stays bounded: one batch waits to be stored, the next one fills up to the mark.
     let more = 0;
     while (log.write("stdout", line.repeat(640))) more += 640 * 100;

@@ -36,7 +36,7 @@ export async function readLogEnd(ctx: Pick<AppContext, "db">, runId: number): Pr
 /**
  * Appends a run's output to run_logs in batches (every 200 ms or 256 KiB), keeps the
  * byte offsets continuous across attempts, and announces new text on the run's Redis
- * channel for live tails. Memory stays bounded: write() returns false above 4 MiB
+ * channel for live tails. Memory stays bounded: write() returns false above 512 KiB
  * pending, and the caller pauses the process's pipes until `drained()` resolves.
  *
  * Only the platform's own lines (stream "system") begin with `[runport]`, each on a line
@@ -46,6 +46,8 @@ export async function readLogEnd(ctx: Pick<AppContext, "db">, runId: number): Pr
 export class LogWriter {
   private pending: { stream: Stream; text: string; bytes: number }[] = [];
   private pendingBytes = 0;
+  /** Bytes of the batch being inserted (taken from pending; the offset moves once stored). */
+  private inFlightBytes = 0;
   /** The next byte offset; read from run_logs before the first write (earlier attempts wrote there). */
   private offset: number | null = null;
   private truncated = false;
@@ -71,7 +73,7 @@ export class LogWriter {
 
   /** Bytes of the whole log written so far (the next offset). */
   get bytes(): number {
-    return (this.offset ?? 0) + this.unsentBytes + this.pendingBytes;
+    return (this.offset ?? 0) + this.inFlightBytes + this.unsentBytes + this.pendingBytes;
   }
 
   /** Text held in memory: not yet sent, or waiting for the database to come back. */
@@ -198,9 +200,11 @@ export class LogWriter {
     } catch (error) {
       return this.retryLater(error);
     }
-    if (!retrying) this.wakeDrained();
     const last = rows[rows.length - 1]!;
     const end = last.offset + last.length;
+    // Taken from pending, not stored yet: still part of the log's size (the limit's count).
+    if (!retrying) this.inFlightBytes = end - rows[0]!.offset;
+    if (!retrying) this.wakeDrained();
     try {
       await this.ctx.db.insert(runLogs).values(rows);
     } catch (error) {
@@ -208,6 +212,7 @@ export class LogWriter {
       // try of this very batch was stored and only its answer was lost.
       if (!isDuplicateKey(error)) {
         if (isUnavailable(error)) {
+          this.inFlightBytes = 0;
           this.unsent = rows;
           this.unsentBytes = end - rows[0]!.offset;
           return this.retryLater(error);
@@ -219,6 +224,7 @@ export class LogWriter {
     }
     this.unsent = [];
     this.unsentBytes = 0;
+    this.inFlightBytes = 0;
     this.offset = end;
     if (this.retries > 0)
       this.ctx.log.info({ runId: this.run.publicId }, "the database is back: log stored");
@@ -233,7 +239,7 @@ export class LogWriter {
   /**
    * The database is away (stopped, restarting): keep the text and try again after a
    * pause (0.25 s, 0.5 s ... 5 s), inside the flush chain so that nothing overtakes it.
-   * The process's pipes stay paused while more than 4 MiB wait, so memory stays bounded.
+   * The process's pipes stay paused while more than 512 KiB wait, so memory stays bounded.
    */
   private async retryLater(error: unknown): Promise<void> {
     if (this.retries === 0)

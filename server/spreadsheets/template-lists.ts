@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { listValues, referenceLists } from "@/db/schema";
 import { listAtPath } from "@/lib/schema/list-keyword";
@@ -80,6 +82,19 @@ export async function readTemplateLists(
 }
 
 /**
+ * The code that builds templates: the build's id (a new one at each `next build`, so an
+ * upgrade that changes the builder never answers 304 with the old workbook), else the
+ * process's start (development: every restart makes new tags).
+ */
+const CODE_VERSION = (() => {
+  try {
+    return readFileSync(path.join(process.cwd(), ".next", "BUILD_ID"), "utf8").trim();
+  } catch {
+    return `started-${Date.now()}`;
+  }
+})();
+
+/**
  * The template's ETag: what it is built from (format, pipeline version and schema, the
  * example or not, each list's version; the user for per-user lists). A list refreshed to
  * new values has a new version, so the template changes with it.
@@ -94,7 +109,7 @@ export function templateEtag(parts: {
   userId: number;
 }): string {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify([parts.format, parts.pipeline]));
+  hash.update(JSON.stringify([parts.format, CODE_VERSION, parts.pipeline]));
   hash.update(JSON.stringify(parts.schema));
   hash.update(JSON.stringify(parts.example));
   for (const list of parts.lists) {

@@ -189,7 +189,7 @@ describe("CpuPool", () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toContain("more memory");
     expect(await p.run("echo", "after")).toBe("after");
-  });
+  }, 30_000); // filling 32 MB of heap and a new thread: seconds on a busy 2-core machine
 
   it("is not available without its script or with size 0", () => {
     expect(pool({ script: "/nonexistent/cpu.cjs" }).available).toBe(false);

@@ -91,6 +91,8 @@ describe("an nf-core-style pipeline (fastq-subsample) in Chromium", () => {
         user,
         "--request",
         "POST",
+        "--header",
+        "Content-type: application/json",
         "--data-binary",
         "@pipelines/fastq-subsample/example.json",
         `${baseUrl}/api/v1/new-run/`,

@@ -43,6 +43,8 @@ describe("the editor's server check of paths", () => {
       .toContain("/dataFiles/3/fastqPath");
     expect(await problem.textContent()).toContain(`Line ${line}, column 20`);
     expect(await problem.textContent()).toContain("does not exist");
+    // Squiggles are drawn for lines in view: the problem's link brings its line there.
+    await problem.click();
     await expect
       .poll(() => page.locator(".monaco-editor .squiggly-error").count())
       .toBeGreaterThan(0);

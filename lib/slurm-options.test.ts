@@ -21,7 +21,14 @@ describe("Slurm options in pipeline.json", () => {
     ];
     expect(issues({ ...base, slurm: {} })).toEqual(["slurm"]);
     expect(issues({ ...base, executor: "slurm", slurm: { nodes: 2 } })).toEqual(["slurm"]);
-    for (const bad of ["--wrap=id", "--output=/etc/x", "--export=ALL", "--uid=0", "-A x"]) {
+    for (const bad of [
+      "--wrap=id",
+      "--output=/etc/x",
+      "--export=ALL",
+      "--uid=0",
+      "-A x",
+      "--requeue",
+    ]) {
       expect(issues({ ...base, executor: "slurm", slurm: { extraArguments: [bad] } })).toEqual([
         "slurm.extraArguments.0",
       ]);

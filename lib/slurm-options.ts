@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIST_KEYWORD, listAtPath } from "./schema/list-keyword";
 
 /** Slurm account, QOS and partition names (Slurm allows more; these are safe everywhere). */
 const SLURM_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
@@ -27,7 +28,7 @@ export const SBATCH_EXTRA_ALLOWED = [
   "--hint",
   "--tmp",
   "--comment",
-  "--requeue",
+  // No --requeue: every job gets --no-requeue (slurm-executor.ts); a requeued job runs twice.
   "--no-requeue",
 ] as const;
 
@@ -87,6 +88,27 @@ export const ZSlurmOptions = z.strictObject({
 });
 export type SlurmOptions = z.infer<typeof ZSlurmOptions>;
 export type SlurmRunOptions = SlurmOptions["runOptions"];
+
+/**
+ * Why the pipeline lets a run charge any Slurm account or QOS, or null. sbatch runs as the
+ * worker's user, so Slurm itself does not stop a submitter from naming another lab's
+ * account: `runOptions.account`/`qos` need `allowed`, or a schema property tied to a
+ * reference list (`x-runport-list`, e.g. a per-user hpc-accounts), checked at submission.
+ */
+export function unboundedChargeOption(
+  options: SlurmOptions,
+  schema: Record<string, unknown>,
+): string | null {
+  for (const key of ["account", "qos"] as const) {
+    const rule = options.runOptions[key];
+    if (!rule || rule.allowed || listAtPath(schema, [rule.property]) !== null) continue;
+    return (
+      `slurm.runOptions.${key}: a run could charge any ${key}: give "allowed", or tie the ` +
+      `schema's property "${rule.property}" to a list with "${LIST_KEYWORD}"`
+    );
+  }
+  return null;
+}
 
 /** The options of one job: the pipeline's, with what the run's config may set applied. */
 export interface SlurmJobOptions {

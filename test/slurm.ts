@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "./stack";
 
 /** Debian's slurmctld, slurmd, slurm-client and munge (scripts/runport.sh test installs them). */
 const PROGRAMS = ["/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/bin/sbatch", "/usr/sbin/munged"];
@@ -52,11 +53,11 @@ function ensureMunge(): void {
   if (!probe()) throw new Error("munged did not start (see /var/log/munge/munged.log)");
 }
 
-function slurmConf(dir: string, port: number): string {
+function slurmConf(dir: string, ports: { controller: number; node: number }): string {
   return `ClusterName=runporttest
 SlurmctldHost=localhost
-SlurmctldPort=${port}
-SlurmdPort=${port + 1}
+SlurmctldPort=${ports.controller}
+SlurmdPort=${ports.node}
 SlurmUser=root
 AuthType=auth/munge
 StateSaveLocation=${dir}/state
@@ -107,9 +108,12 @@ export async function startTestSlurm(): Promise<TestSlurm> {
   const dir = mkdtempSync(path.join(tmpdir(), "runport-slurm-"));
   mkdirSync(path.join(dir, "state"));
   mkdirSync(path.join(dir, "spool"));
-  const port = 20_000 + 2 * Math.floor(Math.random() * 5000);
+  // Ports free now (a random pick could be taken by another test's stack or daemon).
+  const controllerPort = await freePort();
+  let nodePort = await freePort();
+  while (nodePort === controllerPort) nodePort = await freePort();
   const conf = path.join(dir, "slurm.conf");
-  writeFileSync(conf, slurmConf(dir, port));
+  writeFileSync(conf, slurmConf(dir, { controller: controllerPort, node: nodePort }));
   const env = { SLURM_CONF: conf };
   const daemon = (program: string, args: string[]) =>
     spawn(program, ["-D", "-f", conf, ...args], { stdio: "ignore" });

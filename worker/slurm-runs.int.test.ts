@@ -49,8 +49,13 @@ afterAll(async () => {
   rmSync(runsDir, { recursive: true, force: true });
 });
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 50));
+/** Polls `check` until true; fails naming `what` after `ms` (not at vitest's bare timeout). */
+async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const commands = () => ({ env: { PATH: "/usr/bin:/bin", ...slurm.env } });
@@ -92,24 +97,37 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     expect(run).toMatchObject({ status: "failed", exitCode: 3 });
   });
 
-  it("shows a job waiting in the queue with its reason; cancels it PENDING and RUNNING with scancel", async () => {
-    // The node has 2 CPUs and each job asks for 1: the third waits (Reason=Resources).
+  it("shows a job waiting in the queue with its reason, cleared once it runs; cancels it PENDING and RUNNING with scancel", async () => {
+    // The node has 2 CPUs and each job asks for 1: the third and fourth wait (Resources).
+    const quiet = { sleepSeconds: 120, progress: false };
     const running = [
-      await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 }),
+      await submit(ctx, alice.principal, "slurm-probe", quiet),
       await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 }),
     ];
     for (const id of running) await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
-    const waiting = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
-    await waitForLog(ctx, alice.principal, waiting, /Slurm job PENDING/, 30_000);
-    // Slurm gives a job no reason (None) until the scheduler has looked at it.
-    await until(async () =>
-      /^waiting in Slurm queue: (Resources|Priority)$/.test(
-        (await getRunRow(ctx, waiting)).progressMessage ?? "",
-      ),
-    );
-    for (const id of [waiting, ...running])
+    const [next, waiting] = [
+      await submit(ctx, alice.principal, "slurm-probe", quiet),
+      await submit(ctx, alice.principal, "slurm-probe", quiet),
+    ];
+    for (const id of [next, waiting]) {
+      await waitForLog(ctx, alice.principal, id, /Slurm job PENDING/, 30_000);
+      // Slurm gives a job no reason (None) until the scheduler has looked at it.
+      await until(`${id} waiting with a reason`, async () =>
+        /^waiting in Slurm queue: (Resources|Priority)$/.test(
+          (await getRunRow(ctx, id)).progressMessage ?? "",
+        ),
+      );
+    }
+    // A place frees: `next` runs, and its (progress-less) run no longer says it waits.
+    await cancelRun(ctx, { principal: alice.principal, runId: running[0]! });
+    await waitForLog(ctx, alice.principal, next, /probe started/, 30_000);
+    await until(`${next} without the queue message`, async () => {
+      const row = await getRunRow(ctx, next);
+      return row.progressMessage === null && row.progressPercent === 0;
+    });
+    for (const id of [waiting, next, running[1]!])
       await cancelRun(ctx, { principal: alice.principal, runId: id });
-    for (const id of [waiting, ...running]) {
+    for (const id of [waiting, next, ...running]) {
       const run = await waitForStatus(ctx, id, ENDED, 30_000);
       expect(run.status).toBe("cancelled");
       const [attempt] = await ctx.db
@@ -119,7 +137,7 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
       const states = await squeueStates([attempt!.slurmJobId!], commands());
       expect(states.get(attempt!.slurmJobId!)?.state).toBe("CANCELLED");
     }
-  });
+  }, 60_000);
 
   it("ends in error with Slurm's reason when the job is cancelled from outside Runport", async () => {
     const id = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });

@@ -44,12 +44,28 @@ export function startPipelineProcess(
   // Checked at submission too: this is a pipeline that changed its limits since.
   if (problem) throw new Error(`Slurm option at ${problem.path}: ${problem.message}`);
   const { run, attempt, log } = options;
+  // The "waiting in Slurm queue" message last stored; written in order (one chain).
+  let waiting: string | null = null;
+  let progress = Promise.resolve();
+  const record = (write: () => Promise<void>) => {
+    progress = progress.then(write).catch(() => undefined);
+  };
   const onState = (state: SlurmJobState) => {
     const reason = state.reason && state.reason !== "None" ? state.reason : null;
     log.write("system", `[runport] Slurm job ${state.state}${reason ? ` (${reason})` : ""}\n`);
-    if (state.state !== "PENDING") return;
+    if (state.state !== "PENDING") {
+      // Out of the queue: the message goes, unless the pipeline has printed progress since.
+      const replacing = waiting;
+      waiting = null;
+      if (replacing !== null) {
+        const cleared = { percent: 0, message: null };
+        record(() => recordProgress(deps.ctx, run, cleared, { replacing }));
+      }
+      return;
+    }
     const message = reason ? `waiting in Slurm queue: ${reason}` : "waiting in Slurm queue";
-    void recordProgress(deps.ctx, run, { percent: 0, message }).catch(() => undefined);
+    waiting = message;
+    record(() => recordProgress(deps.ctx, run, { percent: 0, message }));
   };
   return startSlurmJob(
     {

@@ -12,7 +12,7 @@ import { submitRun } from "@/server/runs/submit-run";
 import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
-import { defaultHpcAccountsSource, ensureDefaultLists } from "./ensure-default-lists";
+import { defaultHpcAccounts, ensureDefaultLists } from "./ensure-default-lists";
 import { refreshDueLists } from "./refresh-due-lists";
 
 let ctx: AppContext;
@@ -38,19 +38,31 @@ afterAll(async () => {
 });
 
 describe("hpc-accounts, the list of fastq-qc's hpcAccount", () => {
-  it("uses sacctmgr when Slurm is configured, else the demo CSV", () => {
+  it("uses each user's Slurm accounts (sacctmgr, per user) when Slurm is configured, else the demo CSV", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "runport-slurm-"));
     try {
       writeFileSync(path.join(dir, "sacctmgr"), "#!/bin/sh\n", { mode: 0o755 });
       const conf = path.join(dir, "slurm.conf");
-      const source = (env: Record<string, string>) => defaultHpcAccountsSource(env).kind;
+      const source = (env: Record<string, string>) => defaultHpcAccounts(env).source.kind;
       // The client alone (no configuration) would fail every refresh.
       expect(source({ PATH: dir, SLURM_CONF: conf })).toBe("file");
       writeFileSync(conf, "ClusterName=test\n");
       expect(source({ PATH: dir, SLURM_CONF: conf })).toBe("command");
+      // sbatch runs as the worker's user: only the list stops a run charging another's account.
+      expect(defaultHpcAccounts({ PATH: dir, SLURM_CONF: conf })).toEqual({
+        source: {
+          kind: "command",
+          argv: ["sacctmgr", "-nP", "show", "assoc", "where", "user={username}", "format=account"],
+          parse: { format: "lines" },
+        },
+        perUser: true,
+      });
       expect(source({ PATH: "/nowhere", SLURM_CONF: conf })).toBe("file");
-      expect(defaultHpcAccountsSource({ PATH: "/nowhere" })).toMatchObject({
-        path: expect.stringMatching(/lists\/demo-hpc-accounts\.csv$/) as string,
+      expect(defaultHpcAccounts({ PATH: "/nowhere" })).toMatchObject({
+        perUser: false,
+        source: {
+          path: expect.stringMatching(/lists\/demo-hpc-accounts\.csv$/) as string,
+        },
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -24,24 +24,38 @@ function onPath(program: string, searchPath: string): boolean {
 /** Where Slurm's commands look for their configuration unless SLURM_CONF says otherwise. */
 const SLURM_CONF = "/etc/slurm/slurm.conf";
 
+/** How hpc-accounts starts: where its values come from, and whether they differ per user. */
+export interface DefaultHpcAccounts {
+  source: TListSource;
+  perUser: boolean;
+}
+
 /**
- * The source hpc-accounts starts with: Slurm's accounts when Slurm is configured here
- * (`sacctmgr` on PATH and a slurm.conf where Slurm's commands look for it), else the demo
- * CSV. The client alone (a package installed, no cluster) fails every refresh.
+ * The source hpc-accounts starts with: when Slurm is configured here (`sacctmgr` on PATH
+ * and a slurm.conf where Slurm's commands look for it), each user's own Slurm accounts
+ * (per-user: sbatch runs as the worker's user, so Slurm would let anyone charge any
+ * account), else the demo CSV. The client alone (a package installed, no cluster) fails
+ * every refresh.
  */
-export function defaultHpcAccountsSource(env: Record<string, string | undefined>): TListSource {
+export function defaultHpcAccounts(env: Record<string, string | undefined>): DefaultHpcAccounts {
   const configured = existsSync(env.SLURM_CONF || SLURM_CONF);
   if (configured && onPath("sacctmgr", env.PATH ?? "")) {
     return {
-      kind: "command",
-      argv: ["sacctmgr", "-nP", "show", "account", "format=account"],
-      parse: { format: "lines" },
+      source: {
+        kind: "command",
+        argv: ["sacctmgr", "-nP", "show", "assoc", "where", "user={username}", "format=account"],
+        parse: { format: "lines" },
+      },
+      perUser: true,
     };
   }
   return {
-    kind: "file",
-    path: DEMO_HPC_ACCOUNTS,
-    parse: { format: "csv", valueColumn: "account", labelColumn: "description", header: true },
+    source: {
+      kind: "file",
+      path: DEMO_HPC_ACCOUNTS,
+      parse: { format: "csv", valueColumn: "account", labelColumn: "description", header: true },
+    },
+    perUser: false,
   };
 }
 
@@ -53,13 +67,17 @@ export function defaultHpcAccountsSource(env: Record<string, string | undefined>
 export async function ensureDefaultLists(
   ctx: Pick<AppContext, "db" | "config" | "log">,
 ): Promise<void> {
-  const source = defaultHpcAccountsSource(ctx.config.childEnv);
+  const { source, perUser } = defaultHpcAccounts(ctx.config.childEnv);
   const [result] = await ctx.db.insert(referenceLists).ignore().values({
     name: HPC_ACCOUNTS,
     description: "Slurm accounts a run may be charged to (fastq-qc's hpcAccount)",
     source,
+    perUser,
     nextRefreshAt: new Date(),
   });
   if (result.affectedRows === 1)
-    ctx.log.info({ list: HPC_ACCOUNTS, source: source.kind }, "defined the list hpc-accounts");
+    ctx.log.info(
+      { list: HPC_ACCOUNTS, source: source.kind, perUser },
+      "defined the list hpc-accounts",
+    );
 }

@@ -100,4 +100,38 @@ describe("loadPipelineDefinitions", () => {
       expect.stringMatching(/^e: .*shell/),
     ]);
   });
+
+  it("refuses Slurm runOptions.account/qos that let a run charge any account", () => {
+    const schema = (hpcAccount: object) => ({ type: "object", properties: { hpcAccount } });
+    const slurm = (runOptions: object) => ({ executor: "slurm", slurm: { runOptions } });
+    const dir = root({
+      "open/pipeline.json": definition({
+        name: "open",
+        schema: schema({ type: "string" }),
+        ...slurm({ account: { property: "hpcAccount" } }),
+      }),
+      "qos/pipeline.json": definition({
+        name: "qos",
+        schema: schema({ type: "string" }),
+        ...slurm({ qos: { property: "hpcAccount" } }),
+      }),
+      "allowed/pipeline.json": definition({
+        name: "allowed",
+        schema: schema({ type: "string" }),
+        ...slurm({ account: { property: "hpcAccount", allowed: ["lab"] } }),
+      }),
+      "listed/pipeline.json": definition({
+        name: "listed",
+        schema: schema({ type: "string", "x-runport-list": "hpc-accounts" }),
+        ...slurm({ account: { property: "hpcAccount" } }),
+      }),
+    });
+    const { pipelines, problems } = loadPipelineDefinitions([dir]);
+    expect(pipelines.map((p) => p.name)).toEqual(["allowed", "listed"]);
+    const reasons = problems.map((p) => `${path.basename(path.dirname(p.file))}: ${p.message}`);
+    expect(reasons).toEqual([
+      expect.stringMatching(/^open: slurm.runOptions.account: .*"allowed".*x-runport-list/),
+      expect.stringMatching(/^qos: slurm.runOptions.qos: .*x-runport-list/),
+    ]);
+  });
 });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { isDevVersion } from "@/lib/pipeline-ref";
 import { ZPipelineFile, type PipelineDefinition } from "@/lib/pipeline-definition";
-import { ZSlurmOptions } from "@/lib/slurm-options";
+import { unboundedChargeOption, ZSlurmOptions } from "@/lib/slurm-options";
 import { compileSchema } from "@/lib/schema/validate-config";
 import { checkConfig } from "@/lib/schema/check-config";
 import { expandSamplesheets } from "./expand-samplesheets";
@@ -81,6 +81,9 @@ function loadOne(file: string): LoadedPipeline {
       );
     }
   }
+  const slurm = spec.executor === "slurm" ? (spec.slurm ?? ZSlurmOptions.parse({})) : null;
+  const unbounded = slurm && unboundedChargeOption(slurm, schema);
+  if (unbounded) throw new Error(unbounded);
   const definition: PipelineDefinition = {
     name: spec.name,
     version: spec.version,
@@ -89,7 +92,7 @@ function loadOne(file: string): LoadedPipeline {
     retries: spec.retries,
     ...(spec.maxConcurrency ? { maxConcurrency: spec.maxConcurrency } : {}),
     executor: spec.executor,
-    ...(spec.executor === "slurm" ? { slurm: spec.slurm ?? ZSlurmOptions.parse({}) } : {}),
+    ...(slurm ? { slurm } : {}),
     unknownProperties: spec.unknownProperties,
   };
   const hash = createHash("sha256").update(JSON.stringify({ spec, schema, example })).digest("hex");

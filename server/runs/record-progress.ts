@@ -22,17 +22,27 @@ export function parseProgressLine(line: string): Progress | null {
 
 /**
  * Stores the latest progress of a running run and announces it to live viewers and, when
- * it was stored, on the change feed (the runs list shows progress).
+ * it was stored, on the change feed (the runs list shows progress). With `replacing`, only
+ * while the run's message is still that one (the platform clearing its own message must
+ * not undo progress the pipeline printed since), and announced only when stored.
  */
 export async function recordProgress(
   ctx: Pick<AppContext, "db" | "redis" | "keys" | "log" | "missedChanges">,
   run: { id: number; publicId: string; userId: number },
   progress: Progress,
+  options: { replacing?: string } = {},
 ): Promise<void> {
   const [result] = await ctx.db
     .update(runs)
     .set({ progressPercent: progress.percent, progressMessage: progress.message })
-    .where(and(eq(runs.id, run.id), inArray(runs.status, ["running", "cancelling"])));
+    .where(
+      and(
+        eq(runs.id, run.id),
+        inArray(runs.status, ["running", "cancelling"]),
+        options.replacing === undefined ? undefined : eq(runs.progressMessage, options.replacing),
+      ),
+    );
+  if (options.replacing !== undefined && result.affectedRows === 0) return;
   if (result.affectedRows > 0) {
     void publishRunChange(ctx, {
       kind: "progress",

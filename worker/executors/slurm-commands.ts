@@ -40,15 +40,27 @@ function runSlurm(
   });
 }
 
+/**
+ * sbatch ended without a clear answer (killed, timed out, no job id): Slurm may have
+ * created the job anyway, which the caller must then cancel by its name.
+ */
+export class SbatchUnclearError extends Error {}
+
 /** Submits a job script; resolves with the job id (`--parsable`: "id" or "id;cluster"). */
 export async function sbatch(
   args: string[],
   script: string,
   options: SlurmCommandOptions,
 ): Promise<string> {
-  const { stdout, code } = await runSlurm("sbatch", ["--parsable", ...args, script], options);
+  const { stdout, code } = await runSlurm("sbatch", ["--parsable", ...args, script], options).catch(
+    (error: unknown) => {
+      throw new SbatchUnclearError(error instanceof Error ? error.message : String(error));
+    },
+  );
+  // A non-zero exit is Slurm refusing the job (it says why); exit 0 must name the job.
+  if (code !== 0) throw new Error(`sbatch failed: ${stdout.trim().slice(0, 500)}`);
   const id = /^(\d+)(;\S+)?\s*$/.exec(stdout)?.[1];
-  if (code !== 0 || !id) throw new Error(`sbatch failed: ${stdout.trim().slice(0, 500)}`);
+  if (!id) throw new SbatchUnclearError(`sbatch gave no job id: ${stdout.trim().slice(0, 500)}`);
   return id;
 }
 
@@ -83,5 +95,11 @@ export async function squeueStates(
 /** Cancels a job (the job's processes get SIGTERM, then SIGKILL after Slurm's KillWait). */
 export async function scancel(jobId: string, options: SlurmCommandOptions): Promise<void> {
   const { stdout, code } = await runSlurm("scancel", [jobId], options);
+  if (code !== 0) throw new Error(`scancel failed: ${stdout.trim().slice(0, 500)}`);
+}
+
+/** Cancels this user's jobs of a name (a job name is unique: runport-<run>-<attempt>). */
+export async function scancelByName(jobName: string, options: SlurmCommandOptions): Promise<void> {
+  const { stdout, code } = await runSlurm("scancel", [`--name=${jobName}`], options);
   if (code !== 0) throw new Error(`scancel failed: ${stdout.trim().slice(0, 500)}`);
 }

@@ -1,10 +1,13 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOSTILE_VALUES, slurmMissing, startTestSlurm, type TestSlurm } from "@/test/slurm";
 import { testTempDir } from "@/test/temp-dir";
-import { squeueStates } from "./slurm-commands";
+import { scancel, squeueStates } from "./slurm-commands";
 import { startSlurmJob, type SlurmContext } from "./slurm-executor";
+import { slurmJobFiles } from "./slurm-job-script";
 import { createSlurmWatcher } from "./slurm-watcher";
 
 const missing = slurmMissing();
@@ -37,8 +40,33 @@ function collect(stream: Readable): Promise<string> {
   return new Promise((resolve) => stream.on("end", () => resolve(text)));
 }
 
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 50));
+async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** What `scontrol show job` says of a job (finished ones too, until MinJobAge). */
+function showJob(jobId: string): string {
+  const env = { ...context.commands.env };
+  return spawnSync("scontrol", ["show", "job", jobId], {
+    env: env as NodeJS.ProcessEnv,
+    encoding: "utf8",
+  }).stdout;
+}
+
+/**
+ * A folder whose `program` runs the real one after `before` (shell) and then `after`: a
+ * slow or hung Slurm command, put first on PATH. Slurm's own commands do the work.
+ */
+function wrapped(program: string, before: string, after: string): Record<string, string> {
+  const dir = testTempDir(`slurm-${program}`);
+  const file = path.join(dir, program);
+  writeFileSync(file, `#!/bin/sh\n${before}\n/usr/bin/${program} "$@"\n${after}\n`);
+  chmodSync(file, 0o755);
+  return { ...context.commands.env, PATH: `${dir}:${context.commands.env.PATH}` };
 }
 
 const node = (code: string, ...args: string[]) => [process.execPath, "-e", code, ...args];
@@ -79,6 +107,8 @@ describe.skipIf(missing)("Slurm jobs on a real slurmctld + slurmd", () => {
     expect(existsSync("/tmp/runport-pwned")).toBe(false);
     const states = await squeueStates([job.slurmJobId!], context.commands);
     expect(states.get(job.slurmJobId!)?.state).toBe("COMPLETED");
+    // Never requeued by Slurm (JobRequeue=1 is its default): a requeued job runs twice.
+    expect(showJob(job.slurmJobId!)).toMatch(/\bRequeue=0\b/);
   });
 
   it("reports a failing pipeline's exit code", async () => {
@@ -88,7 +118,7 @@ describe.skipIf(missing)("Slurm jobs on a real slurmctld + slurmd", () => {
 
   it("cancels with scancel: the job ends CANCELLED with no exit code", async () => {
     const { job, states, stdout } = start(node("setTimeout(() => {}, 60000)"), "cancel");
-    await until(() => states.includes("RUNNING"));
+    await until("job RUNNING", () => states.includes("RUNNING"));
     job.signalGroup("SIGTERM");
     const exit = await job.exited;
     expect(exit).toMatchObject({ exitCode: null, platformError: "ended by Slurm: CANCELLED" });
@@ -136,15 +166,84 @@ describe.skipIf(missing)("Slurm jobs on a real slurmctld + slurmd", () => {
   });
 
   it("loses nothing while slurmctld is away: the exit-code file still ends the job", async () => {
-    const { job, states } = start(node("setTimeout(() => {}, 1500)"), "away");
-    await until(() => states.includes("RUNNING"));
+    // The job ends only once the test lets it, with slurmctld stopped (no timer racing it).
+    const waitForGo =
+      "const t = setInterval(() => require('fs').existsSync('go') && clearInterval(t), 50)";
+    const { job, states, cwd } = start(node(waitForGo), "away");
+    await until("job RUNNING", () => states.includes("RUNNING"));
     const errorsBefore = pollErrors.length;
     await slurm.stopController();
     try {
+      writeFileSync(path.join(cwd, "go"), "");
       expect(await job.exited).toEqual({ exitCode: 0, signal: null, spawnError: null });
       expect(pollErrors.length).toBeGreaterThan(errorsBefore);
     } finally {
       await slurm.startController();
     }
+  });
+
+  it("cancels by its name a job that a killed sbatch may have created", async () => {
+    // sbatch submits, then hangs past the time limit (exec: the kill reaches the sleep).
+    const hung = wrapped("sbatch", "", "exec sleep 30");
+    const commands = { env: hung, timeoutMs: 1500 };
+    const cwd = testTempDir("slurm-hung");
+    const job = startSlurmJob(
+      {
+        argv: node("setTimeout(() => {}, 60000)"),
+        cwd,
+        env: { PATH: "/usr/bin:/bin" },
+        jobName: "runport-hung-1",
+        sbatchArguments: ["--time=5"],
+      },
+      { commands, watcher: context.watcher },
+    );
+    const exit = await job.exited;
+    expect(exit.spawnError?.message).toMatch(/sbatch/);
+    const state = () =>
+      spawnSync("squeue", ["-h", "--states=all", "--name=runport-hung-1", "-o", "%T"], {
+        env: context.commands.env as NodeJS.ProcessEnv,
+        encoding: "utf8",
+      }).stdout.trim();
+    await until("the hung sbatch's job cancelled", () => state() === "CANCELLED");
+  });
+
+  it("waits a short grace for the exit-code file of a job Slurm ended (CANCELLED, TIMEOUT...)", async () => {
+    // The pipeline exits (exit code written) just as Slurm ends the job: the file wins.
+    const cwd = testTempDir("slurm-late-exit");
+    const job = startSlurmJob(
+      {
+        argv: node("setTimeout(() => {}, 60000)"),
+        cwd,
+        env: { PATH: "/usr/bin:/bin" },
+        jobName: "runport-late-1",
+        sbatchArguments: ["--time=5"],
+        onState: (state) => {
+          if (state.state === "RUNNING") void scancel(job.slurmJobId!, context.commands);
+          if (state.state === "CANCELLED") writeFileSync(slurmJobFiles(cwd).exitCode, "7\n");
+        },
+      },
+      context,
+    );
+    expect(await job.exited).toEqual({ exitCode: 7, signal: null, spawnError: null });
+  });
+
+  it("never runs two polls at once, however many jobs are added while squeue is slow", async () => {
+    const slow = wrapped("squeue", "sleep 0.4", "");
+    const watcher = createSlurmWatcher({
+      commands: { env: slow, timeoutMs: 3000 },
+      pollMs: 20,
+      lostAfterMs: 60_000,
+    });
+    const started = Date.now();
+    void watcher.watch("999990", `${testTempDir("slurm-slow")}/runport-exit-code`);
+    for (let i = 1; i <= 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      void watcher.watch(`99999${i}`, `${testTempDir("slurm-slow")}/runport-exit-code`);
+    }
+    watcher.stop();
+    // Each squeue takes >= 0.4 s: one after the other, at most one per 0.4 s (+1 started).
+    const polls = watcher.squeueCalls;
+    expect(polls).toBeLessThanOrEqual(Math.floor((Date.now() - started) / 400) + 1);
+    expect(polls).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,6 +1,13 @@
 import { writeFileSync } from "node:fs";
 import type { ProcessExit, ProcessSpec, RunningProcess } from "./local-executor";
-import { sbatch, scancel, type SlurmCommandOptions, type SlurmJobState } from "./slurm-commands";
+import {
+  sbatch,
+  SbatchUnclearError,
+  scancel,
+  scancelByName,
+  type SlurmCommandOptions,
+  type SlurmJobState,
+} from "./slurm-commands";
 import { jobScript, slurmJobFiles } from "./slurm-job-script";
 import { createSlurmWatcher, type SlurmWatcher } from "./slurm-watcher";
 import { tailFile } from "./tail-file";
@@ -45,10 +52,18 @@ export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningP
         // The job's environment is the script's `env -i`: nothing of the worker's (secrets).
         "--export=NONE",
         ...spec.sbatchArguments,
+        // Last, so it wins: a job Slurm requeues (node failure, preemption) would run the
+        // pipeline again behind the attempt's back; Runport's retries decide instead.
+        "--no-requeue",
       ],
       files.script,
       slurm.commands,
-    );
+    ).catch(async (error: unknown) => {
+      // Killed or timed out after Slurm took the job: it would run unwatched. Its name is unique.
+      if (error instanceof SbatchUnclearError)
+        await scancelByName(spec.jobName, slurm.commands).catch(() => undefined);
+      throw error;
+    });
     return jobId;
   })();
   const exited: Promise<ProcessExit> = submitted.then(

@@ -22,8 +22,16 @@ const ENDED_STATES = new Set([
   "SPECIAL_EXIT",
   "REVOKED",
 ]);
-/** Ended states where the script may have written its exit code just before: wait for the file. */
-const MAY_HAVE_EXIT_FILE = new Set(["COMPLETED", "FAILED"]);
+/**
+ * Ended states reached only once the script exited: it wrote its exit code (the file may
+ * reach this machine late on a shared filesystem), so wait `lostAfterMs` for it.
+ */
+const SCRIPT_EXITED = new Set(["COMPLETED", "FAILED"]);
+/**
+ * Polls the other ended states (TIMEOUT, OUT_OF_MEMORY, CANCELLED...) still wait for an
+ * exit-code file: the pipeline may have exited, and the script written it, just before.
+ */
+const EXIT_FILE_GRACE_POLLS = 2;
 
 interface Watched {
   exitFile: string;
@@ -32,6 +40,8 @@ interface Watched {
   lastState?: string;
   /** Since when the job is gone (or ended) with no exit-code file. */
   goneSince?: number;
+  /** Polls that saw the job ended by Slurm with no exit-code file. */
+  endedPolls?: number;
   resolve: (end: SlurmJobEnd) => void;
 }
 
@@ -73,6 +83,8 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
   let timer: NodeJS.Timeout | null = null;
   let squeueCalls = 0;
   let stopped = false;
+  /** A poll is running (squeue may take long): schedule() waits for its end. */
+  let inFlight = false;
 
   const finish = (jobId: string, end: SlurmJobEnd) => {
     jobs.get(jobId)?.resolve(end);
@@ -88,7 +100,9 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
       job.onState?.(state);
     }
     if (state && !ENDED_STATES.has(state.state)) return;
-    if (state && !MAY_HAVE_EXIT_FILE.has(state.state)) {
+    if (state && !SCRIPT_EXITED.has(state.state)) {
+      job.endedPolls = (job.endedPolls ?? 0) + 1;
+      if (job.endedPolls <= EXIT_FILE_GRACE_POLLS) return;
       const why = state.reason && state.reason !== "None" ? ` (${state.reason})` : "";
       return finish(jobId, { exitCode: null, reason: `ended by Slurm: ${state.state}${why}` });
     }
@@ -107,6 +121,7 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
 
   const poll = async () => {
     timer = null;
+    inFlight = true;
     const ids = [...jobs.keys()];
     squeueCalls++;
     const states = await squeueStates(ids, options.commands).catch((error: unknown) => {
@@ -115,15 +130,20 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     });
     // Slurm away: only the exit-code files are read (a job that exited is still done).
     await Promise.all(
-      ids.map((id) =>
-        states ? check(id, jobs.get(id)!, states.get(id)) : checkExitOnly(id, jobs.get(id)!),
-      ),
+      ids.map(async (id) => {
+        const job = jobs.get(id);
+        // Ended while squeue was asked (a stop, a finish): nothing more to say about it.
+        if (!job) return;
+        return states ? check(id, job, states.get(id)) : checkExitOnly(id, job);
+      }),
     ).catch((error: unknown) => options.onPollError?.(error));
+    inFlight = false;
     schedule();
   };
 
   function schedule() {
-    if (timer || stopped || jobs.size === 0) return;
+    // One poll at a time: a watch() during a poll is asked about at the next one.
+    if (timer || inFlight || stopped || jobs.size === 0) return;
     timer = setTimeout(() => void poll(), options.pollMs);
   }
 

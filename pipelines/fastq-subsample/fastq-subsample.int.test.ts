@@ -68,6 +68,16 @@ async function succeeded(response: Response) {
   return summary.samples.map((s) => [s.sample, s.readsIn, s.readsOut]);
 }
 
+/** POST /api/v1/runs as alice, the body of the given type (`query`: "?pipeline=..."). */
+function post(type: string, body: string | Buffer, query = "") {
+  return callRoute(postRuns, {
+    method: "POST",
+    path: `/api/v1/runs${query}`,
+    headers: { ...auth(), "Content-Type": type },
+    body,
+  });
+}
+
 async function multipart(fields: Record<string, string | Blob>) {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.set(key, value);
@@ -151,23 +161,13 @@ describe("fastq-subsample, an nf-core-style pipeline, through the API", () => {
       }),
     );
     const body = Buffer.from(await workbook.xlsx.writeBuffer());
-    const submitted = await callRoute(postRuns, {
-      method: "POST",
-      path: "/api/v1/runs",
-      headers: { ...auth(), "Content-Type": XLSX_TYPE },
-      body,
-    });
+    const submitted = await post(XLSX_TYPE, body);
     expect(await succeeded(submitted)).toEqual(KEPT);
 
     // The same sheet with a repeated sample and a lane without its flowcell: cells named.
     sheet.getCell(3, 1).value = "sample1";
     sheet.getCell(3, 4).value = null;
-    const bad = await callRoute(postRuns, {
-      method: "POST",
-      path: "/api/v1/runs",
-      headers: { ...auth(), "Content-Type": XLSX_TYPE },
-      body: Buffer.from(await workbook.xlsx.writeBuffer()),
-    });
+    const bad = await post(XLSX_TYPE, Buffer.from(await workbook.xlsx.writeBuffer()));
     expect(bad.status).toBe(422);
     const problem = (await bad.json()) as Problem;
     expect(problem.errors?.map((e) => [e.cell, e.message])).toEqual(
@@ -185,12 +185,7 @@ describe("fastq-subsample, an nf-core-style pipeline, through the API", () => {
       file: new File([csv], "samples.csv", { type: "text/csv" }),
       pipeline: "fastq-subsample@1.0.0",
     });
-    const response = await callRoute(postRuns, {
-      method: "POST",
-      path: "/api/v1/runs",
-      headers: { ...auth(), "Content-Type": type },
-      body,
-    });
+    const response = await post(type, body);
     expect(response.status).toBe(422);
     const problem = (await response.json()) as Problem;
     expect(problem.errors?.map((e) => [e.cell, e.message])).toEqual([
@@ -211,12 +206,7 @@ describe("fastq-subsample, an nf-core-style pipeline, through the API", () => {
       file: new File([csv], "samples.csv", { type: "text/csv" }),
       pipeline: "fastq-subsample@1.0.0",
     });
-    const response = await callRoute(postRuns, {
-      method: "POST",
-      path: "/api/v1/runs",
-      headers: { ...auth(), "Content-Type": type },
-      body,
-    });
+    const response = await post(type, body);
     expect(response.status).toBe(422);
     const problem = (await response.json()) as Problem;
     expect(problem.errors?.map((e) => [e.cell, e.message])).toEqual([
@@ -252,12 +242,11 @@ describe("fastq-subsample, an nf-core-style pipeline, through the API", () => {
         [r.sample, r.fastq_1, r.fastq_2, r.flowcell, r.lane].map(String).join("\t"),
       ),
     ];
-    const response = await callRoute(postRuns, {
-      method: "POST",
-      path: "/api/v1/runs?pipeline=fastq-subsample@1.0.0",
-      headers: { ...auth(), "Content-Type": "text/tab-separated-values" },
-      body: `${lines.join("\n")}\n`,
-    });
+    const response = await post(
+      "text/tab-separated-values",
+      `${lines.join("\n")}\n`,
+      "?pipeline=fastq-subsample@1.0.0",
+    );
     // No config= beside a raw body: the schema's defaults (another fraction) apply.
     const samples = await succeeded(response);
     expect(samples.map(([sample, readsIn]) => [sample, readsIn])).toEqual(
@@ -280,12 +269,7 @@ describe("fastq-subsample, an nf-core-style pipeline, through the API", () => {
       pipeline: "fastq-subsample@1.0.0",
       config: JSON.stringify({ project: "from-csv", fraction: 0.25, seed: 42 }),
     });
-    const response = await callRoute(postRuns, {
-      method: "POST",
-      path: "/api/v1/runs",
-      headers: { ...auth(), "Content-Type": type },
-      body,
-    });
+    const response = await post(type, body);
     expect(await succeeded(response)).toEqual(KEPT);
   });
 });

@@ -1,11 +1,18 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-// Three projects: unit (pure), integration (real MariaDB + Redis, own database and key
-// prefix), e2e (the built web, worker and beat as real processes; Chromium for pages).
+// Files that start a stack of their own (own database, Redis prefix and processes; faults
+// also its own MariaDB and Redis servers): they run beside the shared stack's files.
+const ownStack = ["e2e/faults/faults.e2e.test.ts", "e2e/lost-worker.e2e.test.ts"];
+
+// Four projects, run at the same time (one file of each at once; CI's budget is wall time):
+// unit (pure), integration (real MariaDB + Redis, own database and key prefix), e2e (the
+// built web, worker and beat as real processes, one stack shared by its files; Chromium
+// for pages) and e2e-own (end-to-end files with a stack of their own).
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
+    maxWorkers: 4,
     projects: [
       {
         extends: true,
@@ -20,6 +27,7 @@ export default defineConfig({
             "dist/**",
           ],
           environment: "node",
+          fileParallelism: false,
         },
       },
       {
@@ -40,7 +48,18 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/**/*.e2e.test.ts"],
+          exclude: ownStack,
           globalSetup: ["e2e/support/global-stack.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e-own",
+          include: ownStack,
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -5,14 +5,14 @@ import { defineConfig } from "vitest/config";
 // also its own MariaDB and Redis servers): they run beside the shared stack's files.
 const ownStack = ["e2e/faults/faults.e2e.test.ts", "e2e/lost-worker.e2e.test.ts"];
 
-// Four projects, run at the same time (one file of each at once; CI's budget is wall time):
-// unit (pure), integration (real MariaDB + Redis, own database and key prefix), e2e (the
-// built web, worker and beat as real processes, one stack shared by its files; Chromium
-// for pages) and e2e-own (end-to-end files with a stack of their own).
+// Four projects, each one file at a time: unit (pure), integration (real MariaDB + Redis,
+// own database and key prefix), e2e (the built web, worker and beat as real processes, one
+// stack shared by its files; Chromium for pages) and e2e-own (end-to-end files with a
+// stack of their own). One vitest process runs them one after another; `npm test` runs
+// three processes at once (scripts/ops/run-tests.ts: e2e, e2e-own, unit + integration).
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    maxWorkers: 4,
     projects: [
       {
         extends: true,

@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { ensureServices } from "./ensure-services";
 import { stopServer } from "./private-server";
 import { databaseServerUrl } from "./service-url";
@@ -41,10 +42,55 @@ export async function runTests(root: string, args: string[]): Promise<number> {
       (process.env.SKIP_BUILD === "1" ? 0 : step("== build", "npm", "run", "build")) ||
       step("== lint and types", "npm", "run", "lint") ||
       step("", "npm", "run", "typecheck") ||
-      step("== tests", "npx", "vitest", "run", ...args)
+      (args.length > 0
+        ? step("== tests", "npx", "vitest", "run", ...args)
+        : await runLanes(root, env))
     );
   } finally {
     if (started.length > 0) console.log("== stopping the private servers this run started");
     for (const server of started) await stopServer(server);
   }
+}
+
+/**
+ * The suite in three vitest processes at once. One process runs its projects one file at a
+ * time (vitest puts the files of single-worker projects in one sequential group), and most
+ * of an end-to-end file's time is waiting on the stack, a browser or a fault's 30 s; so the
+ * integration and unit files, the shared stack's e2e files and the e2e files with a stack
+ * of their own each get a lane. Lines are prefixed with their lane.
+ */
+const LANES = [
+  { name: "e2e", projects: ["e2e"] },
+  { name: "e2e-own", projects: ["e2e-own"] },
+  { name: "int+unit", projects: ["unit", "integration"] },
+];
+
+async function runLanes(root: string, env: NodeJS.ProcessEnv): Promise<number> {
+  console.log(`== tests (lanes: ${LANES.map((l) => l.name).join(", ")})`);
+  const started = Date.now();
+  const results = await Promise.all(
+    LANES.map(
+      (lane) =>
+        new Promise<{ name: string; code: number; seconds: number }>((resolve) => {
+          const child = spawn(
+            "npx",
+            ["vitest", "run", ...lane.projects.flatMap((p) => ["--project", p])],
+            { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
+          );
+          for (const stream of [child.stdout, child.stderr]) {
+            createInterface({ input: stream }).on("line", (line) =>
+              console.log(`[${lane.name}] ${line}`),
+            );
+          }
+          const done = (code: number) =>
+            resolve({ name: lane.name, code, seconds: Math.round((Date.now() - started) / 1000) });
+          child.on("error", () => done(1));
+          child.on("close", (code) => done(code ?? 1));
+        }),
+    ),
+  );
+  console.log("== lanes");
+  for (const r of results)
+    console.log(`  ${r.name.padEnd(9)} ${r.code === 0 ? "passed" : "FAILED"} in ${r.seconds} s`);
+  return results.some((r) => r.code !== 0) ? 1 : 0;
 }

@@ -11,7 +11,10 @@ import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
 import type { AppContext } from "@/server/context";
 import { refreshDueLists } from "@/server/lists/refresh-due-lists";
 import { applyIntake } from "@/server/operations/intake";
+import { RUN_EVENT_CONSUMERS } from "@/server/run-events/consumers";
+import type { RunEventConsumer } from "@/server/run-events/follow-run-events";
 import { fireDueSchedules } from "@/server/schedules/fire-due-schedules";
+import { startRunEventLoop } from "./run-event-loop";
 
 /**
  * How long each statement of a tick may wait for MySQL: a frozen or unreachable server
@@ -26,14 +29,21 @@ export interface BeatHandle {
   isLeader(): boolean;
   /** One tick now (tests); normally ticks run every BEAT_INTERVAL_SECONDS. */
   tick(): Promise<void>;
+  /** Hands the run events so far to their consumers now, if this beat is active (tests). */
+  drainRunEvents(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface BeatOptions {
+  /** Who is told of run events (default: RUN_EVENT_CONSUMERS). */
+  runEventConsumers?: readonly RunEventConsumer[];
 }
 
 /**
  * The beat: everything periodic. Exactly one instance is active (a Redis lease);
  * others stand by and take over within three intervals when it dies.
  */
-export function startBeat(ctx: AppContext): BeatHandle {
+export function startBeat(ctx: AppContext, options: BeatOptions = {}): BeatHandle {
   const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const intervalMs = ctx.config.beatIntervalSeconds * 1000;
   const lock = new LeaderLock(ctx.redis, ctx.keys.beatLock, instanceId, intervalMs * 3);
@@ -100,13 +110,21 @@ export function startBeat(ctx: AppContext): BeatHandle {
   };
   void tick();
   const timer = setInterval(() => void tick(), intervalMs);
+  // Run events (e-mail, webhooks, rules) are fed by the active beat, between its ticks.
+  const runEvents = startRunEventLoop(
+    ctx,
+    options.runEventConsumers ?? RUN_EVENT_CONSUMERS,
+    () => leader,
+  );
 
   return {
     instanceId,
     isLeader: () => leader,
     tick,
+    drainRunEvents: () => runEvents.drain(),
     async stop() {
       clearInterval(timer);
+      await runEvents.stop();
       await running;
       await refreshing;
       if (leader) await lock.release().catch(() => undefined);

@@ -7,3 +7,4 @@ export * from "./settings";
 export * from "./audit";
 export * from "./run-counters";
 export * from "./lists";
+export * from "./run-event-cursors";

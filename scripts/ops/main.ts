@@ -1,5 +1,8 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { loadEnvConfig } from "@next/env";
+import { ConfigError, loadConfig } from "@/server/env";
+import { formatDoctor, runDoctor } from "@/server/operations/doctor";
 import { createBackup, restoreBackup } from "./backup";
 import { ensureServices } from "./ensure-services";
 import { privateServer, statusLine, stopServer } from "./private-server";
@@ -16,7 +19,9 @@ const USAGE = `usage:
   npm run services -- start        make sure MariaDB and Redis answer, starting private ones if needed
   npm test [-- vitest arguments]   services, Chromium, build (unless SKIP_BUILD=1), lint, types, tests
   npm run backup [-- --out DIR]    dump the database and the runs folder into DIR (default backups/<time>)
-  npm run restore -- DIR [--force] restore a backup into an empty database and runs folder, and check it`;
+  npm run restore -- DIR [--force] restore a backup into an empty database and runs folder, and check it
+  npm run doctor [-- --json] [-- --strict]
+                                   what is wrong with this deployment (exit 1 on a failure; --strict: or a warning)`;
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -77,6 +82,24 @@ async function restore(args: string[]): Promise<number> {
   return 0;
 }
 
+async function doctor(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: "boolean" }, strict: { type: "boolean" } },
+  });
+  loadEnvConfig(root, false, { info: () => undefined, error: console.error });
+  let checks;
+  try {
+    checks = await runDoctor(loadConfig(process.env));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    checks = [{ name: "configuration", status: "fail" as const, summary: error.message }];
+  }
+  console.log(values.json ? JSON.stringify({ checks }, null, 2) : formatDoctor(checks));
+  const failed = checks.some((c) => c.status === "fail" || (values.strict && c.status === "warn"));
+  return failed ? 1 : 0;
+}
+
 async function main(): Promise<number> {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const [command, ...args] = process.argv.slice(2);
@@ -85,6 +108,7 @@ async function main(): Promise<number> {
   if (command === "test") return runTests(root, args);
   if (command === "backup") return backup(args);
   if (command === "restore") return restore(args);
+  if (command === "doctor") return doctor(args);
   console.log(USAGE);
   return args.some((a) => a === "-h" || a === "--help") ? 0 : 2;
 }

@@ -7,7 +7,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "@/server/context";
 import { writeWorkerHeartbeat } from "@/server/health/heartbeats";
-import { createTestContext } from "@/test/context";
+import { GET as checksRoute } from "@/app/api/v1/operations/checks/route";
+import { basicAuth, createTestContext, createTestUser } from "@/test/context";
+import { callRoute } from "@/test/http";
+import { getAppContext } from "../http/app-context";
 import { runDoctor, type DoctorCheck } from "./doctor";
 
 let ctx: AppContext;
@@ -114,5 +117,33 @@ describe("npm run doctor", () => {
     const broken = byName(await runDoctor({ ...ctx.config, pipelinesPath: [pipelines] }));
     expect(broken.pipelines).toMatchObject({ status: "fail" });
     expect(broken.pipelines!.summary).toMatch(/broken/);
+  });
+
+  it("runs on the operations page's request for admins only", async () => {
+    const app = getAppContext();
+    const admin = await createTestUser(app, "admin");
+    const submitter = await createTestUser(app);
+    const asAdmin = await callRoute(checksRoute, {
+      path: "/api/v1/operations/checks",
+      headers: { authorization: basicAuth(admin.username, admin.password) },
+    });
+    expect(asAdmin.status).toBe(200);
+    const { checks } = (await asAdmin.json()) as { checks: DoctorCheck[] };
+    expect(checks.map((c) => c.name)).toEqual([
+      "database",
+      "migrations",
+      "redis",
+      "pipelines",
+      "runs folder",
+      "public address",
+      "slurm",
+      "clocks",
+    ]);
+    expect(checks[0]).toMatchObject({ status: "ok" });
+    const asSubmitter = await callRoute(checksRoute, {
+      path: "/api/v1/operations/checks",
+      headers: { authorization: basicAuth(submitter.username, submitter.password) },
+    });
+    expect(asSubmitter.status).toBe(403);
   });
 });

@@ -82,6 +82,9 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
     enableOfflineQueue: true,
   });
   redis.on("error", () => undefined);
+  // Connects while the database is checked: a frozen MySQL and Redis cost one time limit.
+  const redisReady = redis.connect();
+  redisReady.catch(() => undefined);
   const keys = redisKeys(config.redisPrefix);
   const loaded = loadPipelineDefinitions(config.pipelinesPath);
   const slurmPipelines = loaded.pipelines.filter((p) => p.definition.executor === "slurm");
@@ -150,7 +153,7 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
     [
       "redis",
       async () => {
-        await within(redis.connect(), "Redis");
+        await within(redisReady, "Redis");
         const info = await within(redis.info("server"), "Redis");
         const version = /redis_version:(\S+)/.exec(info)?.[1] ?? "?";
         const [, policy] = (await within(redis.config("GET", "maxmemory-policy"), "Redis").catch(

@@ -83,7 +83,7 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
   });
   redis.on("error", () => undefined);
   // Connects while the database is checked: a frozen MySQL and Redis cost one time limit.
-  const redisReady = redis.connect();
+  const redisReady = within(redis.connect(), "Redis");
   redisReady.catch(() => undefined);
   const keys = redisKeys(config.redisPrefix);
   const loaded = loadPipelineDefinitions(config.pipelinesPath);
@@ -153,7 +153,7 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
     [
       "redis",
       async () => {
-        await within(redisReady, "Redis");
+        await redisReady;
         const info = await within(redis.info("server"), "Redis");
         const version = /redis_version:(\S+)/.exec(info)?.[1] ?? "?";
         const [, policy] = (await within(redis.config("GET", "maxmemory-policy"), "Redis").catch(

@@ -79,3 +79,20 @@ export const ZOperationsView = z
       "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome, the intake switch, and the reference lists failing to refresh",
   });
 export type OperationsView = z.infer<typeof ZOperationsView>;
+
+/** One deployment check (`npm run doctor`, `GET /api/v1/operations/checks`). */
+export const ZDeploymentCheck = z.object({
+  name: z
+    .string()
+    .meta({
+      description:
+        "What was checked: database, migrations, redis, pipelines, runs folder, public address, slurm, clocks",
+    }),
+  status: z.enum(["ok", "warn", "fail"]),
+  summary: z.string().meta({ description: "What was found, and for warn and fail what to do" }),
+});
+
+export const ZDeploymentChecks = z
+  .object({ checks: z.array(ZDeploymentCheck) })
+  .meta({ description: "What `npm run doctor` finds, as the web process sees the deployment" });
+export type DeploymentChecks = z.infer<typeof ZDeploymentChecks>;

@@ -9,6 +9,7 @@ const ZSettings = ZEnv.pick({
   REDIS_URL: true,
   ADMIN_USERNAME: true,
   ADMIN_PASSWORD: true,
+  RUNS_DIR: true,
 }).extend({ PORT: z.coerce.number().int().min(1).max(65535).default(3000) });
 
 export type Settings = z.infer<typeof ZSettings>;

@@ -86,6 +86,7 @@ const answers = {
   CreatedApiToken: account.ZCreatedApiToken,
   Operations: operations.ZOperationsView,
   Intake: operations.ZIntake,
+  DeploymentChecks: operations.ZDeploymentChecks,
   AuditEvent: audit.ZAuditEventView,
   AuditEventList: audit.ZAuditEventList,
   User: users.ZUserView,

@@ -9,7 +9,12 @@ import { ZApiTokenList, ZCreatedApiToken } from "@/lib/contract/account";
 import { ZAuditEventList, ZListAuditQuery } from "@/lib/contract/audit";
 import { zFlag } from "@/lib/contract/common";
 import { ZHealth, ZLiveness } from "@/lib/contract/health";
-import { ZIntake, ZIntakeRequest, ZOperationsView } from "@/lib/contract/operations";
+import {
+  ZDeploymentChecks,
+  ZIntake,
+  ZIntakeRequest,
+  ZOperationsView,
+} from "@/lib/contract/operations";
 import { ZOutputList, ZOutputsQuery } from "@/lib/contract/outputs";
 import {
   ZPathCheckRequest,
@@ -463,6 +468,18 @@ export const routes: RouteSpec[] = [
       "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome over the last 24 hours, and whether intake is paused.",
     responses: {
       "200": answer("The operations view", ZOperationsView),
+      "403": problem("Not an administrator"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/operations/checks",
+    tag: "system",
+    summary: "What is wrong with this deployment (administrators)",
+    description:
+      "The checks of `npm run doctor`, run now by the web process with connections of its own, each within 3 s: database, migrations, Redis (and its eviction policy), pipeline definitions, runs folder (writable, free space, shared when pipelines run on Slurm), public address and TLS, Slurm commands, clocks of this process, MySQL and the live workers against Redis.",
+    responses: {
+      "200": answer("The checks", ZDeploymentChecks),
       "403": problem("Not an administrator"),
     },
   },

@@ -8,6 +8,7 @@ import { useLiveList } from "@/components/ui/use-change-feed";
 import { RunsPerHourChart } from "@/components/operations/runs-per-hour-chart";
 import type { OperationsView } from "@/lib/contract/operations";
 import { DataTable } from "@/components/ui/data-table";
+import { DeploymentChecks } from "./deployment-checks";
 import { FailingLists } from "./failing-lists";
 import styles from "./operations.module.css";
 
@@ -190,6 +191,8 @@ export function OperationsClient({
           </DataTable>
         )}
       </section>
+
+      <DeploymentChecks />
     </main>
   );
 }

@@ -179,7 +179,8 @@ describe("supervisord with deploy/supervisord/runport.conf", () => {
     // stop returned once the worker exited, which it did after the run ended (drained).
     const [row] = await statuses([run]);
     expect(row).toMatchObject({ status: "succeeded", attempt: 1 });
-    expect((await supervisorctl("status", "runport-worker").catch((e: { stdout: string }) => e))
-      .stdout).toMatch(/STOPPED/);
+    expect(
+      (await supervisorctl("status", "runport-worker").catch((e: { stdout: string }) => e)).stdout,
+    ).toMatch(/STOPPED/);
   });
 });

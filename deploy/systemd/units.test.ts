@@ -43,11 +43,23 @@ describe("deploy/systemd units", () => {
       for (const file of [...SERVICES, "runport.target"])
         copyFileSync(path.join(DIR, file), path.join(dir, file));
       // A template is verified through an instance of it.
-      copyFileSync(path.join(DIR, "runport-worker@.service"), path.join(dir, "runport-worker@1.service"));
-      const units = ["runport-web.service", "runport-worker@1.service", "runport-beat.service", "runport.target"];
-      const result = spawnSync("systemd-analyze", ["verify", ...units.map((u) => path.join(dir, u))], {
-        encoding: "utf8",
-      });
+      copyFileSync(
+        path.join(DIR, "runport-worker@.service"),
+        path.join(dir, "runport-worker@1.service"),
+      );
+      const units = [
+        "runport-web.service",
+        "runport-worker@1.service",
+        "runport-beat.service",
+        "runport.target",
+      ];
+      const result = spawnSync(
+        "systemd-analyze",
+        ["verify", ...units.map((u) => path.join(dir, u))],
+        {
+          encoding: "utf8",
+        },
+      );
       // Any warning (an unknown key, a bad value: systemd ignores it and goes on) fails too.
       expect(`${result.stdout}${result.stderr}`.trim()).toBe("");
       expect(result.status).toBe(0);

@@ -3,7 +3,11 @@ import { defineConfig } from "vitest/config";
 
 // Files that start a stack of their own (own database, Redis prefix and processes; faults
 // also its own MariaDB and Redis servers): they run beside the shared stack's files.
-const ownStack = ["e2e/faults/faults.e2e.test.ts", "e2e/lost-worker.e2e.test.ts"];
+const ownStack = [
+  "e2e/faults/faults.e2e.test.ts",
+  "e2e/lost-worker.e2e.test.ts",
+  "e2e/supervisord.e2e.test.ts",
+];
 
 // Four projects, each one file at a time: unit (pure), integration (real MariaDB + Redis,
 // own database and key prefix), e2e (the built web, worker and beat as real processes, one

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { decideService, missingPackages } from "./decide";
 import { probeWriters, writerPackages } from "./fixture-writers";
 import { slurmPackages } from "./slurm-packages";
+import { deployPackages } from "./deploy-packages";
 import { loginMariadbUser, startMariadb } from "./mariadb";
 import { alive, privateServer, runningServer, type PrivateServer } from "./private-server";
 import { aptInstall, serverPrograms } from "./programs";
@@ -21,6 +22,7 @@ import type { Settings } from "./settings";
  * `chromium`: also install Debian's chromium when /usr/bin/chromium is missing.
  * `fixtureWriters`: also python3-openpyxl and gnumeric, when missing (workbook tests).
  * `slurm`: also slurmctld, slurmd, slurm-client and munge, when missing (Slurm executor tests).
+ * `deploy`: also nginx, supervisor and openssl, when missing (deployment tests).
  * Returns the private servers it started (the caller may stop them when done).
  */
 export async function ensureServices(o: {
@@ -29,6 +31,7 @@ export async function ensureServices(o: {
   chromium?: boolean;
   fixtureWriters?: boolean;
   slurm?: boolean;
+  deploy?: boolean;
 }): Promise<PrivateServer[]> {
   const { DATABASE_URL, REDIS_URL } = o.settings;
   const urls = {
@@ -54,6 +57,7 @@ export async function ensureServices(o: {
       }),
       ...(o.fixtureWriters ? writerPackages(probeWriters()) : []),
       ...(o.slurm ? slurmPackages() : []),
+      ...(o.deploy ? deployPackages() : []),
     ];
     if (packages.length > 0) aptInstall(o.root, packages);
 

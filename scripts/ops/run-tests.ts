@@ -9,7 +9,7 @@ import { readSettings } from "./settings";
  * `npm test`, as CI runs it: makes sure MariaDB/MySQL and Redis answer (starting private
  * ones in .data/ when the machine has none) and Chromium, python3-openpyxl and Gnumeric
  * are installed (the real-writer workbook test), and Slurm with munge (the Slurm executor
- * tests start their own slurmctld + slurmd), builds (unless SKIP_BUILD=1), lints, typechecks, then runs vitest with the given arguments: unit,
+ * tests start their own slurmctld + slurmd), nginx and supervisor (the deployment tests), builds (unless SKIP_BUILD=1), lints, typechecks, then runs vitest with the given arguments: unit,
  * integration (own database and key prefix) and end-to-end tests. Private servers it
  * started are stopped at the end; servers that already ran are left alone.
  */
@@ -24,6 +24,7 @@ export async function runTests(root: string, args: string[]): Promise<number> {
     chromium: true,
     fixtureWriters: true,
     slurm: true,
+    deploy: true,
   });
   // Ctrl-C reaches the steps too; we still stop the servers afterwards.
   process.on("SIGINT", () => undefined);

@@ -1,6 +1,7 @@
 // Bundles the runport client (cli/src, TypeScript) into one file, cli/dist/runport.mjs, that
 // plain `node` runs: no dependency at run time but Node's own modules (fetch, parseArgs).
-// `npm run build` at the root runs it; so does `npm install -g ./cli` (the prepare script).
+// `npm run build` at the root runs it; `npm install -g ./cli` then links the built file
+// (a folder is linked, not copied: a later build updates the installed command).
 import { chmodSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";

@@ -1,6 +1,6 @@
 // The runport client (cli/) as its users run it: the built binary, a child process with
 // argv, against the shared stack over HTTP, with a home folder of its own.
-import { execFile, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -27,8 +27,8 @@ interface Result {
 /** The binary with argv only (no shell), its own HOME and config folder, no inherited RUNPORT_*. */
 function runport(args: string[], options: { input?: string; home?: string } = {}): Promise<Result> {
   const dir = options.home ?? home;
-  const child = spawn(process.execPath, [binary, ...args], {
-    env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, "config") },
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [binary, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: dir, XDG_CONFIG_HOME: path.join(dir, "config") },
   });
   let stdout = "";
   let stderr = "";

@@ -132,7 +132,7 @@ function uploadSubmission(
   const name = str(ctx.args, "name");
   if (name !== undefined) form.set("name", name);
   const config = str(ctx.args, "config");
-  if (config) form.set("config", readFileSync(config, "utf8"));
+  if (config) form.set("config", Buffer.from(readInput(config)).toString("utf8"));
   return { path: "api/v1/runs", body: form, headers: {} };
 }
 

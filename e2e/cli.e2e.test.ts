@@ -28,7 +28,12 @@ interface Result {
 function runport(args: string[], options: { input?: string; home?: string } = {}): Promise<Result> {
   const dir = options.home ?? home;
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [binary, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: dir, XDG_CONFIG_HOME: path.join(dir, "config") },
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "production",
+      HOME: dir,
+      XDG_CONFIG_HOME: path.join(dir, "config"),
+    },
   });
   let stdout = "";
   let stderr = "";

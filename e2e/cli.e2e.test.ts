@@ -97,10 +97,12 @@ describe("runport submit, list, logs, outputs", () => {
   it("submits fastq-qc's example with --wait, prints progress, and exits 0", async () => {
     const submitted = await runport(["submit", example, "--wait", "--label", "suite=cli-e2e"]);
     expect(submitted.stderr).toMatch(/submitted \w+ \(fastq-qc@1\.0\.0, demo-qc\)/);
-    expect(submitted.stderr).toMatch(/ running( \d+%)?/);
     expect(submitted.code).toBe(0);
     const [id, status] = submitted.stdout.trim().split("\t");
     expect(status).toBe("succeeded");
+    // One line per change (not a terminal): the run as submitted, then done at 100%.
+    expect(submitted.stderr).toMatch(new RegExp(`^${id} (queued|running)`, "m"));
+    expect(submitted.stderr).toMatch(new RegExp(`^${id} succeeded 100%`, "m"));
 
     const listed = await runport([
       "list",

@@ -11,6 +11,7 @@ import { listPipelines, TEMPLATE_OPTIONS, template } from "./commands/pipelines"
 import { SUBMIT_OPTIONS, submit } from "./commands/submit";
 import { type Context, createContext } from "./context";
 import { CliError, EXIT, type ExitCode } from "./exit-codes";
+import { ApiError } from "./problem";
 
 declare const RUNPORT_CLI_VERSION: string | undefined;
 export const VERSION = typeof RUNPORT_CLI_VERSION === "string" ? RUNPORT_CLI_VERSION : "dev";
@@ -107,6 +108,9 @@ if (process.argv[1] && /runport(\.mjs)?$|main\.ts$/.test(process.argv[1])) {
         process.stderr.write(
           `${error.message.startsWith("error:") ? "" : "runport: "}${error.message}\n`,
         );
+        if (error instanceof ApiError && error.status === 401) {
+          process.stderr.write("hint: runport login URL, or --token, RUNPORT_TOKEN, ~/.netrc\n");
+        }
         process.exitCode = error.exitCode;
       } else {
         process.stderr.write(

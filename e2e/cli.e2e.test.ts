@@ -73,7 +73,7 @@ describe("runport login and credentials", () => {
     const other = mkdtempSync(path.join(os.tmpdir(), "runport-cli-netrc-"));
     try {
       const none = await runport(["pipelines", "--url", baseUrl], { home: other });
-      expect(none.code).toBe(5); // no credentials: the server's 401
+      expect(none.code, none.stderr).toBe(5); // no credentials: the server's 401
       expect(none.stderr).toContain("401");
       const host = new URL(baseUrl).hostname;
       writeFileSync(
@@ -84,7 +84,7 @@ describe("runport login and credentials", () => {
         },
       );
       const pipelines = await runport(["pipelines", "--url", baseUrl], { home: other });
-      expect(pipelines.code).toBe(0);
+      expect(pipelines.code, pipelines.stderr).toBe(0);
       expect(pipelines.stdout).toMatch(/^fastq-qc\s+1\.0\.0/m);
       expect((await runport(["list"], { home: other })).code).toBe(2); // no server configured
     } finally {
@@ -97,7 +97,7 @@ describe("runport submit, list, logs, outputs", () => {
   it("submits fastq-qc's example with --wait, prints progress, and exits 0", async () => {
     const submitted = await runport(["submit", example, "--wait", "--label", "suite=cli-e2e"]);
     expect(submitted.stderr).toMatch(/submitted \w+ \(fastq-qc@1\.0\.0, demo-qc\)/);
-    expect(submitted.code).toBe(0);
+    expect(submitted.code, submitted.stderr).toBe(0);
     const [id, status] = submitted.stdout.trim().split("\t");
     expect(status).toBe("succeeded");
     // One line per change (not a terminal): the run as submitted, then done at 100%.
@@ -112,13 +112,13 @@ describe("runport submit, list, logs, outputs", () => {
       "--status",
       "succeeded",
     ]);
-    expect(listed.code).toBe(0);
+    expect(listed.code, listed.stderr).toBe(0);
     const page = JSON.parse(listed.stdout) as { items: { id: string; labels: object }[] };
     expect(page.items.map((run) => run.id)).toEqual([id]);
     expect(page.items[0]?.labels).toEqual({ suite: "cli-e2e" });
 
     const logs = await runport(["logs", String(id)]);
-    expect(logs.code).toBe(0);
+    expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toContain("exited with code 0");
 
     const listing = await runport(["outputs", String(id), "--json"]);
@@ -126,7 +126,7 @@ describe("runport submit, list, logs, outputs", () => {
     const qc = outputs.items.find((item) => item.path === "qc.json");
     const dir = path.join(home, "downloads");
     const got = await runport(["outputs", String(id), "--get", "qc.json", "-o", dir]);
-    expect(got.code).toBe(0);
+    expect(got.code, got.stderr).toBe(0);
     expect(got.stdout).toContain(`sha256 ${qc?.sha256} ok`);
     const bytes = readFileSync(path.join(dir, "qc.json"));
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(qc?.sha256);
@@ -141,7 +141,7 @@ describe("runport submit, list, logs, outputs", () => {
     const file = path.join(home, "invalid.json");
     writeFileSync(file, text);
     const result = await runport(["submit", file, "--label", "suite=cli-invalid"]);
-    expect(result.code).toBe(5);
+    expect(result.code, result.stderr).toBe(5);
     expect(result.stderr).toContain("VALIDATION_FAILED");
     expect(result.stderr).toMatch(
       new RegExp(`line ${line}, column \\d+: /dataFiles/1/fastqCode must be one of`),
@@ -163,13 +163,13 @@ describe("runport submit, list, logs, outputs", () => {
       runport(["submit", config, "--hold", "--name", "cli-held"]),
       runport(["submit", failing, "--wait"]),
     ]);
-    expect(failed.code).toBe(1);
+    expect(failed.code, failed.stderr).toBe(1);
     expect(failed.stdout).toMatch(/\tfailed/);
     const [id, status] = held.stdout.trim().split("\t");
     expect(status).toBe("held");
     expect((await runport(["release", String(id)])).stdout).toContain(`${id}\tqueued`);
     const cancelled = await runport(["cancel", String(id)]);
-    expect(cancelled.code).toBe(0);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.stdout).toMatch(/\tcancell(ed|ing)/);
     const status2 = await runport(["status", String(id)]);
     expect(status2.stdout).toMatch(/name\s+cli-held/);
@@ -212,7 +212,7 @@ describe("runport submit, list, logs, outputs", () => {
       const followed = await runport(["logs", String(id), "--follow", ...proxied]);
       expect(followed.stderr).toContain("connection lost");
       expect(connections).toBeGreaterThan(1);
-      expect(followed.code).toBe(0);
+      expect(followed.code, followed.stderr).toBe(0);
       const whole = await runport(["logs", String(id)]);
       expect(whole.stdout).toContain("Hello, follow!");
       expect(followed.stdout).toBe(whole.stdout);
@@ -224,10 +224,10 @@ describe("runport submit, list, logs, outputs", () => {
   it("downloads a pipeline's template, and the filled example passes a dry run", async () => {
     const file = path.join(home, "fastq-qc.xlsx");
     const template = await runport(["template", "fastq-qc", "--example", "-o", file]);
-    expect(template.code).toBe(0);
+    expect(template.code, template.stderr).toBe(0);
     expect(readFileSync(file).subarray(0, 2).toString()).toBe("PK");
     const dry = await runport(["submit", file, "--dry-run"]);
     expect(dry.stdout).toContain("valid: fastq-qc@1.0.0");
-    expect(dry.code).toBe(0);
+    expect(dry.code, dry.stderr).toBe(0);
   });
 });

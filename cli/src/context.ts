@@ -33,8 +33,14 @@ export function createContext(args: Parsed): Context {
       }
       return client;
     },
-    say: (text) => process.stdout.write(`${text}\n`),
-    note: (text) => process.stderr.write(`${text}\n`),
-    print: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    say(text) {
+      process.stdout.write(`${text}\n`);
+    },
+    note(text) {
+      process.stderr.write(`${text}\n`);
+    },
+    print(value) {
+      process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
   };
 }

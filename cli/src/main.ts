@@ -94,7 +94,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
     process.stdout.write(`usage: runport ${command.usage}\n`);
     return EXIT.ok;
   }
-  return (await command.run(createContext(args))) ?? EXIT.ok;
+  const code = await command.run(createContext(args));
+  return typeof code === "number" ? code : EXIT.ok;
 }
 
 // Only when run as the program (tests import main without running it).

@@ -12,7 +12,7 @@ import type { RunView } from "../../../lib/contract/runs";
 import { flag, integer, list, required, str } from "../args";
 import type { Context } from "../context";
 import { CliError, EXIT, exitCodeOfStatus, type ExitCode } from "../exit-codes";
-import { parseLabels } from "../format";
+import { clean, parseLabels } from "../format";
 import { ApiError, locate, unwrapEnvelopeProblem } from "../problem";
 import { waitForRun } from "./wait";
 
@@ -222,6 +222,10 @@ export async function submit(ctx: Context): Promise<ExitCode> {
   }
   const ended = await waitForRun(ctx, run.id);
   if (ctx.json) ctx.print(ended);
-  else ctx.say(`${ended.id}\t${ended.status}${ended.error ? `\t${ended.error}` : ""}`);
+  else {
+    const exit =
+      ended.exitCode !== null && ended.exitCode !== 0 ? `\texit code ${ended.exitCode}` : "";
+    ctx.say(`${ended.id}\t${ended.status}${exit}${ended.error ? `\t${clean(ended.error)}` : ""}`);
+  }
   return exitCodeOfStatus(ended.status);
 }

@@ -26,8 +26,16 @@ interface Result {
 
 /** The binary with argv only (no shell), its own HOME and config folder, no inherited RUNPORT_*. */
 function runport(args: string[], options: { input?: string; home?: string } = {}): Promise<Result> {
+  return runportWith(process.execPath, [binary, ...args], options);
+}
+
+function runportWith(
+  program: string,
+  args: string[],
+  options: { input?: string; home?: string } = {},
+): Promise<Result> {
   const dir = options.home ?? home;
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [binary, ...args], {
+  const child: ChildProcessWithoutNullStreams = spawn(program, args, {
     env: {
       PATH: process.env.PATH ?? "",
       NODE_ENV: "production",
@@ -44,6 +52,16 @@ function runport(args: string[], options: { input?: string; home?: string } = {}
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * The binary on a pseudo-terminal (Python's pty module, argv only), as a person runs it:
+ * standard output and error both arrive in `stdout`.
+ */
+function inTerminal(args: string[]): Promise<Result> {
+  const script =
+    "import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))";
+  return runportWith("python3", ["-c", script, process.execPath, binary, ...args]);
 }
 
 beforeAll(async () => {
@@ -151,7 +169,7 @@ describe("runport submit, list, logs, outputs", () => {
     expect((await runport(["submit"])).code).toBe(2);
   });
 
-  it("holds, releases and cancels a run; a failed run exits 1", async () => {
+  it("holds, releases and cancels a run; a failed run exits 1, with a progress bar on a terminal", async () => {
     const config = path.join(home, "long.json");
     writeFileSync(
       config,
@@ -161,10 +179,12 @@ describe("runport submit, list, logs, outputs", () => {
     writeFileSync(failing, JSON.stringify({ pipeline: "hello@1.0.0", name: "x", exitCode: 3 }));
     const [held, failed] = await Promise.all([
       runport(["submit", config, "--hold", "--name", "cli-held"]),
-      runport(["submit", failing, "--wait"]),
+      inTerminal(["submit", failing, "--wait"]),
     ]);
-    expect(failed.code, failed.stderr).toBe(1);
-    expect(failed.stdout).toMatch(/\tfailed/);
+    expect(failed.code, failed.stdout).toBe(1);
+    expect(failed.stdout).toContain("\tfailed\texit code 3");
+    // On a terminal: a bar redrawn in place, not a line per change.
+    expect(failed.stdout).toMatch(/\r\[[#-]{24}\] +\d+% (queued|running|failed)/);
     const [id, status] = held.stdout.trim().split("\t");
     expect(status).toBe("held");
     expect((await runport(["release", String(id)])).stdout).toContain(`${id}\tqueued`);

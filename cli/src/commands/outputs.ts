@@ -14,6 +14,7 @@ import { flag, integer, list, runId, str } from "../args";
 import type { Context } from "../context";
 import { CliError, EXIT, type ExitCode } from "../exit-codes";
 import { formatBytes, formatTime, table } from "../format";
+import { reason } from "../http";
 
 export const OUTPUTS_OPTIONS = {
   get: { type: "string", multiple: true },
@@ -52,7 +53,12 @@ async function download(ctx: Context, output: OutputView, dir: string): Promise<
       done(null, chunk);
     },
   });
-  await pipeline(Readable.fromWeb(response.body as never), tee, createWriteStream(partial));
+  try {
+    await pipeline(Readable.fromWeb(response.body as never), tee, createWriteStream(partial));
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw new CliError(`${output.path}: the download broke off (${reason(error)})`, EXIT.network);
+  }
   const sha256 = hash.digest("hex");
   if (sha256 !== output.sha256) {
     await rm(partial, { force: true });

@@ -106,4 +106,23 @@ export default tseslint.config(
       { from: "drizzle-orm/*", why: "the worker reaches MySQL through services in server/" },
     ]),
   },
+  {
+    files: ["cli/**"],
+    rules: {
+      // The client talks HTTP only: no server code in its bundle (types from lib/contract are erased).
+      "no-restricted-imports": "off",
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/*", "**/server/**", "**/db/**", "**/worker/**", "**/app/**", "**/lib/**"],
+              allowTypeImports: true,
+              message: "the runport client bundles no server code: type imports only",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

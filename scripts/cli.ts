@@ -1,4 +1,4 @@
-// The runport command line: `npm run user -- create alice --role submitter`,
+// runport-admin, the server-side command line (the client `runport` is cli/): `npm run user -- create alice --role submitter`,
 // `npm run user -- token alice`, `npm run user -- disable alice`, `npm run setup:db`
 // (migrate, register pipelines, seed admin), `npm run recount` (the operations counters).
 import { parseArgs } from "node:util";
@@ -21,17 +21,17 @@ import { updateUser } from "@/server/users/update-user";
 import { describeSetup, setupDatabase } from "./ops/setup-database";
 
 const USAGE = `usage:
-  runport setup                                   migrate, register pipelines, create the first admin
-  runport user create <name> [--role ${USER_ROLES.join("|")}] [--password P] [--email E]
-  runport user token <name> [--label L]           print a new API token (shown once)
-  runport user password <name> [--password P]     set (or generate) a new password
-  runport user limit <name> <n|default>           runs of the user that may run at once
-  runport user disable <name>                     refuse the user's sign-in, tokens, sessions, live views at once
-  runport user enable <name>                      let a disabled user in again (tokens work again)
-  runport user role <name> <${USER_ROLES.join("|")}>
-  runport user delete <name>                      only a user with no runs, schedules or tokens: else disable
-  runport user list
-  runport recount                                 recount the Operations page's counters now (the beat does it hourly)`;
+  runport-admin setup                                migrate, register pipelines, create the first admin
+  runport-admin user create <name> [--role ${USER_ROLES.join("|")}] [--password P] [--email E]
+  runport-admin user token <name> [--label L]        print a new API token (shown once)
+  runport-admin user password <name> [--password P]  set (or generate) a new password
+  runport-admin user limit <name> <n|default>        runs of the user that may run at once
+  runport-admin user disable <name>                  refuse the user's sign-in, tokens, sessions, live views at once
+  runport-admin user enable <name>                   let a disabled user in again (tokens work again)
+  runport-admin user role <name> <${USER_ROLES.join("|")}>
+  runport-admin user delete <name>                   only a user with no runs, schedules or tokens: else disable
+  runport-admin user list
+  runport-admin recount                              recount the Operations page's counters now (the beat does it hourly)`;
 
 /** `npm run user` is run by someone with a shell on the server: no administrator needed. */
 const COMMAND_LINE = { commandLine: true } as const;

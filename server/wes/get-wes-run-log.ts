@@ -6,7 +6,7 @@ import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { listOutputs } from "../outputs/list-outputs";
 import { getRun } from "../runs/get-run";
-import { toWesTask, wesUrls } from "./wes-views";
+import { wesUrls } from "./wes-views";
 
 /**
  * GET /ga4gh/wes/v1/runs/{run_id}: getRun (its authorization: 404 unknown, 403 another

@@ -16,8 +16,11 @@ export interface WesRunForm {
 
 const FIELDS = new Set(Object.keys(ZWesRunForm.shape));
 
+/** A problem of one form field: its JSON Pointer (`/tags/x`) and what is wrong. */
 const bad = (path: string, message: string) =>
-  new AppError("BAD_REQUEST", `${path.slice(1)}: ${message}`, { errors: [{ path, message }] });
+  new AppError("BAD_REQUEST", "The RunWorkflow form is not valid", {
+    errors: [{ path, message }],
+  });
 
 /** A form field holding a JSON object (workflow_params, tags, ...), read with the API's parser. */
 function jsonObject(field: string, text: string): Record<string, unknown> {

@@ -2,6 +2,8 @@ import type { ProblemItem } from "@/lib/contract/problem";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
+import { withStatementBudget } from "@/db/client";
+import { SUBMISSION_STATEMENT_MS } from "../http/submission";
 import { submitRun } from "../runs/submit-run";
 import type { WesRunForm } from "./read-wes-run-form";
 
@@ -30,13 +32,16 @@ export async function submitWesRun(
   const { params, ...envelope } = options.form;
   const prefix = `${JSON.stringify(envelope).slice(0, -1)},"config":`;
   try {
-    const result = await submitRun(ctx, {
-      principal: options.principal,
-      body: `${prefix}${params}}`,
-      format: "runs",
-      trigger: options.principal.via === "session" ? "web" : "api",
-      dryRun: false,
-    });
+    // Each statement bounded as POST /api/v1/runs bounds them (server/http/submission.ts).
+    const result = await withStatementBudget(SUBMISSION_STATEMENT_MS, () =>
+      submitRun(ctx, {
+        principal: options.principal,
+        body: `${prefix}${params}}`,
+        format: "runs",
+        trigger: options.principal.via === "session" ? "web" : "api",
+        dryRun: false,
+      }),
+    );
     if (result.kind === "dry-run") throw new Error("a WES submission is never a dry run");
     return { run_id: result.run.publicId };
   } catch (error) {

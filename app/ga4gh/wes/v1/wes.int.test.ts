@@ -85,7 +85,7 @@ const runWorkflow = (config: unknown, extra: Record<string, string> = {}) => ({
 });
 
 async function submit(fields: Record<string, string>, user: TestUser = alice) {
-  return wes("POST", submitRoute as Handler, "/runs", { user, ...(await form(fields)) });
+  return wes("POST", submitRoute, "/runs", { user, ...(await form(fields)) });
 }
 
 async function submitted(fields: Record<string, string>, user: TestUser = alice) {
@@ -116,14 +116,14 @@ afterAll(async () => {
 
 describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
   it("describes the service (GetServiceInfo)", async () => {
-    const { status, body } = await wes("GET", serviceInfoRoute as Handler, "/service-info", {
+    const { status, body } = await wes("GET", serviceInfoRoute, "/service-info", {
       user: operator,
     });
     expect(status).toBe(200);
     expect(body.supported_wes_versions).toEqual(["1.1.0"]);
     expect(body.workflow_type_versions).toEqual({ RUNPORT: { workflow_type_version: ["1.0"] } });
     expect(Object.keys(body.system_state_counts as Body)).toContain("COMPLETE");
-    const own = await wes("GET", serviceInfoRoute as Handler, "/service-info");
+    const own = await wes("GET", serviceInfoRoute, "/service-info");
     expect(own.body.system_state_counts).toEqual({}); // a submitter sees only their runs
   });
 
@@ -138,7 +138,7 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     const deadline = Date.now() + 60_000;
     while (!["COMPLETE", "EXECUTOR_ERROR", "SYSTEM_ERROR"].includes(state)) {
       expect(Date.now(), `still ${state}`).toBeLessThan(deadline);
-      const { status, body } = await wes("GET", statusRoute as Handler, `/runs/${runId}/status`);
+      const { status, body } = await wes("GET", statusRoute, `/runs/${runId}/status`);
       expect(status).toBe(200);
       state = body.state as string;
       if (state !== "COMPLETE") await new Promise((resolve) => setTimeout(resolve, 100));
@@ -146,7 +146,7 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     expect(state).toBe("COMPLETE");
     completeRun = runId;
 
-    const { body: log } = await wes("GET", runLogRoute as Handler, `/runs/${runId}`);
+    const { body: log } = await wes("GET", runLogRoute, `/runs/${runId}`);
     expect(log).toMatchObject({ run_id: runId, state: "COMPLETE" });
     expect(log.request).toMatchObject({
       workflow_type: "RUNPORT",
@@ -162,7 +162,7 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     expect(Object.keys(log.outputs as Body).length).toBeGreaterThan(0);
     expect(log.task_logs_url).toBe(`http://runport.test${BASE}/runs/${runId}/tasks`);
 
-    const { body: tasks } = await wes("GET", tasksRoute as Handler, `/runs/${runId}/tasks`);
+    const { body: tasks } = await wes("GET", tasksRoute, `/runs/${runId}/tasks`);
     expect(tasks.next_page_token).toBe("");
     expect(tasks.task_logs).toMatchObject([{ id: "1", exit_code: 0 }]);
   }, 90_000);
@@ -174,7 +174,7 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     let token = "";
     do {
       const query = `?page_size=2${token ? `&page_token=${token}` : ""}`;
-      const { status, body } = await wes("GET", listRoute as Handler, `/runs${query}`, {
+      const { status, body } = await wes("GET", listRoute, `/runs${query}`, {
         user: bob,
       });
       expect(status).toBe(200);
@@ -186,7 +186,7 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     } while (token !== "");
     expect(seen.sort()).toEqual([...mine].sort());
     expect(seen).not.toContain(theirs);
-    const bad = await wes("GET", listRoute as Handler, "/runs?page_token=!!", { user: bob });
+    const bad = await wes("GET", listRoute, "/runs?page_token=!!", { user: bob });
     expect(bad.status).toBe(400);
   });
 
@@ -195,15 +195,15 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     expect(
       (await wes("POST", cancelRoute as Handler, `/runs/${runId}/cancel`, { user: bob })).status,
     ).toBe(403);
-    const { status, body } = await wes("POST", cancelRoute as Handler, `/runs/${runId}/cancel`);
+    const { status, body } = await wes("POST", cancelRoute, `/runs/${runId}/cancel`);
     expect(status).toBe(200);
     expect(body).toEqual({ run_id: runId });
-    const after = await wes("GET", statusRoute as Handler, `/runs/${runId}/status`);
+    const after = await wes("GET", statusRoute, `/runs/${runId}/status`);
     expect(after.body.state).toBe("CANCELED");
-    const again = await wes("POST", cancelRoute as Handler, `/runs/${runId}/cancel`);
+    const again = await wes("POST", cancelRoute, `/runs/${runId}/cancel`);
     expect(again).toEqual({ status: 200, body: { run_id: runId } });
     // CancelRun declares no status for "finished otherwise": Runport's 409 is a 400.
-    const done = await wes("POST", cancelRoute as Handler, `/runs/${completeRun}/cancel`, {
+    const done = await wes("POST", cancelRoute, `/runs/${completeRun}/cancel`, {
       undeclaredError: true,
     });
     expect([done.status, done.body.status_code]).toEqual([400, 400]);
@@ -212,8 +212,7 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
 
   it("answers errors as {msg, status_code}, and a refused submission stores nothing", async () => {
     const count = async () =>
-      (await wes("GET", listRoute as Handler, "/runs?page_size=1", { user: operator })).body
-        .total_runs;
+      (await wes("GET", listRoute, "/runs?page_size=1", { user: operator })).body.total_runs;
     const before = await count();
 
     const unknown = "01aaaaaaaaaaaaaaaaaaaaaaaa";
@@ -222,10 +221,10 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
       [statusRoute, `/runs/${unknown}/status`],
       [tasksRoute, `/runs/${unknown}/tasks`],
     ] as const) {
-      const { status, body } = await wes("GET", route as Handler, path);
+      const { status, body } = await wes("GET", route, path);
       expect([status, body.status_code]).toEqual([404, 404]);
     }
-    const cancelUnknown = await wes("POST", cancelRoute as Handler, `/runs/${unknown}/cancel`);
+    const cancelUnknown = await wes("POST", cancelRoute, `/runs/${unknown}/cancel`);
     expect(cancelUnknown.status).toBe(404);
 
     const badUrl = await submit(runWorkflow(example, { workflow_url: "no-such-pipeline@9.9.9" }));
@@ -241,7 +240,7 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     const cwl = await submit(runWorkflow(example, { workflow_type: "CWL" }));
     expect([cwl.status, cwl.body.msg]).toEqual([400, expect.stringMatching(/workflow_type/)]);
 
-    const attached = await wes("POST", submitRoute as Handler, "/runs", {
+    const attached = await wes("POST", submitRoute, "/runs", {
       ...(await form(runWorkflow(example), {
         workflow_attachment: new Blob(["cwlVersion: v1.2"]),
       })),
@@ -249,9 +248,9 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     expect(attached.status).toBe(400);
     expect(attached.body.msg).toMatch(/workflow_attachment is not supported/);
 
-    const anonymous = await wes("GET", listRoute as Handler, "/runs", { user: null });
+    const anonymous = await wes("GET", listRoute, "/runs", { user: null });
     expect([anonymous.status, anonymous.body.status_code]).toEqual([401, 401]);
-    const anonymousPost = await wes("POST", submitRoute as Handler, "/runs", {
+    const anonymousPost = await wes("POST", submitRoute, "/runs", {
       user: null,
       ...(await form(runWorkflow(example))),
     });

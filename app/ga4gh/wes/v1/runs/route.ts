@@ -1,10 +1,8 @@
 // GET /ga4gh/wes/v1/runs: the runs the caller may see as RunSummary, page_size/page_token.
 // POST /ga4gh/wes/v1/runs: RunWorkflow (multipart form) through Runport's submitRun.
 import { ZWesPageQuery } from "@/lib/contract/wes";
-import { withStatementBudget } from "@/db/client";
 import { parseQuery } from "@/server/http/parse-query";
 import { json } from "@/server/http/responses";
-import { SUBMISSION_STATEMENT_MS } from "@/server/http/submission";
 import { wesRoute } from "@/server/http/wes-route";
 import { listWesRuns } from "@/server/wes/list-wes-runs";
 import { readWesRunForm } from "@/server/wes/read-wes-run-form";
@@ -16,6 +14,5 @@ export const GET = wesRoute(async ({ url, app, principal }) =>
 
 export const POST = wesRoute(async ({ request, app, principal }) => {
   const form = await readWesRunForm(request, app.config.maxBodyBytes);
-  const submit = () => submitWesRun(app, { principal, form });
-  return json(await withStatementBudget(SUBMISSION_STATEMENT_MS, submit));
+  return json(await submitWesRun(app, { principal, form }));
 });

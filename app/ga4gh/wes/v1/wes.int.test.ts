@@ -248,6 +248,17 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     expect(attached.status).toBe(400);
     expect(attached.body.msg).toMatch(/workflow_attachment is not supported/);
 
+    const badTags = await submit(runWorkflow(example, { tags: '{"project": 7}' }));
+    expect(badTags.status).toBe(400);
+    expect(badTags.body.msg).toMatch(/\/tags\/project: must be a string/);
+
+    const fromOtherSite = await form(runWorkflow(example));
+    const crossSite = await wes("POST", submitRoute, "/runs", {
+      body: fromOtherSite.body,
+      headers: { ...fromOtherSite.headers, "Sec-Fetch-Site": "cross-site" },
+    });
+    expect([crossSite.status, crossSite.body.status_code]).toEqual([403, 403]);
+
     const anonymous = await wes("GET", listRoute, "/runs", { user: null });
     expect([anonymous.status, anonymous.body.status_code]).toEqual([401, 401]);
     const anonymousPost = await wes("POST", submitRoute, "/runs", {

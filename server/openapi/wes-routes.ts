@@ -14,6 +14,7 @@ import {
   ZWesRunStatus,
   ZWesServiceInfo,
   ZWesTaskList,
+  ZWesTaskLog,
 } from "@/lib/contract/wes";
 import { answer, problem, type RouteSpec } from "./route-spec";
 
@@ -90,6 +91,18 @@ export const wesRoutes: RouteSpec[] = [
       "400": badPage,
       "403": forbidden,
       "404": noRun,
+    },
+  },
+  {
+    ...wes,
+    method: "get",
+    path: "/ga4gh/wes/v1/runs/{run_id}/tasks/{task_id}",
+    summary: "GetTask (GA4GH WES)",
+    params: runId.extend({ task_id: z.string().meta({ description: "The attempt number" }) }),
+    responses: {
+      "200": answer("The attempt", ZWesTaskLog),
+      "403": forbidden,
+      "404": problem("No such run, or no such attempt of it"),
     },
   },
   {

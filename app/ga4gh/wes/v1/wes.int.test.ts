@@ -16,6 +16,7 @@ import { startWorker, type WorkerHandle } from "@/worker/start-worker";
 import { GET as runLogRoute } from "./runs/[run_id]/route";
 import { POST as cancelRoute } from "./runs/[run_id]/cancel/route";
 import { GET as statusRoute } from "./runs/[run_id]/status/route";
+import { GET as taskRoute } from "./runs/[run_id]/tasks/[task_id]/route";
 import { GET as tasksRoute } from "./runs/[run_id]/tasks/route";
 import { GET as listRoute, POST as submitRoute } from "./runs/route";
 import { GET as serviceInfoRoute } from "./service-info/route";
@@ -50,13 +51,16 @@ async function wes(
   } = {},
 ): Promise<{ status: number; body: Body }> {
   const user = init.user === undefined ? alice : init.user;
-  const runId = /^\/runs\/([^/?]+)/.exec(path)?.[1];
+  const [, runId, taskId] = /^\/runs\/([^/?]+)(?:\/tasks\/([^/?]+))?/.exec(path) ?? [];
   const response = await callRoute(route, {
     method,
     path: `${BASE}${path}`,
     headers: { ...(user ? as(user) : {}), ...init.headers },
     ...(init.body ? { body: init.body } : {}),
-    params: (runId ? { run_id: runId } : {}) as never,
+    params: {
+      ...(runId ? { run_id: runId } : {}),
+      ...(taskId ? { task_id: taskId } : {}),
+    } as never,
   });
   expect(response.headers.get("content-type")).toMatch(/^application\/json/);
   const body = (await response.json()) as Body;
@@ -165,6 +169,10 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
     const { body: tasks } = await wes("GET", tasksRoute, `/runs/${runId}/tasks`);
     expect(tasks.next_page_token).toBe("");
     expect(tasks.task_logs).toMatchObject([{ id: "1", exit_code: 0 }]);
+    const { body: task } = await wes("GET", taskRoute, `/runs/${runId}/tasks/1`);
+    expect(task).toEqual((tasks.task_logs as Body[])[0]);
+    const noTask = await wes("GET", taskRoute, `/runs/${runId}/tasks/2`);
+    expect([noTask.status, noTask.body.status_code]).toEqual([404, 404]);
   }, 90_000);
 
   it("lists with paging until next_page_token is empty, only the caller's runs", async () => {
@@ -220,6 +228,7 @@ describe("GA4GH WES 1.1.0 at /ga4gh/wes/v1", () => {
       [runLogRoute, `/runs/${unknown}`],
       [statusRoute, `/runs/${unknown}/status`],
       [tasksRoute, `/runs/${unknown}/tasks`],
+      [taskRoute, `/runs/${unknown}/tasks/1`],
     ] as const) {
       const { status, body } = await wes("GET", route, path);
       expect([status, body.status_code]).toEqual([404, 404]);

@@ -23,6 +23,7 @@ import * as lists from "@/lib/contract/lists";
 import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
 import * as users from "@/lib/contract/users";
+import * as wes from "@/lib/contract/wes";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import {
@@ -52,6 +53,7 @@ const requests = {
   CreateUserRequest: users.ZCreateUserRequest,
   UpdateUserRequest: users.ZUpdateUserRequest,
   PathCheckRequest: pipelines.ZPathCheckRequest,
+  WesRunForm: wes.ZWesRunForm,
 };
 
 /** What the server answers: described as it writes it. */
@@ -94,6 +96,18 @@ const answers = {
   CreatedUser: users.ZCreatedUser,
   Health: health.ZHealth,
   Liveness: health.ZLiveness,
+  WesServiceInfo: wes.ZWesServiceInfo,
+  WesRunList: wes.ZWesRunList,
+  WesRunSummary: wes.ZWesRunSummary,
+  WesRunId: wes.ZWesRunId,
+  WesRunStatus: wes.ZWesRunStatus,
+  WesRunLog: wes.ZWesRunLog,
+  WesRunRequest: wes.ZWesRunRequest,
+  WesLog: wes.ZWesLog,
+  WesTaskLog: wes.ZWesTaskLog,
+  WesTaskList: wes.ZWesTaskList,
+  WesState: wes.ZWesState,
+  WesError: wes.ZWesError,
 };
 
 /** Drops what only adds noise to a reader: zod's safe-integer bounds, its date-time regex. */
@@ -154,6 +168,12 @@ function authenticated(method: RouteSpec["method"]): Record<string, ResponseSpec
   return method === "get" ? { "303": toSignIn, ...always } : { ...always, "403": crossSite };
 }
 
+/** A problem+json answer of a WES route as the WES ErrorResponse it is sent as. */
+function asWesError(spec: ResponseSpec): ResponseSpec {
+  if (spec.json !== problem.ZProblem) return spec;
+  return { ...spec, json: wes.ZWesError, jsonType: "application/json" };
+}
+
 function response(spec: ResponseSpec) {
   const json = Array.isArray(spec.json)
     ? { anyOf: spec.json.map(ref) }
@@ -200,7 +220,10 @@ function operation(route: RouteSpec) {
       Object.entries({
         ...(route.public ? {} : authenticated(route.method)),
         ...route.responses,
-      }).map(([status, spec]) => [status, response(spec)]),
+      }).map(([status, spec]) => [
+        status,
+        response(route.errors === "wes" ? asWesError(spec) : spec),
+      ]),
     ),
   };
 }
@@ -216,13 +239,15 @@ export const openApiDocument = {
     title: "Runport API",
     version: "1.0.0",
     description:
-      "Submit pipeline runs, follow them and cancel them. Authenticate with HTTP Basic (username and password, or username and an API token as the password; tokens are recommended for scripts) or `Authorization: Bearer <token>`. Errors are `application/problem+json`.",
+      "Submit pipeline runs, follow them and cancel them. Authenticate with HTTP Basic (username and password, or username and an API token as the password; tokens are recommended for scripts) or `Authorization: Bearer <token>`. Errors are `application/problem+json`, except under /ga4gh/wes/v1 (GA4GH WES 1.1.0: `{msg, status_code}`).",
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: ["runs", "pipelines", "schedules", "lists", "account", "users", "system"].map((name) => ({
-    name,
-  })),
+  tags: ["runs", "pipelines", "schedules", "lists", "account", "users", "system", "ga4gh-wes"].map(
+    (name) => ({
+      name,
+    }),
+  ),
   paths,
   components: {
     securitySchemes: {

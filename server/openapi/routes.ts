@@ -54,6 +54,7 @@ import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import { answer, binary, location, problem, type RouteSpec } from "./route-spec";
 import { XLSX_TYPE } from "../http/read-upload";
 import { listRoutes } from "./list-routes";
+import { wesRoutes } from "./wes-routes";
 import { spreadsheetBodies, spreadsheetProblems } from "./spreadsheet-bodies";
 
 const runId = z.object({ id: z.string().meta({ description: "The run's id" }) });
@@ -658,4 +659,5 @@ export const routes: RouteSpec[] = [
       },
     },
   },
+  ...wesRoutes,
 ];

@@ -98,6 +98,41 @@ function attemptEndStatus(exit: ProcessExit, state: StopRequests): AttemptOutcom
 }
 
 /**
+ * Records an attempt's outcome once its log is closed. The outcome must reach MySQL, or
+ * the run would stay running: it keeps trying while the database is away, 1 s, 2 s, 4 s
+ * ... at most 30 s apart (the worker's heartbeat keeps the beat from taking it).
+ */
+export function outcomeRecorder(
+  ctx: AppContext,
+  s: {
+    run: { id: number; publicId: string; maxAttempts: number; priority: number };
+    attempt: number;
+    log: LogWriter;
+  },
+): (outcome: Omit<AttemptOutcome, "logBytes">) => Promise<void> {
+  const { run, attempt, log } = s;
+  return async (outcome) => {
+    const logBytes = await log.close().catch(() => undefined);
+    for (let tries = 0; ; tries++) {
+      try {
+        // Each try bounded: a frozen MySQL must not hold it for ever (then it tries again).
+        await withStatementBudget(FINISH_STATEMENT_MS, () =>
+          finishRun(ctx, { run, attempt, outcome: { ...outcome, logBytes } }),
+        );
+        return;
+      } catch (error) {
+        const wait = Math.min(1000 * 2 ** tries, 30_000);
+        ctx.log.error(
+          { err: error, runId: run.publicId, retryInMs: wait },
+          "could not record the outcome",
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  };
+}
+
+/**
  * Executes one queued run: claim it (exactly-once start), prepare a fresh attempt
  * directory with config.json, start the command, stream its output into the log,
  * enforce timeout and cancel on the process group, and record the outcome.
@@ -115,28 +150,7 @@ export async function executeRun(
   }
   const { run, attempt, workDir } = claimed;
   const log = new LogWriter(ctx, { id: run.id, publicId, attempt });
-  const finish = async (outcome: Omit<AttemptOutcome, "logBytes">) => {
-    const logBytes = await log.close().catch(() => undefined);
-    // The outcome must reach MySQL, or the run would stay running: keep trying while the
-    // database is away, 1 s, 2 s, 4 s ... at most 30 s apart (the worker's heartbeat keeps
-    // the beat from taking it).
-    for (let tries = 0; ; tries++) {
-      try {
-        // Each try bounded: a frozen MySQL must not hold it for ever (then it tries again).
-        await withStatementBudget(FINISH_STATEMENT_MS, () =>
-          finishRun(ctx, { run, attempt, outcome: { ...outcome, logBytes } }),
-        );
-        return;
-      } catch (error) {
-        const wait = Math.min(1000 * 2 ** tries, 30_000);
-        ctx.log.error(
-          { err: error, runId: publicId, retryInMs: wait },
-          "could not record the outcome",
-        );
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-  };
+  const finish = outcomeRecorder(ctx, { run, attempt, log });
   const pipeline = deps.pipelines.get(`${run.pipelineName}@${run.pipelineVersion}`);
   if (!pipeline) {
     const error = `pipeline ${run.pipelineName}@${run.pipelineVersion} is not installed on worker ${worker.workerId}`;
@@ -175,7 +189,7 @@ export async function executeRun(
   await superviseProcess(deps, { run, attempt, pipeline, child, log, finish, paths });
 }
 
-interface Supervised {
+export interface Supervised {
   run: { id: number; publicId: string; userId: number };
   attempt: number;
   pipeline: LoadedPipeline;
@@ -185,7 +199,7 @@ interface Supervised {
   paths: RunPaths;
 }
 
-async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<void> {
+export async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<void> {
   const { ctx, worker, active } = deps;
   const { run, attempt, child, log } = s;
   const graceMs = ctx.config.cancelGraceSeconds * 1000;
@@ -231,6 +245,7 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   };
 
   void child.startedAt.then((startedAt) => {
+    if (child.attached) return;
     const slurmJobId = child.slurmJobId;
     if (slurmJobId !== undefined) {
       log.write("system", `[runport] attempt ${attempt} submitted to Slurm as job ${slurmJobId}\n`);

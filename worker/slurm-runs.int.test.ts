@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAttempts, runOutputs } from "@/db/schema";
+import { runAttempts, runEvents, runOutputs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
+import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
 import { cancelRun } from "@/server/runs/cancel-run";
 import { getRunLogs } from "@/server/runs/get-run-logs";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
@@ -22,6 +23,7 @@ let ctx: AppContext;
 let worker: WorkerHandle;
 let alice: TestUser;
 let runsDir: string;
+let pipelines: LoadedPipeline[];
 
 beforeAll(async () => {
   if (missing) return;
@@ -35,7 +37,7 @@ beforeAll(async () => {
     workerDrainSeconds: 2,
     slurm: { conf: slurm.env.SLURM_CONF, pollMs: 250, lostAfterMs: 5000 },
   });
-  const pipelines = await registerPipelines(ctx, [path.resolve("test/fixtures/slurm-pipelines")]);
+  pipelines = await registerPipelines(ctx, [path.resolve("test/fixtures/slurm-pipelines")]);
   alice = await createTestUser(ctx);
   worker = startWorker(ctx, pipelines);
 }, 30_000);
@@ -148,4 +150,31 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     const ended = await waitForStatus(ctx, id, ENDED, 30_000);
     expect(ended).toMatchObject({ status: "error", error: "ended by Slurm: CANCELLED" });
   });
+
+  it("a worker killed mid-run leaves its job running; another takes up watching it and records it once, log whole", async () => {
+    // Last: the shared worker steps aside, so that the one killed runs the job.
+    await worker.stop();
+    const as = (workerId: string) => ({ ...ctx, config: { ...ctx.config, workerId } });
+    const first = startWorker(as("slurm13-first"), pipelines);
+    const id = await submit(ctx, alice.principal, "slurm-probe", { ticks: 25 });
+    await waitForLog(ctx, alice.principal, id, /tick 3\n/, 30_000);
+    await first.kill();
+    worker = startWorker(as("slurm13-second"), pipelines);
+    const run = await waitForStatus(ctx, id, ENDED, 30_000);
+    expect(run).toMatchObject({ status: "succeeded", exitCode: 0, progressPercent: 42.5 });
+    const log = await getRunLogs(ctx, { principal: alice.principal, runId: id, cursor: 0 });
+    expect(log.text).toMatch(
+      /worker slurm13-second took up watching Slurm job \d+ \(worker slurm13-first is gone\)/,
+    );
+    for (let i = 1; i <= 25; i++) expect(log.text.split(`tick ${i}\n`)).toHaveLength(2);
+    expect(log.text.split("probe started\n")).toHaveLength(2);
+    const attempts = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    expect(attempts).toMatchObject([
+      { attempt: 1, workerId: "slurm13-second", outcome: "succeeded" },
+    ]);
+    const events = await ctx.db.select().from(runEvents).where(eq(runEvents.runId, run.id));
+    expect(events.map((e) => e.toStatus)).toEqual(["queued", "running", "succeeded"]);
+    const outputs = await ctx.db.select().from(runOutputs).where(eq(runOutputs.runId, run.id));
+    expect(outputs.map((o) => o.path)).toEqual(["report.json"]);
+  }, 60_000);
 });

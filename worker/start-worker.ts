@@ -13,6 +13,7 @@ import { cleanWorkDirs } from "./clean-work-dirs";
 import { createLauncherPool } from "./executors/process-launcher";
 import { createSlurmContext } from "./executors/slurm-executor";
 import { reapOrphans } from "./reap-orphans";
+import { adoptSlurmRuns } from "./adopt-slurm-runs";
 import { prepareRunsDir, resolveRunAsUser } from "./run-as-user";
 
 export interface WorkerHandle {
@@ -20,6 +21,11 @@ export interface WorkerHandle {
   active: Map<string, ActiveRun>;
   /** Stops taking runs, waits up to drainSeconds for running ones, then hands the rest back. */
   stop(): Promise<void>;
+  /**
+   * Stops everything at once and records nothing, as a kill -9 would (tests): runs are
+   * left where they are, the heartbeat is removed as if it had expired.
+   */
+  kill(): Promise<void>;
 }
 
 const HEARTBEAT_MS = 5_000;
@@ -52,17 +58,18 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     slurm: ctx.config.slurm,
     onPollError: (error) => ctx.log.warn({ err: error }, "Slurm did not answer: asking again"),
   });
-  const handler = createExecuteRunHandler({
+  const deps = {
     ctx,
     worker: { workerId, host },
     pipelines: registry,
     active,
     pipelineLimits: pipelineLimits(pipelines),
     runAs,
-    uncertainClaims: new Set(),
+    uncertainClaims: new Set<string>(),
     launchers,
     slurm,
-  });
+  };
+  const handler = createExecuteRunHandler(deps);
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
     connection: { url: ctx.config.redisUrl, ...redisOptions("blocking") },
     prefix: ctx.config.redisPrefix,
@@ -103,6 +110,12 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     every(REAP_MS, "orphan search failed", () =>
       reapOrphans(ctx, { host, workerId, active, graceMs: ctx.config.cancelGraceSeconds * 1000 }),
     ),
+    // Slurm jobs of workers that died keep running: this worker takes up watching them.
+    every(REAP_MS, "taking up Slurm jobs of lost workers failed", async () => {
+      const adopted = await adoptSlurmRuns(deps);
+      if (adopted.length > 0)
+        ctx.log.warn({ runs: adopted }, "took up watching Slurm jobs of lost workers");
+    }),
     every(CLEAN_MS, "removing old working directories failed", () => cleanWorkDirs(ctx)),
   ];
   ctx.log.info(
@@ -130,6 +143,16 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       launchers.close();
       slurm.watcher.stop();
       stopCancels();
+      await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
+    },
+    async kill() {
+      timers.forEach(clearInterval);
+      slurm.abandon();
+      stopCancels();
+      launchers.close();
+      await bull.close(true);
+      // What the killed worker had read but not stored is lost here: its taker re-reads it.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },
   };

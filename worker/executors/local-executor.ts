@@ -32,6 +32,8 @@ export interface RunningProcess {
   readonly slurmJobId?: string;
   /** The platform enforces the time limit (Slurm's --time): the worker sets no timer. */
   readonly timeLimitedElsewhere?: boolean;
+  /** A Slurm job taken up from a worker that died: started, and recorded, before. */
+  readonly attached?: boolean;
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -92,6 +92,35 @@ export async function squeueStates(
   return states;
 }
 
+/**
+ * What Slurm's accounting says of one job that `squeue` no longer shows: its state
+ * (COMPLETED, CANCELLED, TIMEOUT...) or null when it knows nothing. With accounting off
+ * (AccountingStorageType=accounting_storage/none, "accounting storage is disabled") the
+ * jobcomp/filetxt log is read instead (`sacct -c`). Rejects when neither answers.
+ */
+export async function sacctState(
+  jobId: string,
+  options: SlurmCommandOptions,
+): Promise<SlurmJobState | null> {
+  const fields = ["--noheader", "--parsable2", `--jobs=${jobId}`, "--format=JobID,State,Reason"];
+  let answer = await runSlurm("sacct", ["--allocations", ...fields], options);
+  if (answer.code !== 0 && /accounting storage is disabled/i.test(answer.stdout))
+    answer = await runSlurm(
+      "sacct",
+      ["--completion", ...fields.slice(0, 3), "--format=JobID,State"],
+      options,
+    );
+  if (answer.code !== 0) throw new Error(`sacct failed: ${answer.stdout.trim().slice(0, 500)}`);
+  // The last line of the job: the jobcomp log may hold an older job of the same id.
+  let found: SlurmJobState | null = null;
+  for (const line of answer.stdout.split("\n")) {
+    const [id, state, reason] = line.trim().split("|");
+    // "CANCELLED by 0": the state is the first word.
+    if (id === jobId && state) found = { state: state.split(" ")[0]!, reason: reason ?? "" };
+  }
+  return found;
+}
+
 /** Cancels a job (the job's processes get SIGTERM, then SIGKILL after Slurm's KillWait). */
 export async function scancel(jobId: string, options: SlurmCommandOptions): Promise<void> {
   const { stdout, code } = await runSlurm("scancel", [jobId], options);

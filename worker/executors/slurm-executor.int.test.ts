@@ -246,4 +246,26 @@ describe.skipIf(missing)("Slurm jobs on a real slurmctld + slurmd", () => {
     expect(polls).toBeLessThanOrEqual(Math.floor((Date.now() - started) / 400) + 1);
     expect(polls).toBeGreaterThanOrEqual(1);
   });
+
+  it("looks a job squeue no longer shows up once in sacct (the jobcomp log here) and ends it with the state found", async () => {
+    // Last: the controller restarts with no saved state, so squeue forgets every job.
+    const { job, states } = start(node("setTimeout(() => {}, 60000)"), "forgotten");
+    await until("job RUNNING", () => states.includes("RUNNING"));
+    await scancel(job.slurmJobId!, context.commands);
+    expect(await job.exited).toMatchObject({ platformError: "ended by Slurm: CANCELLED" });
+    await slurm.stopController();
+    await slurm.startController({ clean: true });
+    expect((await squeueStates([job.slurmJobId!], context.commands)).size).toBe(0);
+    // A grace far longer than the test: only the sacct answer can end the watch in time.
+    const watcher = createSlurmWatcher({
+      commands: context.commands,
+      pollMs: 100,
+      lostAfterMs: 120_000,
+    });
+    const exitFile = `${testTempDir("slurm-forgotten")}/runport-exit-code`;
+    const end = await watcher.watch(job.slurmJobId!, exitFile);
+    watcher.stop();
+    expect(end).toEqual({ exitCode: null, reason: "ended by Slurm: CANCELLED" });
+    expect(watcher.sacctCalls).toBe(1);
+  });
 });

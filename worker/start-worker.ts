@@ -14,7 +14,7 @@ import { createLauncherPool } from "./executors/process-launcher";
 import { createSlurmContext } from "./executors/slurm-executor";
 import { reapOrphans } from "./reap-orphans";
 import { adoptSlurmRuns } from "./adopt-slurm-runs";
-import { prepareRunsDir, resolveRunAsUser } from "./run-as-user";
+import { prepareRunsDir, refuseSlurmWithRunAs, resolveRunAsUser } from "./run-as-user";
 
 export interface WorkerHandle {
   workerId: string;
@@ -41,6 +41,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
   // Before anything connects: a worker that cannot run pipelines as RUN_AS_USER must not
   // take runs (they would run as root, or fail one by one).
   const runAs = resolveRunAsUser(ctx.config.runAsUser);
+  refuseSlurmWithRunAs(runAs, pipelines);
   if (runAs) prepareRunsDir(ctx.config.runsDir, runAs);
   const host = hostname();
   const workerId = ctx.config.workerId ?? `${host}-${process.pid}`;

@@ -7,6 +7,7 @@ import { runAttempts, runEvents, runOutputs } from "@/db/schema";
 import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
 import { cancelRun } from "@/server/runs/cancel-run";
+import { getOperations } from "@/server/operations/get-operations";
 import { getRunLogs } from "@/server/runs/get-run-logs";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
@@ -146,6 +147,23 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
     const run = await getRunRow(ctx, id);
     const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    // The Operations page shows the job from what the worker published (no Slurm command).
+    const admin = await createTestUser(ctx, "admin");
+    const view = async () => (await getOperations(ctx, { principal: admin.principal })).slurm;
+    await until("the job in the published Slurm queue", async () =>
+      Boolean((await view())?.jobs.some((j) => j.runId === id && j.state === "RUNNING")),
+    );
+    const shown = (await view())?.jobs.find((j) => j.runId === id);
+    expect(shown).toMatchObject({
+      jobId: attempt!.slurmJobId,
+      attempt: 1,
+      workerId: worker.workerId,
+      node: "localhost",
+    });
+    expect(shown?.elapsed).toMatch(/^\d+:\d\d$/);
+    expect((await view())?.workers).toEqual([
+      expect.objectContaining({ answers: true, error: null }),
+    ]);
     await scancel(attempt!.slurmJobId!, commands());
     const ended = await waitForStatus(ctx, id, ENDED, 30_000);
     expect(ended).toMatchObject({ status: "error", error: "ended by Slurm: CANCELLED" });

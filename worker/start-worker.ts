@@ -12,6 +12,9 @@ import { pipelineLimits } from "@/server/runs/run-limits";
 import { cleanWorkDirs } from "./clean-work-dirs";
 import { createLauncherPool } from "./executors/process-launcher";
 import { createSlurmContext } from "./executors/slurm-executor";
+import { pingSlurm } from "./executors/slurm-commands";
+import type { SlurmQueueSnapshot } from "./executors/slurm-watcher";
+import { publishSlurmQueue } from "@/server/operations/slurm-queue";
 import { reapOrphans } from "./reap-orphans";
 import { adoptSlurmRuns } from "./adopt-slurm-runs";
 import { prepareRunsDir, refuseSlurmWithRunAs, resolveRunAsUser } from "./run-as-user";
@@ -54,10 +57,25 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     onUnavailable: (error) =>
       ctx.log.warn({ err: error }, "no launchers (perl missing?): runs fork the worker"),
   });
+  // The Operations page's Slurm queue: each poll of the watcher, or a ping while idle.
+  const runsSlurm = pipelines.some((p) => p.definition.executor === "slurm");
+  const publish = (view: {
+    answered: boolean;
+    error: string | null;
+    jobs: SlurmQueueSnapshot["jobs"];
+  }) =>
+    void publishSlurmQueue(ctx, {
+      workerId,
+      answers: view.answered,
+      error: view.error,
+      jobs: view.jobs,
+      ttlSeconds: Math.max(60, (3 * ctx.config.slurm.pollMs) / 1000),
+    }).catch(() => undefined);
   const slurm = createSlurmContext({
     childEnv: ctx.config.childEnv,
     slurm: ctx.config.slurm,
     onPollError: (error) => ctx.log.warn({ err: error }, "Slurm did not answer: asking again"),
+    onPoll: publish,
   });
   const deps = {
     ctx,
@@ -117,6 +135,14 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       if (adopted.length > 0)
         ctx.log.warn({ runs: adopted }, "took up watching Slurm jobs of lost workers");
     }),
+    every(HEARTBEAT_MS, null, async () => {
+      if (!runsSlurm || slurm.watcher.size > 0) return; // the watcher's polls publish
+      const error = await pingSlurm(slurm.commands).then(
+        () => null,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      publish({ answered: error === null, error, jobs: [] });
+    }),
     every(CLEAN_MS, "removing old working directories failed", () => cleanWorkDirs(ctx)),
   ];
   ctx.log.info(
@@ -145,6 +171,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       slurm.watcher.stop();
       stopCancels();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
+      await ctx.redis.del(ctx.keys.slurmQueue(workerId)).catch(() => undefined);
     },
     async kill() {
       timers.forEach(clearInterval);

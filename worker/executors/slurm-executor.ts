@@ -9,7 +9,12 @@ import {
   type SlurmJobState,
 } from "./slurm-commands";
 import { jobScript, slurmJobFiles } from "./slurm-job-script";
-import { createSlurmWatcher, type SlurmJobEnd, type SlurmWatcher } from "./slurm-watcher";
+import {
+  createSlurmWatcher,
+  type SlurmJobEnd,
+  type SlurmQueueSnapshot,
+  type SlurmWatcher,
+} from "./slurm-watcher";
 import { tailFile, type TailStart } from "./tail-file";
 
 export interface SlurmJobSpec extends ProcessSpec {
@@ -145,6 +150,7 @@ export function createSlurmContext(options: {
   childEnv: Record<string, string>;
   slurm: { conf?: string; pollMs: number; lostAfterMs: number };
   onPollError: (error: unknown) => void;
+  onPoll?: (snapshot: SlurmQueueSnapshot) => void;
 }): SlurmContext & { abandon(): void } {
   const abandoned = new AbortController();
   const commands = {
@@ -155,6 +161,7 @@ export function createSlurmContext(options: {
     pollMs: options.slurm.pollMs,
     lostAfterMs: options.slurm.lostAfterMs,
     onPollError: options.onPollError,
+    onPoll: options.onPoll,
   });
   return {
     commands,

@@ -52,12 +52,21 @@ interface Watched {
   resolve: (end: SlurmJobEnd) => void;
 }
 
+/** What one poll saw: the watched jobs squeue shows, or the error when it did not answer. */
+export interface SlurmQueueSnapshot {
+  answered: boolean;
+  error: string | null;
+  jobs: (SlurmJobState & { jobId: string })[];
+}
+
 export interface SlurmWatcherOptions {
   commands: SlurmCommandOptions;
   pollMs: number;
   /** How long a job may be missing (or ended) with no exit-code file before it is lost. */
   lostAfterMs: number;
   onPollError?: (error: unknown) => void;
+  /** After each poll (the Operations page's Slurm queue is published from it). */
+  onPoll?: (snapshot: SlurmQueueSnapshot) => void;
 }
 
 export interface SlurmWatcher {
@@ -68,6 +77,8 @@ export interface SlurmWatcher {
   ): Promise<SlurmJobEnd>;
   /** squeue calls made so far (one per interval, whatever the number of jobs). */
   readonly squeueCalls: number;
+  /** Jobs being watched now. */
+  readonly size: number;
   /** sacct calls made so far (one per job missing from squeue with no exit-code file). */
   readonly sacctCalls: number;
   stop(): void;
@@ -149,9 +160,16 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     inFlight = true;
     const ids = [...jobs.keys()];
     squeueCalls++;
+    let failure: string | null = null;
     const states = await squeueStates(ids, options.commands).catch((error: unknown) => {
+      failure = error instanceof Error ? error.message : String(error);
       options.onPollError?.(error);
       return null;
+    });
+    options.onPoll?.({
+      answered: states !== null,
+      error: failure,
+      jobs: states ? [...states].map(([jobId, state]) => ({ jobId, ...state })) : [],
     });
     // Slurm away: only the exit-code files are read (a job that exited is still done).
     await Promise.all(
@@ -181,6 +199,9 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     },
     get squeueCalls() {
       return squeueCalls;
+    },
+    get size() {
+      return jobs.size;
     },
     get sacctCalls() {
       return sacctCalls;

@@ -26,6 +26,11 @@ import { describeStartFailure } from "./start-failure";
 export interface ActiveRun {
   cancel(): void;
   handBack(reason: string): void;
+  /**
+   * A stopping worker lets the run go on without it (a Slurm job): nothing is recorded,
+   * another worker takes it up (./adopt-slurm-runs.ts). False: it cannot be left.
+   */
+  leave?(): boolean;
 }
 
 export interface ExecuteRunDeps {
@@ -220,6 +225,14 @@ export async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Pro
       state.handBack = reason;
       stop(`${reason}: stopping this attempt, the run will be retried`);
     },
+    leave: () => {
+      if (state.cancelled || state.handBack || !child.leave?.()) return false;
+      log.write(
+        "system",
+        `[runport] worker ${worker.workerId} stopping: Slurm job ${child.slurmJobId} runs on, another worker takes up watching it\n`,
+      );
+      return true;
+    },
   });
   const timeoutSeconds = s.pipeline.definition.timeoutSeconds;
   // A Slurm job has its time limit in Slurm (--time), counted from its start, not from a
@@ -277,6 +290,11 @@ export async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Pro
     saveProgress();
   }
   active.delete(run.publicId);
+  if (exit.left) {
+    // Still running in Slurm: its outcome is the next worker's to record.
+    await log.close().catch(() => undefined);
+    return;
+  }
 
   const status = attemptEndStatus(exit, state);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

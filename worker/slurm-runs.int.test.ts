@@ -232,4 +232,30 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     const outputs = await ctx.db.select().from(runOutputs).where(eq(runOutputs.runId, run.id));
     expect(outputs.map((o) => o.path)).toEqual(["report.json"]);
   }, 60_000);
+
+  it("a worker stopped on purpose lets its job run on; the next one takes it up and records it once", async () => {
+    const id = await submit(ctx, alice.principal, "slurm-probe", { ticks: 25 });
+    await waitForLog(ctx, alice.principal, id, /tick 3\n/, 30_000);
+    await worker.stop();
+    const run = await getRunRow(ctx, id);
+    expect(run.status).toBe("running");
+    const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    const states = await squeueStates([attempt!.slurmJobId!], commands());
+    expect(states.get(attempt!.slurmJobId!)?.state).toBe("RUNNING");
+    worker = startWorker(
+      { ...ctx, config: { ...ctx.config, workerId: "slurm13-third" } },
+      pipelines,
+    );
+    const ended = await waitForStatus(ctx, id, ENDED, 30_000);
+    expect(ended).toMatchObject({ status: "succeeded", exitCode: 0 });
+    const log = await getRunLogs(ctx, { principal: alice.principal, runId: id, cursor: 0 });
+    expect(log.text).toMatch(
+      /stopping: Slurm job \d+ runs on, another worker takes up watching it/,
+    );
+    for (let i = 1; i <= 25; i++) expect(log.text.split(`tick ${i}\n`)).toHaveLength(2);
+    const events = await ctx.db.select().from(runEvents).where(eq(runEvents.runId, run.id));
+    expect(events.map((e) => e.toStatus)).toEqual(["queued", "running", "succeeded"]);
+    const attempts = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    expect(attempts).toMatchObject([{ workerId: "slurm13-third", outcome: "succeeded" }]);
+  }, 60_000);
 });

@@ -22,7 +22,10 @@ import { prepareRunsDir, refuseSlurmWithRunAs, resolveRunAsUser } from "./run-as
 export interface WorkerHandle {
   workerId: string;
   active: Map<string, ActiveRun>;
-  /** Stops taking runs, waits up to drainSeconds for running ones, then hands the rest back. */
+  /**
+   * Stops taking runs, lets its Slurm jobs run on (the next worker takes them up), waits up
+   * to drainSeconds for the other running ones, then hands the rest back.
+   */
   stop(): Promise<void>;
   /**
    * Stops everything at once and records nothing, as a kill -9 would (tests): runs are
@@ -159,6 +162,8 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     workerId,
     active,
     async stop() {
+      // Slurm jobs run on without this worker: let go of at once, taken up by the next one.
+      for (const run of active.values()) run.leave?.();
       const closing = bull.close();
       const drainMs = ctx.config.workerDrainSeconds * 1000;
       const deadline = setTimeout(() => {

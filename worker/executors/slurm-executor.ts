@@ -101,6 +101,11 @@ export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningP
       cancelled = true;
       if (jobId) void scancel(jobId, slurm.commands).catch(() => undefined);
     },
+    leave: () => {
+      if (!jobId || cancelled) return false;
+      slurm.watcher.release(jobId);
+      return true;
+    },
   };
 }
 
@@ -109,6 +114,7 @@ const toExit = (end: SlurmJobEnd): ProcessExit => ({
   signal: null,
   spawnError: null,
   ...(end.reason ? { platformError: end.reason } : {}),
+  ...(end.released ? { left: true } : {}),
 });
 
 /**
@@ -139,6 +145,10 @@ export function attachSlurmJob(
     stderr: tail(files.stderr, spec.start.stderr),
     exited,
     signalGroup: () => void scancel(spec.jobId, slurm.commands).catch(() => undefined),
+    leave: () => {
+      slurm.watcher.release(spec.jobId);
+      return true;
+    },
   };
 }
 

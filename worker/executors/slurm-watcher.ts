@@ -11,6 +11,8 @@ export interface SlurmJobEnd {
   exitCode: number | null;
   /** Set when the job ended without the pipeline exiting: TIMEOUT, CANCELLED, lost, ... */
   reason: string | null;
+  /** No end: the watch was let go of (release) while the job runs on. */
+  released?: boolean;
 }
 
 /** States after which the job script will write nothing more. */
@@ -79,6 +81,8 @@ export interface SlurmWatcher {
   readonly squeueCalls: number;
   /** Jobs being watched now. */
   readonly size: number;
+  /** Stops watching a job, which runs on: its watch resolves `released`. */
+  release(jobId: string): void;
   /** sacct calls made so far (one per job missing from squeue with no exit-code file). */
   readonly sacctCalls: number;
   stop(): void;
@@ -202,6 +206,9 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     },
     get size() {
       return jobs.size;
+    },
+    release(jobId) {
+      finish(jobId, { exitCode: null, reason: null, released: true });
     },
     get sacctCalls() {
       return sacctCalls;

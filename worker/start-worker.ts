@@ -134,6 +134,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     ),
     // Slurm jobs of workers that died keep running: this worker takes up watching them.
     every(REAP_MS, "taking up Slurm jobs of lost workers failed", async () => {
+      if (!runsSlurm) return;
       const adopted = await adoptSlurmRuns(deps);
       if (adopted.length > 0)
         ctx.log.warn({ runs: adopted }, "took up watching Slurm jobs of lost workers");

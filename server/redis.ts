@@ -44,6 +44,8 @@ export function redisKeys(prefix: string) {
     changesChannel: `${prefix}:changes`,
     /** Held while a reference list refreshes (lists/refresh-list.ts): one refresh at a time. */
     listRefresh: (listId: number) => `${prefix}:list-refresh:${listId}`,
+    /** A worker's latest view of its Slurm jobs (worker/slurm-queue.ts), for Operations. */
+    slurmQueue: (workerId: string) => `${prefix}:slurm-queue:${workerId}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -29,7 +29,8 @@ export interface TestSlurm {
   /** The environment of the Slurm commands (SLURM_CONF: this cluster's config). */
   env: Record<string, string>;
   stopController(): Promise<void>;
-  startController(): Promise<void>;
+  /** `clean`: with no saved state (slurmctld -c): the jobs so far are forgotten by squeue. */
+  startController(options?: { clean?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -131,8 +132,8 @@ export async function startTestSlurm(): Promise<TestSlurm> {
       await stopProcess(controller);
       controller = null;
     },
-    startController: async () => {
-      controller = daemon("/usr/sbin/slurmctld", []);
+    startController: async (options = {}) => {
+      controller = daemon("/usr/sbin/slurmctld", options.clean ? ["-c"] : []);
       await waitFor("slurmctld answers", () => answers(["-h"]) !== null);
     },
     stop: async () => {

@@ -26,6 +26,11 @@ import { describeStartFailure } from "./start-failure";
 export interface ActiveRun {
   cancel(): void;
   handBack(reason: string): void;
+  /**
+   * A stopping worker lets the run go on without it (a Slurm job): nothing is recorded,
+   * another worker takes it up (./adopt-slurm-runs.ts). False: it cannot be left.
+   */
+  leave?(): boolean;
 }
 
 export interface ExecuteRunDeps {
@@ -98,6 +103,41 @@ function attemptEndStatus(exit: ProcessExit, state: StopRequests): AttemptOutcom
 }
 
 /**
+ * Records an attempt's outcome once its log is closed. The outcome must reach MySQL, or
+ * the run would stay running: it keeps trying while the database is away, 1 s, 2 s, 4 s
+ * ... at most 30 s apart (the worker's heartbeat keeps the beat from taking it).
+ */
+export function outcomeRecorder(
+  ctx: AppContext,
+  s: {
+    run: { id: number; publicId: string; maxAttempts: number; priority: number };
+    attempt: number;
+    log: LogWriter;
+  },
+): (outcome: Omit<AttemptOutcome, "logBytes">) => Promise<void> {
+  const { run, attempt, log } = s;
+  return async (outcome) => {
+    const logBytes = await log.close().catch(() => undefined);
+    for (let tries = 0; ; tries++) {
+      try {
+        // Each try bounded: a frozen MySQL must not hold it for ever (then it tries again).
+        await withStatementBudget(FINISH_STATEMENT_MS, () =>
+          finishRun(ctx, { run, attempt, outcome: { ...outcome, logBytes } }),
+        );
+        return;
+      } catch (error) {
+        const wait = Math.min(1000 * 2 ** tries, 30_000);
+        ctx.log.error(
+          { err: error, runId: run.publicId, retryInMs: wait },
+          "could not record the outcome",
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  };
+}
+
+/**
  * Executes one queued run: claim it (exactly-once start), prepare a fresh attempt
  * directory with config.json, start the command, stream its output into the log,
  * enforce timeout and cancel on the process group, and record the outcome.
@@ -115,28 +155,7 @@ export async function executeRun(
   }
   const { run, attempt, workDir } = claimed;
   const log = new LogWriter(ctx, { id: run.id, publicId, attempt });
-  const finish = async (outcome: Omit<AttemptOutcome, "logBytes">) => {
-    const logBytes = await log.close().catch(() => undefined);
-    // The outcome must reach MySQL, or the run would stay running: keep trying while the
-    // database is away, 1 s, 2 s, 4 s ... at most 30 s apart (the worker's heartbeat keeps
-    // the beat from taking it).
-    for (let tries = 0; ; tries++) {
-      try {
-        // Each try bounded: a frozen MySQL must not hold it for ever (then it tries again).
-        await withStatementBudget(FINISH_STATEMENT_MS, () =>
-          finishRun(ctx, { run, attempt, outcome: { ...outcome, logBytes } }),
-        );
-        return;
-      } catch (error) {
-        const wait = Math.min(1000 * 2 ** tries, 30_000);
-        ctx.log.error(
-          { err: error, runId: publicId, retryInMs: wait },
-          "could not record the outcome",
-        );
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-  };
+  const finish = outcomeRecorder(ctx, { run, attempt, log });
   const pipeline = deps.pipelines.get(`${run.pipelineName}@${run.pipelineVersion}`);
   if (!pipeline) {
     const error = `pipeline ${run.pipelineName}@${run.pipelineVersion} is not installed on worker ${worker.workerId}`;
@@ -175,7 +194,7 @@ export async function executeRun(
   await superviseProcess(deps, { run, attempt, pipeline, child, log, finish, paths });
 }
 
-interface Supervised {
+export interface Supervised {
   run: { id: number; publicId: string; userId: number };
   attempt: number;
   pipeline: LoadedPipeline;
@@ -185,7 +204,7 @@ interface Supervised {
   paths: RunPaths;
 }
 
-async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<void> {
+export async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<void> {
   const { ctx, worker, active } = deps;
   const { run, attempt, child, log } = s;
   const graceMs = ctx.config.cancelGraceSeconds * 1000;
@@ -205,6 +224,14 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
     handBack: (reason) => {
       state.handBack = reason;
       stop(`${reason}: stopping this attempt, the run will be retried`);
+    },
+    leave: () => {
+      if (state.cancelled || state.handBack || !child.leave?.()) return false;
+      log.write(
+        "system",
+        `[runport] worker ${worker.workerId} stopping: Slurm job ${child.slurmJobId} runs on, another worker takes up watching it\n`,
+      );
+      return true;
     },
   });
   const timeoutSeconds = s.pipeline.definition.timeoutSeconds;
@@ -231,6 +258,7 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
   };
 
   void child.startedAt.then((startedAt) => {
+    if (child.attached) return;
     const slurmJobId = child.slurmJobId;
     if (slurmJobId !== undefined) {
       log.write("system", `[runport] attempt ${attempt} submitted to Slurm as job ${slurmJobId}\n`);
@@ -262,6 +290,11 @@ async function superviseProcess(deps: ExecuteRunDeps, s: Supervised): Promise<vo
     saveProgress();
   }
   active.delete(run.publicId);
+  if (exit.left) {
+    // Still running in Slurm: its outcome is the next worker's to record.
+    await log.close().catch(() => undefined);
+    return;
+  }
 
   const status = attemptEndStatus(exit, state);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

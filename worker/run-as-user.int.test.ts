@@ -20,7 +20,7 @@ import { createTestContext, createTestUser, type TestUser } from "@/test/context
 import { registerPipelines } from "@/test/pipelines";
 import { submit, waitForStatus } from "@/test/runs";
 import { writeEnvFile } from "@/scripts/ops/env-file";
-import { resolveRunAsUser } from "./run-as-user";
+import { refuseSlurmWithRunAs, resolveRunAsUser } from "./run-as-user";
 import { startWorker, type WorkerHandle } from "./start-worker";
 
 // Pipelines run as RUN_AS_USER (finding 11 of issue 10). Only root can switch users: these
@@ -199,6 +199,43 @@ describe("a worker whose RUN_AS_USER cannot be used", () => {
     const ctx = createTestContext({ runAsUser: "no-such-user-rp" });
     try {
       expect(() => startWorker(ctx, [])).toThrow(/no such user/);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it("refuses RUN_AS_USER with a Slurm pipeline (sbatch would run it as the worker's user)", async () => {
+    const ctx = createTestContext({});
+    try {
+      const pipelines = await registerPipelines(ctx, [
+        path.resolve("test/fixtures/slurm-pipelines"),
+      ]);
+      const user = { name: "runport-run", uid: 998, gid: 998 };
+      expect(() => refuseSlurmWithRunAs(user, pipelines)).toThrow(
+        /RUN_AS_USER=runport-run cannot be honoured for the Slurm pipelines slurm-probe@1\.0\.0: sbatch submits jobs as the worker's user/,
+      );
+      expect(() => refuseSlurmWithRunAs(null, pipelines)).not.toThrow();
+      if (!isRoot) return;
+      // A real user (resolveRunAsUser needs one): the worker throws before it takes any run.
+      execFileSync("useradd", [
+        "--system",
+        "--no-create-home",
+        "--shell",
+        "/usr/sbin/nologin",
+        `${runUser}s`,
+      ]);
+      try {
+        const withUser = createTestContext({ runAsUser: `${runUser}s` });
+        try {
+          expect(() => startWorker(withUser, pipelines)).toThrow(
+            /cannot be honoured for the Slurm pipelines/,
+          );
+        } finally {
+          await withUser.close();
+        }
+      } finally {
+        execFileSync("userdel", [`${runUser}s`]);
+      }
     } finally {
       await ctx.close();
     }

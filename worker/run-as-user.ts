@@ -59,6 +59,28 @@ export function resolveRunAsUser(
   return user;
 }
 
+/**
+ * RUN_AS_USER cannot be honoured for Slurm jobs: sbatch submits a job as the user who runs
+ * it (the worker's), and Slurm 22.05's sbatch has no way to submit for another user, so
+ * the job would run as the worker's user. A worker with RUN_AS_USER and any Slurm
+ * pipeline refuses to start rather than run those pipelines unconfined.
+ */
+export function refuseSlurmWithRunAs(
+  runAs: RunAsUser | null,
+  pipelines: readonly { name: string; version: string; definition: { executor?: string } }[],
+): void {
+  if (!runAs) return;
+  const slurm = pipelines.filter((p) => p.definition.executor === "slurm");
+  if (slurm.length === 0) return;
+  const names = slurm.map((p) => `${p.name}@${p.version}`).join(", ");
+  throw new RunAsUserError(
+    `RUN_AS_USER=${runAs.name} cannot be honoured for the Slurm pipelines ${names}: sbatch ` +
+      `submits jobs as the worker's user, so they would not run as ${runAs.name}. Unset ` +
+      `RUN_AS_USER on this worker (the job runs as the user the worker submits as: give it ` +
+      `its own account on the cluster), or install those pipelines only on a worker without it.`,
+  );
+}
+
 const PROBE_ENV: Record<string, string> = { PATH: "/usr/bin:/bin" };
 
 /**

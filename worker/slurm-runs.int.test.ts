@@ -1,11 +1,14 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAttempts, runOutputs } from "@/db/schema";
+import { runAttempts, runEvents, runOutputs, type RunRow } from "@/db/schema";
 import type { AppContext } from "@/server/context";
+import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
 import { cancelRun } from "@/server/runs/cancel-run";
+import { getOperations } from "@/server/operations/get-operations";
 import { getRunLogs } from "@/server/runs/get-run-logs";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
@@ -22,6 +25,7 @@ let ctx: AppContext;
 let worker: WorkerHandle;
 let alice: TestUser;
 let runsDir: string;
+let pipelines: LoadedPipeline[];
 
 beforeAll(async () => {
   if (missing) return;
@@ -35,7 +39,7 @@ beforeAll(async () => {
     workerDrainSeconds: 2,
     slurm: { conf: slurm.env.SLURM_CONF, pollMs: 250, lostAfterMs: 5000 },
   });
-  const pipelines = await registerPipelines(ctx, [path.resolve("test/fixtures/slurm-pipelines")]);
+  pipelines = await registerPipelines(ctx, [path.resolve("test/fixtures/slurm-pipelines")]);
   alice = await createTestUser(ctx);
   worker = startWorker(ctx, pipelines);
 }, 30_000);
@@ -62,6 +66,30 @@ const commands = () => ({ env: { PATH: "/usr/bin:/bin", ...slurm.env } });
 const ENDED = ["succeeded", "failed", "error", "cancelled"] as const;
 
 describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", () => {
+  /** A run over its time limit, ended by Slurm while the next tests run (see below). */
+  let overLimit: { id: string; ended: Promise<RunRow | Error> } | undefined;
+
+  it("starts a run whose job then goes over its time limit", async () => {
+    const id = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
+    await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
+    const run = await getRunRow(ctx, id);
+    const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    // Slurm counts limits in minutes (--time=1 at least): a limit of 0 minutes set on the
+    // running job puts it over at once. slurmctld checks limits every 30 s (PERIODIC_TIMEOUT):
+    // awaited three tests later, so that the wait overlaps them (one job each: the node has
+    // two CPUs, the queue test after it needs both).
+    const update = spawnSync(
+      "scontrol",
+      ["update", `JobId=${attempt!.slurmJobId}`, "TimeLimit=0"],
+      { env: { ...process.env, ...commands().env }, encoding: "utf8" },
+    );
+    expect(update.status, update.stderr).toBe(0);
+    overLimit = {
+      id,
+      ended: waitForStatus(ctx, id, ENDED, 60_000).catch((error: Error) => error),
+    };
+  });
+
   it("succeeds with its exit code, live log, progress, outputs and job id; argv arrives intact", async () => {
     const id = await submit(ctx, alice.principal, "slurm-probe", { hpcAccount: "proj_42" });
     const run = await waitForStatus(ctx, id, ENDED, 30_000);
@@ -96,6 +124,45 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     const run = await waitForStatus(ctx, id, ENDED, 30_000);
     expect(run).toMatchObject({ status: "failed", exitCode: 3 });
   });
+
+  it("ends in error with Slurm's reason when the job is cancelled from outside Runport", async () => {
+    const id = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
+    await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
+    const run = await getRunRow(ctx, id);
+    const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    // The Operations page shows the job from what the worker published (no Slurm command).
+    const admin = await createTestUser(ctx, "admin");
+    const view = async () => (await getOperations(ctx, { principal: admin.principal })).slurm;
+    await until("the job in the published Slurm queue", async () =>
+      Boolean((await view())?.jobs.some((j) => j.runId === id && j.state === "RUNNING")),
+    );
+    const shown = (await view())?.jobs.find((j) => j.runId === id);
+    expect(shown).toMatchObject({
+      jobId: attempt!.slurmJobId,
+      attempt: 1,
+      workerId: worker.workerId,
+      node: "localhost",
+    });
+    expect(shown?.elapsed).toMatch(/^\d+:\d\d$/);
+    expect((await view())?.workers).toEqual([
+      expect.objectContaining({ answers: true, error: null }),
+    ]);
+    await scancel(attempt!.slurmJobId!, commands());
+    const ended = await waitForStatus(ctx, id, ENDED, 30_000);
+    expect(ended).toMatchObject({ status: "error", error: "ended by Slurm: CANCELLED" });
+  });
+
+  it("ends a run over its Slurm time limit in error with the reason (TIMEOUT)", async () => {
+    const ended = await overLimit!.ended;
+    if (ended instanceof Error) throw ended;
+    expect(ended).toMatchObject({ status: "error", error: "ended by Slurm: TIMEOUT (TimeLimit)" });
+    const log = await getRunLogs(ctx, {
+      principal: alice.principal,
+      runId: overLimit!.id,
+      cursor: 0,
+    });
+    expect(log.text).toContain("Slurm job TIMEOUT (TimeLimit)");
+  }, 60_000);
 
   it("shows a job waiting in the queue with its reason, cleared once it runs; cancels it PENDING and RUNNING with scancel", async () => {
     // The node has 2 CPUs and each job asks for 1: the third and fourth wait (Resources).
@@ -139,13 +206,56 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     }
   }, 60_000);
 
-  it("ends in error with Slurm's reason when the job is cancelled from outside Runport", async () => {
-    const id = await submit(ctx, alice.principal, "slurm-probe", { sleepSeconds: 120 });
-    await waitForLog(ctx, alice.principal, id, /probe started/, 30_000);
+  it("a worker killed mid-run leaves its job running; another takes up watching it and records it once, log whole", async () => {
+    // Last: the shared worker steps aside, so that the one killed runs the job.
+    await worker.stop();
+    const as = (workerId: string) => ({ ...ctx, config: { ...ctx.config, workerId } });
+    const first = startWorker(as("slurm13-first"), pipelines);
+    const id = await submit(ctx, alice.principal, "slurm-probe", { ticks: 25 });
+    await waitForLog(ctx, alice.principal, id, /tick 3\n/, 30_000);
+    await first.kill();
+    worker = startWorker(as("slurm13-second"), pipelines);
+    const run = await waitForStatus(ctx, id, ENDED, 30_000);
+    expect(run).toMatchObject({ status: "succeeded", exitCode: 0, progressPercent: 42.5 });
+    const log = await getRunLogs(ctx, { principal: alice.principal, runId: id, cursor: 0 });
+    expect(log.text).toMatch(
+      /worker slurm13-second took up watching Slurm job \d+ \(worker slurm13-first is gone\)/,
+    );
+    for (let i = 1; i <= 25; i++) expect(log.text.split(`tick ${i}\n`)).toHaveLength(2);
+    expect(log.text.split("probe started\n")).toHaveLength(2);
+    const attempts = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    expect(attempts).toMatchObject([
+      { attempt: 1, workerId: "slurm13-second", outcome: "succeeded" },
+    ]);
+    const events = await ctx.db.select().from(runEvents).where(eq(runEvents.runId, run.id));
+    expect(events.map((e) => e.toStatus)).toEqual(["queued", "running", "succeeded"]);
+    const outputs = await ctx.db.select().from(runOutputs).where(eq(runOutputs.runId, run.id));
+    expect(outputs.map((o) => o.path)).toEqual(["report.json"]);
+  }, 60_000);
+
+  it("a worker stopped on purpose lets its job run on; the next one takes it up and records it once", async () => {
+    const id = await submit(ctx, alice.principal, "slurm-probe", { ticks: 25 });
+    await waitForLog(ctx, alice.principal, id, /tick 3\n/, 30_000);
+    await worker.stop();
     const run = await getRunRow(ctx, id);
+    expect(run.status).toBe("running");
     const [attempt] = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
-    await scancel(attempt!.slurmJobId!, commands());
+    const states = await squeueStates([attempt!.slurmJobId!], commands());
+    expect(states.get(attempt!.slurmJobId!)?.state).toBe("RUNNING");
+    worker = startWorker(
+      { ...ctx, config: { ...ctx.config, workerId: "slurm13-third" } },
+      pipelines,
+    );
     const ended = await waitForStatus(ctx, id, ENDED, 30_000);
-    expect(ended).toMatchObject({ status: "error", error: "ended by Slurm: CANCELLED" });
-  });
+    expect(ended).toMatchObject({ status: "succeeded", exitCode: 0 });
+    const log = await getRunLogs(ctx, { principal: alice.principal, runId: id, cursor: 0 });
+    expect(log.text).toMatch(
+      /stopping: Slurm job \d+ runs on, another worker takes up watching it/,
+    );
+    for (let i = 1; i <= 25; i++) expect(log.text.split(`tick ${i}\n`)).toHaveLength(2);
+    const events = await ctx.db.select().from(runEvents).where(eq(runEvents.runId, run.id));
+    expect(events.map((e) => e.toStatus)).toEqual(["queued", "running", "succeeded"]);
+    const attempts = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
+    expect(attempts).toMatchObject([{ workerId: "slurm13-third", outcome: "succeeded" }]);
+  }, 60_000);
 });

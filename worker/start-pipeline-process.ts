@@ -44,6 +44,27 @@ export function startPipelineProcess(
   // Checked at submission too: this is a pipeline that changed its limits since.
   if (problem) throw new Error(`Slurm option at ${problem.path}: ${problem.message}`);
   const { run, attempt, log } = options;
+  const onState = slurmStateReporter(deps.ctx, run, log);
+  return startSlurmJob(
+    {
+      ...options.spec,
+      jobName: `runport-${run.publicId}-${attempt}`,
+      sbatchArguments: sbatchOptionArguments(job),
+      onState,
+    },
+    deps.slurm,
+  );
+}
+
+/**
+ * What a Slurm job's state changes tell the run: a line in its log, and while it waits
+ * in the queue, "waiting in Slurm queue: <reason>" as its progress message.
+ */
+export function slurmStateReporter(
+  ctx: ExecuteRunDeps["ctx"],
+  run: { id: number; publicId: string; userId: number },
+  log: LogWriter,
+): (state: SlurmJobState) => void {
   // The "waiting in Slurm queue" message last stored; written in order (one chain).
   let waiting: string | null = null;
   let progress = Promise.resolve();
@@ -59,21 +80,13 @@ export function startPipelineProcess(
       waiting = null;
       if (replacing !== null) {
         const cleared = { percent: 0, message: null };
-        record(() => recordProgress(deps.ctx, run, cleared, { replacing }));
+        record(() => recordProgress(ctx, run, cleared, { replacing }));
       }
       return;
     }
     const message = reason ? `waiting in Slurm queue: ${reason}` : "waiting in Slurm queue";
     waiting = message;
-    record(() => recordProgress(deps.ctx, run, { percent: 0, message }));
+    record(() => recordProgress(ctx, run, { percent: 0, message }));
   };
-  return startSlurmJob(
-    {
-      ...options.spec,
-      jobName: `runport-${run.publicId}-${attempt}`,
-      sbatchArguments: sbatchOptionArguments(job),
-      onState,
-    },
-    deps.slurm,
-  );
+  return onState;
 }

@@ -12,14 +12,26 @@ import { pipelineLimits } from "@/server/runs/run-limits";
 import { cleanWorkDirs } from "./clean-work-dirs";
 import { createLauncherPool } from "./executors/process-launcher";
 import { createSlurmContext } from "./executors/slurm-executor";
+import { pingSlurm } from "./executors/slurm-commands";
+import type { SlurmQueueSnapshot } from "./executors/slurm-watcher";
+import { publishSlurmQueue } from "@/server/operations/slurm-queue";
 import { reapOrphans } from "./reap-orphans";
-import { prepareRunsDir, resolveRunAsUser } from "./run-as-user";
+import { adoptSlurmRuns } from "./adopt-slurm-runs";
+import { prepareRunsDir, refuseSlurmWithRunAs, resolveRunAsUser } from "./run-as-user";
 
 export interface WorkerHandle {
   workerId: string;
   active: Map<string, ActiveRun>;
-  /** Stops taking runs, waits up to drainSeconds for running ones, then hands the rest back. */
+  /**
+   * Stops taking runs, lets its Slurm jobs run on (the next worker takes them up), waits up
+   * to drainSeconds for the other running ones, then hands the rest back.
+   */
   stop(): Promise<void>;
+  /**
+   * Stops everything at once and records nothing, as a kill -9 would (tests): runs are
+   * left where they are, the heartbeat is removed as if it had expired.
+   */
+  kill(): Promise<void>;
 }
 
 const HEARTBEAT_MS = 5_000;
@@ -35,6 +47,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
   // Before anything connects: a worker that cannot run pipelines as RUN_AS_USER must not
   // take runs (they would run as root, or fail one by one).
   const runAs = resolveRunAsUser(ctx.config.runAsUser);
+  refuseSlurmWithRunAs(runAs, pipelines);
   if (runAs) prepareRunsDir(ctx.config.runsDir, runAs);
   const host = hostname();
   const workerId = ctx.config.workerId ?? `${host}-${process.pid}`;
@@ -47,22 +60,38 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     onUnavailable: (error) =>
       ctx.log.warn({ err: error }, "no launchers (perl missing?): runs fork the worker"),
   });
+  // The Operations page's Slurm queue: each poll of the watcher, or a ping while idle.
+  const runsSlurm = pipelines.some((p) => p.definition.executor === "slurm");
+  const publish = (view: {
+    answered: boolean;
+    error: string | null;
+    jobs: SlurmQueueSnapshot["jobs"];
+  }) =>
+    void publishSlurmQueue(ctx, {
+      workerId,
+      answers: view.answered,
+      error: view.error,
+      jobs: view.jobs,
+      ttlSeconds: Math.max(60, (3 * ctx.config.slurm.pollMs) / 1000),
+    }).catch(() => undefined);
   const slurm = createSlurmContext({
     childEnv: ctx.config.childEnv,
     slurm: ctx.config.slurm,
     onPollError: (error) => ctx.log.warn({ err: error }, "Slurm did not answer: asking again"),
+    onPoll: publish,
   });
-  const handler = createExecuteRunHandler({
+  const deps = {
     ctx,
     worker: { workerId, host },
     pipelines: registry,
     active,
     pipelineLimits: pipelineLimits(pipelines),
     runAs,
-    uncertainClaims: new Set(),
+    uncertainClaims: new Set<string>(),
     launchers,
     slurm,
-  });
+  };
+  const handler = createExecuteRunHandler(deps);
   const bull = new Worker(RUN_QUEUE_NAME, handler, {
     connection: { url: ctx.config.redisUrl, ...redisOptions("blocking") },
     prefix: ctx.config.redisPrefix,
@@ -103,6 +132,21 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     every(REAP_MS, "orphan search failed", () =>
       reapOrphans(ctx, { host, workerId, active, graceMs: ctx.config.cancelGraceSeconds * 1000 }),
     ),
+    // Slurm jobs of workers that died keep running: this worker takes up watching them.
+    every(REAP_MS, "taking up Slurm jobs of lost workers failed", async () => {
+      if (!runsSlurm) return;
+      const adopted = await adoptSlurmRuns(deps);
+      if (adopted.length > 0)
+        ctx.log.warn({ runs: adopted }, "took up watching Slurm jobs of lost workers");
+    }),
+    every(HEARTBEAT_MS, null, async () => {
+      if (!runsSlurm || slurm.watcher.size > 0) return; // the watcher's polls publish
+      const error = await pingSlurm(slurm.commands).then(
+        () => null,
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      publish({ answered: error === null, error, jobs: [] });
+    }),
     every(CLEAN_MS, "removing old working directories failed", () => cleanWorkDirs(ctx)),
   ];
   ctx.log.info(
@@ -119,6 +163,8 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     workerId,
     active,
     async stop() {
+      // Slurm jobs run on without this worker: let go of at once, taken up by the next one.
+      for (const run of active.values()) run.leave?.();
       const closing = bull.close();
       const drainMs = ctx.config.workerDrainSeconds * 1000;
       const deadline = setTimeout(() => {
@@ -130,6 +176,17 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       launchers.close();
       slurm.watcher.stop();
       stopCancels();
+      await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
+      await ctx.redis.del(ctx.keys.slurmQueue(workerId)).catch(() => undefined);
+    },
+    async kill() {
+      timers.forEach(clearInterval);
+      slurm.abandon();
+      stopCancels();
+      launchers.close();
+      await bull.close(true);
+      // What the killed worker had read but not stored is lost here: its taker re-reads it.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },
   };

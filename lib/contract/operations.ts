@@ -27,6 +27,31 @@ export const ZFailingList = z.object({
 });
 export type FailingList = z.infer<typeof ZFailingList>;
 
+/** Runport's jobs in Slurm as the workers last saw them, and whether Slurm answers them. */
+export const ZSlurmQueueView = z.object({
+  workers: z.array(
+    z.object({
+      workerId: z.string(),
+      at: zDateTime().meta({ description: "When the worker last asked Slurm" }),
+      answers: z.boolean().meta({ description: "Whether the Slurm commands answered then" }),
+      error: z.string().nullable().meta({ description: "What they said when they did not" }),
+    }),
+  ),
+  jobs: z.array(
+    z.object({
+      jobId: z.string(),
+      runId: z.string().nullable().meta({ description: "The run the job is an attempt of" }),
+      attempt: z.number().int().nullable(),
+      workerId: z.string().meta({ description: "The worker watching the job" }),
+      state: z.string().meta({ description: "Slurm's state: PENDING, RUNNING, COMPLETED..." }),
+      reason: z.string().meta({ description: "Why it waits (Resources, Priority...) or None" }),
+      node: z.string().meta({ description: "The node(s) it runs on; empty while it waits" }),
+      elapsed: z.string().meta({ description: "Time used as squeue shows it (e.g. 1:02:03)" }),
+    }),
+  ),
+});
+export type SlurmQueueView = z.infer<typeof ZSlurmQueueView>;
+
 /** GET /api/v1/operations. */
 export const ZOperationsView = z
   .object({
@@ -73,10 +98,14 @@ export const ZOperationsView = z
     failingLists: z
       .array(ZFailingList)
       .meta({ description: "Reference lists whose latest refresh failed, by name (at most 50)" }),
+    slurm: ZSlurmQueueView.nullable().meta({
+      description:
+        "Runport's Slurm jobs (id, run, state, reason, node, elapsed) as the workers last saw them, and whether the Slurm commands answer; null when no worker runs Slurm pipelines",
+    }),
   })
   .meta({
     description:
-      "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome, the intake switch, and the reference lists failing to refresh",
+      "Live workers and what they run, the active beat, queue counts in Redis, runs by status in MySQL, finished runs per hour by outcome, the intake switch, the reference lists failing to refresh, and the Slurm queue",
   });
 export type OperationsView = z.infer<typeof ZOperationsView>;
 

@@ -14,6 +14,12 @@ const GRACE_MS = 15_000;
  * 15 s expiry, a killed worker's run is recovered within about 45 s.
  */
 export const ORPHAN_MS = 20_000;
+/**
+ * A Slurm job goes on without its worker: a worker takes up watching it within 10 s of
+ * noticing (worker/adopt-slurm-runs.ts). Only when none does for this long (no worker
+ * with Slurm left) is its attempt ended here; its job may then still be running.
+ */
+export const SLURM_ORPHAN_MS = 10 * 60_000;
 
 /**
  * No run stays running forever: a run that MySQL holds as running or cancelling, whose
@@ -38,6 +44,7 @@ export async function recoverLostRuns(
       priority: runs.priority,
       workerId: runAttempts.workerId,
       host: runAttempts.host,
+      slurmJobId: runAttempts.slurmJobId,
     })
     .from(runs)
     .innerJoin(
@@ -60,8 +67,11 @@ export async function recoverLostRuns(
     orphaned.add(run.publicId);
     const since = suspects.get(run.publicId) ?? now.getTime();
     suspects.set(run.publicId, since);
-    if (now.getTime() - since < ORPHAN_MS) continue;
+    if (now.getTime() - since < (run.slurmJobId ? SLURM_ORPHAN_MS : ORPHAN_MS)) continue;
     const gone = alive.has(run.workerId) ? "no longer runs it" : "stopped sending heartbeats";
+    const job = run.slurmJobId
+      ? ` and no worker took up watching its Slurm job ${run.slurmJobId}`
+      : "";
     const status = await finishRun(ctx, {
       run,
       by: "beat",
@@ -70,7 +80,7 @@ export async function recoverLostRuns(
         status: "error",
         exitCode: null,
         signal: null,
-        error: `worker ${run.workerId} on ${run.host} ${gone}`,
+        error: `worker ${run.workerId} on ${run.host} ${gone}${job}`,
       },
     });
     if (status) recovered.push(run.publicId);

@@ -8,6 +8,7 @@ import { isBeatAlive, listWorkers, readBeatHeartbeat } from "../health/heartbeat
 import { listFailingLists } from "../lists/list-failing-lists";
 import { getIntake } from "./intake";
 import { requireAdmin } from "../auth/require-role";
+import { readSlurmQueue } from "./slurm-queue";
 
 const HOURS = 24;
 
@@ -15,7 +16,7 @@ const HOURS = 24;
  * Everything an administrator watches (GET /api/v1/operations): live workers with
  * what they run, the active beat, queue counts in Redis and runs by status in MySQL,
  * finished runs per hour by outcome over the last day, the intake switch, and the
- * reference lists whose latest refresh failed. Runs by status and per hour are read from
+ * reference lists whose latest refresh failed, and the Slurm queue the workers publish. Runs by status and per hour are read from
  * the counters the transitions keep (run_counts, run_hourly:
  * server/lifecycle/run-counters.ts), a few hundred rows however many runs.
  */
@@ -75,5 +76,9 @@ export async function getOperations(
     perHour: hours,
     intake,
     failingLists,
+    slurm: await readSlurmQueue(
+      ctx,
+      workers.map((w) => w.id),
+    ).catch(() => null),
   };
 }

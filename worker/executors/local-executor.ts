@@ -18,6 +18,8 @@ export interface ProcessExit {
   spawnError: Error | null;
   /** Set when the platform ended it (a Slurm job's TIMEOUT, NODE_FAIL, lost...): `error`. */
   platformError?: string;
+  /** Let go of, still running (a Slurm job of a stopping worker): another worker takes it up. */
+  left?: boolean;
 }
 
 export interface RunningProcess {
@@ -32,6 +34,13 @@ export interface RunningProcess {
   readonly slurmJobId?: string;
   /** The platform enforces the time limit (Slurm's --time): the worker sets no timer. */
   readonly timeLimitedElsewhere?: boolean;
+  /** A Slurm job taken up from a worker that died: started, and recorded, before. */
+  readonly attached?: boolean;
+  /**
+   * Stops following it and lets it run on (`exited` resolves with `left`); false when it
+   * cannot be left (not submitted yet). Only where it outlives the worker (Slurm).
+   */
+  leave?(): boolean;
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

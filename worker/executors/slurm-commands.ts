@@ -10,6 +10,10 @@ export interface SlurmCommandOptions {
 export interface SlurmJobState {
   state: string;
   reason: string;
+  /** squeue's view, for the Operations page: the node(s), time used ("1:02:03"), name. */
+  node?: string;
+  elapsed?: string;
+  name?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -78,7 +82,7 @@ export async function squeueStates(
   if (jobIds.length === 0) return states;
   const { stdout, code } = await runSlurm(
     "squeue",
-    ["--noheader", "--states=all", `--jobs=${jobIds.join(",")}`, "--format=%i|%T|%r"],
+    ["--noheader", "--states=all", `--jobs=${jobIds.join(",")}`, "--format=%i|%T|%r|%N|%M|%j"],
     options,
   );
   if (code !== 0) {
@@ -86,10 +90,53 @@ export async function squeueStates(
     throw new Error(`squeue failed: ${stdout.trim().slice(0, 500)}`);
   }
   for (const line of stdout.split("\n")) {
-    const [id, state, reason] = line.trim().split("|");
-    if (id && state) states.set(id, { state, reason: reason ?? "" });
+    const [id, state, reason, node, elapsed, ...name] = line.trim().split("|");
+    if (id && state)
+      states.set(id, {
+        state,
+        reason: reason ?? "",
+        node: node ?? "",
+        elapsed: elapsed ?? "",
+        name: name.join("|"),
+      });
   }
   return states;
+}
+
+/**
+ * What Slurm's accounting says of one job that `squeue` no longer shows: its state
+ * (COMPLETED, CANCELLED, TIMEOUT...) or null when it knows nothing. With accounting off
+ * (AccountingStorageType=accounting_storage/none, "accounting storage is disabled") the
+ * jobcomp/filetxt log is read instead (`sacct -c`). Rejects when neither answers.
+ */
+export async function sacctState(
+  jobId: string,
+  options: SlurmCommandOptions,
+): Promise<SlurmJobState | null> {
+  const fields = ["--noheader", "--parsable2", `--jobs=${jobId}`, "--format=JobID,State,Reason"];
+  let answer = await runSlurm("sacct", ["--allocations", ...fields], options);
+  if (answer.code !== 0 && /accounting storage is disabled/i.test(answer.stdout))
+    answer = await runSlurm(
+      "sacct",
+      ["--completion", ...fields.slice(0, 3), "--format=JobID,State"],
+      options,
+    );
+  if (answer.code !== 0) throw new Error(`sacct failed: ${answer.stdout.trim().slice(0, 500)}`);
+  // The last line of the job: the jobcomp log may hold an older job of the same id.
+  let found: SlurmJobState | null = null;
+  for (const line of answer.stdout.split("\n")) {
+    const [id, state, reason] = line.trim().split("|");
+    // "CANCELLED by 0": the state is the first word.
+    if (id === jobId && state) found = { state: state.split(" ")[0]!, reason: reason ?? "" };
+  }
+  return found;
+}
+
+/** Whether slurmctld answers (`scontrol ping`): resolves, or rejects saying why not. */
+export async function pingSlurm(options: SlurmCommandOptions): Promise<void> {
+  const { stdout, code } = await runSlurm("scontrol", ["ping"], options);
+  if (code !== 0 || !/\bUP\b/.test(stdout))
+    throw new Error(`scontrol ping: ${stdout.trim().slice(0, 500)}`);
 }
 
 /** Cancels a job (the job's processes get SIGTERM, then SIGKILL after Slurm's KillWait). */

@@ -8,7 +8,7 @@ import { testTempDir } from "@/test/temp-dir";
 import { scancel, squeueStates } from "./slurm-commands";
 import { startSlurmJob, type SlurmContext } from "./slurm-executor";
 import { slurmJobFiles } from "./slurm-job-script";
-import { createSlurmWatcher } from "./slurm-watcher";
+import { createSlurmWatcher, type SlurmQueueSnapshot } from "./slurm-watcher";
 
 const missing = slurmMissing();
 if (missing) console.warn(missing);
@@ -16,6 +16,7 @@ if (missing) console.warn(missing);
 let slurm: TestSlurm;
 let context: SlurmContext;
 const pollErrors: unknown[] = [];
+const snapshots: SlurmQueueSnapshot[] = [];
 
 beforeAll(async () => {
   if (missing) return;
@@ -25,7 +26,14 @@ beforeAll(async () => {
     timeoutMs: 3000,
   };
   const onPollError = (error: unknown) => pollErrors.push(error);
-  const watcher = createSlurmWatcher({ commands, pollMs: 200, lostAfterMs: 5000, onPollError });
+  const onPoll = (snapshot: SlurmQueueSnapshot) => snapshots.push(snapshot);
+  const watcher = createSlurmWatcher({
+    commands,
+    pollMs: 200,
+    lostAfterMs: 5000,
+    onPollError,
+    onPoll,
+  });
   context = { commands, watcher };
 }, 30_000);
 
@@ -172,11 +180,20 @@ describe.skipIf(missing)("Slurm jobs on a real slurmctld + slurmd", () => {
     const { job, states, cwd } = start(node(waitForGo), "away");
     await until("job RUNNING", () => states.includes("RUNNING"));
     const errorsBefore = pollErrors.length;
+    // Before: RUNNING as squeue shows it, with its node and elapsed time.
+    expect(snapshots.at(-1)?.jobs).toContainEqual(
+      expect.objectContaining({ jobId: job.slurmJobId, state: "RUNNING", node: "localhost" }),
+    );
+    const snapshotsBefore = snapshots.length;
     await slurm.stopController();
     try {
       writeFileSync(path.join(cwd, "go"), "");
       expect(await job.exited).toEqual({ exitCode: 0, signal: null, spawnError: null });
       expect(pollErrors.length).toBeGreaterThan(errorsBefore);
+      // What the Operations page is told meanwhile: Slurm does not answer, and why.
+      const away = snapshots.slice(snapshotsBefore).find((snapshot) => !snapshot.answered);
+      expect(away?.jobs).toEqual([]);
+      expect(away?.error).toMatch(/^squeue/);
     } finally {
       await slurm.startController();
     }
@@ -245,5 +262,27 @@ describe.skipIf(missing)("Slurm jobs on a real slurmctld + slurmd", () => {
     const polls = watcher.squeueCalls;
     expect(polls).toBeLessThanOrEqual(Math.floor((Date.now() - started) / 400) + 1);
     expect(polls).toBeGreaterThanOrEqual(1);
+  });
+
+  it("looks a job squeue no longer shows up once in sacct (the jobcomp log here) and ends it with the state found", async () => {
+    // Last: the controller restarts with no saved state, so squeue forgets every job.
+    const { job, states } = start(node("setTimeout(() => {}, 60000)"), "forgotten");
+    await until("job RUNNING", () => states.includes("RUNNING"));
+    await scancel(job.slurmJobId!, context.commands);
+    expect(await job.exited).toMatchObject({ platformError: "ended by Slurm: CANCELLED" });
+    await slurm.stopController();
+    await slurm.startController({ clean: true });
+    expect((await squeueStates([job.slurmJobId!], context.commands)).size).toBe(0);
+    // A grace far longer than the test: only the sacct answer can end the watch in time.
+    const watcher = createSlurmWatcher({
+      commands: context.commands,
+      pollMs: 100,
+      lostAfterMs: 120_000,
+    });
+    const exitFile = `${testTempDir("slurm-forgotten")}/runport-exit-code`;
+    const end = await watcher.watch(job.slurmJobId!, exitFile);
+    watcher.stop();
+    expect(end).toEqual({ exitCode: null, reason: "ended by Slurm: CANCELLED" });
+    expect(watcher.sacctCalls).toBe(1);
   });
 });

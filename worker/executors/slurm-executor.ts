@@ -9,8 +9,13 @@ import {
   type SlurmJobState,
 } from "./slurm-commands";
 import { jobScript, slurmJobFiles } from "./slurm-job-script";
-import { createSlurmWatcher, type SlurmWatcher } from "./slurm-watcher";
-import { tailFile } from "./tail-file";
+import {
+  createSlurmWatcher,
+  type SlurmJobEnd,
+  type SlurmQueueSnapshot,
+  type SlurmWatcher,
+} from "./slurm-watcher";
+import { tailFile, type TailStart } from "./tail-file";
 
 export interface SlurmJobSpec extends ProcessSpec {
   /** `runport-<run id>-<attempt>`: squeue and sacct show whose job it is. */
@@ -24,6 +29,8 @@ export interface SlurmJobSpec extends ProcessSpec {
 export interface SlurmContext {
   commands: SlurmCommandOptions;
   watcher: SlurmWatcher;
+  /** Aborted when the worker is killed (tests): its tails stop reading at once. */
+  signal?: AbortSignal;
 }
 
 /** `%` starts a filename pattern in sbatch's --output (%j, %x...): a literal one is %%. */
@@ -69,13 +76,7 @@ export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningP
   const exited: Promise<ProcessExit> = submitted.then(
     async (id) => {
       if (cancelled) await scancel(id, slurm.commands).catch(() => undefined);
-      const end = await slurm.watcher.watch(id, files.exitCode, spec.onState);
-      return {
-        exitCode: end.exitCode,
-        signal: null,
-        spawnError: null,
-        ...(end.reason ? { platformError: end.reason } : {}),
-      };
+      return toExit(await slurm.watcher.watch(id, files.exitCode, spec.onState));
     },
     (error: unknown) => ({
       exitCode: null,
@@ -93,12 +94,60 @@ export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningP
       () => new Date(),
       () => new Date(),
     ),
-    stdout: tailFile(files.stdout, exited),
-    stderr: tailFile(files.stderr, exited),
+    stdout: tailFile(files.stdout, exited, { signal: slurm.signal }),
+    stderr: tailFile(files.stderr, exited, { signal: slurm.signal }),
     exited,
     signalGroup: () => {
       cancelled = true;
       if (jobId) void scancel(jobId, slurm.commands).catch(() => undefined);
+    },
+    leave: () => {
+      if (!jobId || cancelled) return false;
+      slurm.watcher.release(jobId);
+      return true;
+    },
+  };
+}
+
+const toExit = (end: SlurmJobEnd): ProcessExit => ({
+  exitCode: end.exitCode,
+  signal: null,
+  spawnError: null,
+  ...(end.reason ? { platformError: end.reason } : {}),
+  ...(end.released ? { left: true } : {}),
+});
+
+/**
+ * Follows a job another worker submitted (that worker died): the same watching as
+ * startSlurmJob's, its output files tailed from where the log stands (`start`), so the
+ * log goes on with no line twice. Nothing is submitted; a cancel is an scancel.
+ */
+export function attachSlurmJob(
+  spec: {
+    jobId: string;
+    workDir: string;
+    start: { stdout: TailStart; stderr: TailStart };
+    onState?: (state: SlurmJobState) => void;
+  },
+  slurm: SlurmContext,
+): RunningProcess {
+  const files = slurmJobFiles(spec.workDir);
+  const exited = slurm.watcher.watch(spec.jobId, files.exitCode, spec.onState).then(toExit);
+  const tail = (file: string, start: TailStart) =>
+    tailFile(file, exited, { start, signal: slurm.signal });
+  return {
+    pid: undefined,
+    timeLimitedElsewhere: true,
+    attached: true,
+    slurmJobId: spec.jobId,
+    startedAt: Promise.resolve(new Date()),
+    stdout: tail(files.stdout, spec.start.stdout),
+    stderr: tail(files.stderr, spec.start.stderr),
+    exited,
+    signalGroup: () => void scancel(spec.jobId, slurm.commands).catch(() => undefined),
+    leave: () => {
+      slurm.watcher.release(spec.jobId);
+      return true;
     },
   };
 }
@@ -111,7 +160,9 @@ export function createSlurmContext(options: {
   childEnv: Record<string, string>;
   slurm: { conf?: string; pollMs: number; lostAfterMs: number };
   onPollError: (error: unknown) => void;
-}): SlurmContext {
+  onPoll?: (snapshot: SlurmQueueSnapshot) => void;
+}): SlurmContext & { abandon(): void } {
+  const abandoned = new AbortController();
   const commands = {
     env: { ...options.childEnv, ...(options.slurm.conf ? { SLURM_CONF: options.slurm.conf } : {}) },
   };
@@ -120,6 +171,15 @@ export function createSlurmContext(options: {
     pollMs: options.slurm.pollMs,
     lostAfterMs: options.slurm.lostAfterMs,
     onPollError: options.onPollError,
+    onPoll: options.onPoll,
   });
-  return { commands, watcher };
+  return {
+    commands,
+    watcher,
+    signal: abandoned.signal,
+    abandon: () => {
+      watcher.stop();
+      abandoned.abort();
+    },
+  };
 }

@@ -1,11 +1,18 @@
 import { readFile } from "node:fs/promises";
-import { squeueStates, type SlurmCommandOptions, type SlurmJobState } from "./slurm-commands";
+import {
+  sacctState,
+  squeueStates,
+  type SlurmCommandOptions,
+  type SlurmJobState,
+} from "./slurm-commands";
 
 /** How a job ended: the pipeline's exit code (from the exit-code file), or Slurm's reason. */
 export interface SlurmJobEnd {
   exitCode: number | null;
   /** Set when the job ended without the pipeline exiting: TIMEOUT, CANCELLED, lost, ... */
   reason: string | null;
+  /** No end: the watch was let go of (release) while the job runs on. */
+  released?: boolean;
 }
 
 /** States after which the job script will write nothing more. */
@@ -42,7 +49,16 @@ interface Watched {
   goneSince?: number;
   /** Polls that saw the job ended by Slurm with no exit-code file. */
   endedPolls?: number;
+  /** What sacct said once the job was missing from squeue (undefined: not asked yet). */
+  accounted?: SlurmJobState | null;
   resolve: (end: SlurmJobEnd) => void;
+}
+
+/** What one poll saw: the watched jobs squeue shows, or the error when it did not answer. */
+export interface SlurmQueueSnapshot {
+  answered: boolean;
+  error: string | null;
+  jobs: (SlurmJobState & { jobId: string })[];
 }
 
 export interface SlurmWatcherOptions {
@@ -51,6 +67,8 @@ export interface SlurmWatcherOptions {
   /** How long a job may be missing (or ended) with no exit-code file before it is lost. */
   lostAfterMs: number;
   onPollError?: (error: unknown) => void;
+  /** After each poll (the Operations page's Slurm queue is published from it). */
+  onPoll?: (snapshot: SlurmQueueSnapshot) => void;
 }
 
 export interface SlurmWatcher {
@@ -61,6 +79,12 @@ export interface SlurmWatcher {
   ): Promise<SlurmJobEnd>;
   /** squeue calls made so far (one per interval, whatever the number of jobs). */
   readonly squeueCalls: number;
+  /** Jobs being watched now. */
+  readonly size: number;
+  /** Stops watching a job, which runs on: its watch resolves `released`. */
+  release(jobId: string): void;
+  /** sacct calls made so far (one per job missing from squeue with no exit-code file). */
+  readonly sacctCalls: number;
   stop(): void;
 }
 
@@ -73,8 +97,9 @@ async function readExitCode(file: string): Promise<number | null> {
 /**
  * Watches all of a worker's Slurm jobs with ONE squeue call per interval (as Nextflow
  * does): the exit-code file is the truth; Slurm's state explains a job that ended without
- * one (TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED, CANCELLED); a job Slurm no longer
- * knows, with no exit-code file, is lost after `lostAfterMs`. A failing squeue (slurmctld
+ * one (TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, PREEMPTED, CANCELLED); a job squeue no longer
+ * shows, with no exit-code file, is looked up once with sacct (or the jobcomp log) and
+ * explained by the end it records; one nobody knows is lost after `lostAfterMs`. A failing squeue (slurmctld
  * away) loses nothing: only the exit-code files are read, and Slurm is asked again at the
  * next interval.
  */
@@ -82,6 +107,7 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
   const jobs = new Map<string, Watched>();
   let timer: NodeJS.Timeout | null = null;
   let squeueCalls = 0;
+  let sacctCalls = 0;
   let stopped = false;
   /** A poll is running (squeue may take long): schedule() waits for its end. */
   let inFlight = false;
@@ -91,9 +117,23 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     jobs.delete(jobId);
   };
 
-  const check = async (jobId: string, job: Watched, state: SlurmJobState | undefined) => {
+  /** Asked once: what accounting (or the jobcomp log) says of a job squeue no longer shows. */
+  const accounted = async (jobId: string, job: Watched) => {
+    if (job.accounted === undefined) {
+      sacctCalls++;
+      job.accounted = await sacctState(jobId, options.commands).catch((error: unknown) => {
+        options.onPollError?.(error);
+        return null;
+      });
+    }
+    // An end only: a job accounting holds as still running is one squeue lost (grace).
+    return job.accounted && ENDED_STATES.has(job.accounted.state) ? job.accounted : undefined;
+  };
+
+  const check = async (jobId: string, job: Watched, shown: SlurmJobState | undefined) => {
     const exitCode = await readExitCode(job.exitFile);
     if (exitCode !== null) return finish(jobId, { exitCode, reason: null });
+    const state = shown ?? (await accounted(jobId, job));
     // A reason changes while the state stays (PENDING: None, then Priority, Resources).
     if (state && `${state.state}|${state.reason}` !== job.lastState) {
       job.lastState = `${state.state}|${state.reason}`;
@@ -124,9 +164,16 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     inFlight = true;
     const ids = [...jobs.keys()];
     squeueCalls++;
+    let failure: string | null = null;
     const states = await squeueStates(ids, options.commands).catch((error: unknown) => {
+      failure = error instanceof Error ? error.message : String(error);
       options.onPollError?.(error);
       return null;
+    });
+    options.onPoll?.({
+      answered: states !== null,
+      error: failure,
+      jobs: states ? [...states].map(([jobId, state]) => ({ jobId, ...state })) : [],
     });
     // Slurm away: only the exit-code files are read (a job that exited is still done).
     await Promise.all(
@@ -156,6 +203,15 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     },
     get squeueCalls() {
       return squeueCalls;
+    },
+    get size() {
+      return jobs.size;
+    },
+    release(jobId) {
+      finish(jobId, { exitCode: null, reason: null, released: true });
+    },
+    get sacctCalls() {
+      return sacctCalls;
     },
     stop() {
       stopped = true;

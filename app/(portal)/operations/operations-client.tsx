@@ -192,7 +192,63 @@ export function OperationsClient({
         )}
       </section>
 
+      {view.slurm && <SlurmQueue slurm={view.slurm} />}
+
       <DeploymentChecks />
     </main>
+  );
+}
+
+/** Runport's jobs in Slurm as the workers last saw them, and whether Slurm answers them. */
+function SlurmQueue({ slurm }: { slurm: NonNullable<OperationsView["slurm"]> }) {
+  return (
+    <section aria-labelledby="slurm-title">
+      <h2 id="slurm-title">Slurm queue</h2>
+      <ul className="card">
+        {slurm.workers.map((w) => (
+          <li key={w.workerId}>
+            <code>{w.workerId}</code>:{" "}
+            {w.answers ? (
+              "the Slurm commands answer"
+            ) : (
+              <strong className={styles.bad}>the Slurm commands do not answer: {w.error}</strong>
+            )}{" "}
+            (<RelativeTime iso={w.at} />)
+          </li>
+        ))}
+      </ul>
+      {slurm.jobs.length === 0 ? (
+        <p className="card">No Runport job in Slurm.</p>
+      ) : (
+        <DataTable
+          boxClassName="card table-box"
+          columns={["Job", "Run", "State", "Reason", "Node", "Elapsed", "Worker"]}
+        >
+          {slurm.jobs.map((job) => (
+            <tr key={job.jobId}>
+              <td>
+                <code>{job.jobId}</code>
+              </td>
+              <td>
+                {job.runId ? (
+                  <Link href={`/runs/${job.runId}`}>
+                    {job.runId.slice(-8)} #{job.attempt}
+                  </Link>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td>{job.state}</td>
+              <td>{job.reason}</td>
+              <td>{job.node}</td>
+              <td>{job.elapsed}</td>
+              <td>
+                <code>{job.workerId}</code>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </section>
   );
 }

@@ -68,6 +68,7 @@ describe("newEnvFile and readSettings", () => {
       DATABASE_URL: "mysql://root@127.0.0.1:3307/runport",
       REDIS_URL: "redis://127.0.0.1:6380",
       ADMIN_USERNAME: "admin",
+      RUNS_DIR: "./.data/runs",
       PORT: 3001,
     });
     expect(envFile.AUTH_SECRET).toBe("s".repeat(64));

@@ -14,6 +14,7 @@ import { createLauncherPool } from "./executors/process-launcher";
 import { createSlurmContext } from "./executors/slurm-executor";
 import { reapOrphans } from "./reap-orphans";
 import { prepareRunsDir, resolveRunAsUser } from "./run-as-user";
+import { startMailSender } from "./mail-sender";
 
 export interface WorkerHandle {
   workerId: string;
@@ -105,6 +106,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     ),
     every(CLEAN_MS, "removing old working directories failed", () => cleanWorkDirs(ctx)),
   ];
+  const mail = startMailSender(ctx);
   ctx.log.info(
     {
       workerId,
@@ -130,6 +132,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       launchers.close();
       slurm.watcher.stop();
       stopCancels();
+      await mail.stop();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },
   };

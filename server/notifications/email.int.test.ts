@@ -18,6 +18,7 @@ import { startBeat } from "@/worker/start-beat";
 import { startMailSender } from "@/worker/mail-sender";
 import { createMailTransport } from "./create-mail-transport";
 import { emailConsumer } from "./email-consumer";
+import { getMailStatus } from "./get-mail-status";
 
 interface Received {
   rcptTo: string[];
@@ -344,6 +345,9 @@ describe("e-mail when a run ends", () => {
       expect(rows).toEqual([]);
       const sender = startMailSender(off);
       expect(await sender.pass()).toBeNull();
+      // The operations page says so.
+      expect(await getMailStatus(off, new Date())).toMatchObject({ enabled: false });
+      expect(await getMailStatus(ctx, new Date())).toMatchObject({ enabled: true });
       await sender.stop();
     } finally {
       await off.close();

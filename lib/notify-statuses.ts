@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pointerSegments } from "./json/parse-json";
 
 /** The run ends one can be told about (lib/run-status.ts's terminal statuses). */
 export const END_STATUSES = ["succeeded", "failed", "error", "cancelled"] as const;
@@ -34,4 +35,31 @@ export function parseAddressList(value: unknown): string[] | null {
   if (parts.length === 0 || parts.length > MAX_CONFIG_ADDRESSES) return null;
   for (const part of parts) if (!ZAddress.safeParse(part).success) return null;
   return [...new Set(parts.map((p) => p.toLowerCase()))];
+}
+
+/** The value at a JSON Pointer of a parsed document, or undefined. */
+export function valueAtPointer(document: unknown, pointer: string): unknown {
+  let value = document;
+  for (const segment of pointerSegments(pointer)) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+/**
+ * The problem of a config whose notification field (the pipeline's `notify.emailField`)
+ * holds something other than addresses; an absent or empty field is fine (nobody extra).
+ */
+export function checkNotifyAddresses(
+  emailField: string,
+  config: unknown,
+): { path: string; message: string } | null {
+  const value = valueAtPointer(config, emailField);
+  if (value === undefined || value === null || value === "") return null;
+  if (parseAddressList(value) !== null) return null;
+  return {
+    path: emailField,
+    message: `must be e-mail addresses separated by commas (at most ${MAX_CONFIG_ADDRESSES})`,
+  };
 }

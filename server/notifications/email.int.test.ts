@@ -217,6 +217,17 @@ describe("e-mail when a run ends", () => {
     expect(html).not.toContain("line 10 ");
   });
 
+  it("refuses a submission whose notification field holds no addresses, with its pointer", async () => {
+    const hank = await userWithEmail();
+    for (const email of ["not an address", "a@example.org, b@", 7]) {
+      await expect(submit(ctx, hank, "notify-probe", { email })).rejects.toMatchObject({
+        code: "VALIDATION_FAILED",
+        errors: [expect.objectContaining({ path: "/config/email" })],
+      });
+    }
+    expect(await submit(ctx, hank, "notify-probe", { email: "" })).toHaveLength(26);
+  });
+
   it("follows the user's preference and skips a run end nobody asked for", async () => {
     const follower = new RunEventFollower(emailConsumer);
     await follower.drain(ctx);

@@ -7,9 +7,13 @@ import {
   runs,
   users,
 } from "@/db/schema";
-import { pointerSegments } from "@/lib/json/parse-json";
 import { neutraliseControls } from "@/lib/logs/log-text";
-import { DEFAULT_NOTIFY_STATUSES, parseAddressList, type EndStatus } from "@/lib/notify-statuses";
+import {
+  DEFAULT_NOTIFY_STATUSES,
+  parseAddressList,
+  valueAtPointer,
+  type EndStatus,
+} from "@/lib/notify-statuses";
 import type { AppContext } from "../context";
 import type { RunMailFacts } from "./compose-run-mail";
 
@@ -31,17 +35,11 @@ type Ctx = Pick<AppContext, "db" | "config" | "log">;
 
 /** The value at a JSON Pointer of a config text, or undefined. */
 function valueAt(configText: string, pointer: string): unknown {
-  let value: unknown;
   try {
-    value = JSON.parse(configText);
+    return valueAtPointer(JSON.parse(configText), pointer);
   } catch {
     return undefined;
   }
-  for (const segment of pointerSegments(pointer)) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value;
 }
 
 /** The last LOG_LINES lines of a run's log, controls neutralised, long lines cut. */

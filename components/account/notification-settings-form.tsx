@@ -19,7 +19,8 @@ export function NotificationSettingsForm({ initial }: { initial: NotificationSet
     event.preventDefault();
     setSaved(false);
     const data = new FormData(event.currentTarget);
-    const email = String(data.get("email") ?? "").trim();
+    const field = data.get("email");
+    const email = typeof field === "string" ? field.trim() : "";
     const chosen = data.get("mode") === "default" ? null : END_STATUSES.filter((s) => data.has(s));
     setBusy(true);
     setProblem({});

@@ -168,7 +168,9 @@ async function endRun(
 }
 
 const mailsFor = (publicId: string) =>
-  smtp.received.filter((r) => r.mail.headers.get("x-runport-run")?.toString().includes(publicId));
+  smtp.received.filter((r) =>
+    String(r.mail.headers.get("x-runport-run") as string | undefined).includes(publicId),
+  );
 
 async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;

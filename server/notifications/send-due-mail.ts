@@ -1,14 +1,13 @@
-import { and, asc, count, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Transporter } from "nodemailer";
 import { emailNotifications } from "@/db/schema";
 import type { AppContext } from "../context";
 import { composeDigest, composeRunMail, type MailContent } from "./compose-run-mail";
+import { isSafeToRetry, markLostSends, retryDelayMs } from "./mail-retry-policy";
 import { resolveRunMail, type ResolvedMail } from "./resolve-run-mail";
 
 /** Rows looked at per pass. */
 const BATCH = 100;
-/** A claim older than this was lost with its process mid-send (see markLostSends). */
-const LOST_CLAIM_MS = 10 * 60_000;
 /** A mail that could not be sent for this long is given up. */
 const GIVE_UP_MS = 24 * 3600_000;
 
@@ -22,24 +21,6 @@ export interface SendResult {
 }
 
 type Ctx = Pick<AppContext, "db" | "config" | "log">;
-
-/** Exponential from 30 s to 30 min, with up to 20 % jitter so that retries spread. */
-export function retryDelayMs(attempts: number): number {
-  const base = Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 30 * 60_000);
-  return Math.round(base * (1 + Math.random() * 0.2));
-}
-
-/**
- * Whether a failed send surely delivered nothing, so that trying again cannot mail twice:
- * the server answered 4xx (temporary), or the connection failed before the message was
- * handed over. A 5xx is final; a connection lost while the message was being handed over
- * (DATA) may have delivered it: not tried again.
- */
-export function isSafeToRetry(error: unknown): boolean {
-  const e = error as { responseCode?: number; command?: string };
-  if (typeof e.responseCode === "number") return e.responseCode >= 400 && e.responseCode < 500;
-  return e.command !== "DATA";
-}
 
 /**
  * One pass of the sender: mails each due row once. A row is claimed (pending → sending,
@@ -238,23 +219,4 @@ async function setState(
     .update(emailNotifications)
     .set(set)
     .where(and(inArray(emailNotifications.id, [...ids]), eq(emailNotifications.state, from)));
-}
-
-/**
- * A row left in `sending` by a process that died mid-send may have been delivered: it is
- * marked failed (logged), not sent again; one mail at most is the promise.
- */
-async function markLostSends(ctx: Ctx, now: Date): Promise<number> {
-  const [header] = await ctx.db
-    .update(emailNotifications)
-    .set({ state: "failed", error: "the sender stopped while sending: outcome unknown" })
-    .where(
-      and(
-        eq(emailNotifications.state, "sending"),
-        lt(emailNotifications.claimedAt, new Date(now.getTime() - LOST_CLAIM_MS)),
-      ),
-    );
-  if (header.affectedRows > 0)
-    ctx.log.warn({ rows: header.affectedRows }, "mail claims lost mid-send marked failed");
-  return header.affectedRows;
 }

@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const auth = () => ({ Authorization: basicAuth(user.username, user.token) });
-const read = async () =>
+const read = async (): Promise<unknown> =>
   (await callRoute(GET, { path: "/api/v1/account/notifications", headers: auth() })).json();
 const patch = (body: unknown) =>
   callRoute(PATCH, {

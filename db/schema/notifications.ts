@@ -31,7 +31,7 @@ export const emailNotifications = mysqlTable(
     status: mysqlEnum("status", END_STATUSES).notNull(),
     state: mysqlEnum("state", MAIL_STATES).notNull().default("pending"),
     /** The addresses mailed (comma-separated), once resolved at the first try. */
-    recipients: varchar("recipients", { length: 4000 }),
+    recipients: varchar("recipients", { length: 6000 }),
     /** Held to go out in a digest of this user's run ends. */
     digest: boolean("digest").notNull().default(false),
     attempts: int("attempts").notNull().default(0),

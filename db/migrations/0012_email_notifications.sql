@@ -5,7 +5,7 @@ CREATE TABLE `email_notifications` (
 	`user_id` bigint unsigned NOT NULL,
 	`status` enum('succeeded','failed','error','cancelled') NOT NULL,
 	`state` enum('pending','sending','sent','skipped','failed') NOT NULL DEFAULT 'pending',
-	`recipients` varchar(4000),
+	`recipients` varchar(6000),
 	`digest` boolean NOT NULL DEFAULT false,
 	`attempts` int NOT NULL DEFAULT 0,
 	`next_attempt_at` datetime(3) NOT NULL,

@@ -29,10 +29,17 @@ interface Received {
 /** A real SMTP server in this process: keeps what it is given. */
 async function startSmtp() {
   const received: Received[] = [];
+  /** Recipients to refuse with 451 (try again later) before accepting any. */
+  const state = { refuse: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      if (state.refuse === 0) return callback();
+      state.refuse -= 1;
+      callback(Object.assign(new Error("mailbox busy, try later"), { responseCode: 451 }));
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -47,6 +54,7 @@ async function startSmtp() {
   const { port } = server.server.address() as { port: number };
   return {
     received,
+    state,
     url: `smtp://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -311,7 +319,7 @@ describe("e-mail when a run ends", () => {
     ]);
   });
 
-  it("keeps a mail while SMTP is down and sends it once SMTP is back (nothing lost, nothing twice)", async () => {
+  it("keeps a mail while SMTP is down or answers 451, and sends it once SMTP takes it (nothing lost, nothing twice)", async () => {
     const follower = new RunEventFollower(emailConsumer);
     await follower.drain(ctx);
     const erin = await userWithEmail();
@@ -331,8 +339,12 @@ describe("e-mail when a run ends", () => {
     expect(row).toMatchObject({ state: "pending", attempts: 1 });
     expect(row!.error).toMatch(/ECONNREFUSED|connect/i);
     expect(row!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 20_000);
+    // Up, but answering 451 (try later): kept again.
     const up = startMailSender(ctx, { transport: createMailTransport(smtp.url), pollMs: 60_000 });
-    expect(await up.pass(new Date(Date.now() + 40_000))).toMatchObject({ sent: 1 });
+    smtp.state.refuse = 1;
+    expect(await up.pass(new Date(Date.now() + 40_000))).toMatchObject({ sent: 0, retrying: 1 });
+    expect(smtp.state.refuse).toBe(0);
+    expect(await up.pass(new Date(Date.now() + 600_000))).toMatchObject({ sent: 1 });
     expect(await up.pass(new Date(Date.now() + 3600_000))).toMatchObject({ sent: 0 });
     await up.stop();
     expect(mailsFor(id)).toHaveLength(1);
@@ -340,7 +352,7 @@ describe("e-mail when a run ends", () => {
       .select()
       .from(emailNotifications)
       .where(eq(emailNotifications.userId, erin.userId));
-    expect(after).toMatchObject({ state: "sent", attempts: 2 });
+    expect(after).toMatchObject({ state: "sent", attempts: 3 });
   });
 
   it("records and sends nothing without SMTP_URL", async () => {

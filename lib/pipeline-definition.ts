@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UNKNOWN_PROPERTIES } from "./schema/unknown-properties";
+import { ZNotifyStatuses } from "./notify-statuses";
 import { ZSlurmOptions } from "./slurm-options";
 
 /** Pipeline names: lowercase words joined by - or _, safe in paths, URLs and Redis keys. */
@@ -25,6 +26,19 @@ const ZArgv = z
 
 /** Where a pipeline's runs execute: a child process of the worker, or a Slurm job. */
 export const EXECUTORS = ["local", "slurm"] as const;
+
+/**
+ * `emailField`: a JSON Pointer to a config string holding addresses (one, or a
+ * comma-separated list) that are mailed too; `statuses`: the ends mailed by default.
+ */
+const ZNotify = z.strictObject({
+  emailField: z
+    .string()
+    .regex(/^(\/([^~/]|~[01])*)+$/, "a JSON Pointer such as /email")
+    .max(200)
+    .optional(),
+  statuses: ZNotifyStatuses.optional(),
+});
 
 /** The file format of `pipeline.json` (schema and example may be inline or a relative file name). */
 export const ZPipelineFile = z
@@ -54,6 +68,8 @@ export const ZPipelineFile = z
     dev: z.boolean().optional(),
     /** Properties the schema does not declare (under additionalProperties: false): see check-config.ts. */
     unknownProperties: z.enum(UNKNOWN_PROPERTIES).default("warn"),
+    /** Who hears of a run's end by e-mail besides the submitter (server/notifications/). */
+    notify: ZNotify.optional(),
   })
   .refine((spec) => spec.slurm === undefined || spec.executor === "slurm", {
     path: ["slurm"],
@@ -74,5 +90,7 @@ export const ZPipelineDefinition = z.object({
   maxConcurrency: z.number().optional(),
   /** Absent in rows stored before it existed: `warn`. */
   unknownProperties: z.enum(UNKNOWN_PROPERTIES).optional(),
+  /** Absent: only the submitter, for the default statuses. */
+  notify: ZNotify.optional(),
 });
 export type PipelineDefinition = z.infer<typeof ZPipelineDefinition>;

@@ -94,6 +94,18 @@ export const ZEnv = z.object({
   LIST_SOURCE_MAX_BYTES: byteCount(1024, 32 * 1024 * 1024),
   /** Seconds a list's URL or command may take before the refresh fails. */
   LIST_SOURCE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /**
+   * The SMTP server end-of-run mail goes through (smtp://user:pass@host:587, smtps://host:465);
+   * unset: no e-mail notifications (the operations page says so).
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  /** The From of end-of-run mail. */
+  SMTP_FROM: z.string().min(3).max(200).default("Runport <runport@localhost>"),
+  /** More run ends of one user than this within a minute are mailed as one digest. */
+  MAIL_DIGEST_RUNS: z.coerce.number().int().min(1).max(1000).default(5),
   BEAT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   /** An output file up to this size is kept in MySQL, downloadable through the API. */
   OUTPUT_STORE_MAX_BYTES: byteCount(0, 16 * 1024 * 1024),
@@ -193,6 +205,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     listFileRoots: splitPaths(env.LIST_FILE_ROOTS),
     listSourceMaxBytes: env.LIST_SOURCE_MAX_BYTES,
     listSourceTimeoutMs: env.LIST_SOURCE_TIMEOUT_SECONDS * 1000,
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.SMTP_FROM,
+      digestRuns: env.MAIL_DIGEST_RUNS,
+      digestWindowMs: 60_000,
+    },
     beatIntervalSeconds: env.BEAT_INTERVAL_SECONDS,
     outputStoreMaxBytes: env.OUTPUT_STORE_MAX_BYTES,
     outputStoreRunMaxBytes: env.OUTPUT_STORE_RUN_MAX_BYTES,

@@ -17,6 +17,7 @@ import type { SlurmQueueSnapshot } from "./executors/slurm-watcher";
 import { publishSlurmQueue } from "@/server/operations/slurm-queue";
 import { reapOrphans } from "./reap-orphans";
 import { adoptSlurmRuns } from "./adopt-slurm-runs";
+import { startMailSender } from "./mail-sender";
 import { prepareRunsDir, refuseSlurmWithRunAs, resolveRunAsUser } from "./run-as-user";
 
 export interface WorkerHandle {
@@ -149,6 +150,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     }),
     every(CLEAN_MS, "removing old working directories failed", () => cleanWorkDirs(ctx)),
   ];
+  const mail = startMailSender(ctx);
   ctx.log.info(
     {
       workerId,
@@ -176,6 +178,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       launchers.close();
       slurm.watcher.stop();
       stopCancels();
+      await mail.stop();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
       await ctx.redis.del(ctx.keys.slurmQueue(workerId)).catch(() => undefined);
     },

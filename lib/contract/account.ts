@@ -1,5 +1,6 @@
 /** The account part of the HTTP contract (API tokens, password). */
 import { z } from "zod";
+import { END_STATUSES, ZNotifyStatuses } from "../notify-statuses";
 import { zDateTime, zList } from "./common";
 
 /** active: usable; expired: past expiresAt; revoked: revoked by its owner (never usable again). */
@@ -37,3 +38,27 @@ export const ZCreatedApiToken = z.object({
   expiresAt: zDateTime().nullable(),
 });
 export type CreatedApiToken = z.infer<typeof ZCreatedApiToken>;
+
+/** GET and PATCH /api/v1/account/notifications: which of your run ends are mailed to you. */
+export const ZNotificationSettings = z.object({
+  email: z.string().nullable().meta({ description: "Where your mail goes (null: none is mailed)" }),
+  emailStatuses: z
+    .array(z.enum(END_STATUSES))
+    .nullable()
+    .meta({ description: "Your choice of run ends; null: each pipeline's default" }),
+  defaultStatuses: z
+    .array(z.enum(END_STATUSES))
+    .meta({ description: "What pipelines without their own choice mail" }),
+  enabled: z
+    .boolean()
+    .meta({ description: "False when the server has no SMTP_URL: no mail at all" }),
+});
+export type NotificationSettings = z.infer<typeof ZNotificationSettings>;
+
+export const ZUpdateNotificationSettingsRequest = z.strictObject({
+  email: z.email("must be an e-mail address").max(255).nullable().optional(),
+  emailStatuses: ZNotifyStatuses.nullable().optional().meta({
+    description: "The run ends to mail you about ([] for none); null: each pipeline's default",
+  }),
+});
+export type TUpdateNotificationSettingsRequest = z.infer<typeof ZUpdateNotificationSettingsRequest>;

@@ -95,6 +95,16 @@ export const ZOperationsView = z
       )
       .meta({ description: "Finished runs per hour by outcome, the last 24 hours, oldest first" }),
     intake: ZIntake,
+    email: z
+      .object({
+        enabled: z.boolean().meta({ description: "False without SMTP_URL: no end-of-run mail" }),
+        pending: z.number().int().meta({ description: "Mails waiting to be sent (or retried)" }),
+        failedLastDay: z
+          .number()
+          .int()
+          .meta({ description: "Mails given up in the last 24 hours" }),
+      })
+      .meta({ description: "End-of-run e-mail" }),
     failingLists: z
       .array(ZFailingList)
       .meta({ description: "Reference lists whose latest refresh failed, by name (at most 50)" }),

@@ -5,7 +5,12 @@
  * purpose: it is the API reference's text, read top to bottom in /apidocs order.
  */
 import { z } from "zod";
-import { ZApiTokenList, ZCreatedApiToken } from "@/lib/contract/account";
+import {
+  ZApiTokenList,
+  ZCreatedApiToken,
+  ZNotificationSettings,
+  ZUpdateNotificationSettingsRequest,
+} from "@/lib/contract/account";
 import { ZAuditEventList, ZListAuditQuery } from "@/lib/contract/audit";
 import { zFlag } from "@/lib/contract/common";
 import { ZHealth, ZLiveness } from "@/lib/contract/health";
@@ -563,6 +568,32 @@ export const routes: RouteSpec[] = [
       ...jsonBodyProblems(
         "16 KiB",
         "The current password is wrong (`/currentPassword`), or the new one is too short or the same (`/newPassword`); nothing changed",
+      ),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/account/notifications",
+    tag: "account",
+    summary: "Your end-of-run mail settings",
+    description:
+      "Where your end-of-run mail goes and which run ends it is sent for (null: each pipeline's `notify.statuses`, else the default). `enabled` is false when the server has no SMTP_URL.",
+    responses: { "200": answer("Your settings", ZNotificationSettings), "403": forbidden },
+  },
+  {
+    method: "patch",
+    path: "/api/v1/account/notifications",
+    tag: "account",
+    summary: "Change your end-of-run mail settings",
+    description:
+      "`email` (null: no mail to you) and `emailStatuses` (any of succeeded, failed, error, cancelled; null: the pipelines' defaults). A field left out stays as it is.",
+    body: { json: ZUpdateNotificationSettingsRequest },
+    responses: {
+      "200": answer("Your settings as changed", ZNotificationSettings),
+      "403": forbidden,
+      ...jsonBodyProblems(
+        "16 KiB",
+        "A bad address or status, or an unknown property (JSON Pointers); nothing changed",
       ),
     },
   },

@@ -6,6 +6,7 @@ import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { isBeatAlive, listWorkers, readBeatHeartbeat } from "../health/heartbeats";
 import { listFailingLists } from "../lists/list-failing-lists";
+import { getMailStatus } from "../notifications/get-mail-status";
 import { getIntake } from "./intake";
 import { requireAdmin } from "../auth/require-role";
 import { readSlurmQueue } from "./slurm-queue";
@@ -27,7 +28,7 @@ export async function getOperations(
   requireAdmin(options.principal, "see the operations page");
   const now = options.now ?? new Date();
   const since = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 - (HOURS - 1) * 3600_000);
-  const [workers, beat, queue, intake, failingLists, byStatus, perHour] = await Promise.all([
+  const [workers, beat, queue, intake, failingLists, byStatus, perHour, email] = await Promise.all([
     listWorkers(ctx).catch(() => []),
     readBeatHeartbeat(ctx).catch(() => null),
     ctx.queue.getJobCounts("waiting", "prioritized", "active", "delayed").catch(() => null),
@@ -45,6 +46,7 @@ export async function getOperations(
       })
       .from(runHourly)
       .where(gte(runHourly.hour, since)),
+    getMailStatus(ctx, now),
   ]);
   const hours = Array.from({ length: HOURS }, (_, i) => {
     const hour = new Date(since.getTime() + i * 3600_000).toISOString().replace(".000Z", "Z");
@@ -75,6 +77,7 @@ export async function getOperations(
     runs: counts,
     perHour: hours,
     intake,
+    email,
     failingLists,
     slurm: await readSlurmQueue(
       ctx,

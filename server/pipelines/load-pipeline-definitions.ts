@@ -94,6 +94,7 @@ function loadOne(file: string): LoadedPipeline {
     executor: spec.executor,
     ...(slurm ? { slurm } : {}),
     unknownProperties: spec.unknownProperties,
+    ...(spec.notify ? { notify: spec.notify } : {}),
   };
   const hash = createHash("sha256").update(JSON.stringify({ spec, schema, example })).digest("hex");
   return {

@@ -3,11 +3,17 @@
 import { useEffect, useRef, useState } from "react";
 import { callApi, messageOf } from "@/components/ui/api-client";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
+import { NotificationSettingsForm } from "@/components/account/notification-settings-form";
 import { CreateTokenForm } from "@/components/account/create-token-form";
 import { NewTokenNotice } from "@/components/account/new-token-notice";
 import { RevokeDialog } from "@/components/account/revoke-dialog";
 import { TokenTable } from "@/components/account/token-table";
-import type { ApiTokenList, ApiTokenView, CreatedApiToken } from "@/lib/contract/account";
+import type {
+  ApiTokenList,
+  ApiTokenView,
+  CreatedApiToken,
+  NotificationSettings,
+} from "@/lib/contract/account";
 import styles from "./account.module.css";
 
 interface Props {
@@ -18,6 +24,7 @@ interface Props {
   /** PUBLIC_URL when configured; otherwise the page's own origin is used in examples. */
   publicUrl: string | null;
   minPasswordLength: number;
+  notifications: NotificationSettings;
 }
 
 /** The account page: profile, API tokens (create, shown once, revoke) and password. */
@@ -143,6 +150,12 @@ export function AccountClient(props: Props) {
               Change password
             </h2>
             <ChangePasswordForm username={username} minLength={minPasswordLength} />
+          </section>
+          <section className="card" aria-labelledby="notifications-title">
+            <h2 id="notifications-title" className={styles.cardTitle}>
+              Notifications
+            </h2>
+            <NotificationSettingsForm initial={props.notifications} />
           </section>
         </div>
       </div>

@@ -3,6 +3,7 @@ import type { UserRole } from "@/lib/roles";
 import { MIN_PASSWORD_LENGTH } from "@/server/auth/passwords";
 import { getAppContext } from "@/server/http/app-context";
 import { requirePagePrincipal } from "@/server/http/page-auth";
+import { getNotificationSettings } from "@/server/notifications/get-notification-settings";
 import { listApiTokens } from "@/server/users/list-api-tokens";
 import { AccountClient } from "./account-client";
 
@@ -19,7 +20,10 @@ const ROLE_SUMMARY: Record<UserRole, string> = {
 export default async function AccountPage() {
   const principal = await requirePagePrincipal("/account");
   const app = getAppContext();
-  const { items } = await listApiTokens(app, { principal });
+  const [{ items }, notifications] = await Promise.all([
+    listApiTokens(app, { principal }),
+    getNotificationSettings(app, { principal }),
+  ]);
   return (
     <AccountClient
       username={principal.username}
@@ -28,6 +32,7 @@ export default async function AccountPage() {
       initialTokens={items}
       publicUrl={app.config.publicUrl ?? null}
       minPasswordLength={MIN_PASSWORD_LENGTH}
+      notifications={notifications}
     />
   );
 }

@@ -65,7 +65,7 @@ export function OperationsClient({
     setView((current) => ({ ...current, intake }));
   }
 
-  const { workers, beat, queue, runs, intake } = view;
+  const { workers, beat, queue, runs, intake, email } = view;
   const capacity = workers.reduce((sum, w) => sum + w.concurrency, 0);
   const busySlots = workers.reduce((sum, w) => sum + w.running.length, 0);
   return (
@@ -119,6 +119,17 @@ export function OperationsClient({
             ) : (
               "no beat heartbeat: schedules, recovery and reconcile are not running"
             )}
+          </span>
+        </div>
+        <div className={`card ${styles.tile}`}>
+          <span className={styles.label}>E-mail</span>
+          <strong className={email.enabled ? styles.good : styles.bad}>
+            {email.enabled ? "On" : "Off"}
+          </strong>
+          <span className="muted">
+            {email.enabled
+              ? `${email.pending} waiting · ${email.failedLastDay} given up today`
+              : "no SMTP_URL: end-of-run notifications are off"}
           </span>
         </div>
         <div className={`card ${styles.tile}`}>

@@ -19,6 +19,7 @@ import * as outputs from "@/lib/contract/outputs";
 import * as pipelines from "@/lib/contract/pipelines";
 import * as problem from "@/lib/contract/problem";
 import * as runs from "@/lib/contract/runs";
+import * as events from "@/lib/contract/events";
 import * as lists from "@/lib/contract/lists";
 import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
@@ -46,6 +47,9 @@ const requests = {
   UpdateScheduleRequest: schedules.ZUpdateScheduleRequest,
   CreateListRequest: lists.ZCreateListRequest,
   UpdateListRequest: lists.ZUpdateListRequest,
+  EventRequest: events.ZEventRequest,
+  CreateEventRuleRequest: events.ZCreateEventRuleRequest,
+  UpdateEventRuleRequest: events.ZUpdateEventRuleRequest,
   CreateApiTokenRequest: ZCreateApiTokenRequest,
   ChangePasswordRequest: ZChangePasswordRequest,
   IntakeRequest: operations.ZIntakeRequest,
@@ -81,6 +85,10 @@ const answers = {
   ListVersion: lists.ZListVersionView,
   ListVersionList: lists.ZListVersionList,
   ListRefreshResult: lists.ZRefreshResult,
+  Event: events.ZEventView,
+  EventList: events.ZEventList,
+  EventRule: events.ZEventRuleView,
+  EventRuleList: events.ZEventRuleList,
   ApiToken: account.ZApiTokenView,
   ApiTokenList: account.ZApiTokenList,
   CreatedApiToken: account.ZCreatedApiToken,
@@ -219,7 +227,7 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: ["runs", "pipelines", "schedules", "lists", "account", "users", "system"].map((name) => ({
+  tags: ["runs", "pipelines", "schedules", "lists", "events", "account", "users", "system"].map((name) => ({
     name,
   })),
   paths,

@@ -32,7 +32,7 @@ export interface RouteSpec {
   method: "get" | "post" | "patch" | "delete";
   /** The path as OpenAPI writes it: /api/v1/runs/{id}. */
   path: string;
-  tag: "runs" | "pipelines" | "schedules" | "lists" | "account" | "users" | "system";
+  tag: "runs" | "pipelines" | "schedules" | "lists" | "events" | "account" | "users" | "system";
   summary: string;
   description?: string;
   /** No authentication (health, the document itself). */

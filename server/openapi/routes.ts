@@ -48,6 +48,7 @@ import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import { answer, binary, location, problem, type RouteSpec } from "./route-spec";
 import { XLSX_TYPE } from "../http/read-upload";
+import { eventRoutes } from "./event-routes";
 import { listRoutes } from "./list-routes";
 import { spreadsheetBodies, spreadsheetProblems } from "./spreadsheet-bodies";
 
@@ -454,6 +455,7 @@ export const routes: RouteSpec[] = [
     },
   },
   ...listRoutes,
+  ...eventRoutes,
   {
     method: "get",
     path: "/api/v1/operations",

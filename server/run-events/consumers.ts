@@ -1,7 +1,10 @@
+import { eventChainConsumer } from "../events/event-chain";
 import type { RunEventConsumer } from "./follow-run-events";
 
 /**
  * The consumers of run events that the active beat feeds (worker/run-event-loop.ts).
  * A new one is one line here; its cursor starts at the events after its first drain.
  */
-export const RUN_EVENT_CONSUMERS: readonly RunEventConsumer[] = [];
+export const RUN_EVENT_CONSUMERS: readonly RunEventConsumer[] = [
+  eventChainConsumer,
+];

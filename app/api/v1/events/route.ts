@@ -1,0 +1,18 @@
+// POST /api/v1/events: {type, id, payload} → 201 with the runs its rules started (200: the same id again).
+// GET /api/v1/events: the latest events with their runs (roles that see every run).
+import { ZEventRequest } from "@/lib/contract/events";
+import { listEvents, receiveEvent } from "@/server/events/receive-event";
+import { apiRoute } from "@/server/http/api-route";
+import { readJsonBody } from "@/server/http/json-body";
+import { json } from "@/server/http/responses";
+
+export const GET = apiRoute(async ({ app, principal }) => json(await listEvents(app, principal)));
+
+export const POST = apiRoute(
+  async ({ request, app, principal }) => {
+    const body = await readJsonBody(request, ZEventRequest, { limit: app.config.maxBodyBytes });
+    const { view, created } = await receiveEvent(app, { principal, event: body.value });
+    return json(view, { status: created ? 201 : 200, headers: { Location: view.links.self } });
+  },
+  { scope: "events:write" },
+);

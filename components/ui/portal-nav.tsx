@@ -11,7 +11,6 @@ const LINKS = [
   { href: "/new", label: "New run" },
   { href: "/pipelines", label: "Pipelines" },
   { href: "/schedules", label: "Schedules" },
-  { href: "/events", label: "Events" },
   { href: "/operations", label: "Operations", adminOnly: true },
   { href: "/lists", label: "Lists", adminOnly: true },
   { href: "/audit", label: "Audit", adminOnly: true },

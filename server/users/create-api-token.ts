@@ -106,5 +106,6 @@ export async function createApiToken(
     prefix,
     createdAt: createdAt.toISOString(),
     expiresAt: expiresAt?.toISOString() ?? null,
+    scope: input.scope ?? null,
   };
 }

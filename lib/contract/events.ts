@@ -72,12 +72,10 @@ const ruleFields = {
     .string({ error: "is required: the pipeline as name@version or name@latest" })
     .min(1, "is required: the pipeline as name@version or name@latest")
     .max(200),
-  configTemplate: z
-    .record(z.string(), z.unknown(), { error: "must be a JSON object" })
-    .meta({
-      description:
-        'The config of the run: a JSON object whose string values may hold `{{ /payload/pointer }}`. A value that is one substitution takes the JSON value there (number, object...); inside longer text, a string, number or boolean is written in. Nothing else is evaluated.',
-    }),
+  configTemplate: z.record(z.string(), z.unknown(), { error: "must be a JSON object" }).meta({
+    description:
+      "The config of the run: a JSON object whose string values may hold `{{ /payload/pointer }}`. A value that is one substitution takes the JSON value there (number, object...); inside longer text, a string, number or boolean is written in. Nothing else is evaluated.",
+  }),
   submitAs: z
     .string({ error: "is required: the user the runs are submitted as" })
     .min(1)
@@ -151,7 +149,8 @@ export const ZEventView = z.object({
   type: z.string(),
   payload: z.record(z.string(), z.unknown()),
   depth: z.number().int().meta({
-    description: "0 for posted events; a run's run.succeeded/run.failed is one deeper than the event that started it",
+    description:
+      "0 for posted events; a run's run.succeeded/run.failed is one deeper than the event that started it",
   }),
   sourceRun: z.string().nullable().meta({ description: "The run whose end emitted it" }),
   error: z.string().nullable().meta({ description: "Why no rule was tried (the loop guard)" }),

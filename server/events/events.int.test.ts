@@ -122,7 +122,11 @@ describe("event rules", () => {
     expect(refused.status).toBe(422);
     const pointers = ((await refused.json()) as Problem).errors?.map((e) => e.path);
     expect(pointers).toEqual(
-      expect.arrayContaining(["/filter/0/matches", "/configTemplate/greeting", "/configTemplate/steps"]),
+      expect.arrayContaining([
+        "/filter/0/matches",
+        "/configTemplate/greeting",
+        "/configTemplate/steps",
+      ]),
     );
     // Syntax right, schema wrong: a missing required field, a literal of the wrong type.
     // A substitution may become anything: not refused here (checked at each event).
@@ -223,7 +227,11 @@ describe("posting events", () => {
     const run = await getRunRow(ctx, qc.run!.id);
     // A whole-string substitution keeps the JSON type (steps: 8, a number).
     expect(JSON.parse(run.config)).toEqual({ name: "run R42", steps: 8 });
-    expect(run).toMatchObject({ trigger: "event", userId: alice.principal.userId, status: "queued" });
+    expect(run).toMatchObject({
+      trigger: "event",
+      userId: alice.principal.userId,
+      status: "queued",
+    });
     console.log(`50 concurrent posts of one event: ${elapsed} ms until all were answered`);
     // Another body under the same id is a conflict.
     expect((await post({ ...event, payload: { run: "R43" } })).status).toBe(409);

@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import { eventRules, eventRuns, events, runs, users, type EventRow, type EventRuleRow } from "@/db/schema";
+import {
+  eventRules,
+  eventRuns,
+  events,
+  runs,
+  users,
+  type EventRow,
+  type EventRuleRow,
+} from "@/db/schema";
 import type { EventCondition, EventView, TEventRequest } from "@/lib/contract/events";
 import { canSeeAllRuns, canSubmit } from "@/lib/roles";
 import type { Principal } from "../auth/principal";
@@ -34,7 +42,9 @@ interface NewEvent {
 }
 
 const bodyHash = (type: string, payload: unknown) =>
-  createHash("sha256").update(JSON.stringify([type, payload])).digest("hex");
+  createHash("sha256")
+    .update(JSON.stringify([type, payload]))
+    .digest("hex");
 
 /**
  * Stores the event, or finds it when its id was stored before: the row is inserted
@@ -67,7 +77,9 @@ export async function recordEvent(
   return { row: existing, created: false };
 }
 
-function ownerProblem(owner: { username: string; role: Principal["role"]; disabledAt: Date | null } | undefined) {
+function ownerProblem(
+  owner: { username: string; role: Principal["role"]; disabledAt: Date | null } | undefined,
+) {
   if (!owner) return "the rule's user no longer exists";
   if (owner.disabledAt) return `the rule's user "${owner.username}" is disabled`;
   if (!canSubmit(owner.role)) return `the rule's user "${owner.username}" cannot submit runs`;
@@ -88,7 +100,12 @@ async function startRule(
   doc: EventDocument,
 ): Promise<{ runId: number | null; error: string | null }> {
   const [owner] = await ctx.db
-    .select({ id: users.id, username: users.username, role: users.role, disabledAt: users.disabledAt })
+    .select({
+      id: users.id,
+      username: users.username,
+      role: users.role,
+      disabledAt: users.disabledAt,
+    })
     .from(users)
     .where(eq(users.id, rule.userId));
   const problem = ownerProblem(owner);
@@ -211,7 +228,7 @@ export async function receiveEvent(
   }
   let current = row;
   if (!created) {
-    for (const deadline = Date.now() + REPLAY_WAIT_MS; !current.processedAt; ) {
+    for (const deadline = Date.now() + REPLAY_WAIT_MS; !current.processedAt;) {
       if (Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
       const [again] = await ctx.db.select().from(events).where(eq(events.id, row.id));
@@ -245,7 +262,12 @@ async function eventViews(ctx: Pick<AppContext, "db">, rows: EventRow[]): Promis
     .from(eventRuns)
     .leftJoin(eventRules, eq(eventRules.publicId, eventRuns.rulePublicId))
     .leftJoin(runs, eq(runs.id, eventRuns.runId))
-    .where(inArray(eventRuns.eventId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        eventRuns.eventId,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(eventRuns.id);
   const sourceIds = rows.flatMap((r) => (r.sourceRunId ? [r.sourceRunId] : []));
   const sources = new Map(

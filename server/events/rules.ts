@@ -42,7 +42,10 @@ function under(path: string, slots: readonly string[]): boolean {
  * problems elsewhere refuse the rule (a missing required field, a literal of the wrong
  * type, an undeclared property); the rendered config is checked again at each event.
  */
-async function checkRule(ctx: Ctx, fields: RuleFields): Promise<{ userId: number; pipeline: string }> {
+async function checkRule(
+  ctx: Ctx,
+  fields: RuleFields,
+): Promise<{ userId: number; pipeline: string }> {
   const [user] = await ctx.db
     .select({ id: users.id, role: users.role, disabledAt: users.disabledAt })
     .from(users)
@@ -53,9 +56,7 @@ async function checkRule(ctx: Ctx, fields: RuleFields): Promise<{ userId: number
   else if (!canSubmit(user.role)) {
     problems.push({ path: "/submitAs", message: `the role ${user.role} cannot submit runs` });
   }
-  problems.push(
-    ...filterProblems(fields.filter).map((p) => ({ ...p, path: `/filter${p.path}` })),
-  );
+  problems.push(...filterProblems(fields.filter).map((p) => ({ ...p, path: `/filter${p.path}` })));
   const { slots, problems: syntax } = templateSlots(fields.configTemplate);
   problems.push(...syntax.map((p) => ({ ...p, path: `/configTemplate${p.path}` })));
   if (problems.length > 0) throw refuse("The rule cannot be saved", problems);
@@ -159,7 +160,12 @@ export async function createRule(
     actor: options.principal,
     ip: options.ip ?? null,
     target: { type: "rule", id: row.publicId },
-    details: { name: row.name, eventType: row.eventType, pipeline: row.pipeline, submitAs: fields.submitAs },
+    details: {
+      name: row.name,
+      eventType: row.eventType,
+      pipeline: row.pipeline,
+      submitAs: fields.submitAs,
+    },
   });
   return toRuleView({ ...row, id: result.insertId }, fields.submitAs);
 }

@@ -30,7 +30,10 @@ describe("config templates", () => {
   });
 
   it("reports a pointer with no value and an object written into text, with where", () => {
-    const { problems } = renderTemplate({ a: "{{ /payload/none }}", b: "x {{ /payload/meta }}" }, event);
+    const { problems } = renderTemplate(
+      { a: "{{ /payload/none }}", b: "x {{ /payload/meta }}" },
+      event,
+    );
     expect(problems).toEqual([
       { path: "/a", message: "the event has no /payload/none" },
       { path: "/b", message: "/payload/meta is an object or array: it cannot go in text" },
@@ -56,7 +59,9 @@ describe("config templates", () => {
 
 describe("filters", () => {
   it("equals (JSON equality), in, and matches (strings only) must all hold", () => {
-    expect(passesFilter([{ pointer: "/payload/meta", equals: { "x~y": 2, "a/b": 1 } }], event)).toBe(true);
+    expect(
+      passesFilter([{ pointer: "/payload/meta", equals: { "x~y": 2, "a/b": 1 } }], event),
+    ).toBe(true);
     expect(passesFilter([{ pointer: "/payload/lanes", in: [4, 8] }], event)).toBe(true);
     expect(passesFilter([{ pointer: "/payload/lanes", in: ["8"] }], event)).toBe(false);
     expect(passesFilter([{ pointer: "/payload/run", matches: "^R[0-9]$" }], event)).toBe(true);

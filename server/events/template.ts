@@ -96,11 +96,15 @@ export function renderTemplate(
           problems.push({ path, message: `the event has no ${pointer}` });
           return "";
         }
-        if (typeof value === "object" && value !== null) {
-          problems.push({ path, message: `${pointer} is an object or array: it cannot go in text` });
-          return "";
+        if (typeof value === "string") return value;
+        if (typeof value === "number" || typeof value === "boolean" || value === null) {
+          return String(value);
         }
-        return String(value);
+        problems.push({
+          path,
+          message: `${pointer} is an object or array: it cannot go in text`,
+        });
+        return "";
       });
     }
     if (Array.isArray(node)) return node.map((item, i) => render(item, `${path}/${i}`));
@@ -157,7 +161,12 @@ export function filterProblems(filter: readonly EventCondition[]): TemplateProbl
       new RegExp(condition.matches, "u");
       return [];
     } catch (error) {
-      return [{ path: `/${i}/matches`, message: `is not a regular expression: ${(error as Error).message}` }];
+      return [
+        {
+          path: `/${i}/matches`,
+          message: `is not a regular expression: ${(error as Error).message}`,
+        },
+      ];
     }
   });
 }

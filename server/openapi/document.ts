@@ -227,9 +227,11 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: ["runs", "pipelines", "schedules", "lists", "events", "account", "users", "system"].map((name) => ({
-    name,
-  })),
+  tags: ["runs", "pipelines", "schedules", "lists", "events", "account", "users", "system"].map(
+    (name) => ({
+      name,
+    }),
+  ),
   paths,
   components: {
     securitySchemes: {

@@ -72,7 +72,10 @@ export const eventRoutes: RouteSpec[] = [
     path: "/api/v1/event-rules",
     tag: "events",
     summary: "List the event rules (administrators, operators)",
-    responses: { "200": answer("The rules, by event type and name", ZEventRuleList), "403": adminOnly },
+    responses: {
+      "200": answer("The rules, by event type and name", ZEventRuleList),
+      "403": adminOnly,
+    },
   },
   {
     method: "post",

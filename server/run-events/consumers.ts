@@ -5,6 +5,4 @@ import type { RunEventConsumer } from "./follow-run-events";
  * The consumers of run events that the active beat feeds (worker/run-event-loop.ts).
  * A new one is one line here; its cursor starts at the events after its first drain.
  */
-export const RUN_EVENT_CONSUMERS: readonly RunEventConsumer[] = [
-  eventChainConsumer,
-];
+export const RUN_EVENT_CONSUMERS: readonly RunEventConsumer[] = [eventChainConsumer];

@@ -23,13 +23,10 @@ export const ZCreateApiTokenRequest = z.strictObject({
     .min(1, "must be at least 1 day")
     .max(3650, "must be at most 3650 days (10 years)")
     .nullish(),
-  scope: z
-    .enum(TOKEN_SCOPES, { error: 'must be "events:write" or absent' })
-    .nullish()
-    .meta({
-      description:
-        "`events:write`: the token may only post events (POST /api/v1/events), nothing else; administrators only. Absent: everything the user may do",
-    }),
+  scope: z.enum(TOKEN_SCOPES, { error: 'must be "events:write" or absent' }).nullish().meta({
+    description:
+      "`events:write`: the token may only post events (POST /api/v1/events), nothing else; administrators only. Absent: everything the user may do",
+  }),
 });
 export type TCreateApiTokenRequest = z.input<typeof ZCreateApiTokenRequest>;
 

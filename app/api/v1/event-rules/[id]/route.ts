@@ -27,6 +27,10 @@ export const PATCH = apiRoute<Params>(async ({ request, app, principal, params }
 });
 
 export const DELETE = apiRoute<Params>(async ({ request, app, principal, params }) => {
-  await deleteRule(app, { principal, publicId: params.id, ip: clientIp(app.config, request.headers) });
+  await deleteRule(app, {
+    principal,
+    publicId: params.id,
+    ip: clientIp(app.config, request.headers),
+  });
   return new Response(null, { status: 204 });
 });

@@ -15,10 +15,11 @@ import { transitionRun } from "@/server/lifecycle/transition-run";
 import { RunEventFollower, type RunEventNotice } from "@/server/run-events/follow-run-events";
 import { claimRun } from "@/server/runs/claim-run";
 import { createApiToken } from "@/server/users/create-api-token";
-import { basicAuth, createTestUser, type TestUser } from "@/test/context";
+import { basicAuth, createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { callRoute } from "@/test/http";
 import { registerPipelines } from "@/test/pipelines";
 import { getRunRow } from "@/test/runs";
+import { startBeat } from "@/worker/start-beat";
 import { eventChainConsumer } from "./event-chain";
 import { MAX_CHAIN_DEPTH } from "./receive-event";
 
@@ -342,5 +343,36 @@ describe("chaining", () => {
     await eventChainConsumer.handle(ctx, seen);
     const after = await ctx.db.select({ n: count() }).from(runs);
     expect(after[0]!.n).toBe(before[0]!.n);
+  });
+
+  it("is fed by the active beat (RUN_EVENT_CONSUMERS): a run's end starts the next run at once", async () => {
+    const beatCtx = createTestContext({ beatIntervalSeconds: 60 });
+    const beat = startBeat(beatCtx);
+    try {
+      await beat.tick();
+      expect(beat.isLeader()).toBe(true);
+      await beat.drainRunEvents(); // the event-chain cursor starts here
+      const start = await posted({ type: "chain_started", id: "chain-2", payload: { name: "B" } });
+      const first = start.runs[0]!.run!.id;
+      await finish(first, "succeeded");
+      const ended = Date.now();
+      const id = `run.succeeded:${first}`;
+      let next: string | undefined;
+      // The changes channel wakes the loop; its 2 s poll would too.
+      for (const deadline = Date.now() + 10_000; !next && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const response = await callRoute(getEvent, {
+          path: `/api/v1/events/${id}`,
+          headers: as(admin),
+          params: { id },
+        });
+        if (response.status === 200) next = ((await response.json()) as EventView).runs[0]?.run?.id;
+      }
+      console.log(`run succeeded → chained run queued (beat): ${Date.now() - ended} ms`);
+      expect(next).toBeDefined();
+      expect((await getRunRow(ctx, next!)).status).toBe("queued");
+    } finally {
+      await beat.stop();
+    }
   });
 });

@@ -188,6 +188,16 @@ describe("posting events", () => {
       params: { id: "unknown-1" },
     });
     expect(read.status).toBe(404);
+    // EVENTS_UNKNOWN_TYPE=accept: stored, 202, no runs.
+    const config = ctx.config as { eventsUnknownType: string };
+    config.eventsUnknownType = "accept";
+    try {
+      const accepted = await post({ type: "never_heard_of", id: "unknown-2" });
+      expect(accepted.status).toBe(202);
+      expect(((await accepted.json()) as EventView).runs).toEqual([]);
+    } finally {
+      config.eventsUnknownType = "reject";
+    }
   });
 
   it("starts each matching rule's run once, even for 50 posts of one id at the same time", async () => {

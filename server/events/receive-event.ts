@@ -200,7 +200,7 @@ function requirePoster(principal: Principal): void {
 export async function receiveEvent(
   ctx: Ctx,
   options: { principal: Principal; event: Required<TEventRequest> },
-): Promise<{ view: EventView; created: boolean }> {
+): Promise<{ view: EventView; created: boolean; knownType: boolean }> {
   requirePoster(options.principal);
   const { event } = options;
   const [known] = await ctx.db
@@ -208,7 +208,7 @@ export async function receiveEvent(
     .from(eventRules)
     .where(eq(eventRules.eventType, event.type))
     .limit(1);
-  if (!known) {
+  if (!known && ctx.config.eventsUnknownType !== "accept") {
     throw new AppError("NOT_FOUND", `No rule answers events of type "${event.type}"`);
   }
   const { row, created } = await recordEvent(ctx, {
@@ -238,7 +238,7 @@ export async function receiveEvent(
   }
   // First post, or a replay whose first post did not finish (its process died): do it now.
   await processEvent(ctx, current);
-  return { view: await eventView(ctx, row.id), created };
+  return { view: await eventView(ctx, row.id), created, knownType: Boolean(known) };
 }
 
 /** An event with the outcome of each matching rule. */

@@ -40,9 +40,14 @@ export const eventRoutes: RouteSpec[] = [
     responses: {
       "201": answer("Received: the outcome of each matching rule", ZEventView, location),
       "200": answer("This id was received before: its outcome", ZEventView, location),
+      "202": answer(
+        "A type no rule names, stored with no runs (only with EVENTS_UNKNOWN_TYPE=accept)",
+        ZEventView,
+        location,
+      ),
       ...bodyProblems,
       "403": problem("Neither an events:write token nor an administrator"),
-      "404": problem("No rule names this event type"),
+      "404": problem("No rule names this event type (EVENTS_UNKNOWN_TYPE=reject, the default)"),
       "409": problem("The id was used before with another type or payload"),
       "422": problem("A bad type, id or payload (JSON Pointers)"),
     },

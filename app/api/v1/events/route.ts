@@ -11,8 +11,13 @@ export const GET = apiRoute(async ({ app, principal }) => json(await listEvents(
 export const POST = apiRoute(
   async ({ request, app, principal }) => {
     const body = await readJsonBody(request, ZEventRequest, { limit: app.config.maxBodyBytes });
-    const { view, created } = await receiveEvent(app, { principal, event: body.value });
-    return json(view, { status: created ? 201 : 200, headers: { Location: view.links.self } });
+    const { view, created, knownType } = await receiveEvent(app, {
+      principal,
+      event: body.value,
+    });
+    // 202: a type no rule names, stored without runs (EVENTS_UNKNOWN_TYPE=accept).
+    const status = !created ? 200 : knownType ? 201 : 202;
+    return json(view, { status, headers: { Location: view.links.self } });
   },
   { scope: "events:write" },
 );

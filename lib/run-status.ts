@@ -27,7 +27,15 @@ export function isTerminal(status: RunStatus): boolean {
 }
 
 /** How a run was submitted. */
-export const RUN_TRIGGERS = ["api", "legacy_api", "web", "workbook", "schedule", "retry"] as const;
+export const RUN_TRIGGERS = [
+  "api",
+  "legacy_api",
+  "web",
+  "workbook",
+  "schedule",
+  "retry",
+  "event",
+] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** GA4GH WES state names. */

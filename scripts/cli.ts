@@ -13,6 +13,7 @@ import { repairRunCounters } from "@/server/beat/repair-run-counters";
 import { createAppContext, type AppContext } from "@/server/context";
 import { loadConfig } from "@/server/env";
 import { prepare } from "@/server/setup/prepare";
+import type { TokenScope } from "@/server/auth/principal";
 import { createApiToken } from "@/server/users/create-api-token";
 import { createUser, generatePassword } from "@/server/users/create-user";
 import { deleteUser } from "@/server/users/delete-user";
@@ -23,7 +24,7 @@ import { describeSetup, setupDatabase } from "./ops/setup-database";
 const USAGE = `usage:
   runport-admin setup                                migrate, register pipelines, create the first admin
   runport-admin user create <name> [--role ${USER_ROLES.join("|")}] [--password P] [--email E]
-  runport-admin user token <name> [--label L]        print a new API token (shown once)
+  runport-admin user token <name> [--label L] [--scope events:write]  print a new API token (shown once)
   runport-admin user password <name> [--password P]  set (or generate) a new password
   runport-admin user limit <name> <n|default>        runs of the user that may run at once
   runport-admin user disable <name>                  refuse the user's sign-in, tokens, sessions, live views at once
@@ -45,6 +46,7 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
       password: { type: "string" },
       email: { type: "string" },
       label: { type: "string" },
+      scope: { type: "string" },
     },
   });
   const [action, name] = positionals;
@@ -69,7 +71,11 @@ async function user(ctx: AppContext, args: string[]): Promise<void> {
       `created ${role} "${created.username}"${created.generated ? ` with password: ${created.password}` : ""}`,
     );
   } else if (action === "token") {
-    const { token } = await createApiToken(ctx, { username: name, name: values.label ?? "cli" });
+    const { token } = await createApiToken(ctx, {
+      username: name,
+      name: values.label ?? "cli",
+      ...(values.scope ? { scope: values.scope as TokenScope } : {}),
+    });
     console.log(token);
   } else if (action === "disable" || action === "enable") {
     const disabled = action === "disable";

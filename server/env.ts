@@ -107,6 +107,8 @@ export const ZEnv = z.object({
   /** More run ends of one user than this within a minute are mailed as one digest. */
   MAIL_DIGEST_RUNS: z.coerce.number().int().min(1).max(1000).default(5),
   BEAT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
+  /** An event of a type no rule names: `reject` answers 404; `accept` stores it, 202, no runs. */
+  EVENTS_UNKNOWN_TYPE: z.enum(["reject", "accept"]).default("reject"),
   /** An output file up to this size is kept in MySQL, downloadable through the API. */
   OUTPUT_STORE_MAX_BYTES: byteCount(0, 16 * 1024 * 1024),
   /** At most this much output content is kept per attempt (beyond it: metadata only). */
@@ -212,6 +214,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       digestWindowMs: 60_000,
     },
     beatIntervalSeconds: env.BEAT_INTERVAL_SECONDS,
+    eventsUnknownType: env.EVENTS_UNKNOWN_TYPE,
     outputStoreMaxBytes: env.OUTPUT_STORE_MAX_BYTES,
     outputStoreRunMaxBytes: env.OUTPUT_STORE_RUN_MAX_BYTES,
     retentionDays: env.RETENTION_DAYS,

@@ -34,6 +34,7 @@ export function TokenTable({ tokens, highlightId, onRevoke }: Props) {
           </th>
           <td>
             <code>{token.prefix}…</code>
+            {token.scope ? <span className="muted"> (only {token.scope})</span> : null}
           </td>
           <td className="nowrap">
             <RelativeTime iso={token.createdAt} />

@@ -9,3 +9,4 @@ export * from "./run-counters";
 export * from "./lists";
 export * from "./run-event-cursors";
 export * from "./notifications";
+export * from "./events";

@@ -45,6 +45,8 @@ export const apiTokens = mysqlTable(
     tokenHash: varchar("token_hash", { length: 64 }).notNull(),
     /** First characters of the token, to recognise it in a list. */
     tokenPrefix: varchar("token_prefix", { length: 16 }).notNull(),
+    /** null: everything its user may do; `events:write`: only POST /api/v1/events. */
+    scope: varchar("scope", { length: 32 }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at"),
     expiresAt: timestamp("expires_at"),

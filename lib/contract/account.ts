@@ -19,6 +19,10 @@ export const ZApiTokenView = z.object({
   expiresAt: zDateTime().nullable(),
   revokedAt: zDateTime().nullable(),
   status: ZApiTokenStatus,
+  scope: z
+    .enum(["events:write"])
+    .nullable()
+    .meta({ description: "`events:write`: may only post events; null: all the user may do" }),
 });
 export type ApiTokenView = z.infer<typeof ZApiTokenView>;
 
@@ -36,6 +40,7 @@ export const ZCreatedApiToken = z.object({
   prefix: z.string().meta({ examples: ["rp_x7Kq2b"] }),
   createdAt: zDateTime(),
   expiresAt: zDateTime().nullable(),
+  scope: z.enum(["events:write"]).nullable(),
 });
 export type CreatedApiToken = z.infer<typeof ZCreatedApiToken>;
 

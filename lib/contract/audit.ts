@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   "list.refresh",
   "intake.pause",
   "intake.resume",
+  "rule.create",
+  "rule.update",
+  "rule.delete",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -35,7 +38,15 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const AUDIT_OUTCOMES = ["ok", "failed", "locked"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-export const AUDIT_TARGET_TYPES = ["user", "token", "run", "schedule", "intake", "list"] as const;
+export const AUDIT_TARGET_TYPES = [
+  "user",
+  "token",
+  "run",
+  "schedule",
+  "intake",
+  "list",
+  "rule",
+] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** How the actor proved who they were; `cli` is the command line on the server. */
@@ -44,7 +55,7 @@ export type AuditVia = (typeof AUDIT_VIA)[number];
 
 /** `user:alice`, `run:01m8…`, or a bare id (any type). */
 export const AUDIT_TARGET_PATTERN =
-  /^(?:(user|token|run|schedule|intake|list):)?([A-Za-z0-9._-]{1,64})$/;
+  /^(?:(user|token|run|schedule|intake|list|rule):)?([A-Za-z0-9._-]{1,64})$/;
 
 /** Query of `GET /api/v1/audit`. */
 export const ZListAuditQuery = z.object({

@@ -25,6 +25,7 @@ async function principalFromToken(
       userId: users.id,
       username: users.username,
       role: users.role,
+      scope: apiTokens.scope,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
@@ -42,7 +43,14 @@ async function principalFromToken(
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 5 * 60_000) {
     await ctx.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
   }
-  return { userId: row.userId, username: row.username, role: row.role, via: "token" };
+  const principal: Principal = {
+    userId: row.userId,
+    username: row.username,
+    role: row.role,
+    via: "token",
+  };
+  if (row.scope === "events:write") principal.scope = row.scope;
+  return principal;
 }
 
 async function principalFromPassword(

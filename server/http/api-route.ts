@@ -1,4 +1,4 @@
-import type { Principal } from "../auth/principal";
+import type { Principal, TokenScope } from "../auth/principal";
 import { authenticateHeader, unauthorized } from "../auth/authenticate";
 import { parseCookies, principalFromSession } from "../auth/session";
 import type { AppContext } from "../context";
@@ -111,6 +111,8 @@ async function authenticate(app: AppContext, request: Request): Promise<Principa
  */
 export function apiRoute<P = Record<string, never>>(
   handler: (call: ApiCall<P>) => Promise<Response>,
+  /** The token scope this route also accepts (other routes refuse scoped tokens: 403). */
+  options: { scope?: TokenScope } = {},
 ): (request: Request, context: RouteContext<P>) => Promise<Response> {
   return (request, context) =>
     withProblems(async (app) => {
@@ -122,6 +124,12 @@ export function apiRoute<P = Record<string, never>>(
         const answer = withoutChallenge(error, request, url);
         if (answer instanceof Response) return answer;
         throw answer;
+      }
+      if (principal.scope && principal.scope !== options.scope) {
+        throw new AppError(
+          "FORBIDDEN",
+          `This API token is limited to ${principal.scope}: it cannot be used here`,
+        );
       }
       const params = await context.params;
       return handler({ request, url, params, app, principal });

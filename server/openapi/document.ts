@@ -19,6 +19,7 @@ import * as outputs from "@/lib/contract/outputs";
 import * as pipelines from "@/lib/contract/pipelines";
 import * as problem from "@/lib/contract/problem";
 import * as runs from "@/lib/contract/runs";
+import * as events from "@/lib/contract/events";
 import * as lists from "@/lib/contract/lists";
 import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
@@ -47,6 +48,9 @@ const requests = {
   UpdateScheduleRequest: schedules.ZUpdateScheduleRequest,
   CreateListRequest: lists.ZCreateListRequest,
   UpdateListRequest: lists.ZUpdateListRequest,
+  EventRequest: events.ZEventRequest,
+  CreateEventRuleRequest: events.ZCreateEventRuleRequest,
+  UpdateEventRuleRequest: events.ZUpdateEventRuleRequest,
   CreateApiTokenRequest: ZCreateApiTokenRequest,
   ChangePasswordRequest: ZChangePasswordRequest,
   UpdateNotificationSettingsRequest: account.ZUpdateNotificationSettingsRequest,
@@ -84,6 +88,10 @@ const answers = {
   ListVersion: lists.ZListVersionView,
   ListVersionList: lists.ZListVersionList,
   ListRefreshResult: lists.ZRefreshResult,
+  Event: events.ZEventView,
+  EventList: events.ZEventList,
+  EventRule: events.ZEventRuleView,
+  EventRuleList: events.ZEventRuleList,
   ApiToken: account.ZApiTokenView,
   ApiTokenList: account.ZApiTokenList,
   CreatedApiToken: account.ZCreatedApiToken,
@@ -245,11 +253,19 @@ export const openApiDocument = {
   },
   servers: [{ url: "/" }],
   security: [{ basic: [] }, { bearer: [] }],
-  tags: ["runs", "pipelines", "schedules", "lists", "account", "users", "system", "ga4gh-wes"].map(
-    (name) => ({
-      name,
-    }),
-  ),
+  tags: [
+    "runs",
+    "pipelines",
+    "schedules",
+    "lists",
+    "events",
+    "account",
+    "users",
+    "system",
+    "ga4gh-wes",
+  ].map((name) => ({
+    name,
+  })),
   paths,
   components: {
     securitySchemes: {

@@ -58,6 +58,7 @@ import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import { answer, binary, location, problem, type RouteSpec } from "./route-spec";
 import { XLSX_TYPE } from "../http/read-upload";
+import { eventRoutes } from "./event-routes";
 import { listRoutes } from "./list-routes";
 import { wesRoutes } from "./wes-routes";
 import { spreadsheetBodies, spreadsheetProblems } from "./spreadsheet-bodies";
@@ -465,6 +466,7 @@ export const routes: RouteSpec[] = [
     },
   },
   ...listRoutes,
+  ...eventRoutes,
   {
     method: "get",
     path: "/api/v1/operations",

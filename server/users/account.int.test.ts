@@ -54,6 +54,7 @@ describe("createApiToken and listApiTokens", () => {
       expiresAt: created.expiresAt,
       revokedAt: null,
       status: "active",
+      scope: null,
     });
     expect(JSON.stringify(list)).not.toContain(created.token);
     expect(JSON.stringify(list)).not.toMatch(/hash/i);

@@ -22,5 +22,6 @@ export function toApiTokenView(row: ApiToken, now = new Date()): ApiTokenView {
     expiresAt: row.expiresAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
     status: tokenStatus(row, now),
+    scope: row.scope === "events:write" ? row.scope : null,
   };
 }

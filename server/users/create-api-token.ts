@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { apiTokens, users } from "@/db/schema";
 import type { CreatedApiToken } from "@/lib/contract/account";
-import type { Principal } from "../auth/principal";
+import { TOKEN_SCOPES, type Principal } from "../auth/principal";
 import { recordAudit } from "../audit/record-audit";
 import { generateToken, hashToken, TOKEN_PREFIX } from "../auth/tokens";
 import type { AppContext } from "../context";
@@ -23,6 +23,10 @@ export const ZCreateApiTokenRequest = z.strictObject({
     .min(1, "must be at least 1 day")
     .max(3650, "must be at most 3650 days (10 years)")
     .nullish(),
+  scope: z.enum(TOKEN_SCOPES, { error: 'must be "events:write" or absent' }).nullish().meta({
+    description:
+      "`events:write`: the token may only post events (POST /api/v1/events), nothing else; administrators only. Absent: everything the user may do",
+  }),
 });
 export type TCreateApiTokenRequest = z.input<typeof ZCreateApiTokenRequest>;
 
@@ -59,7 +63,11 @@ export async function createApiToken(
   const input = parseWith(ZCreateApiTokenRequest, {
     name: options.name,
     expiresInDays: options.expiresInDays,
+    scope: options.scope,
   });
+  if (input.scope && "principal" in options && options.principal.role !== "admin") {
+    throw new AppError("FORBIDDEN", `Only an administrator can create ${input.scope} tokens`);
+  }
   const userId = await ownerId(ctx, options);
   const token = generateToken();
   const prefix = token.slice(0, TOKEN_PREFIX.length + 6);
@@ -72,6 +80,7 @@ export async function createApiToken(
     name: input.name,
     tokenHash: hashToken(token),
     tokenPrefix: prefix,
+    scope: input.scope ?? null,
     createdAt,
     expiresAt,
   });
@@ -84,6 +93,7 @@ export async function createApiToken(
       name: input.name,
       ...("username" in options ? { user: options.username } : {}),
       expiresAt: expiresAt?.toISOString() ?? null,
+      ...(input.scope ? { scope: input.scope } : {}),
     },
   });
   return {
@@ -93,5 +103,6 @@ export async function createApiToken(
     prefix,
     createdAt: createdAt.toISOString(),
     expiresAt: expiresAt?.toISOString() ?? null,
+    scope: input.scope ?? null,
   };
 }

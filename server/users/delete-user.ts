@@ -1,5 +1,5 @@
 import { count, eq } from "drizzle-orm";
-import { apiTokens, runEvents, runs, schedules, users } from "@/db/schema";
+import { apiTokens, eventRules, runEvents, runs, schedules, users } from "@/db/schema";
 import type { AppContext } from "../context";
 import { AppError } from "../errors";
 import { revokeUserAccess } from "./revoke-user-access";
@@ -19,13 +19,17 @@ async function historyOf(tx: Transaction, userId: number): Promise<string[]> {
     tx.select({ n: count() }).from(schedules).where(eq(schedules.userId, userId)),
     tx.select({ n: count() }).from(apiTokens).where(eq(apiTokens.userId, userId)),
     tx.select({ n: count() }).from(runEvents).where(eq(runEvents.actorUserId, userId)),
+    tx.select({ n: count() }).from(eventRules).where(eq(eventRules.userId, userId)),
   ]);
-  const [runCount, scheduleCount, tokenCount, eventCount] = counted.map((r) => r[0]?.n ?? 0);
+  const [runCount, scheduleCount, tokenCount, eventCount, ruleCount] = counted.map(
+    (r) => r[0]?.n ?? 0,
+  );
   return [
     runCount ? `${runCount} run(s)` : "",
     scheduleCount ? `${scheduleCount} schedule(s)` : "",
     tokenCount ? `${tokenCount} API token(s), revoked ones included` : "",
     eventCount ? `${eventCount} action(s) on runs` : "",
+    ruleCount ? `${ruleCount} event rule(s) that submit as them` : "",
   ].filter(Boolean);
 }
 

@@ -137,6 +137,15 @@ export function RunClient({
           <p className="muted">
             <code>{run.pipeline}</code> · submitted by {run.submitter}{" "}
             <RelativeTime iso={run.createdAt} /> · {run.trigger}
+            {run.trigger === "event" && run.labels.event ? (
+              <>
+                {" "}
+                · started by the event{" "}
+                <Link href={`/events/${encodeURIComponent(run.labels.event)}`}>
+                  {run.labels.event}
+                </Link>
+              </>
+            ) : null}
             {run.retryOf ? (
               <>
                 {" "}

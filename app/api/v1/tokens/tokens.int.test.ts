@@ -52,7 +52,7 @@ describe("GET and POST /api/v1/tokens", () => {
   it("creates a token shown once that authenticates, and lists only the caller's tokens", async () => {
     const created = await create(viewer, { name: "notebook", expiresInDays: 7 });
     expect(Object.keys(created).sort()).toEqual(
-      ["createdAt", "expiresAt", "id", "name", "prefix", "token"].sort(),
+      ["createdAt", "expiresAt", "id", "name", "prefix", "scope", "token"].sort(),
     );
     const response = await list({ Authorization: `Bearer ${created.token}` });
     expect(response.status).toBe(200);

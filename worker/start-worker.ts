@@ -14,6 +14,7 @@ import { createLauncherPool } from "./executors/process-launcher";
 import { createSlurmContext } from "./executors/slurm-executor";
 import { reapOrphans } from "./reap-orphans";
 import { prepareRunsDir, resolveRunAsUser } from "./run-as-user";
+import { startWebhookSender } from "./webhook-sender";
 
 export interface WorkerHandle {
   workerId: string;
@@ -78,6 +79,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     ctx.log.error({ err: error, runId: job?.id }, "run job failed"),
   );
   const stopCancels = listenForCancels(ctx, active);
+  const webhooks = startWebhookSender(ctx);
   const startedAt = new Date().toISOString();
   /** Runs `task` now and every `ms`; a failure is logged when it has a `failure` message. */
   const every = (ms: number, failure: string | null, task: () => Promise<unknown>) => {
@@ -130,6 +132,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       launchers.close();
       slurm.watcher.stop();
       stopCancels();
+      await webhooks.stop();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },
   };

@@ -8,3 +8,4 @@ export * from "./audit";
 export * from "./run-counters";
 export * from "./lists";
 export * from "./run-event-cursors";
+export * from "./webhooks";

@@ -28,6 +28,10 @@ export const AUDIT_ACTIONS = [
   "list.refresh",
   "intake.pause",
   "intake.resume",
+  "webhook.create",
+  "webhook.delete",
+  "webhook.test",
+  "webhook.redeliver",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

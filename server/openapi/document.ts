@@ -23,6 +23,7 @@ import * as lists from "@/lib/contract/lists";
 import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
 import * as users from "@/lib/contract/users";
+import * as webhooks from "@/lib/contract/webhooks";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import {
@@ -52,6 +53,7 @@ const requests = {
   CreateUserRequest: users.ZCreateUserRequest,
   UpdateUserRequest: users.ZUpdateUserRequest,
   PathCheckRequest: pipelines.ZPathCheckRequest,
+  CreateWebhookRequest: webhooks.ZCreateWebhookRequest,
 };
 
 /** What the server answers: described as it writes it. */
@@ -93,6 +95,11 @@ const answers = {
   CreatedUser: users.ZCreatedUser,
   Health: health.ZHealth,
   Liveness: health.ZLiveness,
+  Webhook: webhooks.ZWebhookView,
+  WebhookList: webhooks.ZWebhookList,
+  CreatedWebhook: webhooks.ZCreatedWebhook,
+  WebhookDelivery: webhooks.ZWebhookDeliveryView,
+  WebhookDeliveryList: webhooks.ZWebhookDeliveryList,
 };
 
 /** Drops what only adds noise to a reader: zod's safe-integer bounds, its date-time regex. */

@@ -50,6 +50,7 @@ import { answer, binary, location, problem, type RouteSpec } from "./route-spec"
 import { XLSX_TYPE } from "../http/read-upload";
 import { listRoutes } from "./list-routes";
 import { spreadsheetBodies, spreadsheetProblems } from "./spreadsheet-bodies";
+import { webhookRoutes } from "./webhook-routes";
 
 const runId = z.object({ id: z.string().meta({ description: "The run's id" }) });
 const scheduleId = z.object({ id: z.string().meta({ description: "The schedule's id" }) });
@@ -548,6 +549,7 @@ export const routes: RouteSpec[] = [
       ),
     },
   },
+  ...webhookRoutes,
   {
     method: "get",
     path: "/api/v1/users",

@@ -1,8 +1,5 @@
 import type { AppContext } from "@/server/context";
-import {
-  claimDueWebhooks,
-  sendWebhookDelivery,
-} from "@/server/webhooks/send-due-webhooks";
+import { claimDueWebhooks, sendWebhookDelivery } from "@/server/webhooks/send-due-webhooks";
 
 /** How often due webhook deliveries are looked for. */
 const POLL_MS = 500;

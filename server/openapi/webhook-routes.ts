@@ -23,7 +23,8 @@ export const webhookRoutes: RouteSpec[] = [
     path: "/api/v1/webhooks",
     tag: "account",
     summary: "List your webhooks",
-    description: "The caller's webhook endpoints, newest first, disabled ones included. Never the secret.",
+    description:
+      "The caller's webhook endpoints, newest first, disabled ones included. Never the secret.",
     responses: { "200": answer("Your webhooks", ZWebhookList), "403": forbidden },
   },
   {

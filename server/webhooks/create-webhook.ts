@@ -39,7 +39,11 @@ export function checkWebhookUrl(text: string, allowedHosts: readonly string[]): 
   if (url.username || url.password) throw urlProblem("must not carry a user name or password");
   if (isAllowedHost(url, allowedHosts)) return url;
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost") || (isIP(host) && isPrivateAddress(host))) {
+  if (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    (isIP(host) && isPrivateAddress(host))
+  ) {
     throw urlProblem(
       `names a loopback or private address (${host}); an administrator can allow it with WEBHOOK_ALLOWED_HOSTS`,
     );

@@ -82,7 +82,9 @@ export async function postWebhook(options: {
       () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
       options.timeoutMs,
     );
-    request.on("timeout", () => request.destroy(new Error(`timed out after ${options.timeoutMs} ms`)));
+    request.on("timeout", () =>
+      request.destroy(new Error(`timed out after ${options.timeoutMs} ms`)),
+    );
     request.on("error", (error) => resolve(done(null, error.message)));
     request.on("close", () => clearTimeout(deadline));
     request.end(options.body);

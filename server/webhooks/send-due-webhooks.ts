@@ -79,10 +79,7 @@ export function sendWebhookDelivery(ctx: Ctx, claimed: ClaimedDelivery): Promise
   );
 }
 
-async function sendOne(
-  ctx: Ctx,
-  { delivery, endpoint }: ClaimedDelivery,
-): Promise<void> {
+async function sendOne(ctx: Ctx, { delivery, endpoint }: ClaimedDelivery): Promise<void> {
   let result: PostResult;
   if (endpoint.disabledAt) {
     result = { status: null, error: "the endpoint is disabled", ms: 0 };
@@ -99,7 +96,8 @@ async function sendOne(
   const attempts = delivery.attempts + 1;
   const ok = result.status !== null && result.status >= 200 && result.status < 300;
   const gone = result.status === 410;
-  const wait = ok || gone || endpoint.disabledAt ? null : retryDelayMs(ctx.config.webhooks.retryMs, attempts);
+  const wait =
+    ok || gone || endpoint.disabledAt ? null : retryDelayMs(ctx.config.webhooks.retryMs, attempts);
   const finished = new Date();
   await ctx.db
     .update(webhookDeliveries)
@@ -122,8 +120,14 @@ async function sendOne(
     // Nothing more goes to a gone endpoint.
     await ctx.db
       .update(webhookDeliveries)
-      .set({ state: "failed", nextAttemptAt: null, lastError: sql`COALESCE(last_error, 'the endpoint is disabled (410 Gone)')` })
-      .where(and(eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.state, "pending")));
+      .set({
+        state: "failed",
+        nextAttemptAt: null,
+        lastError: sql`COALESCE(last_error, 'the endpoint is disabled (410 Gone)')`,
+      })
+      .where(
+        and(eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.state, "pending")),
+      );
     ctx.log.warn({ endpoint: endpoint.id }, "webhook endpoint answered 410 Gone: disabled");
   }
 }

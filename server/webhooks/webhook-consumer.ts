@@ -10,6 +10,7 @@ interface Subscription {
   events: string[];
   pipelines: string[] | null;
   everyone: boolean;
+  createdAt: Date;
 }
 
 /** The enabled endpoints of enabled users (a small table: read whole per batch). */
@@ -21,6 +22,7 @@ async function listSubscriptions(ctx: Pick<AppContext, "db">): Promise<Subscript
       events: webhookEndpoints.events,
       pipelines: webhookEndpoints.pipelines,
       allUsers: webhookEndpoints.allUsers,
+      createdAt: webhookEndpoints.createdAt,
       role: users.role,
     })
     .from(webhookEndpoints)
@@ -30,8 +32,10 @@ async function listSubscriptions(ctx: Pick<AppContext, "db">): Promise<Subscript
   return rows.map((r) => ({ ...r, everyone: r.allUsers && r.role === "admin" }));
 }
 
+/** An endpoint gets the events that came after it was created (not the ones handed again). */
 function wants(s: Subscription, type: string, event: RunEventNotice): boolean {
   return (
+    s.createdAt <= event.createdAt &&
     (s.everyone || s.userId === event.userId) &&
     s.events.includes(type) &&
     (s.pipelines === null || s.pipelines.includes(event.pipelineName))

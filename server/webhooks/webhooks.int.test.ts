@@ -134,7 +134,10 @@ async function deliveries(user: TestUser, id: number): Promise<WebhookDeliveryVi
 }
 
 /** Sends due deliveries until `done` holds (retries are 50 ms apart here). */
-async function sendUntil(done: () => Promise<boolean>, using: AppContext = ctx): Promise<void> {
+async function sendUntil(
+  done: () => boolean | Promise<boolean>,
+  using: AppContext = ctx,
+): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error("deliveries did not finish within 10 s");
@@ -169,7 +172,7 @@ describe("webhooks for run events", () => {
     // Handed twice (a restart: a new follower from the same cursor): still one row each.
     await new RunEventFollower(webhookConsumer).drain(ctx);
     await new RunEventFollower(webhookConsumer).drain(ctx);
-    await sendUntil(async () => received.filter((r) => r.data.id === runId).length >= 3);
+    await sendUntil(() => received.filter((r) => r.data.id === runId).length >= 3);
     await sendDueWebhooks(ctx);
 
     const mine = received.filter((r) => r.data.id === runId);
@@ -202,7 +205,7 @@ describe("webhooks for run events", () => {
     const runId = await submit(ctx, alice.principal, "hello", { name: "retry" });
     await new RunEventFollower(webhookConsumer).drain(ctx);
     const got = (path: string) => received.filter((r) => r.path === path && r.data.id === runId);
-    await sendUntil(async () => got("/flaky").length === 1 && got("/drop").length === 1);
+    await sendUntil(() => got("/flaky").length === 1 && got("/drop").length === 1);
     for (const endpoint of [flaky, drop]) {
       const [delivery] = await deliveries(alice, endpoint.id);
       expect(delivery).toMatchObject({ state: "succeeded", attempts: 2, lastStatusCode: 204 });
@@ -256,7 +259,7 @@ describe("webhooks for run events", () => {
     expect(sent.status).toBe(202);
     const queued = (await sent.json()) as WebhookDeliveryView;
     expect(queued).toMatchObject({ eventType: "webhook.test", state: "pending", runId: null });
-    await sendUntil(async () => received.some((r) => r.path === "/manual"));
+    await sendUntil(() => received.some((r) => r.path === "/manual"));
     const again = await callRoute(redeliverRoute, {
       method: "POST",
       path: `/api/v1/webhooks/${hook.id}/deliveries/${queued.id}/redeliver`,
@@ -264,7 +267,7 @@ describe("webhooks for run events", () => {
       params: { ...params, deliveryId: String(queued.id) },
     });
     expect(again.status).toBe(202);
-    await sendUntil(async () => received.filter((r) => r.path === "/manual").length === 2);
+    await sendUntil(() => received.filter((r) => r.path === "/manual").length === 2);
     const manual = received.filter((r) => r.path === "/manual");
     expect(manual.map((r) => r.id)).toEqual([queued.messageId, queued.messageId]);
     expect(manual[0]!.type).toBe("webhook.test");

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { callApi, messageOf } from "@/components/ui/api-client";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { CreateTokenForm } from "@/components/account/create-token-form";
@@ -18,6 +18,8 @@ interface Props {
   /** PUBLIC_URL when configured; otherwise the page's own origin is used in examples. */
   publicUrl: string | null;
   minPasswordLength: number;
+  /** More sections below the tokens (webhooks). */
+  children?: ReactNode;
 }
 
 /** The account page: profile, API tokens (create, shown once, revoke) and password. */
@@ -146,6 +148,7 @@ export function AccountClient(props: Props) {
           </section>
         </div>
       </div>
+      {props.children}
       {revoking ? <RevokeDialog token={revoking} onClose={endRevoke} /> : null}
     </main>
   );

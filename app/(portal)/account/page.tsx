@@ -4,6 +4,8 @@ import { MIN_PASSWORD_LENGTH } from "@/server/auth/passwords";
 import { getAppContext } from "@/server/http/app-context";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { listApiTokens } from "@/server/users/list-api-tokens";
+import { listWebhooks } from "@/server/webhooks/list-webhooks";
+import { WebhooksPanel } from "@/components/account/webhooks-panel";
 import { AccountClient } from "./account-client";
 
 export const metadata: Metadata = { title: "Account" };
@@ -20,6 +22,7 @@ export default async function AccountPage() {
   const principal = await requirePagePrincipal("/account");
   const app = getAppContext();
   const { items } = await listApiTokens(app, { principal });
+  const webhooks = await listWebhooks(app, { principal });
   return (
     <AccountClient
       username={principal.username}
@@ -28,6 +31,8 @@ export default async function AccountPage() {
       initialTokens={items}
       publicUrl={app.config.publicUrl ?? null}
       minPasswordLength={MIN_PASSWORD_LENGTH}
-    />
+    >
+      <WebhooksPanel initial={webhooks.items} />
+    </AccountClient>
   );
 }

@@ -6,7 +6,9 @@ import { BlockList, isIP } from "node:net";
  * the host is on WEBHOOK_ALLOWED_HOSTS. The sender then connects to the address checked
  * here (never a second resolution that could answer differently).
  */
-const blocked = new BlockList();
+// Two lists: a BlockList also checks IPv4 addresses against its IPv6 rules (as ::ffff:a.b.c.d).
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
 for (const [net, bits] of [
   ["0.0.0.0", 8],
   ["10.0.0.0", 8],
@@ -20,28 +22,37 @@ for (const [net, bits] of [
   ["224.0.0.0", 4],
   ["240.0.0.0", 4],
 ] as const) {
-  blocked.addSubnet(net, bits, "ipv4");
+  blocked4.addSubnet(net, bits, "ipv4");
 }
 for (const [net, bits] of [
   ["::", 128],
   ["::1", 128],
-  ["::ffff:0:0", 96], // IPv4-mapped: checked as IPv4 below
   ["64:ff9b::", 96],
   ["fc00::", 7],
   ["fe80::", 10],
   ["ff00::", 8],
 ] as const) {
-  blocked.addSubnet(net, bits, "ipv6");
+  blocked6.addSubnet(net, bits, "ipv6");
+}
+
+/** An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`, `::ffff:102:304`) as IPv4; else null. */
+function mappedIpv4(address: string): string | null {
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted) return dotted[1]!;
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex) return null;
+  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
 }
 
 /** True for loopback, private, link-local, shared, multicast and reserved addresses. */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
-  if (family === 4) return blocked.check(address, "ipv4");
+  if (family === 4) return blocked4.check(address, "ipv4");
   if (family !== 6) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return blocked.check(mapped[1]!, "ipv4");
-  return blocked.check(address, "ipv6");
+  const mapped = mappedIpv4(address);
+  if (mapped) return blocked4.check(mapped, "ipv4");
+  return blocked6.check(address, "ipv6");
 }
 
 /** `host` and `host:port` as WEBHOOK_ALLOWED_HOSTS names them. */

@@ -109,6 +109,15 @@ export const ZEnv = z.object({
   BEAT_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(10),
   /** An event of a type no rule names: `reject` answers 404; `accept` stores it, 202, no runs. */
   EVENTS_UNKNOWN_TYPE: z.enum(["reject", "accept"]).default("reject"),
+  /** Webhook hosts (comma-separated, `host` or `host:port`) allowed even on private addresses. */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
+  /** Seconds between a webhook delivery's attempts (Standard Webhooks' schedule), ±20 % jitter. */
+  WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, "must be seconds, comma-separated")
+    .default("5,300,1800,7200,18000,36000,36000"),
+  /** Seconds a webhook target may take to answer (connect + response headers). */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(15),
   /** An output file up to this size is kept in MySQL, downloadable through the API. */
   OUTPUT_STORE_MAX_BYTES: byteCount(0, 16 * 1024 * 1024),
   /** At most this much output content is kept per attempt (beyond it: metadata only). */
@@ -215,6 +224,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     beatIntervalSeconds: env.BEAT_INTERVAL_SECONDS,
     eventsUnknownType: env.EVENTS_UNKNOWN_TYPE,
+    webhooks: {
+      allowedHosts: env.WEBHOOK_ALLOWED_HOSTS.split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h.length > 0),
+      retryMs: env.WEBHOOK_RETRY_SECONDS.split(",").map((s) => Number(s.trim()) * 1000),
+      timeoutMs: env.WEBHOOK_TIMEOUT_SECONDS * 1000,
+    },
     outputStoreMaxBytes: env.OUTPUT_STORE_MAX_BYTES,
     outputStoreRunMaxBytes: env.OUTPUT_STORE_RUN_MAX_BYTES,
     retentionDays: env.RETENTION_DAYS,

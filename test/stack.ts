@@ -106,6 +106,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     CANCEL_GRACE_SECONDS: "2",
     WORKER_DRAIN_SECONDS: "5",
     NEXT_TELEMETRY_DISABLED: "1",
+    // The e2e webhook receiver listens on 127.0.0.1 (e2e/webhooks.e2e.test.ts).
+    WEBHOOK_ALLOWED_HOSTS: "127.0.0.1",
     ...options.env,
   };
   const start = (name: string, args: string[], extra: Record<string, string> = {}) => {

@@ -19,6 +19,7 @@ import { reapOrphans } from "./reap-orphans";
 import { adoptSlurmRuns } from "./adopt-slurm-runs";
 import { startMailSender } from "./mail-sender";
 import { prepareRunsDir, refuseSlurmWithRunAs, resolveRunAsUser } from "./run-as-user";
+import { startWebhookSender } from "./webhook-sender";
 
 export interface WorkerHandle {
   workerId: string;
@@ -108,6 +109,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     ctx.log.error({ err: error, runId: job?.id }, "run job failed"),
   );
   const stopCancels = listenForCancels(ctx, active);
+  const webhooks = startWebhookSender(ctx);
   const startedAt = new Date().toISOString();
   /** Runs `task` now and every `ms`; a failure is logged when it has a `failure` message. */
   const every = (ms: number, failure: string | null, task: () => Promise<unknown>) => {
@@ -179,6 +181,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       slurm.watcher.stop();
       stopCancels();
       await mail.stop();
+      await webhooks.stop();
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
       await ctx.redis.del(ctx.keys.slurmQueue(workerId)).catch(() => undefined);
     },
@@ -187,6 +190,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       slurm.abandon();
       stopCancels();
       launchers.close();
+      await Promise.all([mail.stop(), webhooks.stop()]);
       await bull.close(true);
       // What the killed worker had read but not stored is lost here: its taker re-reads it.
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -10,3 +10,4 @@ export * from "./lists";
 export * from "./run-event-cursors";
 export * from "./notifications";
 export * from "./events";
+export * from "./webhooks";

@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = [
   "rule.create",
   "rule.update",
   "rule.delete",
+  "webhook.create",
+  "webhook.delete",
+  "webhook.test",
+  "webhook.redeliver",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -25,6 +25,7 @@ import * as schedules from "@/lib/contract/schedules";
 import * as spreadsheets from "@/lib/contract/spreadsheets";
 import * as users from "@/lib/contract/users";
 import * as wes from "@/lib/contract/wes";
+import * as webhooks from "@/lib/contract/webhooks";
 import { ZChangePasswordRequest } from "../users/change-password";
 import { ZCreateApiTokenRequest } from "../users/create-api-token";
 import {
@@ -59,6 +60,7 @@ const requests = {
   UpdateUserRequest: users.ZUpdateUserRequest,
   PathCheckRequest: pipelines.ZPathCheckRequest,
   WesRunForm: wes.ZWesRunForm,
+  CreateWebhookRequest: webhooks.ZCreateWebhookRequest,
 };
 
 /** What the server answers: described as it writes it. */
@@ -118,6 +120,11 @@ const answers = {
   WesTaskList: wes.ZWesTaskList,
   WesState: wes.ZWesState,
   WesError: wes.ZWesError,
+  Webhook: webhooks.ZWebhookView,
+  WebhookList: webhooks.ZWebhookList,
+  CreatedWebhook: webhooks.ZCreatedWebhook,
+  WebhookDelivery: webhooks.ZWebhookDeliveryView,
+  WebhookDeliveryList: webhooks.ZWebhookDeliveryList,
 };
 
 /** Drops what only adds noise to a reader: zod's safe-integer bounds, its date-time regex. */

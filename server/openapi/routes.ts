@@ -62,6 +62,7 @@ import { eventRoutes } from "./event-routes";
 import { listRoutes } from "./list-routes";
 import { wesRoutes } from "./wes-routes";
 import { spreadsheetBodies, spreadsheetProblems } from "./spreadsheet-bodies";
+import { webhookRoutes } from "./webhook-routes";
 
 const runId = z.object({ id: z.string().meta({ description: "The run's id" }) });
 const scheduleId = z.object({ id: z.string().meta({ description: "The schedule's id" }) });
@@ -573,6 +574,7 @@ export const routes: RouteSpec[] = [
       ),
     },
   },
+  ...webhookRoutes,
   {
     method: "get",
     path: "/api/v1/account/notifications",

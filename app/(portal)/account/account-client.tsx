@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { callApi, messageOf } from "@/components/ui/api-client";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { NotificationSettingsForm } from "@/components/account/notification-settings-form";
@@ -25,6 +25,8 @@ interface Props {
   publicUrl: string | null;
   minPasswordLength: number;
   notifications: NotificationSettings;
+  /** More sections below the tokens (webhooks). */
+  children?: ReactNode;
 }
 
 /** The account page: profile, API tokens (create, shown once, revoke) and password. */
@@ -159,6 +161,7 @@ export function AccountClient(props: Props) {
           </section>
         </div>
       </div>
+      {props.children}
       {revoking ? <RevokeDialog token={revoking} onClose={endRevoke} /> : null}
     </main>
   );

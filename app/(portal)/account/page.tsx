@@ -5,6 +5,8 @@ import { getAppContext } from "@/server/http/app-context";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { getNotificationSettings } from "@/server/notifications/get-notification-settings";
 import { listApiTokens } from "@/server/users/list-api-tokens";
+import { listWebhooks } from "@/server/webhooks/list-webhooks";
+import { WebhooksPanel } from "@/components/account/webhooks-panel";
 import { AccountClient } from "./account-client";
 
 export const metadata: Metadata = { title: "Account" };
@@ -20,9 +22,10 @@ const ROLE_SUMMARY: Record<UserRole, string> = {
 export default async function AccountPage() {
   const principal = await requirePagePrincipal("/account");
   const app = getAppContext();
-  const [{ items }, notifications] = await Promise.all([
+  const [{ items }, notifications, webhooks] = await Promise.all([
     listApiTokens(app, { principal }),
     getNotificationSettings(app, { principal }),
+    listWebhooks(app, { principal }),
   ]);
   return (
     <AccountClient
@@ -33,6 +36,8 @@ export default async function AccountPage() {
       publicUrl={app.config.publicUrl ?? null}
       minPasswordLength={MIN_PASSWORD_LENGTH}
       notifications={notifications}
-    />
+    >
+      <WebhooksPanel initial={webhooks.items} />
+    </AccountClient>
   );
 }

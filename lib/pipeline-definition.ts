@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UNKNOWN_PROPERTIES } from "./schema/unknown-properties";
+import { ZReportSpec } from "./report-spec";
 import { ZSlurmOptions } from "./slurm-options";
 
 /** Pipeline names: lowercase words joined by - or _, safe in paths, URLs and Redis keys. */
@@ -54,6 +55,10 @@ export const ZPipelineFile = z
     dev: z.boolean().optional(),
     /** Properties the schema does not declare (under additionalProperties: false): see check-config.ts. */
     unknownProperties: z.enum(UNKNOWN_PROPERTIES).default("warn"),
+    /** The output that is the run's report, and charts over it (docs/PIPELINES.md). */
+    report: ZReportSpec.optional(),
+    /** Whether HTML outputs previewed on the run page may run their scripts (sandboxed). */
+    previewScripts: z.boolean().default(false),
   })
   .refine((spec) => spec.slurm === undefined || spec.executor === "slurm", {
     path: ["slurm"],
@@ -74,5 +79,8 @@ export const ZPipelineDefinition = z.object({
   maxConcurrency: z.number().optional(),
   /** Absent in rows stored before it existed: `warn`. */
   unknownProperties: z.enum(UNKNOWN_PROPERTIES).optional(),
+  /** Absent in rows stored before reports existed, and for pipelines without one. */
+  report: ZReportSpec.optional(),
+  previewScripts: z.boolean().optional(),
 });
 export type PipelineDefinition = z.infer<typeof ZPipelineDefinition>;

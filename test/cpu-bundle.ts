@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -23,6 +23,7 @@ export async function bundleCpuWorker(entry: string, name: string): Promise<stri
     logLevel: "warning",
     write: false,
   });
+  mkdirSync(path.dirname(outfile), { recursive: true });
   for (const file of result.outputFiles) {
     const partial = `${file.path}.${process.pid}.partial`;
     writeFileSync(partial, file.contents);

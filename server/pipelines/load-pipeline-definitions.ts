@@ -94,6 +94,8 @@ function loadOne(file: string): LoadedPipeline {
     executor: spec.executor,
     ...(slurm ? { slurm } : {}),
     unknownProperties: spec.unknownProperties,
+    ...(spec.report ? { report: spec.report } : {}),
+    ...(spec.previewScripts ? { previewScripts: true } : {}),
   };
   const hash = createHash("sha256").update(JSON.stringify({ spec, schema, example })).digest("hex");
   return {

@@ -92,7 +92,9 @@ export function chartRecords(
   if ("json" in data) {
     const list = atPointer(data.json, chart.rows ?? "");
     if (!Array.isArray(list)) return [];
-    return list.filter((item): item is Record<string, unknown> => item !== null && typeof item === "object");
+    return list.filter(
+      (item): item is Record<string, unknown> => item !== null && typeof item === "object",
+    );
   }
   return data.rows.map((row) =>
     Object.fromEntries(data.columns.map((column, i) => [column, row[i] ?? ""])),

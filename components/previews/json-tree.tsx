@@ -6,9 +6,10 @@ const MAX_CHILDREN = 500;
 
 function Leaf({ value }: { value: unknown }) {
   if (value === null) return <span className={styles.jsonNull}>null</span>;
-  if (typeof value === "string") return <span className={styles.jsonString}>{JSON.stringify(value)}</span>;
+  if (typeof value === "string")
+    return <span className={styles.jsonString}>{JSON.stringify(value)}</span>;
   if (typeof value === "number") return <span className={styles.jsonNumber}>{String(value)}</span>;
-  return <span className={styles.jsonBool}>{String(value)}</span>;
+  return <span className={styles.jsonBool}>{value === true ? "true" : "false"}</span>;
 }
 
 function Node({ name, value, depth }: { name: ReactNode; value: unknown; depth: number }) {
@@ -39,13 +40,19 @@ function Node({ name, value, depth }: { name: ReactNode; value: unknown; depth: 
           {entries.slice(0, MAX_CHILDREN).map(([key, child]) => (
             <Node
               key={key}
-              name={<span className={styles.jsonKey}>{Array.isArray(value) ? key : JSON.stringify(key)}: </span>}
+              name={
+                <span className={styles.jsonKey}>
+                  {Array.isArray(value) ? key : JSON.stringify(key)}:{" "}
+                </span>
+              }
               value={child}
               depth={depth + 1}
             />
           ))}
           {entries.length > MAX_CHILDREN ? (
-            <li className="muted">… {entries.length - MAX_CHILDREN} more (download the file for all)</li>
+            <li className="muted">
+              … {entries.length - MAX_CHILDREN} more (download the file for all)
+            </li>
           ) : null}
         </ul>
       </details>

@@ -97,7 +97,6 @@ function PreviewBody({
         </>
       );
     case "image":
-      // eslint-disable-next-line @next/next/no-img-element -- an API URL, not a static asset
       return <img className={styles.image} src={preview.src} alt={label} />;
     case "html":
       return (
@@ -113,7 +112,9 @@ function PreviewBody({
       return (
         <p className="muted">
           {preview.path} ({formatBytes(preview.size)}) is over the preview limit of{" "}
-          {preview.previewKind === "table" ? `${preview.limit.toLocaleString()} characters per row` : formatBytes(preview.limit)}
+          {preview.previewKind === "table"
+            ? `${preview.limit.toLocaleString()} characters per row`
+            : formatBytes(preview.limit)}
           : download it.
         </p>
       );

@@ -88,11 +88,17 @@ export function TableView({
                       type="button"
                       className={styles.sortButton}
                       onClick={() =>
-                        setSort(active ? { column: i, descending: !sort.descending } : { column: i, descending: false })
+                        setSort(
+                          active
+                            ? { column: i, descending: !sort.descending }
+                            : { column: i, descending: false },
+                        )
                       }
                     >
                       {column}
-                      <span aria-hidden="true">{active ? (sort.descending ? " ▼" : " ▲") : ""}</span>
+                      <span aria-hidden="true">
+                        {active ? (sort.descending ? " ▼" : " ▲") : ""}
+                      </span>
                     </button>
                   </th>
                 );

@@ -97,13 +97,21 @@ export const ZOutputPreview = z.discriminatedUnion("kind", [
     src: z.string().meta({
       description: "Where the content is served inline, with a strict Content-Security-Policy",
     }),
-    scripts: z.boolean().meta({ description: "HTML: whether the pipeline lets its reports run scripts" }),
+    scripts: z
+      .boolean()
+      .meta({ description: "HTML: whether the pipeline lets its reports run scripts" }),
   }),
   z.object({
     ...zPreviewBase,
     kind: z.literal("too-large"),
     previewKind: z.string(),
-    limit: z.number().int().meta({ description: "The largest file of this kind previewed, in bytes (tables: the longest row, in characters)" }),
+    limit: z
+      .number()
+      .int()
+      .meta({
+        description:
+          "The largest file of this kind previewed, in bytes (tables: the longest row, in characters)",
+      }),
   }),
   z.object({ ...zPreviewBase, kind: z.literal("none") }),
 ]);

@@ -14,12 +14,14 @@ const MiB = 1024 * KiB;
 export const PREVIEW_TEXT_BYTES = 256 * KiB;
 
 /** The largest file of each kind previewed at all (tables are paged and have no limit). */
-export const PREVIEW_MAX_BYTES: Record<Exclude<PreviewKind, "table" | "text" | "markdown">, number> =
-  {
-    json: 4 * MiB,
-    image: 16 * MiB,
-    html: 8 * MiB,
-  };
+export const PREVIEW_MAX_BYTES: Record<
+  Exclude<PreviewKind, "table" | "text" | "markdown">,
+  number
+> = {
+  json: 4 * MiB,
+  image: 16 * MiB,
+  html: 8 * MiB,
+};
 
 /**
  * What the run page shows of one stored output (GET /runs/{id}/outputs/{outputId}/preview),

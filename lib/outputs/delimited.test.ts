@@ -24,6 +24,12 @@ describe("DelimitedRows", () => {
       ]);
       expect(page.full).toBe(true);
     }
+    // Blank lines are no rows, skipped or not; the last row may lack its line break.
+    for (const size of [1, 4, 1000]) {
+      const sparse = read("h\n\n1\r\n\r\n\n2\n3\t\n\n4", "\t", 2, 5, size);
+      expect(sparse.rows).toEqual([["3", ""], ["4"]]);
+      expect(read("h\n1\n2", "\t", 2, 5, size).count).toBe(2);
+    }
     const last = read(tsv, "\t", 8, 4);
     expect(last.rows.map((r) => r[0])).toEqual(["8", "9"]);
     expect(last.full).toBe(false);

@@ -22,6 +22,8 @@ export class DelimitedRows {
   private quoteSeen = false;
   private fieldStarted = false;
   private rowChars = 0;
+  /** A skipped TSV row (before the page) has had something but \r so far. */
+  private skippedContent = false;
   /** Data rows seen so far (the header excluded). */
   count = 0;
   header: string[] | null = null;
@@ -42,6 +44,12 @@ export class DelimitedRows {
   push(text: string): void {
     const csv = this.delimiter === ",";
     for (let i = 0; i < text.length && !this.full; i++) {
+      if (!csv && this.header !== null && this.count < this.offset && this.row.length === 0) {
+        if (this.field === "") {
+          i = this.skipLine(text, i);
+          continue;
+        }
+      }
       const c = text[i] as string;
       if (++this.rowChars > MAX_ROW_CHARS) throw new RowTooLongError();
       if (this.quoted) {
@@ -74,8 +82,30 @@ export class DelimitedRows {
     }
   }
 
+  /**
+   * A TSV row before the page, skipped with indexOf rather than character by character
+   * (a page deep into a large file). Returns the index of its line break, or the text's end.
+   */
+  private skipLine(text: string, from: number): number {
+    const newline = text.indexOf("\n", from);
+    const end = newline === -1 ? text.length : newline;
+    const content = end - from > 1 || (end > from && text[from] !== "\r");
+    this.skippedContent ||= content;
+    this.rowChars += end - from;
+    if (this.rowChars > MAX_ROW_CHARS) throw new RowTooLongError();
+    if (newline === -1) return text.length;
+    if (this.skippedContent) this.count += 1; // a blank line is no row
+    this.skippedContent = false;
+    this.rowChars = 0;
+    return newline;
+  }
+
   /** The last row when the text does not end with a line break. */
   end(): void {
+    if (this.skippedContent) {
+      this.count += 1;
+      this.skippedContent = false;
+    }
     if (this.quoteSeen) this.quoted = false;
     if (this.fieldStarted || this.row.length > 0) this.endRow();
   }

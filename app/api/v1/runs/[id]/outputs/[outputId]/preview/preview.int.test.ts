@@ -15,6 +15,12 @@ import { startWorker, type WorkerHandle } from "@/worker/start-worker";
 
 /** Rows of big.tsv: ~2.4 MiB, three 1 MiB chunks in MySQL. */
 const TSV_ROWS = 50_000;
+/**
+ * RUNPORT_PREVIEW_FIGURE=1: big.tsv is ~50 MB instead (1.1 million rows), stored whole, and
+ * the first page's time is printed: the figure of docs/notes/output-previews.md. Off in CI.
+ */
+const FIGURE = process.env.RUNPORT_PREVIEW_FIGURE === "1";
+const ROWS = FIGURE ? 1_100_000 : TSV_ROWS;
 
 let ctx: AppContext;
 let worker: WorkerHandle;
@@ -29,7 +35,11 @@ const as = (user: TestUser) => ({ Authorization: basicAuth(user.username, user.t
 
 beforeAll(async () => {
   runsDir = mkdtempSync(path.join(tmpdir(), "runport-previews-"));
-  ctx = createTestContext({ runsDir, workerConcurrency: 2 });
+  ctx = createTestContext({
+    runsDir,
+    workerConcurrency: 2,
+    ...(FIGURE ? { outputStoreMaxBytes: 64 * 2 ** 20, outputStoreRunMaxBytes: 128 * 2 ** 20 } : {}),
+  });
   const pipelines = await registerPipelines(ctx);
   [alice, bob] = await Promise.all([
     createTestUser(ctx, "submitter"),
@@ -38,7 +48,7 @@ beforeAll(async () => {
   worker = startWorker(ctx, pipelines);
   const example = JSON.parse(readFileSync("pipelines/fastq-qc/example.json", "utf8")) as object;
   [probeRun, qcRun] = await Promise.all([
-    submit(ctx, alice.principal, "preview-probe", { tsvRows: TSV_ROWS }),
+    submit(ctx, alice.principal, "preview-probe", { tsvRows: ROWS }),
     submit(ctx, alice.principal, "fastq-qc@1.0.0", example),
   ]);
   for (const id of [probeRun, qcRun]) {
@@ -90,7 +100,18 @@ function raw(outputId: string, user = alice) {
 
 describe("GET /api/v1/runs/{id}/outputs/{outputId}/preview", () => {
   it("pages a TSV of several chunks: the first page, a page deep inside, and the last", async () => {
+    const started = performance.now();
     const first = await previewOk("big.tsv", "?rows=50");
+    if (FIGURE) {
+      const size = outputs.find((o) => o.path === "big.tsv")?.size ?? 0;
+      const ms = performance.now() - started;
+      const deepStart = performance.now();
+      await previewOk("big.tsv", `?offset=${ROWS - 200}&rows=200`);
+      const deep = performance.now() - deepStart;
+      console.log(
+        `figure: ${size} bytes; first page ${ms.toFixed(0)} ms; last page ${deep.toFixed(0)} ms`,
+      );
+    }
     expect(first).toMatchObject({ kind: "table", columns: ["id", "sample", "value", "note"] });
     if (first.kind !== "table") throw new Error("not a table");
     expect(first.rows).toHaveLength(50);
@@ -106,9 +127,9 @@ describe("GET /api/v1/runs/{id}/outputs/{outputId}/preview", () => {
       String((40002 * 31) % 1000),
       "some padding text for row 40002",
     ]);
-    const last = await previewOk("big.tsv", `?offset=${TSV_ROWS - 2}&rows=10`);
+    const last = await previewOk("big.tsv", `?offset=${ROWS - 2}&rows=10`);
     if (last.kind !== "table") throw new Error("not a table");
-    expect(last.rows.map((r) => r[0])).toEqual([String(TSV_ROWS - 2), String(TSV_ROWS - 1)]);
+    expect(last.rows.map((r) => r[0])).toEqual([String(ROWS - 2), String(ROWS - 1)]);
     expect(last.nextOffset).toBeNull();
   });
 

@@ -73,7 +73,9 @@ describe("run reports and output previews", () => {
     // The threshold lines' labels are drawn in the SVG.
     expect(await gc.locator("svg").textContent()).toContain("GC over 65 %");
     // The Files table chart reads qc.tsv: one row per FASTQ file.
-    const files = page.locator("figure", { hasText: "Files" }).locator("tbody tr");
+    const files = page
+      .locator("figure", { has: page.locator("figcaption", { hasText: /^Files$/ }) })
+      .locator("tbody tr");
     expect(await files.count()).toBe(4);
     // Table fallback: the samples with their values and the thresholds' verdict.
     const fallback = page.locator("figure", { has: gc }).locator("tbody tr");
@@ -131,7 +133,8 @@ describe("run reports and output previews", () => {
     await tree.waitFor();
     const samples = tree.locator("summary", { hasText: '"samples":' }).first();
     expect(await samples.textContent()).toContain("2 items");
-    const first = tree.locator("summary", { hasText: /^0: / }).first();
+    // The first sample, inside the samples array (files, before it, has a 0 too).
+    const first = samples.locator("xpath=..").locator("summary", { hasText: /^0: / }).first();
     expect(await first.isVisible()).toBe(true);
     await samples.click(); // collapses
     expect(await first.isVisible()).toBe(false);

@@ -80,7 +80,9 @@ export function chartOption(chart: ChartSpec, records: Record<string, unknown>[]
   });
   return {
     animation: false,
-    aria: { enabled: true },
+    // ECharts' own aria would replace the container's label with a generated one: the
+    // summary (chartSummary) and the data table say it better.
+    aria: { enabled: false },
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
     legend: { show: chart.y.length > 1, top: 0 },
     tooltip: { trigger: scatter ? "item" : "axis" },

@@ -3,7 +3,6 @@
 // like the rest of the portal: nothing comes from a CDN.
 import { BarChart, LineChart, ScatterChart } from "echarts/charts";
 import {
-  AriaComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,
@@ -16,7 +15,6 @@ echarts.use([
   BarChart,
   LineChart,
   ScatterChart,
-  AriaComponent,
   GridComponent,
   LegendComponent,
   MarkLineComponent,

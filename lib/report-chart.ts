@@ -10,6 +10,14 @@ export function cellText(value: unknown): string {
 const PALETTE = ["#2563eb", "#0d9488", "#7c3aed", "#d97706", "#db2777", "#4b5563"];
 export const BREACH_COLOUR = "#dc2626";
 
+/** A round number at or above `value` (1, 2 or 5 times a power of ten, halves included). */
+export function niceCeil(value: number): number {
+  if (value <= 0) return 0;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  const step = magnitude / 2;
+  return Math.ceil((value * 1.05) / step) * step;
+}
+
 /** The records a chart plots, as rows of text for its table fallback, and which cells breach. */
 export function chartTable(
   chart: ChartSpec,
@@ -51,6 +59,8 @@ export function chartSummary(chart: ChartSpec, records: Record<string, unknown>[
  */
 export function chartOption(chart: ChartSpec, records: Record<string, unknown>[]) {
   const scatter = chart.type === "scatter";
+  const top =
+    chart.thresholds.length > 0 ? Math.max(...chart.thresholds.map((t) => t.value)) : null;
   const categories = records.map((record) => cellText(record[chart.x]));
   const series = chart.y.map((field, i) => {
     const colour = PALETTE[i % PALETTE.length];
@@ -71,7 +81,7 @@ export function chartOption(chart: ChartSpec, records: Record<string, unknown>[]
               symbol: "none",
               silent: true,
               lineStyle: { type: "dashed", color: "#b91c1c" },
-              label: { formatter: "{b}", position: "insideEndTop" },
+              label: { formatter: "{b}", position: "insideStartTop" },
               data: chart.thresholds.map((t) => ({ name: t.label, yAxis: t.value })),
             },
           }
@@ -94,6 +104,10 @@ export function chartOption(chart: ChartSpec, records: Record<string, unknown>[]
           axisLabel: { interval: 0, rotate: categories.length > 8 ? 30 : 0 },
         },
     yAxis: {
+      // Thresholds above every value stay in view.
+      ...(top === null
+        ? {}
+        : { max: (extent: { max: number }) => niceCeil(Math.max(extent.max, top)) }),
       type: "value",
       name: chart.yLabel ?? (chart.y.length === 1 ? chart.y[0] : ""),
       scale: chart.type !== "bar",

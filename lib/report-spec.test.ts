@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { ZPipelineFile } from "./pipeline-definition";
-import { chartOption, chartTable, BREACH_COLOUR } from "./report-chart";
+import { chartOption, chartTable, BREACH_COLOUR, niceCeil } from "./report-chart";
 import { chartRecords, ZReportSpec, type ChartSpec } from "./report-spec";
 
 const chart = (over: Partial<ChartSpec> = {}): ChartSpec => ({
@@ -80,5 +80,13 @@ describe("charts", () => {
       records,
     );
     expect(scatter.series[0]?.data[0]).toEqual({ value: [41.2, 41.2] });
+  });
+});
+
+describe("niceCeil", () => {
+  it("rounds up past the value to a round step", () => {
+    expect(niceCeil(65)).toBe(70);
+    expect(niceCeil(800)).toBe(850);
+    expect(niceCeil(0)).toBe(0);
   });
 });

@@ -109,7 +109,7 @@ export function TableView({
             {rows.map((row, i) => (
               <tr key={i}>
                 {page.columns.map((_, j) => (
-                  <td key={j} className={styles.cell}>
+                  <td key={j} className={styles.cell} title={row[j] ?? ""}>
                     {row[j] ?? ""}
                   </td>
                 ))}

@@ -145,6 +145,7 @@ describe("run reports and output previews", () => {
     expect(await first.isVisible()).toBe(false);
     await samples.click();
     expect(await tree.textContent()).toContain('"sampleName": "sample1"');
+    await screenshot(page, "previews-03-json-tree-1366");
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${baseUrl}/runs/${runId}`);
     await page.locator('[data-chart="Reads per sample"] svg').first().waitFor({ timeout: 20_000 });
@@ -153,7 +154,7 @@ describe("run reports and output previews", () => {
     // Nothing wider than the screen but the boxes that scroll.
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
-    await screenshot(page, "previews-03-report-390");
+    await screenshot(page, "previews-04-report-390");
     expect(user.refused).toEqual([]);
     expect(user.external).toEqual([]);
   });

@@ -104,6 +104,7 @@ export function chartOption(chart: ChartSpec, records: Record<string, unknown>[]
           axisLabel: { interval: 0, rotate: categories.length > 8 ? 30 : 0 },
         },
     yAxis: {
+      nameTextStyle: { align: "left" },
       // Thresholds above every value stay in view.
       ...(top === null
         ? {}

@@ -17,6 +17,24 @@ const example = JSON.parse(
 let browser: Browser;
 let user: Session;
 let runId: string;
+/** A second run of fastq-qc, for the comparison view. */
+let otherRunId: string;
+
+/** Submits fastq-qc's example from the signed-in page; the run's id. */
+function submitExample(page: Page, name: string): Promise<string> {
+  return page.evaluate(
+    async ([config, name]) => {
+      const response = await fetch("/api/v1/runs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ pipeline: "fastq-qc", name, config }),
+      });
+      if (!response.ok) throw new Error(`POST /api/v1/runs: ${response.status}`);
+      return ((await response.json()) as { id: string }).id;
+    },
+    [example, name] as const,
+  );
+}
 
 /** The run's status, read from the signed-in page as its own scripts would. */
 function status(page: Page, id: string): Promise<string> {
@@ -31,23 +49,20 @@ beforeAll(async () => {
   browser = await launchBrowser();
   user = await openSession(browser);
   await signIn(user.page, "previews-ann", PASSWORD);
-  runId = await user.page.evaluate(async (config) => {
-    const response = await fetch("/api/v1/runs", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ pipeline: "fastq-qc", config }),
-    });
-    if (!response.ok) throw new Error(`POST /api/v1/runs: ${response.status}`);
-    return ((await response.json()) as { id: string }).id;
-  }, example);
+  [runId, otherRunId] = await Promise.all([
+    submitExample(user.page, "previews first batch"),
+    submitExample(user.page, "previews second batch"),
+  ]);
   // Polled (expect.poll is for tests only): fastq-qc on the bundled files takes a second or two.
   const deadline = Date.now() + 60_000;
-  let now = await status(user.page, runId);
-  while (!["succeeded", "failed", "error", "cancelled"].includes(now) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    now = await status(user.page, runId);
+  for (const id of [runId, otherRunId]) {
+    let now = await status(user.page, id);
+    while (!["succeeded", "failed", "error", "cancelled"].includes(now) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      now = await status(user.page, id);
+    }
+    if (now !== "succeeded") throw new Error(`run ${id} is ${now}`);
   }
-  if (now !== "succeeded") throw new Error(`run ${runId} is ${now}`);
 });
 
 afterAll(async () => {
@@ -155,6 +170,30 @@ describe("run reports and output previews", () => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
     await screenshot(page, "previews-04-report-390");
+  });
+
+  it("compares the same charts of two runs side by side, and names what it left out", async () => {
+    const { page } = user;
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(`${baseUrl}/runs/${runId}`);
+    await page.getByRole("link", { name: "Compare with other runs" }).click();
+    await page.waitForURL(/\/runs\/compare\?ids=/);
+    await page.getByLabel(/Run ids/).fill(`${runId},${otherRunId},not-a-run`);
+    await page.getByRole("button", { name: "Compare" }).click();
+    const gc = page.getByRole("region", { name: "GC % per sample" });
+    await expect
+      .poll(() => gc.locator('[data-chart="GC % per sample"] svg').count(), { timeout: 20_000 })
+      .toBe(2);
+    expect(await gc.locator("h3").allTextContents()).toEqual([
+      "previews first batch 1.0.0",
+      "previews second batch 1.0.0",
+    ]);
+    expect(await page.getByRole("list", { name: "Runs left out" }).textContent()).toContain(
+      '"not-a-run" is not a run id',
+    );
+    await screenshot(page, "previews-05-compare-1366");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, "previews-06-compare-390");
     expect(user.refused).toEqual([]);
     expect(user.external).toEqual([]);
   });

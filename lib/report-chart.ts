@@ -81,7 +81,13 @@ export function chartOption(chart: ChartSpec, records: Record<string, unknown>[]
               symbol: "none",
               silent: true,
               lineStyle: { type: "dashed", color: "#b91c1c" },
-              label: { formatter: "{b}", position: "insideStartTop" },
+              label: {
+                formatter: "{b}",
+                position: "insideStartTop",
+                color: "#b91c1c",
+                backgroundColor: "rgba(255, 255, 255, 0.85)",
+                padding: [1, 3],
+              },
               data: chart.thresholds.map((t) => ({ name: t.label, yAxis: t.value })),
             },
           }

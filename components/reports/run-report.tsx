@@ -10,13 +10,17 @@ import styles from "./reports.module.css";
 /** Rows of a table source read for a report: a report is a summary, not a 50 MB table. */
 const TABLE_ROWS = 5000;
 
-type Loaded = { records: Record<string, unknown>[][] } | { problem: string };
+export type Loaded = { records: Record<string, unknown>[][] } | { problem: string };
 
 /**
  * Reads each output a report's charts name (newest attempt's, through the preview endpoint:
  * authorized and bounded as every preview) and turns it into each chart's records.
  */
-async function loadReport(runId: string, report: ReportSpec, signal: AbortSignal): Promise<Loaded> {
+export async function loadReport(
+  runId: string,
+  report: ReportSpec,
+  signal: AbortSignal,
+): Promise<Loaded> {
   const response = await fetch(`/api/v1/runs/${runId}/outputs`, { cache: "no-store", signal });
   if (!response.ok) return { problem: "The outputs could not be listed; reload the page." };
   const { items } = (await response.json()) as OutputList;
@@ -57,7 +61,10 @@ export function RunReport({ runId, report }: { runId: string; report: ReportSpec
 
   return (
     <section aria-labelledby="report-title">
-      <h2 id="report-title">{report.title}</h2>
+      <div className={styles.heading}>
+        <h2 id="report-title">{report.title}</h2>
+        <a href={`/runs/compare?ids=${runId}`}>Compare with other runs</a>
+      </div>
       {loaded === null ? <p className="muted">Loading the report…</p> : null}
       {loaded && "problem" in loaded ? <p className="muted">{loaded.problem}</p> : null}
       {loaded && "records" in loaded ? (

@@ -105,13 +105,10 @@ export const ZOutputPreview = z.discriminatedUnion("kind", [
     ...zPreviewBase,
     kind: z.literal("too-large"),
     previewKind: z.string(),
-    limit: z
-      .number()
-      .int()
-      .meta({
-        description:
-          "The largest file of this kind previewed, in bytes (tables: the longest row, in characters)",
-      }),
+    limit: z.number().int().meta({
+      description:
+        "The largest file of this kind previewed, in bytes (tables: the longest row, in characters)",
+    }),
   }),
   z.object({ ...zPreviewBase, kind: z.literal("none") }),
 ]);

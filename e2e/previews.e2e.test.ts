@@ -193,6 +193,10 @@ describe("run reports and output previews", () => {
     );
     await screenshot(page, "previews-05-compare-1366");
     await page.setViewportSize({ width: 390, height: 844 });
+    // The runs scroll sideways in their row; the page itself fits.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
     await screenshot(page, "previews-06-compare-390");
     expect(user.refused).toEqual([]);
     expect(user.external).toEqual([]);

@@ -59,7 +59,12 @@ export default async function ComparePage({
       <h1>Compare runs{pipeline ? ` of ${pipeline}` : ""}</h1>
       <form method="get" className="row">
         <label htmlFor="compare-ids">Run ids (comma-separated, up to {MAX_RUNS})</label>
-        <input id="compare-ids" name="ids" defaultValue={ids.join(",")} size={60} />
+        <input
+          id="compare-ids"
+          name="ids"
+          defaultValue={ids.join(",")}
+          style={{ width: "min(100%, 60ch)" }}
+        />
         <button type="submit" className="btn btn-small">
           Compare
         </button>

@@ -52,3 +52,37 @@ describe("Strict-Transport-Security", () => {
     expect(headersFor(rules, {})["Strict-Transport-Security"]).toBe("max-age=31536000");
   });
 });
+
+describe("framing", () => {
+  it("denies framing everywhere but an output's sandboxed inline view (.../outputs/{id}/raw)", async () => {
+    const { getPathMatch } = (await import("next/dist/shared/lib/router/utils/path-match")) as {
+      getPathMatch: (
+        source: string,
+        options: { removeUnnamedParams: boolean; strict: boolean },
+      ) => (path: string) => unknown;
+    };
+    const rules = await rulesWith({ NODE_ENV: "production" });
+    const framing = (path: string) =>
+      rules
+        .filter(
+          (rule) =>
+            !rule.has &&
+            getPathMatch(rule.source, { removeUnnamedParams: true, strict: true })(path),
+        )
+        .flatMap((rule) => rule.headers.map((h) => h.key));
+    for (const path of [
+      "/",
+      "/runs/01abc",
+      "/api/v1/runs/01abc/outputs/4",
+      "/api/v1/runs/a/outputs/4/raw/x",
+    ]) {
+      expect(framing(path)).toEqual(
+        expect.arrayContaining(["X-Frame-Options", "Content-Security-Policy"]),
+      );
+    }
+    const raw = framing("/api/v1/runs/01abc/outputs/4/raw");
+    expect(raw).not.toContain("X-Frame-Options");
+    expect(raw).not.toContain("Content-Security-Policy");
+    expect(raw).toContain("X-Content-Type-Options");
+  });
+});

@@ -32,6 +32,9 @@ const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()
 const HSTS = { key: "Strict-Transport-Security", value: "max-age=31536000" };
 const PUBLIC_URL_IS_HTTPS = (process.env.PUBLIC_URL ?? "").startsWith("https://");
 
+/** An output's inline view (images, HTML reports), relative to the root. */
+const RAW_OUTPUT_PATH = "api/v1/runs/[^/]+/outputs/[^/]+/raw";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -47,13 +50,21 @@ const nextConfig = {
         headers: [
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
           { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
           { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
+          ...(PUBLIC_URL_IS_HTTPS ? [HSTS] : []),
+        ],
+      },
+      {
+        // Every path but an output's inline view (GET .../outputs/{id}/raw), which the run
+        // page frames and which sets its own stricter, sandboxing policy: Next.js keeps a
+        // header set here over the same header of a route's answer.
+        source: `/:path((?!${RAW_OUTPUT_PATH}$).*)`,
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
           ...(process.env.NODE_ENV === "production"
             ? [{ key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY }]
             : []),
-          ...(PUBLIC_URL_IS_HTTPS ? [HSTS] : []),
         ],
       },
       {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { UNKNOWN_PROPERTIES } from "./schema/unknown-properties";
 import { ZNotifyStatuses } from "./notify-statuses";
+import { ZReportSpec } from "./report-spec";
 import { ZSlurmOptions } from "./slurm-options";
 
 /** Pipeline names: lowercase words joined by - or _, safe in paths, URLs and Redis keys. */
@@ -70,6 +71,10 @@ export const ZPipelineFile = z
     unknownProperties: z.enum(UNKNOWN_PROPERTIES).default("warn"),
     /** Who hears of a run's end by e-mail besides the submitter (server/notifications/). */
     notify: ZNotify.optional(),
+    /** The output that is the run's report, and charts over it (docs/PIPELINES.md). */
+    report: ZReportSpec.optional(),
+    /** Whether HTML outputs previewed on the run page may run their scripts (sandboxed). */
+    previewScripts: z.boolean().default(false),
   })
   .refine((spec) => spec.slurm === undefined || spec.executor === "slurm", {
     path: ["slurm"],
@@ -92,5 +97,8 @@ export const ZPipelineDefinition = z.object({
   unknownProperties: z.enum(UNKNOWN_PROPERTIES).optional(),
   /** Absent: only the submitter, for the default statuses. */
   notify: ZNotify.optional(),
+  /** Absent in rows stored before reports existed, and for pipelines without one. */
+  report: ZReportSpec.optional(),
+  previewScripts: z.boolean().optional(),
 });
 export type PipelineDefinition = z.infer<typeof ZPipelineDefinition>;

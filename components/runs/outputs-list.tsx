@@ -6,6 +6,8 @@ import { ErrorAlert } from "@/components/ui/error-alert";
 import { formatBytes } from "@/lib/outputs/format-bytes";
 import type { OutputList, OutputView } from "@/lib/contract/outputs";
 import { DataTable } from "@/components/ui/data-table";
+import { OutputPreview } from "@/components/previews/output-preview";
+import { previewKind } from "@/lib/outputs/preview-kind";
 import styles from "./outputs-list.module.css";
 
 interface Props {
@@ -26,6 +28,7 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
   const [items, setItems] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
   const loadedFor = useRef(refreshKey);
+  const [previewed, setPreviewed] = useState<number | null>(null);
 
   useEffect(() => {
     if (loadedFor.current === refreshKey) return;
@@ -78,15 +81,45 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
           ]}
         >
           {items.map((item) => (
-            <OutputRow key={item.id} item={item} showAttempt={showAttempt} />
+            <OutputRow
+              key={item.id}
+              item={item}
+              showAttempt={showAttempt}
+              previewed={previewed === item.id}
+              onPreview={() => setPreviewed(previewed === item.id ? null : item.id)}
+            />
           ))}
         </DataTable>
       )}
+      <PreviewPanel runId={runId} item={items.find((item) => item.id === previewed)} />
     </section>
   );
 }
 
-function OutputRow({ item, showAttempt }: { item: OutputView; showAttempt: boolean }) {
+/** The output chosen with its Preview button, below the table. */
+function PreviewPanel({ runId, item }: { runId: string; item: OutputView | undefined }) {
+  if (!item) return null;
+  return (
+    <section className={styles.preview} aria-labelledby="preview-title">
+      <h3 id="preview-title">
+        Preview: <code>{item.path}</code>
+      </h3>
+      <OutputPreview key={item.id} runId={runId} outputId={item.id} />
+    </section>
+  );
+}
+
+function OutputRow({
+  item,
+  showAttempt,
+  previewed,
+  onPreview,
+}: {
+  item: OutputView;
+  showAttempt: boolean;
+  previewed: boolean;
+  onPreview: () => void;
+}) {
   return (
     <tr>
       <td className={styles.path}>
@@ -103,6 +136,17 @@ function OutputRow({ item, showAttempt }: { item: OutputView; showAttempt: boole
         </span>
       </td>
       <td className="action-cell">
+        {item.download && previewKind(item.path) !== null ? (
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-pressed={previewed}
+            aria-label={`Preview ${item.path}`}
+            onClick={onPreview}
+          >
+            Preview
+          </button>
+        ) : null}{" "}
         {item.download ? (
           <a
             className="btn btn-small"

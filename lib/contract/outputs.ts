@@ -42,3 +42,74 @@ export const ZOutputsQuery = z.object({
     .optional()
     .meta({ description: "Only this attempt's outputs" }),
 });
+
+/** Query of `GET /api/v1/runs/{id}/outputs/{outputId}/preview`: the page of a table. */
+export const ZPreviewQuery = z.object({
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000_000)
+    .default(0)
+    .meta({ description: "Tables: data rows to skip (the header row is not counted)" }),
+  rows: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5000)
+    .default(200)
+    .meta({ description: "Tables: data rows to return" }),
+});
+export type PreviewQuery = z.infer<typeof ZPreviewQuery>;
+
+const zPreviewBase = {
+  path: z.string(),
+  size: z.number().int().min(0).meta({ description: "The whole file's size in bytes" }),
+  download: z.string(),
+};
+
+/** What the run page shows of one stored output, by kind (from the file name's extension). */
+export const ZOutputPreview = z.discriminatedUnion("kind", [
+  z.object({
+    ...zPreviewBase,
+    kind: z.literal("table"),
+    columns: z.array(z.string()),
+    rows: z.array(z.array(z.string())),
+    offset: z.number().int(),
+    nextOffset: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "The offset of the next page; null on the last page" }),
+  }),
+  z.object({
+    ...zPreviewBase,
+    kind: z.enum(["text", "markdown"]),
+    text: z.string(),
+    truncated: z
+      .boolean()
+      .meta({ description: "Only the first PREVIEW_TEXT_BYTES of the file are in `text`" }),
+  }),
+  z.object({ ...zPreviewBase, kind: z.literal("json"), value: z.unknown() }),
+  z.object({
+    ...zPreviewBase,
+    kind: z.enum(["image", "html"]),
+    src: z.string().meta({
+      description: "Where the content is served inline, with a strict Content-Security-Policy",
+    }),
+    scripts: z
+      .boolean()
+      .meta({ description: "HTML: whether the pipeline lets its reports run scripts" }),
+  }),
+  z.object({
+    ...zPreviewBase,
+    kind: z.literal("too-large"),
+    previewKind: z.string(),
+    limit: z.number().int().meta({
+      description:
+        "The largest file of this kind previewed, in bytes (tables: the longest row, in characters)",
+    }),
+  }),
+  z.object({ ...zPreviewBase, kind: z.literal("none") }),
+]);
+export type OutputPreview = z.infer<typeof ZOutputPreview>;

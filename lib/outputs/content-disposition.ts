@@ -42,3 +42,8 @@ export function attachmentDisposition(name: string, fallback = "download"): stri
   );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
+
+/** The same, `inline`: the file is shown (a preview), its name kept for "Save as". */
+export function inlineDisposition(name: string, fallback = "download"): string {
+  return `inline${attachmentDisposition(name, fallback).slice("attachment".length)}`;
+}

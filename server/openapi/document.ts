@@ -81,6 +81,7 @@ const answers = {
   PathCheckResult: pipelines.ZPathCheckResult,
   Output: outputs.ZOutputView,
   OutputList: outputs.ZOutputList,
+  OutputPreview: outputs.ZOutputPreview,
   ConvertedSpreadsheet: spreadsheets.ZConvertedSpreadsheet,
   Schedule: schedules.ZScheduleView,
   ScheduleList: schedules.ZScheduleList,

@@ -20,7 +20,7 @@ import {
   ZIntakeRequest,
   ZOperationsView,
 } from "@/lib/contract/operations";
-import { ZOutputList, ZOutputsQuery } from "@/lib/contract/outputs";
+import { ZOutputList, ZOutputPreview, ZOutputsQuery, ZPreviewQuery } from "@/lib/contract/outputs";
 import {
   ZPathCheckRequest,
   ZPathCheckResult,
@@ -314,6 +314,53 @@ export const routes: RouteSpec[] = [
       "403": problem("Somebody else's run, and the role does not widen access"),
       "404": problem(
         "No such run, no output with this id in this run, or its content is not kept (over the store limits, or removed by retention: size and SHA-256 only)",
+      ),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/runs/{id}/outputs/{outputId}/preview",
+    tag: "runs",
+    summary: "Preview one output file",
+    description:
+      "What the run page shows of a stored output, by the file name's extension: `table` (.tsv, .tab, .csv: the header and a page of rows, `offset`/`rows` to page; read from the start, never held whole), `text` and `markdown` (.txt, .log, .md: the first 256 KiB), `json` (the document, up to 4 MiB), `image` and `html` (.png, .jpg, .svg, .html: the `src` of the inline view), `too-large` (over the limit of its kind), `none` (no preview: download it). Authorized as the download.",
+    params: runId.extend({
+      outputId: z.coerce.number().int().meta({ description: "The output's `id` from the list" }),
+    }),
+    query: ZPreviewQuery,
+    responses: {
+      "200": answer("The preview", ZOutputPreview),
+      "400": problem("A bad `offset` or `rows`"),
+      "403": problem("Somebody else's run, and the role does not widen access"),
+      "404": problem("No such run, no output with this id in this run, or its content is not kept"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/runs/{id}/outputs/{outputId}/raw",
+    tag: "runs",
+    summary: "An image or HTML output, inline",
+    description:
+      "The content of a .png, .jpg, .jpeg, .svg, .html or .htm output with its own media type, `Content-Disposition: inline` and a `Content-Security-Policy` that sandboxes it (`sandbox` without `allow-same-origin`: an opaque origin; `default-src 'none'`: nothing fetched; scripts only when the pipeline sets `previewScripts`). Images up to 16 MiB, HTML up to 8 MiB.",
+    params: runId.extend({
+      outputId: z.coerce.number().int().meta({ description: "The output's `id` from the list" }),
+    }),
+    responses: {
+      "200": {
+        description: "The file's content",
+        headers: {
+          "Content-Security-Policy": { required: true, schema: { type: "string" } },
+        },
+        content: {
+          "image/png": { schema: binary },
+          "image/jpeg": { schema: binary },
+          "image/svg+xml": { schema: binary },
+          "text/html": { schema: binary },
+        },
+      },
+      "403": problem("Somebody else's run, and the role does not widen access"),
+      "404": problem(
+        "No such run or output, its content is not kept, it is not an image or HTML, or it is over the inline limit",
       ),
     },
   },

@@ -9,6 +9,8 @@ export interface OpenedOutput {
   path: string;
   size: number;
   sha256: string;
+  /** The run's pipeline (its row), for what its definition says about previews. */
+  pipelineId: number;
   /** The content, read from MySQL one chunk at a time as the client takes it. */
   stream: ReadableStream<Uint8Array>;
 }
@@ -45,6 +47,7 @@ export async function openOutput(
     path: output.path,
     size: output.size,
     sha256: output.sha256,
+    pipelineId: run.pipelineId,
     stream: chunkStream(ctx, output),
   };
 }

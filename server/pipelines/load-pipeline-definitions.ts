@@ -95,6 +95,8 @@ function loadOne(file: string): LoadedPipeline {
     ...(slurm ? { slurm } : {}),
     unknownProperties: spec.unknownProperties,
     ...(spec.notify ? { notify: spec.notify } : {}),
+    ...(spec.report ? { report: spec.report } : {}),
+    ...(spec.previewScripts ? { previewScripts: true } : {}),
   };
   const hash = createHash("sha256").update(JSON.stringify({ spec, schema, example })).digest("hex");
   return {

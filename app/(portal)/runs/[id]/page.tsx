@@ -6,6 +6,7 @@ import { AppError } from "@/server/errors";
 import { getAppContext } from "@/server/http/app-context";
 import { requirePagePrincipal } from "@/server/http/page-auth";
 import { requestOrigin } from "@/server/http/request-origin";
+import { getRunReport } from "@/server/outputs/get-run-report";
 import { listOutputs } from "@/server/outputs/list-outputs";
 import { getRun } from "@/server/runs/get-run";
 import { RunClient } from "./run-client";
@@ -20,6 +21,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     const app = getAppContext();
     const run = await getRun(app, { principal, runId: id });
     const outputs = await listOutputs(app, { principal, runId: id });
+    const report = await getRunReport(app, run);
     const own = run.submitter === principal.username;
     const canManage = (own && principal.role !== "viewer") || canManageAllRuns(principal.role);
     const origin = await requestOrigin();
@@ -27,6 +29,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       <RunClient
         initial={run}
         initialOutputs={outputs}
+        report={report}
         canManage={canManage}
         canSubmit={principal.role !== "viewer"}
         origin={origin}

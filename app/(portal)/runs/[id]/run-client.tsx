@@ -6,6 +6,8 @@ import { useCallback, useState } from "react";
 import { LogViewer } from "@/components/log-viewer/log-viewer";
 import { useLiveLog, type LiveRunState } from "@/components/log-viewer/use-live-log";
 import { OutputsList } from "@/components/runs/outputs-list";
+import { RunReport } from "@/components/reports/run-report";
+import type { ReportSpec } from "@/lib/report-spec";
 import { RunWarnings } from "@/components/runs/run-warnings";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { ProgressBar } from "@/components/ui/progress-bar";
@@ -25,6 +27,8 @@ const TAIL_BYTES = 4 * 1024 * 1024;
 interface Props {
   initial: RunView;
   initialOutputs: OutputView[];
+  /** The report the pipeline declares (pipeline.json `report`), shown once the run succeeded. */
+  report: ReportSpec | null;
   canManage: boolean;
   canSubmit: boolean;
   origin: string;
@@ -35,6 +39,7 @@ interface Props {
 export function RunClient({
   initial,
   initialOutputs,
+  report,
   canManage,
   canSubmit,
   origin,
@@ -241,6 +246,7 @@ export function RunClient({
         </div>
       ) : null}
       <RunWarnings warnings={run.warnings ?? []} />
+      {report && run.status === "succeeded" ? <RunReport runId={run.id} report={report} /> : null}
       <OutputsList
         runId={run.id}
         initial={initialOutputs}

@@ -121,12 +121,10 @@ export type OperationsView = z.infer<typeof ZOperationsView>;
 
 /** One deployment check (`npm run doctor`, `GET /api/v1/operations/checks`). */
 export const ZDeploymentCheck = z.object({
-  name: z
-    .string()
-    .meta({
-      description:
-        "What was checked: database, migrations, redis, pipelines, runs folder, public address, slurm, clocks",
-    }),
+  name: z.string().meta({
+    description:
+      "What was checked: database, migrations, redis, pipelines, runs folder, public address, slurm, clocks",
+  }),
   status: z.enum(["ok", "warn", "fail"]),
   summary: z.string().meta({ description: "What was found, and for warn and fail what to do" }),
 });

@@ -32,7 +32,16 @@ export interface RouteSpec {
   method: "get" | "post" | "patch" | "delete";
   /** The path as OpenAPI writes it: /api/v1/runs/{id}. */
   path: string;
-  tag: "runs" | "pipelines" | "schedules" | "lists" | "events" | "account" | "users" | "system" | "ga4gh-wes";
+  tag:
+    | "runs"
+    | "pipelines"
+    | "schedules"
+    | "lists"
+    | "events"
+    | "account"
+    | "users"
+    | "system"
+    | "ga4gh-wes";
   /** `wes`: errors are GA4GH WES ErrorResponse `{msg, status_code}`, not problem+json. */
   errors?: "wes";
   summary: string;

@@ -4,7 +4,7 @@ import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { asc, eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runAttempts, runs } from "@/db/schema";
 import { createAppContext, type AppContext } from "@/server/context";
 import { loadConfig } from "@/server/env";
@@ -136,9 +136,15 @@ const allAre = (ids: string[], status: string) => async () =>
 
 describe("supervisord with deploy/supervisord/runport.conf", () => {
   it("runs the three processes", async () => {
-    const { stdout } = await supervisorctl("status");
-    for (const name of ["runport-web", "runport-worker", "runport-beat"])
-      expect(stdout).toMatch(new RegExp(`^${name}\\s+RUNNING`, "m"));
+    // STARTING until each has stayed up for its startsecs: ask until all three are RUNNING.
+    await vi.waitFor(
+      async () => {
+        const { stdout } = await supervisorctl("status");
+        for (const name of ["runport-web", "runport-worker", "runport-beat"])
+          expect(stdout).toMatch(new RegExp(`^${name}\\s+RUNNING`, "m"));
+      },
+      { timeout: 30_000, interval: 500 },
+    );
   });
 
   it("`supervisorctl restart runport-worker` during runs loses nothing", async () => {

@@ -63,6 +63,22 @@ async function until(what: string, check: () => Promise<boolean>, ms = 15_000): 
 }
 
 const commands = () => ({ env: { PATH: "/usr/bin:/bin", ...slurm.env } });
+
+/**
+ * Cancels whatever Slurm still holds (an earlier test's jobs: one ended by TIMEOUT or
+ * scancel may still be completing on a busy machine and hold a CPU) and waits until the
+ * node runs nothing, so that the next test's jobs start at once.
+ */
+async function clearNode(): Promise<void> {
+  const env = { ...process.env, ...commands().env };
+  const jobs = () =>
+    spawnSync("squeue", ["--noheader", "--format=%i"], { env, encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((id) => /^\d+$/.test(id.trim()));
+  const left = jobs();
+  if (left.length > 0) spawnSync("scancel", left, { env, encoding: "utf8" });
+  await until("an idle Slurm node", () => Promise.resolve(jobs().length === 0), 60_000);
+}
 const ENDED = ["succeeded", "failed", "error", "cancelled"] as const;
 
 describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", () => {
@@ -166,6 +182,7 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
 
   it("shows a job waiting in the queue with its reason, cleared once it runs; cancels it PENDING and RUNNING with scancel", async () => {
     // The node has 2 CPUs and each job asks for 1: the third and fourth wait (Resources).
+    await clearNode();
     const quiet = { sleepSeconds: 120, progress: false };
     const running = [
       await submit(ctx, alice.principal, "slurm-probe", quiet),
@@ -204,11 +221,12 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
       const states = await squeueStates([attempt!.slurmJobId!], commands());
       expect(states.get(attempt!.slurmJobId!)?.state).toBe("CANCELLED");
     }
-  }, 60_000);
+  }, 150_000);
 
   it("a worker killed mid-run leaves its job running; another takes up watching it and records it once, log whole", async () => {
     // Last: the shared worker steps aside, so that the one killed runs the job.
     await worker.stop();
+    await clearNode();
     const as = (workerId: string) => ({ ...ctx, config: { ...ctx.config, workerId } });
     const first = startWorker(as("slurm13-first"), pipelines);
     const id = await submit(ctx, alice.principal, "slurm-probe", { ticks: 25 });
@@ -231,9 +249,10 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     expect(events.map((e) => e.toStatus)).toEqual(["queued", "running", "succeeded"]);
     const outputs = await ctx.db.select().from(runOutputs).where(eq(runOutputs.runId, run.id));
     expect(outputs.map((o) => o.path)).toEqual(["report.json"]);
-  }, 60_000);
+  }, 120_000);
 
   it("a worker stopped on purpose lets its job run on; the next one takes it up and records it once", async () => {
+    await clearNode();
     const id = await submit(ctx, alice.principal, "slurm-probe", { ticks: 25 });
     await waitForLog(ctx, alice.principal, id, /tick 3\n/, 30_000);
     await worker.stop();
@@ -257,5 +276,5 @@ describe.skipIf(missing)("runs of an executor: slurm pipeline on a real Slurm", 
     expect(events.map((e) => e.toStatus)).toEqual(["queued", "running", "succeeded"]);
     const attempts = await ctx.db.select().from(runAttempts).where(eq(runAttempts.runId, run.id));
     expect(attempts).toMatchObject([{ workerId: "slurm13-third", outcome: "succeeded" }]);
-  }, 60_000);
+  }, 120_000);
 });

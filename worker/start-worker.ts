@@ -120,6 +120,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     run();
     return setInterval(run, ms);
   };
+  let stopping = false;
   const timers = [
     every(HEARTBEAT_MS, null, () =>
       writeWorkerHeartbeat(ctx, {
@@ -137,7 +138,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     ),
     // Slurm jobs of workers that died keep running: this worker takes up watching them.
     every(REAP_MS, "taking up Slurm jobs of lost workers failed", async () => {
-      if (!runsSlurm) return;
+      if (!runsSlurm || stopping) return; // a stopping worker would take up its own jobs
       const adopted = await adoptSlurmRuns(deps);
       if (adopted.length > 0)
         ctx.log.warn({ runs: adopted }, "took up watching Slurm jobs of lost workers");
@@ -167,6 +168,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     workerId,
     active,
     async stop() {
+      stopping = true;
       // Slurm jobs run on without this worker: let go of at once, taken up by the next one.
       for (const run of active.values()) run.leave?.();
       const closing = bull.close();

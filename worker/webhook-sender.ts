@@ -21,35 +21,41 @@ export interface WebhookSender {
  */
 export function startWebhookSender(ctx: AppContext): WebhookSender {
   const inFlight = new Set<Promise<void>>();
-  let claiming = false;
+  let claiming: Promise<void> | null = null;
+  let stopped = false;
   let warnedAt = -Infinity;
   const warn = (error: unknown, what: string) => {
     if (Date.now() - warnedAt < WARN_EVERY_MS) return;
     warnedAt = Date.now();
     ctx.log.warn({ err: error }, what);
   };
-  const tick = async () => {
-    if (claiming || inFlight.size >= IN_FLIGHT) return;
-    claiming = true;
+  const claim = async () => {
     try {
-      for (const claimed of await claimDueWebhooks(ctx, IN_FLIGHT - inFlight.size)) {
-        const sending = sendWebhookDelivery(ctx, claimed).finally(() => inFlight.delete(sending));
+      const claimed = await claimDueWebhooks(ctx, IN_FLIGHT - inFlight.size);
+      // Claimed while stopping: left to their lease's end, then another worker sends them.
+      if (stopped) return;
+      for (const delivery of claimed) {
+        const sending = sendWebhookDelivery(ctx, delivery).finally(() => inFlight.delete(sending));
         inFlight.add(sending);
       }
     } catch (error) {
       warn(error, "looking for webhook deliveries failed");
-    } finally {
-      claiming = false;
     }
+  };
+  const tick = () => {
+    if (stopped || claiming || inFlight.size >= IN_FLIGHT) return;
+    claiming = claim().finally(() => (claiming = null));
   };
   const prune = () =>
     void pruneWebhookDeliveries(ctx).catch((error: unknown) =>
       warn(error, "deleting old webhook deliveries failed"),
     );
-  const timers = [setInterval(() => void tick(), POLL_MS), setInterval(prune, PRUNE_MS)];
+  const timers = [setInterval(tick, POLL_MS), setInterval(prune, PRUNE_MS)];
   return {
     async stop() {
+      stopped = true;
       timers.forEach(clearInterval);
+      await claiming;
       await Promise.all(inFlight);
     },
   };

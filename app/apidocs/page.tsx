@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import styles from "@/components/api-docs/api-docs.module.css";
 import { Operation } from "@/components/api-docs/operation";
 import { listOperations } from "@/server/openapi/list-operations";
 
@@ -21,7 +22,7 @@ export default function ApiDocsPage() {
   --header "Content-type: application/json" \\
   -d @example.json https://runport.example/api/v1/new-run/`}
       </pre>
-      <nav aria-label="Endpoints">
+      <nav aria-label="Endpoints" className={styles.endpoints}>
         <ul>
           {operations.map((op) => (
             <li key={`${op.method} ${op.path}`}>

@@ -19,7 +19,12 @@ export const ZEventType = z
 /** Body of `POST /api/v1/events`. */
 export const ZEventRequest = z
   .strictObject({
-    type: ZEventType,
+    // run.succeeded / run.failed come from Runport alone (the event chain): a posted one
+    // would fire chaining rules with a forged run and outputs, at depth 0.
+    type: ZEventType.refine(
+      (type) => !type.startsWith("run."),
+      'must not start with "run." (Runport\'s own events: they come from its runs only)',
+    ),
     id: z
       .string({ error: "is required: the event's own id (the same id twice starts nothing new)" })
       .min(1, "is required: the event's own id")

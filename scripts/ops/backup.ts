@@ -80,6 +80,8 @@ function run(
   args: string[],
   env: NodeJS.ProcessEnv,
   io: {
+    /** Exit codes that are not a failure besides 0 (tar: 1, files changed as it read them). */
+    alsoOk?: number[];
     /** Feeds the program's stdin (then ends it). */
     stdin?: (sink: Writable) => Promise<void>;
     /** Takes the program's stdout to its end. */
@@ -92,7 +94,7 @@ function run(
   const done = new Promise<void>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0
+      code === 0 || (code !== null && io.alsoOk?.includes(code))
         ? resolve()
         : reject(new Error(`${path.basename(command)} failed (${code}): ${stderr.trim()}`)),
     );
@@ -181,9 +183,19 @@ export async function createBackup(target: BackupTarget, out: string): Promise<B
   await fs.mkdir(target.runsDir, { recursive: true });
   await run(
     program("tar"),
-    ["--create", "--gzip", `--file=${path.join(out, RUNS)}`, `--directory=${target.runsDir}`, "."],
+    [
+      "--create",
+      "--gzip",
+      // Runs write into their folders while the portal works: a file that grew or went
+      // while tar read it is taken as it was (GNU tar then exits 1, not 2).
+      "--warning=no-file-changed",
+      "--ignore-failed-read",
+      `--file=${path.join(out, RUNS)}`,
+      `--directory=${target.runsDir}`,
+      ".",
+    ],
     process.env,
-    {},
+    { alsoOk: [1] },
   );
   await fs.chmod(path.join(out, RUNS), 0o600);
   const after = await tableFacts(target.databaseUrl);
@@ -217,6 +229,11 @@ async function readManifest(from: string): Promise<BackupManifest> {
   ) as BackupManifest;
   if (manifest.format !== "runport-backup-1")
     throw new Error(`${from} is not a Runport backup (manifest format ${String(manifest.format)})`);
+  const names = Object.keys(manifest.files ?? {}).sort();
+  if (names.join(",") !== [DUMP, RUNS].sort().join(","))
+    throw new Error(
+      `${from} is not a Runport backup: its manifest lists ${names.join(", ") || "no files"}`,
+    );
   for (const [name, expected] of Object.entries(manifest.files)) {
     const actual = await sha256(path.join(from, name));
     if (actual.sha256 !== expected.sha256)

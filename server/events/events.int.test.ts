@@ -179,6 +179,15 @@ describe("posting events", () => {
       body: JSON.stringify({ name: "mine", scope: "events:write" }),
     });
     expect(minted.status).toBe(403);
+    // Runport's own run.* events cannot be posted: they would fire chaining rules with a
+    // forged run and outputs.
+    const forged = await post({
+      type: "run.succeeded",
+      id: "forged-1",
+      payload: { run: "01FAKE", pipeline: "fastq-qc", outputs: [] },
+    });
+    expect(forged.status).toBe(422);
+    expect(await forged.text()).toContain("must not start with");
     // An unknown type is 404, and nothing is stored.
     const unknown = await post({ type: "never_heard_of", id: "unknown-1" });
     expect(unknown.status).toBe(404);

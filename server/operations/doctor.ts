@@ -94,17 +94,17 @@ export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
       "database",
       async () => {
         const name = decodeURIComponent(url.pathname.slice(1));
-        db = await within(
-          mysql.createConnection({
-            host: url.hostname,
-            port: Number(url.port || 3306),
-            user: decodeURIComponent(url.username),
-            password: decodeURIComponent(url.password),
-            database: name,
-            connectTimeout: TIME_LIMIT_MS,
-          }),
-          "MySQL",
-        ).catch((error: unknown) => {
+        const connecting = mysql.createConnection({
+          host: url.hostname,
+          port: Number(url.port || 3306),
+          user: decodeURIComponent(url.username),
+          password: decodeURIComponent(url.password),
+          database: name,
+          connectTimeout: TIME_LIMIT_MS,
+        });
+        db = await within(connecting, "MySQL").catch((error: unknown) => {
+          // A connection that arrives after the time limit is closed when it does.
+          void connecting.then((late) => late.end()).catch(() => undefined);
           if ((error as { code?: string }).code === "ER_BAD_DB_ERROR")
             throw new Error(
               `the server answers, but has no database ${name}: \`npm run setup:db\` (or the first start) creates it`,

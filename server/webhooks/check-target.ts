@@ -25,9 +25,12 @@ for (const [net, bits] of [
   blocked4.addSubnet(net, bits, "ipv4");
 }
 for (const [net, bits] of [
-  ["::", 128],
-  ["::1", 128],
+  ["::", 96], // unspecified, loopback and IPv4-compatible (::7f00:1) addresses
   ["64:ff9b::", 96],
+  ["100::", 64], // discard
+  ["2001::", 32], // Teredo: an IPv4 address inside
+  ["2002::", 16], // 6to4: an IPv4 address inside
+  ["fec0::", 10], // site-local (deprecated, still routed by some)
   ["fc00::", 7],
   ["fe80::", 10],
   ["ff00::", 8],

@@ -12,7 +12,7 @@ import { recordAudit } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { AppError, parseWith } from "../errors";
 import { isAllowedHost, isPrivateAddress } from "./check-target";
-import { toWebhookView } from "./webhook-view";
+import { auditedUrl, toWebhookView } from "./webhook-view";
 import { encryptWebhookSecret, generateWebhookSecret } from "./webhook-secret";
 
 /** Endpoints one user may have. */
@@ -97,7 +97,12 @@ export async function createWebhook(
     actor: principal,
     ip: ip ?? null,
     target: { type: "user", id: principal.username },
-    details: { webhook: view.id, url: view.url, events: view.events, allUsers: view.allUsers },
+    details: {
+      webhook: view.id,
+      url: auditedUrl(view.url),
+      events: view.events,
+      allUsers: view.allUsers,
+    },
   });
   return { ...view, secret };
 }

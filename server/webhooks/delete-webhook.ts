@@ -4,6 +4,7 @@ import type { Principal } from "../auth/principal";
 import { recordAudit } from "../audit/record-audit";
 import type { AppContext } from "../context";
 import { getOwnWebhook } from "./get-own-webhook";
+import { auditedUrl } from "./webhook-view";
 
 /** Deletes one of the caller's endpoints and its delivery log; 404 when it is not theirs. */
 export async function deleteWebhook(
@@ -17,6 +18,6 @@ export async function deleteWebhook(
     actor: options.principal,
     ip: options.ip ?? null,
     target: { type: "user", id: options.principal.username },
-    details: { webhook: row.id, url: row.url },
+    details: { webhook: row.id, url: auditedUrl(row.url) },
   });
 }

@@ -36,7 +36,17 @@ export async function postWebhook(options: {
   const url = new URL(options.url);
   let target: { address: string; family: 4 | 6 };
   try {
-    target = await resolveTarget(url, options.allowedHosts);
+    // Resolving counts against the time limit too: a send never outlives its lease.
+    let timer: NodeJS.Timeout | undefined;
+    target = await Promise.race([
+      resolveTarget(url, options.allowedHosts),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`resolving ${url.hostname} took over ${options.timeoutMs} ms`)),
+          options.timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
   } catch (error) {
     return done(null, error instanceof Error ? error.message : String(error));
   }

@@ -111,7 +111,14 @@ async function sendOne(ctx: Ctx, { delivery, endpoint }: ClaimedDelivery): Promi
       lastError: result.error,
       lastResponseMs: result.ms,
     })
-    .where(eq(webhookDeliveries.id, delivery.id));
+    // Only while the lease is still ours: a send that outlived it may have been sent again
+    // by another worker, whose outcome stands.
+    .where(
+      and(
+        eq(webhookDeliveries.id, delivery.id),
+        delivery.leaseUntil ? eq(webhookDeliveries.leaseUntil, delivery.leaseUntil) : undefined,
+      ),
+    );
   if (gone) {
     await ctx.db
       .update(webhookEndpoints)

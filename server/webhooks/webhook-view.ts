@@ -32,3 +32,12 @@ export function toWebhookDeliveryView(row: WebhookDeliveryRow): WebhookDeliveryV
     createdAt: row.createdAt.toISOString(),
   };
 }
+
+/**
+ * A webhook URL as the audit log keeps it: origin and path, without the query or user
+ * info, which some services use for a token (e.g. `?token=…`).
+ */
+export function auditedUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}${parsed.search ? "?…" : ""}`;
+}

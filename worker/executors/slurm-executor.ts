@@ -178,8 +178,8 @@ export function createSlurmContext(options: {
     watcher,
     signal: abandoned.signal,
     abandon: () => {
-      watcher.stop();
       abandoned.abort();
+      watcher.stop({ release: false });
     },
   };
 }

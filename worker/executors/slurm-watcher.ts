@@ -85,7 +85,8 @@ export interface SlurmWatcher {
   release(jobId: string): void;
   /** sacct calls made so far (one per job missing from squeue with no exit-code file). */
   readonly sacctCalls: number;
-  stop(): void;
+  /** Stops polling; `release` (the default) ends the remaining watches `released`. */
+  stop(options?: { release?: boolean }): void;
 }
 
 async function readExitCode(file: string): Promise<number | null> {
@@ -213,9 +214,13 @@ export function createSlurmWatcher(options: SlurmWatcherOptions): SlurmWatcher {
     get sacctCalls() {
       return sacctCalls;
     },
-    stop() {
+    stop({ release = true } = {}) {
       stopped = true;
       if (timer) clearTimeout(timer);
+      // The jobs run on; their watches end `released` (a killed worker's stay pending).
+      if (release)
+        for (const jobId of [...jobs.keys()])
+          finish(jobId, { exitCode: null, reason: null, released: true });
     },
   };
 }

@@ -2,16 +2,20 @@
 // argv, against the shared stack over HTTP, with a home folder of its own.
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import http, { type IncomingHttpHeaders } from "node:http";
+import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { simpleParser } from "mailparser";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { cli } from "./support/cli";
 
 const baseUrl = inject("baseUrl");
 const runsDir = inject("runsDir");
+const mailDir = inject("mailDir");
 const PASSWORD = "cli-alice-password-1";
 const binary = path.resolve("cli/dist/runport.mjs");
 const example = path.resolve("pipelines/fastq-qc/example.json");
@@ -76,7 +80,46 @@ beforeAll(async () => {
   expect(login.stdout).toContain("logged in");
 });
 
+/** Webhook messages verified as a receiver written without Runport's code does it. */
+const hooks: { type: string; data: { id: string; status: string } }[] = [];
+let hookSecret = "";
+const receiver = http.createServer((request, response) => {
+  let body = "";
+  request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+  request.on("end", () => {
+    try {
+      const headers = request.headers as IncomingHttpHeaders & Record<string, string>;
+      hooks.push(new Webhook(hookSecret).verify(body, headers) as (typeof hooks)[number]);
+      response.writeHead(204).end();
+    } catch {
+      response.writeHead(400).end();
+    }
+  });
+});
+
+/** cli-alice's own API call with her password (the client is what is tested, not these). */
+async function asAlice(method: string, url: string, body: unknown): Promise<Response> {
+  return fetch(`${baseUrl}${url}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`cli-alice:${PASSWORD}`).toString("base64")}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The messages the stack's SMTP server received for `to`, parsed. */
+async function mailsTo(to: string) {
+  const mails = await Promise.all(
+    readdirSync(mailDir).map((file) => simpleParser(readFileSync(path.join(mailDir, file)))),
+  );
+  return mails.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.text === to);
+}
+
 afterAll(() => {
+  receiver.closeAllConnections();
+  receiver.close();
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
@@ -112,7 +155,21 @@ describe("runport login and credentials", () => {
 });
 
 describe("runport submit, list, logs, outputs", () => {
-  it("submits fastq-qc's example with --wait, prints progress, and exits 0", async () => {
+  it("submits fastq-qc's example with --wait, prints progress, and exits 0; its end makes exactly one e-mail and one signed webhook", async () => {
+    // Issue 14's "done when": the submitter's address, and a webhook for run.succeeded.
+    const settings = await asAlice("PATCH", "/api/v1/account/notifications", {
+      email: "cli-alice@e2e.test",
+      emailStatuses: ["succeeded", "failed", "error"],
+    });
+    expect(settings.status).toBe(200);
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const created = await asAlice("POST", "/api/v1/webhooks", {
+      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      events: ["run.succeeded"],
+    });
+    expect(created.status).toBe(201);
+    hookSecret = ((await created.json()) as { secret: string }).secret;
+
     const submitted = await runport(["submit", example, "--wait", "--label", "suite=cli-e2e"]);
     expect(submitted.stderr).toMatch(/submitted \w+ \(fastq-qc@1\.0\.0, demo-qc\)/);
     expect(submitted.code, submitted.stderr).toBe(0);
@@ -121,6 +178,20 @@ describe("runport submit, list, logs, outputs", () => {
     // One line per change (not a terminal): the run as submitted, then done at 100%.
     expect(submitted.stderr).toMatch(new RegExp(`^${id} (queued|running)`, "m"));
     expect(submitted.stderr).toMatch(new RegExp(`^${id} succeeded 100%`, "m"));
+
+    // One mail and one verified webhook for the run's end, and no second one after a while.
+    const mine = async () =>
+      (await mailsTo("cli-alice@e2e.test")).filter((mail) => mail.text?.includes(String(id)));
+    await vi.waitFor(async () => expect(await mine()).toHaveLength(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(hooks.filter((h) => h.data.id === id)).toHaveLength(1), {
+      timeout: 15_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // both senders poll in ≤ 1 s
+    const [mail] = await mine();
+    expect(mail?.subject).toMatch(/succeeded/i);
+    expect(hooks.filter((h) => h.data.id === id).map((h) => [h.type, h.data.status])).toEqual([
+      ["run.succeeded", "succeeded"],
+    ]);
 
     const listed = await runport([
       "list",

@@ -1,0 +1,48 @@
+// Issue 16 item 5: every migration belongs to a release, released migrations never change,
+// and drizzle's migrator will apply every later one to a released database.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { migrationsDigest, readJournal, readReleases } from "./releases";
+
+const folder = path.resolve("db/migrations");
+const journal = readJournal(folder);
+const releases = readReleases(folder);
+const indexOf = (tag: string) => journal.entries.findIndex((e) => e.tag === tag);
+
+describe("db/migrations/RELEASES.json", () => {
+  it("names each release once, in the order they shipped, each after the one before", () => {
+    expect(releases.length).toBeGreaterThan(0);
+    expect(new Set(releases.map((r) => r.release)).size).toBe(releases.length);
+    const ends = releases.map((r) => indexOf(r.lastMigration));
+    expect(ends.every((i) => i >= 0)).toBe(true);
+    for (let i = 1; i < ends.length; i++) expect(ends[i]).toBeGreaterThan(ends[i - 1]!);
+  });
+
+  it("covers every migration of the journal: the last release ends at the last one", () => {
+    expect(releases.at(-1)!.lastMigration).toBe(journal.entries.at(-1)!.tag);
+  });
+
+  it("has not changed a released migration (the list only grows, never rewrites)", () => {
+    for (const r of releases)
+      expect({ release: r.release, sha256: migrationsDigest(folder, r.lastMigration) }).toEqual({
+        release: r.release,
+        sha256: r.sha256,
+      });
+  });
+
+  it("orders the journal so the migrator applies every later migration to a released database", () => {
+    // drizzle applies a migration only if its `when` is later than the last applied one's:
+    // a migration renumbered to the end with an earlier `when` would be skipped on upgrade.
+    journal.entries.forEach((e, i) =>
+      expect({ tag: e.tag, idx: e.idx }).toEqual({ tag: e.tag, idx: i }),
+    );
+    for (let i = 1; i < journal.entries.length; i++)
+      expect(journal.entries[i]!.when, journal.entries[i]!.tag).toBeGreaterThan(
+        journal.entries[i - 1]!.when,
+      );
+    // One SQL file per entry, none left out of the journal.
+    const files = readdirSync(folder).filter((f) => f.endsWith(".sql"));
+    expect(files.sort()).toEqual(journal.entries.map((e) => `${e.tag}.sql`).sort());
+  });
+});

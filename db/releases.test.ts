@@ -1,9 +1,10 @@
 // Issue 16 item 5: every migration belongs to a release, released migrations never change,
 // and drizzle's migrator will apply every later one to a released database.
+import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { migrationsDigest, readJournal, readReleases } from "./releases";
+import { migrationsDigest, readJournal, readReleases, type Release } from "./releases";
 
 const folder = path.resolve("db/migrations");
 const journal = readJournal(folder);
@@ -21,6 +22,38 @@ describe("db/migrations/RELEASES.json", () => {
 
   it("covers every migration of the journal: the last release ends at the last one", () => {
     expect(releases.at(-1)!.lastMigration).toBe(journal.entries.at(-1)!.tag);
+  });
+
+  /** Each committed version of the list, oldest first (none outside a git checkout). */
+  function committedVersions(): Release[][] | null {
+    const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8" });
+    let commits: string[];
+    try {
+      commits = git("log", "--format=%H", "--reverse", "--", "db/migrations/RELEASES.json")
+        .split("\n")
+        .filter(Boolean);
+    } catch {
+      return null; // not a git checkout
+    }
+    return commits.map(
+      (c) => JSON.parse(git("show", `${c}:db/migrations/RELEASES.json`)) as Release[],
+    );
+  }
+
+  it("only grows: every committed version of the list is kept, only its newest entry may end later", (test) => {
+    const versions = committedVersions();
+    if (versions === null) return test.skip("not a git checkout: no history to compare with");
+    for (const old of versions) {
+      expect(releases.length).toBeGreaterThanOrEqual(old.length);
+      // Released: the same entry at the same place.
+      expect(releases.slice(0, old.length - 1)).toEqual(old.slice(0, -1));
+      // The release being prepared may take later migrations, never drop any.
+      const last = old.at(-1)!;
+      expect(releases[old.length - 1]!.release).toBe(last.release);
+      expect(indexOf(releases[old.length - 1]!.lastMigration)).toBeGreaterThanOrEqual(
+        indexOf(last.lastMigration),
+      );
+    }
   });
 
   it("has not changed a released migration (the list only grows, never rewrites)", () => {

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { gitMigrationsReader } from "@/test/releases";
 import { migrationsDigest, readJournal, readReleases, type Release } from "./releases";
 
 const folder = path.resolve("db/migrations");
@@ -46,7 +47,13 @@ describe("db/migrations/RELEASES.json", () => {
     for (const old of versions) {
       expect(releases.length).toBeGreaterThanOrEqual(old.length);
       // Released: the same entry at the same place.
-      expect(releases.slice(0, old.length - 1)).toEqual(old.slice(0, -1));
+      // (Fields may be added, as `commit` was; these three never change.)
+      const fixed = ({ release, lastMigration, sha256 }: Release) => ({
+        release,
+        lastMigration,
+        sha256,
+      });
+      expect(releases.slice(0, old.length - 1).map(fixed)).toEqual(old.slice(0, -1).map(fixed));
       // The release being prepared may take later migrations, never drop any.
       const last = old.at(-1)!;
       expect(releases[old.length - 1]!.release).toBe(last.release);
@@ -54,6 +61,24 @@ describe("db/migrations/RELEASES.json", () => {
         indexOf(last.lastMigration),
       );
     }
+  });
+
+  it("records what each release's own commit shipped: its last migration and their digest", (test) => {
+    const shipped = releases.filter((r) => r.commit);
+    expect(shipped.length).toBeGreaterThan(0);
+    const readers = shipped.map((r) => gitMigrationsReader(r.commit!));
+    if (readers.includes(null)) return test.skip("a release's commit is not in this clone");
+    shipped.forEach((r, i) => {
+      const read = readers[i]!;
+      expect({ release: r.release, last: readJournal(read).entries.at(-1)!.tag }).toEqual({
+        release: r.release,
+        last: r.lastMigration,
+      });
+      expect({ release: r.release, sha256: migrationsDigest(read, r.lastMigration) }).toEqual({
+        release: r.release,
+        sha256: r.sha256,
+      });
+    });
   });
 
   it("has not changed a released migration (the list only grows, never rewrites)", () => {

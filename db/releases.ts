@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /*
@@ -11,6 +11,8 @@ import path from "node:path";
 
 export interface Release {
   release: string;
+  /** The commit of main the release was made from (absent while it is being prepared). */
+  commit?: string;
   lastMigration: string;
   sha256: string;
 }
@@ -35,10 +37,17 @@ export function readReleases(migrationsFolder: string): Release[] {
   ) as Release[];
 }
 
-export function readJournal(migrationsFolder: string): Journal {
-  return JSON.parse(
-    readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8"),
-  ) as Journal;
+/** Reads a file of the migrations folder by its path inside it (`meta/_journal.json`). */
+export type MigrationsReader = (file: string) => Buffer;
+
+export function folderReader(migrationsFolder: string): MigrationsReader {
+  return (file) => readFileSync(path.join(migrationsFolder, file));
+}
+
+export function readJournal(migrationsFolder: string | MigrationsReader): Journal {
+  const read =
+    typeof migrationsFolder === "string" ? folderReader(migrationsFolder) : migrationsFolder;
+  return JSON.parse(read("meta/_journal.json").toString("utf8")) as Journal;
 }
 
 /** The journal entries up to and including `lastMigration` (throws if it is not there). */
@@ -49,31 +58,35 @@ function entriesUpTo(journal: Journal, lastMigration: string): JournalEntry[] {
 }
 
 /** SHA-256 of the SQL of every migration up to `lastMigration`, in order. */
-export function migrationsDigest(migrationsFolder: string, lastMigration: string): string {
+export function migrationsDigest(
+  migrationsFolder: string | MigrationsReader,
+  lastMigration: string,
+): string {
+  const read =
+    typeof migrationsFolder === "string" ? folderReader(migrationsFolder) : migrationsFolder;
   const hash = createHash("sha256");
-  for (const entry of entriesUpTo(readJournal(migrationsFolder), lastMigration))
-    hash.update(readFileSync(path.join(migrationsFolder, `${entry.tag}.sql`)));
+  for (const entry of entriesUpTo(readJournal(read), lastMigration))
+    hash.update(read(`${entry.tag}.sql`));
   return hash.digest("hex");
 }
 
 /**
  * Writes to `outFolder` the migrations of a release: its SQL files and a journal cut after
  * its last migration. drizzle's migrator applied to that folder builds the database that
- * release left behind.
+ * release left behind. `from`: the current folder, or a reader of the release's own files
+ * (e.g. `git show <commit>:db/migrations/<file>`).
  */
 export function cutMigrations(
-  migrationsFolder: string,
+  from: string | MigrationsReader,
   lastMigration: string,
   outFolder: string,
 ): JournalEntry[] {
-  const journal = readJournal(migrationsFolder);
+  const read = typeof from === "string" ? folderReader(from) : from;
+  const journal = readJournal(read);
   const entries = entriesUpTo(journal, lastMigration);
   mkdirSync(path.join(outFolder, "meta"), { recursive: true });
   for (const entry of entries)
-    copyFileSync(
-      path.join(migrationsFolder, `${entry.tag}.sql`),
-      path.join(outFolder, `${entry.tag}.sql`),
-    );
+    writeFileSync(path.join(outFolder, `${entry.tag}.sql`), read(`${entry.tag}.sql`));
   writeFileSync(
     path.join(outFolder, "meta", "_journal.json"),
     JSON.stringify({ ...journal, entries }, null, 2),

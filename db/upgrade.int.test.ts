@@ -17,6 +17,7 @@ import { enqueueRun } from "@/server/queue/run-queue";
 import { prepare } from "@/server/setup/prepare";
 import { createTestContext } from "@/test/context";
 import { PIPELINE_ROOTS } from "@/test/pipelines";
+import { gitMigrationsReader } from "@/test/releases";
 import { countersAndTruth } from "@/test/run-counters";
 import { waitForStatus } from "@/test/runs";
 import { startWorker, type WorkerHandle } from "@/worker/start-worker";
@@ -234,7 +235,9 @@ async function seedPreviousRelease(): Promise<{ queued: string[]; kept: string[]
 
 describe("upgrade from the previous release", () => {
   it("migrates its database with runs queued, keeps every row, and runs each queued run once", async () => {
-    const cut = cutMigrations(migrations, previous.lastMigration, oldMigrations);
+    // The release's own files from git (the digest test proves today's copies are the same).
+    const fromGit = previous.commit ? gitMigrationsReader(previous.commit) : null;
+    const cut = cutMigrations(fromGit ?? migrations, previous.lastMigration, oldMigrations);
     await migrateDatabase(ctx.db, oldMigrations);
     // That schema indeed: the later migrations' tables are not there yet.
     const tables = (
@@ -316,7 +319,7 @@ describe("upgrade from the previous release", () => {
     expect(counts).toEqual(runs);
     expect(hourly).toEqual(finished);
     console.log(
-      `upgrade ${previous.release} → ${releases.at(-1)!.release}: migrations and start ${migrateMs} ms`,
+      `upgrade ${previous.release} (${fromGit ? previous.commit : "current folder"}) → ${releases.at(-1)!.release}: migrations and start ${migrateMs} ms`,
     );
   });
 });

@@ -214,4 +214,46 @@ describe("draining a worker from the operations page", () => {
       await Promise.all(replacements.map((w) => w.stop()));
     }
   });
+
+  it("moves on when no new worker appears, and refuses a reload with no live worker", async () => {
+    const log: string[] = [];
+    const { exited } = supervisedWorker("reload-alone", log); // no supervisor: stays stopped
+    await waitForHeartbeat("reload-alone");
+    // A beat of its own, waiting only 300 ms for a replacement.
+    const beat = startBeat(ctx, { reload: { pollMs: 100, replaceWaitMs: 300 } });
+    try {
+      const reload = () =>
+        callRoute(reloadRoute, {
+          method: "POST",
+          path: "/api/v1/operations/workers/reload",
+          headers: as(admin),
+        });
+      expect((await reload()).status).toBe(202);
+      await beat.tick();
+      await exited;
+      await vi.waitFor(
+        async () => {
+          const response = await callRoute(operationsRoute, {
+            path: "/api/v1/operations",
+            headers: as(admin),
+          });
+          const answer = (await response.json()) as OperationsView;
+          expect(answer.reload?.done).toEqual([
+            expect.objectContaining({
+              workerId: "reload-alone",
+              outcome: "gone",
+              replacedBy: null,
+            }),
+          ]);
+          expect(answer.reload?.finishedAt).toBeTruthy();
+        },
+        { timeout: 10_000, interval: 100 },
+      );
+      const refused = await reload();
+      expect(refused.status).toBe(409); // no live worker now
+      expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    } finally {
+      await beat.stop();
+    }
+  });
 });

@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as drainRoute } from "@/app/api/v1/operations/workers/[id]/drain/route";
+import { drainWorker } from "@/server/operations/drain-workers";
 import { POST as reloadRoute } from "@/app/api/v1/operations/workers/reload/route";
 import { GET as operationsRoute } from "@/app/api/v1/operations/route";
 import { auditEvents } from "@/db/schema";
@@ -83,9 +85,9 @@ function supervisedWorker(
   return { handle, exited };
 }
 
-async function waitForHeartbeat(workerId: string) {
+async function waitForHeartbeat(workerId: string, timeout = 10_000) {
   await vi.waitFor(async () => expect(await ctx.redis.exists(ctx.keys.worker(workerId))).toBe(1), {
-    timeout: 10_000,
+    timeout,
     interval: 50,
   });
 }
@@ -256,4 +258,21 @@ describe("draining a worker from the operations page", () => {
       await beat.stop();
     }
   });
+
+  it("makes a real worker process (worker/main.ts) exit 0, which every supervisor restarts", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "worker/main.ts"], {
+      env: { ...process.env, WORKER_ID: "drain-process", RUNS_DIR: runsDir },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exitCode = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      await waitForHeartbeat("drain-process", 60_000); // tsx, migrations check, pipelines
+      await drainWorker(ctx, { principal: admin.principal, workerId: "drain-process" });
+      expect(await exitCode, stderr).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+  }, 90_000);
 });

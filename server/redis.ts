@@ -46,6 +46,12 @@ export function redisKeys(prefix: string) {
     listRefresh: (listId: number) => `${prefix}:list-refresh:${listId}`,
     /** A worker's latest view of its Slurm jobs (worker/slurm-queue.ts), for Operations. */
     slurmQueue: (workerId: string) => `${prefix}:slurm-queue:${workerId}`,
+    /** Commands to one worker (message: "drain"): operations/drain-workers.ts. */
+    workerControl: (workerId: string) => `${prefix}:worker-control:${workerId}`,
+    /** Set while a drain was asked of a worker: read at its heartbeat if the message was missed. */
+    workerDrain: (workerId: string) => `${prefix}:worker-drain:${workerId}`,
+    /** The rolling reload of all workers (JSON), carried out by the active beat. */
+    workersReload: `${prefix}:workers-reload`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -3,4 +3,8 @@
 import { runProcess } from "./run-process";
 import { startWorker } from "./start-worker";
 
-runProcess("worker", startWorker);
+// A drain asked from the operations page stops it as SIGTERM does, then it exits 0 and its
+// supervisor starts a fresh one.
+runProcess("worker", (ctx, pipelines, control) =>
+  startWorker(ctx, pipelines, { onDrainRequest: () => control.stop("drain") }),
+);

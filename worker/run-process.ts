@@ -4,24 +4,37 @@ import { loadConfig } from "@/server/env";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
 import { prepare } from "@/server/setup/prepare";
 
+/** What `start` may do to its own process: stop as on SIGTERM (a drain asked by an admin). */
+export interface ProcessControl {
+  stop(reason: string): void;
+}
+
 /**
  * The life of a worker or beat process: its context, the database and pipelines made
- * ready (prepare), then `start`. SIGTERM/SIGINT stop it, close the context and exit 0;
- * a second signal exits at once. (pm2 sends SIGINT, systemd and Kubernetes SIGTERM.)
+ * ready (prepare), then `start`. SIGTERM/SIGINT, or `control.stop` (a drain asked from the
+ * operations page), stop it, close the context and exit 0: PM2 (autorestart), systemd
+ * (Restart=always) and supervisord (autorestart=true) all start a new one after an exit 0.
+ * A second signal exits at once. (pm2 sends SIGINT, systemd and Kubernetes SIGTERM.)
  */
 export function runProcess(
   name: "worker" | "beat",
-  start: (ctx: AppContext, pipelines: LoadedPipeline[]) => { stop(): Promise<void> },
+  start: (
+    ctx: AppContext,
+    pipelines: LoadedPipeline[],
+    control: ProcessControl,
+  ) => { stop(): Promise<void> },
+  exit: (code: number) => void = (code) => process.exit(code),
 ): void {
   const main = async () => {
     loadEnvConfig(process.cwd());
     const ctx = createAppContext(loadConfig(), name);
-    const handle = start(ctx, await prepare(ctx));
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (signal: string) => {
       if (stopping) {
+        if (!signal.startsWith("SIG")) return; // a second drain request: already stopping
         ctx.log.warn({ signal }, "second signal: exiting now");
-        process.exit(1);
+        exit(1);
+        return;
       }
       stopping = true;
       ctx.log.info({ signal }, "stopping");
@@ -29,18 +42,19 @@ export function runProcess(
         .stop()
         .then(() => ctx.close())
         .then(
-          () => process.exit(0),
+          () => exit(0),
           (error: unknown) => {
             ctx.log.error({ err: error }, "error while stopping");
-            process.exit(1);
+            exit(1);
           },
         );
     };
+    const handle = start(ctx, await prepare(ctx), { stop });
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
   };
   main().catch((error: unknown) => {
     console.error(`[${name}] failed to start:`, error);
-    process.exit(1);
+    exit(1);
   });
 }

@@ -11,6 +11,7 @@ import { recoverLostRuns } from "@/server/beat/recover-lost-runs";
 import type { AppContext } from "@/server/context";
 import { refreshDueLists } from "@/server/lists/refresh-due-lists";
 import { applyIntake } from "@/server/operations/intake";
+import { followWorkersReload, type ReloadTiming } from "@/server/operations/drain-workers";
 import { RUN_EVENT_CONSUMERS } from "@/server/run-events/consumers";
 import type { RunEventConsumer } from "@/server/run-events/follow-run-events";
 import { fireDueSchedules } from "@/server/schedules/fire-due-schedules";
@@ -37,6 +38,8 @@ export interface BeatHandle {
 export interface BeatOptions {
   /** Who is told of run events (default: RUN_EVENT_CONSUMERS). */
   runEventConsumers?: readonly RunEventConsumer[];
+  /** How the rolling reload of the workers polls and waits (tests shorten the waits). */
+  reload?: ReloadTiming;
 }
 
 /**
@@ -54,6 +57,9 @@ export function startBeat(ctx: AppContext, options: BeatOptions = {}): BeatHandl
   // List refreshes may take a while (a slow URL or command): they run beside the ticks,
   // one batch at a time, so that schedules still fire on time.
   let refreshing: Promise<unknown> | null = null;
+  // A rolling reload of the workers (asked from the operations page) also runs beside them.
+  let reloading: Promise<unknown> | null = null;
+  let stopped = false;
   // A step that fails is logged; it must not keep the other steps from running.
   const failed = (what: string) => (error: unknown) => {
     ctx.log.error({ err: error }, `${what} failed`);
@@ -102,10 +108,17 @@ export function startBeat(ctx: AppContext, options: BeatOptions = {}): BeatHandl
         ctx.log.warn(repaired, "repaired drifted run counters");
     }
   };
+  const followReload = () => {
+    if (!leader || stopped) return;
+    reloading ??= followWorkersReload(ctx, () => leader && !stopped, options.reload)
+      .catch(failed("reloading the workers"))
+      .finally(() => (reloading = null));
+  };
   const tick = () => {
     running = running
       .then(() => withStatementBudget(BEAT_STATEMENT_MS, work))
-      .catch((error: unknown) => ctx.log.error({ err: error }, "beat tick failed"));
+      .catch((error: unknown) => ctx.log.error({ err: error }, "beat tick failed"))
+      .then(followReload);
     return running;
   };
   void tick();
@@ -123,10 +136,12 @@ export function startBeat(ctx: AppContext, options: BeatOptions = {}): BeatHandl
     tick,
     drainRunEvents: () => runEvents.drain(),
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await runEvents.stop();
       await running;
       await refreshing;
+      await reloading;
       if (leader) await lock.release().catch(() => undefined);
       leader = false;
     },

@@ -6,6 +6,7 @@ import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definition
 import { RUN_QUEUE_NAME } from "@/server/queue/run-queue";
 import { redisOptions } from "@/server/redis";
 import { listenForCancels } from "./cancel-listener";
+import { listenForDrain } from "./drain-listener";
 import type { ActiveRun } from "./execute-run";
 import { createExecuteRunHandler } from "./jobs/execute-run.handler";
 import { pipelineLimits } from "@/server/runs/run-limits";
@@ -44,8 +45,21 @@ const CLEAN_MS = 3600_000;
 /** Launchers kept waiting for the next runs (./executors/process-launcher.ts). */
 const LAUNCHERS = 2;
 
+export interface WorkerOptions {
+  /**
+   * Called once when an admin asks this worker to drain (operations page, rolling reload):
+   * worker/main.ts stops it as on SIGTERM and exits 0, and its supervisor starts a new one.
+   * Default: stop() (the process goes on without a worker).
+   */
+  onDrainRequest?: () => void;
+}
+
 /** Starts consuming the run queue with the given pipelines (what worker/main.ts runs). */
-export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[]): WorkerHandle {
+export function startWorker(
+  ctx: AppContext,
+  pipelines: readonly LoadedPipeline[],
+  options: WorkerOptions = {},
+): WorkerHandle {
   // Before anything connects: a worker that cannot run pipelines as RUN_AS_USER must not
   // take runs (they would run as root, or fail one by one).
   const runAs = resolveRunAsUser(ctx.config.runAsUser);
@@ -111,6 +125,11 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
   const stopCancels = listenForCancels(ctx, active);
   const webhooks = startWebhookSender(ctx);
   const startedAt = new Date().toISOString();
+  const stopDrainListener = listenForDrain(ctx, workerId, startedAt, () => {
+    if (stopping) return;
+    if (options.onDrainRequest) options.onDrainRequest();
+    else void handle.stop();
+  });
   /** Runs `task` now and every `ms`; a failure is logged when it has a `failure` message. */
   const every = (ms: number, failure: string | null, task: () => Promise<unknown>) => {
     const run = () =>
@@ -164,11 +183,12 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
     "worker started",
   );
 
-  return {
+  const handle: WorkerHandle = {
     workerId,
     active,
     async stop() {
       stopping = true;
+      stopDrainListener();
       // Slurm jobs run on without this worker: let go of at once, taken up by the next one.
       for (const run of active.values()) run.leave?.();
       const closing = bull.close();
@@ -188,6 +208,7 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       await ctx.redis.del(ctx.keys.slurmQueue(workerId)).catch(() => undefined);
     },
     async kill() {
+      stopDrainListener();
       timers.forEach(clearInterval);
       slurm.abandon();
       stopCancels();
@@ -199,4 +220,5 @@ export function startWorker(ctx: AppContext, pipelines: readonly LoadedPipeline[
       await ctx.redis.del(ctx.keys.worker(workerId)).catch(() => undefined);
     },
   };
+  return handle;
 }

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   "webhook.delete",
   "webhook.test",
   "webhook.redeliver",
+  "worker.drain",
+  "workers.reload",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

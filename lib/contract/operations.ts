@@ -52,6 +52,48 @@ export const ZSlurmQueueView = z.object({
 });
 export type SlurmQueueView = z.infer<typeof ZSlurmQueueView>;
 
+/** `POST /api/v1/operations/workers/{id}/drain`: the drain was asked of the worker. */
+export const ZWorkerDrain = z.object({
+  workerId: z.string(),
+  requestedAt: zDateTime(),
+});
+
+/** The rolling reload of all workers (`POST /api/v1/operations/workers/reload`). */
+export const ZWorkersReload = z
+  .object({
+    id: z.string(),
+    by: z.string().meta({ description: "Who asked for it" }),
+    requestedAt: zDateTime(),
+    startedAt: zDateTime()
+      .nullable()
+      .meta({ description: "When the active beat took it up; null: not yet" }),
+    finishedAt: zDateTime().nullable(),
+    pending: z.array(z.string()).meta({ description: "Workers still to drain, in order" }),
+    current: z
+      .object({
+        workerId: z.string(),
+        drainedAt: zDateTime().meta({ description: "When it was asked to drain" }),
+        goneAt: zDateTime()
+          .nullable()
+          .meta({ description: "When its heartbeat went; then a new worker is waited for" }),
+      })
+      .nullable()
+      .meta({ description: "The worker draining now (one at a time)" }),
+    done: z.array(
+      z.object({
+        workerId: z.string(),
+        outcome: z.enum(["replaced", "gone", "timeout"]).meta({
+          description:
+            "replaced: it exited and a new worker appeared; gone: it exited and none appeared in time; timeout: it did not exit in time",
+        }),
+        replacedBy: z.string().nullable(),
+        seconds: z.number().meta({ description: "From its drain request to the outcome" }),
+      }),
+    ),
+  })
+  .meta({ description: "The latest rolling reload of the workers, one by one" });
+export type WorkersReload = z.infer<typeof ZWorkersReload>;
+
 /** GET /api/v1/operations. */
 export const ZOperationsView = z
   .object({
@@ -108,6 +150,9 @@ export const ZOperationsView = z
     failingLists: z
       .array(ZFailingList)
       .meta({ description: "Reference lists whose latest refresh failed, by name (at most 50)" }),
+    reload: ZWorkersReload.nullable().meta({
+      description: "The latest rolling reload of the workers (kept a day), or null",
+    }),
     slurm: ZSlurmQueueView.nullable().meta({
       description:
         "Runport's Slurm jobs (id, run, state, reason, node, elapsed) as the workers last saw them, and whether the Slurm commands answer; null when no worker runs Slurm pipelines",

@@ -101,6 +101,8 @@ const answers = {
   NotificationSettings: account.ZNotificationSettings,
   Operations: operations.ZOperationsView,
   Intake: operations.ZIntake,
+  WorkerDrain: operations.ZWorkerDrain,
+  WorkersReload: operations.ZWorkersReload,
   DeploymentChecks: operations.ZDeploymentChecks,
   AuditEvent: audit.ZAuditEventView,
   AuditEventList: audit.ZAuditEventList,

@@ -18,6 +18,8 @@ import {
   ZDeploymentChecks,
   ZIntake,
   ZIntakeRequest,
+  ZWorkerDrain,
+  ZWorkersReload,
   ZOperationsView,
 } from "@/lib/contract/operations";
 import { ZOutputList, ZOutputPreview, ZOutputsQuery, ZPreviewQuery } from "@/lib/contract/outputs";
@@ -551,6 +553,35 @@ export const routes: RouteSpec[] = [
       "200": answer("The new state", ZIntake),
       "403": problem("Not an administrator"),
       ...jsonBodyProblems("16 KiB", 'The body is not {"paused": boolean}'),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/operations/workers/{id}/drain",
+    tag: "system",
+    summary: "Drain a worker (administrators)",
+    description:
+      "Asks the live worker to drain, as SIGTERM does: it takes no new runs, lets its runs finish or hands them back within WORKER_DRAIN_SECONDS, then exits 0 and its supervisor (PM2, systemd, supervisord) starts a fresh one. Audited (`worker.drain`).",
+    params: z.object({
+      id: z.string().meta({ description: "The worker's id (GET /api/v1/operations)" }),
+    }),
+    responses: {
+      "202": answer("Asked", ZWorkerDrain),
+      "403": problem("Not an administrator"),
+      "404": problem("No live worker with this id"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/operations/workers/reload",
+    tag: "system",
+    summary: "Reload all workers, one at a time (administrators)",
+    description:
+      "The active beat drains the live workers one by one: the next only when the previous one's heartbeat is gone and a new worker has appeared (or after a timeout). Progress: `reload` in GET /api/v1/operations. Audited (`workers.reload`).",
+    responses: {
+      "202": answer("The reload, as asked", ZWorkersReload),
+      "403": problem("Not an administrator"),
+      "409": problem("A reload is already going on, or there are no live workers"),
     },
   },
   {

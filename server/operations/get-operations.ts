@@ -8,6 +8,7 @@ import { isBeatAlive, listWorkers, readBeatHeartbeat } from "../health/heartbeat
 import { listFailingLists } from "../lists/list-failing-lists";
 import { getMailStatus } from "../notifications/get-mail-status";
 import { getIntake } from "./intake";
+import { getWorkersReload } from "./drain-workers";
 import { requireAdmin } from "../auth/require-role";
 import { readSlurmQueue } from "./slurm-queue";
 
@@ -28,26 +29,28 @@ export async function getOperations(
   requireAdmin(options.principal, "see the operations page");
   const now = options.now ?? new Date();
   const since = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 - (HOURS - 1) * 3600_000);
-  const [workers, beat, queue, intake, failingLists, byStatus, perHour, email] = await Promise.all([
-    listWorkers(ctx).catch(() => []),
-    readBeatHeartbeat(ctx).catch(() => null),
-    ctx.queue.getJobCounts("waiting", "prioritized", "active", "delayed").catch(() => null),
-    getIntake(ctx),
-    listFailingLists(ctx),
-    ctx.db
-      .select({ status: runCounts.status, n: sql<number>`SUM(${runCounts.n})` })
-      .from(runCounts)
-      .groupBy(runCounts.status),
-    ctx.db
-      .select({
-        hour: sql<string>`DATE_FORMAT(${runHourly.hour}, '%Y-%m-%dT%H:00:00Z')`,
-        status: runHourly.status,
-        n: runHourly.n,
-      })
-      .from(runHourly)
-      .where(gte(runHourly.hour, since)),
-    getMailStatus(ctx, now),
-  ]);
+  const [workers, beat, queue, intake, failingLists, byStatus, perHour, email, reload] =
+    await Promise.all([
+      listWorkers(ctx).catch(() => []),
+      readBeatHeartbeat(ctx).catch(() => null),
+      ctx.queue.getJobCounts("waiting", "prioritized", "active", "delayed").catch(() => null),
+      getIntake(ctx),
+      listFailingLists(ctx),
+      ctx.db
+        .select({ status: runCounts.status, n: sql<number>`SUM(${runCounts.n})` })
+        .from(runCounts)
+        .groupBy(runCounts.status),
+      ctx.db
+        .select({
+          hour: sql<string>`DATE_FORMAT(${runHourly.hour}, '%Y-%m-%dT%H:00:00Z')`,
+          status: runHourly.status,
+          n: runHourly.n,
+        })
+        .from(runHourly)
+        .where(gte(runHourly.hour, since)),
+      getMailStatus(ctx, now),
+      getWorkersReload(ctx).catch(() => null),
+    ]);
   const hours = Array.from({ length: HOURS }, (_, i) => {
     const hour = new Date(since.getTime() + i * 3600_000).toISOString().replace(".000Z", "Z");
     return { hour, succeeded: 0, failed: 0, error: 0, cancelled: 0 };
@@ -79,6 +82,7 @@ export async function getOperations(
     intake,
     email,
     failingLists,
+    reload,
     slurm: await readSlurmQueue(
       ctx,
       workers.map((w) => w.id),

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useLiveList } from "@/components/ui/use-change-feed";
@@ -10,6 +10,7 @@ import type { OperationsView } from "@/lib/contract/operations";
 import { DataTable } from "@/components/ui/data-table";
 import { DeploymentChecks } from "./deployment-checks";
 import { FailingLists } from "./failing-lists";
+import { DrainWorkerDialog, ReloadProgress, ReloadWorkersDialog } from "./worker-reload";
 import styles from "./operations.module.css";
 
 /**
@@ -17,6 +18,8 @@ import styles from "./operations.module.css";
  * also read this often (a run's change, on the feed, makes it read at once).
  */
 const REFRESH_MS = 30_000;
+/** How often the view is read while the workers are being reloaded. */
+const RELOAD_REFRESH_MS = 2000;
 
 /** Live view of the platform: read again on each change of a run, and every 30 s. */
 export function OperationsClient({
@@ -29,6 +32,8 @@ export function OperationsClient({
   const [view, setView] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [draining, setDraining] = useState<OperationsView["workers"][number] | null>(null);
+  const [reloadAsked, setReloadAsked] = useState(false);
 
   useLiveList<OperationsView>({
     url: "/api/v1/operations",
@@ -65,7 +70,20 @@ export function OperationsClient({
     setView((current) => ({ ...current, intake }));
   }
 
+  /** Reads the view again now (after a drain or reload was asked). */
+  async function refresh() {
+    const response = await fetch("/api/v1/operations", { cache: "no-store" }).catch(() => null);
+    if (response?.ok) setView((await response.json()) as OperationsView);
+  }
+
   const { workers, beat, queue, runs, intake, email } = view;
+  const reloading = view.reload !== null && view.reload.finishedAt === null;
+  // A reload's progress is not on the change feed: follow it every 2 s while it goes on.
+  useEffect(() => {
+    if (!reloading) return;
+    const timer = setInterval(() => void refresh(), RELOAD_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reloading]);
   const capacity = workers.reduce((sum, w) => sum + w.concurrency, 0);
   const busySlots = workers.reduce((sum, w) => sum + w.running.length, 0);
   return (
@@ -166,6 +184,19 @@ export function OperationsClient({
 
       <section aria-labelledby="workers-title">
         <h2 id="workers-title">Workers</h2>
+        {view.reload && <ReloadProgress reload={view.reload} />}
+        {workers.length > 0 && (
+          <p>
+            <button
+              type="button"
+              className="btn"
+              disabled={reloading}
+              onClick={() => setReloadAsked(true)}
+            >
+              Reload all workers
+            </button>
+          </p>
+        )}
         {workers.length === 0 ? (
           <p className="card">
             No worker has sent a heartbeat in the last 15 seconds: queued runs wait. Start one with{" "}
@@ -174,7 +205,7 @@ export function OperationsClient({
         ) : (
           <DataTable
             boxClassName="card table-box"
-            columns={["Worker", "Host", "Pid", "Running", "Up since", "Last heartbeat"]}
+            columns={["Worker", "Host", "Pid", "Running", "Up since", "Last heartbeat", ""]}
           >
             {workers.map((w) => (
               <tr key={w.id}>
@@ -197,11 +228,40 @@ export function OperationsClient({
                 <td>
                   <RelativeTime iso={w.lastHeartbeat} />
                 </td>
+                <td>
+                  <button
+                    type="button"
+                    className="btn"
+                    aria-label={`Drain ${w.id}`}
+                    onClick={() => setDraining(w)}
+                  >
+                    Drain
+                  </button>
+                </td>
               </tr>
             ))}
           </DataTable>
         )}
       </section>
+
+      {draining && (
+        <DrainWorkerDialog
+          worker={draining}
+          onClose={(drained) => {
+            setDraining(null);
+            if (drained) void refresh();
+          }}
+        />
+      )}
+      {reloadAsked && (
+        <ReloadWorkersDialog
+          count={workers.length}
+          onClose={(asked) => {
+            setReloadAsked(false);
+            if (asked) void refresh();
+          }}
+        />
+      )}
 
       {view.slurm && <SlurmQueue slurm={view.slurm} />}
 

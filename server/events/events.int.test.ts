@@ -7,7 +7,7 @@ import { GET as listRules, POST as postRule } from "@/app/api/v1/event-rules/rou
 import { GET as listRuns } from "@/app/api/v1/runs/route";
 import { POST as postToken } from "@/app/api/v1/tokens/route";
 import { auditEvents, eventRuns, events, runLabels, runs } from "@/db/schema";
-import type { EventRuleView, EventView } from "@/lib/contract/events";
+import type { EventList, EventRuleView, EventView } from "@/lib/contract/events";
 import type { Problem } from "@/lib/contract/problem";
 import type { AppContext } from "@/server/context";
 import { pruneEvents } from "@/server/beat/prune-events";
@@ -504,5 +504,40 @@ describe("chaining", () => {
     } finally {
       await beat.stop();
     }
+  });
+});
+
+describe("listing events (GET /api/v1/events)", () => {
+  it("pages newest first with a cursor; a bad limit or cursor is a 400 at its pointer", async () => {
+    const list = (search: string) =>
+      callRoute(listEvents, { path: `/api/v1/events${search}`, headers: as(operator) });
+    expect(((await (await list("")).json()) as EventList).items.length).toBeGreaterThanOrEqual(5);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 2; pages++) {
+      const response = await list(`?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as EventList;
+      expect(page.items.length).toBe(2);
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+      expect(cursor).not.toBeNull();
+    }
+    // The two pages follow each other in the whole list (newer events only add to its top).
+    const ids = ((await (await list("")).json()) as EventList).items.map((e) => e.id);
+    const start = ids.indexOf(seen[0]!);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(seen).toEqual(ids.slice(start, start + 4));
+    for (const [search, pointer] of [
+      ["?cursor=abc", "/cursor"],
+      ["?limit=0", "/limit"],
+      ["?limit=101", "/limit"],
+    ] as const) {
+      const response = await list(search);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as Problem).errors?.map((e) => e.path)).toContain(pointer);
+    }
+    const refused = await callRoute(listEvents, { path: "/api/v1/events", headers: as(alice) });
+    expect(refused.status).toBe(403);
   });
 });

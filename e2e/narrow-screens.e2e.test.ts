@@ -135,6 +135,14 @@ const VISITS: Visit[] = [
     },
   },
   {
+    name: "events",
+    path: () => "/events",
+    ready: async (page) => {
+      await expect.poll(() => text(page)).toContain("Latest events");
+      await page.locator('form[aria-label="New rule"]').waitFor(); // an admin's form, too
+    },
+  },
+  {
     name: "operations",
     path: () => "/operations",
     ready: async (page) => {

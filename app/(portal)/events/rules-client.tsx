@@ -5,6 +5,7 @@ import type { EventRuleView } from "@/lib/contract/events";
 import { ApiProblem, callApiText, messageOf, type FieldProblem } from "@/components/ui/api-client";
 import { ErrorAlert } from "@/components/ui/error-alert";
 import { FormField, invalidProps } from "@/components/ui/form-field";
+import styles from "./rules.module.css";
 
 interface Props {
   initial: EventRuleView[];
@@ -152,7 +153,7 @@ function RuleFields({
       </FormField>
       {withEnabled ? (
         <div className="field">
-          <label>
+          <label className={styles.check}>
             <input
               type="checkbox"
               id={`${prefix}-enabled`}

@@ -156,3 +156,60 @@ describe("reference lists", () => {
     expect(deleted.status).toBe(204);
   });
 });
+
+describe("the events page", () => {
+  it("is reached from the nav; a rule is edited there: a bad template at its field, then saved", async () => {
+    const created = await api([
+      "-H",
+      "Content-Type: application/json",
+      "-d",
+      JSON.stringify({
+        name: "opal-greet",
+        eventType: "opal_greeting",
+        pipeline: "hello@latest",
+        configTemplate: { name: "{{ /payload/who }}" },
+        submitAs: "opal",
+      }),
+      `${baseUrl}/api/v1/event-rules`,
+    ]);
+    expect(created.status, created.body).toBe(201);
+    const rule = JSON.parse(created.body) as { id: string };
+    const { page } = opal;
+    await page.goto(`${baseUrl}/runs`);
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Events" })
+      .click();
+    await page.waitForURL(/\/events$/);
+    await page.getByRole("button", { name: "Edit the rule opal-greet" }).click();
+    const form = page.getByRole("form", { name: "Edit the rule opal-greet" });
+    const template = form.getByLabel(/Config template/);
+    await template.fill('{"name": "{{ /payload/who }}", "steps": "many"}');
+    await form.getByRole("button", { name: "Save the rule" }).click();
+    await expect
+      .poll(() => form.locator("#edit-rule-template-error").textContent())
+      .toContain("/steps");
+    expect(await template.getAttribute("aria-invalid")).toBe("true");
+    await screenshot(page, "36-events-rule-edit-error");
+
+    await template.fill('{"name": "{{ /payload/who }}", "greeting": "Hi"}');
+    await form.getByLabel("Name", { exact: true }).fill("opal-greet-edited");
+    await form.getByLabel("Enabled").uncheck();
+    await form.getByRole("button", { name: "Save the rule" }).click();
+    const rules = page.locator("section", { hasText: "Rules" }).locator("table");
+    await expect.poll(() => rules.textContent()).toContain("opal-greet-edited (disabled)");
+    expect(await form.count()).toBe(0); // closed after the save
+    const saved = JSON.parse((await api([`${baseUrl}/api/v1/event-rules/${rule.id}`])).body) as {
+      name: string;
+      enabled: boolean;
+      configTemplate: unknown;
+    };
+    expect(saved).toMatchObject({
+      name: "opal-greet-edited",
+      enabled: false,
+      configTemplate: { name: "{{ /payload/who }}", greeting: "Hi" },
+    });
+    await page.reload();
+    await expect.poll(() => rules.textContent()).toContain("opal-greet-edited (disabled)");
+  });
+});

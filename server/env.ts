@@ -131,6 +131,8 @@ export const ZEnv = z.object({
   RUN_ROW_RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(0),
   /** Days after which audit events are removed by the beat (0: kept for ever). */
   AUDIT_RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(0),
+  /** Days after which events (and their outcomes) are removed by the beat (0: kept for ever). */
+  EVENT_RETENTION_DAYS: z.coerce.number().min(0).max(36500).default(0),
   /**
    * Runs of one submitter that may run at once across all workers (0: no limit), unless
    * the user has a limit of their own; operators and admins have no default quota. Without
@@ -235,6 +237,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     outputStoreRunMaxBytes: env.OUTPUT_STORE_RUN_MAX_BYTES,
     retentionDays: env.RETENTION_DAYS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    eventRetentionDays: env.EVENT_RETENTION_DAYS,
     runRowRetentionDays: env.RUN_ROW_RETENTION_DAYS,
     userMaxRunning: env.USER_MAX_RUNNING,
     adminUsername: env.ADMIN_USERNAME,

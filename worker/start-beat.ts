@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { withStatementBudget } from "@/server/statement-budget";
 import { applyRetention } from "@/server/beat/apply-retention";
 import { pruneAuditEvents } from "@/server/beat/prune-audit-events";
+import { pruneEvents } from "@/server/beat/prune-events";
 import { pruneRunRows } from "@/server/beat/prune-run-rows";
 import { createCounterRows, repairRunCounters } from "@/server/beat/repair-run-counters";
 import { LeaderLock } from "@/server/beat/leader-lock";
@@ -98,6 +99,8 @@ export function startBeat(ctx: AppContext, options: BeatOptions = {}): BeatHandl
       ctx.log.info(removed, "retention removed old logs and output content");
     const pruned = await pruneAuditEvents(ctx).catch(failed("audit retention"));
     if (pruned) ctx.log.info({ auditEvents: pruned }, "audit retention removed old events");
+    const prunedEvents = await pruneEvents(ctx).catch(failed("event retention"));
+    if (prunedEvents) ctx.log.info({ events: prunedEvents }, "event retention removed old events");
     const deleted = await pruneRunRows(ctx).catch(failed("run row retention"));
     if (deleted && deleted.runs > 0) ctx.log.info(deleted, "run row retention deleted old runs");
     await createCounterRows(ctx).catch(failed("creating counter rows"));

@@ -6,15 +6,18 @@ import { signOut } from "next-auth/react";
 import { useState, type KeyboardEvent, type MouseEvent } from "react";
 import styles from "./portal-nav.module.css";
 
-const LINKS = [
+const ADMIN = ["admin"];
+/** Each link with the roles that see it (all roles when none are named). */
+const LINKS: { href: string; label: string; roles?: string[] }[] = [
   { href: "/runs", label: "Runs" },
   { href: "/new", label: "New run" },
   { href: "/pipelines", label: "Pipelines" },
   { href: "/schedules", label: "Schedules" },
-  { href: "/operations", label: "Operations", adminOnly: true },
-  { href: "/lists", label: "Lists", adminOnly: true },
-  { href: "/audit", label: "Audit", adminOnly: true },
-  { href: "/users", label: "Users", adminOnly: true },
+  { href: "/events", label: "Events", roles: ["admin", "operator"] },
+  { href: "/operations", label: "Operations", roles: ADMIN },
+  { href: "/lists", label: "Lists", roles: ADMIN },
+  { href: "/audit", label: "Audit", roles: ADMIN },
+  { href: "/users", label: "Users", roles: ADMIN },
   { href: "/apidocs", label: "API" },
 ];
 
@@ -62,7 +65,7 @@ export function PortalNav({ username, role }: { username: string; role: string }
           onClick={onClick}
         >
           <ul className={styles.links}>
-            {LINKS.filter((link) => !link.adminOnly || role === "admin").map((link) => {
+            {LINKS.filter((link) => !link.roles || link.roles.includes(role)).map((link) => {
               const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
               return (
                 <li key={link.href}>

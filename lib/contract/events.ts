@@ -109,6 +109,17 @@ export const ZCreateEventRuleRequest = z
     ],
   });
 
+/** Query of `GET /api/v1/events`. */
+export const ZListEventsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, "must be the nextCursor of the previous page")
+    .optional()
+    .meta({ description: "nextCursor of the previous page" }),
+});
+export type TListEventsQuery = z.infer<typeof ZListEventsQuery>;
+
 /** Body of `PATCH /api/v1/event-rules/{id}`: any of the fields. */
 export const ZUpdateEventRuleRequest = z
   .strictObject(ruleFields)
@@ -165,5 +176,12 @@ export const ZEventView = z.object({
   links: z.object({ self: z.string(), web: z.string() }),
 });
 export type EventView = z.infer<typeof ZEventView>;
-export const ZEventList = zList(ZEventView);
+/** A page of `GET /api/v1/events`, newest first. */
+export const ZEventList = z.object({
+  items: z.array(ZEventView),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: "Pass as `cursor` for the next (older) page; null on the last page" }),
+});
 export type EventList = z.infer<typeof ZEventList>;

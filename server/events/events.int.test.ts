@@ -2,14 +2,15 @@ import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getEvent } from "@/app/api/v1/events/[id]/route";
 import { GET as listEvents, POST as postEvent } from "@/app/api/v1/events/route";
-import { PATCH as patchRule } from "@/app/api/v1/event-rules/[id]/route";
+import { GET as getRuleRoute, PATCH as patchRule } from "@/app/api/v1/event-rules/[id]/route";
 import { GET as listRules, POST as postRule } from "@/app/api/v1/event-rules/route";
 import { GET as listRuns } from "@/app/api/v1/runs/route";
 import { POST as postToken } from "@/app/api/v1/tokens/route";
-import { runLabels, runs } from "@/db/schema";
-import type { EventRuleView, EventView } from "@/lib/contract/events";
+import { auditEvents, eventRuns, events, runLabels, runs } from "@/db/schema";
+import type { EventList, EventRuleView, EventView } from "@/lib/contract/events";
 import type { Problem } from "@/lib/contract/problem";
 import type { AppContext } from "@/server/context";
+import { pruneEvents } from "@/server/beat/prune-events";
 import { getAppContext } from "@/server/http/app-context";
 import { transitionRun } from "@/server/lifecycle/transition-run";
 import { RunEventFollower, type RunEventNotice } from "@/server/run-events/follow-run-events";
@@ -153,6 +154,116 @@ describe("event rules", () => {
     expect(patched.status).toBe(403);
     const read = await callRoute(listRules, { path: "/api/v1/event-rules", headers: as(operator) });
     expect(read.status).toBe(200);
+  });
+});
+
+describe("editing a rule (PATCH)", () => {
+  it("refuses a bad change at its field and keeps the rule; saves and audits a good one", async () => {
+    const saved = await rule({
+      name: "greet-edit",
+      eventType: "greeting_edited",
+      pipeline: "hello@1.0.0",
+      configTemplate: { name: "{{ /payload/who }}" },
+    });
+    const patch = (body: object) =>
+      callRoute(patchRule, {
+        method: "PATCH",
+        path: `/api/v1/event-rules/${saved.id}`,
+        headers: { ...as(admin), ...json },
+        params: { id: saved.id },
+        body: JSON.stringify(body),
+      });
+    const refusals: [object, string][] = [
+      [{ name: "  " }, "/name"],
+      [{ pipeline: "no-such-pipeline@1.0.0" }, "/pipeline"],
+      [{ submitAs: "nobody-here" }, "/submitAs"],
+      [{ filter: [{ pointer: "/payload/x", matches: "(" }] }, "/filter/0/matches"],
+      [{ configTemplate: { name: "{{ /payload/who }}", steps: "many" } }, "/configTemplate/steps"],
+      [{ configTemplate: { name: "{{ payload }}" } }, "/configTemplate/name"],
+      [{ enabled: "no" }, "/enabled"],
+    ];
+    for (const [body, pointer] of refusals) {
+      const response = await patch(body);
+      const problem = (await response.json()) as Problem;
+      expect(response.status, JSON.stringify(problem)).toBe(422);
+      expect(problem.errors?.map((e) => e.path)).toContain(pointer);
+    }
+    const get = async () =>
+      (await (
+        await callRoute(getRuleRoute, {
+          path: `/api/v1/event-rules/${saved.id}`,
+          headers: as(operator),
+          params: { id: saved.id },
+        })
+      ).json()) as EventRuleView;
+    expect(await get()).toEqual(saved); // nothing changed
+
+    const changed = await patch({
+      name: "greet-edited",
+      enabled: false,
+      filter: [{ pointer: "/payload/who", in: ["ada", "bob"] }],
+      configTemplate: { name: "{{ /payload/who }}", greeting: "Hi" },
+    });
+    expect(changed.status).toBe(200);
+    const view = (await changed.json()) as EventRuleView;
+    expect(view).toMatchObject({
+      name: "greet-edited",
+      enabled: false,
+      pipeline: "hello@1.0.0",
+      submitAs: alice.username,
+      configTemplate: { name: "{{ /payload/who }}", greeting: "Hi" },
+    });
+    expect(view.updatedAt).not.toBeNull();
+    expect(await get()).toEqual(view);
+    const audited = await ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetId, saved.id), eq(auditEvents.action, "rule.update")));
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.actorUsername).toBe(admin.username);
+    expect((audited[0]!.details as { fields: string[] }).fields.sort()).toEqual([
+      "configTemplate",
+      "enabled",
+      "filter",
+      "name",
+    ]);
+  });
+});
+
+describe("event retention (EVENT_RETENTION_DAYS)", () => {
+  it("removes the events received longer ago with their outcomes; their runs stay; 0 keeps all", async () => {
+    await rule({
+      name: "retained",
+      eventType: "retention_checked",
+      pipeline: "hello@1.0.0",
+      configTemplate: { name: "{{ /payload/who }}" },
+    });
+    const old = await posted({ type: "retention_checked", id: "ret-old", payload: { who: "o" } });
+    const young = await posted({ type: "retention_checked", id: "ret-new", payload: { who: "y" } });
+    const oldRun = old.runs[0]?.run?.id;
+    expect(oldRun).toBeTruthy();
+    const DAY_MS = 24 * 3600 * 1000;
+    await ctx.db
+      .update(events)
+      .set({ receivedAt: new Date(Date.now() - 31 * DAY_MS) })
+      .where(eq(events.eventId, "ret-old"));
+    const [oldRow] = await ctx.db.select().from(events).where(eq(events.eventId, "ret-old"));
+    const keepAll = { db: ctx.db, config: { ...ctx.config, eventRetentionDays: 0 } };
+    expect(await pruneEvents(keepAll)).toBe(0);
+    const thirtyDays = { db: ctx.db, config: { ...ctx.config, eventRetentionDays: 30 } };
+    expect(await pruneEvents(thirtyDays)).toBeGreaterThanOrEqual(1);
+    expect(await ctx.db.select().from(events).where(eq(events.eventId, "ret-old"))).toEqual([]);
+    const outcomes = await ctx.db.select().from(eventRuns).where(eq(eventRuns.eventId, oldRow!.id));
+    expect(outcomes).toEqual([]);
+    expect((await getRunRow(ctx, oldRun!)).publicId).toBe(oldRun); // the run stays
+    const kept = await callRoute(getEvent, {
+      path: `/api/v1/events/${young.id}`,
+      headers: as(operator),
+      params: { id: young.id },
+    });
+    expect(kept.status).toBe(200);
+    expect(((await kept.json()) as EventView).runs).toHaveLength(young.runs.length);
+    expect(await pruneEvents(thirtyDays)).toBe(0); // nothing old left
   });
 });
 
@@ -393,5 +504,40 @@ describe("chaining", () => {
     } finally {
       await beat.stop();
     }
+  });
+});
+
+describe("listing events (GET /api/v1/events)", () => {
+  it("pages newest first with a cursor; a bad limit or cursor is a 400 at its pointer", async () => {
+    const list = (search: string) =>
+      callRoute(listEvents, { path: `/api/v1/events${search}`, headers: as(operator) });
+    expect(((await (await list("")).json()) as EventList).items.length).toBeGreaterThanOrEqual(5);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 2; pages++) {
+      const response = await list(`?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as EventList;
+      expect(page.items.length).toBe(2);
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+      expect(cursor).not.toBeNull();
+    }
+    // The two pages follow each other in the whole list (newer events only add to its top).
+    const ids = ((await (await list("")).json()) as EventList).items.map((e) => e.id);
+    const start = ids.indexOf(seen[0]!);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(seen).toEqual(ids.slice(start, start + 4));
+    for (const [search, pointer] of [
+      ["?cursor=abc", "/cursor"],
+      ["?limit=0", "/limit"],
+      ["?limit=101", "/limit"],
+    ] as const) {
+      const response = await list(search);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as Problem).errors?.map((e) => e.path)).toContain(pointer);
+    }
+    const refused = await callRoute(listEvents, { path: "/api/v1/events", headers: as(alice) });
+    expect(refused.status).toBe(403);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import {
   eventRules,
   eventRuns,
@@ -9,7 +9,13 @@ import {
   type EventRow,
   type EventRuleRow,
 } from "@/db/schema";
-import type { EventCondition, EventView, TEventRequest } from "@/lib/contract/events";
+import type {
+  EventCondition,
+  EventList,
+  EventView,
+  TEventRequest,
+  TListEventsQuery,
+} from "@/lib/contract/events";
 import { canSeeAllRuns, canSubmit } from "@/lib/roles";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
@@ -334,10 +340,22 @@ export async function getEvent(
 export async function listEvents(
   ctx: Pick<AppContext, "db">,
   principal: Principal,
-): Promise<{ items: EventView[] }> {
+  query: TListEventsQuery = { limit: 100 },
+): Promise<EventList> {
   requireEventReader(principal);
-  const rows = await ctx.db.select().from(events).orderBy(desc(events.id)).limit(100);
-  return { items: await eventViews(ctx, rows) };
+  // Keyset on the row id (newest first): a page costs the same at any depth.
+  const rows = await ctx.db
+    .select()
+    .from(events)
+    .where(query.cursor ? lt(events.id, Number(query.cursor)) : undefined)
+    .orderBy(desc(events.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: await eventViews(ctx, page),
+    nextCursor: rows.length > query.limit && last ? String(last.id) : null,
+  };
 }
 
 /** The event that started a run, for the run page (null: not started by an event). */

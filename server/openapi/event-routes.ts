@@ -7,6 +7,7 @@ import {
   ZEventRuleList,
   ZEventRuleView,
   ZEventView,
+  ZListEventsQuery,
   ZUpdateEventRuleRequest,
 } from "@/lib/contract/events";
 import { answer, location, problem, type RouteSpec } from "./route-spec";
@@ -57,8 +58,14 @@ export const eventRoutes: RouteSpec[] = [
     path: "/api/v1/events",
     tag: "events",
     summary: "The latest events",
-    description: "The latest 100, newest first, each with its runs and their states.",
-    responses: { "200": answer("The events", ZEventList), "403": readers },
+    description:
+      "Newest first, `limit` (at most 100) a page, each with its runs and their states; `nextCursor` leads to the older ones.",
+    query: ZListEventsQuery,
+    responses: {
+      "200": answer("A page of events", ZEventList),
+      "400": problem("A bad limit or cursor (JSON Pointers)"),
+      "403": readers,
+    },
   },
   {
     method: "get",

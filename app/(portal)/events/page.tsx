@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ZListEventsQuery } from "@/lib/contract/events";
 import { canSeeAllRuns } from "@/lib/roles";
 import { listEvents } from "@/server/events/receive-event";
 import { listRules } from "@/server/events/rules";
@@ -9,8 +10,10 @@ import { RulesClient } from "./rules-client";
 
 export const metadata: Metadata = { title: "Events" };
 
-/** The latest events with their runs, and the rules (administrators change them). */
-export default async function EventsPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** The latest events with their runs (100 a page), and the rules (administrators change them). */
+export default async function EventsPage({ searchParams }: { searchParams: SearchParams }) {
   const principal = await requirePagePrincipal("/events");
   if (!canSeeAllRuns(principal.role)) {
     return (
@@ -24,7 +27,9 @@ export default async function EventsPage() {
     );
   }
   const app = getAppContext();
-  const events = await listEvents(app, principal);
+  // A cursor that is not one of ours shows the first page.
+  const cursor = ZListEventsQuery.shape.cursor.safeParse((await searchParams).cursor).data;
+  const events = await listEvents(app, principal, { limit: 100, cursor });
   const mayReadRules = principal.role === "admin" || principal.role === "operator";
   const rules = mayReadRules ? await listRules(app, principal) : { items: [] };
   return (
@@ -36,7 +41,7 @@ export default async function EventsPage() {
         <RulesClient initial={rules.items} canEdit={principal.role === "admin"} />
       ) : null}
       <section className="card">
-        <h2>Latest events</h2>
+        <h2>{cursor ? "Older events" : "Latest events"}</h2>
         {events.items.length === 0 ? (
           <p className="empty-state">No event has come yet: POST /api/v1/events.</p>
         ) : (
@@ -71,6 +76,15 @@ export default async function EventsPage() {
             </table>
           </div>
         )}
+        {cursor || events.nextCursor ? (
+          <p>
+            {cursor ? <Link href="/events">Latest events</Link> : null}
+            {cursor && events.nextCursor ? " · " : null}
+            {events.nextCursor ? (
+              <Link href={`/events?cursor=${events.nextCursor}`}>Older events</Link>
+            ) : null}
+          </p>
+        ) : null}
       </section>
     </main>
   );

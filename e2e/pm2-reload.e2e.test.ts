@@ -14,8 +14,9 @@ import { createTestResources, type TestResources } from "@/test/resources";
 import { freePort, requireBuild } from "@/test/stack";
 import { submit } from "@/test/runs";
 
-// `pm2 reload` of the workers in the middle of runs, with the production process file
-// (ecosystem.config.js) and a PM2 daemon of its own (PM2_HOME in a temporary folder).
+// `pm2 reload` of the workers in the middle of runs, and of two web processes (cluster mode)
+// under a stream of submissions, with the production process file (ecosystem.config.js) and
+// a PM2 daemon of its own (PM2_HOME in a temporary folder).
 const exec = promisify(execFile);
 const PM2 = path.resolve("node_modules/.bin/pm2");
 let resources: TestResources;
@@ -50,13 +51,15 @@ beforeAll(async () => {
     CANCEL_GRACE_SECONDS: "1",
     WORKER_DRAIN_SECONDS: "2",
     WORKER_CONCURRENCY: "4",
+    WEB_INSTANCES: "2",
+    HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
   };
   ctx = createAppContext({ ...loadConfig(env), logLevel: "warn" }, "test");
   await registerPipelines(ctx, [path.resolve("pipelines")]);
   // As production runs it: `pm2 start` of the process file, whose apps keep their plain names.
   worker = "runport-worker";
-  await pm2("start", "ecosystem.config.js", "--only", `${worker},runport-beat`);
+  await pm2("start", "ecosystem.config.js");
 }, 120_000);
 
 afterAll(async () => {
@@ -115,5 +118,42 @@ describe("pm2 reload of the workers in the middle of runs", () => {
     expect(attempts[1]!.startedAt.getTime()).toBeGreaterThanOrEqual(
       attempts[0]!.finishedAt!.getTime(),
     );
+  });
+});
+
+describe("pm2 reload of two web processes under a stream of submissions", () => {
+  it("fails no submission: each is answered 201 (issue 16's rolling reload figure)", async () => {
+    const base = `http://127.0.0.1:${env.PORT}`;
+    const user = await createTestUser(ctx);
+    const auth = `Basic ${Buffer.from(`${user.username}:${user.token}`).toString("base64")}`;
+    const post = async (n: number) => {
+      const started = performance.now();
+      const response = await fetch(`${base}/api/v1/runs`, {
+        method: "POST",
+        headers: { authorization: auth, "content-type": "application/json" },
+        body: JSON.stringify({ pipeline: "hello@1.0.0", config: { name: `r${n}` }, hold: true }),
+      }).catch((error: unknown) => ({ status: String(error) }));
+      return { status: response.status, ms: performance.now() - started };
+    };
+    await until("the web processes to answer", 60_000, async () => (await post(0)).status === 201);
+    const answers: { status: number | string; ms: number }[] = [];
+    let reloading = true;
+    const stream = (async () => {
+      for (let n = 1; reloading; n++) answers.push(await post(n));
+    })();
+    const started = performance.now();
+    await pm2("reload", "runport-web");
+    const reloadMs = performance.now() - started;
+    // A little more after the reload, then stop.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    reloading = false;
+    await stream;
+    const failed = answers.filter((a) => a.status !== 201);
+    const slowest = Math.max(...answers.map((a) => a.ms));
+    console.log(
+      `rolling reload of 2 web processes: ${Math.round(reloadMs)} ms, ${answers.length} submissions, ${failed.length} failed, slowest ${Math.round(slowest)} ms`,
+    );
+    expect(answers.length).toBeGreaterThan(10);
+    expect(failed).toEqual([]);
   });
 });

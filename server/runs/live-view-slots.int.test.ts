@@ -5,8 +5,12 @@ import { LiveViewSlots } from "./live-view-slots";
 
 let ctx: AppContext;
 
-beforeAll(() => {
+beforeAll(async () => {
   ctx = createTestContext();
+  // Slots count in memory until the connection is ready (as a web process's is long before
+  // any view): a busy machine may take a while to connect.
+  if (ctx.redis.status !== "ready")
+    await new Promise((resolve) => ctx.redis.once("ready", resolve));
 });
 
 afterAll(async () => {

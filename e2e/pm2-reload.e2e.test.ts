@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -126,15 +127,36 @@ describe("pm2 reload of two web processes under a stream of submissions", () => 
     const base = `http://127.0.0.1:${env.PORT}`;
     const user = await createTestUser(ctx);
     const auth = `Basic ${Buffer.from(`${user.username}:${user.token}`).toString("base64")}`;
-    const post = async (n: number) => {
-      const started = performance.now();
-      const response = await fetch(`${base}/api/v1/runs`, {
-        method: "POST",
-        headers: { authorization: auth, "content-type": "application/json" },
-        body: JSON.stringify({ pipeline: "hello@1.0.0", config: { name: `r${n}` }, hold: true }),
-      }).catch((error: unknown) => ({ status: String(error) }));
-      return { status: response.status, ms: performance.now() - started };
-    };
+    // One connection per submission, as curl makes it (the old portal's clients). A client
+    // that keeps connections alive may send on one the old process is closing (a reset):
+    // such clients retry with an Idempotency-Key, as the runport client does.
+    const post = (n: number) =>
+      new Promise<{ status: number | string; ms: number }>((resolve) => {
+        const started = performance.now();
+        const body = JSON.stringify({
+          pipeline: "hello@1.0.0",
+          config: { name: `r${n}` },
+          hold: true,
+        });
+        const request = http.request(
+          `${base}/api/v1/runs`,
+          {
+            method: "POST",
+            agent: false,
+            headers: { authorization: auth, "content-type": "application/json" },
+          },
+          (response) => {
+            response.resume();
+            response.on("end", () =>
+              resolve({ status: response.statusCode ?? 0, ms: performance.now() - started }),
+            );
+          },
+        );
+        request.on("error", (error) =>
+          resolve({ status: String(error), ms: performance.now() - started }),
+        );
+        request.end(body);
+      });
     await until("the web processes to answer", 60_000, async () => (await post(0)).status === 201);
     const answers: { status: number | string; ms: number }[] = [];
     let reloading = true;
@@ -144,8 +166,9 @@ describe("pm2 reload of two web processes under a stream of submissions", () => 
     const started = performance.now();
     await pm2("reload", "runport-web");
     const reloadMs = performance.now() - started;
-    // A little more after the reload, then stop.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // PM2 is done once the new processes are online, before they listen: go on until the
+    // new ones have answered for a while.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
     reloading = false;
     await stream;
     const failed = answers.filter((a) => a.status !== 201);

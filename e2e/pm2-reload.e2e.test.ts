@@ -14,6 +14,7 @@ import { registerPipelines } from "@/test/pipelines";
 import { createTestResources, type TestResources } from "@/test/resources";
 import { freePort, requireBuild } from "@/test/stack";
 import { submit } from "@/test/runs";
+import { drainAndAwaitSuccessor } from "./support/drain";
 
 // `pm2 reload` of the workers in the middle of runs, and of two web processes (cluster mode)
 // under a stream of submissions, with the production process file (ecosystem.config.js) and
@@ -119,6 +120,23 @@ describe("pm2 reload of the workers in the middle of runs", () => {
     expect(attempts[1]!.startedAt.getTime()).toBeGreaterThanOrEqual(
       attempts[0]!.finishedAt!.getTime(),
     );
+  });
+});
+
+describe("a worker drained from the operations page's API under PM2", () => {
+  it("exits, and PM2 starts a fresh one", async () => {
+    const admin = await createTestUser(ctx, "admin");
+    const auth = `Basic ${Buffer.from(`${admin.username}:${admin.token}`).toString("base64")}`;
+    const base = `http://127.0.0.1:${env.PORT}`;
+    await until("the web processes to answer", 60_000, async () =>
+      fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
+    const { drained, successor, ms } = await drainAndAwaitSuccessor(base, auth);
+    expect(successor).not.toBe(drained);
+    console.log(`drain from the API under PM2: a fresh worker after ${Math.round(ms)} ms`);
   });
 });
 

@@ -13,6 +13,7 @@ import { registerPipelines } from "@/test/pipelines";
 import { createTestResources, type TestResources } from "@/test/resources";
 import { submit } from "@/test/runs";
 import { freePort, requireBuild } from "@/test/stack";
+import { drainAndAwaitSuccessor } from "./support/drain";
 
 // Debian's supervisord running the committed deploy/supervisord/runport.conf (its folder,
 // port, user and log folder replaced) on a database and Redis prefix of its own: the three
@@ -175,6 +176,19 @@ describe("supervisord with deploy/supervisord/runport.conf", () => {
       `supervisorctl restart runport-worker: ${restartMs} ms (drain + start); ` +
         `the handed-back run started again ${resumedMs} ms after the restart began`,
     );
+  });
+
+  it("a worker drained from the operations page's API exits, and supervisord starts a fresh one", async () => {
+    const admin = await createTestUser(ctx, "admin");
+    const auth = `Basic ${Buffer.from(`${admin.username}:${admin.token}`).toString("base64")}`;
+    const { drained, successor, ms } = await drainAndAwaitSuccessor(
+      `http://127.0.0.1:${port}`,
+      auth,
+    );
+    expect(successor).not.toBe(drained);
+    // Its heartbeat says it works; supervisord says RUNNING once its startsecs have passed.
+    expect((await supervisorctl("status", "runport-worker")).stdout).toMatch(/STARTING|RUNNING/);
+    console.log(`drain from the API under supervisord: a fresh worker after ${Math.round(ms)} ms`);
   });
 
   it("`supervisorctl stop runport-worker` waits until the worker drained its run", async () => {

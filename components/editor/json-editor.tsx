@@ -12,6 +12,11 @@ export interface JsonEditorHandle {
   getValue(): string;
   getLength(): number;
   setValue(text: string): void;
+  /**
+   * Applies edits made elsewhere (the Form tab) as one undoable step: offsets against the
+   * text as it is, non-overlapping. The change reaches onChange as edits like typing does.
+   */
+  applyEdits(edits: readonly TextEdit[]): void;
   reveal(line: number, column: number): void;
   focus(): void;
 }
@@ -123,6 +128,27 @@ export function JsonEditor(props: Props) {
           getLength: () => model.getValueLength(),
           setValue: (text) =>
             editor?.executeEdits("runport", [{ range: model.getFullModelRange(), text }]),
+          applyEdits: (edits) => {
+            if (!editor || edits.length === 0) return;
+            editor.pushUndoStop();
+            editor.executeEdits(
+              "runport-form",
+              edits.map((e) => {
+                const start = model.getPositionAt(e.offset);
+                const end = model.getPositionAt(e.offset + e.length);
+                return {
+                  range: new monaco.Range(
+                    start.lineNumber,
+                    start.column,
+                    end.lineNumber,
+                    end.column,
+                  ),
+                  text: e.text,
+                };
+              }),
+            );
+            editor.pushUndoStop();
+          },
           reveal: (line, column) => {
             editor?.setPosition({ lineNumber: line, column });
             editor?.revealPositionInCenter({ lineNumber: line, column });

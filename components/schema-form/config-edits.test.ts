@@ -152,3 +152,37 @@ describe("edits of the config's text from the form", () => {
     expect(JSON.parse(out)).toEqual({ dataFiles: [{ a: 1 }, { a: 2 }] });
   });
 });
+
+describe("edits of the config's text: object members and stale values", () => {
+  it("removes the last, the middle and the only member cleanly", () => {
+    const t = '{\n  "a": 1,\n  "b": {\n    "c": 2\n  },\n  "d": 3\n}';
+    expect(applyTextEdits(t, setValueEdits(t, ["d"], undefined))).toBe(
+      '{\n  "a": 1,\n  "b": {\n    "c": 2\n  }\n}',
+    );
+    expect(applyTextEdits(t, setValueEdits(t, ["a"], undefined))).toBe(
+      '{\n  "b": {\n    "c": 2\n  },\n  "d": 3\n}',
+    );
+    expect(applyTextEdits(t, setValueEdits(t, ["b", "c"], undefined))).toBe(
+      '{\n  "a": 1,\n  "b": {},\n  "d": 3\n}',
+    );
+  });
+
+  it("adds members to empty and filled objects, and creates missing parents", () => {
+    const t = '{\n  "b": {}\n}';
+    const one = applyTextEdits(t, setValueEdits(t, ["b", "x"], [1, 2]));
+    expect(JSON.parse(one)).toEqual({ b: { x: [1, 2] } });
+    const two = applyTextEdits(one, setValueEdits(one, ["e"], "z"));
+    expect(two).toBe('{\n  "b": {\n    "x": [\n      1,\n      2\n    ]\n  },\n  "e": "z"\n}');
+    const deep = applyTextEdits(two, setValueEdits(two, ["n", "m"], true));
+    expect(JSON.parse(deep)).toMatchObject({ n: { m: true } });
+  });
+
+  it("a grid value behind the text rewrites the array whole (never a wrong row)", () => {
+    const stale = rows().slice(0, 1); // the grid saw one row; the text has two
+    const edits = gridEdits(text, ["dataFiles"], stale, [
+      { kind: "splice", start: 1, deleteCount: 0, items: [{ sampleName: "n" }] },
+    ]);
+    const value = JSON.parse(applyTextEdits(text, edits)) as { dataFiles: unknown[] };
+    expect(value.dataFiles).toEqual([{ sampleName: "s1", fastqCode: "R1" }, { sampleName: "n" }]);
+  });
+});

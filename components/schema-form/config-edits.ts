@@ -1,4 +1,6 @@
-import { findNodeAtLocation, modify, parseTree, type Node } from "jsonc-parser";
+import { findNodeAtLocation, modify, parseTree } from "jsonc-parser";
+import { toPointer } from "@/lib/json/parse-json";
+import { scanJson, type Span } from "@/lib/json/scan-json";
 import type { TextEdit } from "@/lib/json/string-index";
 
 /** One change of a grid, as components/schema-form/array-grid.tsx reports it. */
@@ -15,29 +17,6 @@ function toTextEdits(edits: { offset: number; length: number; content: string }[
   return edits.map((e) => ({ offset: e.offset, length: e.length, text: e.content }));
 }
 
-/**
- * The edits that set the value at `path` (undefined removes the property): jsonc-parser's
- * `modify`, so only the value's own text changes and the rest keeps its formatting. A text
- * that is not a JSON object (yet) is replaced by an object with that one value.
- */
-export function setValueEdits(text: string, path: Path, value: unknown): TextEdit[] {
-  const root = parseTree(text);
-  if (!root || root.type !== "object") {
-    if (value === undefined) return [];
-    const fresh = modify("{}", path, value, { formattingOptions: FORMAT });
-    let next = "{}";
-    for (const e of fresh)
-      next = next.slice(0, e.offset) + e.content + next.slice(e.offset + e.length);
-    return [{ offset: 0, length: text.length, text: `${next}\n` }];
-  }
-  const node = findNodeAtLocation(root, path);
-  // A scalar replaced by a scalar: the value's own range, nothing else parsed or written.
-  if (node && value !== undefined && node.type !== "object" && node.type !== "array") {
-    return [{ offset: node.offset, length: node.length, text: JSON.stringify(value) }];
-  }
-  return toTextEdits(modify(text, path, value, { formattingOptions: FORMAT }));
-}
-
 /** The indentation of the line `offset` is on. */
 function indentAt(text: string, offset: number): string {
   const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
@@ -49,49 +28,162 @@ function serialize(value: unknown, indent: string): string {
   return JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
 }
 
-function rowsOf(node: Node | undefined): Node[] {
-  return node?.type === "array" ? (node.children ?? []) : [];
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+/** jsonc-parser's `modify` (parses the whole text: the slow path, for unusual shapes). */
+function modifyEdits(text: string, path: Path, value: unknown): TextEdit[] {
+  const root = parseTree(text);
+  if (!root || root.type !== "object") {
+    if (value === undefined) return [];
+    let next = "{}";
+    for (const e of modify(next, path, value, { formattingOptions: FORMAT }))
+      next = next.slice(0, e.offset) + e.content + next.slice(e.offset + e.length);
+    return [{ offset: 0, length: text.length, text: `${next}\n` }];
+  }
+  return toTextEdits(modify(text, path, value, { formattingOptions: FORMAT }));
 }
 
-/** One splice of the array at `path` as a single edit of the array's range. */
+/** Removes an object member (key to value) and one comma next to it. */
+function removeMember(text: string, span: Span & { keyOffset: number }): TextEdit {
+  const end = span.offset + span.length;
+  let k = end;
+  while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+  if (text[k] === ",") {
+    k++;
+    while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+    return { offset: span.keyOffset, length: k - span.keyOffset, text: "" };
+  }
+  let p = span.keyOffset - 1;
+  while (p >= 0 && isSpace(text.charCodeAt(p))) p--;
+  if (text[p] === ",") return { offset: p, length: end - p, text: "" };
+  return { offset: p + 1, length: k - p - 1, text: "" }; // the only member: "{}"
+}
+
+/** Adds a member at the end of an object. */
+function addMember(text: string, object: Span, key: string, value: unknown): TextEdit {
+  const close = object.offset + object.length - 1;
+  let j = close - 1;
+  while (j > object.offset && isSpace(text.charCodeAt(j))) j--;
+  const outer = indentAt(text, object.offset);
+  const inner = `${outer}  `;
+  const member = `${JSON.stringify(key)}: ${serialize(value, inner)}`;
+  if (j === object.offset)
+    return { offset: j + 1, length: close - j - 1, text: `\n${inner}${member}\n${outer}` };
+  return { offset: j + 1, length: 0, text: `,\n${inner}${member}` };
+}
+
+/**
+ * The edits that set the value at `path` (undefined removes the property), found with one
+ * fast scan of the text (lib/json/scan-json.ts: no tree built, tens of ms for 5 MB): only
+ * the value's own text changes and the rest keeps its formatting. A text that is not a JSON
+ * object (yet) is replaced by an object with that one value.
+ */
+export function setValueEdits(text: string, path: Path, value: unknown): TextEdit[] {
+  const pointer = toPointer(path);
+  const parentPointer = toPointer(path.slice(0, -1));
+  const { spans } = scanJson(text, [pointer]);
+  const span = spans.get(pointer);
+  const parent = spans.get(parentPointer);
+  if (!parent || text[parent.offset] !== "{") return modifyEdits(text, path, value);
+  if (span) {
+    if (value !== undefined) {
+      const indent = indentAt(text, span.keyOffset ?? span.offset);
+      return [{ offset: span.offset, length: span.length, text: serialize(value, indent) }];
+    }
+    if (span.keyOffset !== undefined)
+      return [removeMember(text, span as Span & { keyOffset: number })];
+    return modifyEdits(text, path, value);
+  }
+  if (value === undefined) return [];
+  return [addMember(text, parent, String(path[path.length - 1]), value)];
+}
+
+/** An array in the text: its range and its rows' ranges. */
+interface ArrayView {
+  offset: number;
+  length: number;
+  count: number;
+  row(i: number): Span;
+}
+
+/**
+ * The array at `path` with the rows asked for located, by one fast scan; `count` is the
+ * array's length as the caller knows it (checked: the scan must find its last row and no
+ * more, else the slow path, a full parse, answers).
+ */
+function arrayAt(
+  text: string,
+  path: Path,
+  count: number,
+  rows: Iterable<number>,
+): ArrayView | null {
+  const pointer = toPointer(path);
+  const wanted = new Set<number>([...rows].filter((i) => i >= 0 && i < count));
+  if (count > 0) wanted.add(count - 1);
+  const pointers = [pointer, `${pointer}/${count}`, ...[...wanted].map((i) => `${pointer}/${i}`)];
+  const { spans } = scanJson(text, pointers);
+  const array = spans.get(pointer);
+  const consistent =
+    array &&
+    text[array.offset] === "[" &&
+    !spans.has(`${pointer}/${count}`) &&
+    (count === 0 || spans.has(`${pointer}/${count - 1}`));
+  if (consistent) {
+    return {
+      offset: array.offset,
+      length: array.length,
+      count,
+      row: (i) => spans.get(`${pointer}/${i}`)!,
+    };
+  }
+  const root = parseTree(text);
+  const node = root ? findNodeAtLocation(root, path) : undefined;
+  if (node?.type !== "array") return null;
+  const children = node.children ?? [];
+  return {
+    offset: node.offset,
+    length: node.length,
+    count: children.length,
+    row: (i) => ({ offset: children[i]!.offset, length: children[i]!.length }),
+  };
+}
+
+/** One splice of the array as a single edit of the rows it covers (never the whole array). */
 function spliceEdits(
   text: string,
-  array: Node,
+  array: ArrayView,
   change: Extract<GridEdit, { kind: "splice" }>,
 ): TextEdit[] {
-  const rows = rowsOf(array);
-  const start = Math.max(0, Math.min(change.start, rows.length));
-  const end = Math.min(rows.length, start + Math.max(0, change.deleteCount));
+  const count = array.count;
+  const start = Math.max(0, Math.min(change.start, count));
+  const end = Math.min(count, start + Math.max(0, change.deleteCount));
   const outer = indentAt(text, array.offset);
-  const indent = rows[0] ? indentAt(text, rows[0].offset) : `${outer}  `;
+  const indent = count > 0 ? indentAt(text, array.row(0).offset) : `${outer}  `;
   const joined = change.items.map((item) => serialize(item, indent)).join(`,\n${indent}`);
-  const left = rows.length - (end - start) + change.items.length;
+  const left = count - (end - start) + change.items.length;
   if (left === 0) return [{ offset: array.offset, length: array.length, text: "[]" }];
-  if (rows.length === 0)
+  if (count === 0)
     return [
       { offset: array.offset, length: array.length, text: `[\n${indent}${joined}\n${outer}]` },
     ];
-  const first = rows[start];
-  const last = rows[end - 1];
+  const endOf = (s: Span) => s.offset + s.length;
   if (change.items.length === 0) {
     // Deleting: the rows and the separator on one side.
-    if (end < rows.length) {
-      const from = first!.offset;
-      return [{ offset: from, length: rows[end]!.offset - from, text: "" }];
+    if (end < count) {
+      const from = array.row(start).offset;
+      return [{ offset: from, length: array.row(end).offset - from, text: "" }];
     }
-    const before = rows[start - 1]!;
-    const from = before.offset + before.length;
-    return [{ offset: from, length: last!.offset + last!.length - from, text: "" }];
+    const from = endOf(array.row(start - 1));
+    return [{ offset: from, length: endOf(array.row(end - 1)) - from, text: "" }];
   }
   if (end > start) {
-    const from = first!.offset;
-    return [{ offset: from, length: last!.offset + last!.length - from, text: joined }];
+    const from = array.row(start).offset;
+    return [{ offset: from, length: endOf(array.row(end - 1)) - from, text: joined }];
   }
   // Inserting only.
-  if (start < rows.length)
-    return [{ offset: first!.offset, length: 0, text: `${joined},\n${indent}` }];
-  const tail = rows[rows.length - 1]!;
-  return [{ offset: tail.offset + tail.length, length: 0, text: `,\n${indent}${joined}` }];
+  if (start < count)
+    return [{ offset: array.row(start).offset, length: 0, text: `${joined},\n${indent}` }];
+  return [{ offset: endOf(array.row(count - 1)), length: 0, text: `,\n${indent}${joined}` }];
 }
 
 /** A row with a column set (undefined removes it); a row that is not an object starts empty. */
@@ -121,35 +213,51 @@ export function gridEdits(
   changes: readonly GridEdit[],
 ): TextEdit[] {
   if (changes.length === 0) return [];
-  const root = parseTree(text);
-  const array = root ? findNodeAtLocation(root, path) : undefined;
-  if (!array || array.type !== "array") {
-    return setValueEdits(text, path, applyGridChanges(current, changes));
-  }
-  const rows = rowsOf(array);
   const only = changes[0]!;
-  if (changes.length === 1 && only.kind === "set" && only.row < rows.length) {
+  if (changes.length === 1 && only.kind === "set" && only.row < current.length) {
     return setValueEdits(text, [...path, only.row, only.column], only.value);
+  }
+  const count = current.length;
+  const setsOnly = changes.every((c) => c.kind === "set" && c.row < count);
+  const first = Math.min(...changes.map((c) => (c.kind === "set" ? c.row : c.start)), count);
+  const wanted = new Set<number>();
+  if (setsOnly) for (const c of changes) wanted.add((c as { row: number }).row);
+  else {
+    const s = changes.length === 1 && only.kind === "splice" ? only : null;
+    const from = s ? s.start : first;
+    const to = s ? s.start + s.deleteCount : count;
+    for (const i of [0, from - 1, from, to - 1, to]) wanted.add(i);
+  }
+  const array = arrayAt(text, path, count, wanted);
+  if (!array) return modifyEdits(text, path, applyGridChanges(current, changes));
+  if (array.count !== count) {
+    // The text and the grid's value disagree (a parse behind): rewrite the array whole.
+    return [
+      {
+        offset: array.offset,
+        length: array.length,
+        text: serialize(applyGridChanges(current, changes), indentAt(text, array.offset)),
+      },
+    ];
   }
   if (changes.length === 1 && only.kind === "splice") return spliceEdits(text, array, only);
   const next = applyGridChanges(current, changes);
-  const indent = rows[0] ? indentAt(text, rows[0].offset) : "";
-  if (changes.every((c) => c.kind === "set" && c.row < rows.length)) {
-    const touched = [...new Set(changes.map((c) => (c as { row: number }).row))].sort(
-      (a, b) => a - b,
-    );
-    return touched.map((i) => ({
-      offset: rows[i]!.offset,
-      length: rows[i]!.length,
-      text: serialize(next[i], indent),
-    }));
+  const indent = count > 0 ? indentAt(text, array.row(0).offset) : "";
+  if (setsOnly) {
+    return [...wanted]
+      .sort((a, b) => a - b)
+      .map((i) => ({
+        offset: array.row(i).offset,
+        length: array.row(i).length,
+        text: serialize(next[i], indent),
+      }));
   }
-  const from = Math.min(...changes.map((c) => (c.kind === "set" ? c.row : c.start)), rows.length);
+  // Sets and splices mixed (a paste past the end): the rows from the first one touched.
   return spliceEdits(text, array, {
     kind: "splice",
-    start: from,
-    deleteCount: rows.length - from,
-    items: next.slice(from) as Record<string, unknown>[],
+    start: first,
+    deleteCount: count - first,
+    items: next.slice(first) as Record<string, unknown>[],
   });
 }
 

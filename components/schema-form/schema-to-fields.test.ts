@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { canShowAsGrid } from "./grid-values";
 import {
   mostlyRepresentable,
   resolveRef,
@@ -10,14 +11,6 @@ import {
 } from "./schema-to-fields";
 
 type Schema = Record<string, unknown>;
-
-/** Scalars only, as the contract of array-grid.tsx's canShowAsGrid says. */
-const canShowAsGrid = (item: Schema) =>
-  Object.values((item.properties ?? {}) as Record<string, Schema>).every((p) =>
-    [p.type]
-      .flat()
-      .every((t) => ["string", "number", "integer", "boolean", "null"].includes(String(t))),
-  );
 
 const load = (name: string, file: string) =>
   JSON.parse(readFileSync(`pipelines/${name}/${file}`, "utf8")) as Schema;

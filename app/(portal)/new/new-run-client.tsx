@@ -8,6 +8,7 @@ import { usePathCheck } from "@/components/editor/use-path-check";
 import { SpreadsheetUpload } from "@/components/spreadsheets/spreadsheet-upload";
 import type { PipelineSummary } from "@/lib/contract/pipelines";
 import type { InitialRun } from "./new-run-state";
+import { ConfigTabs, FormPanel, useConfigTab, useFormGroups } from "./config-tabs";
 import { ProblemsList } from "./problems-list";
 import { useNewRun } from "./use-new-run";
 import styles from "./new-run.module.css";
@@ -46,6 +47,18 @@ export function NewRunClient({
     () => [...run.problems.editor, ...pathProblems],
     [run.problems.editor, pathProblems],
   );
+  // The form shows the same problems at its fields (the server's too, after a refusal).
+  const formProblems = useMemo(
+    () => [...run.problems.list, ...pathProblems],
+    [run.problems.list, pathProblems],
+  );
+  const groups = useFormGroups(detail?.schema ?? null);
+  const { tab, choose, formAvailable } = useConfigTab(groups);
+  const editInJson = (pointer: string) => {
+    choose("json");
+    // After the JSON panel shows (the editor lays itself out again when it has a size).
+    requestAnimationFrame(() => requestAnimationFrame(() => run.revealPointer(pointer)));
+  };
   if (pipelines.length === 0) {
     return (
       <main>
@@ -63,8 +76,8 @@ export function NewRunClient({
         <div>
           <h1>New run</h1>
           <p className="muted">
-            Write or paste the run&apos;s JSON; it is checked as you type, exactly as the server
-            checks it.
+            Fill in the form or write the run&apos;s JSON; it is checked as you type, exactly as the
+            server checks it.
           </p>
         </div>
       </div>
@@ -138,21 +151,47 @@ export function NewRunClient({
           {state.notice}
         </div>
       ) : null}
-      <p className={`muted ${styles.hint}`}>
-        In the editor, Tab indents; press Ctrl+M first to move focus with Tab instead. Alt+F1 opens
-        the editor&apos;s accessibility help.
-      </p>
-      <div className={styles.editorWrap}>
-        <JsonEditor
-          schema={detail?.schema ?? null}
-          schemaUri={`runport://schemas/${ref ?? "none"}.json`}
-          problems={editorProblems}
-          warnings={run.problems.warnings}
-          onChange={run.onEditorChange}
-          onSubmit={() => dispatch({ type: "submit-asked" })}
-          onReady={run.onEditorReady}
-          ariaLabel={`Run config for ${ref ?? "the pipeline"} (JSON)`}
+      <ConfigTabs tab={tab} onChoose={choose} formAvailable={formAvailable} />
+      <div
+        id="config-panel-form"
+        role="tabpanel"
+        aria-labelledby="config-tab-form"
+        className={`card ${styles.formPanel}`}
+        hidden={tab !== "form"}
+      >
+        <FormPanel
+          groups={groups}
+          active={tab === "form"}
+          textVersion={state.textVersion}
+          getText={run.getEditorText}
+          applyEdits={run.applyEdits}
+          problems={formProblems}
+          onEditInJson={editInJson}
         />
+      </div>
+      {/* The editor stays mounted while the form shows: its text is the one source of truth. */}
+      <div
+        id="config-panel-json"
+        role="tabpanel"
+        aria-labelledby="config-tab-json"
+        hidden={tab !== "json"}
+      >
+        <p className={`muted ${styles.hint}`}>
+          In the editor, Tab indents; press Ctrl+M first to move focus with Tab instead. Alt+F1
+          opens the editor&apos;s accessibility help.
+        </p>
+        <div className={styles.editorWrap}>
+          <JsonEditor
+            schema={detail?.schema ?? null}
+            schemaUri={`runport://schemas/${ref ?? "none"}.json`}
+            problems={editorProblems}
+            warnings={run.problems.warnings}
+            onChange={run.onEditorChange}
+            onSubmit={() => dispatch({ type: "submit-asked" })}
+            onReady={run.onEditorReady}
+            ariaLabel={`Run config for ${ref ?? "the pipeline"} (JSON)`}
+          />
+        </div>
       </div>
       <div className={styles.footer}>
         <p className={styles.status} role="status" aria-live="polite">

@@ -124,6 +124,12 @@ function fakeEditor(onChange: () => (edits: TextEdit[]) => void) {
       text = next;
       onChange()([edit]);
     },
+    applyEdits: (edits) => {
+      const sorted = [...edits].sort((a, b) => b.offset - a.offset);
+      for (const e of sorted)
+        text = text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length);
+      onChange()([...edits]);
+    },
     reveal: vi.fn(),
     focus: () => {},
   };

@@ -7,6 +7,8 @@ import type { TextEdit } from "@/components/editor/validation-protocol";
 import type { ConvertedUpload } from "@/components/spreadsheets/spreadsheet-upload";
 import { ApiProblem, callApi, callApiText, type FieldProblem } from "@/components/ui/api-client";
 import type { PipelineDetail, PipelineSummary } from "@/lib/contract/pipelines";
+import { positionAt } from "@/lib/json/parse-json";
+import { locateAll } from "@/lib/json/scan-json";
 import { clearDraft, loadDraft, saveDraft } from "./draft";
 import { initialState, newRunReducer, viewOf, type InitialRun } from "./new-run-state";
 import type { Selection } from "./pipeline-selection";
@@ -172,6 +174,16 @@ export function useNewRun({
       dispatch({ type: "edited" });
     },
     getEditorText: () => editor.current?.getValue(),
+    /** Edits from the Form tab, applied to the editor's text (one undoable step). */
+    applyEdits: (edits: TextEdit[]) => editor.current?.applyEdits(edits),
+    /** Shows the value at a JSON Pointer in the editor (its nearest existing ancestor). */
+    revealPointer: (pointer: string) => {
+      const text = editor.current?.getValue();
+      if (text === undefined) return;
+      const [at] = locateAll(text, [{ path: pointer }]);
+      const { line, column } = positionAt(text, at?.offset ?? 0);
+      editor.current?.reveal(line, column);
+    },
     reveal: (line: number, column: number) => editor.current?.reveal(line, column),
     upload: ({ pipeline, config }: ConvertedUpload) =>
       dispatch({ type: "uploaded", pipeline, text: `${JSON.stringify(config, null, 2)}\n` }),

@@ -19,6 +19,8 @@ export interface InitialRun {
   name: string | null;
   /** The run this one re-runs. */
   from: string | null;
+  /** What to tell about where the text came from (a link's config). */
+  notice?: string | null;
 }
 
 /** The selected version's schema; each request of it has its own generation. */
@@ -108,9 +110,11 @@ export function initialState({
     runName: initial?.name ?? "",
     notice: initial?.from
       ? `Re-running ${initial.from}: edit and submit.`
-      : asked && "problem" in asked
-        ? `${asked.problem} Showing ${fallback?.name ?? "another pipeline"} instead.`
-        : null,
+      : initial?.notice
+        ? initial.notice
+        : asked && "problem" in asked
+          ? `${asked.problem} Showing ${fallback?.name ?? "another pipeline"} instead.`
+          : null,
     submit: { phase: "idle" },
     serverError: null,
     serial: 0,

@@ -7,6 +7,7 @@ import { listPipelines } from "@/server/pipelines/list-pipelines";
 import { getRun } from "@/server/runs/get-run";
 import type { InitialRun } from "./new-run-state";
 import { NewRunClient } from "./new-run-client";
+import { prefillFromLink } from "./prefill";
 
 export const metadata: Metadata = { title: "New run" };
 
@@ -39,15 +40,21 @@ export default async function NewRunPage({ searchParams }: { searchParams: Searc
   const rerun = first(params.rerun);
   const run = rerun ? await getRun(app, { principal, runId: rerun }).catch(() => null) : null;
   const pipeline = first(params.pipeline);
-  const initial: InitialRun | null = run
-    ? {
-        pipeline: run.pipeline,
-        text: JSON.stringify(run.config, null, 2),
-        name: run.name,
-        from: run.id,
-      }
-    : pipeline
-      ? { pipeline, text: null, name: null, from: null }
-      : null;
+  // /new?pipeline=fastq-qc&config=<url-encoded JSON>: a link that opens a filled-in config.
+  const linked = run
+    ? null
+    : prefillFromLink(first(params.config), pipeline, pipelines[0]?.name ?? "");
+  const initial: InitialRun | null =
+    linked ??
+    (run
+      ? {
+          pipeline: run.pipeline,
+          text: JSON.stringify(run.config, null, 2),
+          name: run.name,
+          from: run.id,
+        }
+      : pipeline
+        ? { pipeline, text: null, name: null, from: null }
+        : null);
   return <NewRunClient pipelines={pipelines} initial={initial} />;
 }

@@ -17,9 +17,23 @@ export interface Session {
   refused: string[];
 }
 
-/** A fresh browser context whose requests to anything but the stack are blocked and recorded. */
-export async function openSession(browser: Browser): Promise<Session> {
+/**
+ * A fresh browser context whose requests to anything but the stack are blocked and recorded.
+ * `configTab`: the New run page's tab to start on, as if chosen before (the tests of the
+ * JSON editor start on its tab; a new user's default is the Form): null leaves the default.
+ */
+export async function openSession(
+  browser: Browser,
+  { configTab = "json" }: { configTab?: "form" | "json" | null } = {},
+): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  if (configTab)
+    await context.addInitScript(
+      ([key, tab]) => {
+        if (!window.localStorage.getItem(key)) window.localStorage.setItem(key, tab);
+      },
+      ["runport:new-run:tab", configTab] as const,
+    );
   await context.grantPermissions(["clipboard-read", "clipboard-write"], {
     origin: inject("baseUrl"),
   });

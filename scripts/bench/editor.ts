@@ -12,6 +12,8 @@ interface SignIn {
 /** A fresh browser context, signed in, on the new-run page of `pipeline` once its editor is ready. */
 async function openEditor(browser: Browser, o: SignIn, pipeline: string) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  // The JSON tab, as chosen before (a new user starts on the Form tab).
+  await context.addInitScript(() => window.localStorage.setItem("runport:new-run:tab", "json"));
   const page = await context.newPage();
   await page.goto(`${o.baseUrl}/signin`);
   await page.fill("#username", o.username);

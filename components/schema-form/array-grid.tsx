@@ -492,8 +492,8 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
       {columns.map((column, col) =>
         column.options ? (
           <datalist key={column.name} id={`${idPrefix}-c${col}-options`}>
-            {column.options.map((option) => (
-              <option key={valueToText(option)} value={valueToText(option)} />
+            {[...new Set(column.options.map(valueToText))].map((text) => (
+              <option key={text} value={text} />
             ))}
           </datalist>
         ) : null,

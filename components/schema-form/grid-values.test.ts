@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  applyGridChanges,
   canShowAsGrid,
   escapePointerToken,
   gridColumns,
@@ -182,5 +183,18 @@ describe("planPaste", () => {
       fields: [["a.fq"]],
     });
     expect(plan.changes).toEqual([{ kind: "set", row: 0, column: "fastqPath", value: "a.fq" }]);
+  });
+});
+
+describe("applyGridChanges", () => {
+  it("sets, removes and splices without touching the array it was given", () => {
+    const value = [{ a: 1, b: 2 }, "junk", { a: 3 }];
+    const next = applyGridChanges(value, [
+      { kind: "set", row: 0, column: "b", value: undefined },
+      { kind: "set", row: 1, column: "a", value: "x" },
+      { kind: "splice", start: 2, deleteCount: 1, items: [{ a: 4 }, { a: 5 }] },
+    ]);
+    expect(next).toEqual([{ a: 1 }, { a: "x" }, { a: 4 }, { a: 5 }]);
+    expect(value).toEqual([{ a: 1, b: 2 }, "junk", { a: 3 }]);
   });
 });

@@ -223,3 +223,27 @@ export function planPaste(options: {
     droppedColumns: Math.max(0, widest - usable),
   };
 }
+
+/**
+ * The array after the grid's changes, as a new array (items that change are copied; the rest
+ * are shared). A "set" on an item that is not an object makes it an object of that property.
+ */
+export function applyGridChanges(
+  value: ReadonlyArray<unknown>,
+  changes: readonly GridChange[],
+): unknown[] {
+  const next = [...value];
+  for (const change of changes) {
+    if (change.kind === "splice") {
+      next.splice(change.start, change.deleteCount, ...change.items);
+      continue;
+    }
+    if (change.row < 0 || change.row >= next.length) continue;
+    const current = next[change.row];
+    const item: Record<string, unknown> = isRecord(current) ? { ...current } : {};
+    if (change.value === undefined) delete item[change.column];
+    else item[change.column] = change.value;
+    next[change.row] = item;
+  }
+  return next;
+}

@@ -515,7 +515,7 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
           </>
         )}
         <span className={styles.count}>
-          {rows} row{rows === 1 ? "" : "s"}
+          {rows.toLocaleString("en")} row{rows === 1 ? "" : "s"}
           {errorCount > 0 && `, ${errorCount} problem${errorCount === 1 ? "" : "s"}`}
         </span>
       </div>

@@ -73,8 +73,8 @@ function widthOf(name: string, title: string, schema: Record<string, unknown>, t
         : optionsOf(schema)
           ? 130
           : 160;
-  // Room for the title (about 7 px a character in the header's font), within reason.
-  return Math.min(320, Math.max(base, Math.round(title.length * 7 + 28)));
+  // Room for the title (about 8 px a character in the header's bold font), within reason.
+  return Math.min(320, Math.max(base, Math.round(title.length * 8 + 32)));
 }
 
 /** The grid's columns: the item schema's properties, in the schema's order. */

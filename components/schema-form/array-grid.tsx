@@ -492,8 +492,8 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
       {columns.map((column, col) =>
         column.options ? (
           <datalist key={column.name} id={`${idPrefix}-c${col}-options`}>
-            {column.options.map((option) => (
-              <option key={valueToText(option)} value={valueToText(option)} />
+            {[...new Set(column.options.map(valueToText))].map((text) => (
+              <option key={text} value={text} />
             ))}
           </datalist>
         ) : null,
@@ -515,7 +515,7 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
           </>
         )}
         <span className={styles.count}>
-          {rows} row{rows === 1 ? "" : "s"}
+          {rows.toLocaleString("en")} row{rows === 1 ? "" : "s"}
           {errorCount > 0 && `, ${errorCount} problem${errorCount === 1 ? "" : "s"}`}
         </span>
       </div>

@@ -73,8 +73,8 @@ function widthOf(name: string, title: string, schema: Record<string, unknown>, t
         : optionsOf(schema)
           ? 130
           : 160;
-  // Room for the title (about 7 px a character in the header's font), within reason.
-  return Math.min(320, Math.max(base, Math.round(title.length * 7 + 28)));
+  // Room for the title (about 8 px a character in the header's bold font), within reason.
+  return Math.min(320, Math.max(base, Math.round(title.length * 8 + 32)));
 }
 
 /** The grid's columns: the item schema's properties, in the schema's order. */
@@ -222,4 +222,28 @@ export function planPaste(options: {
     droppedRows,
     droppedColumns: Math.max(0, widest - usable),
   };
+}
+
+/**
+ * The array after the grid's changes, as a new array (items that change are copied; the rest
+ * are shared). A "set" on an item that is not an object makes it an object of that property.
+ */
+export function applyGridChanges(
+  value: ReadonlyArray<unknown>,
+  changes: readonly GridChange[],
+): unknown[] {
+  const next = [...value];
+  for (const change of changes) {
+    if (change.kind === "splice") {
+      next.splice(change.start, change.deleteCount, ...change.items);
+      continue;
+    }
+    if (change.row < 0 || change.row >= next.length) continue;
+    const current = next[change.row];
+    const item: Record<string, unknown> = isRecord(current) ? { ...current } : {};
+    if (change.value === undefined) delete item[change.column];
+    else item[change.column] = change.value;
+    next[change.row] = item;
+  }
+  return next;
 }

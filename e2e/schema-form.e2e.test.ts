@@ -26,12 +26,20 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The editor's whole text, copied with the keyboard from the JSON tab (Monaco renders only what is in view). */
+/**
+ * The editor's whole text, copied from the JSON tab (Monaco renders only what is in view).
+ * A check of the test, not a step of the user's: it may click.
+ */
 async function editorText(page: Page): Promise<string> {
-  await page.locator(".monaco-editor textarea").first().focus();
+  await page.evaluate(() => navigator.clipboard.writeText(""));
+  await page.locator(".monaco-editor .view-lines").first().click();
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("ControlOrMeta+C");
-  return page.evaluate(() => navigator.clipboard.readText());
+  let text = "";
+  await expect
+    .poll(async () => (text = await page.evaluate(() => navigator.clipboard.readText())))
+    .not.toBe("");
+  return text;
 }
 
 /** Selects what an input holds and types over it, as a person would. */
@@ -174,6 +182,10 @@ describe("the Form tab of the New run page", () => {
       dataFiles: example.dataFiles.slice(0, 2),
     };
     await page.goto(`${baseUrl}/new?config=${encodeURIComponent(JSON.stringify(linked))}`);
+    const formTab = page.getByRole("tab", { name: "Form" });
+    await formTab.focus();
+    await page.keyboard.press("Home"); // the Form tab, whichever was chosen before
+    expect(await formTab.getAttribute("aria-selected")).toBe("true");
     await expect.poll(() => page.locator("#pipeline").inputValue()).toBe("fastq-qc");
     await expect
       .poll(() => page.locator("#form_project").inputValue(), { timeout: 30_000 })

@@ -79,6 +79,12 @@ export function ListCombobox({
     };
   }, [list, text]);
 
+  // The active option stays in view as the arrows move through a long list.
+  useEffect(() => {
+    if (active >= 0)
+      document.getElementById(`${listboxId}-${active}`)?.scrollIntoView?.({ block: "nearest" });
+  }, [active, listboxId]);
+
   const commit = (next: string) => {
     setText(next);
     onChange(next);

@@ -278,6 +278,14 @@ const Field = memo(function Field({
     }
   }
 
+  // Under the input, so the inputs of a row line up; above a grid or a JSON-only value.
+  const helpAbove = field.kind === "grid" || field.kind === "unsupported";
+  const help = field.description ? (
+    <p id={helpId} className={styles.help}>
+      {field.description}
+      <Hints field={field} />
+    </p>
+  ) : null;
   return (
     <div
       className={`field ${styles.field} ${wide ? styles.wide : ""}`}
@@ -297,12 +305,7 @@ const Field = memo(function Field({
       ) : (
         <Label field={field} id={id} />
       )}
-      {field.description ? (
-        <p id={helpId} className={styles.help}>
-          {field.description}
-          <Hints field={field} />
-        </p>
-      ) : null}
+      {helpAbove ? help : null}
       {control}
       {error ? (
         <span id={errorId} className="field-error">
@@ -310,6 +313,7 @@ const Field = memo(function Field({
           {error}
         </span>
       ) : null}
+      {helpAbove ? null : help}
     </div>
   );
 });

@@ -46,7 +46,7 @@ async function coldLoad(browser: Browser, signIn: SignIn) {
 }
 
 /** A fastq-qc config of `count` data files, padded to about `bytes`. */
-function bigConfig(count: number, bytes: number): string {
+export function bigConfig(count: number, bytes: number): string {
   const base = {
     pipeline: "fastq-qc@1.0.0",
     project: "bench",

@@ -29,11 +29,14 @@
 //     GET /api/v1/runs → 304 with If-None-Match. Needs the build, MySQL and Redis.
 // (k) lists: a 100,000-value reference list refreshed (stored, then unchanged) and a
 //     10,000-row fastq-qc config checked against it (target ≤ 1 s). Needs MariaDB and Redis.
+// (form) the New run page's Form tab on the 5 MB config of (d): choosing the tab → the grid
+//     shows its 10,000 rows, and an edit in the form (a field, a grid cell) → the editor's
+//     text has it; p50 and max of 5 tries. Needs the build (scripts/bench/form.ts).
 // (operations) the operations page at 1M runs and row retention of 100k runs under submissions
 //     (scripts/bench/operations-scale.ts). Needs MariaDB (Sequence engine) and Redis; not in
 //     the default list (seeding 1M runs takes minutes on a busy machine): BENCH_PARTS=operations.
 // (tail) the 100 MiB run of (f) alone, without the noop runs: BENCH_PARTS=tail.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists picks parts
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,form picks parts
 // (default: all of these); `operations` and `tail` are run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -41,6 +44,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { loadEnvConfig } from "@next/env";
 import { withBenchStack } from "./bench-stack";
 import { measureEditor, type EditorFigures } from "./editor";
+import { formDetail, formRows, measureForm } from "./form";
 import { historyDetail, historyRows, measureHistory } from "./history";
 import { measureLatency, measureStartPaths } from "./latency";
 import { listRows, measureLists } from "./lists";
@@ -61,7 +65,7 @@ const outDir = path.resolve("bench-results");
 const PARTS = new Set(
   (
     process.env.BENCH_PARTS ??
-    "api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists"
+    "api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,form"
   ).split(","),
 );
 const WEB_INSTANCES = (process.env.BENCH_WEB_INSTANCES ?? "1,2").split(",").map(Number);
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
   const paths = PARTS.has("paths") ? await measurePathChecks() : null;
   const history = PARTS.has("history") ? await measureHistory() : null;
   const lists = PARTS.has("lists") ? await measureLists() : null;
+  const form = PARTS.has("form") ? await measureForm(outDir) : null;
   const { api: a, editor } =
     PARTS.has("api") || PARTS.has("editor") ? await throughput() : { api: null, editor: null };
   // The same load on more web processes (a stack each; the editor is measured once).
@@ -179,6 +184,7 @@ async function main(): Promise<void> {
   if (views) rows.push(...viewRows(views));
   if (operations) rows.push(...operationsRows(operations));
   if (lists) rows.push(...listRows(lists));
+  if (form) rows.push(...formRows(form));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -221,6 +227,7 @@ async function main(): Promise<void> {
   if (history) console.log(historyDetail(history));
   if (views) console.log(viewDetail(views));
   if (operations) console.log(operationsDetail(operations));
+  if (form) console.log(formDetail(form));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -239,6 +246,7 @@ async function main(): Promise<void> {
         views,
         operations,
         lists,
+        form,
       },
       null,
       2,

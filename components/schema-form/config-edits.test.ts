@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  applyGridChanges,
-  applyTextEdits,
-  gridEdits,
-  setValueEdits,
-  type GridEdit,
-} from "./config-edits";
+import { applyTextEdits, gridEdits, setValueEdits, type GridEdit } from "./config-edits";
+import { applyGridChanges } from "./grid-values";
 
 const text = `{
   "project": "demo",

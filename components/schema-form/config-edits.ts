@@ -2,11 +2,10 @@ import { findNodeAtLocation, modify, parseTree } from "jsonc-parser";
 import { toPointer } from "@/lib/json/parse-json";
 import { scanJson, type Span } from "@/lib/json/scan-json";
 import type { TextEdit } from "@/lib/json/string-index";
+import { applyGridChanges, type GridChange } from "./grid-values";
 
 /** One change of a grid, as components/schema-form/array-grid.tsx reports it. */
-export type GridEdit =
-  | { kind: "set"; row: number; column: string; value: unknown }
-  | { kind: "splice"; start: number; deleteCount: number; items: Record<string, unknown>[] };
+export type GridEdit = GridChange;
 
 const FORMAT = { tabSize: 2, insertSpaces: true, eol: "\n" } as const;
 
@@ -186,17 +185,6 @@ function spliceEdits(
   return [{ offset: endOf(array.row(count - 1)), length: 0, text: `,\n${indent}${joined}` }];
 }
 
-/** A row with a column set (undefined removes it); a row that is not an object starts empty. */
-function withCell(row: unknown, column: string, value: unknown): Record<string, unknown> {
-  const base =
-    row !== null && typeof row === "object" && !Array.isArray(row)
-      ? { ...(row as Record<string, unknown>) }
-      : {};
-  if (value === undefined) delete base[column];
-  else base[column] = value;
-  return base;
-}
-
 /**
  * The edits that apply a grid's changes (one user action) to the array at `path` of the
  * config's text, against the text as it is (non-overlapping, one undo step):
@@ -259,20 +247,6 @@ export function gridEdits(
     deleteCount: count - first,
     items: next.slice(first) as Record<string, unknown>[],
   });
-}
-
-/** The array after the changes, applied in order (the value the grid will show next). */
-export function applyGridChanges(
-  current: ReadonlyArray<unknown>,
-  changes: readonly GridEdit[],
-): unknown[] {
-  const next = [...current];
-  for (const c of changes) {
-    if (c.kind === "splice") next.splice(c.start, c.deleteCount, ...c.items);
-    else if (c.row >= 0 && c.row <= next.length)
-      next[c.row] = withCell(next[c.row], c.column, c.value);
-  }
-  return next;
 }
 
 /** Applies edits to a text (for tests and for the page's own checks). */

@@ -112,7 +112,10 @@ export function ListCombobox({
   };
 
   const current = items.find((i) => i.value === text);
-  const unknown = text !== "" && searched !== null && searched.q === text && !searched.found;
+  // Until the server's own check (the page's path and list check, once the config is valid)
+  // says it at the field, the search tells that the value is not in the list.
+  const unknown =
+    !invalid && text !== "" && searched !== null && searched.q === text && !searched.found;
   const noteId = `${id}-list-note`;
   const described = [describedBy, unknown ? noteId : null].filter(Boolean).join(" ");
   const activeId = open && active >= 0 ? `${listboxId}-${active}` : undefined;

@@ -249,6 +249,7 @@ const Field = memo(function Field({
             id={id}
             type="button"
             className="btn btn-small"
+            aria-label={`Edit ${field.title} in JSON`}
             onClick={() => onEditInJson(field.pointer)}
           >
             Edit in JSON
@@ -292,7 +293,7 @@ const Field = memo(function Field({
       data-pointer={field.pointer}
       data-kind={field.kind}
     >
-      {field.kind === "grid" ? (
+      {field.kind === "grid" || field.kind === "unsupported" ? (
         <span className={styles.label} id={`${id}-label`}>
           {field.title}
           {field.required ? (

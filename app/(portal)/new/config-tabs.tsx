@@ -3,7 +3,8 @@
 import { useEffect, useEffectEvent, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { GridChange } from "@/components/schema-form/array-grid";
 import { canShowAsGrid } from "@/components/schema-form/array-grid";
-import { applyGridChanges, gridEdits, setValueEdits } from "@/components/schema-form/config-edits";
+import { gridEdits, setValueEdits } from "@/components/schema-form/config-edits";
+import { applyGridChanges } from "@/components/schema-form/grid-values";
 import { SchemaForm } from "@/components/schema-form/schema-form";
 import {
   mostlyRepresentable,

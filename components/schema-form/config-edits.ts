@@ -1,6 +1,5 @@
 import { findNodeAtLocation, modify, parseTree } from "jsonc-parser";
-import { toPointer } from "@/lib/json/parse-json";
-import { scanJson, type Span } from "@/lib/json/scan-json";
+import { locatePath, locateRows, type PathSpan } from "@/lib/json/locate-path";
 import type { TextEdit } from "@/lib/json/string-index";
 import { applyGridChanges, type GridChange } from "./grid-values";
 
@@ -43,7 +42,7 @@ function modifyEdits(text: string, path: Path, value: unknown): TextEdit[] {
 }
 
 /** Removes an object member (key to value) and one comma next to it. */
-function removeMember(text: string, span: Span & { keyOffset: number }): TextEdit {
+function removeMember(text: string, span: PathSpan & { keyOffset: number }): TextEdit {
   const end = span.offset + span.length;
   let k = end;
   while (k < text.length && isSpace(text.charCodeAt(k))) k++;
@@ -59,7 +58,7 @@ function removeMember(text: string, span: Span & { keyOffset: number }): TextEdi
 }
 
 /** Adds a member at the end of an object. */
-function addMember(text: string, object: Span, key: string, value: unknown): TextEdit {
+function addMember(text: string, object: PathSpan, key: string, value: unknown): TextEdit {
   const close = object.offset + object.length - 1;
   let j = close - 1;
   while (j > object.offset && isSpace(text.charCodeAt(j))) j--;
@@ -78,23 +77,31 @@ function addMember(text: string, object: Span, key: string, value: unknown): Tex
  * object (yet) is replaced by an object with that one value.
  */
 export function setValueEdits(text: string, path: Path, value: unknown): TextEdit[] {
-  const pointer = toPointer(path);
-  const parentPointer = toPointer(path.slice(0, -1));
-  const { spans } = scanJson(text, [pointer]);
-  const span = spans.get(pointer);
-  const parent = spans.get(parentPointer);
-  if (!parent || text[parent.offset] !== "{") return modifyEdits(text, path, value);
-  if (span) {
+  const located = locatePath(text, path);
+  if (!located) return modifyEdits(text, path, value);
+  if (located.found) {
+    const span = located.value;
     if (value !== undefined) {
       const indent = indentAt(text, span.keyOffset ?? span.offset);
       return [{ offset: span.offset, length: span.length, text: serialize(value, indent) }];
     }
     if (span.keyOffset !== undefined)
-      return [removeMember(text, span as Span & { keyOffset: number })];
+      return [removeMember(text, span as PathSpan & { keyOffset: number })];
     return modifyEdits(text, path, value);
   }
   if (value === undefined) return [];
+  const { parent } = located;
+  // A missing key in an existing object: one member added; deeper or in arrays: jsonc.
+  if (text[parent.offset] !== "{" || !isParentOf(text, parent, path))
+    return modifyEdits(text, path, value);
   return [addMember(text, parent, String(path[path.length - 1]), value)];
+}
+
+/** Whether the container found is the value's own parent (not an ancestor further up). */
+function isParentOf(text: string, parent: PathSpan, path: Path): boolean {
+  if (path.length === 1) return parent.offset === text.search(/\S/);
+  const above = locatePath(text, path.slice(0, -1));
+  return above?.found === true && above.value.offset === parent.offset;
 }
 
 /** An array in the text: its range and its rows' ranges. */
@@ -102,37 +109,22 @@ interface ArrayView {
   offset: number;
   length: number;
   count: number;
-  row(i: number): Span;
+  row(i: number): PathSpan;
 }
 
 /**
- * The array at `path` with the rows asked for located, by one fast scan; `count` is the
- * array's length as the caller knows it (checked: the scan must find its last row and no
- * more, else the slow path, a full parse, answers).
+ * The array at `path` with the rows asked for located, by one walk of the array (no tree);
+ * the slow path (a full parse) when the text is not as expected.
  */
-function arrayAt(
-  text: string,
-  path: Path,
-  count: number,
-  rows: Iterable<number>,
-): ArrayView | null {
-  const pointer = toPointer(path);
-  const wanted = new Set<number>([...rows].filter((i) => i >= 0 && i < count));
-  if (count > 0) wanted.add(count - 1);
-  const pointers = [pointer, `${pointer}/${count}`, ...[...wanted].map((i) => `${pointer}/${i}`)];
-  const { spans } = scanJson(text, pointers);
-  const array = spans.get(pointer);
-  const consistent =
-    array &&
-    text[array.offset] === "[" &&
-    !spans.has(`${pointer}/${count}`) &&
-    (count === 0 || spans.has(`${pointer}/${count - 1}`));
-  if (consistent) {
+function arrayAt(text: string, path: Path, rows: Iterable<number>): ArrayView | null {
+  const located = locateRows(text, path, rows);
+  if (located) {
+    const { array, count } = located;
     return {
       offset: array.offset,
       length: array.length,
       count,
-      row: (i) => spans.get(`${pointer}/${i}`)!,
+      row: (i) => located.rows.get(i) ?? { offset: array.offset, length: 0 },
     };
   }
   const root = parseTree(text);
@@ -165,7 +157,7 @@ function spliceEdits(
     return [
       { offset: array.offset, length: array.length, text: `[\n${indent}${joined}\n${outer}]` },
     ];
-  const endOf = (s: Span) => s.offset + s.length;
+  const endOf = (s: PathSpan) => s.offset + s.length;
   if (change.items.length === 0) {
     // Deleting: the rows and the separator on one side.
     if (end < count) {
@@ -216,7 +208,8 @@ export function gridEdits(
     const to = s ? s.start + s.deleteCount : count;
     for (const i of [0, from - 1, from, to - 1, to]) wanted.add(i);
   }
-  const array = arrayAt(text, path, count, wanted);
+  if (count > 0) wanted.add(count - 1);
+  const array = arrayAt(text, path, wanted);
   if (!array) return modifyEdits(text, path, applyGridChanges(current, changes));
   if (array.count !== count) {
     // The text and the grid's value disagree (a parse behind): rewrite the array whole.

@@ -59,6 +59,12 @@ export function NewRunClient({
     // After the JSON panel shows (the editor lays itself out again when it has a size).
     requestAnimationFrame(() => requestAnimationFrame(() => run.revealPointer(pointer)));
   };
+  // A problem chosen in the list is shown in the editor (the JSON tab, if the form shows).
+  const revealInJson = (line: number, column: number) => {
+    if (tab === "json") return run.reveal(line, column);
+    choose("json");
+    requestAnimationFrame(() => requestAnimationFrame(() => run.reveal(line, column)));
+  };
   if (pipelines.length === 0) {
     return (
       <main>
@@ -216,7 +222,7 @@ export function NewRunClient({
           <strong>The server refused the run.</strong> {state.serverError.detail}
         </div>
       ) : null}
-      <ProblemsList problems={[...run.problems.list, ...pathProblems]} onSelect={run.reveal} />
+      <ProblemsList problems={formProblems} onSelect={revealInJson} />
     </main>
   );
 }

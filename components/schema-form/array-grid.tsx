@@ -69,8 +69,9 @@ const HEADER_HEIGHT = 36;
 const ROW_NUMBER_WIDTH = 56;
 const OVERSCAN_ROWS = 6;
 const OVERSCAN_PX = 240;
-/** Rows assumed in view before the grid is measured (and where nothing measures: tests). */
+/** The view assumed before the grid is measured (and where nothing measures: tests). */
 const DEFAULT_VIEW_ROWS = 14;
+const DEFAULT_VIEW_WIDTH = 1400;
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
@@ -134,16 +135,14 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
   );
   // The focused row and column stay in the DOM when scrolled away: they hold the one tab stop.
   const shownRows = windowWith(firstRow, lastShownRow, at.row, rows);
-  const shownCols =
-    viewSize.width > 0
-      ? columns.flatMap((column, col) =>
-          col === at.col ||
-          (offsets[col]! + column.width > scroll.left - OVERSCAN_PX &&
-            offsets[col]! < scroll.left + viewSize.width - ROW_NUMBER_WIDTH + OVERSCAN_PX)
-            ? [col]
-            : [],
-        )
-      : columns.map((_, col) => col);
+  const viewWidth = (viewSize.width || DEFAULT_VIEW_WIDTH) - ROW_NUMBER_WIDTH;
+  const shownCols = columns.flatMap((column, col) =>
+    col === at.col ||
+    (offsets[col]! + column.width > scroll.left - OVERSCAN_PX &&
+      offsets[col]! < scroll.left + viewWidth + OVERSCAN_PX)
+      ? [col]
+      : [],
+  );
 
   // Latest state for the document's copy and paste listeners.
   const latest = useRef({ value, columns, at, block, editingNow, props });

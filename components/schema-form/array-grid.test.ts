@@ -134,7 +134,16 @@ describe("ArrayGrid", () => {
     expect(active().dataset.pointer).toBe("/dataFiles/1/rgsm");
     expect(grid.value()[1]).toEqual({ ...file(1), sampleName: "s1b" });
     // Typed text converts per column: an integer column gets a number.
-    focusCell("/dataFiles/0/numberOfReads");
+    // A column right of the view: reached with the arrow keys (only columns in view exist).
+    expect(document.querySelector('[data-pointer="/dataFiles/0/numberOfReads"]')).toBeNull();
+    focusCell("/dataFiles/0/fastqPath");
+    for (
+      let step = 0;
+      step < 40 && active().dataset.pointer !== "/dataFiles/0/numberOfReads";
+      step++
+    )
+      press("ArrowRight");
+    expect(active().dataset.pointer).toBe("/dataFiles/0/numberOfReads");
     press("7");
     press("Enter");
     expect(grid.calls.at(-1)).toEqual([{ kind: "set", row: 0, column: "numberOfReads", value: 7 }]);

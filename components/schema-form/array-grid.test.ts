@@ -149,6 +149,22 @@ describe("ArrayGrid", () => {
     expect(grid.calls.at(-1)).toEqual([{ kind: "set", row: 0, column: "numberOfReads", value: 7 }]);
   });
 
+  it("commits an edit once when a click elsewhere also blurs it, and keeps Tab in the grid at its end", () => {
+    const grid = mount([file(0)]);
+    focusCell("/dataFiles/0/fastqPath");
+    press("x");
+    const editor = active();
+    fireEvent.mouseDown(document.querySelector('[data-pointer="/dataFiles/0/sampleName"]')!);
+    fireEvent.blur(editor);
+    expect(grid.calls).toEqual([[{ kind: "set", row: 0, column: "fastqPath", value: "x" }]]);
+    press("End");
+    press("Enter");
+    fireEvent.change(active(), { target: { value: "true" } });
+    press("Tab");
+    expect(grid.calls.at(-1)).toEqual([{ kind: "set", row: 0, column: "umiRead", value: true }]);
+    expect(active().dataset.pointer).toBe("/dataFiles/0/umiRead");
+  });
+
   it("clears the selection with Delete in one change, and copies it as TSV", () => {
     const grid = mount([file(0), { ...file(1), fastqPath: 'a "quoted"\tpath' }]);
     focusCell("/dataFiles/0/fastqPath");

@@ -100,6 +100,8 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
   const input = useRef<HTMLInputElement>(null);
   /** Set by the grid's own actions: the focused cell should get DOM focus after rendering. */
   const wantFocus = useRef(false);
+  /** The edit last committed or cancelled: a blur that follows must not commit it again. */
+  const closed = useRef<Editing | null>(null);
 
   const lastRow = Math.max(0, rows - 1);
   const lastCol = Math.max(0, columns.length - 1);
@@ -256,6 +258,8 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
   };
 
   const commit = (state: Editing, next: Cell | null) => {
+    if (closed.current === state) return;
+    closed.current = state;
     const column = columns[state.col]!;
     const changed = textToValue(state.text, column);
     if (!Object.is(changed, cellValue(value, state.row, column)))
@@ -332,16 +336,20 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
       commit(editingNow, { row: event.shiftKey ? row - 1 : row + 1, col });
     } else if (event.key === "Escape") {
       event.preventDefault();
+      closed.current = editingNow;
       setEditing(null);
       wantFocus.current = true;
     } else if (event.key === "Tab") {
       const index = row * columns.length + col + (event.shiftKey ? -1 : 1);
       const inside = index >= 0 && index < rows * columns.length;
-      // Past the grid's first or last cell Tab leaves the grid, as it does elsewhere.
-      if (inside) event.preventDefault();
+      // At the grid's first or last cell the edit ends on that cell; the next Tab leaves the
+      // grid (letting this one go would start from the removed input: the page's top).
+      event.preventDefault();
       commit(
         editingNow,
-        inside ? { row: Math.floor(index / columns.length), col: index % columns.length } : null,
+        inside
+          ? { row: Math.floor(index / columns.length), col: index % columns.length }
+          : { row, col },
       );
     }
   };
@@ -531,6 +539,7 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
               type="button"
               className="btn btn-small btn-danger"
               disabled={!canDelete}
+              title={canDelete ? `Delete row ${at.row + 1}` : undefined}
               onClick={deleteRow}
             >
               Delete row

@@ -110,6 +110,11 @@ describe("ArrayGrid", () => {
     expect(active().dataset.pointer).toBe("/dataFiles/499/umiRead");
     press("Home", { ctrlKey: true });
     expect(active().dataset.pointer).toBe("/dataFiles/0/fastqPath");
+    // A cell focused by a script becomes the grid's focus too.
+    const other = document.querySelector<HTMLElement>('[data-pointer="/dataFiles/3/rgsm"]')!;
+    act(() => other.focus());
+    press("ArrowDown");
+    expect(active().dataset.pointer).toBe("/dataFiles/4/rgsm");
     expect(document.querySelectorAll('[role="gridcell"][tabindex="0"]').length).toBe(1);
   });
 

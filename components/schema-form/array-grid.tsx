@@ -361,6 +361,18 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
     moveTo(Number(cell.dataset.row), Number(cell.dataset.col), event.shiftKey);
   };
 
+  // A cell focused some other way (a script, a screen reader's own cursor) becomes the focus.
+  const onFocus = (event: React.FocusEvent<HTMLDivElement>) => {
+    const cell = (event.target as HTMLElement).closest<HTMLElement>("[data-row][data-col]");
+    if (!cell || event.target !== cell) return;
+    const row = Number(cell.dataset.row);
+    const col = Number(cell.dataset.col);
+    if (row !== at.row || col !== at.col) {
+      setFocus({ row, col });
+      setAnchor({ row, col });
+    }
+  };
+
   const addRow = () => {
     setMessage("");
     props.onChange([{ kind: "splice", start: rows, deleteCount: 0, items: [{}] }]);
@@ -483,6 +495,7 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
         }
         onKeyDown={onGridKeyDown}
         onMouseDown={onMouseDown}
+        onFocus={onFocus}
         onDoubleClick={() => startEditing(textAt(at))}
       >
         <div

@@ -50,7 +50,7 @@ const focusCell = (pointer: string) => {
   fireEvent.mouseDown(cell);
   return cell;
 };
-const clipboardEvent = (type: "paste" | "copy", text = "") => {
+const clipboardEvent = (type: "paste" | "copy" | "cut", text = "") => {
   const data = new DataTransfer();
   if (text) data.setData("text/plain", text);
   const event = new ClipboardEvent(type, { clipboardData: data, bubbles: true, cancelable: true });
@@ -178,7 +178,13 @@ describe("ArrayGrid", () => {
     const copied = clipboardEvent("copy");
     expect(copied.getData("text/plain")).toBe('data/s0_R1.fq.gz\tR1\r\n"a ""quoted""\tpath"\tR1');
     press("Delete");
-    expect(grid.calls).toEqual([
+    // Ctrl+X: copied, then emptied in one change.
+    press("ArrowRight");
+    expect(clipboardEvent("cut").getData("text/plain")).toBe("s1");
+    expect(grid.calls.at(-1)).toEqual([
+      { kind: "set", row: 1, column: "sampleName", value: undefined },
+    ]);
+    expect(grid.calls.slice(0, 1)).toEqual([
       [
         { kind: "set", row: 0, column: "fastqPath", value: undefined },
         { kind: "set", row: 0, column: "fastqCode", value: undefined },

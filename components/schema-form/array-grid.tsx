@@ -148,6 +148,7 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
 
   // Latest state for the document's copy and paste listeners.
   const latest = useRef({ value, columns, at, block, editingNow, props });
+  const clearRef = useRef(() => {});
   latest.current = { value, columns, at, block, editingNow, props };
 
   useLayoutEffect(() => {
@@ -181,8 +182,8 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
   });
 
   useEffect(() => {
-    // Copy and paste reach the document whatever has focus (a cell is not editable): the
-    // grid takes those made while focus is inside it.
+    // Copy, cut and paste reach the document whatever has focus (a cell is not editable):
+    // the grid takes those made while focus is inside it. A cut copies, then empties the cells.
     const inGrid = () => {
       const active = document.activeElement;
       return active !== null && scroller.current?.contains(active) === true;
@@ -195,6 +196,7 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
         writeTsv(blockFields(state.value, state.columns, state.block)),
       );
       event.preventDefault();
+      if (event.type === "cut" && !state.props.readOnly) clearRef.current();
     };
     const paste = (event: ClipboardEvent) => {
       const state = latest.current;
@@ -229,9 +231,11 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
       }
     };
     document.addEventListener("copy", copy);
+    document.addEventListener("cut", copy);
     document.addEventListener("paste", paste);
     return () => {
       document.removeEventListener("copy", copy);
+      document.removeEventListener("cut", copy);
       document.removeEventListener("paste", paste);
     };
   }, []);
@@ -278,6 +282,8 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
       }
     if (changes.length > 0) props.onChange(changes);
   };
+
+  clearRef.current = clearBlock;
 
   const nextProblem = () => {
     const after = problems.places.find(

@@ -27,6 +27,7 @@ import {
   type GridChange,
   type GridColumn,
   gridColumns,
+  moveFor,
   planPaste,
   readGridErrors,
   textToValue,
@@ -298,21 +299,13 @@ export function ArrayGrid(props: ArrayGridProps): JSX.Element {
     const ctrl = event.ctrlKey || event.metaKey;
     const shift = event.shiftKey;
     const key = event.key;
-    const moves: Record<string, () => void> = {
-      ArrowUp: () => moveTo(ctrl ? 0 : at.row - 1, at.col, shift),
-      ArrowDown: () => moveTo(ctrl ? lastRow : at.row + 1, at.col, shift),
-      ArrowLeft: () => moveTo(at.row, ctrl ? 0 : at.col - 1, shift),
-      ArrowRight: () => moveTo(at.row, ctrl ? lastCol : at.col + 1, shift),
-      Home: () => moveTo(ctrl ? 0 : at.row, 0, shift),
-      End: () => moveTo(ctrl ? lastRow : at.row, lastCol, shift),
-      PageUp: () => moveTo(at.row - pageRows, at.col, shift),
-      PageDown: () => moveTo(at.row + pageRows, at.col, shift),
-      F8: nextProblem,
-    };
-    const move = moves[key];
-    if (move && !event.altKey) {
+    const target = event.altKey ? null : moveFor(key, ctrl, at, { lastRow, lastCol, pageRows });
+    if (target) {
       event.preventDefault();
-      move();
+      moveTo(target.row, target.col, shift);
+    } else if (key === "F8") {
+      event.preventDefault();
+      nextProblem();
     } else if (key === "Escape" && (from.row !== at.row || from.col !== at.col)) {
       event.preventDefault();
       setAnchor(at);

@@ -6,6 +6,7 @@ import {
   canShowAsGrid,
   escapePointerToken,
   gridColumns,
+  moveFor,
   planPaste,
   readGridErrors,
   textToValue,
@@ -237,5 +238,35 @@ describe("readGridErrors and blockFields", () => {
     expect(blockFields(value, columns, { top: 2, bottom: 2, left: reads, right: reads })).toEqual([
       ["5"],
     ]);
+  });
+});
+
+describe("moveFor", () => {
+  it("moves like a spreadsheet, leaving clamping to the grid", () => {
+    const grid = { lastRow: 99, lastCol: 9, pageRows: 12 };
+    const at = { row: 5, col: 3 };
+    const moves = (ctrl: boolean) =>
+      ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"].map(
+        (key) => moveFor(key, ctrl, at, grid),
+      );
+    expect(moves(false)).toEqual([
+      { row: 4, col: 3 },
+      { row: 6, col: 3 },
+      { row: 5, col: 2 },
+      { row: 5, col: 4 },
+      { row: 5, col: 0 },
+      { row: 5, col: 9 },
+      { row: -7, col: 3 },
+      { row: 17, col: 3 },
+    ]);
+    expect(moves(true).slice(0, 6)).toEqual([
+      { row: 0, col: 3 },
+      { row: 99, col: 3 },
+      { row: 5, col: 0 },
+      { row: 5, col: 9 },
+      { row: 0, col: 0 },
+      { row: 99, col: 9 },
+    ]);
+    expect(moveFor("a", false, at, grid)).toBeNull();
   });
 });

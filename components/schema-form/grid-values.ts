@@ -301,3 +301,37 @@ export function blockFields(
   }
   return lines;
 }
+
+/**
+ * Where a navigation key moves the focus (spreadsheet keys: Ctrl+arrows to the edges, Home and
+ * End in the row, Ctrl+Home/End to the corners, PageUp/Down by a page); null for other keys.
+ * The result may lie outside the grid: the caller clamps it.
+ */
+export function moveFor(
+  key: string,
+  ctrl: boolean,
+  at: { row: number; col: number },
+  grid: { lastRow: number; lastCol: number; pageRows: number },
+): { row: number; col: number } | null {
+  const { row, col } = at;
+  switch (key) {
+    case "ArrowUp":
+      return { row: ctrl ? 0 : row - 1, col };
+    case "ArrowDown":
+      return { row: ctrl ? grid.lastRow : row + 1, col };
+    case "ArrowLeft":
+      return { row, col: ctrl ? 0 : col - 1 };
+    case "ArrowRight":
+      return { row, col: ctrl ? grid.lastCol : col + 1 };
+    case "Home":
+      return { row: ctrl ? 0 : row, col: 0 };
+    case "End":
+      return { row: ctrl ? grid.lastRow : row, col: grid.lastCol };
+    case "PageUp":
+      return { row: row - grid.pageRows, col };
+    case "PageDown":
+      return { row: row + grid.pageRows, col };
+    default:
+      return null;
+  }
+}

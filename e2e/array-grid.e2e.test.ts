@@ -53,6 +53,10 @@ describe("array grid in Chromium", () => {
     expect(await page.getByRole("rowheader", { name: /^5/ }).getAttribute("aria-invalid")).toBe(
       "true",
     );
+    // Columns too: only those in view (of 38) have cells.
+    const cellsInRow = page.locator('[role="row"][aria-rowindex="2"] [role="gridcell"]');
+    expect(await cellsInRow.count()).toBeGreaterThan(4);
+    expect(await cellsInRow.count()).toBeLessThan(15);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, "array-grid-1366.png") });
   });
@@ -79,7 +83,17 @@ describe("array grid in Chromium", () => {
     await page.keyboard.press("Tab");
     expect(await lastCall()).toEqual([{ kind: "set", row: 1, column: "rgpl", value: "ILLUMINA" }]);
     expect(await focused()).toBe("/dataFiles/1/assayCode");
+    // Escape drops what was typed; the grid's two changes so far stay its only ones.
+    await page.keyboard.type("TPFWG");
     await page.keyboard.press("Escape");
+    expect(await focused()).toBe("/dataFiles/1/assayCode");
+    expect(await page.evaluate(() => window.gridHarness.calls.length)).toBe(2);
+    // F8 goes to the next problem the validator reported: row 3's sample name, then row 5.
+    await page.keyboard.press("ControlOrMeta+Home");
+    await page.keyboard.press("F8");
+    expect(await focused()).toBe("/dataFiles/2/sampleName");
+    await page.keyboard.press("F8");
+    expect(await focused()).toBe("/dataFiles/4/fastqPath");
     await page.keyboard.press("ControlOrMeta+End");
     expect(await focused()).toBe("/dataFiles/9999/umiRead");
     expect(await page.getByRole("grid").evaluate((grid) => grid.scrollTop)).toBeGreaterThan(

@@ -50,7 +50,7 @@ const focusCell = (pointer: string) => {
   fireEvent.mouseDown(cell);
   return cell;
 };
-const clipboardEvent = (type: "paste" | "copy", text = "") => {
+const clipboardEvent = (type: "paste" | "copy" | "cut", text = "") => {
   const data = new DataTransfer();
   if (text) data.setData("text/plain", text);
   const event = new ClipboardEvent(type, { clipboardData: data, bubbles: true, cancelable: true });
@@ -110,6 +110,11 @@ describe("ArrayGrid", () => {
     expect(active().dataset.pointer).toBe("/dataFiles/499/umiRead");
     press("Home", { ctrlKey: true });
     expect(active().dataset.pointer).toBe("/dataFiles/0/fastqPath");
+    // A cell focused by a script becomes the grid's focus too.
+    const other = document.querySelector<HTMLElement>('[data-pointer="/dataFiles/3/rgsm"]')!;
+    act(() => other.focus());
+    press("ArrowDown");
+    expect(active().dataset.pointer).toBe("/dataFiles/4/rgsm");
     expect(document.querySelectorAll('[role="gridcell"][tabindex="0"]').length).toBe(1);
   });
 
@@ -134,10 +139,35 @@ describe("ArrayGrid", () => {
     expect(active().dataset.pointer).toBe("/dataFiles/1/rgsm");
     expect(grid.value()[1]).toEqual({ ...file(1), sampleName: "s1b" });
     // Typed text converts per column: an integer column gets a number.
-    focusCell("/dataFiles/0/numberOfReads");
+    // A column right of the view: reached with the arrow keys (only columns in view exist).
+    expect(document.querySelector('[data-pointer="/dataFiles/0/numberOfReads"]')).toBeNull();
+    focusCell("/dataFiles/0/fastqPath");
+    for (
+      let step = 0;
+      step < 40 && active().dataset.pointer !== "/dataFiles/0/numberOfReads";
+      step++
+    )
+      press("ArrowRight");
+    expect(active().dataset.pointer).toBe("/dataFiles/0/numberOfReads");
     press("7");
     press("Enter");
     expect(grid.calls.at(-1)).toEqual([{ kind: "set", row: 0, column: "numberOfReads", value: 7 }]);
+  });
+
+  it("commits an edit once when a click elsewhere also blurs it, and keeps Tab in the grid at its end", () => {
+    const grid = mount([file(0)]);
+    focusCell("/dataFiles/0/fastqPath");
+    press("x");
+    const editor = active();
+    fireEvent.mouseDown(document.querySelector('[data-pointer="/dataFiles/0/sampleName"]')!);
+    fireEvent.blur(editor);
+    expect(grid.calls).toEqual([[{ kind: "set", row: 0, column: "fastqPath", value: "x" }]]);
+    press("End");
+    press("Enter");
+    fireEvent.change(active(), { target: { value: "true" } });
+    press("Tab");
+    expect(grid.calls.at(-1)).toEqual([{ kind: "set", row: 0, column: "umiRead", value: true }]);
+    expect(active().dataset.pointer).toBe("/dataFiles/0/umiRead");
   });
 
   it("clears the selection with Delete in one change, and copies it as TSV", () => {
@@ -148,7 +178,13 @@ describe("ArrayGrid", () => {
     const copied = clipboardEvent("copy");
     expect(copied.getData("text/plain")).toBe('data/s0_R1.fq.gz\tR1\r\n"a ""quoted""\tpath"\tR1');
     press("Delete");
-    expect(grid.calls).toEqual([
+    // Ctrl+X: copied, then emptied in one change.
+    press("ArrowRight");
+    expect(clipboardEvent("cut").getData("text/plain")).toBe("s1");
+    expect(grid.calls.at(-1)).toEqual([
+      { kind: "set", row: 1, column: "sampleName", value: undefined },
+    ]);
+    expect(grid.calls.slice(0, 1)).toEqual([
       [
         { kind: "set", row: 0, column: "fastqPath", value: undefined },
         { kind: "set", row: 0, column: "fastqCode", value: undefined },

@@ -2,10 +2,13 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   applyGridChanges,
+  blockFields,
   canShowAsGrid,
   escapePointerToken,
   gridColumns,
+  moveFor,
   planPaste,
+  readGridErrors,
   textToValue,
   valueToText,
 } from "./grid-values";
@@ -196,5 +199,74 @@ describe("applyGridChanges", () => {
     ]);
     expect(next).toEqual([{ a: 1 }, { a: "x" }, { a: 4 }, { a: 5 }]);
     expect(value).toEqual([{ a: 1, b: 2 }, "junk", { a: 3 }]);
+  });
+});
+
+describe("readGridErrors and blockFields", () => {
+  it("sorts the validator's messages into cells, rows and a reading order", () => {
+    const found = readGridErrors(
+      new Map([
+        ["/dataFiles/7/sampleName", "must match pattern"],
+        ["/dataFiles/3", "must be object"],
+        ["/dataFiles/3/extra", "must NOT have additional properties"],
+        ["/dataFiles/1/fastqCode", "must be equal to one of the allowed values"],
+        ["/other/1", "not ours"],
+        ["/dataFiles", "must NOT have more than 3 items"],
+      ]),
+      "/dataFiles",
+      columns,
+    );
+    expect(found.places).toEqual([
+      { row: 1, col: 1 },
+      { row: 3, col: -1 },
+      { row: 3, col: -1 },
+      { row: 7, col: 2 },
+    ]);
+    expect([...found.byRow]).toEqual([
+      [3, ["must be object", "extra: must NOT have additional properties"]],
+    ]);
+  });
+
+  it("reads a block of cells as texts, within the array", () => {
+    const value = [{ fastqPath: "a.fq", fastqCode: "R1" }, "junk", { numberOfReads: 5 }];
+    expect(blockFields(value, columns, { top: 0, bottom: 5, left: 0, right: 1 })).toEqual([
+      ["a.fq", "R1"],
+      ["", ""],
+      ["", ""],
+    ]);
+    const reads = columns.findIndex((entry) => entry.name === "numberOfReads");
+    expect(blockFields(value, columns, { top: 2, bottom: 2, left: reads, right: reads })).toEqual([
+      ["5"],
+    ]);
+  });
+});
+
+describe("moveFor", () => {
+  it("moves like a spreadsheet, leaving clamping to the grid", () => {
+    const grid = { lastRow: 99, lastCol: 9, pageRows: 12 };
+    const at = { row: 5, col: 3 };
+    const moves = (ctrl: boolean) =>
+      ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp", "PageDown"].map(
+        (key) => moveFor(key, ctrl, at, grid),
+      );
+    expect(moves(false)).toEqual([
+      { row: 4, col: 3 },
+      { row: 6, col: 3 },
+      { row: 5, col: 2 },
+      { row: 5, col: 4 },
+      { row: 5, col: 0 },
+      { row: 5, col: 9 },
+      { row: -7, col: 3 },
+      { row: 17, col: 3 },
+    ]);
+    expect(moves(true).slice(0, 6)).toEqual([
+      { row: 0, col: 3 },
+      { row: 99, col: 3 },
+      { row: 5, col: 0 },
+      { row: 5, col: 9 },
+      { row: 0, col: 0 },
+      { row: 99, col: 9 },
+    ]);
+    expect(moveFor("a", false, at, grid)).toBeNull();
   });
 });

@@ -247,3 +247,91 @@ export function applyGridChanges(
   }
   return next;
 }
+
+/** A cell's value: the item's property (undefined when the item is not an object). */
+export function cellValue(value: ReadonlyArray<unknown>, row: number, column: GridColumn): unknown {
+  const item = value[row];
+  return isRecord(item) ? item[column.name] : undefined;
+}
+
+export interface GridErrors {
+  /** Messages no cell shows, per row: the row's own, and those of properties without a column. */
+  byRow: Map<number, string[]>;
+  /** Every row and cell with a problem, in reading order (a row's own problem: column -1). */
+  places: { row: number; col: number }[];
+}
+
+/** The validator's messages about the array, sorted out for the grid. */
+export function readGridErrors(
+  errors: ReadonlyMap<string, string>,
+  pointer: string,
+  columns: readonly GridColumn[],
+): GridErrors {
+  const byRow = new Map<number, string[]>();
+  const places: { row: number; col: number }[] = [];
+  const columnOf = new Map(columns.map((column, col) => [escapePointerToken(column.name), col]));
+  const prefix = `${pointer}/`;
+  for (const [at, message] of errors) {
+    if (!at.startsWith(prefix)) continue;
+    const [index, token, ...deeper] = at.slice(prefix.length).split("/");
+    if (!index || !/^\d+$/.test(index)) continue;
+    const row = Number(index);
+    const col = token === undefined ? undefined : columnOf.get(token);
+    places.push({ row, col: col ?? -1 });
+    if (col !== undefined && deeper.length === 0) continue;
+    const label = token === undefined ? message : `${token}: ${message}`;
+    byRow.set(row, [...(byRow.get(row) ?? []), label]);
+  }
+  places.sort((a, b) => a.row - b.row || a.col - b.col);
+  return { byRow, places };
+}
+
+/** The texts of the block of cells from (top, left) to (bottom, right), row by row (for a copy). */
+export function blockFields(
+  value: ReadonlyArray<unknown>,
+  columns: readonly GridColumn[],
+  block: { top: number; bottom: number; left: number; right: number },
+): string[][] {
+  const lines: string[][] = [];
+  for (let row = block.top; row <= Math.min(block.bottom, value.length - 1); row++) {
+    const line: string[] = [];
+    for (let col = block.left; col <= Math.min(block.right, columns.length - 1); col++)
+      line.push(valueToText(cellValue(value, row, columns[col]!)));
+    lines.push(line);
+  }
+  return lines;
+}
+
+/**
+ * Where a navigation key moves the focus (spreadsheet keys: Ctrl+arrows to the edges, Home and
+ * End in the row, Ctrl+Home/End to the corners, PageUp/Down by a page); null for other keys.
+ * The result may lie outside the grid: the caller clamps it.
+ */
+export function moveFor(
+  key: string,
+  ctrl: boolean,
+  at: { row: number; col: number },
+  grid: { lastRow: number; lastCol: number; pageRows: number },
+): { row: number; col: number } | null {
+  const { row, col } = at;
+  switch (key) {
+    case "ArrowUp":
+      return { row: ctrl ? 0 : row - 1, col };
+    case "ArrowDown":
+      return { row: ctrl ? grid.lastRow : row + 1, col };
+    case "ArrowLeft":
+      return { row, col: ctrl ? 0 : col - 1 };
+    case "ArrowRight":
+      return { row, col: ctrl ? grid.lastCol : col + 1 };
+    case "Home":
+      return { row: ctrl ? 0 : row, col: 0 };
+    case "End":
+      return { row: ctrl ? grid.lastRow : row, col: grid.lastCol };
+    case "PageUp":
+      return { row: row - grid.pageRows, col };
+    case "PageDown":
+      return { row: row + grid.pageRows, col };
+    default:
+      return null;
+  }
+}

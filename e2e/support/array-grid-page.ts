@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
+import type { Page } from "playwright-core";
 import { freePort } from "@/test/stack";
 
 export interface GridPage {
@@ -57,4 +58,35 @@ export async function startGridPage(): Promise<GridPage> {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+export interface GridFigures {
+  rows: number;
+  /** The first render of the page's grid (React's synchronous commit). */
+  renderMs: number;
+  /** From the start of that render to the next animation frame (layout and paint included). */
+  paintMs: number;
+  /** The median of 10 renders again in new roots of the same page (React warm). */
+  warmRenderMs: number;
+  /** Rows in the DOM. */
+  domRows: number;
+}
+
+/** Loads the harness with `rows` rows in a page and reads what it measured (for a bench). */
+export async function measureGridRender(
+  page: Page,
+  url: string,
+  rows: number,
+): Promise<GridFigures> {
+  await page.goto(`${url}?rows=${rows}`);
+  await page.locator("body[data-ready=true]").waitFor();
+  const { renderMs, paintMs } = await page.evaluate(() => ({
+    renderMs: window.gridHarness.renderMs,
+    paintMs: window.gridHarness.paintMs,
+  }));
+  const domRows = await page.locator('[role="grid"] [role="row"]').count();
+  const warm = await page.evaluate(() =>
+    Array.from({ length: 10 }, () => window.gridHarness.remount()).sort((a, b) => a - b),
+  );
+  return { rows, renderMs, paintMs, warmRenderMs: warm[5]!, domRows };
 }

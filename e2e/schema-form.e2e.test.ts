@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launchBrowser, openSession, screenshot, signIn, type Session } from "./support/browser";
+import {
+  launchBrowser,
+  openSession,
+  SCREENSHOTS,
+  screenshot,
+  signIn,
+  type Session,
+} from "./support/browser";
 import { cli } from "./support/cli";
 
 const baseUrl = inject("baseUrl");
@@ -196,7 +203,16 @@ describe("the Form tab of the New run page", () => {
       "3",
     );
     await page.setViewportSize({ width: 390, height: 844 });
+    // Nothing wider than the screen: the grid scrolls inside itself.
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+      .toBeLessThanOrEqual(390);
     await screenshot(page, "schema-form-390");
+    // The view a person has on a phone: the tabs and the first fields, then the grid.
+    await formTab.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "schema-form-390-top.png") });
+    await page.getByRole("grid", { name: "Data files" }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, "schema-form-390-grid.png") });
     await page.setViewportSize({ width: 1366, height: 900 });
   });
 });

@@ -129,7 +129,17 @@ const Field = memo(function Field({
     "aria-required": field.required || undefined,
   };
   const set = (next: unknown) => onSet(field.path, next);
-  const draft = useDraft(value);
+  // Only the text boxes keep a draft (never a grid's array: it would be serialized per render).
+  const textBox = ![
+    "boolean",
+    "enum",
+    "list",
+    "textarea",
+    "string-array",
+    "grid",
+    "unsupported",
+  ].includes(field.kind);
+  const draft = useDraft(textBox ? value : undefined);
   const wide =
     field.kind === "grid" ||
     field.kind === "textarea" ||

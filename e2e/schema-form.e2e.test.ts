@@ -91,7 +91,13 @@ describe("the Form tab of the New run page", () => {
 
     // HPC account: the searchable select, searched on the server, picked with the arrows.
     await page.locator("#form_hpcAccount").focus();
+    const searched = page.waitForResponse(
+      (r) =>
+        r.url().includes("/api/v1/lists/hpc-accounts/values") &&
+        new URL(r.url()).searchParams.get("q") === "lab-0000",
+    );
     await typeOver(page, "lab-0000");
+    await searched;
     const options = page.getByRole("listbox", { name: /hpc-accounts/ }).getByRole("option");
     await expect.poll(() => options.count(), { timeout: 10_000 }).toBeGreaterThan(1);
     await page.keyboard.press("ArrowDown");

@@ -50,7 +50,9 @@ export function ListCombobox({
   const [text, setText] = useState(value);
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<Item[]>([]);
-  const [active, setActive] = useState(-1);
+  /** The option the arrows are on, by value: a newer answer to the search keeps it if it has it. */
+  const [activeValue, setActiveValue] = useState<string | null>(null);
+  const active = activeValue === null ? -1 : items.findIndex((i) => i.value === activeValue);
   const [searched, setSearched] = useState<{ q: string; found: boolean } | null>(null);
   const focused = useRef(false);
 
@@ -65,7 +67,6 @@ export function ListCombobox({
       search(list, text, controller.signal).then(
         (found) => {
           setItems(found ?? []);
-          setActive(-1);
           setSearched(
             found === null ? null : { q: text, found: found.some((i) => i.value === text) },
           );
@@ -101,7 +102,16 @@ export function ListCombobox({
         if (event.altKey) return;
       }
       const step = event.key === "ArrowDown" ? 1 : -1;
-      setActive((i) => (items.length === 0 ? -1 : (i + step + items.length) % items.length));
+      const count = items.length;
+      const next =
+        count === 0
+          ? -1
+          : active < 0
+            ? step > 0
+              ? 0
+              : count - 1
+            : (active + step + count) % count;
+      setActiveValue(items[next]?.value ?? null);
     } else if (event.key === "Enter" && open && active >= 0 && items[active]) {
       event.preventDefault();
       pick(items[active]);

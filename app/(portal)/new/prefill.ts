@@ -1,6 +1,10 @@
 import type { InitialRun } from "./new-run-state";
 
-/** The most config text a link may carry (`/new?config=`): links are for small configs. */
+/**
+ * The most config text a link may carry (`/new?config=`): links are for small configs. The
+ * HTTP server's own limits come first (Node: 16 KiB of request line and headers; nginx's
+ * defaults: an 8 KiB request line), so this bound matters only where they were raised.
+ */
 export const PREFILL_MAX_CHARS = 64 * 1024;
 
 /**

@@ -172,12 +172,25 @@ describe("edits of the config's text: object members and stale values", () => {
     expect(JSON.parse(deep)).toMatchObject({ n: { m: true } });
   });
 
-  it("a grid value behind the text rewrites the array whole (never a wrong row)", () => {
+  it("a grid value behind the text writes nothing (never a wrong or a lost row)", () => {
     const stale = rows().slice(0, 1); // the grid saw one row; the text has two
     const edits = gridEdits(text, ["dataFiles"], stale, [
       { kind: "splice", start: 1, deleteCount: 0, items: [{ sampleName: "n" }] },
     ]);
-    const value = JSON.parse(applyTextEdits(text, edits)) as { dataFiles: unknown[] };
-    expect(value.dataFiles).toEqual([{ sampleName: "s1", fastqCode: "R1" }, { sampleName: "n" }]);
+    expect(edits).toEqual([]);
+  });
+
+  it("rewrites only the rows whose cells are set", () => {
+    const edits = gridEdits(text, ["dataFiles"], rows(), [
+      { kind: "set", row: 0, column: "rglb", value: "a" },
+      { kind: "set", row: 0, column: "rgpu", value: "b" },
+    ]);
+    expect(edits).toHaveLength(1);
+    expect(JSON.parse(applyTextEdits(text, edits))).toMatchObject({
+      dataFiles: [
+        { rglb: "a", rgpu: "b" },
+        { sampleName: "s2", fastqCode: "R2" },
+      ],
+    });
   });
 });

@@ -72,7 +72,7 @@ function addMember(text: string, object: PathSpan, key: string, value: unknown):
 
 /**
  * The edits that set the value at `path` (undefined removes the property), found with one
- * fast scan of the text (lib/json/scan-json.ts: no tree built, tens of ms for 5 MB): only
+ * walk along its path (lib/json/locate-path.ts: no tree built, nothing after it read): only
  * the value's own text changes and the rest keeps its formatting. A text that is not a JSON
  * object (yet) is replaced by an object with that one value.
  */
@@ -201,8 +201,11 @@ export function gridEdits(
   const setsOnly = changes.every((c) => c.kind === "set" && c.row < count);
   const first = Math.min(...changes.map((c) => (c.kind === "set" ? c.row : c.start)), count);
   const wanted = new Set<number>();
-  if (setsOnly) for (const c of changes) wanted.add((c as { row: number }).row);
-  else {
+  const touched = new Set<number>();
+  if (setsOnly) {
+    for (const c of changes) touched.add((c as { row: number }).row);
+    for (const i of touched) wanted.add(i);
+  } else {
     const s = changes.length === 1 && only.kind === "splice" ? only : null;
     const from = s ? s.start : first;
     const to = s ? s.start + s.deleteCount : count;
@@ -211,21 +214,15 @@ export function gridEdits(
   if (count > 0) wanted.add(count - 1);
   const array = arrayAt(text, path, wanted);
   if (!array) return modifyEdits(text, path, applyGridChanges(current, changes));
-  if (array.count !== count) {
-    // The text and the grid's value disagree (a parse behind): rewrite the array whole.
-    return [
-      {
-        offset: array.offset,
-        length: array.length,
-        text: serialize(applyGridChanges(current, changes), indentAt(text, array.offset)),
-      },
-    ];
-  }
+  // The text and the grid's value disagree (the text was replaced and not parsed again yet):
+  // nothing is written rather than rows the grid has not seen lost; the form shows the text
+  // as it is at its next parse.
+  if (array.count !== count) return [];
   if (changes.length === 1 && only.kind === "splice") return spliceEdits(text, array, only);
   const next = applyGridChanges(current, changes);
   const indent = count > 0 ? indentAt(text, array.row(0).offset) : "";
   if (setsOnly) {
-    return [...wanted]
+    return [...touched]
       .sort((a, b) => a - b)
       .map((i) => ({
         offset: array.row(i).offset,

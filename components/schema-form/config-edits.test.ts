@@ -194,3 +194,13 @@ describe("edits of the config's text: object members and stale values", () => {
     });
   });
 });
+
+describe("edits of the config's text: big pastes", () => {
+  it("takes 200,000 cell changes in one call", () => {
+    const changes: GridEdit[] = [];
+    for (let i = 0; i < 200_000; i++)
+      changes.push({ kind: "set", row: i % 2, column: `c${i % 7}`, value: i });
+    const edits = gridEdits(text, ["dataFiles"], rows(), changes);
+    expect(edits).toHaveLength(2);
+  });
+});

@@ -199,7 +199,9 @@ export function gridEdits(
   }
   const count = current.length;
   const setsOnly = changes.every((c) => c.kind === "set" && c.row < count);
-  const first = Math.min(...changes.map((c) => (c.kind === "set" ? c.row : c.start)), count);
+  // A loop, not Math.min(...): a paste may hold more changes than a call takes arguments.
+  let first = count;
+  for (const c of changes) first = Math.min(first, c.kind === "set" ? c.row : c.start);
   const wanted = new Set<number>();
   const touched = new Set<number>();
   if (setsOnly) {

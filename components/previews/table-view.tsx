@@ -13,10 +13,13 @@ type TablePreview = Extract<OutputPreview, { kind: "table" }>;
  */
 export function TableView({
   page,
+  pageRows,
   onPage,
   busy,
 }: {
   page: TablePreview;
+  /** Rows asked for per page: Previous goes back this many (the last page may be shorter). */
+  pageRows: number;
   onPage: (offset: number) => void;
   busy: boolean;
 }) {
@@ -55,7 +58,7 @@ export function TableView({
           type="button"
           className="btn btn-small"
           disabled={busy || page.offset === 0}
-          onClick={() => onPage(Math.max(0, page.offset - page.rows.length))}
+          onClick={() => onPage(Math.max(0, page.offset - pageRows))}
         >
           Previous rows
         </button>

@@ -94,6 +94,11 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       problems.push(`${id}: ${error.code === "FORBIDDEN" ? "somebody else's run" : "no such run"}`);
     }
   }
+  // Runs of one project share a name: the end of the id tells them apart.
+  const names = runs.map((run) => run.label);
+  for (const run of runs)
+    if (names.indexOf(run.label) !== names.lastIndexOf(run.label))
+      run.label = `${run.label} (…${run.id.slice(-6)})`;
   return (
     <main>
       <h1>Compare runs{pipeline ? ` of ${pipeline}` : ""}</h1>

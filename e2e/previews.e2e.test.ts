@@ -440,6 +440,10 @@ describe("every preview kind, on a run of preview-probe", () => {
     const { page } = probe;
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${baseUrl}/runs/${probeRunId}`);
+    await page
+      .locator('section[aria-labelledby="outputs-title"]')
+      .evaluate((outputs) => outputs.scrollIntoView({ block: "start" }));
+    await page.screenshot({ path: path.join(SCREENSHOTS, "previews-2x-outputs-390.png") });
     for (const [file, ready] of KINDS) {
       await ready(await openPreview(page, file)).waitFor();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -71,7 +71,12 @@ export function TableView({
           Next rows
         </button>
       </div>
-      <div className="table-frame">
+      <div
+        className={`table-frame ${styles.tableFrame}`}
+        role="region"
+        aria-label={`Rows of ${page.path}`}
+        tabIndex={0}
+      >
         <table className="table">
           <caption className="sr-only">
             {page.path}: sort by a column with its heading button; sorting and the filter apply to

@@ -444,6 +444,13 @@ describe("every preview kind, on a run of preview-probe", () => {
       .locator('section[aria-labelledby="outputs-title"]')
       .evaluate((outputs) => outputs.scrollIntoView({ block: "start" }));
     await page.screenshot({ path: path.join(SCREENSHOTS, "previews-2x-outputs-390.png") });
+    // The outputs' Preview and Download buttons are in view, not behind a sideways scroll.
+    for (const name of ["Preview report.html", "Download report.html"]) {
+      const box = await page
+        .getByRole(name.startsWith("Preview") ? "button" : "link", { name })
+        .boundingBox();
+      expect(box && box.x + box.width, name).toBeLessThanOrEqual(390);
+    }
     for (const [file, ready] of KINDS) {
       await ready(await openPreview(page, file)).waitFor();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

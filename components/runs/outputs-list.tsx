@@ -68,7 +68,7 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
         </p>
       ) : (
         <DataTable
-          boxClassName="table-frame"
+          boxClassName={`table-frame ${styles.box}`}
           caption="Output files"
           columns={[
             "Path",

@@ -33,8 +33,11 @@
 //     (scripts/bench/operations-scale.ts). Needs MariaDB (Sequence engine) and Redis; not in
 //     the default list (seeding 1M runs takes minutes on a busy machine): BENCH_PARTS=operations.
 // (tail) the 100 MiB run of (f) alone, without the noop runs: BENCH_PARTS=tail.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists picks parts
-// (default: all of these); `operations` and `tail` are run only when named.
+// (previews) output previews: a ~50 MB TSV's first, middle and last page through the preview
+//     route (worst of 3), and Preview pressed → first table rows in Chromium
+//     (scripts/bench/previews.ts). Needs the build, MySQL and Redis.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,previews
+// picks parts (default: all of these); `operations` and `tail` are run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -45,6 +48,7 @@ import { historyDetail, historyRows, measureHistory } from "./history";
 import { measureLatency, measureStartPaths } from "./latency";
 import { listRows, measureLists } from "./lists";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
+import { measurePreviews, previewDetail, previewRows } from "./previews";
 import { runLoad } from "./load";
 import { measureOperationsScale, operationsDetail, operationsRows } from "./operations-scale";
 import { treeRssMiB } from "./rss";
@@ -61,7 +65,7 @@ const outDir = path.resolve("bench-results");
 const PARTS = new Set(
   (
     process.env.BENCH_PARTS ??
-    "api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists"
+    "api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,previews"
   ).split(","),
 );
 const WEB_INSTANCES = (process.env.BENCH_WEB_INSTANCES ?? "1,2").split(",").map(Number);
@@ -162,6 +166,7 @@ async function main(): Promise<void> {
       : null;
   const views = PARTS.has("views") ? await measureViews(outDir) : null;
   const operations = PARTS.has("operations") ? await measureOperationsScale() : null;
+  const previews = PARTS.has("previews") ? await measurePreviews(outDir) : null;
   const rows: string[][] = [];
   if (a) rows.push(...throughputRows([a, ...more]));
   if (latency && rss) {
@@ -179,6 +184,7 @@ async function main(): Promise<void> {
   if (views) rows.push(...viewRows(views));
   if (operations) rows.push(...operationsRows(operations));
   if (lists) rows.push(...listRows(lists));
+  if (previews) rows.push(...previewRows(previews));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -221,6 +227,7 @@ async function main(): Promise<void> {
   if (history) console.log(historyDetail(history));
   if (views) console.log(viewDetail(views));
   if (operations) console.log(operationsDetail(operations));
+  if (previews) console.log(previewDetail(previews));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -238,6 +245,7 @@ async function main(): Promise<void> {
         history,
         views,
         operations,
+        previews,
         lists,
       },
       null,

@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     );
     const { stages } = latency;
     console.log(
-      `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, launcher exec)`,
+      `    medians by stage: request → row built ${fmt(stages.requestToRowBuilt)} ms (web, before its commit), → claim sent ${fmt(stages.rowBuiltToClaimSent)} ms (web commit, job added, queue hop), → exec'd ${fmt(stages.claimSentToExecd)} ms (claim round trip with its commit, then the held command let go; config.json and the hand-over to the launcher overlap the commit)`,
     );
     const paths = latency.startPaths;
     if (paths)

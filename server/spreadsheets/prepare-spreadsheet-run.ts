@@ -13,7 +13,9 @@ export interface PrepareSpreadsheetRunOptions extends ParseSpreadsheetOptions {
 
 export interface PreparedSpreadsheetRun {
   pipeline: PipelineRow;
+  /** The first MAX_SHEET_PROBLEMS problems, and how many there are in all. */
   problems: SheetProblem[];
+  problemCount: number;
   warnings: SheetProblem[];
   /** The run's name: the one given, else the config's `project` when it fits. */
   name: string | null;
@@ -36,7 +38,10 @@ export async function prepareSpreadsheetRun(
   ctx: Pick<AppContext, "db" | "caches" | "config">,
   options: PrepareSpreadsheetRunOptions,
 ): Promise<PreparedSpreadsheetRun> {
-  const { pipeline, config, problems, warnings } = await parseSpreadsheet(ctx, options);
+  const { pipeline, config, problems, problemCount, warnings } = await parseSpreadsheet(
+    ctx,
+    options,
+  );
   const project = typeof config.project === "string" ? config.project : null;
   const name = options.name ?? (project && project.length <= 255 ? project : null);
   const requestHash = createHash("sha256")
@@ -49,6 +54,7 @@ export async function prepareSpreadsheetRun(
   return {
     pipeline,
     problems,
+    problemCount,
     warnings,
     name,
     requestHash,

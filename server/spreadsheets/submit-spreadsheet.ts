@@ -7,7 +7,7 @@ import type { AppContext } from "../context";
 import { AppError, type ProblemItem } from "../errors";
 import { createRun } from "../runs/create-run";
 import type { SubmitRunResult } from "../runs/submit-run";
-import type { ParseSpreadsheetOptions } from "./parse-spreadsheet";
+import { MAX_SHEET_PROBLEMS, type ParseSpreadsheetOptions } from "./parse-spreadsheet";
 import { prepareSpreadsheetRunOffThread } from "./parse-spreadsheet-off-thread";
 import type { SheetProblem } from "./convert-workbook";
 import { requireSubmitter } from "../auth/require-role";
@@ -22,6 +22,12 @@ export interface SubmitSpreadsheetOptions extends ParseSpreadsheetOptions {
 
 export function sheetProblems(problems: SheetProblem[]): ProblemItem[] {
   return problems.map(({ sheet, cell, path, message }) => ({ path, message, sheet, cell }));
+}
+
+/** "The spreadsheet for X has 3 problems", saying when only the first ones are listed. */
+export function problemsSentence(ref: string, count: number): string {
+  const listed = count > MAX_SHEET_PROBLEMS ? ` (the first ${MAX_SHEET_PROBLEMS} are listed)` : "";
+  return `The spreadsheet for ${ref} has ${count === 1 ? "1 problem" : `${count} problems`}${listed}`;
 }
 
 /**
@@ -39,8 +45,7 @@ export async function submitSpreadsheet(
   const { pipeline, problems, warnings } = prepared;
   const ref = `${pipeline.name}@${pipeline.version}`;
   if (problems.length > 0) {
-    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    throw new AppError("VALIDATION_FAILED", `The spreadsheet for ${ref} has ${count}`, {
+    throw new AppError("VALIDATION_FAILED", problemsSentence(ref, prepared.problemCount), {
       errors: sheetProblems(problems),
     });
   }

@@ -10,6 +10,7 @@ const alone = ["e2e/fuzz.e2e.test.ts"];
 const ownStack = [
   "e2e/faults/faults.e2e.test.ts",
   "e2e/lost-worker.e2e.test.ts",
+  "e2e/slurm.e2e.test.ts",
   "e2e/supervisord.e2e.test.ts",
 ];
 

@@ -33,8 +33,13 @@
 //     (scripts/bench/operations-scale.ts). Needs MariaDB (Sequence engine) and Redis; not in
 //     the default list (seeding 1M runs takes minutes on a busy machine): BENCH_PARTS=operations.
 // (tail) the 100 MiB run of (f) alone, without the noop runs: BENCH_PARTS=tail.
+// (slurm) 200 trivial runs through a real Slurm (a one-node cluster of its own) by the real
+//     worker: runs/s ÷ 200 bare `sbatch --wrap` jobs on the same cluster (target ≥ 0.8),
+//     submit → job running p50/p99, the worker's Slurm commands per poll with 200 jobs in the
+//     queue (target ≤ 2, constant) (scripts/bench/slurm.ts). Needs the build, MySQL, Redis
+//     and Debian's slurmctld, slurmd, slurm-client, munge; about 2 min: BENCH_PARTS=slurm.
 // BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists picks parts
-// (default: all of these); `operations` and `tail` are run only when named.
+// (default: all of these); `operations`, `tail` and `slurm` are run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -48,6 +53,7 @@ import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks
 import { runLoad } from "./load";
 import { measureOperationsScale, operationsDetail, operationsRows } from "./operations-scale";
 import { treeRssMiB } from "./rss";
+import { measureSlurm, slurmDetail, slurmRows } from "./slurm";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 import { fmt } from "./stats";
 import { measureViews, viewDetail, viewRows } from "./views";
@@ -162,6 +168,7 @@ async function main(): Promise<void> {
       : null;
   const views = PARTS.has("views") ? await measureViews(outDir) : null;
   const operations = PARTS.has("operations") ? await measureOperationsScale() : null;
+  const slurm = PARTS.has("slurm") ? await measureSlurm(outDir) : null;
   const rows: string[][] = [];
   if (a) rows.push(...throughputRows([a, ...more]));
   if (latency && rss) {
@@ -179,6 +186,7 @@ async function main(): Promise<void> {
   if (views) rows.push(...viewRows(views));
   if (operations) rows.push(...operationsRows(operations));
   if (lists) rows.push(...listRows(lists));
+  if (slurm) rows.push(...slurmRows(slurm));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -221,6 +229,7 @@ async function main(): Promise<void> {
   if (history) console.log(historyDetail(history));
   if (views) console.log(viewDetail(views));
   if (operations) console.log(operationsDetail(operations));
+  if (slurm) console.log(slurmDetail(slurm));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -239,6 +248,7 @@ async function main(): Promise<void> {
         views,
         operations,
         lists,
+        slurm,
       },
       null,
       2,

@@ -25,11 +25,19 @@ const POLL_SECONDS = 1;
 const WINDOW_SECONDS = 20;
 const COMMANDS = ["sbatch", "squeue", "scancel", "sacct", "scontrol", "sinfo"] as const;
 
+interface BareFigures {
+  seconds: number;
+  perSecond: number;
+  latency: { p50: number; p99: number };
+}
+
 export interface SlurmFigures {
   jobs: number;
   cpus: number;
   pollSeconds: number;
-  bare: { seconds: number; perSecond: number; latency: { p50: number; p99: number } };
+  bare: BareFigures;
+  /** The same bare jobs with the sbatch options Runport gives them (RUNPORT_OPTIONS). */
+  bareWithOptions: BareFigures;
   runport: {
     seconds: number;
     perSecond: number;
@@ -42,6 +50,8 @@ export interface SlurmFigures {
   };
   /** runport.perSecond ÷ bare.perSecond (target ≥ 0.8). */
   ratio: number;
+  /** runport.perSecond ÷ bareWithOptions.perSecond: Runport's own share of the cost. */
+  ratioSameOptions: number;
   /** With `active` jobs of the worker in Slurm's queue for `seconds`: commands per minute. */
   busy: { active: number; seconds: number; perMinute: Record<string, number>; perPoll: number };
   /** With no job: the worker's `scontrol ping` every 5 s. */
@@ -95,10 +105,16 @@ const latencyOf = (ms: number[]) => {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 };
 
+/**
+ * The sbatch options Runport gives the bench's jobs (worker/executors/slurm-executor.ts and
+ * the pipeline's: 600 s → --time=10, cpus 1), for bare jobs that differ only in the script.
+ */
+const RUNPORT_OPTIONS = ["--export=NONE", "--time=10", "--cpus-per-task=1", "--no-requeue"];
+
 /** 200 bare jobs, one sbatch after another, as a script would submit them. */
-async function bareJobs(slurm: TestSlurm, dir: string) {
+async function bareJobs(slurm: TestSlurm, dir: string, options: string[] = []) {
   const env = { ...process.env, ...slurm.env };
-  const out = path.join(dir, "bare");
+  const out = path.join(dir, `bare${options.length}`);
   mkdirSync(out);
   const submitted = new Map<string, number>();
   const first = Date.now();
@@ -106,7 +122,14 @@ async function bareJobs(slurm: TestSlurm, dir: string) {
     const at = Date.now();
     const result = spawnSync(
       "sbatch",
-      ["--parsable", "--job-name=bare-bench", `--output=${out}/%j.out`, "--wrap", "date +%s%N"],
+      [
+        "--parsable",
+        "--job-name=bare-bench",
+        `--output=${out}/%j.out`,
+        ...options,
+        "--wrap",
+        "date +%s%N",
+      ],
       { env, encoding: "utf8" },
     );
     if (result.status !== 0) throw new Error(`sbatch: ${result.stderr}`);
@@ -169,6 +192,7 @@ export async function measureSlurm(outDir: string): Promise<SlurmFigures | null>
     writePipeline(pipelines, "slurm-trivial", ["date", "+%s%N"]);
     writePipeline(pipelines, "slurm-sleep", ["sleep", "120"]);
     const bare = await bareJobs(slurm, dir);
+    const bareWithOptions = await bareJobs(slurm, dir, RUNPORT_OPTIONS);
     const env = { PIPELINES_PATH: pipelines, ...slurm.env };
     const options = { outDir, username: "bench-slurm", processes: ["web" as const], env };
     return await withBenchStack(options, async ({ stack, ctx }) => {
@@ -270,8 +294,10 @@ export async function measureSlurm(outDir: string): Promise<SlurmFigures | null>
           cpus: CPUS,
           pollSeconds: POLL_SECONDS,
           bare,
+          bareWithOptions,
           runport,
           ratio: runport.perSecond / bare.perSecond,
+          ratioSameOptions: runport.perSecond / bareWithOptions.perSecond,
           busy,
           idle,
         };
@@ -303,9 +329,14 @@ export function slurmRows(f: SlurmFigures): string[][] {
   return [
     [`(slurm) ${f.jobs} bare sbatch --wrap jobs per s`, fmt(f.bare.perSecond, 2), ""],
     [
+      `(slurm) ${f.jobs} bare jobs with Runport's sbatch options per s`,
+      fmt(f.bareWithOptions.perSecond, 2),
+      "",
+    ],
+    [
       `(slurm) ${f.jobs} trivial runs through the worker per s`,
       fmt(f.runport.perSecond, 2),
-      `ratio ${fmt(f.ratio, 2)} (target ≥ 0.8)`,
+      `ratio ${fmt(f.ratio, 2)} (target ≥ 0.8); ${fmt(f.ratioSameOptions, 2)} of the same options`,
     ],
     [
       "(slurm) submit → job running p50 / p99, Runport",
@@ -315,6 +346,11 @@ export function slurmRows(f: SlurmFigures): string[][] {
     [
       "(slurm) submit → job running p50 / p99, bare sbatch",
       `${fmt(f.bare.latency.p50, 0)} / ${fmt(f.bare.latency.p99, 0)} ms`,
+      "",
+    ],
+    [
+      "(slurm) submit → job running p50 / p99, bare, Runport's options",
+      `${fmt(f.bareWithOptions.latency.p50, 0)} / ${fmt(f.bareWithOptions.latency.p99, 0)} ms`,
       "",
     ],
     [
@@ -328,7 +364,7 @@ export function slurmRows(f: SlurmFigures): string[][] {
 export function slurmDetail(f: SlurmFigures): string {
   return [
     `\n(slurm) one node, ${f.cpus} CPUs (config_overrides), SLURM_POLL_SECONDS=${f.pollSeconds}, ${JOBS} jobs of \`date +%s%N\`:`,
-    `    bare: ${fmt(f.bare.seconds)} s from the first sbatch to the queue empty; Runport: ${fmt(f.runport.seconds)} s from the first POST to the last finished_at (${f.runport.succeeded} succeeded)`,
+    `    bare: ${fmt(f.bare.seconds)} s from the first sbatch to the queue empty (${RUNPORT_OPTIONS.join(" ")}: ${fmt(f.bareWithOptions.seconds)} s); Runport: ${fmt(f.runport.seconds)} s from the first POST to the last finished_at (${f.runport.succeeded} succeeded)`,
     `    Runport by stage (medians): POST → claimed ${fmt(f.runport.stages.postToClaimed!, 0)} ms, → sbatch answered ${fmt(f.runport.stages.claimedToSbatched!, 0)} ms, → job running ${fmt(f.runport.stages.sbatchedToRunning!, 0)} ms, → run finished ${fmt(f.runport.stages.runningToFinished!, 0)} ms`,
     `    Runport's commands during its batch: ${Object.entries(f.runport.commands)
       .filter(([, n]) => n > 0)

@@ -109,7 +109,7 @@ const latencyOf = (ms: number[]) => {
  * The sbatch options Runport gives the bench's jobs (worker/executors/slurm-executor.ts and
  * the pipeline's: 600 s → --time=10, cpus 1), for bare jobs that differ only in the script.
  */
-const RUNPORT_OPTIONS = ["--export=NONE", "--time=10", "--cpus-per-task=1", "--no-requeue"];
+const RUNPORT_OPTIONS = ["--export=ALL", "--time=10", "--cpus-per-task=1", "--no-requeue"];
 
 /** 200 bare jobs, one sbatch after another, as a script would submit them. */
 async function bareJobs(slurm: TestSlurm, dir: string, options: string[] = []) {

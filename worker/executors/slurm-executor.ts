@@ -66,8 +66,12 @@ export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningP
           `--job-name=${spec.jobName}`,
           `--chdir=${spec.cwd}`,
           `--output=${literalPattern(files.slurmOutput)}`,
-          // The job's environment is the script's `env -i`: nothing of the worker's (secrets).
-          "--export=NONE",
+          // The job gets sbatch's environment, which is the commands' own (PATH, HOME, LANG,
+          // TZ, TMPDIR, SLURM_CONF: nothing of the worker's, its secrets included), and the
+          // pipeline only what the script's `env -i` gives it. Not --export=NONE: slurmd then
+          // builds each job's environment itself, and jobs started 2-2.5 times slower here
+          // (80 parallel trivial jobs: 20-22 s against 8-10 s, Slurm 22.05).
+          "--export=ALL",
           ...spec.sbatchArguments,
           // Last, so it wins: a job Slurm requeues (node failure, preemption) would run the
           // pipeline again behind the attempt's back; Runport's retries decide instead.

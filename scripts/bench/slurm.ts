@@ -21,6 +21,8 @@ const SUBMIT_CLIENTS = 16;
 /** Slurm's CPUs on the one node: the trivial jobs use next to none (config_overrides). */
 const CPUS = 16;
 const POLL_SECONDS = 1;
+/** Runs submitted one after another, each once the previous one ended (no queue). */
+const SINGLE_RUNS = 20;
 /** How long the commands are counted while 200 jobs are in the queue. */
 const WINDOW_SECONDS = 20;
 const COMMANDS = ["sbatch", "squeue", "scancel", "sacct", "scontrol", "sinfo"] as const;
@@ -48,6 +50,8 @@ export interface SlurmFigures {
     /** Commands the worker ran during the batch, by name. */
     commands: Record<string, number>;
   };
+  /** Submit → job running of runs one at a time on the idle cluster (no queue). */
+  single: { runs: number; latency: { p50: number; p99: number } };
   /** runport.perSecond ÷ bare.perSecond (target ≥ 0.8). */
   ratio: number;
   /** runport.perSecond ÷ bareWithOptions.perSecond: Runport's own share of the cost. */
@@ -269,6 +273,25 @@ export async function measureSlurm(outDir: string): Promise<SlurmFigures | null>
           commands: minus(counts(), before),
         };
 
+        // (1b) One run at a time on the idle cluster: submit → job running without a queue.
+        const alone: number[] = [];
+        for (let i = 0; i < SINGLE_RUNS; i++) {
+          const at = Date.now();
+          const id = await submitRun(stack.baseUrl, auth, {
+            pipeline: "slurm-trivial",
+            name: `single-${i}`,
+            config: {},
+          });
+          const until = Date.now() + 60_000;
+          while ((await countTerminal(ctx, `single-${i}`)) < 1) {
+            if (Date.now() > until) throw new Error(`single-${i} not finished after 60 s`);
+            await sleep(50);
+          }
+          const file = path.join(stack.runsDir, id, "attempt-1", "runport-stdout.log");
+          alone.push(startedMs(readFileSync(file, "utf8")) - at);
+        }
+        const single = { runs: SINGLE_RUNS, latency: latencyOf(alone) };
+
         // (2) 200 jobs that stay in the queue (16 running, the rest pending): the commands.
         const sbatched = counts().sbatch!;
         await submitMany(stack.baseUrl, auth, "slurm-sleep", "sleep-");
@@ -296,6 +319,7 @@ export async function measureSlurm(outDir: string): Promise<SlurmFigures | null>
           bare,
           bareWithOptions,
           runport,
+          single,
           ratio: runport.perSecond / bare.perSecond,
           ratioSameOptions: runport.perSecond / bareWithOptions.perSecond,
           busy,
@@ -339,17 +363,22 @@ export function slurmRows(f: SlurmFigures): string[][] {
       `ratio ${fmt(f.ratio, 2)} (target ≥ 0.8); ${fmt(f.ratioSameOptions, 2)} of the same options`,
     ],
     [
-      "(slurm) submit → job running p50 / p99, Runport",
+      `(slurm) submit → job running p50 / p99, one run at a time (${f.single.runs})`,
+      `${fmt(f.single.latency.p50, 0)} / ${fmt(f.single.latency.p99, 0)} ms`,
+      "",
+    ],
+    [
+      "(slurm) submit → job running p50 / p99, Runport, 200 at once",
       `${fmt(f.runport.latency.p50, 0)} / ${fmt(f.runport.latency.p99, 0)} ms`,
       "",
     ],
     [
-      "(slurm) submit → job running p50 / p99, bare sbatch",
+      "(slurm) submit → job running p50 / p99, bare sbatch, 200",
       `${fmt(f.bare.latency.p50, 0)} / ${fmt(f.bare.latency.p99, 0)} ms`,
       "",
     ],
     [
-      "(slurm) submit → job running p50 / p99, bare, Runport's options",
+      "(slurm) submit → job running p50 / p99, bare, Runport's options, 200",
       `${fmt(f.bareWithOptions.latency.p50, 0)} / ${fmt(f.bareWithOptions.latency.p99, 0)} ms`,
       "",
     ],

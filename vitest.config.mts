@@ -7,7 +7,9 @@ import { defineConfig } from "vitest/config";
 // other lanes, alone, on a stack of their own (scripts/ops/run-tests.ts).
 const alone = ["e2e/fuzz.e2e.test.ts"];
 
+// (The array grid's file needs no stack at all: a bundled harness page and Chromium.)
 const ownStack = [
+  "e2e/array-grid.e2e.test.ts",
   "e2e/faults/faults.e2e.test.ts",
   "e2e/lost-worker.e2e.test.ts",
   "e2e/slurm.e2e.test.ts",

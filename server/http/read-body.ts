@@ -27,18 +27,30 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
+  // With a Content-Length the bytes go straight to their place: no list of chunks and no
+  // concatenation of 10 MB on the event loop, and the buffer is the body's own (a CPU
+  // thread can take it over).
+  let body =
+    Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : null;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
+    if (total + value.byteLength > limit) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    chunks.push(value);
+    if (body && total + value.byteLength <= body.length) body.set(value, total);
+    else {
+      // More than declared (Node's parser does not let it happen): collect as without one.
+      if (body) chunks.push(body.subarray(0, total));
+      body = null;
+      chunks.push(value);
+    }
+    total += value.byteLength;
   }
+  if (body) return total === body.length ? body : body.subarray(0, total);
   return Buffer.concat(chunks, total);
 }
 

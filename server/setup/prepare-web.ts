@@ -1,5 +1,6 @@
 import { withoutStatementBudget } from "@/db/client";
 import { getAppContext } from "../http/app-context";
+import { getConfigValidator } from "../pipelines/get-config-validator";
 import { prepare } from "./prepare";
 
 /**
@@ -11,7 +12,12 @@ export async function prepareWeb(): Promise<void> {
   const attempt = async (): Promise<void> => {
     try {
       // Migrations may take as long as they need (no request budget).
-      await withoutStatementBudget(() => prepare(ctx));
+      const pipelines = await withoutStatementBudget(() => prepare(ctx));
+      // Compiled now, before the first request: compiling a schema held the event loop
+      // 60-170 ms at a pipeline's first small submission (docs/notes/fuzzing.md).
+      for (const pipeline of pipelines) {
+        getConfigValidator(ctx, { definitionHash: pipeline.hash, schema: pipeline.schema });
+      }
     } catch (error) {
       ctx.log.error({ err: error }, "could not prepare the database; retrying in 5 s");
       setTimeout(() => void attempt(), 5000).unref();

@@ -1,7 +1,6 @@
 import { MAX_LIST_TARGETS } from "@/lib/contract/lists";
 import { collectListTargets } from "@/lib/schema/list-keyword";
 import { assertListValues } from "../lists/assert-list-values";
-import { createHash } from "node:crypto";
 import type { RunRow } from "@/db/schema";
 import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
@@ -9,7 +8,7 @@ import { AppError, type ProblemItem } from "../errors";
 import { createRun } from "../runs/create-run";
 import type { SubmitRunResult } from "../runs/submit-run";
 import type { ParseSpreadsheetOptions } from "./parse-spreadsheet";
-import { parseSpreadsheetOffThread } from "./parse-spreadsheet-off-thread";
+import { prepareSpreadsheetRunOffThread } from "./parse-spreadsheet-off-thread";
 import type { SheetProblem } from "./convert-workbook";
 import { requireSubmitter } from "../auth/require-role";
 
@@ -35,7 +34,9 @@ export async function submitSpreadsheet(
   options: SubmitSpreadsheetOptions,
 ): Promise<SubmitRunResult> {
   requireSubmitter(options.principal);
-  const { pipeline, config, problems, warnings } = await parseSpreadsheetOffThread(ctx, options);
+  // The file's bytes move to the thread: options.body is not read after this.
+  const prepared = await prepareSpreadsheetRunOffThread(ctx, options);
+  const { pipeline, problems, warnings } = prepared;
   const ref = `${pipeline.name}@${pipeline.version}`;
   if (problems.length > 0) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
@@ -44,6 +45,7 @@ export async function submitSpreadsheet(
     });
   }
   if (options.dryRun) {
+    const config = prepared.config ?? {};
     // As the submission will (createRun): values tied to reference lists, against MySQL.
     const lists = await assertListValues(ctx, {
       targets: collectListTargets(pipeline.schema, config, MAX_LIST_TARGETS + 1),
@@ -54,25 +56,19 @@ export async function submitSpreadsheet(
     const all = [...sheetProblems(warnings), ...lists.warnings];
     return { kind: "dry-run", pipeline: ref, config, warnings: all };
   }
-  const project = typeof config.project === "string" ? config.project : null;
-  const name = options.name ?? (project && project.length <= 255 ? project : null);
-  const requestHash = createHash("sha256")
-    .update(
-      `${options.kind}\0${options.pipeline ?? ""}\0${name ?? ""}\0${JSON.stringify(options.base ?? {})}\0`,
-    )
-    .update(options.body)
-    .digest("hex");
+  if (prepared.configText === null)
+    throw new Error("a valid spreadsheet came back without its config");
   const result: { run: RunRow; created: boolean } = await createRun(ctx, {
     principal: options.principal,
     pipeline,
-    configText: JSON.stringify(config, null, 2),
-    name,
+    configText: prepared.configText,
+    name: prepared.name,
     labels: {},
     hold: false,
     trigger: "workbook",
     warnings: sheetProblems(warnings),
     ...(options.idempotencyKey
-      ? { idempotency: { key: options.idempotencyKey, requestHash } }
+      ? { idempotency: { key: options.idempotencyKey, requestHash: prepared.requestHash } }
       : {}),
   });
   return { kind: result.created ? "created" : "replayed", run: result.run };

@@ -36,8 +36,13 @@
 // (previews) output previews: a ~50 MB TSV's first, middle and last page through the preview
 //     route (worst of 3), and Preview pressed → first table rows in Chromium
 //     (scripts/bench/previews.ts). Needs the build, MySQL and Redis.
+// (slurm) 200 trivial runs through a real Slurm (a one-node cluster of its own) by the real
+//     worker: runs/s ÷ 200 bare `sbatch --wrap` jobs on the same cluster (target ≥ 0.8),
+//     submit → job running p50/p99, the worker's Slurm commands per poll with 200 jobs in the
+//     queue (target ≤ 2, constant) (scripts/bench/slurm.ts). Needs the build, MySQL, Redis
+//     and Debian's slurmctld, slurmd, slurm-client, munge; about 2.5 min: BENCH_PARTS=slurm.
 // BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,previews
-// picks parts (default: all of these); `operations` and `tail` are run only when named.
+// picks parts (default: all of these); `operations`, `tail` and `slurm` are run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -52,6 +57,7 @@ import { measurePreviews, previewDetail, previewRows } from "./previews";
 import { runLoad } from "./load";
 import { measureOperationsScale, operationsDetail, operationsRows } from "./operations-scale";
 import { treeRssMiB } from "./rss";
+import { measureSlurm, slurmDetail, slurmRows } from "./slurm";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 import { fmt } from "./stats";
 import { measureViews, viewDetail, viewRows } from "./views";
@@ -167,6 +173,7 @@ async function main(): Promise<void> {
   const views = PARTS.has("views") ? await measureViews(outDir) : null;
   const operations = PARTS.has("operations") ? await measureOperationsScale() : null;
   const previews = PARTS.has("previews") ? await measurePreviews(outDir) : null;
+  const slurm = PARTS.has("slurm") ? await measureSlurm(outDir) : null;
   const rows: string[][] = [];
   if (a) rows.push(...throughputRows([a, ...more]));
   if (latency && rss) {
@@ -185,6 +192,7 @@ async function main(): Promise<void> {
   if (operations) rows.push(...operationsRows(operations));
   if (lists) rows.push(...listRows(lists));
   if (previews) rows.push(...previewRows(previews));
+  if (slurm) rows.push(...slurmRows(slurm));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
     console.log(`${name!.padEnd(width)}  ${value!.padStart(12)}  ${target}`);
@@ -228,6 +236,7 @@ async function main(): Promise<void> {
   if (views) console.log(viewDetail(views));
   if (operations) console.log(operationsDetail(operations));
   if (previews) console.log(previewDetail(previews));
+  if (slurm) console.log(slurmDetail(slurm));
   writeFileSync(
     path.join(outDir, "bench.json"),
     JSON.stringify(
@@ -247,6 +256,7 @@ async function main(): Promise<void> {
         operations,
         previews,
         lists,
+        slurm,
       },
       null,
       2,

@@ -16,7 +16,11 @@ import type { AppContext } from "@/server/context";
 import { loadPipelineDefinitions } from "@/server/pipelines/load-pipeline-definitions";
 import { dropEarlyStart, prepareEarlyStart, takeEarlyStart } from "./early-start";
 import type { ExecuteRunDeps } from "./execute-run";
-import { createLauncherPool, type LauncherPool } from "./executors/process-launcher";
+import {
+  createLauncherPool,
+  launchersWaiting,
+  type LauncherPool,
+} from "./executors/process-launcher";
 import { attemptDirPrefix } from "./run-command";
 
 const [hello] = loadPipelineDefinitions([path.resolve("pipelines/hello")]).pipelines;
@@ -38,7 +42,7 @@ const launcherPids = () =>
 beforeEach(async () => {
   runsDir = mkdtempSync(path.join(tmpdir(), "runport-early-"));
   launchers = createLauncherPool({ size: 1 });
-  await new Promise((resolve) => setTimeout(resolve, 800)); // the launcher starts
+  await launchersWaiting(launchers, 1);
   deps = {
     ctx: {
       config: { childEnv: { PATH: "/usr/bin:/bin" }, dataRoots: [] },
@@ -77,7 +81,7 @@ describe("the start prepared while the claim commits", () => {
     expect(readFileSync(path.join(early.staging, "config.json"), "utf8")).toBe(config);
     const ready = takeEarlyStart(early, { attempt: 1, workDir: `${prefix}1` })!;
     expect(readdirSync(path.dirname(prefix))).toEqual(["attempt-1"]);
-    const child = ready.held!.release();
+    const child = ready.held!.release()!;
     let stdout = "";
     child.stdout.on("data", (text: string) => (stdout += text));
     child.stderr.resume();
@@ -97,8 +101,8 @@ describe("the start prepared while the claim commits", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     expect(launcherPids()).not.toContain(waiting); // exited without running hello
 
-    // Another worker on this host holds attempt 1 (its folder is there): left as it is.
-    await new Promise((resolve) => setTimeout(resolve, 800)); // the replacement starts
+    // A folder for attempt 1 is there already, not empty (left by a crash): left as it is.
+    await launchersWaiting(launchers, 1); // the replacement
     const second = prepareEarlyStart(deps, row(), prefix)!;
     mkdirSync(`${prefix}1`);
     writeFileSync(path.join(`${prefix}1`, "config.json"), "theirs");

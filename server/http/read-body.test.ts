@@ -42,6 +42,14 @@ describe("readBody", () => {
     });
   });
 
+  it("grows its buffer with what arrives, to exactly the declared size", async () => {
+    const piece = "x".repeat(100 * 1024);
+    const body = await readBody(post(Array<string>(7).fill(piece), 700 * 1024), 1024 * 1024);
+    expect(body.length).toBe(700 * 1024);
+    expect(body.buffer.byteLength, "one buffer of the body's own").toBe(700 * 1024);
+    expect(body.toString("latin1", 0, 3)).toBe("xxx");
+  });
+
   it("answers an empty body with no bytes", async () => {
     expect((await readBody(post([], 0), 100)).length).toBe(0);
     expect((await readBody(post([]), 100)).length).toBe(0);

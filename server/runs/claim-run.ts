@@ -77,7 +77,15 @@ export async function claimRun(
       .from(runs)
       .where(eq(runs.publicId, publicId))
       .then((rows) => {
-        if (rows[0]) options.onRead?.(rows[0]);
+        // What the caller does with the row never fails the claim (it may have committed).
+        try {
+          if (rows[0]) options.onRead?.(rows[0]);
+        } catch (error) {
+          ctx.log.warn(
+            { err: error, runId: publicId },
+            "preparing the start while claiming failed",
+          );
+        }
         return rows;
       }),
   ]);

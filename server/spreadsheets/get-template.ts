@@ -3,6 +3,7 @@ import type { Principal } from "../auth/principal";
 import type { AppContext } from "../context";
 import { getPipeline } from "../pipelines/get-pipeline";
 import { runCpuTask } from "../cpu/run-cpu-task";
+import { AppError } from "../errors";
 import {
   readTemplateLists,
   templateEtag,
@@ -60,7 +61,14 @@ export async function getTemplate(
       ...(prefill !== null ? { prefill } : {}),
       lists: await readTemplateLists(ctx, versions, userId),
     },
-    { offThread: true },
+    {
+      offThread: true,
+      limitError: () =>
+        new AppError(
+          "SERVICE_UNAVAILABLE",
+          "Building the template took longer than the server allows: try again in a minute",
+        ),
+    },
   );
   const body = Buffer.from(built.buffer, built.byteOffset, built.byteLength);
   return { body, fileName, etag, notModified: false };

@@ -62,7 +62,8 @@ export function startLocalProcess(spec: ProcessSpec, launchers?: LauncherPool): 
   const [program, ...args] = spec.argv;
   if (!program) throw new Error("empty command");
   const launcher = plain(spec) ? launchers?.take(spec.user) : null;
-  if (launcher) return execInLauncher(launcher, spec, false).release();
+  const started = launcher ? execInLauncher(launcher, spec, false).release() : null;
+  if (started) return started;
   const child = spawn(program, args, {
     cwd: spec.cwd,
     env: spec.env as NodeJS.ProcessEnv,
@@ -98,8 +99,12 @@ const plain = (spec: ProcessSpec) =>
 
 /** A command handed to a launcher that waits for the word to run it (holdLocalProcess). */
 export interface HeldProcess {
-  /** Lets it run: exec'd now (`startedAt` as with startLocalProcess). Once, or abandon. */
-  release(): RunningProcess;
+  /**
+   * Lets it run: exec'd now (`startedAt` as with startLocalProcess). Once, or abandon.
+   * Null when the launcher has died already (killed while it waited): nothing ran, start
+   * the command another way.
+   */
+  release(): RunningProcess | null;
   /** It never runs: the launcher exits without exec'ing anything. */
   abandon(): void;
 }
@@ -175,6 +180,10 @@ function execInLauncher(launcher: Launcher, spec: ProcessSpec, hold: boolean): H
   return {
     release: () => {
       settle();
+      if (child.exitCode !== null || child.signalCode !== null) {
+        abandoned = true; // nothing of it is left to kill
+        return null;
+      }
       if (hold) child.stdin!.end("G");
       return watched;
     },

@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { holdLocalProcess, startLocalProcess, type RunningProcess } from "./local-executor";
-import { createLauncherPool, LAUNCHER_SCRIPT, PERL, type LauncherPool } from "./process-launcher";
+import {
+  createLauncherPool,
+  LAUNCHER_SCRIPT,
+  launchersWaiting,
+  PERL,
+  type LauncherPool,
+} from "./process-launcher";
 
 let dir: string;
 let pool: LauncherPool | null = null;
@@ -22,7 +28,7 @@ afterEach(() => {
 /** A pool whose `size` launchers are all waiting. */
 async function readyPool(size: number): Promise<LauncherPool> {
   pool = createLauncherPool({ size });
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // perl starts in a few ms
+  await launchersWaiting(pool, size);
   return pool;
 }
 
@@ -161,11 +167,23 @@ describe("a command held by a launcher (started while the claim commits)", () =>
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(existsSync(marker())).toBe(false);
     mkdirSync(cwd);
-    const child = held!.release();
+    const child = held!.release()!;
     const { exit } = await output(child);
     expect(exit).toEqual({ exitCode: 0, signal: null, spawnError: null });
     expect(readFileSync(marker(), "utf8")).toBe(cwd);
     expect(() => held!.abandon()).toThrow(/already/);
+  });
+
+  it("is not released when its launcher died while holding it: nothing ran", async () => {
+    const launchers = await readyPool(1);
+    const [pid] = pidsOfLaunchers();
+    const held = holdLocalProcess(touch(dir), launchers)!;
+    process.kill(pid!, "SIGKILL");
+    const deadline = Date.now() + 5000;
+    while (alive(pid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // its exit is seen
+    expect(held.release(), "start it another way").toBeNull();
+    expect(existsSync(marker())).toBe(false);
   });
 
   it("never runs when abandoned, and its launcher exits", async () => {

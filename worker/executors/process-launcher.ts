@@ -56,6 +56,8 @@ export interface Launcher {
 export interface LauncherPool {
   /** A waiting launcher for `user` (undefined: the worker's own), or null: spawn directly. */
   take(user: { uid: number; gid: number } | undefined): Launcher | null;
+  /** How many launchers wait now (started and ready). */
+  waiting(): number;
   /** Ends the waiting launchers and starts no more. */
   close(): void;
 }
@@ -159,10 +161,24 @@ export function createLauncherPool(options: LauncherPoolOptions): LauncherPool {
       });
       return launcher;
     },
+    waiting: () => ready.length,
     close() {
       closed = true;
       if (refill) clearImmediate(refill);
       for (const launcher of ready.splice(0)) launcher.child.stdin?.end();
     },
   };
+}
+
+/** Resolves once `count` launchers of the pool wait (perl's start takes ms to seconds). */
+export async function launchersWaiting(
+  pool: LauncherPool,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pool.waiting() < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} launchers waiting`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

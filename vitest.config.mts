@@ -12,6 +12,7 @@ const ownStack = [
   "e2e/array-grid.e2e.test.ts",
   "e2e/faults/faults.e2e.test.ts",
   "e2e/lost-worker.e2e.test.ts",
+  "e2e/slurm.e2e.test.ts",
   "e2e/supervisord.e2e.test.ts",
 ];
 

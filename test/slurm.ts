@@ -54,7 +54,9 @@ function ensureMunge(): void {
   if (!probe()) throw new Error("munged did not start (see /var/log/munge/munged.log)");
 }
 
-function slurmConf(dir: string, ports: { controller: number; node: number }): string {
+function slurmConf(dir: string, ports: { controller: number; node: number }, cpus = 2): string {
+  // More CPUs than the machine has (the bench's trivial jobs): slurmd must take the config's.
+  const overrides = cpus > 2 ? "SlurmdParameters=config_overrides\n" : "";
   return `ClusterName=runporttest
 SlurmctldHost=localhost
 SlurmctldPort=${ports.controller}
@@ -78,7 +80,7 @@ JobCompType=jobcomp/filetxt
 JobCompLoc=${dir}/jobcomp.log
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
-NodeName=localhost NodeAddr=127.0.0.1 CPUs=2 RealMemory=1000 State=UNKNOWN
+${overrides}NodeName=localhost NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=1000 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 `;
 }
@@ -102,9 +104,11 @@ function stopProcess(child: ChildProcess | null): Promise<void> {
 /**
  * Starts munged (if needed), then slurmctld and slurmd in the foreground (-D) with a
  * config of their own in a temp folder, on ports of their own: test files running at
- * once do not share a cluster. Resolves once the node is idle (about 1 s).
+ * once do not share a cluster. Resolves once the node is idle (about 1 s). `cpus`: the
+ * node's CPUs as Slurm counts them (default 2, this machine kind's; more are declared with
+ * SlurmdParameters=config_overrides, for jobs that use next to no CPU).
  */
-export async function startTestSlurm(): Promise<TestSlurm> {
+export async function startTestSlurm(options: { cpus?: number } = {}): Promise<TestSlurm> {
   ensureMunge();
   const dir = mkdtempSync(path.join(tmpdir(), "runport-slurm-"));
   mkdirSync(path.join(dir, "state"));
@@ -114,7 +118,7 @@ export async function startTestSlurm(): Promise<TestSlurm> {
   let nodePort = await freePort();
   while (nodePort === controllerPort) nodePort = await freePort();
   const conf = path.join(dir, "slurm.conf");
-  writeFileSync(conf, slurmConf(dir, { controller: controllerPort, node: nodePort }));
+  writeFileSync(conf, slurmConf(dir, { controller: controllerPort, node: nodePort }, options.cpus));
   const env = { SLURM_CONF: conf };
   const daemon = (program: string, args: string[]) =>
     spawn(program, ["-D", "-f", conf, ...args], { stdio: "ignore" });

@@ -1,3 +1,4 @@
+import type { ClaimedRun } from "@/server/runs/claim-run";
 import { withStatementBudget } from "@/server/statement-budget";
 import { isUnavailable } from "@/server/errors";
 import { claimRun } from "@/server/runs/claim-run";
@@ -30,7 +31,11 @@ const guardOf = ({ ctx, pipelineLimits }: ExecuteRunDeps, publicId: string) =>
  * have committed all the same: the next try of the same run takes it up (findOwnClaim)
  * rather than finding it no longer queued, so nothing is lost and nothing runs twice.
  */
-export async function claimAttempt(deps: ExecuteRunDeps, publicId: string): Promise<ClaimResult> {
+export async function claimAttempt(
+  deps: ExecuteRunDeps,
+  publicId: string,
+  onRead?: (run: ClaimedRun["run"]) => void,
+): Promise<ClaimResult> {
   const { ctx, worker } = deps;
   const uncertain = deps.uncertainClaims;
   // Only after a claim of this run got no answer: it may have landed meanwhile.
@@ -46,7 +51,7 @@ export async function claimAttempt(deps: ExecuteRunDeps, publicId: string): Prom
       let claimed: ClaimResult = await ownClaim();
       if (!claimed) {
         const workDirPrefix = attemptDirPrefix(ctx.config.runsDir, publicId);
-        const claim = { publicId, worker, workDirPrefix };
+        const claim = { publicId, worker, workDirPrefix, ...(onRead ? { onRead } : {}) };
         const limited = await mayHaveLimits(ctx, deps.pipelineLimits);
         const result = limited
           ? await claimRun(ctx, { ...claim, guard: guardOf(deps, publicId) })

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { withStatementBudget } from "@/server/statement-budget";
 import type { AppContext } from "@/server/context";
 import type { LoadedPipeline } from "@/server/pipelines/load-pipeline-definitions";
@@ -16,8 +15,15 @@ import type { LauncherPool } from "./executors/process-launcher";
 import type { SlurmContext } from "./executors/slurm-executor";
 import { startPipelineProcess } from "./start-pipeline-process";
 import { claimAttempt } from "./claim-attempt";
-import { buildArgv, buildEnv, type RunPaths } from "./run-command";
+import { attemptDirPrefix, type RunPaths } from "./run-command";
 import { lockAttemptDir, prepareAttemptDir } from "./attempt-dir";
+import {
+  attemptCommand,
+  dropEarlyStart,
+  prepareEarlyStart,
+  takeEarlyStart,
+  type EarlyStart,
+} from "./early-start";
 import { samplesheetFiles } from "./samplesheet-files";
 import type { RunAsUser } from "./run-as-user";
 import { describeStartFailure } from "./start-failure";
@@ -52,8 +58,6 @@ export interface ExecuteRunDeps {
 
 /** How long each statement of recording an outcome may wait for MySQL before a new try. */
 const FINISH_STATEMENT_MS = 10_000;
-
-const userOf = (runAs: RunAsUser | null) => (runAs ? { user: runAs } : {});
 
 /** Forwards a pipe into the log (pausing it while the log is behind) and parses progress. */
 function pipeOutput(
@@ -147,13 +151,29 @@ export async function executeRun(
   publicId: string,
 ): Promise<"limited" | "busy" | "unavailable" | undefined> {
   const { ctx, worker } = deps;
-  const claimed = await claimAttempt(deps, publicId);
-  if (claimed === "limited" || claimed === "busy" || claimed === "unavailable") return claimed;
-  if (!claimed) {
+  // The start is prepared while the claim commits, and runs only once it has answered.
+  const workDirPrefix = attemptDirPrefix(ctx.config.runsDir, publicId);
+  const prepared: { early: EarlyStart | null; settled: boolean } = { early: null, settled: false };
+  const claimed = await claimAttempt(deps, publicId, (row) => {
+    // (A read that answers after the claim failed is too late: nothing is prepared.)
+    if (!prepared.settled) prepared.early = prepareEarlyStart(deps, row, workDirPrefix);
+  })
+    .finally(() => (prepared.settled = true))
+    .catch((error: unknown) => {
+      if (prepared.early) dropEarlyStart(prepared.early);
+      throw error;
+    });
+  const { early } = prepared;
+  if (claimed === "limited" || claimed === "busy" || claimed === "unavailable" || !claimed) {
+    if (early) dropEarlyStart(early);
+    if (claimed) return claimed;
     ctx.log.info({ runId: publicId }, "run is no longer queued; skipped");
     return;
   }
   const { run, attempt, workDir } = claimed;
+  const ready = early ? takeEarlyStart(early, claimed) : null;
+  // Let go at once: the claim has committed, config.json is in place.
+  const released = ready?.held?.release();
   const log = new LogWriter(ctx, { id: run.id, publicId, attempt });
   const finish = outcomeRecorder(ctx, { run, attempt, log });
   const pipeline = deps.pipelines.get(`${run.pipelineName}@${run.pipelineVersion}`);
@@ -163,30 +183,23 @@ export async function executeRun(
     await finish({ status: "error", exitCode: null, signal: null, error });
     return;
   }
-  const paths = {
-    pipelineDir: pipeline.dir,
-    workDir,
-    configPath: path.join(workDir, "config.json"),
-    outputsDir: path.join(workDir, "outputs"),
-    runId: publicId,
-  };
   let child: RunningProcess;
+  let paths: RunPaths;
   try {
-    const { config, files } = samplesheetFiles(pipeline.schema, run.config, workDir);
-    prepareAttemptDir(paths, config, deps.runAs, files);
-    const argv = buildArgv(pipeline.definition, paths);
-    const env = buildEnv(ctx.config.childEnv, {
-      ...paths,
-      attempt,
-      pipeline: pipeline.name,
-      version: pipeline.version,
-      dataRoots: ctx.config.dataRoots,
-      runAs: deps.runAs,
-    });
-    const spec = { argv, cwd: workDir, env, ...userOf(deps.runAs) };
-    child = startPipelineProcess(deps, { run, attempt, pipeline, spec, log });
+    const command = ready ?? attemptCommand(deps, { pipeline, publicId, attempt, workDir });
+    const { spec } = command;
+    paths = command.paths;
+    if (released) {
+      child = released;
+    } else {
+      if (!ready) {
+        const { config, files } = samplesheetFiles(pipeline.schema, run.config, workDir);
+        prepareAttemptDir(paths, config, deps.runAs, files);
+      }
+      child = startPipelineProcess(deps, { run, attempt, pipeline, spec, log });
+    }
   } catch (error) {
-    const message = `could not start: ${describeStartFailure(error, paths.workDir)}`;
+    const message = `could not start: ${describeStartFailure(error, workDir)}`;
     log.write("system", `[runport] ${message}\n`);
     await finish({ status: "error", exitCode: null, signal: null, error: message });
     return;

@@ -51,6 +51,11 @@ export function startPipelineProcess(
       jobName: `runport-${run.publicId}-${attempt}`,
       sbatchArguments: sbatchOptionArguments(job),
       onState,
+      onSubmitRetry: (error, retryInMs) =>
+        log.write(
+          "system",
+          `[runport] Slurm does not answer (${error}); submitting again in ${Math.round(retryInMs / 1000)} s\n`,
+        ),
     },
     deps.slurm,
   );

@@ -76,7 +76,7 @@ function PreviewBody({
   const label = `Preview of ${preview.path}`;
   switch (preview.kind) {
     case "table":
-      return <TableView page={preview} onPage={onPage} busy={busy} />;
+      return <TableView page={preview} pageRows={PAGE_ROWS} onPage={onPage} busy={busy} />;
     case "json":
       return <JsonTree value={preview.value} label={label} />;
     case "text":

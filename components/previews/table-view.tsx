@@ -13,10 +13,13 @@ type TablePreview = Extract<OutputPreview, { kind: "table" }>;
  */
 export function TableView({
   page,
+  pageRows,
   onPage,
   busy,
 }: {
   page: TablePreview;
+  /** Rows asked for per page: Previous goes back this many (the last page may be shorter). */
+  pageRows: number;
   onPage: (offset: number) => void;
   busy: boolean;
 }) {
@@ -55,7 +58,7 @@ export function TableView({
           type="button"
           className="btn btn-small"
           disabled={busy || page.offset === 0}
-          onClick={() => onPage(Math.max(0, page.offset - page.rows.length))}
+          onClick={() => onPage(Math.max(0, page.offset - pageRows))}
         >
           Previous rows
         </button>
@@ -68,7 +71,12 @@ export function TableView({
           Next rows
         </button>
       </div>
-      <div className="table-frame">
+      <div
+        className={`table-frame ${styles.tableFrame}`}
+        role="region"
+        aria-label={`Rows of ${page.path}`}
+        tabIndex={0}
+      >
         <table className="table">
           <caption className="sr-only">
             {page.path}: sort by a column with its heading button; sorting and the filter apply to

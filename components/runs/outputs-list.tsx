@@ -68,7 +68,7 @@ export function OutputsList({ runId, initial, refreshKey, finished }: Props) {
         </p>
       ) : (
         <DataTable
-          boxClassName="table-frame"
+          boxClassName={`table-frame ${styles.box}`}
           caption="Output files"
           columns={[
             "Path",
@@ -136,34 +136,36 @@ function OutputRow({
         </span>
       </td>
       <td className="action-cell">
-        {item.download && previewKind(item.path) !== null ? (
-          <button
-            type="button"
-            className="btn btn-small"
-            aria-pressed={previewed}
-            aria-label={`Preview ${item.path}`}
-            onClick={onPreview}
-          >
-            Preview
-          </button>
-        ) : null}{" "}
-        {item.download ? (
-          <a
-            className="btn btn-small"
-            href={item.download}
-            download
-            aria-label={`Download ${item.path}`}
-          >
-            Download
-          </a>
-        ) : (
-          <span
-            className="muted"
-            title="Over the store limits (OUTPUT_STORE_MAX_BYTES per file, OUTPUT_STORE_RUN_MAX_BYTES per attempt): only its size and SHA-256 were recorded"
-          >
-            not stored (too large)
-          </span>
-        )}
+        <span className={styles.actions}>
+          {item.download && previewKind(item.path) !== null ? (
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-pressed={previewed}
+              aria-label={`Preview ${item.path}`}
+              onClick={onPreview}
+            >
+              Preview
+            </button>
+          ) : null}{" "}
+          {item.download ? (
+            <a
+              className="btn btn-small"
+              href={item.download}
+              download
+              aria-label={`Download ${item.path}`}
+            >
+              Download
+            </a>
+          ) : (
+            <span
+              className="muted"
+              title="Over the store limits (OUTPUT_STORE_MAX_BYTES per file, OUTPUT_STORE_RUN_MAX_BYTES per attempt): only its size and SHA-256 were recorded"
+            >
+              not stored (too large)
+            </span>
+          )}
+        </span>
       </td>
     </tr>
   );

@@ -16,7 +16,9 @@ export interface ConvertedUpload {
   fileName: string;
   pipeline: string;
   config: Record<string, unknown>;
+  /** The first 1000 problems; problemCount says how many there are in all. */
   problems: SheetProblem[];
+  problemCount?: number;
 }
 
 type Problem = { detail?: string; errors?: { path: string; message: string }[] };
@@ -53,7 +55,11 @@ export function SpreadsheetUpload({
   const [busy, setBusy] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [problems, setProblems] = useState<{ file: string; items: SheetProblem[] } | null>(null);
+  const [problems, setProblems] = useState<{
+    file: string;
+    items: SheetProblem[];
+    count: number;
+  } | null>(null);
   const [name, version] = pipelineRef?.split("@") ?? [];
 
   async function upload(file: File) {
@@ -72,7 +78,11 @@ export function SpreadsheetUpload({
         return;
       }
       const converted = { ...result.body, fileName: file.name };
-      setProblems({ file: file.name, items: converted.problems });
+      setProblems({
+        file: file.name,
+        items: converted.problems,
+        count: converted.problemCount ?? converted.problems.length,
+      });
       onConverted(converted);
     } catch {
       setError("The server could not be reached. Try again.");
@@ -141,9 +151,11 @@ export function SpreadsheetUpload({
       {problems && problems.items.length > 0 ? (
         <div role="alert" className={styles.problems}>
           <strong>
-            {problems.file}: {problems.items.length} problem
-            {problems.items.length === 1 ? "" : "s"} to fix in the spreadsheet (or below in the
-            JSON)
+            {problems.file}: {problems.count} problem
+            {problems.count === 1 ? "" : "s"} to fix in the spreadsheet (or below in the JSON)
+            {problems.count > problems.items.length
+              ? `; the first ${problems.items.length} are listed`
+              : ""}
           </strong>
           <ol>
             {problems.items.map((p, i) => (

@@ -18,7 +18,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ...resources,
     adminPassword,
     logDir: path.resolve("test-results/e2e-processes"),
-    env: { SMTP_URL: mail.url, SMTP_FROM: "Runport e2e <runport@e2e.test>" },
+    env: {
+      SMTP_URL: mail.url,
+      SMTP_FROM: "Runport e2e <runport@e2e.test>",
+      // The shipped pipelines, and one test pipeline for e2e/previews.e2e.test.ts (an output
+      // of each preview kind): a root that holds a pipeline.json is that one pipeline, so no
+      // other fixture pipeline joins the list other e2e files see.
+      PIPELINES_PATH: [
+        path.resolve("pipelines"),
+        path.resolve("test/fixtures/pipelines/preview-probe"),
+      ].join(":"),
+    },
   }).catch(async (error: unknown) => {
     await resources.remove();
     await mail.close();

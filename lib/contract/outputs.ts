@@ -52,13 +52,10 @@ export const ZPreviewQuery = z.object({
     .max(100_000_000)
     .default(0)
     .meta({ description: "Tables: data rows to skip (the header row is not counted)" }),
-  rows: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(5000)
-    .default(200)
-    .meta({ description: "Tables: data rows to return" }),
+  rows: z.coerce.number().int().min(1).max(5000).default(200).meta({
+    description:
+      "Tables: data rows to return at most; a page also ends before the row that would bring its cells past 2 Mi characters (then nextOffset < offset + rows)",
+  }),
 });
 export type PreviewQuery = z.infer<typeof ZPreviewQuery>;
 

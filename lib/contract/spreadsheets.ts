@@ -36,9 +36,15 @@ export const ZSpreadsheetQuery = z.object({
 export const ZConvertedSpreadsheet = z.object({
   pipeline: z.string().meta({ examples: ["fastq-qc@1.0.0"] }),
   config: z.record(z.string(), z.unknown()),
-  problems: z
-    .array(ZProblemItem)
-    .meta({ description: "Each with its JSON Pointer into the config, its sheet and cell" }),
+  problems: z.array(ZProblemItem).meta({
+    description:
+      "Each with its JSON Pointer into the config, its sheet and cell: the first 1000, in sheet and cell order",
+  }),
+  problemCount: z
+    .number()
+    .int()
+    .min(0)
+    .meta({ description: "How many problems the file has in all (problems lists the first 1000)" }),
   warnings: z.array(ZProblemItem).meta({
     description:
       "What does not refuse the config (properties its schema does not declare), located like problems",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DelimitedRows, MAX_ROW_CHARS, RowTooLongError } from "./delimited";
+import { DelimitedRows, MAX_PAGE_CHARS, MAX_ROW_CHARS, RowTooLongError } from "./delimited";
 import { previewKind, rawMediaType, tableDelimiter } from "./preview-kind";
 
 /** Feeds `text` in pieces of `size` characters. */
@@ -55,6 +55,31 @@ describe("DelimitedRows", () => {
 });
 
 describe("previewKind", () => {
+  it("ends a page before the row that would pass the character budget; the next page has it", () => {
+    // Rows of 300 Ki characters of cells: 6 fit in MAX_PAGE_CHARS (2 Mi), the 7th would not.
+    const cell = "x".repeat(300 * 1024);
+    const big = "id\tcell\n" + Array.from({ length: 8 }, (_, i) => `${i}\t${cell}\n`).join("");
+    const first = read(big, "\t", 0, 200, 64 * 1024);
+    expect(first.rows.map((r) => r[0])).toEqual(["0", "1", "2", "3", "4", "5"]);
+    expect([first.cutByBudget, first.nextOffset]).toEqual([true, 6]);
+    expect(first.rows.flat().reduce((n, c) => n + c.length, 0)).toBeLessThanOrEqual(MAX_PAGE_CHARS);
+    // The same with a budget of 1,000 characters and rows of 301: three rows a page.
+    const tsv =
+      "id\tcell\n" + Array.from({ length: 8 }, (_, i) => `${i}\t${"y".repeat(300)}\n`).join("");
+    const page = (offset: number) => {
+      const rows = new DelimitedRows("\t", offset, 200, 1000);
+      rows.push(tsv);
+      if (!rows.full) rows.end();
+      return [rows.rows.map((r) => r[0]), rows.nextOffset];
+    };
+    expect(page(0)).toEqual([["0", "1", "2"], 3]);
+    expect(page(3)).toEqual([["3", "4", "5"], 6]);
+    expect(page(6)).toEqual([["6", "7"], null]);
+    // Short rows: the row count ends the page, as before.
+    const small = read("h\n1\n2\n3\n", "\t", 0, 2);
+    expect([small.rows.length, small.cutByBudget, small.nextOffset]).toEqual([2, false, 2]);
+  });
+
   it("goes by the extension, case aside; unknown and dotfiles have none", () => {
     expect(previewKind("qc.TSV")).toBe("table");
     expect(previewKind("a/b.csv")).toBe("table");

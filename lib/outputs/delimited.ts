@@ -7,6 +7,13 @@
 /** A row (line) longer than this is refused rather than held in memory. */
 export const MAX_ROW_CHARS = 1024 * 1024;
 
+/**
+ * The characters of cells a page of a table holds at most (2 Mi): the page ends before the
+ * row that would pass it, so 5,000 rows of long cells never go to the browser whole. A row
+ * is at most MAX_ROW_CHARS, so a page always holds at least one row.
+ */
+export const MAX_PAGE_CHARS = 2 * 1024 * 1024;
+
 export class RowTooLongError extends Error {
   constructor() {
     super(`a row is longer than ${MAX_ROW_CHARS} characters: not a table to preview`);
@@ -26,6 +33,10 @@ export class DelimitedRows {
   private skippedContent = false;
   /** Data rows seen so far (the header excluded). */
   count = 0;
+  /** Characters of the cells kept so far. */
+  private pageChars = 0;
+  /** The page ended before `limit` rows: the next row would have passed the budget. */
+  cutByBudget = false;
   header: string[] | null = null;
   readonly rows: string[][] = [];
 
@@ -34,11 +45,21 @@ export class DelimitedRows {
     /** Data rows to skip, then keep: [offset, offset + limit). */
     private readonly offset: number,
     private readonly limit: number,
+    /** Characters of cells a page holds at most (MAX_PAGE_CHARS; smaller in tests). */
+    private readonly maxPageChars = MAX_PAGE_CHARS,
   ) {}
 
-  /** True once the page is full and one more row was seen (so there is a next page). */
+  /**
+   * True once the page is full and one more row was seen (so there is a next page), or once
+   * the character budget ended the page.
+   */
   get full(): boolean {
-    return this.count > this.offset + this.limit;
+    return this.cutByBudget || this.count > this.offset + this.limit;
+  }
+
+  /** Where the next page starts; null when the rows ran out. */
+  get nextOffset(): number | null {
+    return this.full ? this.offset + this.rows.length : null;
   }
 
   push(text: string): void {
@@ -126,7 +147,15 @@ export class DelimitedRows {
       this.header = row;
       return;
     }
-    if (this.count >= this.offset && this.count < this.offset + this.limit) this.rows.push(row);
+    if (this.count >= this.offset && this.count < this.offset + this.limit) {
+      const chars = row.reduce((sum, cell) => sum + cell.length, 0);
+      if (this.rows.length > 0 && this.pageChars + chars > this.maxPageChars) {
+        this.cutByBudget = true; // this row starts the next page
+        return;
+      }
+      this.pageChars += chars;
+      this.rows.push(row);
+    }
     this.count += 1;
   }
 }

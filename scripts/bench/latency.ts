@@ -13,6 +13,9 @@ import { percentile } from "./stats";
  * Submits `count` runs one after another, each when the worker is idle again, and
  * measures from just before the POST leaves to the moment the worker's spawn of the
  * pipeline process succeeded (run_attempts.started_at, same machine, same clock).
+ * Stages from the rows' own timestamps: runs.created_at is taken as the web builds the
+ * row, BEFORE its transaction commits (so the web's commit falls in the next stage);
+ * runs.started_at as the worker sends its claim, before the claim commits.
  */
 export async function measureLatency(
   ctx: AppContext,
@@ -22,9 +25,9 @@ export async function measureLatency(
 ) {
   const samples: number[] = [];
   const stages = {
-    submitToStored: [] as number[],
-    storedToClaimed: [] as number[],
-    claimedToSpawned: [] as number[],
+    requestToRowBuilt: [] as number[],
+    rowBuiltToClaimSent: [] as number[],
+    claimSentToExecd: [] as number[],
   };
   for (let i = 0; i < count + 5; i++) {
     const sent = Date.now();
@@ -46,9 +49,9 @@ export async function measureLatency(
         if (i >= 5 && row.startedAt && row.pid && row.claimedAt) {
           // (the first 5 warm up)
           samples.push(row.startedAt.getTime() - sent);
-          stages.submitToStored.push(row.createdAt.getTime() - sent);
-          stages.storedToClaimed.push(row.claimedAt.getTime() - row.createdAt.getTime());
-          stages.claimedToSpawned.push(row.startedAt.getTime() - row.claimedAt.getTime());
+          stages.requestToRowBuilt.push(row.createdAt.getTime() - sent);
+          stages.rowBuiltToClaimSent.push(row.claimedAt.getTime() - row.createdAt.getTime());
+          stages.claimSentToExecd.push(row.startedAt.getTime() - row.claimedAt.getTime());
         }
         break;
       }
@@ -71,9 +74,9 @@ export async function measureLatency(
     max: sorted.at(-1) ?? NaN,
     /** Medians of the stages, from the rows' timestamps (ms). */
     stages: {
-      submitToStored: median(stages.submitToStored),
-      storedToClaimed: median(stages.storedToClaimed),
-      claimedToSpawned: median(stages.claimedToSpawned),
+      requestToRowBuilt: median(stages.requestToRowBuilt),
+      rowBuiltToClaimSent: median(stages.rowBuiltToClaimSent),
+      claimSentToExecd: median(stages.claimSentToExecd),
     },
   };
 }

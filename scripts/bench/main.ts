@@ -36,8 +36,16 @@
 //     (scripts/bench/operations-scale.ts). Needs MariaDB (Sequence engine) and Redis; not in
 //     the default list (seeding 1M runs takes minutes on a busy machine): BENCH_PARTS=operations.
 // (tail) the 100 MiB run of (f) alone, without the noop runs: BENCH_PARTS=tail.
-// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,form picks parts
-// (default: all of these); `operations` and `tail` are run only when named.
+// (previews) output previews: a ~50 MB TSV's first, middle and last page through the preview
+//     route (worst of 3), and Preview pressed → first table rows in Chromium
+//     (scripts/bench/previews.ts). Needs the build, MySQL and Redis.
+// (slurm) 200 trivial runs through a real Slurm (a one-node cluster of its own) by the real
+//     worker: runs/s ÷ 200 bare `sbatch --wrap` jobs on the same cluster (target ≥ 0.8),
+//     submit → job running p50/p99, the worker's Slurm commands per poll with 200 jobs in the
+//     queue (target ≤ 2, constant) (scripts/bench/slurm.ts). Needs the build, MySQL, Redis
+//     and Debian's slurmctld, slurmd, slurm-client, munge; about 2.5 min: BENCH_PARTS=slurm.
+// BENCH_PARTS=api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,previews,form
+// picks parts (default: all of these); `operations`, `tail` and `slurm` are run only when named.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -49,9 +57,11 @@ import { historyDetail, historyRows, measureHistory } from "./history";
 import { measureLatency, measureStartPaths } from "./latency";
 import { listRows, measureLists } from "./lists";
 import { measurePathChecks, pathCheckDetail, pathCheckRows } from "./path-checks";
+import { measurePreviews, previewDetail, previewRows } from "./previews";
 import { runLoad } from "./load";
 import { measureOperationsScale, operationsDetail, operationsRows } from "./operations-scale";
 import { treeRssMiB } from "./rss";
+import { measureSlurm, slurmDetail, slurmRows } from "./slurm";
 import { measureSpreadsheet, spreadsheetDetail, spreadsheetRows } from "./spreadsheet";
 import { fmt } from "./stats";
 import { measureViews, viewDetail, viewRows } from "./views";
@@ -65,7 +75,7 @@ const outDir = path.resolve("bench-results");
 const PARTS = new Set(
   (
     process.env.BENCH_PARTS ??
-    "api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,form"
+    "api,latency,editor,spreadsheet,worker,writers,paths,history,views,lists,previews,form"
   ).split(","),
 );
 const WEB_INSTANCES = (process.env.BENCH_WEB_INSTANCES ?? "1,2").split(",").map(Number);
@@ -167,6 +177,8 @@ async function main(): Promise<void> {
       : null;
   const views = PARTS.has("views") ? await measureViews(outDir) : null;
   const operations = PARTS.has("operations") ? await measureOperationsScale() : null;
+  const previews = PARTS.has("previews") ? await measurePreviews(outDir) : null;
+  const slurm = PARTS.has("slurm") ? await measureSlurm(outDir) : null;
   const rows: string[][] = [];
   if (a) rows.push(...throughputRows([a, ...more]));
   if (latency && rss) {
@@ -184,6 +196,8 @@ async function main(): Promise<void> {
   if (views) rows.push(...viewRows(views));
   if (operations) rows.push(...operationsRows(operations));
   if (lists) rows.push(...listRows(lists));
+  if (previews) rows.push(...previewRows(previews));
+  if (slurm) rows.push(...slurmRows(slurm));
   if (form) rows.push(...formRows(form));
   const width = Math.max(...rows.map((r) => r[0]!.length));
   for (const [name, value, target] of rows)
@@ -199,7 +213,7 @@ async function main(): Promise<void> {
     );
     const { stages } = latency;
     console.log(
-      `    medians by stage: request → stored ${fmt(stages.submitToStored)} ms (web), stored → claimed ${fmt(stages.storedToClaimed)} ms (queue + worker), claimed → spawned ${fmt(stages.claimedToSpawned)} ms (claim transaction, config.json, launcher exec)`,
+      `    medians by stage: request → row built ${fmt(stages.requestToRowBuilt)} ms (web, before its commit), → claim sent ${fmt(stages.rowBuiltToClaimSent)} ms (web commit, job added, queue hop), → exec'd ${fmt(stages.claimSentToExecd)} ms (claim round trip with its commit, then the held command let go; config.json and the hand-over to the launcher overlap the commit)`,
     );
     const paths = latency.startPaths;
     if (paths)
@@ -227,6 +241,8 @@ async function main(): Promise<void> {
   if (history) console.log(historyDetail(history));
   if (views) console.log(viewDetail(views));
   if (operations) console.log(operationsDetail(operations));
+  if (previews) console.log(previewDetail(previews));
+  if (slurm) console.log(slurmDetail(slurm));
   if (form) console.log(formDetail(form));
   writeFileSync(
     path.join(outDir, "bench.json"),
@@ -245,7 +261,9 @@ async function main(): Promise<void> {
         history,
         views,
         operations,
+        previews,
         lists,
+        slurm,
         form,
       },
       null,

@@ -54,6 +54,12 @@ describe("CpuPool", () => {
     expect(copied.byteLength, "what is not in the list is copied").toBe(16);
   });
 
+  it("fails a task whose input cannot be sent (DataCloneError), and goes on", async () => {
+    const p = pool();
+    await expect(p.run("echo", { notData: () => 1 })).rejects.toThrow(/could not be cloned/);
+    expect(await p.run("echo", 1), "the thread is free again").toBe(1);
+  });
+
   it("keeps the event loop free while a task spins for 1.5 s", async () => {
     const p = pool();
     await p.run("echo", null); // the thread is up

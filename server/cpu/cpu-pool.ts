@@ -212,7 +212,13 @@ export class CpuPool {
       );
     }, this.options.timeLimitMs);
     const message: CpuTaskMessage = { id: job.id, task: job.task, input: job.input };
-    thread.worker.postMessage(message, job.transfer);
+    try {
+      thread.worker.postMessage(message, job.transfer);
+    } catch (error) {
+      // An input that cannot be sent (DataCloneError: a detached buffer): this task fails,
+      // the thread is free again, and the caller (maybe an exit handler) does not throw.
+      this.finish(thread, (j) => j.reject(error));
+    }
   }
 
   /** Ends the thread's task (if any) with `settle`, and frees the thread. */

@@ -5,6 +5,11 @@
 import type { AppContext } from "../context";
 import { checkRunSubmission, type CheckRunSubmissionOptions } from "../runs/check-run-submission";
 import { parseSpreadsheet, type ParseSpreadsheetOptions } from "../spreadsheets/parse-spreadsheet";
+import {
+  prepareSpreadsheetRun,
+  type PrepareSpreadsheetRunOptions,
+} from "../spreadsheets/prepare-spreadsheet-run";
+import { buildTemplate, type TemplateOptions } from "../spreadsheets/build-template";
 import { checkConfigTextPaths } from "../pipelines/check-config-text-paths";
 import { checkStoredConfig } from "../runs/check-stored-config";
 import { readForm, type ReadFormOptions } from "../http/read-form";
@@ -12,7 +17,16 @@ import { collectListTargets } from "@/lib/schema/list-keyword";
 
 type ServiceContext = Pick<AppContext, "db" | "caches" | "config">;
 
+/** A Buffer crosses the thread boundary as a plain Uint8Array. */
+function asBuffer(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length);
+}
+
 export const cpuTasks = {
+  /** A spreadsheet template (exceljs: 100-300 ms of CPU each). */
+  buildTemplate(_ctx: ServiceContext, input: TemplateOptions) {
+    return buildTemplate(input);
+  },
   checkConfigTextPaths,
   checkStoredConfig,
   /** The values a config ties to reference lists (createRun checks them against MySQL). */
@@ -26,12 +40,10 @@ export const cpuTasks = {
     return readForm(input);
   },
   parseSpreadsheet(ctx: ServiceContext, input: ParseSpreadsheetOptions) {
-    // A Buffer crosses the thread boundary as a plain Uint8Array.
-    const body: Uint8Array = input.body;
-    return parseSpreadsheet(ctx, {
-      ...input,
-      body: Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.length),
-    });
+    return parseSpreadsheet(ctx, { ...input, body: asBuffer(input.body) });
+  },
+  prepareSpreadsheetRun(ctx: ServiceContext, input: PrepareSpreadsheetRunOptions) {
+    return prepareSpreadsheetRun(ctx, { ...input, body: asBuffer(input.body) });
   },
   /**
    * `keepConfig: false` leaves the parsed config out of the answer (copying it back costs);

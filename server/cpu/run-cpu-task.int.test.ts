@@ -1,5 +1,6 @@
 // The CPU pool with the web's real tasks: a large CSV, an .xlsx and large JSON submissions
 // give the same answers on a thread as inline (CPU_POOL_SIZE=0), errors included.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
@@ -10,7 +11,10 @@ import { toProblem } from "@/server/errors";
 import { checkPipelinePaths } from "@/server/pipelines/check-pipeline-paths";
 import { submitRun, type SubmitRunOptions } from "@/server/runs/submit-run";
 import { getTemplate } from "@/server/spreadsheets/get-template";
-import { parseSpreadsheetOffThread } from "@/server/spreadsheets/parse-spreadsheet-off-thread";
+import {
+  parseSpreadsheetOffThread,
+  prepareSpreadsheetRunOffThread,
+} from "@/server/spreadsheets/parse-spreadsheet-off-thread";
 import type { ParseSpreadsheetOptions } from "@/server/spreadsheets/parse-spreadsheet";
 import { createTestContext, createTestUser, type TestUser } from "@/test/context";
 import { registerPipelines } from "@/test/pipelines";
@@ -53,7 +57,7 @@ async function bothWays<T>(fn: (ctx: AppContext) => Promise<T>) {
   return { onThread, onLoop };
 }
 
-function samplesCsv(rows: number): Buffer {
+function samplesCsv(rows: number, withProblems = true): Buffer {
   const columns = Object.keys(example.dataFiles[0]!);
   const lines = [columns.join(",")];
   for (let i = 0; i < rows; i++) {
@@ -61,7 +65,7 @@ function samplesCsv(rows: number): Buffer {
       ...example.dataFiles[i % example.dataFiles.length]!,
       sampleName: `s${i}`,
     };
-    if (i % 5000 === 17) item.fastqCode = "R3"; // a few problems, each at its cell
+    if (withProblems && i % 5000 === 17) item.fastqCode = "R3"; // a few problems, each at its cell
     lines.push(columns.map((c) => item[c] ?? "").join(","));
   }
   return Buffer.from(lines.join("\n"));
@@ -70,13 +74,19 @@ function samplesCsv(rows: number): Buffer {
 describe("CPU tasks on a thread and inline", () => {
   it("read a 20,000-row CSV to the same config and the same problems", async () => {
     const { dataFiles: _, pipeline: __, ...base } = example;
-    const options: ParseSpreadsheetOptions = {
-      body: samplesCsv(20_000),
+    const csv = samplesCsv(20_000);
+    // Each way gets bytes of its own: on a thread they move there (the caller's are emptied).
+    const options = (): ParseSpreadsheetOptions => ({
+      body: Buffer.from(csv),
       kind: "csv",
       pipeline: "fastq-qc@1.0.0",
       base,
-    };
-    const { onThread, onLoop } = await bothWays((ctx) => parseSpreadsheetOffThread(ctx, options));
+    });
+    const moved = options();
+    const { onThread, onLoop } = await bothWays((ctx) =>
+      parseSpreadsheetOffThread(ctx, ctx === pooled ? moved : options()),
+    );
+    expect(moved.body.byteLength, "the bytes moved to the thread, not copied").toBe(0);
     expect(onThread).toEqual(onLoop);
     if (!("value" in onThread)) throw new Error("the CSV was refused");
     const parsed = onThread.value;
@@ -87,23 +97,56 @@ describe("CPU tasks on a thread and inline", () => {
   });
 
   it("read a workbook (the example template) to the same config", async () => {
+    // Built on a thread too (exceljs holds the loop 100-300 ms a template).
     const { body } = await getTemplate(pooled, { name: "fastq-qc", example: true });
     const { onThread, onLoop } = await bothWays((ctx) =>
-      parseSpreadsheetOffThread(ctx, { body, kind: "xlsx" }),
+      parseSpreadsheetOffThread(ctx, { body: Buffer.from(body), kind: "xlsx" }),
     );
     expect(onThread).toEqual(onLoop);
     expect(onThread).toMatchObject({ value: { problems: [] } });
   });
 
   it("refuse an unreadable workbook and an unknown pipeline alike", async () => {
-    const junk = { body: Buffer.from("PK\u0003\u0004 not a zip"), kind: "xlsx" as const };
-    const unreadable = await bothWays((ctx) => parseSpreadsheetOffThread(ctx, junk));
+    const junk = () => ({ body: Buffer.from("PK\u0003\u0004 not a zip"), kind: "xlsx" as const });
+    const unreadable = await bothWays((ctx) => parseSpreadsheetOffThread(ctx, junk()));
     expect(unreadable.onThread).toEqual(unreadable.onLoop);
     expect(unreadable.onThread).toMatchObject({ problem: { problem: { status: 422 } } });
-    const csv = { body: samplesCsv(2000), kind: "csv" as const, pipeline: "no-such-pipeline" };
-    const unknown = await bothWays((ctx) => parseSpreadsheetOffThread(ctx, csv));
+    const csv = () => ({
+      body: samplesCsv(2000),
+      kind: "csv" as const,
+      pipeline: "no-such-pipeline",
+    });
+    const unknown = await bothWays((ctx) => parseSpreadsheetOffThread(ctx, csv()));
     expect(unknown.onThread).toEqual(unknown.onLoop);
     expect(unknown.onThread).toMatchObject({ problem: { problem: { code: "UNKNOWN_PIPELINE" } } });
+  });
+
+  it("prepare a spreadsheet run the same way: name, text and the request hash of before", async () => {
+    const { dataFiles: _, pipeline: __, ...base } = example;
+    const csv = samplesCsv(3000, false);
+    const prepare = (ctx: AppContext) =>
+      prepareSpreadsheetRunOffThread(ctx, {
+        body: Buffer.from(csv),
+        kind: "csv",
+        pipeline: "fastq-qc@1.0.0",
+        base,
+        dryRun: false,
+      });
+    const { onThread, onLoop } = await bothWays(prepare);
+    expect(onThread).toEqual(onLoop);
+    if (!("value" in onThread)) throw new Error("the CSV was refused");
+    const prepared = onThread.value;
+    expect(prepared.problems).toHaveLength(0);
+    expect(prepared.config, "only a dry run copies the config back").toBeNull();
+    const text = JSON.parse(prepared.configText ?? "null") as { dataFiles: unknown[] };
+    expect(text.dataFiles).toHaveLength(3000);
+    expect(prepared.name).toBe(base.project);
+    // Idempotency keys stored before this change still replay: the hash is the same.
+    const hash = createHash("sha256")
+      .update(`csv\0fastq-qc@1.0.0\0${String(base.project)}\0${JSON.stringify(base)}\0`)
+      .update(csv)
+      .digest("hex");
+    expect(prepared.requestHash).toBe(hash);
   });
 
   const submit = (bodyText: string, dryRun: boolean) => (ctx: AppContext) =>

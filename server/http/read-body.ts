@@ -16,6 +16,9 @@ export function requireJsonContentType(request: Request): void {
   );
 }
 
+/** What readBody reserves before the first bytes arrive; it doubles as they come. */
+const FIRST_ALLOCATION = 256 * 1024;
+
 /**
  * Reads the body up to `limit` bytes; throws 413 as soon as it is known to be larger
  * (from Content-Length, else while streaming) without buffering the rest.
@@ -27,18 +30,37 @@ export async function readBody(request: Request, limit: number): Promise<Buffer>
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
+  // With a Content-Length the bytes go straight to their place (no list of chunks and no
+  // concatenation of 10 MB on the event loop; the buffer is the body's own, so a CPU thread
+  // can take it over). The buffer grows with what arrives, up to the declared size: a slow
+  // client cannot reserve the whole limit by announcing it.
+  const size = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+  let body = size > 0 ? Buffer.allocUnsafeSlow(Math.min(size, FIRST_ALLOCATION)) : null;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
+    const end = total + value.byteLength;
+    if (end > limit) {
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    chunks.push(value);
+    if (body && end > body.length && end <= size) {
+      const grown = Buffer.allocUnsafeSlow(Math.min(size, Math.max(end, body.length * 2)));
+      body.copy(grown, 0, 0, total);
+      body = grown;
+    }
+    if (body && end <= body.length) body.set(value, total);
+    else {
+      // More than declared (Node's parser does not let it happen): collect as without one.
+      if (body) chunks.push(body.subarray(0, total));
+      body = null;
+      chunks.push(value);
+    }
+    total = end;
   }
+  if (body) return total === body.length ? body : body.subarray(0, total);
   return Buffer.concat(chunks, total);
 }
 

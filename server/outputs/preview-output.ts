@@ -130,6 +130,6 @@ async function readTable(output: OpenedOutput, query: PreviewQuery) {
     columns: parser.header ?? [],
     rows: parser.rows,
     offset: query.offset,
-    nextOffset: parser.full ? query.offset + query.rows : null,
+    nextOffset: parser.nextOffset,
   };
 }

@@ -17,6 +17,13 @@ interface ClaimOptions {
   publicId: string;
   worker: WorkerIdentity;
   workDirPrefix: string;
+  /**
+   * Called with the run's row as read beside the claim, as soon as that read answers
+   * (usually well before the claim's commit): what it says is not claimed yet. The
+   * worker prepares the start meanwhile and lets the process run only once the claim
+   * has answered (worker/execute-run.ts).
+   */
+  onRead?: (run: RunRow) => void;
 }
 
 export interface ClaimedRun {
@@ -65,7 +72,22 @@ export async function claimRun(
       also: [insertAttempt],
       ...(guard ? { guard } : {}),
     }),
-    ctx.db.select().from(runs).where(eq(runs.publicId, publicId)),
+    ctx.db
+      .select()
+      .from(runs)
+      .where(eq(runs.publicId, publicId))
+      .then((rows) => {
+        // What the caller does with the row never fails the claim (it may have committed).
+        try {
+          if (rows[0]) options.onRead?.(rows[0]);
+        } catch (error) {
+          ctx.log.warn(
+            { err: error, runId: publicId },
+            "preparing the start while claiming failed",
+          );
+        }
+        return rows;
+      }),
   ]);
   if (!claimed.applied) return claimed.refused ? { refused: claimed.refused } : null;
   if (!run) return null;

@@ -6,6 +6,7 @@ import { createRun } from "./create-run";
 import type { RunRow } from "@/db/schema";
 import { requireSubmitter } from "../auth/require-role";
 import { CPU_INLINE_MAX_BYTES, runCpuTask } from "../cpu/run-cpu-task";
+import { movable } from "../cpu/movable";
 import { assertListValues } from "../lists/assert-list-values";
 
 export interface SubmitRunOptions {
@@ -100,22 +101,4 @@ export async function submitRun(
     listVersions: lists.versions,
   });
   return { kind: result.created ? "created" : "replayed", run: result.run };
-}
-
-/**
- * The body as the CPU task takes it, with the buffer a thread may take over: bytes in an
- * ArrayBuffer of their own (readBody's are; a view into a larger buffer is copied first,
- * so that moving it never empties another's bytes). Text is copied, as any string is.
- */
-function movable(body: Uint8Array | string): {
-  body: Uint8Array | string;
-  transfer: ArrayBuffer[];
-} {
-  if (typeof body === "string") return { body, transfer: [] };
-  const own =
-    body.buffer instanceof ArrayBuffer &&
-    body.byteOffset === 0 &&
-    body.byteLength === body.buffer.byteLength;
-  const bytes = own ? body : new Uint8Array(body);
-  return { body: bytes, transfer: [bytes.buffer as ArrayBuffer] };
 }

@@ -1,5 +1,8 @@
 import { withoutStatementBudget } from "@/db/client";
 import { getAppContext } from "../http/app-context";
+import { getConfigValidator } from "../pipelines/get-config-validator";
+import type { AppContext } from "../context";
+import type { LoadedPipeline } from "../pipelines/load-pipeline-definitions";
 import { prepare } from "./prepare";
 
 /**
@@ -11,11 +14,30 @@ export async function prepareWeb(): Promise<void> {
   const attempt = async (): Promise<void> => {
     try {
       // Migrations may take as long as they need (no request budget).
-      await withoutStatementBudget(() => prepare(ctx));
+      const pipelines = await withoutStatementBudget(() => prepare(ctx));
+      compileValidators(ctx, pipelines);
     } catch (error) {
       ctx.log.error({ err: error }, "could not prepare the database; retrying in 5 s");
       setTimeout(() => void attempt(), 5000).unref();
     }
   };
   await attempt();
+}
+
+/**
+ * Compiled now, before the first request: compiling a schema held the event loop
+ * 60-170 ms at a pipeline's first small submission (docs/notes/fuzzing.md). One that does
+ * not compile is left to its first request (which answers with the reason).
+ */
+function compileValidators(ctx: AppContext, pipelines: LoadedPipeline[]): void {
+  for (const pipeline of pipelines) {
+    try {
+      getConfigValidator(ctx, { definitionHash: pipeline.hash, schema: pipeline.schema });
+    } catch (error) {
+      ctx.log.warn(
+        { err: error, pipeline: `${pipeline.name}@${pipeline.version}` },
+        "schema not compiled",
+      );
+    }
+  }
 }

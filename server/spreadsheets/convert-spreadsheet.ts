@@ -20,6 +20,7 @@ export async function convertSpreadsheet(
     pipeline: `${parsed.pipeline.name}@${parsed.pipeline.version}`,
     config: parsed.config,
     problems: sheetProblems(parsed.problems),
+    problemCount: parsed.problemCount,
     warnings: sheetProblems(parsed.warnings),
   };
 }

@@ -23,12 +23,21 @@ export interface ParseSpreadsheetOptions {
   base?: Record<string, unknown>;
 }
 
+/**
+ * Problems (and warnings) listed at most: a 10 MB sheet of wrong cells has hundreds of
+ * thousands, and copying, serialising and sending them all held the web's event loop for
+ * 100 ms and more (docs/notes/fuzzing.md); nobody reads past the first ones.
+ */
+export const MAX_SHEET_PROBLEMS = 1000;
+
 export interface ParsedSpreadsheet {
   pipeline: PipelineRow;
   config: Record<string, unknown>;
-  /** Every problem, in sheet and cell order; empty when the config is valid. */
+  /** The first MAX_SHEET_PROBLEMS problems, in sheet and cell order; empty when valid. */
   problems: SheetProblem[];
-  /** What does not refuse the config (undeclared properties), with sheet and cell. */
+  /** How many problems there are in all (problems lists the first ones). */
+  problemCount: number;
+  /** What does not refuse the config (undeclared properties), with sheet and cell; the first ones. */
   warnings: SheetProblem[];
 }
 
@@ -105,5 +114,11 @@ export async function parseSpreadsheet(
     const sb = sheetOrder.get(b.sheet) ?? -1;
     return sa - sb || ra - rb || ca - cb;
   });
-  return { pipeline, config, problems, warnings: located(check.warnings) };
+  return {
+    pipeline,
+    config,
+    problems: problems.slice(0, MAX_SHEET_PROBLEMS),
+    problemCount: problems.length,
+    warnings: located(check.warnings).slice(0, MAX_SHEET_PROBLEMS),
+  };
 }

@@ -61,12 +61,9 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export function startLocalProcess(spec: ProcessSpec, launchers?: LauncherPool): RunningProcess {
   const [program, ...args] = spec.argv;
   if (!program) throw new Error("empty command");
-  // NUL cannot pass through the launcher's records: spawn() refuses those values itself.
-  const plain = [...spec.argv, spec.cwd, ...Object.entries(spec.env).flat()].every(
-    (value) => !value.includes("\0"),
-  );
-  const launcher = plain ? launchers?.take(spec.user) : null;
-  if (launcher) return execInLauncher(launcher, spec);
+  const launcher = plain(spec) ? launchers?.take(spec.user) : null;
+  const started = launcher ? execInLauncher(launcher, spec, false).release() : null;
+  if (started) return started;
   const child = spawn(program, args, {
     cwd: spec.cwd,
     env: spec.env as NodeJS.ProcessEnv,
@@ -92,6 +89,37 @@ export function startLocalProcess(spec: ProcessSpec, launchers?: LauncherPool): 
     });
   });
   return running(child, startedAt, exited);
+}
+
+/** NUL cannot pass through the launcher's records: spawn() refuses those values itself. */
+const plain = (spec: ProcessSpec) =>
+  [...spec.argv, spec.cwd, ...Object.entries(spec.env).flat()].every(
+    (value) => !value.includes("\0"),
+  );
+
+/** A command handed to a launcher that waits for the word to run it (holdLocalProcess). */
+export interface HeldProcess {
+  /**
+   * Lets it run: exec'd now (`startedAt` as with startLocalProcess). Once, or abandon.
+   * Null when the launcher has died already (killed while it waited): nothing ran, start
+   * the command another way.
+   */
+  release(): RunningProcess | null;
+  /** It never runs: the launcher exits without exec'ing anything. */
+  abandon(): void;
+}
+
+/**
+ * Hands a command to a waiting launcher (`spec.cwd` need not exist yet) without letting
+ * it run: it runs on release(), with nothing left to do but chdir and exec. The worker
+ * does this while its claim commits, and releases once the commit has answered. Null when
+ * no launcher is waiting (or the values hold a NUL): start it afterwards instead. A worker
+ * that dies before release() closes the launcher's stdin, and the command never runs.
+ */
+export function holdLocalProcess(spec: ProcessSpec, launchers?: LauncherPool): HeldProcess | null {
+  if (!spec.argv[0] || !plain(spec)) return null;
+  const launcher = launchers?.take(spec.user);
+  return launcher ? execInLauncher(launcher, spec, true) : null;
 }
 
 function running(
@@ -128,16 +156,54 @@ function spawnFailure(errno: number, program: string, args: string[]): Error {
 }
 
 /**
- * Hands the command to a waiting launcher: cwd, argc, argv, env as NUL-separated records.
- * It has started when the launcher's fd 3 closes without an error (close-on-exec).
+ * Hands the command to a waiting launcher: cwd, argc, argv, env as NUL-separated records
+ * and an empty one; "G" (at once, or on release when `hold`) lets it exec. It has started
+ * when the launcher's fd 3 closes without an error (close-on-exec).
  */
-function execInLauncher(launcher: Launcher, spec: ProcessSpec): RunningProcess {
+function execInLauncher(launcher: Launcher, spec: ProcessSpec, hold: boolean): HeldProcess {
   const { child, status } = launcher;
   child.ref(); // the pool let it wait without holding the worker open
   const [program, ...args] = spec.argv as [string, ...string[]];
   const env = Object.entries(spec.env).map(([name, value]) => `${name}=${value}`);
-  const records = [spec.cwd, String(spec.argv.length), ...spec.argv, ...env];
-  child.stdin!.end(records.map((r) => `${r}\0`).join(""));
+  const records = [spec.cwd, String(spec.argv.length), ...spec.argv, ...env, ""];
+  const command = records.map((r) => `${r}\0`).join("");
+  // Watched from now on: a launcher that dies while held has ended by its release.
+  let abandoned = false;
+  const watched = watchLauncher(child, status, program, args, () => abandoned);
+  let settled = false;
+  const settle = () => {
+    if (settled) throw new Error("the held command was released or abandoned already");
+    settled = true;
+  };
+  if (hold) child.stdin!.write(command);
+  else child.stdin!.end(`${command}G`);
+  return {
+    release: () => {
+      settle();
+      if (child.exitCode !== null || child.signalCode !== null) {
+        abandoned = true; // nothing of it is left to kill
+        return null;
+      }
+      if (hold) child.stdin!.end("G");
+      return watched;
+    },
+    abandon: () => {
+      settle();
+      abandoned = true;
+      child.stdin!.end();
+      child.unref();
+    },
+  };
+}
+
+/** The RunningProcess of a launcher given a command (nothing to kill once `abandoned`). */
+function watchLauncher(
+  child: ChildProcess,
+  status: Readable,
+  program: string,
+  args: string[],
+  abandoned: () => boolean,
+): RunningProcess {
   let answer = "";
   status.setEncoding("latin1");
   status.on("data", (text: string) => (answer += text));
@@ -157,7 +223,7 @@ function execInLauncher(launcher: Launcher, spec: ProcessSpec): RunningProcess {
   );
   const exited = Promise.all([exitEvent, startedAt]).then(([[exitCode, signal]]) => {
     if (spawnError) return { exitCode: null, signal: null, spawnError };
-    signalGroup(child, "SIGKILL"); // descendants left behind die with the run
+    if (!abandoned()) signalGroup(child, "SIGKILL"); // descendants left behind die with the run
     return { exitCode, signal, spawnError: null };
   });
   // A command that could not be exec'd has no process: no pid, as with spawn().

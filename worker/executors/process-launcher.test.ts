@@ -1,10 +1,16 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startLocalProcess, type RunningProcess } from "./local-executor";
-import { createLauncherPool, LAUNCHER_SCRIPT, PERL, type LauncherPool } from "./process-launcher";
+import { holdLocalProcess, startLocalProcess, type RunningProcess } from "./local-executor";
+import {
+  createLauncherPool,
+  LAUNCHER_SCRIPT,
+  launchersWaiting,
+  PERL,
+  type LauncherPool,
+} from "./process-launcher";
 
 let dir: string;
 let pool: LauncherPool | null = null;
@@ -22,7 +28,7 @@ afterEach(() => {
 /** A pool whose `size` launchers are all waiting. */
 async function readyPool(size: number): Promise<LauncherPool> {
   pool = createLauncherPool({ size });
-  await new Promise((resolve) => setTimeout(resolve, 1000)); // perl starts in a few ms
+  await launchersWaiting(pool, size);
   return pool;
 }
 
@@ -138,5 +144,83 @@ describe("a run started by a waiting launcher", () => {
     const deadline = Date.now() + 5000;
     while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(alive(pid)).toBe(false);
+  });
+});
+
+describe("a command held by a launcher (started while the claim commits)", () => {
+  const marker = () => path.join(dir, "ran");
+  const touch = (cwd: string) => ({
+    argv: [
+      process.execPath,
+      "-e",
+      `require("fs").writeFileSync(${JSON.stringify(marker())}, process.cwd())`,
+    ],
+    cwd,
+    env: {},
+  });
+
+  it("runs only once released, in a folder that did not exist when it was handed over", async () => {
+    const launchers = await readyPool(1);
+    const cwd = path.join(dir, "attempt-1");
+    const held = holdLocalProcess(touch(cwd), launchers);
+    expect(held).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(existsSync(marker())).toBe(false);
+    mkdirSync(cwd);
+    const child = held!.release()!;
+    const { exit } = await output(child);
+    expect(exit).toEqual({ exitCode: 0, signal: null, spawnError: null });
+    expect(readFileSync(marker(), "utf8")).toBe(cwd);
+    expect(() => held!.abandon()).toThrow(/already/);
+  });
+
+  it("is not released when its launcher died while holding it: nothing ran", async () => {
+    const launchers = await readyPool(1);
+    const [pid] = pidsOfLaunchers();
+    const held = holdLocalProcess(touch(dir), launchers)!;
+    process.kill(pid!, "SIGKILL");
+    const deadline = Date.now() + 5000;
+    while (alive(pid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // its exit is seen
+    expect(held.release(), "start it another way").toBeNull();
+    expect(existsSync(marker())).toBe(false);
+  });
+
+  it("never runs when abandoned, and its launcher exits", async () => {
+    const launchers = await readyPool(1);
+    const [pid] = pidsOfLaunchers();
+    const held = holdLocalProcess(touch(dir), launchers)!;
+    held.abandon();
+    const deadline = Date.now() + 5000;
+    while (alive(pid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(pid!)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(marker())).toBe(false);
+  });
+
+  it("never runs when its worker dies (-9) before releasing it", async () => {
+    // A stand-in worker: hands a command to a launcher without the go, then is killed.
+    const records = [dir, "3", ...touch(dir).argv, "PATH=/usr/bin:/bin", ""];
+    const parent = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const c = require("child_process").spawn(${JSON.stringify(PERL)}, ["-e", process.env.LAUNCHER], { detached: true, stdio: ["pipe", "ignore", "ignore", "pipe"] }); c.stdin.write(${JSON.stringify(records.map((r) => `${r}\0`).join(""))}); console.log(c.pid); setInterval(() => {}, 1000)`,
+      ],
+      {
+        env: { LAUNCHER: LAUNCHER_SCRIPT } as unknown as NodeJS.ProcessEnv,
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    const pid = Number(
+      await new Promise<string>((r) => parent.stdout.once("data", (b: Buffer) => r(String(b)))),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alive(pid)).toBe(true); // holding
+    parent.kill("SIGKILL");
+    const deadline = Date.now() + 5000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(marker())).toBe(false);
   });
 });

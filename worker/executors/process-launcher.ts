@@ -11,27 +11,36 @@ import type { Readable } from "node:stream";
  * launcher that is woken runs at once. Figures: docs/notes/latency.md.
  *
  * The launcher is Perl (perl-base is part of every Debian/Ubuntu system) because Node 20
- * cannot exec in place. It reads NUL-separated records from its stdin until EOF:
- * cwd, argc, argv[0..argc-1], then the environment as NAME=value; it answers on fd 3:
- * "R" once it waits, "E<errno>" when chdir or exec failed (then exits 127). fd 3 is
- * close-on-exec, so its end without an "E" means that the command runs. No shell is
- * involved: `exec { $argv[0] } @argv` is execvp on the array, PATH from the new env.
- * An empty stdin (the pool closing, or the worker dying) makes it exit quietly.
+ * cannot exec in place. It reads NUL-separated records from its stdin: cwd, argc,
+ * argv[0..argc-1], then the environment as NAME=value, then an empty record (the end of
+ * the command); then one byte, "G" to go. Only then does it chdir and exec: a command can
+ * be handed over before it may run (the worker does while its claim commits) and held at
+ * that barrier. Anything but "G" (the worker abandoning it, dying, or the pool closing:
+ * EOF) makes it exit quietly without running anything. It answers on fd 3: "R" once it
+ * waits, "E<errno>" when chdir or exec failed (then exits 127). fd 3 is close-on-exec,
+ * so its end without an "E" means that the command runs. No shell is involved:
+ * `exec { $argv[0] } @argv` is execvp on the array, PATH from the new env.
  */
 export const LAUNCHER_SCRIPT = String.raw`
 open(my $status, '>&=', 3) or exit 126;
 fcntl($status, 2, 1);
 syswrite($status, 'R');
-local $/ = "\0";
-my @fields = <STDIN>;
-exit 0 if @fields < 3;
-chomp @fields;
-my ($cwd, $argc) = splice(@fields, 0, 2);
-my @argv = splice(@fields, 0, $argc);
+my ($cwd, @argv, %env);
+sub field { my $f = <STDIN>; exit 0 unless defined($f) && chomp($f); return $f; }
+{
+  local $/ = "\0";
+  $cwd = field();
+  my $argc = field();
+  exit 0 unless $argc =~ /^[1-9][0-9]*$/;
+  push @argv, field() for 1 .. $argc;
+  while ((my $pair = field()) ne '') { my ($name, $value) = split(/=/, $pair, 2); $env{$name} = $value; }
+}
+%ENV = %env;
+my $go = getc(STDIN);
+exit 0 unless defined($go) && $go eq 'G';
 sub fail { syswrite($status, 'E' . ($! + 0)); exit 127; }
 open(STDIN, '<', '/dev/null') or fail();
 chdir($cwd) or fail();
-%ENV = map { split(/=/, $_, 2) } @fields;
 exec { $argv[0] } @argv or fail();
 `;
 
@@ -47,6 +56,8 @@ export interface Launcher {
 export interface LauncherPool {
   /** A waiting launcher for `user` (undefined: the worker's own), or null: spawn directly. */
   take(user: { uid: number; gid: number } | undefined): Launcher | null;
+  /** How many launchers wait now (started and ready). */
+  waiting(): number;
   /** Ends the waiting launchers and starts no more. */
   close(): void;
 }
@@ -150,10 +161,24 @@ export function createLauncherPool(options: LauncherPoolOptions): LauncherPool {
       });
       return launcher;
     },
+    waiting: () => ready.length,
     close() {
       closed = true;
       if (refill) clearImmediate(refill);
       for (const launcher of ready.splice(0)) launcher.child.stdin?.end();
     },
   };
+}
+
+/** Resolves once `count` launchers of the pool wait (perl's start takes ms to seconds). */
+export async function launchersWaiting(
+  pool: LauncherPool,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pool.waiting() < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} launchers waiting`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

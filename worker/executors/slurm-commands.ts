@@ -50,6 +50,13 @@ function runSlurm(
  */
 export class SbatchUnclearError extends Error {}
 
+/**
+ * sbatch could not reach slurmctld at all ("Unable to contact slurm controller (connect
+ * failure)", after about 9 s of its own retries): no job was created, so submitting again
+ * once slurmctld is back is safe.
+ */
+export class SlurmUnreachableError extends Error {}
+
 /** Submits a job script; resolves with the job id (`--parsable`: "id" or "id;cluster"). */
 export async function sbatch(
   args: string[],
@@ -62,7 +69,12 @@ export async function sbatch(
     },
   );
   // A non-zero exit is Slurm refusing the job (it says why); exit 0 must name the job.
-  if (code !== 0) throw new Error(`sbatch failed: ${stdout.trim().slice(0, 500)}`);
+  if (code !== 0) {
+    const message = `sbatch failed: ${stdout.trim().slice(0, 500)}`;
+    if (/Unable to contact slurm controller \(connect failure\)/i.test(stdout))
+      throw new SlurmUnreachableError(message);
+    throw new Error(message);
+  }
   const id = /^(\d+)(;\S+)?\s*$/.exec(stdout)?.[1];
   if (!id) throw new SbatchUnclearError(`sbatch gave no job id: ${stdout.trim().slice(0, 500)}`);
   return id;

@@ -224,6 +224,41 @@ describe.skipIf(missing)("Slurm jobs on a real slurmctld + slurmd", () => {
     await until("the hung sbatch's job cancelled", () => state() === "CANCELLED");
   });
 
+  it("submits again while sbatch cannot reach slurmctld, and only then", async () => {
+    // The first two sbatch calls answer as with slurmctld down (no job created).
+    const counter = path.join(testTempDir("slurm-away-count"), "calls");
+    const away = wrapped(
+      "sbatch",
+      `n=$(cat '${counter}' 2>/dev/null || echo 0); echo $((n + 1)) > '${counter}'
+if [ "$n" -lt 2 ]; then echo 'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)' >&2; exit 1; fi`,
+      "",
+    );
+    const slurmAway = {
+      commands: { env: away, timeoutMs: 3000 },
+      watcher: context.watcher,
+      submitRetry: { forMs: 10_000, retryMs: 100 },
+    };
+    const retries: string[] = [];
+    const spec = (name: string, sbatchArguments: string[]) => ({
+      argv: node("console.log('ran')"),
+      cwd: testTempDir(`slurm-${name}`),
+      env: { PATH: "/usr/bin:/bin" },
+      jobName: `runport-${name}-1`,
+      sbatchArguments,
+      onSubmitRetry: (error: string) => retries.push(error),
+    });
+    const job = startSlurmJob(spec("away", ["--time=5"]), slurmAway);
+    expect(await job.exited).toEqual({ exitCode: 0, signal: null, spawnError: null });
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toMatch(/Unable to contact slurm controller/);
+    expect(readFileSync(counter, "utf8").trim()).toBe("3");
+    // Any other refusal may have created the job: never submitted again.
+    const refused = startSlurmJob(spec("refused", ["--partition=nowhere"]), slurmAway);
+    expect((await refused.exited).spawnError?.message).toMatch(/Invalid partition/);
+    expect(readFileSync(counter, "utf8").trim()).toBe("4");
+    expect(retries).toHaveLength(2);
+  });
+
   it("waits a short grace for the exit-code file of a job Slurm ended (CANCELLED, TIMEOUT...)", async () => {
     // The pipeline exits (exit code written) just as Slurm ends the job: the file wins.
     const cwd = testTempDir("slurm-late-exit");

@@ -1,9 +1,11 @@
 import { writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ProcessExit, ProcessSpec, RunningProcess } from "./local-executor";
 import {
   sbatch,
   SbatchUnclearError,
   scancel,
+  SlurmUnreachableError,
   scancelByName,
   type SlurmCommandOptions,
   type SlurmJobState,
@@ -24,11 +26,18 @@ export interface SlurmJobSpec extends ProcessSpec {
   sbatchArguments: string[];
   /** Each change of the job's Slurm state (PENDING with its reason, RUNNING, ...). */
   onState?: (state: SlurmJobState) => void;
+  /** sbatch found slurmctld away (the error) and is tried again `retryInMs` later. */
+  onSubmitRetry?: (error: string, retryInMs: number) => void;
 }
 
 export interface SlurmContext {
   commands: SlurmCommandOptions;
   watcher: SlurmWatcher;
+  /**
+   * While slurmctld does not answer sbatch (connect failure: no job was created), the job
+   * is submitted again every `retryMs` for up to `forMs` before the attempt fails to start.
+   */
+  submitRetry?: { forMs: number; retryMs: number };
   /** Aborted when the worker is killed (tests): its tails stop reading at once. */
   signal?: AbortSignal;
 }
@@ -51,27 +60,50 @@ export function startSlurmJob(spec: SlurmJobSpec, slurm: SlurmContext): RunningP
     writeFileSync(files.script, jobScript({ ...spec, workDir: spec.cwd, title: spec.jobName }), {
       mode: 0o700,
     });
-    jobId = await sbatch(
-      [
-        `--job-name=${spec.jobName}`,
-        `--chdir=${spec.cwd}`,
-        `--output=${literalPattern(files.slurmOutput)}`,
-        // The job's environment is the script's `env -i`: nothing of the worker's (secrets).
-        "--export=NONE",
-        ...spec.sbatchArguments,
-        // Last, so it wins: a job Slurm requeues (node failure, preemption) would run the
-        // pipeline again behind the attempt's back; Runport's retries decide instead.
-        "--no-requeue",
-      ],
-      files.script,
-      slurm.commands,
-    ).catch(async (error: unknown) => {
-      // Killed or timed out after Slurm took the job: it would run unwatched. Its name is unique.
-      if (error instanceof SbatchUnclearError)
-        await scancelByName(spec.jobName, slurm.commands).catch(() => undefined);
-      throw error;
-    });
-    return jobId;
+    const submit = () =>
+      sbatch(
+        [
+          `--job-name=${spec.jobName}`,
+          `--chdir=${spec.cwd}`,
+          `--output=${literalPattern(files.slurmOutput)}`,
+          // The job gets sbatch's environment, which is the commands' own (PATH, HOME, LANG,
+          // TZ, TMPDIR, SLURM_CONF: nothing of the worker's, its secrets included), and the
+          // pipeline only what the script's `env -i` gives it. Not --export=NONE: slurmd then
+          // builds each job's environment itself, and jobs started 2-2.5 times slower here
+          // (80 parallel trivial jobs: 20-22 s against 8-10 s, Slurm 22.05).
+          "--export=ALL",
+          ...spec.sbatchArguments,
+          // Last, so it wins: a job Slurm requeues (node failure, preemption) would run the
+          // pipeline again behind the attempt's back; Runport's retries decide instead.
+          "--no-requeue",
+        ],
+        files.script,
+        slurm.commands,
+      ).catch(async (error: unknown) => {
+        // Killed or timed out after Slurm took the job: it would run unwatched. Its name is unique.
+        if (error instanceof SbatchUnclearError)
+          await scancelByName(spec.jobName, slurm.commands).catch(() => undefined);
+        throw error;
+      });
+    const retry = slurm.submitRetry ?? { forMs: 0, retryMs: 0 };
+    const until = Date.now() + retry.forMs;
+    for (;;) {
+      try {
+        jobId = await submit();
+        return jobId;
+      } catch (error) {
+        // slurmctld away (restarting, failing over): nothing was created; try again later.
+        const again =
+          error instanceof SlurmUnreachableError &&
+          !cancelled &&
+          !slurm.signal?.aborted &&
+          Date.now() + retry.retryMs < until;
+        if (!again) throw error;
+        spec.onSubmitRetry?.(error.message, retry.retryMs);
+        await sleep(retry.retryMs);
+        if (cancelled) throw new Error("cancelled before Slurm took the job");
+      }
+    }
   })();
   const exited: Promise<ProcessExit> = submitted.then(
     async (id) => {
@@ -176,6 +208,11 @@ export function createSlurmContext(options: {
   return {
     commands,
     watcher,
+    // As long as a job may be missing before it is lost: Slurm away is the same trouble.
+    submitRetry: {
+      forMs: options.slurm.lostAfterMs,
+      retryMs: Math.max(options.slurm.pollMs, 1000),
+    },
     signal: abandoned.signal,
     abandon: () => {
       abandoned.abort();

@@ -10,6 +10,7 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { RunTotal } from "@/components/runs/run-total";
 import { useLiveList } from "@/components/ui/use-change-feed";
 import type { RunList } from "@/lib/contract/runs";
+import { checkComparison, type PickedRun } from "@/lib/reports/compare-selection";
 import { RUN_STATUSES, isTerminal } from "@/lib/run-status";
 import { DataTable } from "@/components/ui/data-table";
 import styles from "./runs.module.css";
@@ -27,9 +28,37 @@ interface Props {
 export function RunsClient({ initial, search, pipelines, canFilterBySubmitter, version }: Props) {
   const router = useRouter();
   const [list, setList] = useState(initial);
+  // Runs picked for comparison, in the order picked; kept across pages and live updates.
+  const [picked, setPicked] = useState<PickedRun[]>([]);
   const params = new URLSearchParams(search);
 
   useEffect(() => setList(initial), [initial]);
+  // A picked run's status as the list shows it now (a run may finish while picked).
+  useEffect(() => {
+    setPicked((current) =>
+      current.map((run) => {
+        const now = list.items.find((item) => item.id === run.id);
+        return now && now.status !== run.status ? { ...run, status: now.status } : run;
+      }),
+    );
+  }, [list]);
+
+  function togglePick(run: RunList["items"][number], on: boolean) {
+    setPicked((current) =>
+      on
+        ? [
+            ...current.filter((p) => p.id !== run.id),
+            {
+              id: run.id,
+              label: run.name ?? run.id,
+              pipelineName: run.pipelineName,
+              status: run.status,
+            },
+          ]
+        : current.filter((p) => p.id !== run.id),
+    );
+  }
+  const comparison = checkComparison(picked);
   useLiveList<RunList>({
     url: `/api/v1/runs?${search}`,
     version,
@@ -115,6 +144,31 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter, v
           ) : null}
         </div>
       </form>
+      {list.items.length > 0 || picked.length > 0 ? (
+        <div className={styles.compare}>
+          <button
+            type="button"
+            className="btn"
+            disabled={!comparison.ok}
+            aria-describedby="compare-why"
+            onClick={() => {
+              if (comparison.ok) router.push(`/runs/compare?ids=${comparison.ids.join(",")}`);
+            }}
+          >
+            Compare selected{picked.length > 0 ? ` (${picked.length})` : ""}
+          </button>
+          {picked.length > 0 ? (
+            <button type="button" className="btn" onClick={() => setPicked([])}>
+              Clear selection
+            </button>
+          ) : null}
+          <span id="compare-why" className="muted" aria-live="polite">
+            {comparison.ok
+              ? `${picked.length} runs of ${picked[0]?.pipelineName} side by side.`
+              : comparison.reason}
+          </span>
+        </div>
+      ) : null}
       {list.items.length === 0 ? (
         <div className="card empty-state">
           <h2>{filtered ? "No run matches these filters" : "No runs yet"}</h2>
@@ -134,10 +188,29 @@ export function RunsClient({ initial, search, pipelines, canFilterBySubmitter, v
       ) : (
         <DataTable
           boxClassName="card table-box"
-          columns={["Status", "Run", "Pipeline", "Submitter", "Submitted", "Duration", "Progress"]}
+          columns={[
+            <span key="pick" className="sr-only">
+              Compare
+            </span>,
+            "Status",
+            "Run",
+            "Pipeline",
+            "Submitter",
+            "Submitted",
+            "Duration",
+            "Progress",
+          ]}
         >
           {list.items.map((run) => (
             <tr key={run.id}>
+              <td className={styles.pick}>
+                <input
+                  type="checkbox"
+                  aria-label={`Select run ${run.id}`}
+                  checked={picked.some((p) => p.id === run.id)}
+                  onChange={(event) => togglePick(run, event.currentTarget.checked)}
+                />
+              </td>
               <td>
                 <StatusBadge status={run.status} />
               </td>

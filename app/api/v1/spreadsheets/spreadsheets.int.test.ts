@@ -178,6 +178,32 @@ describe("submitting a spreadsheet", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("lists the first 1000 problems of a sheet of thousands, counting them all", async () => {
+    const before = await counts();
+    // 3000 rows, each with two numbers that are not numbers: 6000 problems at their cells
+    // (and the three required fields a CSV of samples alone lacks).
+    const [header, row] = readFileSync(
+      "server/spreadsheets/fixtures/libreoffice-samples.csv",
+      "utf8",
+    ).split(/\r?\n/);
+    const bad = `${row},many,long`;
+    const csv = [`${header},numberOfReads,read1Length`, ...Array<string>(3000).fill(bad)].join("\n");
+    const response = await callRoute(postRuns, {
+      method: "POST",
+      path: "/api/v1/runs?pipeline=fastq-qc@1.0.0",
+      headers: { Authorization: auth(alice), "Content-Type": "text/csv" },
+      body: Buffer.from(csv),
+    });
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as Problem;
+    expect(problem.detail).toBe(
+      "The spreadsheet for fastq-qc@1.0.0 has 6003 problems (the first 1000 are listed)",
+    );
+    expect(problem.errors).toHaveLength(1000);
+    expect(problem.errors?.slice(3, 5).map((e) => e.cell)).toEqual(["CSV!H2", "CSV!I2"]);
+    expect(await counts()).toEqual(before);
+  });
+
   it.each([
     ["a text file sent as .xlsx", Buffer.from("project,study\nx,y\n"), XLSX_TYPE, 422, "not a ZIP"],
     ["a workbook cut short", filled.subarray(0, 5000), XLSX_TYPE, 422, "broken ZIP"],
@@ -331,6 +357,7 @@ describe("POST /api/v1/spreadsheets/convert", () => {
     expect(converted.config.project).toBe("demo-qc");
     expect(converted.config.dataFiles).toHaveLength(3);
     expect(converted.problems.map((p) => p.cell)).toContain("dataFiles!B2");
+    expect(converted).toMatchObject({ problemCount: 5 });
     expect(await counts()).toEqual(before);
   });
 });

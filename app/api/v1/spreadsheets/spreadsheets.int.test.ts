@@ -187,7 +187,9 @@ describe("submitting a spreadsheet", () => {
       "utf8",
     ).split(/\r?\n/);
     const bad = `${row},many,long`;
-    const csv = [`${header},numberOfReads,read1Length`, ...Array<string>(3000).fill(bad)].join("\n");
+    const csv = [`${header},numberOfReads,read1Length`, ...Array<string>(3000).fill(bad)].join(
+      "\n",
+    );
     const response = await callRoute(postRuns, {
       method: "POST",
       path: "/api/v1/runs?pipeline=fastq-qc@1.0.0",

@@ -6,6 +6,7 @@ import { createUser } from "@/server/users/create-user";
 import { createTestResources, type TestResources } from "@/test/resources";
 import { startStack, type Stack } from "@/test/stack";
 import { groupMembers } from "@/worker/reap-orphans";
+import { until } from "./support/until";
 
 // kill -9 of a worker in the middle of a run, on a stack of its own (web, worker, beat).
 let resources: TestResources;
@@ -47,20 +48,6 @@ async function getRun(id: string): Promise<RunView> {
     headers: { Authorization: auth },
   });
   return (await response.json()) as RunView;
-}
-
-async function until<T>(
-  what: string,
-  ms: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe("a worker killed with SIGKILL in the middle of a run", () => {

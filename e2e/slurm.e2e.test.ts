@@ -21,6 +21,7 @@ import { slurmMissing, startTestSlurm, type TestSlurm } from "@/test/slurm";
 import { startStack, type Stack } from "@/test/stack";
 import { setEditorText } from "./support/browser";
 import { fastqFacts } from "./support/fastq-facts";
+import { until } from "./support/until";
 
 const exec = promisify(execFile);
 const missing = slurmMissing();
@@ -77,16 +78,6 @@ type RunView = {
 };
 
 const getRun = async (id: string) => (await api("GET", `/api/v1/runs/${id}`)).body as RunView;
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const ended = (id: string, ms = 60_000) =>
   until(`run ${id} to end`, ms, async () => {

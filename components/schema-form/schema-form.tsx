@@ -84,16 +84,21 @@ interface FieldProps {
   id: string;
 }
 
+/** The required mark after a field's title (the input itself says aria-required). */
+function RequiredMark() {
+  return (
+    <span className={styles.required} aria-hidden="true">
+      {" "}
+      *
+    </span>
+  );
+}
+
 function Label({ field, id }: { field: FormField; id: string }) {
   return (
     <label htmlFor={id} className={styles.label}>
       {field.title}
-      {field.required ? (
-        <span className={styles.required} aria-hidden="true">
-          {" "}
-          *
-        </span>
-      ) : null}
+      {field.required ? <RequiredMark /> : null}
     </label>
   );
 }
@@ -306,12 +311,7 @@ const Field = memo(function Field({
       {field.kind === "grid" || field.kind === "unsupported" ? (
         <span className={styles.label} id={`${id}-label`}>
           {field.title}
-          {field.required ? (
-            <span className={styles.required} aria-hidden="true">
-              {" "}
-              *
-            </span>
-          ) : null}
+          {field.required ? <RequiredMark /> : null}
         </span>
       ) : (
         <Label field={field} id={id} />

@@ -407,7 +407,14 @@ describe("webhooks for run events", () => {
         delays.push(got.at - Date.parse(got.timestamp));
       }
       // Recorded: the consumer's row (beat); sent: received by the receiver (worker's sender).
-      const log = await deliveries(bob, hook.id);
+      // The sender marks a delivery succeeded once the receiver has answered: the last one
+      // may still be "pending" the moment it is received.
+      const settled = Date.now() + 10_000;
+      let log = await deliveries(bob, hook.id);
+      while (log.some((d) => d.state === "pending") && Date.now() < settled) {
+        await new Promise((r) => setTimeout(r, 50));
+        log = await deliveries(bob, hook.id);
+      }
       const recorded = log.map((d) => {
         const event = received.find((r) => r.path === "/timed" && r.data.id === d.runId)!;
         return Date.parse(d.createdAt) - Date.parse(event.timestamp);

@@ -272,8 +272,8 @@ describe.skipIf(missing)("fastq-qc on a real Slurm, end to end", () => {
       .poll(() => page.locator("h1").textContent(), { timeout: 60_000 })
       .toContain("Succeeded");
     const log = (await page.getByRole("log").textContent()) ?? "";
-    // The states the watcher saw (a job of 1.3 s may end between two polls of 1 s).
-    expect(log).toMatch(/Slurm job (PENDING|RUNNING)/);
+    // No Slurm state line is asserted: a job of 1.3 s may start and end between two polls
+    // of 1 s, so the watcher may see none (the job's id above says where it ran).
     expect(log).toContain("exited with code 0");
     expect(showJob(jobId)).toMatchObject({ JobState: "COMPLETED", Account: "lab-00001" });
     expectRightNumbers(id, path.join(pipelinesDir, "fastq-qc"));
